@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
+import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
+import {IERC1155MetadataURI} from "@openzeppelin/contracts/token/ERC1155/extensions/IERC1155MetadataURI.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {IEntitlementLedger} from "../interfaces/IEntitlementLedger.sol";
+import {GiftEscrow} from "./GiftEscrow.sol";
+import {LicenceKind} from "../types/AidTypes.sol";
+
+/// @title EntitlementLedger
+/// @notice Coverage records are keyed by `(scope, householdRef, period, index)`: the scope is the exclusivity
+/// group (or the programme itself when it has none) and `index < cap`. One record packs
+/// `programmeId (64) | amount (96) | redeemed (96)`, so issuing writes exactly one new slot per household.
+abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
+    using SafeCast for uint256;
+
+    /// @inheritdoc IEntitlementLedger
+    uint256 public constant MAX_ISSUE_BATCH = 500;
+
+    /// @dev Scopes of group-less programmes live above every group id.
+    uint256 private constant _PROGRAMME_SCOPE = 1 << 255;
+
+    struct Round {
+        bytes32 root;
+        uint64 programmeId;
+        uint32 period;
+        uint96 total;
+        uint96 claimed;
+    }
+
+    mapping(bytes32 coverageKey => uint256 record) private _coverage;
+    uint256 private _roundCount;
+    mapping(uint256 roundId => Round) private _rounds;
+
+    /// @inheritdoc IEntitlementLedger
+    function issueBatch(
+        uint256 programmeId,
+        bytes32[] calldata beneficiaryRefs,
+        bytes32[] calldata householdRefs,
+        uint96 amount
+    ) external {
+        uint256 size = beneficiaryRefs.length;
+        if (size == 0 || size > MAX_ISSUE_BATCH || householdRefs.length != size) {
+            revert IssuanceBatchInvalid(size, MAX_ISSUE_BATCH);
+        }
+        Programme storage p = _requireRunning(programmeId);
+        _requireCharity(programmeId);
+        if (amount == 0 || amount > p.capPerPeriod) revert IssuanceAmountInvalid(amount, p.capPerPeriod);
+        uint32 period = _roll(programmeId, p);
+        uint256 total = uint256(amount) * size;
+        _reserve(programmeId, total);
+
+        uint256 scope = _scope(programmeId, p.groupId);
+        uint8 cap = _groupCap(p.groupId);
+        for (uint256 i; i < size; ++i) {
+            address wallet = _registry.activeWalletIn(beneficiaryRefs[i], householdRefs[i]);
+            if (wallet == address(0)) revert BeneficiaryIneligible(beneficiaryRefs[i]);
+            _cover(programmeId, p.groupId, scope, cap, householdRefs[i], period, amount);
+            emit TransferSingle(msg.sender, address(0), wallet, programmeId, amount);
+        }
+    }
+
+    /// @inheritdoc IEntitlementLedger
+    function publishRound(
+        uint256 programmeId,
+        bytes32 root,
+        uint96 total,
+        uint32 count,
+        string calldata uri_
+    ) external returns (uint256 roundId) {
+        Programme storage p = _requireRunning(programmeId);
+        _requireCharity(programmeId);
+        if (root == 0 || total == 0 || count == 0) revert RoundInvalid();
+        uint32 period = _roll(programmeId, p);
+        _reserve(programmeId, total);
+        roundId = ++_roundCount;
+        _rounds[roundId] = Round(root, uint64(programmeId), period, total, 0);
+        emit RoundPublished(roundId, programmeId, period, root, total, count, uri_);
+    }
+
+    /// @inheritdoc IEntitlementLedger
+    function claim(
+        uint256 roundId,
+        bytes32 beneficiaryRef,
+        bytes32 householdRef,
+        uint96 amount,
+        bytes32[] calldata proof
+    ) external {
+        Round storage r = _rounds[roundId];
+        if (r.root == 0) revert RoundUnknown(roundId);
+        uint256 programmeId = r.programmeId;
+        Programme storage p = _requireRunning(programmeId);
+        uint32 period = _roll(programmeId, p);
+        if (period != r.period) revert RoundExpired(roundId, r.period);
+
+        address wallet = _registry.activeWalletIn(beneficiaryRef, householdRef);
+        if (wallet == address(0)) revert BeneficiaryIneligible(beneficiaryRef);
+        if (msg.sender != wallet && !_licences.isActive(msg.sender, LicenceKind.Registrar)) {
+            revert ClaimCallerInvalid(msg.sender);
+        }
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(beneficiaryRef, householdRef, amount))));
+        if (!MerkleProof.verifyCalldata(proof, r.root, leaf))
+            revert ClaimProofInvalid(roundId, beneficiaryRef);
+        if (amount == 0 || amount > p.capPerPeriod) revert IssuanceAmountInvalid(amount, p.capPerPeriod);
+        uint256 claimed = uint256(r.claimed) + amount;
+        if (claimed > r.total) revert RoundOverclaimed(roundId, r.total);
+        r.claimed = uint96(claimed);
+
+        _cover(
+            programmeId,
+            p.groupId,
+            _scope(programmeId, p.groupId),
+            _groupCap(p.groupId),
+            householdRef,
+            period,
+            amount
+        );
+        emit RoundClaimed(roundId, householdRef, beneficiaryRef, amount);
+        emit TransferSingle(msg.sender, address(0), wallet, programmeId, amount);
+    }
+
+    /// @inheritdoc IEntitlementLedger
+    function coverageOf(
+        uint256 programmeId,
+        bytes32 householdRef,
+        uint32 period
+    ) public view returns (uint96 amount, uint96 redeemed) {
+        Programme storage p = _requireProgramme(programmeId);
+        (, uint256 record) = _findCoverage(programmeId, p.groupId, householdRef, period);
+        return (uint96(record >> 64), uint96(record >> 160));
+    }
+
+    /// @inheritdoc IEntitlementLedger
+    function coveragesInScope(
+        uint256 programmeId,
+        bytes32 householdRef,
+        uint32 period
+    ) external view returns (Coverage[] memory coverages) {
+        uint32 groupId = _requireProgramme(programmeId).groupId;
+        uint256 scope = _scope(programmeId, groupId);
+        uint8 cap = _groupCap(groupId);
+        Coverage[] memory found = new Coverage[](cap);
+        uint256 used;
+        for (; used < cap; ++used) {
+            uint256 record = _coverage[_coverageKey(scope, householdRef, period, used)];
+            if (record == 0) break;
+            found[used] = Coverage(uint64(record), uint96(record >> 64), uint96(record >> 160));
+        }
+        coverages = new Coverage[](used);
+        for (uint256 i; i < used; ++i) coverages[i] = found[i];
+    }
+
+    /// @inheritdoc IEntitlementLedger
+    function round(
+        uint256 roundId
+    ) external view returns (bytes32 root, uint256 programmeId, uint32 period, uint96 total, uint96 claimed) {
+        Round storage r = _rounds[roundId];
+        if (r.root == 0) revert RoundUnknown(roundId);
+        return (r.root, r.programmeId, r.period, r.total, r.claimed);
+    }
+
+    // ---- ERC-1155 face: balances are read from coverage; nothing moves except by redemption ----
+
+    /// @notice The live entitlement of the household whose member controls `account`.
+    /// @dev Every member's wallet shows the household's balance; any of them may accept a delivery.
+    function balanceOf(address account, uint256 id) public view returns (uint256) {
+        bytes32 householdRef = _registry.householdOf(account);
+        Programme storage p = _programmes[id];
+        if (householdRef == 0 || p.charity == address(0)) return 0;
+        if (block.timestamp < p.startsAt || block.timestamp >= p.endsAt) return 0;
+        (, uint256 record) = _findCoverage(
+            id,
+            p.groupId,
+            householdRef,
+            uint32(block.timestamp / p.periodLength)
+        );
+        return uint96(record >> 64) - uint96(record >> 160);
+    }
+
+    /// @inheritdoc IERC1155
+    function balanceOfBatch(
+        address[] calldata accounts,
+        uint256[] calldata ids
+    ) external view returns (uint256[] memory balances) {
+        if (accounts.length != ids.length) revert IssuanceBatchInvalid(accounts.length, ids.length);
+        balances = new uint256[](accounts.length);
+        for (uint256 i; i < accounts.length; ++i) balances[i] = balanceOf(accounts[i], ids[i]);
+    }
+
+    /// @inheritdoc IERC1155MetadataURI
+    function uri(uint256 id) external view returns (string memory) {
+        return string.concat("ipfs://", _requireProgramme(id).metadataCid);
+    }
+
+    /// @inheritdoc IERC1155
+    function setApprovalForAll(address, bool) external pure {
+        revert EntitlementNotTransferable();
+    }
+
+    /// @inheritdoc IERC1155
+    function isApprovedForAll(address, address) external pure returns (bool) {
+        return false;
+    }
+
+    /// @inheritdoc IERC1155
+    function safeTransferFrom(address, address, uint256, uint256, bytes calldata) external pure {
+        revert EntitlementNotTransferable();
+    }
+
+    /// @inheritdoc IERC1155
+    function safeBatchTransferFrom(
+        address,
+        address,
+        uint256[] calldata,
+        uint256[] calldata,
+        bytes calldata
+    ) external pure {
+        revert EntitlementNotTransferable();
+    }
+
+    /// @inheritdoc IERC165
+    function supportsInterface(bytes4 interfaceId) public pure virtual returns (bool) {
+        return
+            interfaceId == type(IERC1155).interfaceId ||
+            interfaceId == type(IERC1155MetadataURI).interfaceId ||
+            interfaceId == type(IERC165).interfaceId;
+    }
+
+    // ---- internals shared with redemption ----
+
+    /// @dev Redeems `amount` from the household's current coverage; returns what was left before.
+    function _consume(
+        uint256 programmeId,
+        uint32 groupId,
+        bytes32 householdRef,
+        uint32 period,
+        uint256 amount
+    ) internal returns (uint256 remaining) {
+        (bytes32 key, uint256 record) = _findCoverage(programmeId, groupId, householdRef, period);
+        uint256 redeemed = uint96(record >> 160);
+        remaining = uint96(record >> 64) - redeemed;
+        if (remaining >= amount) {
+            // `redeemed + amount <= amount issued`, which fits 96 bits.
+            _coverage[key] = (record & ((1 << 160) - 1)) | ((redeemed + amount) << 160);
+        }
+    }
+
+    /// @dev Commits `total` of the free budget to the current period.
+    function _reserve(uint256 programmeId, uint256 total) private {
+        Book storage book = _books[programmeId];
+        Inflows storage inflows = _inflows[programmeId];
+        uint256 available = inflows.given - inflows.refunded - book.paid - book.outstanding;
+        if (total > available) revert BudgetInsufficient(available, total);
+        book.outstanding = (book.outstanding + total).toUint96();
+    }
+
+    function _cover(
+        uint256 programmeId,
+        uint32 groupId,
+        uint256 scope,
+        uint8 cap,
+        bytes32 householdRef,
+        uint32 period,
+        uint96 amount
+    ) private {
+        for (uint256 i; i < cap; ++i) {
+            bytes32 key = _coverageKey(scope, householdRef, period, i);
+            uint256 record = _coverage[key];
+            if (record == 0) {
+                _coverage[key] = programmeId | (uint256(amount) << 64);
+                return;
+            }
+            if (uint64(record) == programmeId) break;
+        }
+        revert HouseholdAlreadyCovered(groupId, householdRef, period);
+    }
+
+    function _findCoverage(
+        uint256 programmeId,
+        uint32 groupId,
+        bytes32 householdRef,
+        uint32 period
+    ) private view returns (bytes32 key, uint256 record) {
+        uint256 scope = _scope(programmeId, groupId);
+        uint8 cap = _groupCap(groupId);
+        for (uint256 i; i < cap; ++i) {
+            key = _coverageKey(scope, householdRef, period, i);
+            record = _coverage[key];
+            if (record == 0) break;
+            if (uint64(record) == programmeId) return (key, record);
+        }
+        return (0, 0);
+    }
+
+    function _scope(uint256 programmeId, uint32 groupId) private pure returns (uint256) {
+        return groupId == 0 ? _PROGRAMME_SCOPE | programmeId : groupId;
+    }
+
+    function _coverageKey(
+        uint256 scope,
+        bytes32 householdRef,
+        uint32 period,
+        uint256 index
+    ) private pure returns (bytes32 key) {
+        // Hashing four words in scratch memory past the free pointer avoids abi.encode's allocation.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, scope)
+            mstore(add(ptr, 0x20), householdRef)
+            mstore(add(ptr, 0x40), period)
+            mstore(add(ptr, 0x60), index)
+            key := keccak256(ptr, 0x80)
+        }
+    }
+}

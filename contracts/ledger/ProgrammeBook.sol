@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {IProgrammeBook} from "../interfaces/IProgrammeBook.sol";
+import {ILicenceRegistry} from "../interfaces/ILicenceRegistry.sol";
+import {IBeneficiaryRegistry} from "../interfaces/IBeneficiaryRegistry.sol";
+import {LicenceKind} from "../types/AidTypes.sol";
+
+/// @title ProgrammeBook
+/// @notice Programmes, exclusivity groups and each programme's running account. Entitlements live for
+/// one period, so the only commitment a programme carries is the current period's `outstanding`: when
+/// the period turns (or the programme ends) it expires in O(1) and its value returns to the budget.
+abstract contract ProgrammeBook is IProgrammeBook {
+    /// @notice Most coverages per household and period a group may allow.
+    uint8 public constant MAX_GROUP_CAP = 8;
+    /// @notice Most vendors one call may allow or disallow.
+    uint256 public constant MAX_VENDORS_AT_CREATION = 50;
+    /// @notice Most gift lots one capped payment may touch: bounds every FIFO attribution loop.
+    uint256 public constant MAX_LOTS_PER_PAYMENT = 64;
+
+    /// @dev The account touched by every issuance and redemption, packed in one slot.
+    struct Book {
+        uint32 period;
+        uint96 outstanding;
+        uint96 paid;
+        uint32 lotCursor;
+    }
+
+    /// @dev Money in and money returned, touched only by gifts and end-of-programme settlements.
+    struct Inflows {
+        uint128 given;
+        uint128 refunded;
+    }
+
+    struct Group {
+        uint32 periodLength;
+        uint8 maxCoverages;
+    }
+
+    ILicenceRegistry internal immutable _licences;
+    IBeneficiaryRegistry internal immutable _registry;
+
+    uint256 private _programmeCount;
+    uint32 private _groupCount;
+    mapping(uint32 groupId => Group) private _groups;
+    mapping(uint256 programmeId => Programme) internal _programmes;
+    mapping(uint256 programmeId => Book) internal _books;
+    mapping(uint256 programmeId => Inflows) internal _inflows;
+    mapping(uint256 programmeId => mapping(address vendor => bool)) private _vendors;
+
+    modifier onlyRegulator() {
+        if (!_licences.isRegulator(msg.sender)) revert RegulatorOnly(msg.sender);
+        _;
+    }
+
+    constructor(ILicenceRegistry licences, IBeneficiaryRegistry registry) {
+        _licences = licences;
+        _registry = registry;
+    }
+
+    /// @inheritdoc IProgrammeBook
+    function createExclusivityGroup(
+        uint32 periodLength,
+        uint8 maxCoverages
+    ) external onlyRegulator returns (uint32 groupId) {
+        if (periodLength == 0 || maxCoverages == 0 || maxCoverages > MAX_GROUP_CAP) {
+            revert ExclusivityGroupInvalid(periodLength, maxCoverages);
+        }
+        groupId = ++_groupCount;
+        _groups[groupId] = Group(periodLength, maxCoverages);
+        emit ExclusivityGroupCreated(groupId, periodLength, maxCoverages);
+    }
+
+    /// @inheritdoc IProgrammeBook
+    function setExclusivityGroupCap(uint32 groupId, uint8 maxCoverages) external onlyRegulator {
+        Group storage group = _requireGroup(groupId);
+        // Lowering the cap never strands a household: existing coverages stay readable, new ones must fit.
+        if (maxCoverages == 0 || maxCoverages > MAX_GROUP_CAP) {
+            revert ExclusivityGroupInvalid(group.periodLength, maxCoverages);
+        }
+        group.maxCoverages = maxCoverages;
+        emit ExclusivityGroupCapChanged(groupId, maxCoverages);
+    }
+
+    /// @inheritdoc IProgrammeBook
+    function createProgramme(ProgrammeParams calldata params) external returns (uint256 programmeId) {
+        if (!_licences.isLicensed(msg.sender, LicenceKind.Charity, params.layer, params.category)) {
+            revert CharityUnlicensed(msg.sender, params.layer, params.category);
+        }
+        if (address(params.token) == address(0)) revert ProgrammeTokenZero();
+        if (params.startsAt >= params.endsAt || params.endsAt <= block.timestamp) {
+            revert ProgrammeWindowInvalid(params.startsAt, params.endsAt);
+        }
+        if (params.groupId != 0) {
+            if (params.periodLength != _requireGroup(params.groupId).periodLength) {
+                revert ProgrammePeriodInvalid(params.periodLength);
+            }
+        } else if (params.periodLength == 0) {
+            revert ProgrammePeriodInvalid(0);
+        }
+        if (
+            params.capPerPeriod == 0 ||
+            params.minGift == 0 ||
+            params.capPerPeriod / params.minGift >= MAX_LOTS_PER_PAYMENT
+        ) revert ProgrammeLimitsInvalid(params.capPerPeriod, params.minGift);
+        if (params.vendors.length > MAX_VENDORS_AT_CREATION) {
+            revert ProgrammeVendorsTooMany(params.vendors.length, MAX_VENDORS_AT_CREATION);
+        }
+
+        programmeId = ++_programmeCount;
+        _programmes[programmeId] = Programme({
+            charity: msg.sender,
+            startsAt: params.startsAt,
+            endsAt: params.endsAt,
+            layer: params.layer,
+            category: params.category,
+            token: params.token,
+            periodLength: params.periodLength,
+            groupId: params.groupId,
+            paused: false,
+            requiresFieldAgent: params.requiresFieldAgent,
+            capPerPeriod: params.capPerPeriod,
+            minGift: params.minGift,
+            metadataCid: params.metadataCid
+        });
+        _books[programmeId].period = uint32(block.timestamp / params.periodLength);
+        emit ProgrammeCreated(
+            programmeId,
+            msg.sender,
+            params.layer,
+            params.category,
+            address(params.token),
+            params.groupId,
+            params.periodLength,
+            params.capPerPeriod,
+            params.startsAt,
+            params.endsAt,
+            params.metadataCid
+        );
+        _setVendors(programmeId, params.vendors, true);
+    }
+
+    /// @inheritdoc IProgrammeBook
+    function setProgrammePaused(uint256 programmeId, bool paused) external {
+        Programme storage p = _requireCharityOrRegulator(programmeId);
+        if (p.paused == paused) revert ProgrammePauseUnchanged(programmeId, paused);
+        p.paused = paused;
+        emit ProgrammePauseChanged(programmeId, paused, msg.sender);
+    }
+
+    /// @inheritdoc IProgrammeBook
+    function setVendorsAllowed(uint256 programmeId, address[] calldata vendors, bool allowed) external {
+        _requireCharity(programmeId);
+        if (vendors.length > MAX_VENDORS_AT_CREATION) {
+            revert ProgrammeVendorsTooMany(vendors.length, MAX_VENDORS_AT_CREATION);
+        }
+        _setVendors(programmeId, vendors, allowed);
+    }
+
+    /// @inheritdoc IProgrammeBook
+    function closeProgramme(uint256 programmeId) external {
+        Programme storage p = _requireCharityOrRegulator(programmeId);
+        if (block.timestamp >= p.endsAt) revert ProgrammeHasEnded(programmeId, p.endsAt);
+        p.endsAt = uint40(block.timestamp);
+        emit ProgrammeClosed(programmeId, p.endsAt, msg.sender);
+        _roll(programmeId, p);
+    }
+
+    /// @inheritdoc IProgrammeBook
+    function releaseExpired(uint256 programmeId) external {
+        _roll(programmeId, _requireProgramme(programmeId));
+    }
+
+    /// @inheritdoc IProgrammeBook
+    function programme(uint256 programmeId) external view returns (Programme memory) {
+        return _requireProgramme(programmeId);
+    }
+
+    /// @inheritdoc IProgrammeBook
+    function fundsOf(uint256 programmeId) public view returns (Funds memory funds) {
+        Programme storage p = _requireProgramme(programmeId);
+        Book storage book = _books[programmeId];
+        Inflows storage inflows = _inflows[programmeId];
+        funds.given = inflows.given;
+        funds.paid = book.paid;
+        funds.refunded = inflows.refunded;
+        funds.outstanding = _liveOutstanding(p, book);
+        funds.available = funds.given - funds.paid - funds.refunded - funds.outstanding;
+    }
+
+    /// @inheritdoc IProgrammeBook
+    function isVendorAllowed(uint256 programmeId, address vendor) public view returns (bool) {
+        return _vendors[programmeId][vendor];
+    }
+
+    /// @inheritdoc IProgrammeBook
+    function exclusivityGroup(
+        uint32 groupId
+    ) external view returns (uint32 periodLength, uint8 maxCoverages) {
+        Group storage group = _groups[groupId];
+        return (group.periodLength, group.maxCoverages);
+    }
+
+    /// @inheritdoc IProgrammeBook
+    function currentPeriod(uint256 programmeId) external view returns (uint32) {
+        return uint32(block.timestamp / _requireProgramme(programmeId).periodLength);
+    }
+
+    /// @inheritdoc IProgrammeBook
+    function programmeCount() external view returns (uint256) {
+        return _programmeCount;
+    }
+
+    /// @dev Expires the previous period's entitlements when the period has turned or the programme ended,
+    /// and returns the current period.
+    function _roll(uint256 programmeId, Programme storage p) internal returns (uint32 period) {
+        period = uint32(block.timestamp / p.periodLength);
+        Book storage book = _books[programmeId];
+        uint32 bookPeriod = book.period;
+        if (bookPeriod != period || block.timestamp >= p.endsAt) {
+            uint96 expired = book.outstanding;
+            book.period = period;
+            if (expired != 0) {
+                book.outstanding = 0;
+                emit EntitlementsExpired(programmeId, bookPeriod, expired);
+            }
+        }
+    }
+
+    /// @dev Outstanding entitlements that have not expired yet, without writing.
+    function _liveOutstanding(Programme storage p, Book storage book) internal view returns (uint256) {
+        if (block.timestamp >= p.endsAt || book.period != block.timestamp / p.periodLength) return 0;
+        return book.outstanding;
+    }
+
+    /// @dev Reverts unless the programme is running and not paused; returns it.
+    function _requireRunning(uint256 programmeId) internal view returns (Programme storage p) {
+        p = _requireProgramme(programmeId);
+        if (p.paused) revert ProgrammeIsPaused(programmeId);
+        if (block.timestamp < p.startsAt) revert ProgrammeNotStarted(programmeId, p.startsAt);
+        if (block.timestamp >= p.endsAt) revert ProgrammeHasEnded(programmeId, p.endsAt);
+    }
+
+    function _requireProgramme(uint256 programmeId) internal view returns (Programme storage p) {
+        p = _programmes[programmeId];
+        if (p.charity == address(0)) revert ProgrammeUnknown(programmeId);
+    }
+
+    /// @dev The programme's charity, still licensed for its layer and category.
+    function _requireCharity(uint256 programmeId) internal view returns (Programme storage p) {
+        p = _requireProgramme(programmeId);
+        if (p.charity != msg.sender) revert ProgrammeCharityOnly(programmeId, msg.sender);
+        if (!_licences.isLicensed(msg.sender, LicenceKind.Charity, p.layer, p.category)) {
+            revert CharityUnlicensed(msg.sender, p.layer, p.category);
+        }
+    }
+
+    function _requireCharityOrRegulator(uint256 programmeId) private view returns (Programme storage p) {
+        p = _requireProgramme(programmeId);
+        if (p.charity != msg.sender && !_licences.isRegulator(msg.sender)) {
+            revert ProgrammeCharityOrRegulatorOnly(programmeId, msg.sender);
+        }
+    }
+
+    function _requireGroup(uint32 groupId) internal view returns (Group storage group) {
+        group = _groups[groupId];
+        if (group.periodLength == 0) revert ExclusivityGroupUnknown(groupId);
+    }
+
+    function _groupCap(uint32 groupId) internal view returns (uint8) {
+        return groupId == 0 ? 1 : _groups[groupId].maxCoverages;
+    }
+
+    function _setVendors(uint256 programmeId, address[] calldata vendors, bool allowed) private {
+        for (uint256 i; i < vendors.length; ++i) {
+            address vendor = vendors[i];
+            if (vendor == address(0) || _vendors[programmeId][vendor] == allowed) {
+                revert VendorListUnchanged(programmeId, vendor);
+            }
+            _vendors[programmeId][vendor] = allowed;
+            emit VendorAllowanceChanged(programmeId, vendor, allowed);
+        }
+    }
+}

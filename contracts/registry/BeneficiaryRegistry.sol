@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {IBeneficiaryRegistry} from "../interfaces/IBeneficiaryRegistry.sol";
+import {ILicenceRegistry} from "../interfaces/ILicenceRegistry.sol";
+import {BeneficiaryStatus, LicenceKind} from "../types/AidTypes.sol";
+
+/// @title BeneficiaryRegistry
+/// @notice Two storage slots per beneficiary, the floor for a binding that is unique in both directions:
+/// `ref => wallet | status | householdTag` and `wallet => householdRef`.
+contract BeneficiaryRegistry is IBeneficiaryRegistry {
+    /// @inheritdoc IBeneficiaryRegistry
+    uint256 public constant MAX_BATCH = 500;
+
+    uint256 private constant _STATUS_SHIFT = 160;
+    uint256 private constant _TAG_SHIFT = 168;
+
+    ILicenceRegistry private immutable _licences;
+
+    /// Packed: wallet (bits 0..159) | status (160..167) | household tag (168..255).
+    mapping(bytes32 beneficiaryRef => uint256 record) private _records;
+    mapping(address wallet => bytes32 householdRef) private _households;
+
+    modifier onlyRegistrar() {
+        if (!_licences.isActive(msg.sender, LicenceKind.Registrar)) revert RegistrarUnauthorized(msg.sender);
+        _;
+    }
+
+    constructor(ILicenceRegistry licences) {
+        _licences = licences;
+    }
+
+    /// @inheritdoc IBeneficiaryRegistry
+    function registerBatch(Registration[] calldata registrations) external onlyRegistrar {
+        uint256 size = registrations.length;
+        if (size == 0 || size > MAX_BATCH) revert RegistrationBatchSize(size, MAX_BATCH);
+        for (uint256 i; i < size; ++i) {
+            Registration calldata r = registrations[i];
+            if (r.beneficiaryRef == 0 || r.householdRef == 0 || r.wallet == address(0)) {
+                revert RegistrationInvalid(r.beneficiaryRef);
+            }
+            if (_records[r.beneficiaryRef] != 0) revert BeneficiaryAlreadyRegistered(r.beneficiaryRef);
+            if (_households[r.wallet] != 0) revert WalletAlreadyBound(r.wallet);
+            _records[r.beneficiaryRef] = _pack(
+                r.wallet,
+                BeneficiaryStatus.Active,
+                householdTag(r.householdRef)
+            );
+            _households[r.wallet] = r.householdRef;
+            emit BeneficiaryRegistered(r.beneficiaryRef, r.householdRef, r.wallet);
+        }
+    }
+
+    /// @inheritdoc IBeneficiaryRegistry
+    function rebindWallet(bytes32 beneficiaryRef, address newWallet, bytes32 reason) external onlyRegistrar {
+        (address previous, BeneficiaryStatus status, uint88 tag) = _unpack(_records[beneficiaryRef]);
+        if (status == BeneficiaryStatus.None) revert BeneficiaryUnknown(beneficiaryRef);
+        if (status == BeneficiaryStatus.Deceased) revert BeneficiaryStatusInvalid(beneficiaryRef, status);
+        if (newWallet == address(0)) revert RegistrationInvalid(beneficiaryRef);
+        if (_households[newWallet] != 0) revert WalletAlreadyBound(newWallet);
+        _households[newWallet] = _households[previous];
+        delete _households[previous];
+        _records[beneficiaryRef] = _pack(newWallet, status, tag);
+        emit WalletRebound(beneficiaryRef, previous, newWallet, reason);
+    }
+
+    /// @inheritdoc IBeneficiaryRegistry
+    function setStatus(bytes32 beneficiaryRef, BeneficiaryStatus newStatus) external onlyRegistrar {
+        (address wallet, BeneficiaryStatus status, uint88 tag) = _unpack(_records[beneficiaryRef]);
+        if (status == BeneficiaryStatus.None) revert BeneficiaryUnknown(beneficiaryRef);
+        if (
+            status == BeneficiaryStatus.Deceased || newStatus == BeneficiaryStatus.None || newStatus == status
+        ) {
+            revert BeneficiaryStatusInvalid(beneficiaryRef, newStatus);
+        }
+        _records[beneficiaryRef] = _pack(wallet, newStatus, tag);
+        emit BeneficiaryStatusChanged(beneficiaryRef, status, newStatus);
+    }
+
+    /// @inheritdoc IBeneficiaryRegistry
+    function beneficiary(
+        bytes32 beneficiaryRef
+    ) external view returns (address wallet, BeneficiaryStatus status, uint88 tag) {
+        return _unpack(_records[beneficiaryRef]);
+    }
+
+    /// @inheritdoc IBeneficiaryRegistry
+    function householdOf(address wallet) external view returns (bytes32) {
+        return _households[wallet];
+    }
+
+    /// @inheritdoc IBeneficiaryRegistry
+    function householdTag(bytes32 householdRef) public pure returns (uint88) {
+        return uint88(uint256(keccak256(abi.encode(householdRef))));
+    }
+
+    /// @inheritdoc IBeneficiaryRegistry
+    function activeWalletIn(bytes32 beneficiaryRef, bytes32 householdRef) external view returns (address) {
+        (address wallet, BeneficiaryStatus status, uint88 tag) = _unpack(_records[beneficiaryRef]);
+        if (status != BeneficiaryStatus.Active || tag != householdTag(householdRef)) return address(0);
+        return wallet;
+    }
+
+    function _pack(address wallet, BeneficiaryStatus status, uint88 tag) private pure returns (uint256) {
+        return uint256(uint160(wallet)) | (uint256(status) << _STATUS_SHIFT) | (uint256(tag) << _TAG_SHIFT);
+    }
+
+    function _unpack(
+        uint256 record
+    ) private pure returns (address wallet, BeneficiaryStatus status, uint88 tag) {
+        wallet = address(uint160(record));
+        status = BeneficiaryStatus(uint8(record >> _STATUS_SHIFT));
+        tag = uint88(record >> _TAG_SHIFT);
+    }
+}

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+/// @notice The three layers of social protection in the Sin Tech report: relief, support, insurance.
+enum Layer {
+    Relief,
+    Support,
+    Insurance
+}
+
+/// @notice What a licence authorises its holder to be.
+enum LicenceKind {
+    None,
+    Charity,
+    Vendor,
+    FieldAgent,
+    Auditor,
+    Registrar
+}
+
+/// @notice Lifecycle of a licence. `Revoked` is final.
+enum LicenceStatus {
+    None,
+    Active,
+    Suspended,
+    Revoked
+}
+
+/// @notice Lifecycle of a registered beneficiary. `Deceased` is final.
+enum BeneficiaryStatus {
+    None,
+    Active,
+    Suspended,
+    Deceased
+}
+
+/// @notice Why escrowed money left a gift lot.
+enum Outflow {
+    Settlement,
+    Refund,
+    Reallocation
+}
+
+/// @notice State of a redemption's dispute.
+enum DisputeStatus {
+    None,
+    Flagged,
+    Upheld,
+    Dismissed
+}

@@ -1,0 +1,86 @@
+import type { Signer } from "ethers";
+import {
+  AidLedger__factory,
+  AuditLog__factory,
+  BeneficiaryRegistry__factory,
+  ConsortiumTimelock__factory,
+  LicenceRegistry__factory,
+  ReceiptAnchor__factory,
+  type AidLedger,
+  type AuditLog,
+  type BeneficiaryRegistry,
+  type ConsortiumTimelock,
+  type LicenceRegistry,
+  type ReceiptAnchor,
+} from "../typechain-types";
+
+/** The deployed contracts of one Sin Tech consortium. */
+export interface AidSystem {
+  timelock: ConsortiumTimelock;
+  licences: LicenceRegistry;
+  registry: BeneficiaryRegistry;
+  ledger: AidLedger;
+  anchor: ReceiptAnchor;
+  auditLog: AuditLog;
+}
+
+export interface DeployOptions {
+  /** Consortium members: proposers, executors and cancellers of the timelock that administers licences. */
+  council: string[];
+  /** The first regulators, able to license from day one. */
+  regulators: string[];
+  /** Seconds a regulator appointment waits in the timelock. */
+  timelockDelay: number;
+  /** Seconds a transfer of the registry's default admin waits. */
+  adminDelay: number;
+}
+
+export const DEFAULT_DEPLOY_DELAYS = { timelockDelay: 2 * 24 * 3600, adminDelay: 3 * 24 * 3600 } as const;
+
+/** Addresses of a deployed system, as recorded on disk. */
+export type AidSystemAddresses = Record<keyof AidSystem, string>;
+
+/** Deploys the whole system in dependency order and waits for each deployment. */
+export async function deployAidSystem(deployer: Signer, options: DeployOptions): Promise<AidSystem> {
+  const timelock = await new ConsortiumTimelock__factory(deployer).deploy(
+    options.timelockDelay,
+    options.council,
+  );
+  await timelock.waitForDeployment();
+  const licences = await new LicenceRegistry__factory(deployer).deploy(
+    options.adminDelay,
+    await timelock.getAddress(),
+    options.regulators,
+  );
+  await licences.waitForDeployment();
+  const licencesAddress = await licences.getAddress();
+  const registry = await new BeneficiaryRegistry__factory(deployer).deploy(licencesAddress);
+  await registry.waitForDeployment();
+  const ledger = await new AidLedger__factory(deployer).deploy(licencesAddress, await registry.getAddress());
+  await ledger.waitForDeployment();
+  const anchor = await new ReceiptAnchor__factory(deployer).deploy(licencesAddress);
+  await anchor.waitForDeployment();
+  const auditLog = await new AuditLog__factory(deployer).deploy(licencesAddress);
+  await auditLog.waitForDeployment();
+  return { timelock, licences, registry, ledger, anchor, auditLog };
+}
+
+/** The addresses of a deployed system. */
+export async function addressesOf(system: AidSystem): Promise<AidSystemAddresses> {
+  const entries = await Promise.all(
+    Object.entries(system).map(async ([name, contract]) => [name, await contract.getAddress()] as const),
+  );
+  return Object.fromEntries(entries) as AidSystemAddresses;
+}
+
+/** Connects to an already deployed system. */
+export function connectAidSystem(addresses: AidSystemAddresses, runner: Signer): AidSystem {
+  return {
+    timelock: ConsortiumTimelock__factory.connect(addresses.timelock, runner),
+    licences: LicenceRegistry__factory.connect(addresses.licences, runner),
+    registry: BeneficiaryRegistry__factory.connect(addresses.registry, runner),
+    ledger: AidLedger__factory.connect(addresses.ledger, runner),
+    anchor: ReceiptAnchor__factory.connect(addresses.anchor, runner),
+    auditLog: AuditLog__factory.connect(addresses.auditLog, runner),
+  };
+}
