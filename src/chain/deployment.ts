@@ -1,0 +1,67 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { Provider, Signer } from "ethers";
+import {
+  addressesOf,
+  connectAidSystem,
+  deployAidSystem,
+  type AidSystem,
+  type AidSystemAddresses,
+  type DeployOptions,
+} from "../../deploy/system";
+
+/** What `deployment.json` in the data folder records. */
+export interface DeploymentRecord {
+  chainId: number;
+  deployedAt: string;
+  blockNumber: number;
+  addresses: AidSystemAddresses;
+}
+
+export function deploymentPath(dataDir: string): string {
+  return join(dataDir, "deployment.json");
+}
+
+export function readDeployment(dataDir: string): DeploymentRecord | undefined {
+  const path = deploymentPath(dataDir);
+  if (!existsSync(path)) return undefined;
+  return JSON.parse(readFileSync(path, "utf8")) as DeploymentRecord;
+}
+
+/**
+ * Connects to the system recorded in the data folder if its contracts are on this chain, otherwise
+ * deploys a new one and records it. The record is written atomically, after every deployment succeeded.
+ */
+export async function loadOrDeploy(
+  dataDir: string,
+  deployer: Signer,
+  options: DeployOptions,
+): Promise<{ system: AidSystem; record: DeploymentRecord; deployed: boolean }> {
+  const provider = deployer.provider as Provider;
+  const chainId = Number((await provider.getNetwork()).chainId);
+  const existing = readDeployment(dataDir);
+  if (existing && existing.chainId === chainId && (await hasCode(provider, existing.addresses))) {
+    return { system: connectAidSystem(existing.addresses, deployer), record: existing, deployed: false };
+  }
+  const system = await deployAidSystem(deployer, options);
+  const record: DeploymentRecord = {
+    chainId,
+    deployedAt: new Date().toISOString(),
+    blockNumber: await provider.getBlockNumber(),
+    addresses: await addressesOf(system),
+  };
+  writeJsonAtomically(deploymentPath(dataDir), record);
+  return { system, record, deployed: true };
+}
+
+async function hasCode(provider: Provider, addresses: AidSystemAddresses): Promise<boolean> {
+  const codes = await Promise.all(Object.values(addresses).map((address) => provider.getCode(address)));
+  return codes.every((code) => code !== "0x");
+}
+
+export function writeJsonAtomically(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(value, null, 2) + "\n", { mode: 0o600 });
+  renameSync(temporary, path);
+}
