@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { JsonRpcProvider } from "ethers";
+import { createProvider } from "./provider";
 
 /** A running embedded chain: anvil with its state kept in the data folder. */
 export interface LocalChain {
@@ -59,7 +59,7 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Local
   });
   const url = `http://${host}:${options.port}`;
   try {
-    await waitForRpc(url, child, () => stderr);
+    await waitForRpc(url, chainId, child, () => stderr);
   } catch (error) {
     child.kill("SIGKILL");
     throw error;
@@ -67,8 +67,13 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Local
   return { url, chainId, stop: () => stopChild(child) };
 }
 
-async function waitForRpc(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
-  const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true });
+async function waitForRpc(
+  url: string,
+  chainId: number,
+  child: ChildProcess,
+  stderr: () => string,
+): Promise<void> {
+  const provider = createProvider(url, chainId);
   try {
     for (let attempt = 0; attempt < 150; attempt++) {
       if (child.exitCode !== null) throw new Error(`anvil exited with code ${child.exitCode}: ${stderr()}`);

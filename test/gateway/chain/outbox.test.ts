@@ -1,0 +1,151 @@
+import { expect } from "chai";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { Wallet, type JsonRpcProvider } from "ethers";
+import { migrate } from "../../../src/db/migrate";
+import { CHAIN_OUTBOX_SQL, ChainOutbox, type ChainJob } from "../../../src/chain/outbox";
+import { startLocalChain, type LocalChain } from "../../../src/chain/localChain";
+import { createProvider } from "../../../src/chain/provider";
+import { TestSettlementToken__factory, type TestSettlementToken } from "../../../typechain-types";
+
+// Anvil's first dev account: the embedded chain's funded operator.
+const OPERATOR_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+
+describe("ChainOutbox", function () {
+  let dir: string;
+  let chain: LocalChain;
+  let provider: JsonRpcProvider;
+  let operator: Wallet;
+  let token: TestSettlementToken;
+  let db: BetterSqlite3.Database;
+
+  before(async function () {
+    dir = mkdtempSync(join(tmpdir(), "sintech-outbox-"));
+    chain = await startLocalChain({ dataDir: dir, port: 18600 + Math.floor(Math.random() * 300) });
+    provider = createProvider(chain.url, chain.chainId, 50);
+    operator = new Wallet(OPERATOR_KEY, provider);
+    token = await new TestSettlementToken__factory(operator).deploy();
+    await token.waitForDeployment();
+  });
+
+  after(async function () {
+    provider.destroy();
+    await chain.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  beforeEach(function () {
+    db = new BetterSqlite3(join(dir, `gateway-${Date.now()}-${Math.random()}.db`));
+    migrate(db, [{ version: 1, name: "outbox", sql: CHAIN_OUTBOX_SQL }]);
+  });
+
+  afterEach(function () {
+    db.close();
+  });
+
+  function outbox(afterSign?: (job: ChainJob) => void): ChainOutbox {
+    return new ChainOutbox({
+      db,
+      provider,
+      signers: new Map([[operator.address.toLowerCase(), operator]]),
+      interfaces: [TestSettlementToken__factory.createInterface()],
+      receiptTimeoutMs: 10_000,
+      afterSign,
+    });
+  }
+
+  async function mintJob(box: ChainOutbox, key: string, to: string, amount: bigint): Promise<ChainJob> {
+    return box.enqueue({
+      idempotencyKey: key,
+      kind: "mint",
+      from: operator.address,
+      to: await token.getAddress(),
+      data: token.interface.encodeFunctionData("mint", [to, amount]),
+    });
+  }
+
+  it("confirms queued jobs in order and applies each kind's effect in the same transaction", async function () {
+    const box = outbox();
+    const seen: number[] = [];
+    box.on("mint", { confirmed: (job) => seen.push(job.jobId) });
+    const recipient = Wallet.createRandom().address;
+    const first = await mintJob(box, "mint-1", recipient, 5n);
+    const second = await mintJob(box, "mint-2", recipient, 7n);
+    const ended = await box.drain();
+    expect(ended.map((job) => job.status)).to.deep.equal(["confirmed", "confirmed"]);
+    expect(seen).to.deep.equal([first.jobId, second.jobId]);
+    expect(await token.balanceOf(recipient)).to.equal(12n);
+    expect(box.get(first.jobId)!.blockNumber).to.be.a("number");
+    expect(box.pendingCount()).to.equal(0);
+  });
+
+  it("returns the existing job for a repeated idempotency key and refuses another payload under it", async function () {
+    const box = outbox();
+    const recipient = Wallet.createRandom().address;
+    const job = await mintJob(box, "same-key", recipient, 1n);
+    expect((await mintJob(box, "same-key", recipient, 1n)).jobId).to.equal(job.jobId);
+    let refused: unknown;
+    try {
+      await mintJob(box, "same-key", recipient, 2n);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).to.have.property("status", 409);
+    expect(refused).to.have.property("field", "idempotencyKey");
+  });
+
+  it("re-broadcasts the recorded bytes after a crash between signing and broadcasting: paid once", async function () {
+    const recipient = Wallet.createRandom().address;
+    const crashing = outbox(() => {
+      throw new Error("simulated crash");
+    });
+    const job = await mintJob(crashing, "crash-1", recipient, 9n);
+    await expect(crashing.drain()).to.be.rejectedWith("simulated crash");
+    const signed = crashing.get(job.jobId)!;
+    expect(signed.status).to.equal("signed");
+    expect(await provider.getTransactionReceipt(signed.txHash!)).to.equal(null);
+
+    const recovered = outbox();
+    await recovered.drain();
+    const done = recovered.get(job.jobId)!;
+    expect(done.status).to.equal("confirmed");
+    expect(done.txHash).to.equal(signed.txHash);
+    expect(await token.balanceOf(recipient)).to.equal(9n);
+  });
+
+  it("does not send twice when the crash came after broadcasting", async function () {
+    const recipient = Wallet.createRandom().address;
+    const job = await mintJob(outbox(), "crash-2", recipient, 4n);
+    const box = outbox();
+    await box.drain();
+    // Pretend the process died before recording the receipt: the job is back to `signed` with its bytes.
+    db.prepare("UPDATE chain_jobs SET status = 'signed', block_number = NULL WHERE job_id = ?").run(
+      job.jobId,
+    );
+    await outbox().drain();
+    expect(box.get(job.jobId)!.status).to.equal("confirmed");
+    expect(await token.balanceOf(recipient)).to.equal(4n);
+  });
+
+  it("fails a job whose call reverts, naming the custom error, without using a nonce", async function () {
+    const box = outbox();
+    const failures: string[] = [];
+    box.on("transfer", { failed: (_job, error) => failures.push(error.name) });
+    const nonceBefore = await provider.getTransactionCount(operator.address, "pending");
+    const job = box.enqueue({
+      idempotencyKey: "overdraw",
+      kind: "transfer",
+      from: operator.address,
+      to: await token.getAddress(),
+      data: token.interface.encodeFunctionData("transfer", [Wallet.createRandom().address, 10n ** 30n]),
+    });
+    await box.drain();
+    const failed = box.get(job.jobId)!;
+    expect(failed.status).to.equal("failed");
+    expect(failed.error!.name).to.equal("ERC20InsufficientBalance");
+    expect(failures).to.deep.equal(["ERC20InsufficientBalance"]);
+    expect(await provider.getTransactionCount(operator.address, "pending")).to.equal(nonceBefore);
+  });
+});
