@@ -1,0 +1,10 @@
+export { ROLES, type Principal, type Role } from "./roles";
+export { API_KEY_PREFIX, hashApiKey } from "./apiKeyFormat";
+export type { ApiKeyRecord } from "./apiKeyRecord";
+export { migrateApiKeys } from "./migrateApiKeys";
+export { createApiKey, type CreateApiKeyParameters, type CreatedApiKey } from "./createApiKey";
+export { findApiKey } from "./findApiKey";
+export { revokeApiKey } from "./revokeApiKey";
+export { listApiKeys } from "./listApiKeys";
+export { identify } from "./identify";
+export { requireRole } from "./requireRole";

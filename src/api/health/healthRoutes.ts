@@ -1,0 +1,76 @@
+import { z } from "zod";
+import type { RouteModule } from "../routeModule";
+import { jsonResponse } from "../openapi/jsonSchema";
+
+export interface HealthOptions {
+  version: string;
+  /** Resolves true when a chain node answers; absent until the chain room provides one. */
+  probeChain?: () => Promise<boolean>;
+  /** A hung node must not hang the health check that orchestrators poll. */
+  probeTimeoutMs?: number;
+}
+
+const healthSchema = z.object({
+  status: z.enum(["ok", "unavailable"]),
+  version: z.string(),
+  uptimeSeconds: z.number(),
+  database: z.object({ ok: z.boolean() }),
+  chain: z.object({ reachable: z.boolean().nullable() }),
+});
+
+/**
+ * Liveness: 200 while the database answers, 503 otherwise. An unreachable chain is reported but does
+ * not fail the check: restarting the gateway would not fix the chain and would drop queued work.
+ */
+export function healthRoutes({ version, probeChain, probeTimeoutMs = 2_000 }: HealthOptions): RouteModule {
+  const startedAt = Date.now();
+  return {
+    register(router, { db }) {
+      router.get("/health", async (_req, res) => {
+        const databaseOk = checkDatabase(() => db.prepare("SELECT 1 AS ok").get());
+        const reachable = probeChain ? await withTimeout(probeChain(), probeTimeoutMs) : null;
+        const body: z.infer<typeof healthSchema> = {
+          status: databaseOk ? "ok" : "unavailable",
+          version,
+          uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
+          database: { ok: databaseOk },
+          chain: { reachable },
+        };
+        res.status(databaseOk ? 200 : 503).json(body);
+      });
+    },
+    openapi: {
+      "/health": {
+        get: {
+          summary: "Liveness, database check and chain reachability",
+          tags: ["meta"],
+          responses: {
+            "200": jsonResponse("The gateway is serving", healthSchema),
+            "503": jsonResponse("The database does not answer", healthSchema),
+          },
+        },
+      },
+    },
+  };
+}
+
+function checkDatabase(query: () => unknown): boolean {
+  try {
+    query();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function withTimeout(probe: Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([probe.then((ok) => ok === true).catch(() => false), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

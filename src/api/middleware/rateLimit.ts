@@ -1,0 +1,26 @@
+import type { RequestHandler } from "express";
+import { ipKeyGenerator, rateLimit } from "express-rate-limit";
+import { RateLimitedError } from "../errors/httpErrors";
+
+/** Probes are polled by orchestrators and scrapers; throttling them would report a healthy gateway as down. */
+const UNLIMITED_PATHS = new Set(["/health", "/metrics"]);
+
+/**
+ * A fixed-window limit per API key (so one organisation cannot starve others behind the same proxy),
+ * falling back to the client address for requests without a valid key. In memory: one gateway
+ * process; a shared store is needed once several gateways sit behind one balancer.
+ */
+export function rateLimiter({ windowMs, max }: { windowMs: number; max: number }): RequestHandler {
+  return rateLimit({
+    windowMs,
+    limit: max,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    skip: (req) => UNLIMITED_PATHS.has(req.path),
+    keyGenerator: (req, res) =>
+      res.locals.principal
+        ? `key:${res.locals.principal.keyId}`
+        : `ip:${ipKeyGenerator(req.ip ?? "unknown")}`,
+    handler: (_req, _res, next) => next(new RateLimitedError()),
+  });
+}

@@ -1,0 +1,74 @@
+import type { Database } from "better-sqlite3";
+import { Router, type Express } from "express";
+import type { Logger } from "pino";
+import type { Config } from "../config";
+import type { Metrics } from "./metrics/createMetrics";
+import { HTTP_METHODS, type HttpMethod, type OpenApiPaths } from "./openapi/types";
+
+/** What every route module receives; use-cases and repositories are built from these. */
+export interface RouteContext {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/**
+ * A room's HTTP face. `register` adds routes with full paths (`/v1/households/:householdRef`) directly
+ * on the given router; `openapi` documents exactly those routes (`/v1/households/{householdRef}`).
+ * `createApp` refuses to start if the two disagree, so the published document cannot drift.
+ */
+export interface RouteModule {
+  register(router: Router, ctx: RouteContext): void;
+  openapi: OpenApiPaths;
+}
+
+/** `/a/:b` → `/a/{b}`. Other path-to-regexp syntax (wildcards, optional groups) has no OpenAPI form. */
+export function toOpenApiPath(expressPath: string): string {
+  if (/[*?(){}]/.test(expressPath)) {
+    throw new Error(`Route ${expressPath}: only literal segments and :params are supported`);
+  }
+  return expressPath.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, "{$1}");
+}
+
+interface RouterLayer {
+  route?: { path: unknown; methods: Record<string, boolean> };
+  handle?: { stack?: unknown };
+}
+
+/** Mounts each module on its own router at the root, after checking routes and documentation agree. */
+export function mountRouteModules(app: Express, modules: readonly RouteModule[], ctx: RouteContext): void {
+  for (const module of modules) {
+    const router = Router();
+    module.register(router, ctx);
+    const registered = new Set<string>();
+    for (const layer of router.stack as RouterLayer[]) {
+      if (!layer.route) {
+        // Nested routers hide their route templates from metrics, logs and this check.
+        if (layer.handle?.stack)
+          throw new Error("Route modules must register routes directly, not nested routers");
+        continue;
+      }
+      if (typeof layer.route.path !== "string") throw new Error("Route paths must be strings");
+      const path = toOpenApiPath(layer.route.path);
+      for (const method of Object.keys(layer.route.methods) as HttpMethod[]) {
+        if (!HTTP_METHODS.includes(method))
+          throw new Error(`Route ${path}: method ${method} is not supported`);
+        if (!module.openapi[path]?.[method]) {
+          throw new Error(
+            `Route ${method.toUpperCase()} ${path} is registered but missing from its module's openapi`,
+          );
+        }
+        registered.add(`${method} ${path}`);
+      }
+    }
+    for (const [path, operations] of Object.entries(module.openapi)) {
+      for (const method of HTTP_METHODS) {
+        if (operations[method] && !registered.has(`${method} ${path}`)) {
+          throw new Error(`Route ${method.toUpperCase()} ${path} is documented but not registered`);
+        }
+      }
+    }
+    app.use(router);
+  }
+}

@@ -1,0 +1,168 @@
+import { z } from "zod";
+
+export const PROFILES = ["embedded", "consortium"] as const;
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const MAX_PORT = 65_535;
+
+/** Accepts a JSON number or the decimal string an environment variable carries. */
+function integer(min: number, max: number) {
+  const message = `must be an integer from ${min} to ${max}`;
+  return z
+    .union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)], { error: message })
+    .pipe(
+      z
+        .number({ error: message })
+        .int({ error: message })
+        .min(min, { error: message })
+        .max(max, { error: message }),
+    );
+}
+
+const nonEmptyString = (what: string) =>
+  z
+    .string({ error: `must be ${what}` })
+    .trim()
+    .min(1, { error: `must be ${what}` });
+
+const hexBytes = (minBytes: number, maxBytes: number) => {
+  const message =
+    minBytes === maxBytes
+      ? `must be ${minBytes} bytes written as ${minBytes * 2} hex characters`
+      : `must be at least ${minBytes} bytes written as hex (${minBytes * 2}+ characters)`;
+  return z
+    .string({ error: message })
+    .trim()
+    .regex(/^(?:[0-9a-fA-F]{2})+$/, { error: message })
+    .refine((hex) => hex.length >= minBytes * 2 && hex.length <= maxBytes * 2, { error: message })
+    .transform((hex) => Buffer.from(hex, "hex"));
+};
+
+const rpcUrl = z.string().refine(
+  (value) => {
+    try {
+      return ["http:", "https:", "ws:", "wss:"].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  },
+  // The URL is not repeated: node URLs sometimes carry credentials.
+  { error: "each entry must be an http(s) or ws(s) URL" },
+);
+
+/** A comma-separated env value or a JSON array, at least one endpoint. */
+const rpcUrls = z
+  .union([z.string().transform((list) => list.split(",").map((url) => url.trim())), z.array(z.string())], {
+    error: "must be a comma-separated list of JSON-RPC URLs",
+  })
+  .pipe(z.array(rpcUrl).min(1, { error: "must list at least one JSON-RPC URL" }));
+
+const PEPPER_BYTES = 32;
+const pepperValue = hexBytes(PEPPER_BYTES, 1024);
+
+/**
+ * Versioned peppers: `1:<hex>,2:<hex>` in the environment, or `{"1": "<hex>"}` in JSON. Old versions stay
+ * listed so references computed with them can still be recomputed during a rotation.
+ */
+export const peppersSchema = z
+  .union(
+    [
+      z.string().transform((list, ctx) => {
+        const entries: [string, string][] = [];
+        for (const part of list.split(",")) {
+          const separator = part.indexOf(":");
+          if (separator < 0) {
+            // The union reports its own message; this only makes the string branch fail.
+            ctx.addIssue({ code: "custom", message: "entries must look like <version>:<hex>" });
+            return z.NEVER;
+          }
+          entries.push([part.slice(0, separator).trim(), part.slice(separator + 1).trim()]);
+        }
+        return Object.fromEntries(entries);
+      }),
+      z.record(z.string(), z.string()),
+    ],
+    { error: "must be <version>:<hex>[,<version>:<hex>...] or a JSON object of version to hex" },
+  )
+  .pipe(
+    z
+      .record(z.string().regex(/^[1-9]\d{0,5}$/), pepperValue, {
+        error: (issue) => (issue.code === "invalid_key" ? "versions must be positive integers" : undefined),
+      })
+      .refine((peppers) => Object.keys(peppers).length > 0, { error: "must hold at least one pepper" }),
+  );
+
+export const vaultMasterKeySchema = hexBytes(32, 32);
+
+export const keystorePassphraseSchema = z
+  .string({ error: "must be a string of at least 12 characters" })
+  .min(12, { error: "must be a string of at least 12 characters" });
+
+/**
+ * Every configurable field: its environment variable, optional command-line flag and parser.
+ * JSON config files use the field names (`port`, `rateLimitMax`, ...).
+ */
+export const FIELDS = {
+  profile: {
+    env: "SINTECH_PROFILE",
+    flag: "--profile",
+    schema: z.enum(PROFILES, { error: 'must be "embedded" or "consortium"' }).default("embedded"),
+  },
+  port: { env: "PORT", flag: "--port", schema: integer(0, MAX_PORT).default(8080) },
+  host: {
+    env: "HOST",
+    flag: "--host",
+    schema: nonEmptyString("a host name or address").default("127.0.0.1"),
+  },
+  dataDir: {
+    env: "DATA_DIR",
+    flag: "--data-dir",
+    schema: nonEmptyString("a directory path").default("./data"),
+  },
+  rpcUrls: { env: "SINTECH_RPC_URLS", flag: undefined, schema: rpcUrls.optional() },
+  anvilPort: { env: "SINTECH_ANVIL_PORT", flag: undefined, schema: integer(1, MAX_PORT).default(8545) },
+  chainId: {
+    env: "SINTECH_CHAIN_ID",
+    flag: undefined,
+    schema: integer(1, Number.MAX_SAFE_INTEGER).optional(),
+  },
+  peppers: { env: "SINTECH_PEPPERS", flag: undefined, schema: peppersSchema.optional() },
+  vaultMasterKey: {
+    env: "SINTECH_VAULT_MASTER_KEY",
+    flag: undefined,
+    schema: vaultMasterKeySchema.optional(),
+  },
+  keystorePassphrase: {
+    env: "SINTECH_KEYSTORE_PASSPHRASE",
+    flag: undefined,
+    schema: keystorePassphraseSchema.optional(),
+  },
+  rateLimitWindowMs: {
+    env: "SINTECH_RATE_LIMIT_WINDOW_MS",
+    flag: undefined,
+    schema: integer(1_000, 86_400_000).default(60_000),
+  },
+  rateLimitMax: {
+    env: "SINTECH_RATE_LIMIT_MAX",
+    flag: undefined,
+    schema: integer(1, 1_000_000).default(300),
+  },
+  bodyLimit: {
+    env: "SINTECH_BODY_LIMIT",
+    flag: undefined,
+    schema: z
+      .string({ error: 'must be a size such as "1mb", "512kb" or "2048b"' })
+      .trim()
+      .toLowerCase()
+      .regex(/^[1-9]\d*(?:b|kb|mb)$/, { error: 'must be a size such as "1mb", "512kb" or "2048b"' })
+      .default("1mb"),
+  },
+  logLevel: {
+    env: "LOG_LEVEL",
+    flag: "--log-level",
+    schema: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  },
+} as const;
+
+export type FieldName = keyof typeof FIELDS;
+export type ParsedFields = { [K in FieldName]: z.output<(typeof FIELDS)[K]["schema"]> };
