@@ -1,0 +1,8 @@
+/** The gateway database: migrations, repository interfaces and their SQLite implementation. */
+export { migrate } from "./migrate";
+export type { MigrationReport } from "./migrate";
+export { MIGRATIONS } from "./migrations";
+export type { Migration } from "./migrations";
+export { openSqliteStore, checkpoint } from "./sqlite";
+export type { SqliteStore } from "./sqlite";
+export type * from "./repositories";

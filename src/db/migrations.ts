@@ -1,0 +1,107 @@
+/**
+ * The schema, as numbered migrations kept in code so they ship with the build and run at boot.
+ * Never edit a migration that has shipped: add the next number. The runner refuses a database whose
+ * applied migrations no longer match these texts.
+ *
+ * Privacy rule for every table: no national ID, name, phone or postal code in clear. People and
+ * households appear only as keyed references (0x + 64 hex); their personal data lives in `vault`,
+ * encrypted with a per-household key that `vault_keys` holds wrapped by a master key.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "households_members_vault",
+    sql: `
+      CREATE TABLE households (
+        household_ref  TEXT PRIMARY KEY CHECK (length(household_ref) = 66 AND household_ref GLOB '0x*'),
+        pepper_version INTEGER NOT NULL,
+        status         TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'shredded')),
+        -- 1 when a member is military or security staff: such households never leave in exports.
+        sensitive      INTEGER NOT NULL DEFAULT 0 CHECK (sensitive IN (0, 1)),
+        created_at     TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE members (
+        beneficiary_ref TEXT PRIMARY KEY CHECK (length(beneficiary_ref) = 66 AND beneficiary_ref GLOB '0x*'),
+        household_ref   TEXT NOT NULL REFERENCES households (household_ref),
+        pepper_version  INTEGER NOT NULL,
+        role            TEXT NOT NULL CHECK (role IN ('head', 'member')),
+        job_code        TEXT NOT NULL,
+        created_at      TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX members_by_household ON members (household_ref);
+      -- One head per household, enforced by the database and not only by the use-case.
+      CREATE UNIQUE INDEX members_one_head ON members (household_ref) WHERE role = 'head';
+
+      -- Split from the ciphertext so crypto-shredding is one DELETE of a small row.
+      CREATE TABLE vault_keys (
+        household_ref TEXT PRIMARY KEY REFERENCES households (household_ref),
+        key_version   INTEGER NOT NULL, -- master key version that wrapped it
+        wrapped_key   BLOB NOT NULL,    -- iv (12) || tag (16) || AES-256-GCM(data key) (32)
+        created_at    TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE vault (
+        household_ref TEXT PRIMARY KEY REFERENCES households (household_ref),
+        ciphertext    BLOB NOT NULL,
+        iv            BLOB NOT NULL,
+        tag           BLOB NOT NULL,
+        updated_at    TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 2,
+    name: "imports",
+    sql: `
+      CREATE TABLE imports (
+        import_id           TEXT PRIMARY KEY,
+        idempotency_key     TEXT NOT NULL UNIQUE,
+        file_sha256         TEXT,            -- known once the whole file has been read
+        status              TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
+        error_code          TEXT,
+        rows_total          INTEGER NOT NULL DEFAULT 0,
+        enrolled            INTEGER NOT NULL DEFAULT 0,
+        already_enrolled    INTEGER NOT NULL DEFAULT 0,
+        invalid             INTEGER NOT NULL DEFAULT 0,
+        duplicate           INTEGER NOT NULL DEFAULT 0,
+        held                INTEGER NOT NULL DEFAULT 0,
+        households_enrolled INTEGER NOT NULL DEFAULT 0,
+        created_at          TEXT NOT NULL,
+        finished_at         TEXT
+      ) STRICT;
+
+      CREATE TABLE import_rows (
+        import_id       TEXT NOT NULL REFERENCES imports (import_id),
+        row_no          INTEGER NOT NULL,
+        status          TEXT NOT NULL
+                        CHECK (status IN ('enrolled', 'already_enrolled', 'invalid', 'duplicate', 'held')),
+        error_field     TEXT,
+        error_code      TEXT,
+        beneficiary_ref TEXT,
+        household_ref   TEXT,
+        PRIMARY KEY (import_id, row_no)
+      ) STRICT;
+
+      -- People a human must look at: already enrolled elsewhere, or listed twice.
+      CREATE TABLE duplicate_reviews (
+        review_id              INTEGER PRIMARY KEY,
+        import_id              TEXT NOT NULL REFERENCES imports (import_id),
+        row_no                 INTEGER NOT NULL,
+        reason                 TEXT NOT NULL,
+        beneficiary_ref        TEXT NOT NULL,
+        existing_household_ref TEXT,
+        proposed_household_ref TEXT NOT NULL,
+        status                 TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+        created_at             TEXT NOT NULL,
+        UNIQUE (import_id, row_no)
+      ) STRICT;
+    `,
+  },
+];

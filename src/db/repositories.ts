@@ -1,0 +1,161 @@
+/**
+ * What the use-cases need from storage, as interfaces: SQLite implements them today, PostgreSQL will
+ * later. Refs are 0x-prefixed 32-byte hex strings; no record type has a field for raw personal data.
+ *
+ * The methods are synchronous because better-sqlite3 is, and `Store.transaction` relies on that to
+ * make a household all-or-nothing. A PostgreSQL store will need async versions of these interfaces
+ * and a transaction that passes a connection-bound set of repositories to its callback.
+ */
+
+export type HouseholdStatus = "active" | "shredded";
+
+export interface HouseholdRecord {
+  householdRef: string;
+  pepperVersion: number;
+  status: HouseholdStatus;
+  /** A member is military or security staff: excluded from every export. */
+  sensitive: boolean;
+  createdAt: string;
+}
+
+export interface HouseholdRepository {
+  insert(record: HouseholdRecord): void;
+  get(householdRef: string): HouseholdRecord | undefined;
+  /** The first of `householdRefs` that exists: used with one ref per pepper version during rotation. */
+  findFirst(householdRefs: readonly string[]): HouseholdRecord | undefined;
+  setStatus(householdRef: string, status: HouseholdStatus): void;
+  /** Active, non-sensitive households, oldest first. */
+  listExportable(): HouseholdRecord[];
+  count(): number;
+}
+
+export type MemberRole = "head" | "member";
+
+export interface MemberRecord {
+  beneficiaryRef: string;
+  householdRef: string;
+  pepperVersion: number;
+  role: MemberRole;
+  jobCode: string;
+  createdAt: string;
+}
+
+export interface MemberRepository {
+  insert(record: MemberRecord): void;
+  /** Members whose ref is any of `beneficiaryRefs`. */
+  findByRefs(beneficiaryRefs: readonly string[]): MemberRecord[];
+  listByHousehold(householdRef: string): MemberRecord[];
+  count(): number;
+}
+
+export interface WrappedKeyRecord {
+  householdRef: string;
+  /** Version of the master key that wrapped it. */
+  keyVersion: number;
+  wrappedKey: Buffer;
+  createdAt: string;
+}
+
+export interface VaultKeyRepository {
+  /** Inserts or replaces (re-wrapping under a new master key replaces). */
+  put(record: WrappedKeyRecord): void;
+  get(householdRef: string): WrappedKeyRecord | undefined;
+  /** Crypto-shredding: true when a key was deleted. */
+  delete(householdRef: string): boolean;
+}
+
+export interface SealedRecord {
+  householdRef: string;
+  ciphertext: Buffer;
+  iv: Buffer;
+  tag: Buffer;
+  updatedAt: string;
+}
+
+export interface VaultRecordRepository {
+  put(record: SealedRecord): void;
+  get(householdRef: string): SealedRecord | undefined;
+}
+
+export type ImportStatus = "running" | "completed" | "failed";
+export type ImportRowStatus = "enrolled" | "already_enrolled" | "invalid" | "duplicate" | "held";
+
+export interface ImportCounts {
+  rows: number;
+  enrolled: number;
+  alreadyEnrolled: number;
+  invalid: number;
+  duplicate: number;
+  held: number;
+  householdsEnrolled: number;
+}
+
+export interface ImportRecord {
+  importId: string;
+  idempotencyKey: string;
+  fileSha256: string | null;
+  status: ImportStatus;
+  errorCode: string | null;
+  counts: ImportCounts;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface ImportRowRecord {
+  importId: string;
+  rowNo: number;
+  status: ImportRowStatus;
+  errorField: string | null;
+  errorCode: string | null;
+  beneficiaryRef: string | null;
+  householdRef: string | null;
+}
+
+export interface DuplicateReviewRecord {
+  importId: string;
+  rowNo: number;
+  /** Why it needs a human: `enrolled_elsewhere`, `repeated_in_household`, `household_already_enrolled`. */
+  reason: string;
+  beneficiaryRef: string;
+  existingHouseholdRef: string | null;
+  proposedHouseholdRef: string;
+  status: "open" | "resolved";
+  createdAt: string;
+}
+
+export interface ImportRepository {
+  create(record: { importId: string; idempotencyKey: string; createdAt: string }): void;
+  get(importId: string): ImportRecord | undefined;
+  findByIdempotencyKey(idempotencyKey: string): ImportRecord | undefined;
+  /** Marks an interrupted import as running again before it is resumed. */
+  restart(importId: string): void;
+  finish(
+    importId: string,
+    outcome: {
+      status: Exclude<ImportStatus, "running">;
+      fileSha256: string | null;
+      errorCode: string | null;
+      finishedAt: string;
+    },
+  ): ImportRecord;
+  /** Row numbers already recorded, so a resumed import skips the households it committed. */
+  recordedRowNumbers(importId: string): Set<number>;
+  insertRows(rows: readonly ImportRowRecord[]): void;
+  insertReviews(items: readonly DuplicateReviewRecord[]): void;
+  listRows(importId: string): ImportRowRecord[];
+  listReviews(importId: string): DuplicateReviewRecord[];
+  /** Counts computed from the recorded rows. */
+  tally(importId: string): ImportCounts;
+}
+
+/** Every repository over one database, and the transaction that spans them. */
+export interface Store {
+  readonly households: HouseholdRepository;
+  readonly members: MemberRepository;
+  readonly vaultKeys: VaultKeyRepository;
+  readonly vaultRecords: VaultRecordRepository;
+  readonly imports: ImportRepository;
+  /** Runs `fn` atomically; nested calls become savepoints. Throwing rolls everything back. */
+  transaction<T>(fn: () => T): T;
+  close(): void;
+}

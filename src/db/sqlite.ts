@@ -1,0 +1,53 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import BetterSqlite3 from "better-sqlite3";
+import { migrate } from "./migrate";
+import { MIGRATIONS } from "./migrations";
+import type { Store } from "./repositories";
+import { sqliteHouseholds } from "./sqliteHouseholds";
+import { sqliteImports } from "./sqliteImports";
+import { sqliteMembers } from "./sqliteMembers";
+import { sqliteVaultKeys, sqliteVaultRecords } from "./sqliteVault";
+
+/** The SQLite store; `sqlite` is exposed for tests and maintenance, use-cases use the repositories. */
+export interface SqliteStore extends Store {
+  readonly sqlite: BetterSqlite3.Database;
+}
+
+/**
+ * Opens (creating if needed) a gateway database file and brings its schema up to date.
+ *
+ * WAL lets readers (the API) proceed while an import writes. `secure_delete` overwrites deleted
+ * content with zeros, so a crypto-shredded wrapped key does not linger in free pages of the file.
+ */
+export function openSqliteStore(filename: string): SqliteStore {
+  if (filename !== ":memory:") mkdirSync(dirname(filename), { recursive: true });
+  const sqlite = new BetterSqlite3(filename);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("secure_delete = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  migrate(sqlite, MIGRATIONS);
+
+  return {
+    sqlite,
+    households: sqliteHouseholds(sqlite),
+    members: sqliteMembers(sqlite),
+    vaultKeys: sqliteVaultKeys(sqlite),
+    vaultRecords: sqliteVaultRecords(sqlite),
+    imports: sqliteImports(sqlite),
+    transaction: <T>(fn: () => T): T => sqlite.transaction(fn)(),
+    close() {
+      if (sqlite.open) sqlite.close();
+    },
+  };
+}
+
+/**
+ * Folds the write-ahead log back into the main file and empties it, so erased bytes (a shredded key)
+ * are gone from the WAL too and not only from the database pages.
+ */
+export function checkpoint(store: SqliteStore): void {
+  store.sqlite.pragma("wal_checkpoint(TRUNCATE)");
+}

@@ -1,0 +1,245 @@
+import { createHash, randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { CsvError, parse } from "csv-parse";
+import type { ImportCounts, ImportRowRecord, Store } from "../db";
+import { AppError, DuplicateError, ValidationError } from "../errors";
+import type { HouseholdContext } from "./context";
+import { checkHeader, type CsvColumn, type CsvRecord } from "./csvFormat";
+import { readImportReport, type ImportReport } from "./getImportReport";
+import { importHouseholdGroup, type CsvRow } from "./importHouseholdGroup";
+
+/** A path to a CSV file, or a stream of its bytes (an upload). The format is in `csvFormat.ts`. */
+export type ImportSource = string | Readable;
+
+export interface ImportProgress {
+  importId: string;
+  rowsRead: number;
+  householdsProcessed: number;
+  counts: Omit<ImportCounts, "rows" | "householdsEnrolled">;
+  done: boolean;
+}
+
+export interface ImportHouseholdsCsvOptions {
+  /** Chosen by the caller; the same key and file give the same result without writing anything twice. */
+  idempotencyKey: string;
+  onProgress?: (progress: ImportProgress) => void;
+  /** Report progress about every this many rows (at household boundaries); default 250. */
+  progressEvery?: number;
+}
+
+export interface ImportHouseholdsCsvResult extends ImportReport {
+  /** True when this key had already completed and the stored result was returned. */
+  replayed: boolean;
+}
+
+/** Keys being imported right now, per store, so two concurrent calls cannot interleave one import. */
+const running = new WeakMap<Store, Set<string>>();
+
+/**
+ * Imports households from a CSV, streaming: rows are grouped by `household_key` as they arrive and
+ * each household is validated and written in its own transaction with its per-row results, so
+ * thousands of rows need memory for one household only and a crash never leaves half a household.
+ *
+ * Idempotency: a completed key returns its stored result (after checking the file is the same one);
+ * a failed or interrupted key resumes, skipping the households it already recorded. People already
+ * enrolled elsewhere, or listed twice, go to the review list instead of being written.
+ */
+export async function importHouseholdsCsv(
+  ctx: HouseholdContext,
+  source: ImportSource,
+  options: ImportHouseholdsCsvOptions,
+): Promise<ImportHouseholdsCsvResult> {
+  const key = options.idempotencyKey;
+  if (typeof key !== "string" || key.trim() === "" || key.length > 200) {
+    throw new ValidationError(
+      "idempotencyKey",
+      "required",
+      "An idempotency key of 1 to 200 characters is required",
+    );
+  }
+  const keys = running.get(ctx.store) ?? new Set<string>();
+  running.set(ctx.store, keys);
+  if (keys.has(key))
+    throw new DuplicateError("idempotencyKey", "import_in_progress", "An import with this key is running");
+
+  keys.add(key);
+  try {
+    const existing = ctx.store.imports.findByIdempotencyKey(key);
+    if (existing?.status === "completed") {
+      if ((await sha256Of(toStream(source))) !== existing.fileSha256) {
+        throw new DuplicateError(
+          "idempotencyKey",
+          "idempotency_key_reused",
+          "This idempotency key was used for another file",
+        );
+      }
+      return { ...readImportReport(ctx, existing.importId), replayed: true };
+    }
+
+    // A failed import, or one left "running" by a process that died (this one holds no lock on it),
+    // resumes under the same id.
+    const importId = existing?.importId ?? randomUUID();
+    if (existing) ctx.store.imports.restart(importId);
+    else ctx.store.imports.create({ importId, idempotencyKey: key, createdAt: ctx.now().toISOString() });
+
+    let fileSha256: string;
+    try {
+      fileSha256 = await runImport(ctx, importId, toStream(source), options);
+    } catch (error) {
+      const failure = asImportError(error);
+      const errorCode = failure instanceof AppError ? (failure.code ?? failure.name) : "internal";
+      ctx.store.imports.finish(importId, {
+        status: "failed",
+        fileSha256: null,
+        errorCode,
+        finishedAt: ctx.now().toISOString(),
+      });
+      throw failure;
+    }
+    ctx.store.imports.finish(importId, {
+      status: "completed",
+      fileSha256,
+      errorCode: null,
+      finishedAt: ctx.now().toISOString(),
+    });
+    return { ...readImportReport(ctx, importId), replayed: false };
+  } finally {
+    keys.delete(key);
+  }
+}
+
+function toStream(source: ImportSource): Readable {
+  return typeof source === "string" ? createReadStream(source) : source;
+}
+
+async function sha256Of(input: Readable): Promise<string> {
+  const hash = createHash("sha256");
+  try {
+    for await (const chunk of input) hash.update(chunk as Buffer);
+  } catch (error) {
+    throw asImportError(error);
+  }
+  return hash.digest("hex");
+}
+
+/** Parser and file errors become 400s that say where, never what: their messages may quote the data. */
+function asImportError(error: unknown): unknown {
+  if (error instanceof CsvError) {
+    const where = typeof error.lines === "number" ? ` near line ${error.lines}` : "";
+    return new ValidationError("file", "malformed_csv", `The CSV file is malformed${where}`);
+  }
+  if (
+    (error as NodeJS.ErrnoException)?.code === "ENOENT" ||
+    (error as NodeJS.ErrnoException)?.code === "EISDIR"
+  ) {
+    return new ValidationError("file", "unreadable", "The CSV file could not be read");
+  }
+  return error;
+}
+
+async function runImport(
+  ctx: HouseholdContext,
+  importId: string,
+  input: Readable,
+  { onProgress, progressEvery = 250 }: ImportHouseholdsCsvOptions,
+): Promise<string> {
+  const hash = createHash("sha256");
+  const hasher = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  // Rows come as arrays: the header is checked by us, so a bad header never reaches an error message.
+  const parser = parse({ bom: true, trim: true, skip_empty_lines: true, max_record_size: 64 * 1024 });
+  const flowing = pipeline(input, hasher, parser);
+  flowing.catch(() => undefined); // its error also ends the loop below, which reports it
+
+  const recorded = ctx.store.imports.recordedRowNumbers(importId);
+  const { rows: _rows, householdsEnrolled: _households, ...counts } = ctx.store.imports.tally(importId);
+  let rowsRead = 0;
+  let householdsProcessed = 0;
+  let reportedAt = 0;
+  const report = (done: boolean) => {
+    reportedAt = rowsRead;
+    onProgress?.({ importId, rowsRead, householdsProcessed, counts: { ...counts }, done });
+  };
+  const count = (results: readonly ImportRowRecord[]) => {
+    for (const r of results) {
+      if (r.status === "already_enrolled") counts.alreadyEnrolled++;
+      else counts[r.status]++;
+    }
+  };
+
+  const finished = new Set<string>();
+  let group: { key: string; rows: CsvRow[] } | undefined;
+  const flush = () => {
+    if (!group) return;
+    finished.add(group.key);
+    householdsProcessed++;
+    // A resumed import skips what it already committed; a household is recorded whole or not at all.
+    if (!group.rows.every((row) => recorded.has(row.rowNo)))
+      count(importHouseholdGroup(ctx, importId, group.rows));
+    group = undefined;
+    if (rowsRead - reportedAt >= progressEvery) report(false);
+  };
+
+  let header: CsvColumn[] | undefined;
+  try {
+    for await (const cells of parser as AsyncIterable<string[]>) {
+      if (!header) {
+        const columns = cells.map((c) => c.toLowerCase());
+        checkHeader(columns);
+        header = columns as CsvColumn[];
+        continue;
+      }
+      const record: CsvRecord = Object.fromEntries(header.map((column, i) => [column, cells[i] ?? ""]));
+      const row = { rowNo: ++rowsRead, record };
+      const key = record.household_key ?? "";
+      if (group && group.key === key) {
+        group.rows.push(row);
+        continue;
+      }
+      flush();
+      if (key === "" || finished.has(key)) {
+        // No key, or a household whose rows were split apart: the row stands alone and is refused.
+        const code = key === "" ? "required" : "not_contiguous";
+        if (!recorded.has(row.rowNo)) count(recordInvalidRow(ctx, importId, row.rowNo, code));
+        continue;
+      }
+      group = { key, rows: [row] };
+    }
+    flush();
+    if (!header) throw new ValidationError("header", "missing_header", "The CSV file is empty");
+    await flowing;
+  } catch (error) {
+    input.destroy();
+    parser.destroy();
+    throw error;
+  }
+  report(true);
+  return hash.digest("hex");
+}
+
+function recordInvalidRow(
+  ctx: HouseholdContext,
+  importId: string,
+  rowNo: number,
+  code: string,
+): ImportRowRecord[] {
+  const rows: ImportRowRecord[] = [
+    {
+      importId,
+      rowNo,
+      status: "invalid",
+      errorField: "household_key",
+      errorCode: code,
+      beneficiaryRef: null,
+      householdRef: null,
+    },
+  ];
+  ctx.store.imports.insertRows(rows);
+  return rows;
+}

@@ -1,0 +1,41 @@
+/**
+ * Households: the household file's use-cases (enrolment, CSV import with review list, eligibility and
+ * means test, shredding, exports) over the db and identity rooms. One action per file.
+ */
+export { createHouseholdContext } from "./context";
+export type { CreateHouseholdContextParams, HouseholdContext } from "./context";
+export { enrolHousehold } from "./enrolHousehold";
+export type { EnrolHouseholdParams, EnrolHouseholdResult, EnrolMemberParams } from "./enrolHousehold";
+export { importHouseholdsCsv } from "./importHouseholdsCsv";
+export type {
+  ImportHouseholdsCsvOptions,
+  ImportHouseholdsCsvResult,
+  ImportProgress,
+  ImportSource,
+} from "./importHouseholdsCsv";
+export { getImportReport } from "./getImportReport";
+export type {
+  DuplicateReview,
+  GetImportReportParams,
+  ImportReport,
+  ImportRowResult,
+} from "./getImportReport";
+export { CSV_COLUMNS, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, REQUIRED_COLUMNS } from "./csvFormat";
+export { sampleHouseholdsCsv } from "./importSample";
+export type { SampleHouseholds, SampleHouseholdsOptions } from "./importSample";
+export { assessEligibility } from "./eligibility/assessEligibility";
+export type { AssessEligibilityParams, AssessEligibilityResult } from "./eligibility/assessEligibility";
+export { evaluateEligibility } from "./eligibility/evaluateEligibility";
+export type { EligibilityResult } from "./eligibility/evaluateEligibility";
+export { DEFAULT_MEANS_TEST_PARAMS, meansTestScore } from "./eligibility/meansTest";
+export type { MeansTestFactor, MeansTestParams, MeansTestResult } from "./eligibility/meansTest";
+export { describePredicate, programmeRuleSchema } from "./eligibility/programmeRule";
+export type { EligibilityProfile, Predicate, ProgrammeRule, TargetGroup } from "./eligibility/programmeRule";
+export { shredHousehold } from "./shredHousehold";
+export type { ShredHouseholdParams, ShredHouseholdResult } from "./shredHousehold";
+export { listExportableHouseholds } from "./listExportableHouseholds";
+export type { ExportableHousehold } from "./listExportableHouseholds";
+export { JOB_CODE_LIST, JOB_CODES, isSensitiveJob, parseJobCode } from "./jobCodes";
+export type { JobCode, JobCodeInfo } from "./jobCodes";
+export { DISABILITIES, SEVERITIES, SOCIAL_HARMS, householdAttributesSchema } from "./attributes";
+export type { Disability, DisabilitySeverity, HouseholdAttributes, SocialHarm } from "./attributes";

@@ -1,0 +1,51 @@
+import { createHmac } from "node:crypto";
+import type { NationalId } from "./nationalId";
+import type { PepperRing } from "./keyRing";
+
+/** A pseudonymous reference as the contracts take it: 0x-prefixed, 32 bytes of lowercase hex. */
+export type Ref = `0x${string}`;
+
+/** A ref together with the pepper version that made it, which the database keeps beside it. */
+export interface VersionedRef {
+  ref: Ref;
+  pepperVersion: number;
+}
+
+/**
+ * Keyed, never a plain hash: Iran has only about 10^9 valid national IDs, so an unkeyed hash would be
+ * reversed by enumeration in minutes. The domain prefix keeps a person's beneficiary ref and a
+ * household ref derived from the same ID unlinkable.
+ */
+function keyedRef(ring: PepperRing, domain: string, value: string, version: number): Ref {
+  const mac = createHmac("sha256", ring.secret(version)).update(`${domain}:${value}`, "utf8").digest("hex");
+  return `0x${mac}`;
+}
+
+/** HMAC-SHA256(pepper_v, "beneficiary:" + normalisedId) for the current pepper, or `version`. */
+export function beneficiaryRef(
+  ring: PepperRing,
+  nationalId: NationalId,
+  version: number = ring.current,
+): Ref {
+  return keyedRef(ring, "beneficiary", nationalId, version);
+}
+
+/**
+ * HMAC-SHA256(pepper_v, "household:" + householdKey). The key is chosen once at enrolment (the head's
+ * normalised national ID) and kept in the vault, so the ref stays stable when the head changes later.
+ */
+export function householdRef(ring: PepperRing, householdKey: string, version: number = ring.current): Ref {
+  return keyedRef(ring, "household", householdKey, version);
+}
+
+/**
+ * The refs `value` has under every pepper the ring still holds, newest first. During a rotation, a
+ * person enrolled under an older pepper is found by looking up all of these.
+ */
+export function refCandidates(
+  ring: PepperRing,
+  derive: (ring: PepperRing, value: NationalId, version: number) => Ref,
+  value: NationalId,
+): VersionedRef[] {
+  return ring.versions.map((pepperVersion) => ({ ref: derive(ring, value, pepperVersion), pepperVersion }));
+}
