@@ -68,7 +68,7 @@ interface ILicenceRegistry {
     /// @notice The role whose holders act as the regulator.
     function REGULATOR_ROLE() external view returns (bytes32);
 
-    /// @notice Grants or renews a licence.
+    /// @notice Grants or renews a licence. Renewing a suspended licence keeps it suspended.
     /// @dev Requires `REGULATOR_ROLE`. Reverts with `LicenceRevoked` if the licence was revoked.
     /// Emits {LicenceGranted}.
     function grantLicence(

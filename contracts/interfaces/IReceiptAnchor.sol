@@ -24,6 +24,8 @@ interface IReceiptAnchor {
     function anchorOf(bytes32 root) external view returns (uint40 anchoredAt, uint64 count);
 
     /// @notice Whether `leaf` is in the anchored batch `root`.
-    /// @dev Leaves are double-hashed (`keccak256(bytes.concat(keccak256(abi.encode(...))))`) by convention.
+    /// @dev Leaves are double-hashed (`keccak256(bytes.concat(keccak256(abi.encode(...))))`). The verifier must
+    /// compute the leaf from the confirmation's fields itself: an inner node with a shortened proof also
+    /// verifies, as with any Merkle proof check that takes the leaf as given.
     function verifyReceipt(bytes32 root, bytes32 leaf, bytes32[] calldata proof) external view returns (bool);
 }

@@ -46,7 +46,8 @@ contract LicenceRegistry is ILicenceRegistry, AccessControlDefaultAdminRules {
         licence.layers = layers;
         licence.validFrom = validFrom;
         licence.validUntil = validUntil;
-        licence.status = LicenceStatus.Active;
+        // A renewal changes scope and window but never lifts a suspension: only `reinstateLicence` does.
+        if (licence.status == LicenceStatus.None) licence.status = LicenceStatus.Active;
         licence.categories = categories;
         licence.metadataCid = metadataCid;
         emit LicenceGranted(

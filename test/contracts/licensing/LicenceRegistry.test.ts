@@ -293,8 +293,7 @@ describe("LicenceRegistry", function () {
       expect(await licences.isActive(stranger.address, LicenceKind.Charity)).to.equal(true);
     });
 
-    it("makes a suspended licence active again when it is renewed (renewal does not keep a suspension)", async function () {
-      // Documents current behaviour: a renewal is not a LicenceReinstated event, yet it lifts a suspension.
+    it("keeps a suspended licence suspended when it is renewed: only reinstatement lifts a suspension", async function () {
       const { licences, regulator, vendor2 } = await loadFixture(licensingFixture);
       expect((await licences.licenceOf(vendor2.address, LicenceKind.Vendor)).status).to.equal(
         LicenceStatus.Suspended,
@@ -305,9 +304,11 @@ describe("LicenceRegistry", function () {
           .connect(regulator)
           .grantLicence(vendor2.address, LicenceKind.Vendor, ALL_LAYERS, ALL_CATEGORIES, now, now + DAY, CID),
       ).not.to.emit(licences, "LicenceReinstated");
-      expect((await licences.licenceOf(vendor2.address, LicenceKind.Vendor)).status).to.equal(
-        LicenceStatus.Active,
-      );
+      const renewed = await licences.licenceOf(vendor2.address, LicenceKind.Vendor);
+      expect(renewed.status).to.equal(LicenceStatus.Suspended);
+      expect(renewed.validUntil).to.equal(now + DAY);
+      expect(await licences.isActive(vendor2.address, LicenceKind.Vendor)).to.equal(false);
+      await licences.connect(regulator).reinstateLicence(vendor2.address, LicenceKind.Vendor);
       expect(await licences.isActive(vendor2.address, LicenceKind.Vendor)).to.equal(true);
     });
 
