@@ -1,5 +1,11 @@
 import type { Database } from "better-sqlite3";
-import { keccak256, type Interface, type Provider, type TransactionReceipt, type Wallet } from "ethers";
+import {
+  keccak256,
+  type Interface,
+  type Provider,
+  type TransactionReceipt,
+  type TransactionRequest,
+} from "ethers";
 import { DuplicateError } from "../errors";
 import { decodeRevert, type DecodedRevert } from "./decodeRevert";
 
@@ -62,11 +68,17 @@ export interface JobHandlers {
   failed?(job: ChainJob, error: DecodedRevert): void;
 }
 
+/** What the outbox needs of a key: a KMS or HSM signer can stand in for the local keystore. */
+export interface TransactionSigner {
+  readonly address: string;
+  signTransaction(tx: TransactionRequest): Promise<string>;
+}
+
 export interface OutboxOptions {
   db: Database;
   provider: Provider;
-  /** Signing keys by lower-case address. */
-  signers: ReadonlyMap<string, Wallet>;
+  /** Signing keys by lower-case address (a Map, or a keystore lookup). */
+  signers: { get(address: string): TransactionSigner | undefined };
   /** ABIs used to name a revert's custom error. */
   interfaces: readonly Interface[];
   /** Milliseconds to wait for a receipt before leaving the job signed for the next run. */

@@ -1,3 +1,8 @@
+import { CHAIN_OUTBOX_SQL } from "../chain/outbox";
+import { DISBURSEMENT_SQL } from "../disbursement/schema";
+import { ORGANISATIONS_SQL } from "../organisations/schema";
+import { PROGRAMMES_SQL } from "../programmes/schema";
+
 /**
  * The schema, as numbered migrations kept in code so they ship with the build and run at boot.
  * Never edit a migration that has shipped: add the next number. The runner refuses a database whose
@@ -104,4 +109,9 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  // The rooms own their tables' text; the numbered order lives here, so there is one schema history.
+  { version: 3, name: "chain_outbox", sql: CHAIN_OUTBOX_SQL },
+  { version: 4, name: "organisations", sql: ORGANISATIONS_SQL },
+  { version: 5, name: "programmes_and_gifts", sql: PROGRAMMES_SQL },
+  { version: 6, name: "disbursement", sql: DISBURSEMENT_SQL },
 ];

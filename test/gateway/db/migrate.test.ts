@@ -4,6 +4,8 @@ import { join } from "node:path";
 import { MIGRATIONS, migrate, openSqliteStore } from "../../../src/db";
 import { openTempStore, type TempStore } from "./tempStore";
 
+const LATEST = MIGRATIONS.at(-1)!.version;
+
 describe("db: migrations", () => {
   let temp: TempStore;
 
@@ -43,7 +45,7 @@ describe("db: migrations", () => {
 
   it("is idempotent: running again, or reopening the file, applies nothing", () => {
     const { db } = fixture();
-    expect(migrate(db, MIGRATIONS)).to.deep.equal({ applied: [], current: 2 });
+    expect(migrate(db, MIGRATIONS)).to.deep.equal({ applied: [], current: LATEST });
     temp.store.close();
     const reopened = openSqliteStore(temp.path);
     expect(reopened.sqlite.prepare("SELECT count(*) FROM schema_migrations").pluck().get()).to.equal(
@@ -58,7 +60,10 @@ describe("db: migrations", () => {
     try {
       expect(migrate(db, MIGRATIONS.slice(0, 1))).to.deep.equal({ applied: [1], current: 1 });
       expect(tables(db)).not.to.include("imports");
-      expect(migrate(db, MIGRATIONS)).to.deep.equal({ applied: [2], current: 2 });
+      expect(migrate(db, MIGRATIONS)).to.deep.equal({
+        applied: MIGRATIONS.slice(1).map((m) => m.version),
+        current: LATEST,
+      });
       expect(tables(db)).to.include("imports");
     } finally {
       db.close();
@@ -69,11 +74,11 @@ describe("db: migrations", () => {
     const { db } = fixture();
     const broken = [
       ...MIGRATIONS,
-      { version: 3, name: "broken", sql: "CREATE TABLE half (x INTEGER); SELECT * FROM nowhere;" },
+      { version: LATEST + 1, name: "broken", sql: "CREATE TABLE half (x INTEGER); SELECT * FROM nowhere;" },
     ];
     expect(() => migrate(db, broken)).to.throw(/no such table/);
     expect(tables(db)).not.to.include("half");
-    expect(db.prepare("SELECT max(version) FROM schema_migrations").pluck().get()).to.equal(2);
+    expect(db.prepare("SELECT max(version) FROM schema_migrations").pluck().get()).to.equal(LATEST);
   });
 
   it("refuses a database whose applied migration was edited afterwards", () => {

@@ -1,0 +1,219 @@
+import { randomUUID } from "node:crypto";
+import type { ChainJob } from "../chain/outbox";
+import type { DecodedRevert } from "../chain/decodeRevert";
+import { DuplicateError, ValidationError } from "../errors";
+import { programmeRow } from "../programmes/getProgramme";
+import { toUnits } from "../programmes/amounts";
+import { getDisbursement } from "./getDisbursement";
+import { markAlreadyCovered, type PlannedRow } from "./planRows";
+import type { DisbursementDeps, DisbursementReport } from "./types";
+
+export const ISSUE_JOB = "disbursement.issue";
+
+/** Households per issuance transaction: 500 × ~28.5k gas stays inside EIP-7825's 16.7M cap. */
+export const ISSUE_BATCH = 500;
+
+export interface StartDisbursementParams {
+  orgId: string;
+  programmeId: number;
+  idempotencyKey: string;
+  source: "csv" | "eligible";
+}
+
+/**
+ * Runs a disbursement whose rows are already resolved: refuses per row what the chain would refuse,
+ * then issues the rest in batches of one amount each, queued with the rows in one transaction.
+ * The same idempotency key returns the same disbursement.
+ */
+export async function runDisbursement(
+  deps: DisbursementDeps,
+  params: StartDisbursementParams,
+  plan: () => Promise<PlannedRow[]>,
+): Promise<DisbursementReport> {
+  const existing = findExisting(deps, params);
+  if (existing) {
+    await deps.outbox.drain();
+    return getDisbursement(deps, existing);
+  }
+  const programme = programmeRow(deps, params.programmeId);
+  if (programme.org_id !== params.orgId) {
+    throw new ValidationError(
+      "programmeId",
+      "not_your_programme",
+      "Only the programme's charity disburses it.",
+    );
+  }
+  const cap = toUnits(programme.cap, deps.decimals);
+  const rows = await plan();
+  for (const row of rows) {
+    if (row.status === "queued" && row.amount !== null && row.amount > cap) {
+      row.status = "invalid";
+      row.field = "amount";
+      row.code = "above_cap";
+    }
+  }
+  const period = Number(await deps.system.ledger.currentPeriod(params.programmeId));
+  await markAlreadyCovered(deps, params.programmeId, period, rows);
+
+  const disbursementId = `dsb_${randomUUID()}`;
+  deps.db.transaction(() => {
+    deps.db
+      .prepare(
+        `INSERT INTO disbursements (disbursement_id, programme_id, org_id, idempotency_key, source, period, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        disbursementId,
+        params.programmeId,
+        params.orgId,
+        params.idempotencyKey,
+        params.source,
+        period,
+        deps.now().toISOString(),
+      );
+    const insert = deps.db.prepare(
+      `INSERT INTO disbursement_rows (disbursement_id, row_no, household_ref, beneficiary_ref, amount, status, error_field, error_code)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const row of rows) {
+      insert.run(
+        disbursementId,
+        row.rowNo,
+        row.householdRef,
+        row.beneficiaryRef,
+        row.amount === null ? null : row.amount.toString(),
+        row.status,
+        row.field,
+        row.code,
+      );
+    }
+    const byAmount = new Map<bigint, PlannedRow[]>();
+    for (const row of rows.filter((candidate) => candidate.status === "queued")) {
+      byAmount.set(row.amount!, [...(byAmount.get(row.amount!) ?? []), row]);
+    }
+    let chunk = 0;
+    for (const [amount, group] of byAmount) {
+      for (let start = 0; start < group.length; start += ISSUE_BATCH) {
+        enqueueIssue(
+          deps,
+          disbursementId,
+          params.programmeId,
+          amount,
+          group.slice(start, start + ISSUE_BATCH) as QueuedRow[],
+          `${chunk++}`,
+        );
+      }
+    }
+  })();
+  await deps.outbox.drain();
+  return getDisbursement(deps, disbursementId);
+}
+
+function findExisting(deps: DisbursementDeps, params: StartDisbursementParams): string | undefined {
+  const row = deps.db
+    .prepare(
+      "SELECT disbursement_id, programme_id FROM disbursements WHERE org_id = ? AND idempotency_key = ?",
+    )
+    .get(params.orgId, params.idempotencyKey) as
+    { disbursement_id: string; programme_id: number } | undefined;
+  if (row && row.programme_id !== params.programmeId) {
+    throw new DuplicateError(
+      "idempotencyKey",
+      "reused",
+      "This idempotency key was used for another programme.",
+    );
+  }
+  return row?.disbursement_id;
+}
+
+interface QueuedRow {
+  rowNo: number;
+  householdRef: string;
+  beneficiaryRef: string;
+}
+
+function enqueueIssue(
+  deps: DisbursementDeps,
+  disbursementId: string,
+  programmeId: number,
+  amount: bigint,
+  rows: readonly QueuedRow[],
+  label: string,
+): void {
+  const job = deps.outbox.enqueue({
+    idempotencyKey: `issue:${disbursementId}:${label}`,
+    kind: ISSUE_JOB,
+    from: charityAddress(deps, disbursementId),
+    to: deps.system.ledger.target as string,
+    data: deps.system.ledger.interface.encodeFunctionData("issueBatch", [
+      programmeId,
+      rows.map((row) => row.beneficiaryRef),
+      rows.map((row) => row.householdRef),
+      amount,
+    ]),
+  });
+  const assign = deps.db.prepare(
+    "UPDATE disbursement_rows SET job_id = ?, status = 'queued' WHERE disbursement_id = ? AND row_no = ?",
+  );
+  for (const row of rows) assign.run(job.jobId, disbursementId, row.rowNo);
+}
+
+function charityAddress(deps: DisbursementDeps, disbursementId: string): string {
+  const row = deps.db
+    .prepare(
+      "SELECT o.address FROM disbursements d JOIN organisations o ON o.org_id = d.org_id WHERE d.disbursement_id = ?",
+    )
+    .get(disbursementId) as { address: string };
+  return row.address;
+}
+
+/**
+ * Outbox handlers: a confirmed batch is issued. When the chain refuses a batch because of one household
+ * (covered meanwhile by another charity, recipient suspended), that row is refused with the chain's reason
+ * and the rest of the batch is sent again; a refusal that names no row refuses the whole batch.
+ */
+export function issuanceHandlers(deps: DisbursementDeps) {
+  return {
+    confirmed(job: ChainJob): void {
+      deps.db.prepare("UPDATE disbursement_rows SET status = 'issued' WHERE job_id = ?").run(job.jobId);
+    },
+    failed(job: ChainJob, error: DecodedRevert): void {
+      const rows = deps.db
+        .prepare(
+          `SELECT disbursement_id AS disbursementId, row_no AS rowNo, household_ref AS householdRef,
+                  beneficiary_ref AS beneficiaryRef, amount FROM disbursement_rows WHERE job_id = ? ORDER BY row_no`,
+        )
+        .all(job.jobId) as (QueuedRow & { disbursementId: string; amount: string })[];
+      if (rows.length === 0) return;
+      const named = new Set(error.args.map((arg) => arg.toLowerCase()));
+      const culprit = (row: QueuedRow) => named.has(row.householdRef) || named.has(row.beneficiaryRef);
+      const blamed = rows.filter(culprit);
+      const mark = deps.db.prepare(
+        "UPDATE disbursement_rows SET status = ?, error_code = ? WHERE disbursement_id = ? AND row_no = ?",
+      );
+      const status =
+        blamed.length > 0 && error.name === "HouseholdAlreadyCovered" ? "already_covered" : "refused";
+      for (const row of blamed.length > 0 ? blamed : rows)
+        mark.run(status, error.name, row.disbursementId, row.rowNo);
+      const rest = blamed.length > 0 ? rows.filter((row) => !culprit(row)) : [];
+      if (rest.length > 0) {
+        const first = rest[0]!;
+        const programmeId = (
+          deps.db
+            .prepare("SELECT programme_id FROM disbursements WHERE disbursement_id = ?")
+            .get(first.disbursementId) as {
+            programme_id: number;
+          }
+        ).programme_id;
+        enqueueIssue(
+          deps,
+          first.disbursementId,
+          programmeId,
+          BigInt(first.amount),
+          rest,
+          `retry-${job.jobId}`,
+        );
+      }
+    },
+  };
+}

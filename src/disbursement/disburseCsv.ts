@@ -1,0 +1,120 @@
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
+import { CsvError, parse } from "csv-parse";
+import { ValidationError } from "../errors";
+import { beneficiaryRef, checkNationalId, refCandidates } from "../identity";
+import { tokenAmountSchema, toUnits } from "../programmes/amounts";
+import { runDisbursement } from "./disburse";
+import { refused, resolveRecipient, type PlannedRow } from "./planRows";
+import type { DisbursementDeps, DisbursementReport } from "./types";
+
+/** Columns of a disbursement file: one household per row, named by any member's national ID. */
+export const DISBURSEMENT_COLUMNS = ["national_id", "amount"] as const;
+
+export interface DisburseCsvParams {
+  orgId: string;
+  programmeId: number;
+  idempotencyKey: string;
+  /** A file path, a stream, or the CSV text. */
+  csv: string | Readable;
+  isPath?: boolean;
+}
+
+/**
+ * Disburses from a charity's CSV of national IDs and amounts. IDs are normalised and turned into
+ * references as they are read; neither the file nor any ID is stored. Rows are numbered from 1 after
+ * the header.
+ */
+export async function disburseCsv(
+  deps: DisbursementDeps,
+  params: DisburseCsvParams,
+): Promise<DisbursementReport> {
+  return runDisbursement(
+    deps,
+    {
+      orgId: params.orgId,
+      programmeId: params.programmeId,
+      idempotencyKey: params.idempotencyKey,
+      source: "csv",
+    },
+    () => planFromCsv(deps, params),
+  );
+}
+
+async function planFromCsv(deps: DisbursementDeps, params: DisburseCsvParams): Promise<PlannedRow[]> {
+  const input =
+    typeof params.csv === "string"
+      ? params.isPath
+        ? createReadStream(params.csv)
+        : Readable.from([params.csv])
+      : params.csv;
+  const parser = input.pipe(parse({ bom: true, trim: true, skip_empty_lines: true, max_record_size: 4096 }));
+  const rows: PlannedRow[] = [];
+  const seen = new Set<string>();
+  const findHousehold = deps.db.prepare("SELECT household_ref FROM members WHERE beneficiary_ref = ?");
+  let header: string[] | undefined;
+  let rowNo = 0;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (!header) {
+        header = record.map((column) => column.toLowerCase());
+        checkHeader(header);
+        continue;
+      }
+      rowNo++;
+      const value = (column: string) => record[header!.indexOf(column)] ?? "";
+      const id = checkNationalId(value("national_id"));
+      if (!id.ok) {
+        rows.push(refused(rowNo, "invalid", "national_id", id.problem));
+        continue;
+      }
+      const amount = tokenAmountSchema.safeParse(value("amount"));
+      if (!amount.success) {
+        rows.push(refused(rowNo, "invalid", "amount", "amount"));
+        continue;
+      }
+      const householdRef = refCandidates(deps.peppers, beneficiaryRef, id.value)
+        .map((candidate) => findHousehold.get(candidate.ref) as { household_ref: string } | undefined)
+        .find(Boolean)?.household_ref;
+      if (!householdRef) {
+        rows.push(refused(rowNo, "not_enrolled", "national_id", "not_enrolled"));
+        continue;
+      }
+      const row: PlannedRow = {
+        rowNo,
+        householdRef: null,
+        beneficiaryRef: null,
+        amount: toUnits(amount.data, deps.decimals),
+        status: "queued",
+        field: null,
+        code: null,
+      };
+      rows.push(resolveRecipient(deps, row, householdRef, seen));
+    }
+  } catch (error) {
+    if (error instanceof CsvError) {
+      throw new ValidationError("csv", "malformed", `The CSV could not be read near row ${rowNo + 1}.`);
+    }
+    throw error;
+  }
+  if (!header) throw new ValidationError("csv", "empty", "The CSV has no header row.");
+  return rows;
+}
+
+function checkHeader(header: readonly string[]): void {
+  for (const column of header) {
+    if (!(DISBURSEMENT_COLUMNS as readonly string[]).includes(column)) {
+      // A header cell is echoed as the field only when it looks like a column name, never like data.
+      const field = /^[a-z_]{1,40}$/.test(column) ? column : "header";
+      throw new ValidationError(
+        field,
+        "unknown_column",
+        "The CSV has a column this file type does not take.",
+      );
+    }
+  }
+  for (const column of DISBURSEMENT_COLUMNS) {
+    if (!header.includes(column))
+      throw new ValidationError(column, "missing_column", "The CSV lacks a required column.");
+  }
+}

@@ -1,0 +1,18 @@
+/** Disbursement: households onto the chain, and entitlements out to them in batches with a status per row. */
+export { DISBURSEMENT_SQL } from "./schema";
+export {
+  registerPendingOnChain,
+  registrationCounts,
+  registrationHandlers,
+  REGISTER_JOB,
+  REGISTRATION_BATCH,
+} from "./registerOnChain";
+export type { RegisterResult } from "./registerOnChain";
+export { runDisbursement, issuanceHandlers, ISSUE_JOB, ISSUE_BATCH } from "./disburse";
+export { disburseCsv, DISBURSEMENT_COLUMNS } from "./disburseCsv";
+export type { DisburseCsvParams } from "./disburseCsv";
+export { disburseEligible } from "./disburseEligible";
+export type { DisburseEligibleParams } from "./disburseEligible";
+export { getDisbursement } from "./getDisbursement";
+export { ROW_MESSAGES, rowMessage } from "./refusals";
+export * from "./types";

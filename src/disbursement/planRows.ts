@@ -1,0 +1,72 @@
+import type { DisbursementDeps, RowStatus } from "./types";
+
+/** A row on its way to the chain: what the file said, resolved to references. */
+export interface PlannedRow {
+  rowNo: number;
+  householdRef: string | null;
+  beneficiaryRef: string | null;
+  amount: bigint | null;
+  status: RowStatus;
+  field: string | null;
+  code: string | null;
+}
+
+export function refused(rowNo: number, status: RowStatus, field: string | null, code: string): PlannedRow {
+  return { rowNo, householdRef: null, beneficiaryRef: null, amount: null, status, field, code };
+}
+
+/**
+ * Resolves a household to its on-chain recipient (the head, registered) and marks repeats. Rows that are
+ * still `queued` afterwards go to the overlap pre-check.
+ */
+export function resolveRecipient(
+  deps: DisbursementDeps,
+  row: PlannedRow,
+  householdRef: string,
+  seen: Set<string>,
+): PlannedRow {
+  if (seen.has(householdRef))
+    return { ...row, householdRef, status: "duplicate_in_file", code: "duplicate_in_file" };
+  seen.add(householdRef);
+  const head = deps.db
+    .prepare(
+      `SELECT m.beneficiary_ref AS ref, r.status FROM members m
+       LEFT JOIN chain_registrations r ON r.beneficiary_ref = m.beneficiary_ref
+       WHERE m.household_ref = ? AND m.role = 'head'`,
+    )
+    .get(householdRef) as { ref: string; status: string | null } | undefined;
+  if (!head || head.status !== "registered") {
+    return { ...row, householdRef, status: "not_registered", code: "not_registered" };
+  }
+  return { ...row, householdRef, beneficiaryRef: head.ref };
+}
+
+/**
+ * Asks the chain, before sending anything, which households are already covered in the programme's
+ * exclusivity scope this period, so refusals come back per row instead of failing a whole batch.
+ * Reads go out 200 at a time; ethers batches them into JSON-RPC batch requests.
+ */
+export async function markAlreadyCovered(
+  deps: DisbursementDeps,
+  programmeId: number,
+  period: number,
+  rows: PlannedRow[],
+): Promise<void> {
+  const programme = await deps.system.ledger.programme(programmeId);
+  const groupId = Number(programme.groupId);
+  const cap = groupId === 0 ? 1 : Number((await deps.system.ledger.exclusivityGroup(groupId)).maxCoverages);
+  const queued = rows.filter((row) => row.status === "queued");
+  for (let start = 0; start < queued.length; start += 200) {
+    const slice = queued.slice(start, start + 200);
+    const coverages = await Promise.all(
+      slice.map((row) => deps.system.ledger.coveragesInScope(programmeId, row.householdRef!, period)),
+    );
+    slice.forEach((row, index) => {
+      const held = coverages[index]!;
+      if (held.length >= cap || held.some((coverage) => Number(coverage.programmeId) === programmeId)) {
+        row.status = "already_covered";
+        row.code = "HouseholdAlreadyCovered";
+      }
+    });
+  }
+}

@@ -1,0 +1,6 @@
+/** Organisations: onboarding charities, vendors, field agents, auditors and donors with keys and licences. */
+export { ORGANISATIONS_SQL } from "./schema";
+export { registerOrganisation, registerOrganisationSchema } from "./registerOrganisation";
+export type { RegisterOrganisationParams, RegisterOrganisationResult } from "./registerOrganisation";
+export { getOrganisation, listOrganisations, organisationAddress } from "./getOrganisation";
+export * from "./types";

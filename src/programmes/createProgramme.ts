@@ -1,0 +1,199 @@
+import { randomUUID } from "node:crypto";
+import type { TransactionReceipt } from "ethers";
+import { z } from "zod";
+import { parseInput } from "../api/validation/parseInput";
+import type { ChainJob } from "../chain/outbox";
+import { AppError, ValidationError } from "../errors";
+import { predicateSchema } from "../households/eligibility/programmeRule";
+import { getOrganisation, LAYERS } from "../organisations";
+import { tokenAmountSchema, toUnits } from "./amounts";
+import type { ProgrammeDeps } from "./types";
+
+export const createProgrammeSchema = z.strictObject({
+  name: z.string().trim().min(2).max(120),
+  layer: z.enum(LAYERS),
+  category: z.number().int().min(0).max(255),
+  exclusivityGroupId: z.number().int().min(0).max(4_294_967_295).default(0),
+  periodDays: z.number().int().min(1).max(366),
+  capPerPeriod: tokenAmountSchema,
+  minGift: tokenAmountSchema,
+  startsAt: z.iso.datetime().optional(),
+  endsAt: z.iso.datetime(),
+  requiresFieldAgent: z.boolean().default(false),
+  vendorOrgIds: z.array(z.string().min(1).max(64)).max(50).default([]),
+  metadataCid: z.string().max(100).default(""),
+  eligibility: z
+    .strictObject({
+      targetGroups: z
+        .array(z.strictObject({ name: z.string().min(1).max(100), all: z.array(predicateSchema).max(20) }))
+        .min(1)
+        .max(20),
+      meansTestMax: z.number().min(0).max(100).optional(),
+    })
+    .optional(),
+  idempotencyKey: z.string().min(8).max(100),
+});
+export type CreateProgrammeParams = z.input<typeof createProgrammeSchema>;
+
+export interface CreateProgrammeResult {
+  requestId: string;
+  status: "created" | "pending" | "failed";
+  programmeId: number | null;
+  error: { name: string; args: string[] } | null;
+}
+
+export const PROGRAMME_CREATE_JOB = "programme.create";
+
+/**
+ * Creates a programme on chain, signed by the charity's own key. The gateway keeps the name and the
+ * eligibility rule; the chain keeps the money rules. Retrying with the same idempotency key returns the
+ * same request.
+ */
+export async function createProgramme(
+  deps: ProgrammeDeps,
+  orgId: string,
+  params: CreateProgrammeParams,
+): Promise<CreateProgrammeResult> {
+  const input = parseInput(createProgrammeSchema, params);
+  const charity = getOrganisation(deps, orgId);
+  const startsAt = Math.floor(new Date(input.startsAt ?? deps.now().toISOString()).getTime() / 1000);
+  const endsAt = Math.floor(new Date(input.endsAt).getTime() / 1000);
+  if (endsAt <= startsAt)
+    throw new ValidationError("endsAt", "before_start", "The programme must end after it starts.");
+  const vendors = input.vendorOrgIds.map((vendorOrgId, index) => {
+    const vendor = getOrganisation(deps, vendorOrgId);
+    if (vendor.role !== "vendor") {
+      throw new ValidationError(
+        `vendorOrgIds[${index}]`,
+        "not_a_vendor",
+        "This organisation is not a vendor.",
+      );
+    }
+    return vendor.address;
+  });
+
+  const existing = deps.db
+    .prepare("SELECT request_id FROM programme_requests WHERE org_id = ? AND idempotency_key = ?")
+    .get(orgId, input.idempotencyKey) as { request_id: string } | undefined;
+  const requestId = existing?.request_id ?? `prq_${randomUUID()}`;
+  if (!existing) {
+    const data = deps.system.ledger.interface.encodeFunctionData("createProgramme", [
+      {
+        layer: LAYERS.indexOf(input.layer),
+        category: input.category,
+        token: deps.settlementToken,
+        periodLength: input.periodDays * 86_400,
+        groupId: input.exclusivityGroupId,
+        capPerPeriod: toUnits(input.capPerPeriod, deps.decimals),
+        minGift: toUnits(input.minGift, deps.decimals),
+        startsAt,
+        endsAt,
+        requiresFieldAgent: input.requiresFieldAgent,
+        metadataCid: input.metadataCid,
+        vendors,
+      },
+    ]);
+    deps.db.transaction(() => {
+      const job = deps.outbox.enqueue({
+        idempotencyKey: `programme:${requestId}`,
+        kind: PROGRAMME_CREATE_JOB,
+        from: charity.address,
+        to: deps.system.ledger.target as string,
+        data,
+      });
+      deps.db
+        .prepare(
+          `INSERT INTO programme_requests (request_id, org_id, idempotency_key, params_json, job_id, created_at)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          requestId,
+          orgId,
+          input.idempotencyKey,
+          JSON.stringify({ ...input, startsAt, endsAt }),
+          job.jobId,
+          deps.now().toISOString(),
+        );
+    })();
+  }
+  await deps.outbox.drain();
+  return programmeRequestStatus(deps, requestId);
+}
+
+export function programmeRequestStatus(deps: ProgrammeDeps, requestId: string): CreateProgrammeResult {
+  const row = deps.db
+    .prepare(
+      `SELECT r.programme_id, j.status, j.error_name, j.error_args FROM programme_requests r
+       JOIN chain_jobs j ON j.job_id = r.job_id WHERE r.request_id = ?`,
+    )
+    .get(requestId) as {
+    programme_id: number | null;
+    status: string;
+    error_name: string | null;
+    error_args: string | null;
+  };
+  const status = row.status === "confirmed" ? "created" : row.status === "failed" ? "failed" : "pending";
+  return {
+    requestId,
+    status,
+    programmeId: row.programme_id,
+    error: row.error_name
+      ? { name: row.error_name, args: JSON.parse(row.error_args ?? "[]") as string[] }
+      : null,
+  };
+}
+
+/** Records the programme once its creation is final: the id comes from the ProgrammeCreated event. */
+export function onProgrammeCreated(deps: ProgrammeDeps, job: ChainJob, receipt: TransactionReceipt): void {
+  const ledger = deps.system.ledger;
+  const event = receipt.logs
+    .map((log) => {
+      try {
+        return ledger.interface.parseLog(log);
+      } catch {
+        return null;
+      }
+    })
+    .find((parsed) => parsed?.name === "ProgrammeCreated");
+  if (!event) throw new AppError("ChainEventMissing", 500, "The programme was created without its event.");
+  const request = deps.db
+    .prepare("SELECT request_id, org_id, params_json FROM programme_requests WHERE job_id = ?")
+    .get(job.jobId) as { request_id: string; org_id: string; params_json: string };
+  const params = JSON.parse(request.params_json) as z.output<typeof createProgrammeSchema> & {
+    startsAt: number;
+    endsAt: number;
+  };
+  const programmeId = Number(event.args.programmeId);
+  const rule = params.eligibility
+    ? {
+        id: String(programmeId),
+        layer: params.layer,
+        category: String(params.category),
+        ...params.eligibility,
+      }
+    : null;
+  deps.db
+    .prepare("UPDATE programme_requests SET programme_id = ? WHERE request_id = ?")
+    .run(programmeId, request.request_id);
+  deps.db
+    .prepare(
+      `INSERT INTO programmes (programme_id, request_id, org_id, name, layer, category, group_id, period_length, cap,
+         min_gift, starts_at, ends_at, rule_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      programmeId,
+      request.request_id,
+      request.org_id,
+      params.name,
+      params.layer,
+      params.category,
+      params.exclusivityGroupId,
+      params.periodDays * 86_400,
+      params.capPerPeriod,
+      params.minGift,
+      params.startsAt,
+      params.endsAt,
+      rule ? JSON.stringify(rule) : null,
+      deps.now().toISOString(),
+    );
+}

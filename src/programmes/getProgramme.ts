@@ -1,0 +1,79 @@
+import { NotFoundError } from "../errors";
+import { fromUnits } from "./amounts";
+import type { ProgrammeDeps, ProgrammeView } from "./types";
+
+interface ProgrammeRow {
+  programme_id: number;
+  org_id: string;
+  name: string;
+  layer: string;
+  category: number;
+  group_id: number;
+  period_length: number;
+  cap: string;
+  min_gift: string;
+  starts_at: number;
+  ends_at: number;
+  rule_json: string | null;
+  gifts: number;
+}
+
+const SELECT = `SELECT p.*, (SELECT count(*) FROM gifts g WHERE g.programme_id = p.programme_id) AS gifts FROM programmes p`;
+
+/** A programme with its live money, read from the chain. */
+export async function getProgramme(deps: ProgrammeDeps, programmeId: number): Promise<ProgrammeView> {
+  const row = deps.db.prepare(`${SELECT} WHERE p.programme_id = ?`).get(programmeId) as
+    ProgrammeRow | undefined;
+  if (!row) throw new NotFoundError("programmeId", "No programme has this id.");
+  return toView(deps, row);
+}
+
+export async function listProgrammes(deps: ProgrammeDeps, orgId?: string): Promise<ProgrammeView[]> {
+  const rows = (
+    orgId
+      ? deps.db.prepare(`${SELECT} WHERE p.org_id = ? ORDER BY p.programme_id`).all(orgId)
+      : deps.db.prepare(`${SELECT} ORDER BY p.programme_id`).all()
+  ) as ProgrammeRow[];
+  return Promise.all(rows.map((row) => toView(deps, row)));
+}
+
+/** The programme's stored row, for rooms that need its rule or period without the chain read. */
+export function programmeRow(deps: Pick<ProgrammeDeps, "db">, programmeId: number): ProgrammeRow {
+  const row = deps.db.prepare(`${SELECT} WHERE p.programme_id = ?`).get(programmeId) as
+    ProgrammeRow | undefined;
+  if (!row) throw new NotFoundError("programmeId", "No programme has this id.");
+  return row;
+}
+
+async function toView(deps: ProgrammeDeps, row: ProgrammeRow): Promise<ProgrammeView> {
+  const [funds, onChain, currentPeriod] = await Promise.all([
+    deps.system.ledger.fundsOf(row.programme_id),
+    deps.system.ledger.programme(row.programme_id),
+    deps.system.ledger.currentPeriod(row.programme_id),
+  ]);
+  const units = (value: bigint) => fromUnits(value, deps.decimals);
+  return {
+    programmeId: row.programme_id,
+    orgId: row.org_id,
+    name: row.name,
+    layer: row.layer,
+    category: row.category,
+    groupId: row.group_id,
+    periodSeconds: row.period_length,
+    capPerPeriod: row.cap,
+    minGift: row.min_gift,
+    startsAt: new Date(row.starts_at * 1000).toISOString(),
+    endsAt: new Date(Number(onChain.endsAt) * 1000).toISOString(),
+    rule: row.rule_json ? (JSON.parse(row.rule_json) as unknown) : null,
+    paused: onChain.paused,
+    funds: {
+      given: units(funds.given),
+      paid: units(funds.paid),
+      refunded: units(funds.refunded),
+      outstanding: units(funds.outstanding),
+      available: units(funds.available),
+    },
+    currentPeriod: Number(currentPeriod),
+    gifts: row.gifts,
+  };
+}

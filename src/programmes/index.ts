@@ -1,0 +1,15 @@
+/** Programmes and gifts: what charities run and donors fund, with the gateway-side name and eligibility rule. */
+export { PROGRAMMES_SQL } from "./schema";
+export {
+  createProgramme,
+  createProgrammeSchema,
+  onProgrammeCreated,
+  programmeRequestStatus,
+  PROGRAMME_CREATE_JOB,
+} from "./createProgramme";
+export type { CreateProgrammeParams, CreateProgrammeResult } from "./createProgramme";
+export { getProgramme, listProgrammes, programmeRow } from "./getProgramme";
+export { giveToProgramme, giveSchema, onGiftReceived, GIFT_JOB } from "./giveToProgramme";
+export type { GiveParams, GiveResult } from "./giveToProgramme";
+export { tokenAmountSchema, toUnits, fromUnits } from "./amounts";
+export type { ProgrammeDeps, ProgrammeView } from "./types";

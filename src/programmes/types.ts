@@ -1,0 +1,33 @@
+import type { Database } from "better-sqlite3";
+import type { AidSystem } from "../../deploy/system";
+import type { ChainOutbox } from "../chain/outbox";
+
+export interface ProgrammeDeps {
+  db: Database;
+  outbox: ChainOutbox;
+  system: AidSystem;
+  /** The settlement token every programme of this gateway uses. */
+  settlementToken: string;
+  /** Token decimals: API amounts are decimal strings in whole token units. */
+  decimals: number;
+  now(): Date;
+}
+
+export interface ProgrammeView {
+  programmeId: number;
+  orgId: string;
+  name: string;
+  layer: string;
+  category: number;
+  groupId: number;
+  periodSeconds: number;
+  capPerPeriod: string;
+  minGift: string;
+  startsAt: string;
+  endsAt: string;
+  rule: unknown;
+  paused: boolean;
+  funds: { given: string; paid: string; refunded: string; outstanding: string; available: string };
+  currentPeriod: number;
+  gifts: number;
+}
