@@ -2,6 +2,7 @@ import { CHAIN_OUTBOX_SQL } from "../chain/outbox";
 import { DISBURSEMENT_SQL } from "../disbursement/schema";
 import { ORGANISATIONS_SQL } from "../organisations/schema";
 import { PROGRAMMES_SQL } from "../programmes/schema";
+import { WALLETS_SQL } from "../wallets/schema";
 
 /**
  * The schema, as numbered migrations kept in code so they ship with the build and run at boot.
@@ -114,4 +115,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: "organisations", sql: ORGANISATIONS_SQL },
   { version: 5, name: "programmes_and_gifts", sql: PROGRAMMES_SQL },
   { version: 6, name: "disbursement", sql: DISBURSEMENT_SQL },
+  { version: 7, name: "wallets", sql: WALLETS_SQL },
 ];

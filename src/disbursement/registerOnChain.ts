@@ -19,7 +19,17 @@ export interface RegisterResult {
  * with a wallet (custodial unless proven otherwise), in batches. The household is the unit that receives
  * entitlements; its head's ref and wallet are its recipient.
  */
-export async function registerPendingOnChain(deps: DisbursementDeps): Promise<RegisterResult> {
+export function registerPendingOnChain(deps: DisbursementDeps): Promise<RegisterResult> {
+  // One run at a time per gateway: two overlapping runs would batch the same heads differently.
+  const previous = running.get(deps) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => registerPending(deps));
+  running.set(deps, run);
+  return run;
+}
+
+const running = new WeakMap<DisbursementDeps, Promise<unknown>>();
+
+async function registerPending(deps: DisbursementDeps): Promise<RegisterResult> {
   const heads = deps.db
     .prepare(
       `SELECT m.beneficiary_ref AS beneficiaryRef, m.household_ref AS householdRef FROM members m
@@ -30,7 +40,7 @@ export async function registerPendingOnChain(deps: DisbursementDeps): Promise<Re
     )
     .all() as { beneficiaryRef: string; householdRef: string }[];
   if (heads.length > 0) {
-    const wallets = deps.wallets.ensureWallets(heads.map((head) => head.beneficiaryRef));
+    const wallets = await deps.wallets.ensureWallets(heads.map((head) => head.beneficiaryRef));
     for (let start = 0; start < heads.length; start += REGISTRATION_BATCH) {
       const batch = heads.slice(start, start + REGISTRATION_BATCH).map((head) => ({
         ...head,

@@ -5,7 +5,7 @@ import type { PepperRing } from "../identity";
 
 /** Gives every listed person a wallet (custodial unless they proved their own) and returns the addresses. */
 export interface WalletProvisioner {
-  ensureWallets(beneficiaryRefs: readonly string[]): Map<string, string>;
+  ensureWallets(beneficiaryRefs: readonly string[]): Promise<Map<string, string>>;
 }
 
 export interface DisbursementDeps {

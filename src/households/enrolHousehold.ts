@@ -35,7 +35,7 @@ export interface EnrolHouseholdResult {
   members: { beneficiaryRef: Ref }[];
 }
 
-const paramsSchema = z
+export const enrolHouseholdSchema = z
   .object({
     members: z
       .array(
@@ -72,7 +72,7 @@ export async function enrolHousehold(
   ctx: HouseholdContext,
   params: EnrolHouseholdParams,
 ): Promise<EnrolHouseholdResult> {
-  const input = parseOrThrow(paramsSchema, params);
+  const input = parseOrThrow(enrolHouseholdSchema, params);
   const members = input.members.map((m, i) => normaliseMember(m, (key) => `members[${i}].${key}`));
   const [problem] = householdShapeProblems(members);
   if (problem) {

@@ -4,7 +4,7 @@
  */
 export { createHouseholdContext } from "./context";
 export type { CreateHouseholdContextParams, HouseholdContext } from "./context";
-export { enrolHousehold } from "./enrolHousehold";
+export { enrolHousehold, enrolHouseholdSchema } from "./enrolHousehold";
 export type { EnrolHouseholdParams, EnrolHouseholdResult, EnrolMemberParams } from "./enrolHousehold";
 export { importHouseholdsCsv } from "./importHouseholdsCsv";
 export type {

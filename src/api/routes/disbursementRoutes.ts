@@ -1,0 +1,109 @@
+import { z } from "zod";
+import { requireRole } from "../auth/requireRole";
+import { parseInput, validate, validated } from "../validation";
+import { errorResponses, jsonRequestBody, jsonResponse, secured } from "../openapi/jsonSchema";
+import type { RouteModule } from "../routeModule";
+import { csvUpload, idempotencyKeyHeader } from "./csvUpload";
+import { programmeParams } from "./programmeRoutes";
+import { tokenAmountSchema } from "../../programmes";
+import { disburseCsv, disburseEligible, getDisbursement } from "../../disbursement";
+import type { GatewayServices } from "../../main/services";
+import { NotFoundError } from "../../errors";
+
+const eligibleBody = z.strictObject({
+  selection: z.literal("eligible"),
+  amount: tokenAmountSchema,
+  idempotencyKey: z.string().regex(/^[A-Za-z0-9._:-]{8,100}$/),
+});
+const disbursementParams = z.strictObject({ disbursementId: z.string().regex(/^dsb_[0-9a-f-]{36}$/) });
+const pageQuery = z.strictObject({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+});
+
+/**
+ * Disbursement: a charity uploads a CSV of national IDs and amounts (text/csv with an Idempotency-Key
+ * header) or selects the households its programme's rule makes eligible (JSON); each row comes back with
+ * its status and, when not issued, a readable reason.
+ */
+export function disbursementRoutes(services: GatewayServices): RouteModule {
+  return {
+    register(router) {
+      router.post(
+        "/v1/programmes/:programmeId/disbursements",
+        requireRole("charity"),
+        validate(programmeParams, "params"),
+        async (req, res) => {
+          const { programmeId } = validated(res, programmeParams, "params");
+          const orgId = res.locals.principal!.orgId;
+          const report = req.is("text/csv")
+            ? await disburseCsv(services.disbursement, {
+                orgId,
+                programmeId,
+                idempotencyKey: idempotencyKeyHeader(req),
+                csv: csvUpload(req),
+              })
+            : await (async () => {
+                const body = parseInput(eligibleBody, req.body ?? {}, "body");
+                return disburseEligible(services.disbursement, {
+                  orgId,
+                  programmeId,
+                  idempotencyKey: body.idempotencyKey,
+                  amount: body.amount,
+                  selectEligible: () => services.selectEligible(programmeId),
+                });
+              })();
+          res.status(201).json(report);
+        },
+      );
+      router.get(
+        "/v1/disbursements/:disbursementId",
+        requireRole("charity", "auditor", "regulator"),
+        validate(disbursementParams, "params"),
+        validate(pageQuery, "query"),
+        (_req, res) => {
+          const { disbursementId } = validated(res, disbursementParams, "params");
+          const principal = res.locals.principal!;
+          const owner = services.store.sqlite
+            .prepare("SELECT org_id FROM disbursements WHERE disbursement_id = ?")
+            .pluck()
+            .get(disbursementId) as string | undefined;
+          // A charity sees only its own disbursements; they look absent otherwise, as with any unknown id.
+          if (principal.role === "charity" && owner !== undefined && owner !== principal.orgId) {
+            throw new NotFoundError("disbursementId", "No disbursement has this id.");
+          }
+          res.json(
+            getDisbursement(services.disbursement, disbursementId, validated(res, pageQuery, "query")),
+          );
+        },
+      );
+    },
+    openapi: {
+      "/v1/programmes/{programmeId}/disbursements": {
+        post: secured(["charity"], {
+          summary:
+            "Disburse: a text/csv body of national_id,amount rows (Idempotency-Key header), or JSON selecting eligible households",
+          tags: ["disbursements"],
+          requestBody: {
+            required: true,
+            content: {
+              "text/csv": { schema: { type: "string" } },
+              ...jsonRequestBody(eligibleBody)!.content,
+            },
+          },
+          responses: {
+            "201": jsonResponse("The disbursement with a status per row"),
+            ...errorResponses(400, 404, 409),
+          },
+        }),
+      },
+      "/v1/disbursements/{disbursementId}": {
+        get: secured(["charity", "auditor", "regulator"], {
+          summary: "A disbursement's counts and a page of rows",
+          tags: ["disbursements"],
+          responses: { "200": jsonResponse("The disbursement"), ...errorResponses(400, 404) },
+        }),
+      },
+    },
+  };
+}

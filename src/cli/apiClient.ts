@@ -1,0 +1,87 @@
+import { createReadStream, statSync } from "node:fs";
+import { Readable } from "node:stream";
+
+/** How the CLI reaches a running gateway: SINTECH_URL (default the embedded address) and SINTECH_API_KEY. */
+export interface ApiTarget {
+  url: string;
+  apiKey: string;
+}
+
+export function apiTarget(env: NodeJS.ProcessEnv): ApiTarget {
+  const apiKey = env.SINTECH_API_KEY;
+  if (!apiKey) throw new CliError("SINTECH_API_KEY is not set: the command needs an organisation's API key.");
+  return { url: (env.SINTECH_URL ?? "http://127.0.0.1:8080").replace(/\/$/, ""), apiKey };
+}
+
+/** A failure the CLI explains in one line, with exit code 2; never a stack trace. */
+export class CliError extends Error {
+  override name = "CliError";
+}
+
+export async function requestJson(
+  target: ApiTarget,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${target.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${target.apiKey}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  }).catch((error: unknown) => {
+    throw new CliError(`Cannot reach the gateway at ${target.url}: ${(error as Error).message}`);
+  });
+  return { status: response.status, body: await response.json().catch(() => null) };
+}
+
+/**
+ * Streams a CSV file to the gateway with a progress bar on stderr. The gateway reads the upload as it
+ * arrives, so bytes sent track rows processed.
+ */
+export async function uploadCsv(
+  target: ApiTarget,
+  path: string,
+  file: string,
+  idempotencyKey: string,
+  out: NodeJS.WritableStream = process.stderr,
+): Promise<{ status: number; body: unknown }> {
+  const total = statSync(file).size;
+  let sent = 0;
+  const source = createReadStream(file);
+  source.on("data", (chunk) => {
+    sent += (chunk as Buffer).length;
+    out.write(`\r${progressBar(sent, total)}`);
+  });
+  const response = await fetch(`${target.url}${path}`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${target.apiKey}`,
+      "content-type": "text/csv",
+      "idempotency-key": idempotencyKey,
+    },
+    body: Readable.toWeb(source) as unknown as BodyInit,
+    duplex: "half",
+  } as RequestInit & { duplex: "half" }).catch((error: unknown) => {
+    throw new CliError(`Cannot reach the gateway at ${target.url}: ${(error as Error).message}`);
+  });
+  out.write(`\r${progressBar(total, total)}\n`);
+  return { status: response.status, body: await response.json().catch(() => null) };
+}
+
+export function progressBar(done: number, total: number, width = 30): string {
+  const share = total === 0 ? 1 : Math.min(1, done / total);
+  const filled = Math.round(share * width);
+  return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${Math.round(share * 100)
+    .toString()
+    .padStart(3)}%  ${Math.round(done / 1024)}/${Math.round(total / 1024)} KB`;
+}
+
+/** The API's error shape, as one readable line. */
+export function describeFailure(status: number, body: unknown): string {
+  const error = (body as { error?: { name?: string; message?: string; field?: string } } | null)?.error;
+  if (!error) return `The gateway answered ${status}.`;
+  return `${error.message ?? error.name} (${status}${error.field ? `, field ${error.field}` : ""})`;
+}

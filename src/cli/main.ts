@@ -1,0 +1,136 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { createApiKey } from "../api/auth/createApiKey";
+import { ROLES, type Role } from "../api/auth/roles";
+import { ConfigError, loadConfig } from "../config";
+import { openSqliteStore } from "../db";
+import { join } from "node:path";
+import { apiTarget, CliError, describeFailure, requestJson, uploadCsv } from "./apiClient";
+import { startCommand } from "./startCommand";
+
+const USAGE = `sintech <command>
+
+  start [--demo]                 start the gateway (embedded chain by default); --demo seeds a populated system
+  enrol <households.csv>         import households (needs SINTECH_API_KEY of a charity or registrar)
+  disburse <programmeId> <file.csv>
+                                 disburse national_id,amount rows (needs a charity's SINTECH_API_KEY)
+  status                         chain, contracts, queued writes and counts (any SINTECH_API_KEY)
+  keys create --role <role> --org <orgId> [--label <text>]
+                                 issue an API key straight into the data folder's database
+  help                           this text
+
+Environment: SINTECH_URL (default http://127.0.0.1:8080), SINTECH_API_KEY, and the gateway's own
+variables documented in config/example.env.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "start":
+        await startCommand(rest);
+        return 0;
+      case "enrol":
+        return await enrol(rest);
+      case "disburse":
+        return await disburse(rest);
+      case "status":
+        return await status();
+      case "keys":
+        return keys(rest);
+      case undefined:
+      case "help":
+      case "--help":
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new CliError(`Unknown command "${command}". Run "sintech help".`);
+    }
+  } catch (error) {
+    if (error instanceof CliError || error instanceof ConfigError) {
+      process.stderr.write(`sintech: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+async function enrol([file]: string[]): Promise<number> {
+  if (!file || !existsSync(file)) throw new CliError("enrol needs the path of an existing CSV file.");
+  const target = apiTarget(process.env);
+  const upload = await uploadCsv(target, "/v1/households/imports", file, `cli-${randomUUID()}`);
+  if (upload.status >= 400) throw new CliError(describeFailure(upload.status, upload.body));
+  const report = upload.body as { importId: string; counts: Record<string, number>; reviews?: unknown[] };
+  process.stdout.write(`import ${report.importId}: ${JSON.stringify(report.counts)}\n`);
+  const registered = await requestJson(target, "POST", "/v1/households/registrations");
+  if (registered.status >= 400) throw new CliError(describeFailure(registered.status, registered.body));
+  process.stdout.write(`on chain: ${JSON.stringify(registered.body)}\n`);
+  return 0;
+}
+
+async function disburse([programmeId, file]: string[]): Promise<number> {
+  if (!programmeId || !/^\d+$/.test(programmeId))
+    throw new CliError("disburse needs a programme id (a number).");
+  if (!file || !existsSync(file)) throw new CliError("disburse needs the path of an existing CSV file.");
+  const target = apiTarget(process.env);
+  const result = await uploadCsv(
+    target,
+    `/v1/programmes/${programmeId}/disbursements`,
+    file,
+    `cli-${randomUUID()}`,
+  );
+  if (result.status >= 400) throw new CliError(describeFailure(result.status, result.body));
+  const report = result.body as {
+    disbursementId: string;
+    counts: Record<string, number>;
+    rows: { rowNo: number; status: string; message: string | null }[];
+  };
+  process.stdout.write(`disbursement ${report.disbursementId}: ${JSON.stringify(report.counts)}\n`);
+  for (const row of report.rows.filter((candidate) => candidate.message)) {
+    process.stdout.write(`  row ${row.rowNo}: ${row.status}: ${row.message}\n`);
+  }
+  return 0;
+}
+
+async function status(): Promise<number> {
+  const result = await requestJson(apiTarget(process.env), "GET", "/v1/status");
+  if (result.status >= 400) throw new CliError(describeFailure(result.status, result.body));
+  process.stdout.write(`${JSON.stringify(result.body, null, 2)}\n`);
+  return 0;
+}
+
+function keys(args: string[]): number {
+  const flag = (name: string) => {
+    const index = args.indexOf(name);
+    return index >= 0 ? args[index + 1] : undefined;
+  };
+  if (args[0] !== "create")
+    throw new CliError("Usage: sintech keys create --role <role> --org <orgId> [--label <text>]");
+  const role = flag("--role");
+  const orgId = flag("--org");
+  if (!role || !(ROLES as readonly string[]).includes(role))
+    throw new CliError(`--role must be one of ${ROLES.join(", ")}.`);
+  if (!orgId) throw new CliError("--org is required.");
+  const config = loadConfig(process.env, []);
+  const store = openSqliteStore(join(config.dataDir, "gateway.db"));
+  try {
+    const { key, record } = createApiKey(store.sqlite, {
+      orgId,
+      role: role as Role,
+      label: flag("--label") ?? "issued by CLI",
+    });
+    process.stdout.write(`${record.id} ${key}\n`);
+  } finally {
+    store.close();
+  }
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`sintech: unexpected error: ${(error as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,58 @@
+import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { createApiKey } from "../api/auth/createApiKey";
+import { loadConfig } from "../config";
+import { createLogger } from "../logging";
+import { bootGateway } from "../main/bootGateway";
+import { seedDemo } from "../main/seedDemo";
+
+/**
+ * `sintech start [--demo]`: the embedded default (or a consortium gateway), in the foreground until
+ * SIGINT/SIGTERM, which stops the API, finishes queued chain writes and lets the chain write its state.
+ */
+export async function startCommand(argv: string[]): Promise<void> {
+  const demo = argv.includes("--demo");
+  const config = loadConfig(
+    process.env,
+    argv.filter((arg) => arg !== "--demo"),
+  );
+  const logger = createLogger({ level: config.logLevel });
+  const gateway = await bootGateway(config, { logger });
+  const { services } = gateway;
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  say(`Sin Tech gateway (${config.profile}) is running`);
+  say(`  API        ${gateway.url}   (docs: ${gateway.url}/docs, health: ${gateway.url}/health)`);
+  say(`  chain      ${gateway.chainUrl}   chain id ${services.chainId}`);
+  say(`  ledger     ${String(services.system.ledger.target)}`);
+  say(`  data       ${config.dataDir}`);
+  const firstKeyPath = ensureRegulatorKey(services.store.sqlite, config.dataDir);
+  if (firstKeyPath) say(`  regulator  first API key written to ${firstKeyPath} (mode 0600)`);
+  if (demo) {
+    say("Seeding the demo (organisations, 200 households, three programmes)...");
+    const seed = await seedDemo(services);
+    say(
+      `  demo       programmes ${JSON.stringify(seed.programmes)}; API keys in ${join(config.dataDir, "demo.json")}`,
+    );
+  }
+  say("Press Ctrl+C to stop.");
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  say("Stopping: finishing queued chain writes and saving the chain state...");
+  await gateway.stop();
+}
+
+/** On a fresh data folder, issues the regulator's first API key into a private file instead of a log. */
+function ensureRegulatorKey(db: Parameters<typeof createApiKey>[0], dataDir: string): string | undefined {
+  const existing = db
+    .prepare("SELECT count(*) FROM api_keys WHERE role = 'regulator'")
+    .pluck()
+    .get() as number;
+  if (existing > 0) return undefined;
+  const { key } = createApiKey(db, { orgId: "regulator", role: "regulator", label: "first regulator key" });
+  const path = join(dataDir, "regulator.key");
+  writeFileSync(path, `${key}\n`, { mode: 0o600 });
+  return path;
+}

@@ -1,0 +1,231 @@
+import { join } from "node:path";
+import { mkdirSync } from "node:fs";
+import type { Logger } from "pino";
+import { connectAidSystem } from "../../deploy/system";
+import { TestSettlementToken__factory } from "../../typechain-types";
+import { createApp, startServer, type RunningServer } from "../api";
+import { ChainOutbox } from "../chain/outbox";
+import { createProvider } from "../chain/provider";
+import { startLocalChain, type LocalChain } from "../chain/localChain";
+import { RawSignerAdapter } from "../chain/signerAdapter";
+import type { Config } from "../config";
+import { openSqliteStore } from "../db";
+import {
+  issuanceHandlers,
+  ISSUE_JOB,
+  registrationHandlers,
+  REGISTER_JOB,
+  type DisbursementDeps,
+} from "../disbursement";
+import { createHouseholdContext } from "../households";
+import { createMasterKeyRing, createPepperRing } from "../identity";
+import type { OrganisationDeps } from "../organisations";
+import {
+  GIFT_JOB,
+  onGiftReceived,
+  onProgrammeCreated,
+  PROGRAMME_CREATE_JOB,
+  type ProgrammeDeps,
+} from "../programmes";
+import { createWalletsContext } from "../wallets/context";
+import { createCustodialWallets } from "../wallets/custodial/createCustodialWallets";
+import { deriveKeystoreKey, loadOrCreateKeystoreSalt } from "../wallets/keystore/keystoreKey";
+import { bootstrapEmbeddedChain, gasFunder, readConsortiumDeployment } from "./chainBootstrap";
+import { contractInterfaces } from "./contractInterfaces";
+import { gatewayRoutes } from "./routes";
+import { eligibleSelector } from "./selectEligible";
+import type { GatewayServices } from "./services";
+
+export interface Gateway {
+  services: GatewayServices;
+  /** The API's base URL, when listening. */
+  url: string | undefined;
+  chainUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface BootOptions {
+  logger: Logger;
+  /** Start the HTTP server (default true); the CLI's offline commands pass false. */
+  listen?: boolean;
+}
+
+/**
+ * Builds the whole gateway from the validated configuration: database, keystore, chain (an embedded node
+ * with state on disk, or the consortium's endpoints), contracts (deployed on first boot when embedded),
+ * the durable outbox with every room's handlers, and the HTTP API. Queued chain writes left by a previous
+ * run are resumed before the API opens.
+ */
+export async function bootGateway(config: Config, options: BootOptions): Promise<Gateway> {
+  const { logger } = options;
+  mkdirSync(config.dataDir, { recursive: true });
+  const store = openSqliteStore(join(config.dataDir, "gateway.db"));
+  let chain: LocalChain | undefined;
+  let server: RunningServer | undefined;
+  let drainTimer: NodeJS.Timeout | undefined;
+  try {
+    const keystoreKey = deriveKeystoreKey(
+      config.keystorePassphrase.reveal(),
+      loadOrCreateKeystoreSalt(config.dataDir),
+    );
+    const wallets = createWalletsContext({
+      db: store.sqlite,
+      keystoreKeys: keystoreKey,
+      signerCacheSize: 64,
+    });
+    const operator = operatorAddress(store.sqlite) ?? wallets.keystore.create("operator", "gateway");
+
+    if (config.profile === "embedded") {
+      chain = await startLocalChain({
+        dataDir: config.dataDir,
+        port: config.anvilPort!,
+        chainId: config.chainId,
+      });
+    }
+    const chainUrl = chain?.url ?? config.rpcUrls[0]!;
+    const provider = createProvider(chainUrl, config.chainId);
+    const fundGas = gasFunder(config.profile, provider);
+    const operatorSigner = new RawSignerAdapter(wallets.keystore.signer(operator), provider);
+
+    let system;
+    let settlementToken: string;
+    if (config.profile === "embedded") {
+      await fundGas(operator);
+      const handles = await bootstrapEmbeddedChain(config.dataDir, operatorSigner);
+      if (handles.deployed) logger.info({ addresses: handles.record.addresses }, "contracts deployed");
+      system = handles.system;
+      settlementToken = handles.record.settlementToken;
+    } else {
+      const record = readConsortiumDeployment(config.dataDir);
+      system = connectAidSystem(record.addresses, operatorSigner);
+      settlementToken = record.settlementToken;
+    }
+    const decimals = Number(await TestSettlementToken__factory.connect(settlementToken, provider).decimals());
+
+    const outbox = new ChainOutbox({
+      db: store.sqlite,
+      provider,
+      signers: {
+        get: (address) => (wallets.keystore.has(address) ? wallets.keystore.signer(address) : undefined),
+      },
+      interfaces: contractInterfaces(),
+    });
+    const now = () => new Date();
+    const peppers = createPepperRing({
+      current: config.peppers.current,
+      keys: config.peppers.keys.map((key) => ({ version: key.version, secret: key.secret.reveal() })),
+    });
+    const households = createHouseholdContext({
+      store,
+      peppers,
+      masterKeys: createMasterKeyRing({
+        current: 1,
+        keys: [{ version: 1, secret: config.vaultMasterKey.reveal() }],
+      }),
+    });
+    const organisations: OrganisationDeps = {
+      db: store.sqlite,
+      outbox,
+      system,
+      operator,
+      keys: wallets.keystore,
+      fundGas,
+      now,
+    };
+    const programmes: ProgrammeDeps = { db: store.sqlite, outbox, system, settlementToken, decimals, now };
+    const disbursement: DisbursementDeps = {
+      db: store.sqlite,
+      outbox,
+      system,
+      peppers,
+      registrar: operator,
+      decimals,
+      now,
+      wallets: {
+        async ensureWallets(beneficiaryRefs) {
+          const bound = await createCustodialWallets(wallets, { beneficiaryRefs });
+          return new Map(bound.map((entry) => [entry.beneficiaryRef, entry.address]));
+        },
+      },
+    };
+    outbox.on(PROGRAMME_CREATE_JOB, {
+      confirmed: (job, receipt) => onProgrammeCreated(programmes, job, receipt),
+    });
+    outbox.on(GIFT_JOB, { confirmed: (job, receipt) => onGiftReceived(programmes, job, receipt) });
+    outbox.on(REGISTER_JOB, registrationHandlers(disbursement));
+    outbox.on(ISSUE_JOB, issuanceHandlers(disbursement));
+
+    const services: GatewayServices = {
+      config,
+      logger,
+      store,
+      households,
+      wallets,
+      provider,
+      system,
+      settlementToken,
+      chainId: config.chainId,
+      operator,
+      outbox,
+      organisations,
+      programmes,
+      disbursement,
+      selectEligible: eligibleSelector(store.sqlite, households),
+    };
+
+    const resumed = await outbox.drain();
+    if (resumed.length > 0) logger.info({ jobs: resumed.length }, "resumed queued chain writes");
+    drainTimer = setInterval(() => {
+      if (outbox.pendingCount() === 0) return;
+      outbox
+        .drain()
+        .catch((error: unknown) => logger.warn({ err: describe(error) }, "chain writes will be retried"));
+    }, 1_000);
+    drainTimer.unref();
+
+    if (options.listen !== false) {
+      const app = createApp({
+        config,
+        db: store.sqlite,
+        logger,
+        routes: gatewayRoutes(services),
+        probeChain: async () => {
+          try {
+            await provider.getBlockNumber();
+            return true;
+          } catch {
+            return false;
+          }
+        },
+      });
+      server = await startServer(app, { port: config.port, host: config.host });
+    }
+
+    const stop = async () => {
+      if (drainTimer) clearInterval(drainTimer);
+      await server?.stop();
+      await outbox.drain().catch(() => undefined);
+      provider.destroy();
+      await chain?.stop();
+      store.close();
+    };
+    return { services, url: server?.url, chainUrl, stop };
+  } catch (error) {
+    if (drainTimer) clearInterval(drainTimer);
+    await server?.stop().catch(() => undefined);
+    await chain?.stop().catch(() => undefined);
+    store.close();
+    throw error;
+  }
+}
+
+function operatorAddress(db: GatewayServices["store"]["sqlite"]): string | undefined {
+  return db
+    .prepare("SELECT address FROM keys WHERE purpose = 'operator' ORDER BY created_at LIMIT 1")
+    .pluck()
+    .get() as string | undefined;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : "unknown error";
+}

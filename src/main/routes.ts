@@ -1,0 +1,18 @@
+import type { RouteModule } from "../api";
+import { disbursementRoutes } from "../api/routes/disbursementRoutes";
+import { householdRoutes } from "../api/routes/householdRoutes";
+import { organisationRoutes } from "../api/routes/organisationRoutes";
+import { programmeRoutes } from "../api/routes/programmeRoutes";
+import { statusRoutes } from "../api/routes/statusRoutes";
+import type { GatewayServices } from "./services";
+
+/** Every room's HTTP face, mounted by `createApp` after /health, /metrics, /openapi.json and /docs. */
+export function gatewayRoutes(services: GatewayServices): RouteModule[] {
+  return [
+    statusRoutes(services),
+    organisationRoutes(services.organisations),
+    householdRoutes(services),
+    programmeRoutes(services.programmes),
+    disbursementRoutes(services),
+  ];
+}
