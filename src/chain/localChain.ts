@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { createProvider } from "./provider";
 
@@ -32,6 +33,8 @@ export function anvilBinary(): string {
 export async function startLocalChain(options: LocalChainOptions): Promise<LocalChain> {
   const host = options.host ?? "127.0.0.1";
   const chainId = options.chainId ?? 31337;
+  // Another node on the port would answer our readiness probe and silently take our place.
+  await assertPortFree(host, options.port);
   const chainDir = join(options.dataDir, "chain");
   mkdirSync(chainDir, { recursive: true });
   const child = spawn(
@@ -65,6 +68,16 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Local
     throw error;
   }
   return { url, chainId, stop: () => stopChild(child) };
+}
+
+function assertPortFree(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", () =>
+      reject(new Error(`Port ${port} on ${host} is in use: stop the other node or set SINTECH_ANVIL_PORT`)),
+    );
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
 }
 
 async function waitForRpc(
