@@ -16,3 +16,4 @@ export type { DisburseEligibleParams } from "./disburseEligible";
 export { getDisbursement } from "./getDisbursement";
 export { ROW_MESSAGES, rowMessage } from "./refusals";
 export * from "./types";
+export { syncRebindsOnChain, rebindHandlers, REBIND_JOB } from "./syncRebinds";

@@ -13,8 +13,11 @@ import { openSqliteStore } from "../db";
 import {
   issuanceHandlers,
   ISSUE_JOB,
+  rebindHandlers,
+  REBIND_JOB,
   registrationHandlers,
   REGISTER_JOB,
+  syncRebindsOnChain,
   type DisbursementDeps,
 } from "../disbursement";
 import { createHouseholdContext } from "../households";
@@ -154,6 +157,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     outbox.on(GIFT_JOB, { confirmed: (job, receipt) => onGiftReceived(programmes, job, receipt) });
     outbox.on(REGISTER_JOB, registrationHandlers(disbursement));
     outbox.on(ISSUE_JOB, issuanceHandlers(disbursement));
+    outbox.on(REBIND_JOB, rebindHandlers(disbursement));
 
     const services: GatewayServices = {
       config,
@@ -174,6 +178,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     };
 
     const resumed = await outbox.drain();
+    await syncRebindsOnChain(disbursement);
     if (resumed.length > 0) logger.info({ jobs: resumed.length }, "resumed queued chain writes");
     drainTimer = setInterval(() => {
       if (outbox.pendingCount() === 0) return;

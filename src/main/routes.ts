@@ -4,6 +4,7 @@ import { householdRoutes } from "../api/routes/householdRoutes";
 import { organisationRoutes } from "../api/routes/organisationRoutes";
 import { programmeRoutes } from "../api/routes/programmeRoutes";
 import { statusRoutes } from "../api/routes/statusRoutes";
+import { walletRoutes } from "../api/routes/walletRoutes";
 import type { GatewayServices } from "./services";
 
 /** Every room's HTTP face, mounted by `createApp` after /health, /metrics, /openapi.json and /docs. */
@@ -14,5 +15,6 @@ export function gatewayRoutes(services: GatewayServices): RouteModule[] {
     householdRoutes(services),
     programmeRoutes(services.programmes),
     disbursementRoutes(services),
+    walletRoutes(services),
   ];
 }

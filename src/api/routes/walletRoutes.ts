@@ -1,0 +1,116 @@
+import { z } from "zod";
+import { requireRole } from "../auth/requireRole";
+import { validate, validated } from "../validation";
+import { errorResponses, jsonRequestBody, jsonResponse, secured } from "../openapi/jsonSchema";
+import type { RouteModule } from "../routeModule";
+import { createChallenge, getWalletBinding, proveControl, rebindWallet, setPin } from "../../wallets";
+import { syncRebindsOnChain } from "../../disbursement";
+import type { GatewayServices } from "../../main/services";
+
+const ref = z.string().regex(/^0x[0-9a-f]{64}$/);
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
+const challengeBody = z.strictObject({ beneficiaryRef: ref, address });
+const proofBody = z.strictObject({ challengeId: z.string().min(1).max(100), signature: z.string().max(200) });
+const rebindBody = z.strictObject({
+  beneficiaryRef: ref,
+  to: z.union([address, z.strictObject({ custodial: z.literal(true) })]),
+  reason: z.string().max(31),
+});
+const pinBody = z.strictObject({ beneficiaryRef: ref, pin: z.string().max(16) });
+const refParams = z.strictObject({ beneficiaryRef: ref });
+const STAFF = ["registrar", "charity"] as const;
+
+/**
+ * Wallets: a beneficiary proves control of their own wallet by signing a challenge; a registrar rebinds a
+ * lost wallet (the chain follows) and sets the PIN that unlocks a custodial wallet's signature.
+ */
+export function walletRoutes(services: GatewayServices): RouteModule {
+  const ctx = services.wallets;
+  return {
+    register(router) {
+      router.post(
+        "/v1/wallets/challenges",
+        requireRole(...STAFF),
+        validate(challengeBody),
+        async (_req, res) => {
+          res.status(201).json(await createChallenge(ctx, validated(res, challengeBody)));
+        },
+      );
+      router.post("/v1/wallets/proofs", requireRole(...STAFF), validate(proofBody), async (_req, res) => {
+        const result = await proveControl(ctx, validated(res, proofBody));
+        res.json(result);
+      });
+      router.post(
+        "/v1/wallets/rebinds",
+        requireRole("registrar"),
+        validate(rebindBody),
+        async (_req, res) => {
+          const call = await rebindWallet(ctx, validated(res, rebindBody));
+          const queued = await syncRebindsOnChain(services.disbursement);
+          res.json({ ...call, onChain: queued > 0 ? "submitted" : "not_registered_yet" });
+        },
+      );
+      router.post("/v1/wallets/pins", requireRole("registrar"), validate(pinBody), async (_req, res) => {
+        await setPin(ctx, validated(res, pinBody));
+        res.status(204).end();
+      });
+      router.get(
+        "/v1/wallets/:beneficiaryRef",
+        requireRole(...STAFF, "auditor"),
+        validate(refParams, "params"),
+        async (_req, res) => {
+          res.json(await getWalletBinding(ctx, validated(res, refParams, "params")));
+        },
+      );
+    },
+    openapi: {
+      "/v1/wallets/challenges": {
+        post: secured([...STAFF], {
+          summary: "A message the beneficiary signs with their own wallet to prove control",
+          tags: ["wallets"],
+          requestBody: jsonRequestBody(challengeBody),
+          responses: { "201": jsonResponse("The challenge"), ...errorResponses(400, 409) },
+        }),
+      },
+      "/v1/wallets/proofs": {
+        post: secured([...STAFF], {
+          summary: "Check the signed challenge and bind the wallet (self-custody)",
+          tags: ["wallets"],
+          requestBody: jsonRequestBody(proofBody),
+          responses: {
+            "200": jsonResponse("Bound, already bound, or rebind required"),
+            ...errorResponses(400, 404, 409, 410),
+          },
+        }),
+      },
+      "/v1/wallets/rebinds": {
+        post: secured(["registrar"], {
+          summary:
+            "Move a beneficiary to a new wallet (proven self-custody or a fresh custodial one); the chain follows",
+          tags: ["wallets"],
+          requestBody: jsonRequestBody(rebindBody),
+          responses: {
+            "200": jsonResponse("The rebind and its on-chain status"),
+            ...errorResponses(400, 404, 409),
+          },
+        }),
+      },
+      "/v1/wallets/pins": {
+        post: secured(["registrar"], {
+          summary:
+            "Set the PIN that unlocks a custodial wallet's receipt signature (stored as a salted scrypt hash)",
+          tags: ["wallets"],
+          requestBody: jsonRequestBody(pinBody),
+          responses: { "204": { description: "Set" }, ...errorResponses(400, 404) },
+        }),
+      },
+      "/v1/wallets/{beneficiaryRef}": {
+        get: secured([...STAFF, "auditor"], {
+          summary: "A beneficiary's wallet and its binding history",
+          tags: ["wallets"],
+          responses: { "200": jsonResponse("The binding"), ...errorResponses(400, 404) },
+        }),
+      },
+    },
+  };
+}
