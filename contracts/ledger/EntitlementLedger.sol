@@ -141,7 +141,8 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
     ) external view returns (Coverage[] memory coverages) {
         uint32 groupId = _requireProgramme(programmeId).groupId;
         uint256 scope = _scope(programmeId, groupId);
-        uint8 cap = _groupCap(groupId);
+        // Up to the largest cap, not the current one: coverages from before a lowered cap stay visible.
+        uint256 cap = MAX_GROUP_CAP;
         Coverage[] memory found = new Coverage[](cap);
         uint256 used;
         for (; used < cap; ++used) {
@@ -285,8 +286,10 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
         uint32 period
     ) private view returns (bytes32 key, uint256 record) {
         uint256 scope = _scope(programmeId, groupId);
-        uint8 cap = _groupCap(groupId);
-        for (uint256 i; i < cap; ++i) {
+        // Records fill indices in order, so the scan stops at the first empty one. Its bound is the largest
+        // cap, not the current one, so a coverage written before the regulator lowered the cap stays
+        // readable and redeemable.
+        for (uint256 i; i < MAX_GROUP_CAP; ++i) {
             key = _coverageKey(scope, householdRef, period, i);
             record = _coverage[key];
             if (record == 0) break;

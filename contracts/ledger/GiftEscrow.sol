@@ -90,8 +90,10 @@ abstract contract GiftEscrow is IGiftEscrow, ProgrammeBook, ReentrancyGuardTrans
         uint256 limit
     ) external view returns (uint256[] memory page) {
         uint256[] storage lots = _lots[programmeId];
-        uint256 end = start + limit > lots.length ? lots.length : start + limit;
-        page = new uint256[](end > start ? end - start : 0);
+        if (start >= lots.length) return page;
+        // Compared as `limit` against what is left, so a "the rest" limit of type(uint256).max cannot overflow.
+        uint256 end = limit > lots.length - start ? lots.length : start + limit;
+        page = new uint256[](end - start);
         for (uint256 i = start; i < end; ++i) page[i - start] = lots[i];
     }
 
