@@ -80,4 +80,11 @@ interface IBeneficiaryRegistry {
 
     /// @notice The wallet of an active beneficiary that belongs to `householdRef`, or zero otherwise.
     function activeWalletIn(bytes32 beneficiaryRef, bytes32 householdRef) external view returns (address);
+
+    /// @notice `activeWalletIn` for each pair, in one call: a batch issuance pays one call, not one per household.
+    /// @dev Reverts with `RegistrationBatchSize` if the arrays differ in length.
+    function activeWalletsIn(
+        bytes32[] calldata beneficiaryRefs,
+        bytes32[] calldata householdRefs
+    ) external view returns (address[] memory wallets);
 }

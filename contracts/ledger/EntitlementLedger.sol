@@ -31,7 +31,9 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
         uint96 claimed;
     }
 
-    mapping(bytes32 coverageKey => uint256 record) private _coverage;
+    /// @dev Coverage records live at raw slots `keccak256(namespace, scope, householdRef, period, index)`
+    /// rather than in a mapping, which would hash the key a second time on every issuance (ERC-7201 style).
+    bytes32 private constant _COVERAGE_NAMESPACE = keccak256("sintech.ledger.coverage");
     uint256 private _roundCount;
     mapping(uint256 roundId => Round) private _rounds;
 
@@ -55,8 +57,9 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
 
         uint256 scope = _scope(programmeId, p.groupId);
         uint8 cap = _groupCap(p.groupId);
+        address[] memory wallets = _registry.activeWalletsIn(beneficiaryRefs, householdRefs);
         for (uint256 i; i < size; ++i) {
-            address wallet = _registry.activeWalletIn(beneficiaryRefs[i], householdRefs[i]);
+            address wallet = wallets[i];
             if (wallet == address(0)) revert BeneficiaryIneligible(beneficiaryRefs[i]);
             _cover(programmeId, p.groupId, scope, cap, householdRefs[i], period, amount);
             emit TransferSingle(msg.sender, address(0), wallet, programmeId, amount);
@@ -146,7 +149,7 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
         Coverage[] memory found = new Coverage[](cap);
         uint256 used;
         for (; used < cap; ++used) {
-            uint256 record = _coverage[_coverageKey(scope, householdRef, period, used)];
+            uint256 record = _loadCoverage(_coverageKey(scope, householdRef, period, used));
             if (record == 0) break;
             found[used] = Coverage(uint64(record), uint96(record >> 64), uint96(record >> 160));
         }
@@ -245,7 +248,7 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
         remaining = uint96(record >> 64) - redeemed;
         if (remaining >= amount) {
             // `redeemed + amount <= amount issued`, which fits 96 bits.
-            _coverage[key] = (record & ((1 << 160) - 1)) | ((redeemed + amount) << 160);
+            _storeCoverage(key, (record & ((1 << 160) - 1)) | ((redeemed + amount) << 160));
         }
     }
 
@@ -269,9 +272,9 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
     ) private {
         for (uint256 i; i < cap; ++i) {
             bytes32 key = _coverageKey(scope, householdRef, period, i);
-            uint256 record = _coverage[key];
+            uint256 record = _loadCoverage(key);
             if (record == 0) {
-                _coverage[key] = programmeId | (uint256(amount) << 64);
+                _storeCoverage(key, programmeId | (uint256(amount) << 64));
                 return;
             }
             if (uint64(record) == programmeId) break;
@@ -291,7 +294,7 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
         // readable and redeemable.
         for (uint256 i; i < MAX_GROUP_CAP; ++i) {
             key = _coverageKey(scope, householdRef, period, i);
-            record = _coverage[key];
+            record = _loadCoverage(key);
             if (record == 0) break;
             if (uint64(record) == programmeId) return (key, record);
         }
@@ -308,15 +311,31 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
         uint32 period,
         uint256 index
     ) private pure returns (bytes32 key) {
-        // Hashing four words in scratch memory past the free pointer avoids abi.encode's allocation.
+        bytes32 namespace = _COVERAGE_NAMESPACE;
+        // Hashing five words in scratch memory past the free pointer avoids abi.encode's allocation.
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             let ptr := mload(0x40)
-            mstore(ptr, scope)
-            mstore(add(ptr, 0x20), householdRef)
-            mstore(add(ptr, 0x40), period)
-            mstore(add(ptr, 0x60), index)
-            key := keccak256(ptr, 0x80)
+            mstore(ptr, namespace)
+            mstore(add(ptr, 0x20), scope)
+            mstore(add(ptr, 0x40), householdRef)
+            mstore(add(ptr, 0x60), period)
+            mstore(add(ptr, 0x80), index)
+            key := keccak256(ptr, 0xa0)
+        }
+    }
+
+    function _loadCoverage(bytes32 key) private view returns (uint256 record) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            record := sload(key)
+        }
+    }
+
+    function _storeCoverage(bytes32 key, uint256 record) private {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            sstore(key, record)
         }
     }
 }

@@ -91,8 +91,13 @@ contract BeneficiaryRegistry is IBeneficiaryRegistry {
     }
 
     /// @inheritdoc IBeneficiaryRegistry
-    function householdTag(bytes32 householdRef) public pure returns (uint88) {
-        return uint88(uint256(keccak256(abi.encode(householdRef))));
+    function householdTag(bytes32 householdRef) public pure returns (uint88 tag) {
+        // keccak256(abi.encode(householdRef)) hashed in scratch space: no allocation on every batch entry.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(0x00, householdRef)
+            tag := and(keccak256(0x00, 0x20), 0xffffffffffffffffffffff)
+        }
     }
 
     /// @inheritdoc IBeneficiaryRegistry
@@ -100,6 +105,21 @@ contract BeneficiaryRegistry is IBeneficiaryRegistry {
         (address wallet, BeneficiaryStatus status, uint88 tag) = _unpack(_records[beneficiaryRef]);
         if (status != BeneficiaryStatus.Active || tag != householdTag(householdRef)) return address(0);
         return wallet;
+    }
+
+    /// @inheritdoc IBeneficiaryRegistry
+    function activeWalletsIn(
+        bytes32[] calldata beneficiaryRefs,
+        bytes32[] calldata householdRefs
+    ) external view returns (address[] memory wallets) {
+        uint256 size = beneficiaryRefs.length;
+        if (householdRefs.length != size) revert RegistrationBatchSize(householdRefs.length, size);
+        wallets = new address[](size);
+        for (uint256 i; i < size; ++i) {
+            (address wallet, BeneficiaryStatus status, uint88 tag) = _unpack(_records[beneficiaryRefs[i]]);
+            if (status == BeneficiaryStatus.Active && tag == householdTag(householdRefs[i]))
+                wallets[i] = wallet;
+        }
     }
 
     function _pack(address wallet, BeneficiaryStatus status, uint88 tag) private pure returns (uint256) {
