@@ -462,6 +462,30 @@ describe("BeneficiaryRegistry", function () {
       expect(await registry.activeWalletIn(CHADIA, HOUSEHOLD_B)).to.equal(chadia.address);
     });
 
+    it("answers activeWalletsIn pair by pair, zero for a wrong household, a suspended member or an unknown ref", async function () {
+      const { registry, registrar, amina, chadia } = await loadFixture(registryFixture);
+      await registry.connect(registrar).setStatus(BASSAM, BeneficiaryStatus.Suspended);
+      expect(
+        await registry.activeWalletsIn(
+          [AMINA, BASSAM, CHADIA, CHADIA, ref("beneficiary", "nobody")],
+          [HOUSEHOLD_A, HOUSEHOLD_A, HOUSEHOLD_B, HOUSEHOLD_A, HOUSEHOLD_A],
+        ),
+      ).to.deep.equal([
+        amina.address,
+        ethers.ZeroAddress,
+        chadia.address,
+        ethers.ZeroAddress,
+        ethers.ZeroAddress,
+      ]);
+    });
+
+    it("reverts activeWalletsIn with RegistrationBatchSize when the arrays differ in length", async function () {
+      const { registry } = await loadFixture(registryFixture);
+      await expect(registry.activeWalletsIn([AMINA, BASSAM], [HOUSEHOLD_A]))
+        .to.be.revertedWithCustomError(registry, "RegistrationBatchSize")
+        .withArgs(1, 2);
+    });
+
     it("returns zero from activeWalletIn for the wrong household", async function () {
       const { registry } = await loadFixture(registryFixture);
       expect(await registry.activeWalletIn(AMINA, HOUSEHOLD_B)).to.equal(ethers.ZeroAddress);
