@@ -1,0 +1,169 @@
+import { NotFoundError, ValidationError } from "../../errors";
+import type { WalletsContext } from "../context";
+import { SigningRefusedError } from "../errors";
+import { parseAddress, parseBeneficiaryRef } from "../inputs";
+import { passAccessCheck, type AccessCheck } from "./accessCheck";
+import {
+  DELIVERY_RECEIPT_TYPES,
+  deliveryReceiptDigest,
+  parseAidLedgerDomain,
+  parseDeliveryReceipt,
+  type AidLedgerDomain,
+  type DeliveryReceipt,
+} from "./deliveryReceipt";
+import { releaseSignature, reserveSignature, type CustodialCaps } from "./signingCaps";
+
+export interface CustodialSignerOptions {
+  caps: CustodialCaps;
+  /** The one ledger receipts are signed for: a receipt for any other domain is refused. */
+  ledger: { chainId: bigint | number; verifyingContract: string };
+  /**
+   * Latest deadline accepted, in seconds from now. A custodial signature is a standing authorisation
+   * until its deadline, so it stays short; a week leaves room for confirmations queued offline.
+   */
+  maxReceiptLifetimeSeconds?: number;
+}
+
+export interface SignReceiptRequest {
+  beneficiaryRef: string;
+  check: AccessCheck;
+}
+
+export interface SignReceiptResult {
+  /** 65-byte signature, hex: the `beneficiarySignature` of AidLedger.redeem. */
+  signature: string;
+  /** The EIP-712 digest, which the ledger also uses as the redemption id. */
+  digest: string;
+  /** The custodial wallet that signed, lower-case. */
+  address: string;
+  /** False when this exact receipt had been signed before (a retry), so it was not counted again. */
+  counted: boolean;
+}
+
+export const DEFAULT_MAX_RECEIPT_LIFETIME_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Signs delivery receipts with the custodial wallets of people who have no phone of their own. It
+ * signs only an AidLedger `DeliveryReceipt`, only for the requesting beneficiary's own custodial
+ * wallet, only after a PIN or OTP check, and only within the daily caps; every signature is logged.
+ */
+export class CustodialSigner {
+  readonly #ctx: WalletsContext;
+  readonly #caps: CustodialCaps;
+  readonly #ledger: { chainId: bigint; verifyingContract: string };
+  readonly #maxLifetime: bigint;
+
+  constructor(ctx: WalletsContext, options: CustodialSignerOptions) {
+    const { maxSignaturesPerDay, maxAmountPerDay } = options.caps;
+    if (!Number.isSafeInteger(maxSignaturesPerDay) || maxSignaturesPerDay < 1) {
+      throw new RangeError("maxSignaturesPerDay must be a positive integer");
+    }
+    if (typeof maxAmountPerDay !== "bigint" || maxAmountPerDay < 1n)
+      throw new RangeError("maxAmountPerDay must be a positive bigint");
+    this.#ctx = ctx;
+    this.#caps = { maxSignaturesPerDay, maxAmountPerDay };
+    this.#ledger = {
+      chainId: BigInt(options.ledger.chainId),
+      verifyingContract: parseAddress(options.ledger.verifyingContract, "ledger.verifyingContract"),
+    };
+    this.#maxLifetime = BigInt(options.maxReceiptLifetimeSeconds ?? DEFAULT_MAX_RECEIPT_LIFETIME_SECONDS);
+  }
+
+  async signReceipt(
+    request: SignReceiptRequest,
+    domain: unknown,
+    receipt: unknown,
+  ): Promise<SignReceiptResult> {
+    const ctx = this.#ctx;
+    // Everything that can be refused without a PIN is refused first, so it costs no PIN attempt.
+    const beneficiaryRef = parseBeneficiaryRef(request?.beneficiaryRef);
+    const ledgerDomain = this.#checkDomain(parseAidLedgerDomain(domain));
+    const parsed = parseDeliveryReceipt(receipt);
+    this.#checkReceipt(beneficiaryRef, parsed);
+    const address = this.#ownCustodialWallet(beneficiaryRef);
+
+    const check = await passAccessCheck(ctx, beneficiaryRef, request.check);
+
+    const digest = deliveryReceiptDigest(ledgerDomain, parsed);
+    const reservation = reserveSignature(ctx, this.#caps, {
+      beneficiaryRef,
+      address,
+      digest,
+      amount: parsed.amount,
+      check,
+    });
+    try {
+      const signer = ctx.keystore.signer(address);
+      const signature = await signer.signTypedData(ledgerDomain, DELIVERY_RECEIPT_TYPES, { ...parsed });
+      return { signature, digest, address, counted: reservation !== null };
+    } catch (error) {
+      if (reservation !== null) releaseSignature(ctx, reservation);
+      throw error;
+    }
+  }
+
+  #checkDomain(domain: AidLedgerDomain): AidLedgerDomain {
+    if (
+      domain.chainId !== this.#ledger.chainId ||
+      domain.verifyingContract !== this.#ledger.verifyingContract
+    ) {
+      throw new ValidationError(
+        "domain",
+        "ledger_mismatch",
+        "Receipts are signed only for the configured AidLedger",
+      );
+    }
+    return domain;
+  }
+
+  #checkReceipt(beneficiaryRef: string, receipt: DeliveryReceipt): void {
+    if (receipt.beneficiaryRef !== beneficiaryRef) {
+      throw new SigningRefusedError(
+        "receipt.beneficiaryRef",
+        "other_beneficiary",
+        "A custodial wallet signs only its own beneficiary's receipts",
+      );
+    }
+    if (receipt.amount === 0n)
+      throw new ValidationError("receipt.amount", "zero", "The amount must be above zero");
+    const now = BigInt(Math.floor(this.#ctx.now().getTime() / 1000));
+    if (receipt.deadline <= now)
+      throw new ValidationError("receipt.deadline", "expired", "The receipt's deadline has passed");
+    if (receipt.deadline > now + this.#maxLifetime) {
+      throw new ValidationError(
+        "receipt.deadline",
+        "too_far",
+        "The receipt's deadline is too far in the future",
+      );
+    }
+  }
+
+  /** The binding must be custodial and active, and its key must be this beneficiary's custodial key. */
+  #ownCustodialWallet(beneficiaryRef: string): string {
+    const binding = this.#ctx.records.binding(beneficiaryRef);
+    if (!binding) throw new NotFoundError("beneficiaryRef", "No wallet is bound to this beneficiary");
+    if (binding.custody !== "custodial") {
+      throw new SigningRefusedError(
+        "beneficiaryRef",
+        "not_custodial",
+        "This beneficiary signs with their own wallet",
+      );
+    }
+    if (binding.status !== "active") {
+      throw new SigningRefusedError(
+        "beneficiaryRef",
+        "wallet_suspended",
+        "This beneficiary's wallet is suspended",
+      );
+    }
+    const key = this.#ctx.keystore.describe(binding.address);
+    if (key?.purpose !== "custodial" || key.owner !== beneficiaryRef) {
+      throw new SigningRefusedError(
+        "beneficiaryRef",
+        "not_own_wallet",
+        "The bound wallet is not this beneficiary's custodial key",
+      );
+    }
+    return binding.address;
+  }
+}
