@@ -25,8 +25,9 @@ export function resolveRecipient(
   householdRef: string,
   seen: Set<string>,
 ): PlannedRow {
-  if (seen.has(householdRef))
-    return { ...row, householdRef, status: "duplicate_in_file", code: "duplicate_in_file" };
+  // The repeat names no household: a household appears once per disbursement (disbursement_rows_once),
+  // on the row that counts; the earlier row of the file says which one.
+  if (seen.has(householdRef)) return { ...row, status: "duplicate_in_file", code: "duplicate_in_file" };
   seen.add(householdRef);
   const head = deps.db
     .prepare(

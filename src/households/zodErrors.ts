@@ -11,6 +11,8 @@ const MESSAGES: Partial<Record<string, string>> = {
   invalid_format: "has the wrong format",
 };
 
+const SAFE_KEY = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
 /** `["members", 0, "jobCode"]` → `members[0].jobCode`. */
 export function fieldPath(prefix: string, path: readonly PropertyKey[]): string {
   let out = prefix;
@@ -34,9 +36,19 @@ export function parseOrThrow<S extends z.ZodType>(
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const field = rename(fieldPath(prefix, issue.path));
+  // An unknown field is named, as the rest of the API does, when its key looks like a field name and
+  // not like data a client put in a key position.
+  const unknownKey =
+    issue.code === "unrecognized_keys" && SAFE_KEY.test(issue.keys[0] ?? "") ? issue.keys[0]! : undefined;
+  const field = rename(
+    fieldPath(prefix, unknownKey === undefined ? issue.path : [...issue.path, unknownKey]),
+  );
   // Refinements carry messages we wrote ourselves; built-in issues get a fixed sentence.
   const message =
-    issue.code === "custom" ? issue.message : `${field} ${MESSAGES[issue.code] ?? "is invalid"}`;
+    issue.code === "custom"
+      ? issue.message
+      : unknownKey !== undefined
+        ? `${field} is not an allowed field`
+        : `${field} ${MESSAGES[issue.code] ?? "is invalid"}`;
   throw new ValidationError(field, issue.code, message);
 }

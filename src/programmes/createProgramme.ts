@@ -44,6 +44,8 @@ export interface CreateProgrammeResult {
 
 export const PROGRAMME_CREATE_JOB = "programme.create";
 
+const MAX_UINT96 = 2n ** 96n - 1n;
+
 /**
  * Creates a programme on chain, signed by the charity's own key. The gateway keeps the name and the
  * eligibility rule; the chain keeps the money rules. Retrying with the same idempotency key returns the
@@ -60,6 +62,16 @@ export async function createProgramme(
   const endsAt = Math.floor(new Date(input.endsAt).getTime() / 1000);
   if (endsAt <= startsAt)
     throw new ValidationError("endsAt", "before_start", "The programme must end after it starts.");
+  const capPerPeriod = toUnits(input.capPerPeriod, deps.decimals);
+  const minGift = toUnits(input.minGift, deps.decimals);
+  // The ledger holds both as uint96: a larger amount would fail to encode, a 500 instead of a 400.
+  for (const [field, units] of [
+    ["capPerPeriod", capPerPeriod],
+    ["minGift", minGift],
+  ] as const) {
+    if (units > MAX_UINT96)
+      throw new ValidationError(field, "too_big", "The amount is larger than the ledger can hold.");
+  }
   const vendors = input.vendorOrgIds.map((vendorOrgId, index) => {
     const vendor = getOrganisation(deps, vendorOrgId);
     if (vendor.role !== "vendor") {
@@ -84,8 +96,8 @@ export async function createProgramme(
         token: deps.settlementToken,
         periodLength: input.periodDays * 86_400,
         groupId: input.exclusivityGroupId,
-        capPerPeriod: toUnits(input.capPerPeriod, deps.decimals),
-        minGift: toUnits(input.minGift, deps.decimals),
+        capPerPeriod,
+        minGift,
         startsAt,
         endsAt,
         requiresFieldAgent: input.requiresFieldAgent,

@@ -1,0 +1,387 @@
+import { expect } from "chai";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { keccak256, toUtf8Bytes } from "ethers";
+import { checkpoint } from "../../../src/db";
+import { sampleHouseholdsCsv } from "../../../src/households";
+import { syntheticNationalId, toAsciiDigits } from "../../../src/identity";
+import {
+  allBlocks,
+  bearer,
+  bootE2e,
+  createProgramme,
+  disbursementCsv,
+  give,
+  idsByHousehold,
+  importSample,
+  mintTokens,
+  registerOnChain,
+  registerOrganisation,
+  removeDataDir,
+  wrongChecksum,
+  writeDigits,
+  type E2eGateway,
+  type Organisation,
+} from "./harness";
+import { LeakScanner } from "./leakScan";
+
+/** Three households enrolled one by one, with every personal field and digits in every script. */
+const PEOPLE = [
+  { id: syntheticNationalId(130_001), name: "نرگس صادقی", phone: "+۹۸ ۹۱۲ ۳۴۵ ۶۷۸۹", postal: "۱۹۳۸۷۶۵۴۳۲" },
+  { id: syntheticNationalId(130_002), name: "Kaveh Tehrani", phone: "0935-111-2233", postal: "4471893522" },
+  { id: syntheticNationalId(130_003), name: "مهدی نوروزی", phone: "٠٩٠١٢٣٤٥٦٧٨", postal: "٥٥٦٦٧٧٨٨٩٩" },
+];
+
+describe("e2e: no personal data leaves the gateway except into its encrypted vault", () => {
+  let gw: E2eGateway;
+  let charity: Organisation;
+  let programmeId: number;
+  let disbursementId: string;
+  const sample = sampleHouseholdsCsv({ households: 40, seed: 17, firstIdSeed: 140_000, digits: "mixed" });
+  const households = idsByHousehold(sample);
+  const scanner = new LeakScanner();
+  const stranger = syntheticNationalId(150_001); // never enrolled
+  const usedWrongChecksums = [wrongChecksum(households[0]![0]!), wrongChecksum(PEOPLE[0]!.id)];
+
+  /** Every personal value this file sends the gateway, in ASCII digits or as written. */
+  function addPersonalValues(target: LeakScanner): void {
+    sample.nationalIds.forEach((id, index) => target.addDigits(id, `sample national ID #${index}`));
+    PEOPLE.forEach((person, index) => {
+      target.addDigits(person.id, `enrolled national ID #${index}`);
+      target.addText(person.name, `enrolled name #${index}`);
+      const phone = toAsciiDigits(person.phone)
+        .replace(/[^0-9]/g, "")
+        .replace(/^98/, "0");
+      target.addDigits(phone, `enrolled phone #${index}`);
+      target.addDigits(`98${phone.slice(1)}`, `enrolled phone #${index} (international)`);
+      target.addDigits(toAsciiDigits(person.postal), `enrolled postal code #${index}`);
+    });
+    target.addDigits(stranger, "unenrolled national ID");
+    usedWrongChecksums.forEach((id, index) => target.addDigits(id, `wrong-checksum ID #${index}`));
+    sample.otherPersonalValues.forEach((value, index) => {
+      if (/^[0-9]+$/.test(value)) target.addDigits(value, `sample value #${index}`);
+      else target.addText(value, `sample name #${index}`);
+    });
+  }
+
+  before(async () => {
+    gw = await bootE2e();
+    addPersonalValues(scanner);
+  });
+  after(async () => {
+    await gw?.stop().catch(() => undefined);
+    if (gw) removeDataDir(gw.dataDir);
+  });
+
+  it("has a scanner that finds an ID in every form it looks for", () => {
+    const id = syntheticNationalId(160_001);
+    const probe = new LeakScanner();
+    probe.addDigits(id, "probe");
+    probe.addText("زهرا احمدی", "probe name");
+    const forms: [string, (s: LeakScanner) => void][] = [
+      ["ascii", (s) => s.scanText(`{"x":"${id}"}`, "ascii")],
+      ["persian", (s) => s.scanText(writeDigits(id, "persian"), "persian")],
+      [
+        "arabic dashed",
+        (s) => s.scanText(`${writeDigits(id.slice(0, 3), "arabic")}-${id.slice(3)}`, "dashed"),
+      ],
+      [
+        "json escaped",
+        (s) =>
+          s.scanText(
+            JSON.stringify(writeDigits(id, "persian")).replace(
+              /[^\x00-\x7f]/g,
+              (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+            ),
+            "escaped",
+          ),
+      ],
+      ["hex text", (s) => s.scanText(`0x${Buffer.from(`id=${id}`).toString("hex")}`, "hex")],
+      ["number word", (s) => s.scanHex(`a9059cbb${BigInt(id).toString(16).padStart(64, "0")}`, "calldata")],
+      ["keccak", (s) => s.scanHex(keccak256(toUtf8Bytes(id)).slice(2), "topic")],
+      ["name", (s) => s.scanBytes(Buffer.from(`..زهرا احمدی..`), "bytes")],
+      ["name hex", (s) => s.scanText(`0x${Buffer.from("زهرا احمدی").toString("hex")}`, "name hex")],
+    ];
+    for (const [form, scan] of forms) {
+      const before = probe.found.length;
+      scan(probe);
+      expect(probe.found.length, form).to.be.greaterThan(before);
+    }
+    // The real needles are found in the very file this test uploads: every ID, postal code, name and phone.
+    const control = new LeakScanner();
+    addPersonalValues(control);
+    control.scanText(sample.csv, "the uploaded CSV");
+    const labels = new Set(control.found.map((hit) => hit.replace(/ in .*$/, "")));
+    expect(labels.size).to.equal(sample.nationalIds.length + sample.otherPersonalValues.length);
+
+    const clean = new LeakScanner();
+    clean.addDigits(id, "probe");
+    clean.scanText(`{"other":"${syntheticNationalId(160_002)}","ref":"0x${"ab".repeat(32)}"}`, "clean");
+    expect(clean.found).to.deep.equal([]);
+  });
+
+  it("runs a whole scenario: JSON and CSV enrolment, registration, programme, gift, CSV and eligible disbursement, and refused requests carrying IDs", async () => {
+    charity = await registerOrganisation(gw, "charity");
+    const donor = await registerOrganisation(gw, "donor");
+    for (const [index, person] of PEOPLE.entries()) {
+      const digits = index === 0 ? "persian" : index === 1 ? undefined : "arabic";
+      const res = await gw.post("/v1/households", charity.apiKey, {
+        members: [
+          {
+            nationalId: digits ? writeDigits(person.id, digits) : person.id,
+            name: person.name,
+            phone: person.phone,
+            jobCode: "employee",
+            isHead: true,
+          },
+        ],
+        postalCode: person.postal,
+        attributes: { income: 12_000_000, size: 3 },
+      });
+      expect(res.status, res.text).to.equal(201);
+    }
+    const { importId } = await importSample(gw, charity.apiKey, sample);
+    await registerOnChain(gw, charity.apiKey);
+    await mintTokens(gw, donor.address, "100000000");
+    programmeId = await createProgramme(gw, charity, {
+      eligibility: { targetGroups: [{ name: "Everyone", all: [] }] },
+    });
+    await give(gw, donor, programmeId, "50000000");
+
+    const dsb = await gw.postCsv(
+      `/v1/programmes/${programmeId}/disbursements`,
+      charity.apiKey,
+      disbursementCsv([
+        [households[0]![0]!, "1000000"],
+        [writeDigits(households[1]![0]!, "persian"), "1000000"],
+        [
+          `${writeDigits(households[2]![0]!.slice(0, 3), "arabic")}-${households[2]![0]!.slice(3)}`,
+          "1000000",
+        ],
+        [writeDigits(PEOPLE[0]!.id, "arabic"), "1000000"],
+        [usedWrongChecksums[0]!, "1000000"],
+        [writeDigits(usedWrongChecksums[1]!, "persian"), "1000000"],
+        [stranger, "1000000"],
+        [households[0]![0]!, "1000000"],
+      ]),
+      "privacy-dsb-1",
+    );
+    expect(dsb.status, dsb.text).to.equal(201);
+    expect(dsb.body.counts).to.include({ issued: 4, invalid: 2, not_enrolled: 1, duplicate_in_file: 1 });
+    disbursementId = dsb.body.disbursementId;
+    const eligible = await gw.post(`/v1/programmes/${programmeId}/disbursements`, charity.apiKey, {
+      selection: "eligible",
+      amount: "100000",
+      idempotencyKey: "privacy-eligible-1",
+    });
+    expect(eligible.status, eligible.text).to.equal(201);
+    expect(eligible.body.counts.already_covered).to.equal(4);
+
+    // Refused requests that carry IDs, names and phones in bodies, paths, queries and headers.
+    const id = PEOPLE[1]!.id;
+    const persianId = writeDigits(id, "persian");
+    const key = charity.apiKey;
+    const refused: [Promise<{ status: number }>, number][] = [
+      [
+        gw.post("/v1/households", key, {
+          members: [
+            {
+              nationalId: usedWrongChecksums[1],
+              name: PEOPLE[0]!.name,
+              phone: PEOPLE[0]!.phone,
+              jobCode: "employee",
+              isHead: true,
+            },
+          ],
+          postalCode: PEOPLE[0]!.postal,
+        }),
+        400,
+      ],
+      [
+        gw.post("/v1/households", key, {
+          members: [{ nationalId: persianId, name: PEOPLE[1]!.name, jobCode: "employee", isHead: true }],
+          postalCode: PEOPLE[1]!.postal,
+        }),
+        409,
+      ],
+      [gw.post("/v1/households", key, { [id]: PEOPLE[1]!.name, members: [], postalCode: "1" }), 400],
+      [
+        gw.post("/v1/households", key, {
+          members: [{ nationalId: id, nickname: PEOPLE[2]!.name, jobCode: "employee", isHead: true }],
+          postalCode: PEOPLE[2]!.postal,
+        }),
+        400,
+      ],
+      [
+        gw.post("/v1/households", key, {
+          members: [{ nationalId: stranger, phone: id, jobCode: "employee", isHead: true }],
+          postalCode: `${id}1`,
+        }),
+        400,
+      ],
+      [
+        gw.post("/v1/households", key, {
+          members: [{ nationalId: stranger, jobCode: id, isHead: true }],
+          postalCode: PEOPLE[0]!.postal,
+        }),
+        400,
+      ],
+      [gw.get(`/v1/households/${id}`, key), 400],
+      [gw.get(`/v1/households/${encodeURIComponent(persianId)}`, key), 400],
+      [gw.get(`/v1/programmes?nationalId=${encodeURIComponent(persianId)}`, key), 400],
+      [gw.get(`/v1/programmes?orgId=${id}`, key), 200],
+      [gw.get(`/v1/households/${dsb.body.rows[0].householdRef}/eligibility?programmeId=${id}`, key), 404],
+      [gw.get(`/v1/disbursements/${disbursementId}?offset=${id}&limit=${id}`, key), 400],
+      [gw.get(`/v1/disbursements/dsb_${id}`, key), 400],
+      [gw.get(`/no/such/${encodeURIComponent(persianId)}?nationalId=${id}`, key), 404],
+      [
+        gw
+          .http()
+          .post("/v1/households")
+          .set(bearer(key))
+          .set("Content-Type", "application/json")
+          .send(`{"nationalId":"${persianId}","name":"${PEOPLE[2]!.name}",`)
+          .then(gw.record),
+        400,
+      ],
+      [gw.http().get("/v1/programmes").set("Authorization", `Bearer ${id}`).then(gw.record), 401],
+      [gw.http().get("/v1/programmes").set("X-API-Key", id).then(gw.record), 401],
+      [
+        gw.postCsv(
+          "/v1/households/imports",
+          key,
+          `household_key,${id},is_head\nH,1,1\n`,
+          "privacy-bad-header",
+        ),
+        400,
+      ],
+      [
+        gw.postCsv(
+          "/v1/households/imports",
+          key,
+          `household_key,national_id,is_head,job_code,postal_code\nH,"${persianId},1,employee,1234567891\n`,
+          "privacy-bad-quote",
+        ),
+        400,
+      ],
+      [
+        gw.postCsv(
+          `/v1/programmes/${programmeId}/disbursements`,
+          key,
+          `national_id,amount,${id}\n${id},1,${id}\n`,
+          "privacy-bad-column",
+        ),
+        400,
+      ],
+      [
+        gw.postCsv(
+          `/v1/programmes/${programmeId}/disbursements`,
+          key,
+          `national_id,amount\n"${id},1\n`,
+          "privacy-bad-quote-2",
+        ),
+        400,
+      ],
+    ];
+    for (const [index, [pending, status]] of refused.entries())
+      expect((await pending).status, `request ${index}`).to.equal(status);
+    // A CSV whose rows are refused one by one, with names and phones beside bad IDs.
+    const rowsRefused = await gw.postCsv(
+      "/v1/households/imports",
+      key,
+      [
+        "household_key,national_id,is_head,job_code,name,phone,postal_code",
+        `R1,${usedWrongChecksums[0]},1,employee,${PEOPLE[2]!.name},${PEOPLE[2]!.phone},${PEOPLE[2]!.postal}`,
+        `R2,${PEOPLE[1]!.id},1,employee,${PEOPLE[1]!.name},${id},${PEOPLE[1]!.postal}`,
+      ].join("\n"),
+      "privacy-rows-refused",
+    );
+    expect(rowsRefused.status, rowsRefused.text).to.equal(201);
+    expect(rowsRefused.body.counts.enrolled).to.equal(0);
+
+    // Every read the API offers on what was written.
+    for (const row of dsb.body.rows.filter((r: { householdRef: string | null }) => r.householdRef)) {
+      expect((await gw.get(`/v1/households/${row.householdRef}`, key)).status).to.equal(200);
+      expect(
+        (await gw.get(`/v1/households/${row.householdRef}/eligibility?programmeId=${programmeId}`, key))
+          .status,
+      ).to.equal(200);
+    }
+    expect((await gw.get(`/v1/households/imports/${importId}`, key)).status).to.equal(200);
+    expect((await gw.get(`/v1/households/imports/${rowsRefused.body.importId}`, key)).status).to.equal(200);
+    expect((await gw.get(`/v1/disbursements/${disbursementId}`, key)).status).to.equal(200);
+    expect((await gw.get(`/v1/programmes/${programmeId}`, key)).status).to.equal(200);
+    expect((await gw.get("/v1/status", key)).status).to.equal(200);
+    expect((await gw.get("/v1/organisations", gw.regulatorKey)).status).to.equal(200);
+    expect((await gw.get("/metrics")).status).to.equal(200);
+    expect((await gw.get("/openapi.json")).status).to.equal(200);
+    expect(scanner.size).to.be.greaterThan(300);
+  });
+
+  it("wrote no personal value into any log line", () => {
+    expect(gw.logLines.length).to.be.greaterThan(40);
+    gw.logLines.forEach((line, index) => scanner.scanText(line, `log line ${index}`));
+    expect(scanner.found).to.deep.equal([]);
+  });
+
+  it("sent no personal value in any response body", () => {
+    expect(gw.responses.length).to.be.greaterThan(40);
+    gw.responses.forEach((body, index) => scanner.scanText(body, `response ${index}`));
+    expect(scanner.found).to.deep.equal([]);
+  });
+
+  it("stored no personal value in clear in the SQLite file or its WAL", () => {
+    const db = join(gw.dataDir, "gateway.db");
+    // The data is there: one encrypted vault record per enrolled household.
+    const vault = gw.services.store.sqlite.prepare("SELECT count(*) FROM vault").pluck().get() as number;
+    expect(vault).to.equal(PEOPLE.length + sample.householdCount);
+    if (existsSync(db + "-wal")) scanFile(db + "-wal"); // what is still only in the log, before the checkpoint
+    checkpoint(gw.services.store);
+    scanFile(db);
+    if (existsSync(db + "-wal")) scanFile(db + "-wal");
+    expect(statSync(db).size).to.be.greaterThan(100_000);
+    expect(scanner.found).to.deep.equal([]);
+  });
+
+  it("wrote no personal value to the chain: calldata, event data or topics of every block", async () => {
+    const blocks = await allBlocks(gw);
+    const transactions = blocks.flatMap((block) => block.transactions);
+    expect(transactions.length).to.be.greaterThan(10);
+    for (const tx of transactions) scanner.scanHex(tx.input.slice(2), `calldata of ${tx.hash}`);
+    const logs = (await gw.services.provider.send("eth_getLogs", [
+      { fromBlock: "0x0", toBlock: "latest" },
+    ])) as {
+      topics: string[];
+      data: string;
+      transactionHash: string;
+    }[];
+    // Registrations, issuances (a TransferSingle per household), gifts, licences, programmes.
+    expect(logs.length).to.be.greaterThan(sample.householdCount + 20);
+    for (const log of logs) {
+      for (const topic of log.topics) scanner.scanHex(topic.slice(2), `topic in ${log.transactionHash}`);
+      scanner.scanHex(log.data.slice(2), `event data in ${log.transactionHash}`);
+    }
+    for (const block of blocks) scanner.scanText(JSON.stringify(block), `block ${block.number}`);
+    expect(scanner.found).to.deep.equal([]);
+  });
+
+  it("left no personal value in any file of the data folder after a stop, the anvil state included", async () => {
+    await gw.stop();
+    const state = join(gw.dataDir, "chain", "state.json");
+    expect(statSync(state).size).to.be.greaterThan(10_000);
+    const files = walk(gw.dataDir);
+    expect(files).to.include.members([state, join(gw.dataDir, "gateway.db")]);
+    for (const file of files) scanFile(file);
+    expect(scanner.found).to.deep.equal([]);
+  });
+
+  function scanFile(path: string): void {
+    scanner.scanBytes(readFileSync(path), path.slice(gw.dataDir.length));
+  }
+});
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}
