@@ -33,7 +33,7 @@ export async function runDisbursement(
   const existing = findExisting(deps, params);
   if (existing) {
     await deps.outbox.drain();
-    return getDisbursement(deps, existing);
+    return { ...getDisbursement(deps, existing), replayed: true };
   }
   const programme = programmeRow(deps, params.programmeId);
   if (programme.org_id !== params.orgId) {

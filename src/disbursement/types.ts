@@ -51,4 +51,6 @@ export interface DisbursementReport {
   counts: Record<RowStatus, number>;
   rows: DisbursementRow[];
   createdAt: string;
+  /** True when the request repeated an idempotency key: nothing new was sent. */
+  replayed?: boolean;
 }

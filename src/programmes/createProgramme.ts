@@ -72,6 +72,15 @@ export async function createProgramme(
     if (units > MAX_UINT96)
       throw new ValidationError(field, "too_big", "The amount is larger than the ledger can hold.");
   }
+  // The ledger bounds how many gift lots one payment can touch (MAX_LOTS_PER_PAYMENT = 64): say so here,
+  // naming the field, instead of letting the chain refuse the programme after it was queued.
+  if (capPerPeriod / minGift >= 64n) {
+    throw new ValidationError(
+      "minGift",
+      "too_small_for_cap",
+      "The minimum gift must be more than a 64th of the cap per period.",
+    );
+  }
   const vendors = input.vendorOrgIds.map((vendorOrgId, index) => {
     const vendor = getOrganisation(deps, vendorOrgId);
     if (vendor.role !== "vendor") {

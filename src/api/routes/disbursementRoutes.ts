@@ -53,7 +53,7 @@ export function disbursementRoutes(services: GatewayServices): RouteModule {
                   selectEligible: () => services.selectEligible(programmeId),
                 });
               })();
-          res.status(201).json(report);
+          res.status(report.replayed ? 200 : 201).json(report);
         },
       );
       router.get(

@@ -248,6 +248,18 @@ describe("e2e: bad input is refused whole, naming the field", () => {
       );
     });
 
+    it("refuses a minimum gift of a 64th of the cap or less before anything is queued, naming minGift", async () => {
+      await expectRefused(
+        () =>
+          gw.post(
+            "/v1/programmes",
+            charity.apiKey,
+            programmeBody({ capPerPeriod: "6400000", minGift: "100000" }),
+          ),
+        { status: 400, name: "ValidationError", field: "minGift", code: "too_small_for_cap" },
+      );
+    });
+
     it("refuses unknown fields at any depth, naming them", async () => {
       const body = householdBody([syntheticNationalId(110_005)]);
       await expectRefused(() => gw.post("/v1/households", charity.apiKey, { ...body, religion: "x" }), {
