@@ -237,8 +237,8 @@ describe("e2e: restart on the same data folder", () => {
       disbursementCsv([[heads[0]!, "1500000"]]),
       "restart-dsb-1",
     );
-    expect(res.status).to.equal(201);
-    expect(res.body).to.deep.equal(snapshot.disbursement);
+    expect(res.status).to.equal(200);
+    expect(res.body).to.deep.equal({ ...snapshot.disbursement, replayed: true });
     expect(countRows(gw, "chain_jobs")).to.equal(jobs);
     expect(await gw.services.provider.getBlockNumber()).to.equal(block);
   });
