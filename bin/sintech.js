@@ -9,7 +9,9 @@ require("../src/cli/main")
   .then(
     (code) => process.exit(code),
     (error) => {
-      process.stderr.write(`sintech: unexpected error: ${error.message}\n`);
+      process.stderr.write(
+        `sintech: unexpected error: ${String(error.shortMessage ?? error.message).slice(0, 300)}\n`,
+      );
       process.exit(1);
     },
   );

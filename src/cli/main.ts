@@ -6,11 +6,15 @@ import { ConfigError, loadConfig } from "../config";
 import { openSqliteStore } from "../db";
 import { join } from "node:path";
 import { apiTarget, CliError, describeFailure, requestJson, uploadCsv } from "./apiClient";
+import { deployCommand } from "./deployCommand";
 import { startCommand } from "./startCommand";
 
 const USAGE = `sintech <command>
 
   start [--demo]                 start the gateway (embedded chain by default); --demo seeds a populated system
+  deploy [--settlement-token <address>]
+                                 deploy the contracts (embedded: the local chain; consortium: the configured
+                                 endpoint, from the operator key) and record data/deployment.json
   enrol <households.csv>         import households (needs SINTECH_API_KEY of a charity or registrar)
   disburse <programmeId> <file.csv>
                                  disburse national_id,amount rows (needs a charity's SINTECH_API_KEY)
@@ -29,6 +33,8 @@ export async function main(argv: string[]): Promise<number> {
       case "start":
         await startCommand(rest);
         return 0;
+      case "deploy":
+        return await deployCommand(rest);
       case "enrol":
         return await enrol(rest);
       case "disburse":
@@ -125,11 +131,17 @@ function keys(args: string[]): number {
   return 0;
 }
 
+/** ethers errors carry the whole signed transaction in `message`; one line is enough for a person. */
+function shortMessage(error: unknown): string {
+  const { shortMessage: short, message } = error as { shortMessage?: string; message?: string };
+  return String(short ?? message ?? error).slice(0, 300);
+}
+
 if (require.main === module) {
   main(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      process.stderr.write(`sintech: unexpected error: ${(error as Error).message}\n`);
+      process.stderr.write(`sintech: unexpected error: ${shortMessage(error)}\n`);
       process.exit(1);
     },
   );
