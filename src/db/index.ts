@@ -6,3 +6,4 @@ export type { Migration } from "./migrations";
 export { openSqliteStore, checkpoint } from "./sqlite";
 export type { SqliteStore } from "./sqlite";
 export type * from "./repositories";
+export { cachedStatement } from "./statements";

@@ -1,3 +1,5 @@
+import { cachedStatement } from "../db/statements";
+import { coveredProgrammeIds } from "./coverageReads";
 import type { DisbursementDeps, RowStatus } from "./types";
 
 /** A row on its way to the chain: what the file said, resolved to references. */
@@ -29,13 +31,12 @@ export function resolveRecipient(
   // on the row that counts; the earlier row of the file says which one.
   if (seen.has(householdRef)) return { ...row, status: "duplicate_in_file", code: "duplicate_in_file" };
   seen.add(householdRef);
-  const head = deps.db
-    .prepare(
-      `SELECT m.beneficiary_ref AS ref, r.status FROM members m
+  const head = cachedStatement(
+    deps.db,
+    `SELECT m.beneficiary_ref AS ref, r.status FROM members m
        LEFT JOIN chain_registrations r ON r.beneficiary_ref = m.beneficiary_ref
        WHERE m.household_ref = ? AND m.role = 'head'`,
-    )
-    .get(householdRef) as { ref: string; status: string | null } | undefined;
+  ).get(householdRef) as { ref: string; status: string | null } | undefined;
   if (!head || head.status !== "registered") {
     return { ...row, householdRef, status: "not_registered", code: "not_registered" };
   }
@@ -45,7 +46,6 @@ export function resolveRecipient(
 /**
  * Asks the chain, before sending anything, which households are already covered in the programme's
  * exclusivity scope this period, so refusals come back per row instead of failing a whole batch.
- * Reads go out 200 at a time; ethers batches them into JSON-RPC batch requests.
  */
 export async function markAlreadyCovered(
   deps: DisbursementDeps,
@@ -57,17 +57,17 @@ export async function markAlreadyCovered(
   const groupId = Number(programme.groupId);
   const cap = groupId === 0 ? 1 : Number((await deps.system.ledger.exclusivityGroup(groupId)).maxCoverages);
   const queued = rows.filter((row) => row.status === "queued");
-  for (let start = 0; start < queued.length; start += 200) {
-    const slice = queued.slice(start, start + 200);
-    const coverages = await Promise.all(
-      slice.map((row) => deps.system.ledger.coveragesInScope(programmeId, row.householdRef!, period)),
-    );
-    slice.forEach((row, index) => {
-      const held = coverages[index]!;
-      if (held.length >= cap || held.some((coverage) => Number(coverage.programmeId) === programmeId)) {
-        row.status = "already_covered";
-        row.code = "HouseholdAlreadyCovered";
-      }
-    });
-  }
+  const held = await coveredProgrammeIds(
+    deps.system.ledger,
+    programmeId,
+    period,
+    queued.map((row) => row.householdRef!),
+  );
+  queued.forEach((row, index) => {
+    const ids = held[index]!;
+    if (ids.length >= cap || ids.some((id) => Number(id) === programmeId)) {
+      row.status = "already_covered";
+      row.code = "HouseholdAlreadyCovered";
+    }
+  });
 }

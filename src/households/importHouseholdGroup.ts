@@ -84,6 +84,38 @@ export function importHouseholdGroup(
   });
 }
 
+/**
+ * Writes several households with one commit instead of one each: every household keeps its own savepoint
+ * inside a shared transaction, so none is ever half-written. When one fails, the whole transaction rolls
+ * back, the households before it are written again (one transaction) and the error is rethrown, so the
+ * import stops exactly where one transaction per household would have stopped.
+ */
+export function importHouseholdGroups(
+  ctx: HouseholdContext,
+  importId: string,
+  groups: readonly (readonly CsvRow[])[],
+): ImportRowRecord[][] {
+  let written = 0;
+  try {
+    return ctx.store.transaction(() =>
+      groups.map((rows) => {
+        const results = importHouseholdGroup(ctx, importId, rows);
+        written++;
+        return results;
+      }),
+    );
+  } catch (error) {
+    const before = groups.slice(0, written);
+    try {
+      if (before.length > 0)
+        ctx.store.transaction(() => before.forEach((rows) => importHouseholdGroup(ctx, importId, rows)));
+    } catch {
+      // Not written now: a resumed import writes them, as it would any household after the failure.
+    }
+    throw error;
+  }
+}
+
 function recordGroup(
   ctx: HouseholdContext,
   importId: string,

@@ -8,7 +8,7 @@ import { AppError, DuplicateError, ValidationError } from "../errors";
 import type { HouseholdContext } from "./context";
 import { checkHeader, type CsvColumn, type CsvRecord } from "./csvFormat";
 import { readImportReport, type ImportReport } from "./getImportReport";
-import { importHouseholdGroup, type CsvRow } from "./importHouseholdGroup";
+import { importHouseholdGroups, type CsvRow } from "./importHouseholdGroup";
 
 /** A path to a CSV file, or a stream of its bytes (an upload). The format is in `csvFormat.ts`. */
 export type ImportSource = string | Readable;
@@ -34,13 +34,20 @@ export interface ImportHouseholdsCsvResult extends ImportReport {
   replayed: boolean;
 }
 
+/**
+ * Households written per SQLite transaction at most; progress reports and refused rows also close one.
+ * One commit per household cost about as much as validating, encrypting and inserting it.
+ */
+const HOUSEHOLDS_PER_TRANSACTION = 100;
+
 /** Keys being imported right now, per store, so two concurrent calls cannot interleave one import. */
 const running = new WeakMap<Store, Set<string>>();
 
 /**
  * Imports households from a CSV, streaming: rows are grouped by `household_key` as they arrive and
- * each household is validated and written in its own transaction with its per-row results, so
- * thousands of rows need memory for one household only and a crash never leaves half a household.
+ * each household is validated and written whole with its per-row results (a savepoint each, up to
+ * `HOUSEHOLDS_PER_TRANSACTION` per commit), so thousands of rows need memory for one batch only and a
+ * crash never leaves half a household.
  *
  * Idempotency: a completed key returns its stored result (after checking the file is the same one);
  * a failed or interrupted key resumes, skipping the households it already recorded. People already
@@ -175,15 +182,28 @@ async function runImport(
 
   const finished = new Set<string>();
   let group: { key: string; rows: CsvRow[] } | undefined;
+  let pending: CsvRow[][] = [];
+  let writeFailed = false;
+  const writePending = () => {
+    if (pending.length === 0) return;
+    const households = pending;
+    pending = [];
+    writeFailed = true;
+    for (const results of importHouseholdGroups(ctx, importId, households)) count(results);
+    writeFailed = false;
+  };
   const flush = () => {
     if (!group) return;
     finished.add(group.key);
     householdsProcessed++;
     // A resumed import skips what it already committed; a household is recorded whole or not at all.
-    if (!group.rows.every((row) => recorded.has(row.rowNo)))
-      count(importHouseholdGroup(ctx, importId, group.rows));
+    if (!group.rows.every((row) => recorded.has(row.rowNo))) pending.push(group.rows);
     group = undefined;
-    if (rowsRead - reportedAt >= progressEvery) report(false);
+    if (pending.length >= HOUSEHOLDS_PER_TRANSACTION) writePending();
+    if (rowsRead - reportedAt >= progressEvery) {
+      writePending(); // what a progress report counts is committed
+      report(false);
+    }
   };
 
   let header: CsvColumn[] | undefined;
@@ -206,17 +226,23 @@ async function runImport(
       if (key === "" || finished.has(key)) {
         // No key, or a household whose rows were split apart: the row stands alone and is refused.
         const code = key === "" ? "required" : "not_contiguous";
-        if (!recorded.has(row.rowNo)) count(recordInvalidRow(ctx, importId, row.rowNo, code));
+        if (!recorded.has(row.rowNo)) {
+          writePending();
+          count(recordInvalidRow(ctx, importId, row.rowNo, code));
+        }
         continue;
       }
       group = { key, rows: [row] };
     }
     flush();
+    writePending();
     if (!header) throw new ValidationError("header", "missing_header", "The CSV file is empty");
     await flowing;
   } catch (error) {
     input.destroy();
     parser.destroy();
+    // Households read before a bad line or a dropped upload are kept, as a resume would skip them.
+    if (!writeFailed) writePending();
     throw error;
   }
   report(true);

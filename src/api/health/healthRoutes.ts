@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { RouteModule } from "../routeModule";
 import { jsonResponse } from "../openapi/jsonSchema";
+import { cachedStatement } from "../../db/statements";
 
 export interface HealthOptions {
   version: string;
@@ -8,6 +9,8 @@ export interface HealthOptions {
   probeChain?: () => Promise<boolean>;
   /** A hung node must not hang the health check that orchestrators poll. */
   probeTimeoutMs?: number;
+  /** How long one probe's answer serves every request; concurrent requests share one probe. */
+  probeReuseMs?: number;
 }
 
 const healthSchema = z.object({
@@ -22,13 +25,19 @@ const healthSchema = z.object({
  * Liveness: 200 while the database answers, 503 otherwise. An unreachable chain is reported but does
  * not fail the check: restarting the gateway would not fix the chain and would drop queued work.
  */
-export function healthRoutes({ version, probeChain, probeTimeoutMs = 2_000 }: HealthOptions): RouteModule {
+export function healthRoutes({
+  version,
+  probeChain,
+  probeTimeoutMs = 2_000,
+  probeReuseMs = 1_000,
+}: HealthOptions): RouteModule {
   const startedAt = Date.now();
+  const probe = probeChain && sharedProbe(() => withTimeout(probeChain(), probeTimeoutMs), probeReuseMs);
   return {
     register(router, { db }) {
       router.get("/health", async (_req, res) => {
-        const databaseOk = checkDatabase(() => db.prepare("SELECT 1 AS ok").get());
-        const reachable = probeChain ? await withTimeout(probeChain(), probeTimeoutMs) : null;
+        const databaseOk = checkDatabase(() => cachedStatement(db, "SELECT 1 AS ok").get());
+        const reachable = probe ? await probe() : null;
         const body: z.infer<typeof healthSchema> = {
           status: databaseOk ? "ok" : "unavailable",
           version,
@@ -61,6 +70,19 @@ function checkDatabase(query: () => unknown): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * One probe at a time, its answer reused for `reuseMs`: however often /health is polled, the chain node
+ * sees at most one probe a second (each cost the gateway about a millisecond of CPU and the node a request).
+ */
+function sharedProbe(run: () => Promise<boolean>, reuseMs: number): () => Promise<boolean> {
+  let last: { at: number; answer: Promise<boolean> } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!last || now - last.at >= reuseMs) last = { at: now, answer: run() };
+    return last.answer;
+  };
 }
 
 async function withTimeout(probe: Promise<boolean>, timeoutMs: number): Promise<boolean> {

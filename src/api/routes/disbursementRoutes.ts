@@ -8,6 +8,7 @@ import { programmeParams } from "./programmeRoutes";
 import { tokenAmountSchema } from "../../programmes";
 import { disburseCsv, disburseEligible, getDisbursement } from "../../disbursement";
 import type { GatewayServices } from "../../main/services";
+import { cachedStatement } from "../../db/statements";
 import { NotFoundError } from "../../errors";
 
 const eligibleBody = z.strictObject({
@@ -64,10 +65,11 @@ export function disbursementRoutes(services: GatewayServices): RouteModule {
         (_req, res) => {
           const { disbursementId } = validated(res, disbursementParams, "params");
           const principal = res.locals.principal!;
-          const owner = services.store.sqlite
-            .prepare("SELECT org_id FROM disbursements WHERE disbursement_id = ?")
-            .pluck()
-            .get(disbursementId) as string | undefined;
+          const owner = cachedStatement(
+            services.store.sqlite,
+            "SELECT org_id FROM disbursements WHERE disbursement_id = ?",
+            "pluck",
+          ).get(disbursementId) as string | undefined;
           // A charity sees only its own disbursements; they look absent otherwise, as with any unknown id.
           if (principal.role === "charity" && owner !== undefined && owner !== principal.orgId) {
             throw new NotFoundError("disbursementId", "No disbursement has this id.");

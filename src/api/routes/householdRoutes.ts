@@ -12,6 +12,7 @@ import {
   importHouseholdsCsv,
   type ProgrammeRule,
 } from "../../households";
+import { cachedStatement } from "../../db/statements";
 import { NotFoundError } from "../../errors";
 import { programmeRow } from "../../programmes";
 import { registerPendingOnChain } from "../../disbursement";
@@ -141,19 +142,19 @@ export function householdRoutes(services: GatewayServices): RouteModule {
 
 function householdSummary(services: GatewayServices, householdRef: string) {
   const db = services.store.sqlite;
-  const household = db
-    .prepare("SELECT status, created_at FROM households WHERE household_ref = ?")
-    .get(householdRef) as { status: string; created_at: string } | undefined;
+  const household = cachedStatement(
+    db,
+    "SELECT status, created_at FROM households WHERE household_ref = ?",
+  ).get(householdRef) as { status: string; created_at: string } | undefined;
   if (!household) throw new NotFoundError("householdRef", "No household has this reference.");
-  const members = db
-    .prepare(
-      `SELECT m.beneficiary_ref AS beneficiaryRef, m.role, r.status AS chainStatus, b.address AS wallet, b.custody
+  const members = cachedStatement(
+    db,
+    `SELECT m.beneficiary_ref AS beneficiaryRef, m.role, r.status AS chainStatus, b.address AS wallet, b.custody
        FROM members m
        LEFT JOIN chain_registrations r ON r.beneficiary_ref = m.beneficiary_ref
        LEFT JOIN wallet_bindings b ON b.beneficiary_ref = m.beneficiary_ref
        WHERE m.household_ref = ? ORDER BY m.role = 'head' DESC, m.rowid`,
-    )
-    .all(householdRef) as {
+  ).all(householdRef) as {
     beneficiaryRef: string;
     role: string;
     chainStatus: string | null;

@@ -1,0 +1,203 @@
+import { JsonRpcProvider, parseUnits } from "ethers";
+import { TestSettlementToken__factory } from "../../../typechain-types";
+import type { Api } from "./api";
+import { AMOUNT_PER_HOUSEHOLD, CAP_PER_PERIOD, type Fixture } from "./fixtures";
+import { cpuMeter, type CpuSplit } from "./processCpu";
+import { progress } from "./progress";
+
+export interface Phase {
+  name: string;
+  ms: number;
+  detail: string;
+  /** CPU seconds the gateway and the chain node used in the phase: where the time went. */
+  cpu: CpuSplit;
+}
+
+export interface BenchPids {
+  gateway: number;
+  chain?: number;
+}
+
+export interface EnrolAndFundResult {
+  setup: Phase[];
+  phases: Phase[];
+  totalMs: number;
+  programmeId: number;
+  disbursementId: string;
+  /** Each household's reference and its head's beneficiary reference, in file order. */
+  households: { householdRef: string; headRef: string }[];
+  issued: number;
+}
+
+interface Org {
+  organisation: { orgId: string; address: string };
+  apiKey: string;
+}
+interface ImportReport {
+  counts: { rows: number; enrolled: number; householdsEnrolled: number };
+  rows: { status: string; beneficiaryRef: string | null; householdRef: string | null }[];
+}
+interface Registered {
+  queued: number;
+  registered: number;
+  failed: number;
+}
+interface Created {
+  status: string;
+  programmeId: number | null;
+}
+interface Gift {
+  status: string;
+  giftId: number | null;
+}
+interface Disbursement {
+  disbursementId: string;
+  counts: Record<string, number>;
+}
+interface Status {
+  contracts: { settlementToken: string };
+}
+
+/**
+ * Phase 1, all through the HTTP API except the test token's mint (anyone may mint it, as seedDemo does):
+ * enrol the CSV, register on chain, create and fund a programme, disburse to every household by CSV.
+ * Every step's answer is checked, so a fast figure cannot come from work that was refused.
+ */
+export async function enrolAndFund(
+  api: Api,
+  regulatorKey: string,
+  chainUrl: string,
+  fixture: Fixture,
+  pids: BenchPids,
+) {
+  const households = fixture.sample.householdCount;
+  const setup: Phase[] = [];
+  const phases: Phase[] = [];
+  const timed = async <T>(list: Phase[], name: string, run: () => Promise<T>, detail: (t: T) => string) => {
+    progress(`${name}...`);
+    const started = performance.now();
+    const cpu = cpuMeter(pids);
+    const value = await run();
+    const phase = { name, ms: performance.now() - started, detail: detail(value), cpu: cpu() };
+    progress(`${name}: ${(phase.ms / 1000).toFixed(2)} s (${phase.detail})`);
+    list.push(phase);
+    return value;
+  };
+  const org = (name: string, role: string) =>
+    api.postJson<Org>("/v1/organisations", regulatorKey, { name, role });
+  const [charity, donor] = await timed(
+    setup,
+    "organisations (charity, donor)",
+    async () => [await org("Bench Relief Society", "charity"), await org("Bench Donor Trust", "donor")],
+    () => "2 registered, charity licensed on chain",
+  );
+
+  const started = performance.now();
+  const report = await timed(
+    phases,
+    "enrol (CSV import)",
+    () =>
+      api.postCsv<ImportReport>(
+        "/v1/households/imports",
+        charity.apiKey,
+        fixture.sample.csv,
+        "bench-import-1",
+      ),
+    (r) => `${r.counts.householdsEnrolled} households, ${r.counts.enrolled}/${r.counts.rows} rows`,
+  );
+  check(report.counts.householdsEnrolled === households, `enrolled ${report.counts.householdsEnrolled}`);
+  check(report.counts.enrolled === fixture.sample.rowCount, `rows enrolled ${report.counts.enrolled}`);
+  const registered = await timed(
+    phases,
+    "register on chain",
+    () => api.postJson<Registered>("/v1/households/registrations", charity.apiKey, {}),
+    (r) => `${r.registered} registered, ${r.failed} failed`,
+  );
+  check(
+    registered.registered === households && registered.failed === 0,
+    `registered ${registered.registered}`,
+  );
+
+  const created = await timed(
+    phases,
+    "create programme",
+    () =>
+      api.postJson<Created>("/v1/programmes", charity.apiKey, {
+        name: "Bench relief round",
+        layer: "relief",
+        category: 1,
+        periodDays: 30,
+        capPerPeriod: CAP_PER_PERIOD,
+        minGift: "100000",
+        startsAt: new Date(Date.now() - 60_000).toISOString(),
+        endsAt: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+        idempotencyKey: "bench-programme-1",
+      }),
+    (r) => `programme ${r.programmeId}`,
+  );
+  check(created.status === "created" && created.programmeId !== null, `programme ${created.status}`);
+  const programmeId = created.programmeId!;
+  const total = AMOUNT_PER_HOUSEHOLD * BigInt(households);
+  const gift = await timed(
+    phases,
+    "fund (mint + gift)",
+    async () => {
+      await mintTo(api, regulatorKey, chainUrl, donor.organisation.address, total);
+      return api.postJson<Gift>(`/v1/programmes/${programmeId}/gifts`, donor.apiKey, {
+        amount: total.toString(),
+        idempotencyKey: "bench-gift-1",
+      });
+    },
+    (r) => `gift ${r.giftId} of ${total} (${r.status})`,
+  );
+  check(gift.status === "received", `gift ${gift.status}`);
+
+  const disbursement = await timed(
+    phases,
+    "disburse (CSV)",
+    () =>
+      api.postCsv<Disbursement>(
+        `/v1/programmes/${programmeId}/disbursements`,
+        charity.apiKey,
+        fixture.disbursementCsv,
+        "bench-disburse-1",
+      ),
+    (r) => `${r.counts.issued} issued, ${households - r.counts.issued} not`,
+  );
+  const totalMs = performance.now() - started;
+  check(disbursement.counts.issued === households, `issued ${disbursement.counts.issued}`);
+
+  const result: EnrolAndFundResult = {
+    setup,
+    phases,
+    totalMs,
+    programmeId,
+    disbursementId: disbursement.disbursementId,
+    households: fixture.headRows.map((row) => ({
+      householdRef: report.rows[row]!.householdRef!,
+      headRef: report.rows[row]!.beneficiaryRef!,
+    })),
+    issued: disbursement.counts.issued,
+  };
+  return { result, charityKey: charity.apiKey };
+}
+
+/** The embedded test rial lets anyone mint: an unlocked anvil account pays the gas. */
+async function mintTo(api: Api, key: string, chainUrl: string, to: string, wholeTokens: bigint) {
+  const { settlementToken } = (await api.get<Status>("/v1/status", key)).contracts;
+  const provider = new JsonRpcProvider(chainUrl, undefined, { staticNetwork: true });
+  try {
+    const token = TestSettlementToken__factory.connect(settlementToken, await provider.getSigner(0));
+    const decimals = Number(await token.decimals());
+    const tx = await token.mint(to, parseUnits(wholeTokens.toString(), decimals));
+    // Polled directly: tx.wait() waits for a later block, which an automining node may never produce.
+    for (let delay = 5; !(await provider.getTransactionReceipt(tx.hash)); delay = Math.min(delay * 2, 100))
+      await new Promise((resolve) => setTimeout(resolve, delay));
+  } finally {
+    provider.destroy();
+  }
+}
+
+export function check(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`verification failed: ${what}`);
+}

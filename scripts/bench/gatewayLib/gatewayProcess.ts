@@ -1,0 +1,67 @@
+import { fork, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import type { ServerReady } from "./server";
+
+/** Requests allowed per API key per window during the bench: the default 300/60 s would throttle it. */
+export const BENCH_RATE_LIMIT_MAX = 1_000_000;
+
+export interface GatewayProcess extends ServerReady {
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Boots the gateway (embedded profile: anvil under `dataDir`, API on a free loopback port) in a child
+ * process. Its output goes to our stderr, so `--json` keeps stdout to itself.
+ */
+export async function startGatewayProcess(dataDir: string): Promise<GatewayProcess> {
+  const env = {
+    ...process.env,
+    SINTECH_PROFILE: "embedded",
+    DATA_DIR: dataDir,
+    PORT: "0",
+    HOST: "127.0.0.1",
+    SINTECH_ANVIL_PORT: String(await freePort()),
+    SINTECH_RATE_LIMIT_MAX: String(BENCH_RATE_LIMIT_MAX),
+    LOG_LEVEL: "info",
+  };
+  const child = fork(join(__dirname, "server.ts"), [], {
+    env,
+    // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the gateway process there, to see where time goes.
+    execArgv: [
+      "-r",
+      "ts-node/register/transpile-only",
+      ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
+    stdio: ["ignore", 2, 2, "ipc"],
+  });
+  const ready = await new Promise<ServerReady>((resolve, reject) => {
+    child.once("message", (message) => resolve(message as ServerReady));
+    child.once("exit", (code) => reject(new Error(`the gateway exited during boot (code ${code})`)));
+  });
+  return { ...ready, pid: child.pid!, stop: () => stopChild(child) };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.send({ type: "stop" });
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}

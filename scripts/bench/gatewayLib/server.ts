@@ -1,0 +1,73 @@
+/**
+ * The gateway under test, in its own process so the load generator never shares its event loop.
+ * Started by `gatewayProcess.ts` with the bench's environment; reports its URLs over IPC, then waits
+ * for "stop". A bare node:http server in the same process is the read baseline.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import pino from "pino";
+import { createApiKey } from "../../../src/api/auth/createApiKey";
+import { loadConfig } from "../../../src/config";
+import { createLogger } from "../../../src/logging";
+import { bootGateway } from "../../../src/main/bootGateway";
+
+export interface ServerReady {
+  type: "ready";
+  url: string;
+  bareUrl: string;
+  chainUrl: string;
+  regulatorKey: string;
+  bootMs: number;
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const config = loadConfig(process.env);
+  // Request logs stay on, written synchronously as the default logger writes to stdout, but to a file.
+  const logger = createLogger({
+    level: config.logLevel,
+    destination: pino.destination({ dest: join(config.dataDir, "gateway.log"), sync: true }),
+  });
+  const gateway = await bootGateway(config, { logger, listen: true });
+  const { key } = createApiKey(gateway.services.store.sqlite, {
+    orgId: "regulator",
+    role: "regulator",
+    label: "bench regulator",
+  });
+  const bare = await listenBare();
+  const ready: ServerReady = {
+    type: "ready",
+    url: gateway.url!,
+    bareUrl: `http://127.0.0.1:${(bare.address() as AddressInfo).port}`,
+    chainUrl: gateway.chainUrl,
+    regulatorKey: key,
+    bootMs: performance.now() - started,
+  };
+  process.send!(ready);
+  process.on("message", (message: { type?: string }) => {
+    if (message?.type !== "stop") return;
+    bare.close();
+    bare.closeAllConnections();
+    gateway
+      .stop()
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
+  });
+  process.on("disconnect", () => void gateway.stop().finally(() => process.exit(0)));
+}
+
+/** The smallest JSON server node:http can be: what the loopback and the generator cost without Express. */
+function listenBare(): Promise<Server> {
+  const body = JSON.stringify({ status: "ok" });
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+    res.end(body);
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`gateway failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
