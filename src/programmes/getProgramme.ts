@@ -82,32 +82,41 @@ type ChainState = [
   bigint,
 ];
 
-/** Chain reads in flight, per gateway and programme. */
-const inFlight = new WeakMap<ProgrammeDeps, Map<number, { ended: number; state: Promise<ChainState> }>>();
+/** How long a programme's chain read answers later requests: progress may lag other gateways' writes by this. */
+export const PROGRAMME_READ_TTL_MS = 1_000;
+
+/** Recent chain reads, per gateway and programme. */
+const recent = new WeakMap<
+  ProgrammeDeps,
+  Map<number, { ended: number; at: number; state: Promise<ChainState> }>
+>();
 
 /**
- * A programme's money and status from the chain. Requests for a programme whose read is already in flight
- * share it rather than each sending three calls (about 3 ms of gateway CPU and three node requests each),
- * so however many clients poll, the node sees one read per programme at a time. A read started before
- * this gateway's latest chain write ended is never shared: a client always sees its own confirmed gift.
+ * A programme's money and status from the chain. Requests for the same programme share one read for up to
+ * `PROGRAMME_READ_TTL_MS` rather than each sending three calls (about 3 ms of gateway CPU and three node
+ * requests each), so however many donors poll, the node sees about one read per programme a second. A read
+ * started before this gateway's latest chain write ended is never reused: a client always sees its own
+ * confirmed gift at once; writes by other gateways of the consortium show within a second.
  */
 function chainState(deps: ProgrammeDeps, programmeId: number): Promise<ChainState> {
-  const reads = inFlight.get(deps) ?? new Map<number, { ended: number; state: Promise<ChainState> }>();
-  inFlight.set(deps, reads);
+  const reads =
+    recent.get(deps) ?? new Map<number, { ended: number; at: number; state: Promise<ChainState> }>();
+  recent.set(deps, reads);
   const ended = deps.outbox.endedCount;
+  const now = Date.now();
   const shared = reads.get(programmeId);
-  if (shared && shared.ended === ended) return shared.state;
+  if (shared && shared.ended === ended && now - shared.at < PROGRAMME_READ_TTL_MS) return shared.state;
   const ledger = deps.system.ledger;
   const state = Promise.all([
     ledger.fundsOf(programmeId),
     ledger.programme(programmeId),
     ledger.currentPeriod(programmeId),
   ]);
-  const entry = { ended, state };
+  const entry = { ended, at: now, state };
   reads.set(programmeId, entry);
-  const done = () => {
+  // A failed read is not reused.
+  state.catch(() => {
     if (reads.get(programmeId) === entry) reads.delete(programmeId);
-  };
-  state.then(done, done);
+  });
   return state;
 }

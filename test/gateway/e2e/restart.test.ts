@@ -238,7 +238,7 @@ describe("e2e: restart on the same data folder", () => {
       "restart-dsb-1",
     );
     expect(res.status).to.equal(200);
-    expect(res.body).to.deep.equal({ ...snapshot.disbursement, replayed: true });
+    expect(res.body).to.deep.equal({ ...(snapshot.disbursement as object), replayed: true });
     expect(countRows(gw, "chain_jobs")).to.equal(jobs);
     expect(await gw.services.provider.getBlockNumber()).to.equal(block);
   });
