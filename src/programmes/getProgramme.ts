@@ -85,38 +85,67 @@ type ChainState = [
 /** How long a programme's chain read answers later requests: progress may lag other gateways' writes by this. */
 export const PROGRAMME_READ_TTL_MS = 1_000;
 
+interface RecentRead {
+  /** The outbox's `endedCount` when the read started. */
+  ended: number;
+  at: number;
+  value?: ChainState;
+  pending?: Promise<ChainState>;
+}
+
 /** Recent chain reads, per gateway and programme. */
-const recent = new WeakMap<
-  ProgrammeDeps,
-  Map<number, { ended: number; at: number; state: Promise<ChainState> }>
->();
+const recent = new WeakMap<ProgrammeDeps, Map<number, RecentRead>>();
 
 /**
- * A programme's money and status from the chain. Requests for the same programme share one read for up to
- * `PROGRAMME_READ_TTL_MS` rather than each sending three calls (about 3 ms of gateway CPU and three node
- * requests each), so however many donors poll, the node sees about one read per programme a second. A read
- * started before this gateway's latest chain write ended is never reused: a client always sees its own
- * confirmed gift at once; writes by other gateways of the consortium show within a second.
+ * A programme's money and status from the chain. Requests for the same programme share one read, and
+ * after `PROGRAMME_READ_TTL_MS` the last answer keeps being served while a fresh one is fetched in the
+ * background, so no request waits on the node (which pauses while it writes its state to disk) and
+ * however many donors poll, the node sees about one read per programme a second. A read started before
+ * this gateway's latest chain write ended is never reused: a client always sees its own confirmed gift at
+ * once; writes by other gateways of the consortium show within about a second.
  */
 function chainState(deps: ProgrammeDeps, programmeId: number): Promise<ChainState> {
-  const reads =
-    recent.get(deps) ?? new Map<number, { ended: number; at: number; state: Promise<ChainState> }>();
+  const reads = recent.get(deps) ?? new Map<number, RecentRead>();
   recent.set(deps, reads);
   const ended = deps.outbox.endedCount;
-  const now = Date.now();
-  const shared = reads.get(programmeId);
-  if (shared && shared.ended === ended && now - shared.at < PROGRAMME_READ_TTL_MS) return shared.state;
+  const entry = reads.get(programmeId);
+  if (entry && entry.ended === ended) {
+    if (entry.value) {
+      if (Date.now() - entry.at >= PROGRAMME_READ_TTL_MS && !entry.pending)
+        refresh(deps, reads, programmeId, entry);
+      return Promise.resolve(entry.value);
+    }
+    if (entry.pending) return entry.pending;
+  }
+  const fresh: RecentRead = { ended, at: Date.now() };
+  reads.set(programmeId, fresh);
+  return refresh(deps, reads, programmeId, fresh);
+}
+
+function refresh(
+  deps: ProgrammeDeps,
+  reads: Map<number, RecentRead>,
+  programmeId: number,
+  entry: RecentRead,
+): Promise<ChainState> {
   const ledger = deps.system.ledger;
-  const state = Promise.all([
+  const startedAt = Date.now();
+  const pending = Promise.all([
     ledger.fundsOf(programmeId),
     ledger.programme(programmeId),
     ledger.currentPeriod(programmeId),
   ]);
-  const entry = { ended, at: now, state };
-  reads.set(programmeId, entry);
-  // A failed read is not reused.
-  state.catch(() => {
-    if (reads.get(programmeId) === entry) reads.delete(programmeId);
-  });
-  return state;
+  entry.pending = pending;
+  pending.then(
+    (value) => {
+      entry.value = value;
+      entry.at = startedAt;
+      entry.pending = undefined;
+    },
+    () => {
+      // A failed read is forgotten, so the next request tries the node again.
+      if (reads.get(programmeId) === entry) reads.delete(programmeId);
+    },
+  );
+  return pending;
 }
