@@ -68,7 +68,8 @@ async function main(): Promise<void> {
           sampleSeed: SAMPLE_SEED,
           chain: "embedded anvil (automine), fresh temp data dir",
           rateLimit: `SINTECH_RATE_LIMIT_MAX=${BENCH_RATE_LIMIT_MAX} per 60 s window for the bench (default 300 would throttle it)`,
-          logging: "LOG_LEVEL=info: one line per request, written synchronously to a file in the data dir",
+          logging:
+            "LOG_LEVEL=info: one line per request, buffered to a file in the data dir as the default logger buffers stdout",
           readRatePerSecond: readRate,
           readSeconds,
         },

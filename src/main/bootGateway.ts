@@ -213,6 +213,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       provider.destroy();
       await chain?.stop();
       store.close();
+      logger.flush();
     };
     return { services, url: server?.url, chainUrl, stop };
   } catch (error) {

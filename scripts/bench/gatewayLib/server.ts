@@ -24,10 +24,10 @@ export interface ServerReady {
 async function main(): Promise<void> {
   const started = performance.now();
   const config = loadConfig(process.env);
-  // Request logs stay on, written synchronously as the default logger writes to stdout, but to a file.
+  // Request logs stay on, buffered as the default logger writes to stdout, but to a file.
   const logger = createLogger({
     level: config.logLevel,
-    destination: pino.destination({ dest: join(config.dataDir, "gateway.log"), sync: true }),
+    destination: pino.destination({ dest: join(config.dataDir, "gateway.log"), sync: false }),
   });
   const gateway = await bootGateway(config, { logger, listen: true });
   const { key } = createApiKey(gateway.services.store.sqlite, {

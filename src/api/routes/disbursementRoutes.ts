@@ -22,12 +22,21 @@ const pageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
 });
 
+/** Serialised pages of finished disbursements; past the limit the oldest is dropped. */
+const FINISHED_PAGES_KEPT = 256;
+
+function remember(cache: Map<string, string>, key: string, body: string): void {
+  cache.set(key, body);
+  if (cache.size > FINISHED_PAGES_KEPT) cache.delete(cache.keys().next().value!);
+}
+
 /**
  * Disbursement: a charity uploads a CSV of national IDs and amounts (text/csv with an Idempotency-Key
  * header) or selects the households its programme's rule makes eligible (JSON); each row comes back with
  * its status and, when not issued, a readable reason.
  */
 export function disbursementRoutes(services: GatewayServices): RouteModule {
+  const finishedPages = new Map<string, string>();
   return {
     register(router) {
       router.post(
@@ -74,9 +83,16 @@ export function disbursementRoutes(services: GatewayServices): RouteModule {
           if (principal.role === "charity" && owner !== undefined && owner !== principal.orgId) {
             throw new NotFoundError("disbursementId", "No disbursement has this id.");
           }
-          res.json(
-            getDisbursement(services.disbursement, disbursementId, validated(res, pageQuery, "query")),
-          );
+          const page = validated(res, pageQuery, "query");
+          const key = `${disbursementId}:${page.offset}:${page.limit}`;
+          let body = finishedPages.get(key);
+          if (body === undefined) {
+            const report = getDisbursement(services.disbursement, disbursementId, page);
+            body = JSON.stringify(report);
+            // Once no row is queued a disbursement never changes: its pages are kept serialised.
+            if (report.counts.queued === 0) remember(finishedPages, key, body);
+          }
+          res.type("application/json").send(body);
         },
       );
     },
