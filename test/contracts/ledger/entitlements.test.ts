@@ -1,3 +1,4 @@
+import hre from "hardhat";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
@@ -89,6 +90,10 @@ describe("AidLedger: issuing entitlements in batches", function () {
     });
 
     it("issues a batch of exactly MAX_ISSUE_BATCH households", async function () {
+      // Coverage instrumentation adds gas to every statement: 500 households then exceed EIP-7825's
+      // 16,777,216 per-transaction cap, which the uninstrumented contract stays under (14.7M).
+      if ((hre as unknown as { __SOLIDITY_COVERAGE_RUNNING?: boolean }).__SOLIDITY_COVERAGE_RUNNING)
+        this.skip();
       const { ledger, charity, programmeId, bulk, period } = await loadFixture(fixture);
       const batch = bulk.slice(0, 500);
       const tx = await ledger.connect(charity).issueBatch(
