@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { TransactionReceipt } from "ethers";
+import { findEvent } from "../chain/findEvent";
 import { z } from "zod";
 import { parseInput } from "../api/validation/parseInput";
 import type { ChainJob } from "../chain/outbox";
@@ -167,15 +168,7 @@ export function programmeRequestStatus(deps: ProgrammeDeps, requestId: string): 
 /** Records the programme once its creation is final: the id comes from the ProgrammeCreated event. */
 export function onProgrammeCreated(deps: ProgrammeDeps, job: ChainJob, receipt: TransactionReceipt): void {
   const ledger = deps.system.ledger;
-  const event = receipt.logs
-    .map((log) => {
-      try {
-        return ledger.interface.parseLog(log);
-      } catch {
-        return null;
-      }
-    })
-    .find((parsed) => parsed?.name === "ProgrammeCreated");
+  const event = findEvent(ledger.interface, receipt, "ProgrammeCreated");
   if (!event) throw new AppError("ChainEventMissing", 500, "The programme was created without its event.");
   const request = deps.db
     .prepare("SELECT request_id, org_id, params_json FROM programme_requests WHERE job_id = ?")

@@ -1,4 +1,5 @@
 import { Interface, keccak256, toUtf8Bytes, type TransactionReceipt } from "ethers";
+import { findEvent } from "../chain/findEvent";
 import { z } from "zod";
 import { parseInput } from "../api/validation/parseInput";
 import type { ChainJob } from "../chain/outbox";
@@ -112,15 +113,7 @@ function giftStatus(deps: ProgrammeDeps, giftKey: string): GiveResult {
 
 /** Records the gift once final, from its GiftReceived event. */
 export function onGiftReceived(deps: ProgrammeDeps, job: ChainJob, receipt: TransactionReceipt): void {
-  const event = receipt.logs
-    .map((log) => {
-      try {
-        return deps.system.ledger.interface.parseLog(log);
-      } catch {
-        return null;
-      }
-    })
-    .find((parsed) => parsed?.name === "GiftReceived");
+  const event = findEvent(deps.system.ledger.interface, receipt, "GiftReceived");
   if (!event) return;
   const orgId = deps.db.prepare("SELECT org_id FROM organisations WHERE address = ?").get(job.from) as
     { org_id: string } | undefined;
