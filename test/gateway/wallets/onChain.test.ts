@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { deployedSystem, FOOD, Layer, PERIOD, UNIT } from "../../contracts/helpers/system";
+import { programmeParams } from "../../contracts/helpers/ledger";
+import { deployedSystem, UNIT } from "../../contracts/helpers/system";
 import {
   createCustodialWallets,
   CustodialSigner,
@@ -28,21 +29,9 @@ describe("wallets: custodial wallets on chain", () => {
   async function programmeWithEntitlement() {
     const system = await deployedSystem();
     const { ledger, charity, donor, token, vendor } = system;
-    const now = await time.latest();
-    await ledger.connect(charity).createProgramme({
-      layer: Layer.Relief,
-      category: FOOD,
-      token: await token.getAddress(),
-      periodLength: PERIOD,
-      groupId: 0,
-      capPerPeriod: 100n * UNIT,
-      minGift: 10n * UNIT,
-      startsAt: now,
-      endsAt: now + 6 * PERIOD,
-      requiresFieldAgent: false,
-      metadataCid: "bafy-programme",
-      vendors: [vendor.address],
-    });
+    await ledger
+      .connect(charity)
+      .createProgramme(await programmeParams(token, { vendors: [vendor.address] }));
     const programmeId = await ledger.programmeCount();
     await ledger.connect(donor).give(programmeId, 1000n * UNIT, ethers.ZeroHash, ethers.ZeroAddress, 0);
     return { ...system, programmeId };
