@@ -34,9 +34,11 @@ contract ReceiptAnchor is IReceiptAnchor {
     /// @inheritdoc IReceiptAnchor
     function verifyReceipt(
         bytes32 root,
-        bytes32 leaf,
+        bytes32 confirmationHash,
         bytes32[] calldata proof
     ) external view returns (bool) {
+        // Hashing the leaf here is what makes an inner node unusable as a leaf: nobody knows a preimage of it.
+        bytes32 leaf = keccak256(bytes.concat(confirmationHash));
         return _anchors[root] != 0 && MerkleProof.verifyCalldata(proof, root, leaf);
     }
 }

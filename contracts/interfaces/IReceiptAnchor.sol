@@ -23,9 +23,13 @@ interface IReceiptAnchor {
     /// @notice When a root was anchored and how many confirmations it holds (zeros if never).
     function anchorOf(bytes32 root) external view returns (uint40 anchoredAt, uint64 count);
 
-    /// @notice Whether `leaf` is in the anchored batch `root`.
-    /// @dev Leaves are double-hashed (`keccak256(bytes.concat(keccak256(abi.encode(...))))`). The verifier must
-    /// compute the leaf from the confirmation's fields itself: an inner node with a shortened proof also
-    /// verifies, as with any Merkle proof check that takes the leaf as given.
-    function verifyReceipt(bytes32 root, bytes32 leaf, bytes32[] calldata proof) external view returns (bool);
+    /// @notice Whether the confirmation hashed as `confirmationHash` is in the anchored batch `root`.
+    /// @dev `confirmationHash` is `keccak256(abi.encode(...fields))`; the leaf is hashed once more here
+    /// (OpenZeppelin's standard double-hashed leaf), so an inner node of the tree with a shortened proof
+    /// cannot pass for a confirmation.
+    function verifyReceipt(
+        bytes32 root,
+        bytes32 confirmationHash,
+        bytes32[] calldata proof
+    ) external view returns (bool);
 }

@@ -10,16 +10,28 @@ const CONFIRMATION_TYPES = ["bytes32", "bytes32", "uint256", "uint256", "uint8",
 const Channel = { App: 0, Sms: 1, PinCard: 2 } as const;
 const BATCH_URI = "ipfs://bafy-batch-0001";
 
-/** The leaf of one delivery confirmation as the gateway would anchor it. */
-function confirmationLeaf(n: number, channel: number = Channel.App): string {
-  return merkleLeaf(CONFIRMATION_TYPES, [
+/** The fields of one delivery confirmation as the gateway would anchor it. */
+function confirmationFields(n: number, channel: number = Channel.App): unknown[] {
+  return [
     ref("beneficiary", n),
     ref("household", Math.floor(n / 2)),
     1n,
     BigInt(10 + n) * 10n ** 18n,
     channel,
     1_700_000_000n + BigInt(n),
-  ]);
+  ];
+}
+
+/** The leaf of one confirmation: OpenZeppelin's double hash of its fields. */
+function confirmationLeaf(n: number, channel: number = Channel.App): string {
+  return merkleLeaf(CONFIRMATION_TYPES, confirmationFields(n, channel));
+}
+
+/** What `verifyReceipt` takes: the single hash of the fields, which it hashes into the leaf itself. */
+function confirmationHash(n: number, channel: number = Channel.App): string {
+  return ethers.keccak256(
+    ethers.AbiCoder.defaultAbiCoder().encode(CONFIRMATION_TYPES, confirmationFields(n, channel)),
+  );
 }
 
 /** Five confirmations (an odd count, so one node is carried up a level): anchored by the fixture. */
@@ -115,9 +127,11 @@ describe("ReceiptAnchor", function () {
   describe("verifyReceipt", function () {
     it("returns true for every confirmation of an anchored batch with its proof", async function () {
       const { anchor, stranger } = await loadFixture(anchorFixture);
-      for (const [i, leaf] of ANCHORED.layers[0].entries()) {
+      for (let i = 0; i < ANCHORED.layers[0].length; i++) {
+        const hash = confirmationHash(i, i % 3);
+        expect(ethers.keccak256(hash)).to.equal(ANCHORED.layers[0][i]);
         expect(
-          await anchor.connect(stranger).verifyReceipt(ANCHORED.root, leaf, ANCHORED.proof(i)),
+          await anchor.connect(stranger).verifyReceipt(ANCHORED.root, hash, ANCHORED.proof(i)),
           `leaf ${i}`,
         ).to.be.true;
       }
@@ -125,7 +139,7 @@ describe("ReceiptAnchor", function () {
 
     it("returns false for a confirmation that is not in the batch", async function () {
       const { anchor } = await loadFixture(anchorFixture);
-      const outsider = confirmationLeaf(99);
+      const outsider = confirmationHash(99);
       for (let i = 0; i < ANCHORED.layers[0].length; i++) {
         expect(await anchor.verifyReceipt(ANCHORED.root, outsider, ANCHORED.proof(i))).to.equal(false);
       }
@@ -134,7 +148,7 @@ describe("ReceiptAnchor", function () {
 
     it("returns false for a confirmation presented with another confirmation's proof", async function () {
       const { anchor } = await loadFixture(anchorFixture);
-      expect(await anchor.verifyReceipt(ANCHORED.root, ANCHORED.layers[0][0], ANCHORED.proof(2))).to.equal(
+      expect(await anchor.verifyReceipt(ANCHORED.root, confirmationHash(0), ANCHORED.proof(2))).to.equal(
         false,
       );
     });
@@ -144,44 +158,48 @@ describe("ReceiptAnchor", function () {
       const proof = ANCHORED.proof(1);
       const tampered = [...proof];
       tampered[1] = ethers.toBeHex(BigInt(tampered[1]) ^ 1n, 32);
-      expect(await anchor.verifyReceipt(ANCHORED.root, ANCHORED.layers[0][1], tampered)).to.equal(false);
-      expect(await anchor.verifyReceipt(ANCHORED.root, ANCHORED.layers[0][1], proof)).to.equal(true);
+      expect(await anchor.verifyReceipt(ANCHORED.root, confirmationHash(1, 1), tampered)).to.equal(false);
+      expect(await anchor.verifyReceipt(ANCHORED.root, confirmationHash(1, 1), proof)).to.equal(true);
     });
 
-    it("returns false for the single-hashed form of a confirmation, since leaves are double-hashed", async function () {
+    it("returns false for the leaf itself, since it hashes what it is given into the leaf", async function () {
       const { anchor } = await loadFixture(anchorFixture);
       const n = 3;
-      const singleHashed = ethers.keccak256(
-        ethers.AbiCoder.defaultAbiCoder().encode(CONFIRMATION_TYPES, [
-          ref("beneficiary", n),
-          ref("household", Math.floor(n / 2)),
-          1n,
-          BigInt(10 + n) * 10n ** 18n,
-          n % 3,
-          1_700_000_000n + BigInt(n),
-        ]),
+      expect(
+        await anchor.verifyReceipt(ANCHORED.root, confirmationHash(n, n % 3), ANCHORED.proof(n)),
+      ).to.equal(true);
+      expect(await anchor.verifyReceipt(ANCHORED.root, ANCHORED.layers[0][n], ANCHORED.proof(n))).to.equal(
+        false,
       );
-      expect(ethers.keccak256(singleHashed)).to.equal(ANCHORED.layers[0][n]);
-      expect(await anchor.verifyReceipt(ANCHORED.root, singleHashed, ANCHORED.proof(n))).to.equal(false);
+    });
+
+    it("returns false for an inner node presented with the rest of its path", async function () {
+      const { anchor } = await loadFixture(anchorFixture);
+      // Leaves 0 and 1 fold into layers[1][0]; its path to the root is leaf 0's path without the first step.
+      const inner = ANCHORED.layers[1][0];
+      const shortened = ANCHORED.proof(0).slice(1);
+      expect(verifyProof(ANCHORED.root, inner, shortened)).to.equal(true);
+      expect(await anchor.verifyReceipt(ANCHORED.root, inner, shortened)).to.equal(false);
     });
 
     it("returns false for a valid proof until its root is anchored, then true", async function () {
       const { anchor, registrar } = await loadFixture(anchorFixture);
-      const leaf = FRESH.layers[0][2];
+      const hash = confirmationHash(12);
       const proof = FRESH.proof(2);
-      expect(verifyProof(FRESH.root, leaf, proof)).to.equal(true);
-      expect(await anchor.verifyReceipt(FRESH.root, leaf, proof)).to.equal(false);
+      expect(verifyProof(FRESH.root, ethers.keccak256(hash), proof)).to.equal(true);
+      expect(await anchor.verifyReceipt(FRESH.root, hash, proof)).to.equal(false);
       await anchor.connect(registrar).anchor(FRESH.root, 4, BATCH_URI);
-      expect(await anchor.verifyReceipt(FRESH.root, leaf, proof)).to.equal(true);
+      expect(await anchor.verifyReceipt(FRESH.root, hash, proof)).to.equal(true);
     });
 
     it("returns false for a confirmation of one anchored batch checked against another anchored root", async function () {
       const { anchor, registrar } = await loadFixture(anchorFixture);
       await anchor.connect(registrar).anchor(FRESH.root, 4, BATCH_URI);
-      expect(await anchor.verifyReceipt(FRESH.root, ANCHORED.layers[0][0], ANCHORED.proof(0))).to.equal(
-        false,
+      expect(await anchor.verifyReceipt(ANCHORED.root, confirmationHash(0), ANCHORED.proof(0))).to.equal(
+        true,
       );
-      expect(await anchor.verifyReceipt(ANCHORED.root, FRESH.layers[0][0], FRESH.proof(0))).to.equal(false);
+      expect(await anchor.verifyReceipt(FRESH.root, confirmationHash(0), ANCHORED.proof(0))).to.equal(false);
+      expect(await anchor.verifyReceipt(ANCHORED.root, confirmationHash(10), FRESH.proof(0))).to.equal(false);
     });
 
     it("verifies a batch of one confirmation, whose root is the leaf itself, with an empty proof", async function () {
@@ -190,16 +208,10 @@ describe("ReceiptAnchor", function () {
       expect(single.root).to.equal(confirmationLeaf(42, Channel.PinCard));
       expect(single.proof(0)).to.deep.equal([]);
       await anchor.connect(registrar).anchor(single.root, 1, BATCH_URI);
-      expect(await anchor.verifyReceipt(single.root, single.root, [])).to.equal(true);
-    });
-
-    it("returns true for an inner node with its shortened proof, so verifiers must hash the leaf themselves", async function () {
-      // Documents a property of taking the leaf hash as input: double hashing protects only callers that
-      // derive the leaf from the confirmation's data, never a caller that accepts a leaf hash as given.
-      const { anchor } = await loadFixture(anchorFixture);
-      const innerNode = ANCHORED.layers[1][0];
-      const shortenedProof = ANCHORED.proof(0).slice(1);
-      expect(await anchor.verifyReceipt(ANCHORED.root, innerNode, shortenedProof)).to.equal(true);
+      expect(await anchor.verifyReceipt(single.root, confirmationHash(42, Channel.PinCard), [])).to.equal(
+        true,
+      );
+      expect(await anchor.verifyReceipt(single.root, single.root, [])).to.equal(false);
     });
   });
 
@@ -252,9 +264,9 @@ describe("ReceiptAnchor", function () {
       await licences
         .connect(regulator)
         .revokeLicence(registrar.address, LicenceKind.Registrar, ethers.ZeroHash);
-      expect(await anchor.verifyReceipt(ANCHORED.root, ANCHORED.layers[0][4], ANCHORED.proof(4))).to.equal(
-        true,
-      );
+      expect(
+        await anchor.verifyReceipt(ANCHORED.root, confirmationHash(4, 4 % 3), ANCHORED.proof(4)),
+      ).to.equal(true);
     });
   });
 });
