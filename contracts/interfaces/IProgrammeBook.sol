@@ -49,16 +49,19 @@ interface IProgrammeBook {
 
     /// @notice A programme's money, in settlement-token units.
     /// @param given Everything donors gave.
-    /// @param paid Everything settled to vendors.
+    /// @param paid Everything settled to vendors: credited at redemption, whether collected yet or not.
     /// @param refunded Everything returned to donors or reallocated at the programme's end.
     /// @param outstanding Entitlements live in the current period.
     /// @param available Escrow not yet committed: `given - paid - refunded - outstanding`.
+    /// @param collected What vendors have collected of `paid`; `paid - collected` is still held for them, so
+    /// the ledger holds `given - refunded - collected` of the programme's token.
     struct Funds {
         uint256 given;
         uint256 paid;
         uint256 refunded;
         uint256 outstanding;
         uint256 available;
+        uint256 collected;
     }
 
     /// @notice The caller does not act as the regulator.

@@ -5,11 +5,17 @@ import {DisputeStatus} from "../types/AidTypes.sol";
 
 /// @title Redemption of entitlements against the beneficiary's signed delivery receipt.
 /// @notice The vendor submits the beneficiary's EIP-712 acceptance (optionally co-signed by a licensed
-/// field agent); the vendor is paid from escrow, attributed to gift lots. Each receipt is usable once:
-/// its digest is the redemption id. For `DISPUTE_WINDOW` after a redemption the beneficiary or an
-/// auditor may flag it; an auditor or the regulator resolves the flag.
+/// field agent); the amount is settled from escrow, attributed to gift lots, and credited to the vendor,
+/// who collects it with {collectSettlement}. Each receipt is usable once: its nonce, `period << 8 | index`
+/// with `index < RECEIPT_NONCES_PER_PERIOD`, is one of the household's receipt nonces for the programme and
+/// period, and a redemption uses it up. A household's receipts do not depend on each other: the signer picks
+/// an unused index ({receiptNonce}, {receiptNoncesUsed}). The receipt's EIP-712 digest is its redemption id.
+/// Until `DISPUTE_WINDOW` after the receipt's period ends (or its deadline, if earlier) the beneficiary or an
+/// auditor may flag a redemption; an auditor or the regulator resolves the flag.
 interface IRedemptionDesk {
     /// @notice What the beneficiary signs: "I received `amount` of programme `programmeId` from `vendor`".
+    /// @param nonce `period << 8 | index`: an unused receipt nonce of the household in the programme and the
+    /// current period; see {receiptNonce}.
     struct DeliveryReceipt {
         uint256 programmeId;
         bytes32 beneficiaryRef;
@@ -27,8 +33,13 @@ interface IRedemptionDesk {
     error VendorUnauthorized(uint256 programmeId, address vendor);
     /// @notice The receipt's deadline has passed.
     error ReceiptExpired(uint256 deadline);
-    /// @notice The receipt was already redeemed.
-    error ReceiptAlreadyUsed(bytes32 redemptionId);
+    /// @notice The nonce does not name an index below `RECEIPT_NONCES_PER_PERIOD` of the current period.
+    error ReceiptNonceInvalid(uint256 nonce);
+    /// @notice The household already used this receipt nonce: the receipt was redeemed, or the household
+    /// signed another receipt with the same nonce.
+    error ReceiptNonceUsed(uint256 nonce);
+    /// @notice The household used every receipt nonce of the programme in this period.
+    error ReceiptNoncesExhausted(uint256 programmeId, bytes32 householdRef, uint32 period);
     /// @notice The amount is zero.
     error ReceiptAmountZero();
     /// @notice The signature is malformed or not by the beneficiary's active wallet in that household.
@@ -39,16 +50,21 @@ interface IRedemptionDesk {
     error FieldAgentRequired(uint256 programmeId);
     /// @notice The household's remaining entitlement is below the amount.
     error EntitlementInsufficient(uint256 remaining, uint256 amount);
-    /// @notice No redemption has this id.
+    /// @notice No redemption used this receipt: the household never used its nonce, or redeemed less than its
+    /// amount in that period.
     error RedemptionUnknown(bytes32 redemptionId);
     /// @notice The dispute window has closed.
     error DisputeWindowClosed(bytes32 redemptionId, uint256 closedAt);
-    /// @notice The caller is neither the beneficiary's wallet nor an auditor.
+    /// @notice The caller is neither the wallet of the receipt's beneficiary in its household nor an auditor.
     error FlagUnauthorized(address caller);
     /// @notice The caller is neither an auditor nor the regulator.
     error ResolverUnauthorized(address caller);
     /// @notice The redemption is not in the dispute status the action needs.
     error DisputeStatusInvalid(bytes32 redemptionId, DisputeStatus status);
+    /// @notice The ledger itself cannot receive a settlement: the tokens would stay in escrow uncounted.
+    error SettlementRecipientInvalid(address to);
+    /// @notice The vendor has nothing to collect in the programme.
+    error SettlementNothingOwed(uint256 programmeId, address vendor);
 
     /// @notice Emitted for each redemption, beside a TransferSingle burn and {GiftSpent} per gift lot.
     event DeliveryRedeemed(
@@ -61,6 +77,13 @@ interface IRedemptionDesk {
         bytes32 evidenceHash,
         address fieldAgent
     );
+    /// @notice Emitted when a vendor collects what redemptions credited it.
+    event SettlementCollected(
+        uint256 indexed programmeId,
+        address indexed vendor,
+        address to,
+        uint256 amount
+    );
     /// @notice Emitted when a beneficiary or an auditor flags a redemption.
     event RedemptionFlagged(bytes32 indexed redemptionId, address indexed by, string reasonCid);
     /// @notice Emitted when a flag is resolved.
@@ -71,31 +94,57 @@ interface IRedemptionDesk {
         string reportCid
     );
 
-    /// @notice How long after a redemption it may be flagged.
+    /// @notice How long after the receipt's period (or deadline, if earlier) a redemption may be flagged.
     function DISPUTE_WINDOW() external view returns (uint256);
 
-    /// @notice Redeems a household's entitlement and pays the vendor from escrow.
-    /// @dev Requires: caller is `receipt.vendor`, allowed and licensed; deadline not passed; receipt unused;
-    /// `beneficiarySignature` by the active wallet of `beneficiaryRef` in `householdRef`; a licensed field
-    /// agent's `fieldAgentSignature` if given or required; enough live entitlement. Emits
-    /// {DeliveryRedeemed}, TransferSingle (burn) and {GiftSpent} per lot.
+    /// @notice How many receipts a household may redeem per programme and period: the nonce indices.
+    function RECEIPT_NONCES_PER_PERIOD() external view returns (uint256);
+
+    /// @notice Redeems a household's entitlement and credits the vendor from escrow.
+    /// @dev Requires: caller is `receipt.vendor`, allowed and licensed; deadline not passed; an unused receipt
+    /// nonce of the household for the current period; `beneficiarySignature` by the active wallet of `beneficiaryRef` in
+    /// `householdRef`; a licensed field agent's `fieldAgentSignature` if given or required; enough live
+    /// entitlement. Emits {DeliveryRedeemed}, TransferSingle (burn) and {GiftSpent} per lot.
     function redeem(
         DeliveryReceipt calldata receipt,
         bytes calldata beneficiarySignature,
         bytes calldata fieldAgentSignature
     ) external returns (bytes32 redemptionId);
 
+    /// @notice Pays the caller's credit in a programme, in the programme's token, to `to` (the caller if zero).
+    /// @dev Works whatever the programme's or vendor's state: the money was earned by redeemed deliveries.
+    /// Emits {SettlementCollected}.
+    function collectSettlement(uint256 programmeId, address to) external returns (uint256 amount);
+
     /// @notice Flags a redemption as disputed.
-    /// @dev Requires the receipt of an existing redemption, within the window, by the beneficiary's bound
-    /// wallet or an active auditor, and no flag yet. Emits {RedemptionFlagged}.
+    /// @dev Requires the receipt of a redemption (the household used its nonce and redeemed at least its amount
+    /// in that period), within the window, by the wallet of the receipt's beneficiary (a member of the
+    /// receipt's household) or an active auditor, and no flag yet. Emits {RedemptionFlagged}. Without a stored
+    /// record per redemption the chain cannot tell the redeemed receipt from another with the same household,
+    /// period and nonce (one the household signed twice, or one made up by the flagger): the resolver matches
+    /// the id against {DeliveryRedeemed} and the flag names who raised it.
     function flagRedemption(DeliveryReceipt calldata receipt, string calldata reasonCid) external;
 
     /// @notice Resolves a flag: upheld (the delivery is disputed) or dismissed.
     /// @dev Requires an active auditor or the regulator and a flagged redemption. Emits {RedemptionFlagResolved}.
     function resolveFlag(bytes32 redemptionId, bool upheld, string calldata reportCid) external;
 
-    /// @notice When a redemption happened and its dispute status (zeros if unknown).
-    function redemption(bytes32 redemptionId) external view returns (uint40 redeemedAt, DisputeStatus status);
+    /// @notice The household's lowest unused receipt nonce in the programme for the current period.
+    /// @dev Reverts with {ReceiptNoncesExhausted} when all are used.
+    function receiptNonce(uint256 programmeId, bytes32 householdRef) external view returns (uint256);
+
+    /// @notice The household's used receipt nonce indices in the programme and period, one bit each.
+    function receiptNoncesUsed(
+        uint256 programmeId,
+        bytes32 householdRef,
+        uint32 period
+    ) external view returns (uint32);
+
+    /// @notice What a vendor was credited in a programme and has not collected.
+    function owedTo(uint256 programmeId, address vendor) external view returns (uint256);
+
+    /// @notice A redemption's dispute status (`None` if never flagged).
+    function disputeStatus(bytes32 redemptionId) external view returns (DisputeStatus);
 
     /// @notice The EIP-712 digest of a receipt, which is also its redemption id.
     function receiptDigest(DeliveryReceipt calldata receipt) external view returns (bytes32);

@@ -13,12 +13,16 @@ import {LicenceKind} from "../types/AidTypes.sol";
 /// @title EntitlementLedger
 /// @notice Coverage records are keyed by `(scope, householdRef, period, index)`: the scope is the exclusivity
 /// group (or the programme itself when it has none) and `index < cap`. One record packs
-/// `programmeId (64) | amount (96) | redeemed (96)`, so issuing writes exactly one new slot per household.
+/// `programmeId (32) | receipt nonces used (32) | amount (96) | redeemed (96)`, so issuing writes exactly one
+/// new slot per household, and a redemption's replay guard is a bit of the record it updates anyway.
 abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
     using SafeCast for uint256;
 
     /// @inheritdoc IEntitlementLedger
     uint256 public constant MAX_ISSUE_BATCH = 500;
+
+    /// @dev Where a coverage record keeps its 32 receipt nonce bits.
+    uint256 private constant _USED_NONCES_SHIFT = 32;
 
     /// @dev Scopes of group-less programmes live above every group id.
     uint256 private constant _PROGRAMME_SCOPE = 1 << 255;
@@ -151,7 +155,7 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
         for (; used < cap; ++used) {
             uint256 record = _loadCoverage(_coverageKey(scope, householdRef, period, used));
             if (record == 0) break;
-            found[used] = Coverage(uint64(record), uint96(record >> 64), uint96(record >> 160));
+            found[used] = Coverage(uint32(record), uint96(record >> 64), uint96(record >> 160));
         }
         coverages = new Coverage[](used);
         for (uint256 i; i < used; ++i) coverages[i] = found[i];
@@ -235,21 +239,37 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
 
     // ---- internals shared with redemption ----
 
-    /// @dev Redeems `amount` from the household's current coverage; returns what was left before.
+    /// @dev Redeems `amount` from the household's coverage of `period` under receipt nonce bit `nonceBit`, if
+    /// enough is left and the bit is unused; returns what was left and the bits used before, whichever way.
     function _consume(
         uint256 programmeId,
         uint32 groupId,
         bytes32 householdRef,
         uint32 period,
-        uint256 amount
-    ) internal returns (uint256 remaining) {
+        uint256 amount,
+        uint256 nonceBit
+    ) internal returns (uint256 remaining, uint256 usedNonces) {
         (bytes32 key, uint256 record) = _findCoverage(programmeId, groupId, householdRef, period);
         uint256 redeemed = uint96(record >> 160);
         remaining = uint96(record >> 64) - redeemed;
-        if (remaining >= amount) {
+        usedNonces = uint32(record >> _USED_NONCES_SHIFT);
+        if (remaining >= amount && usedNonces & nonceBit == 0) {
             // `redeemed + amount <= amount issued`, which fits 96 bits.
-            _storeCoverage(key, (record & ((1 << 160) - 1)) | ((redeemed + amount) << 160));
+            uint256 kept = record & ((1 << 160) - 1);
+            _storeCoverage(key, kept | (nonceBit << _USED_NONCES_SHIFT) | ((redeemed + amount) << 160));
         }
+    }
+
+    /// @dev The receipt nonce bits the household used, and the amount it redeemed, in the programme's coverage
+    /// of `period` (zeros if it has none).
+    function _receiptState(
+        uint256 programmeId,
+        uint32 groupId,
+        bytes32 householdRef,
+        uint32 period
+    ) internal view returns (uint256 usedNonces, uint256 redeemed) {
+        (, uint256 record) = _findCoverage(programmeId, groupId, householdRef, period);
+        return (uint32(record >> _USED_NONCES_SHIFT), uint96(record >> 160));
     }
 
     /// @dev Commits `total` of the free budget to the current period.
@@ -277,7 +297,7 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
                 _storeCoverage(key, programmeId | (uint256(amount) << 64));
                 return;
             }
-            if (uint64(record) == programmeId) break;
+            if (uint32(record) == programmeId) break;
         }
         revert HouseholdAlreadyCovered(groupId, householdRef, period);
     }
@@ -296,7 +316,7 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
             key = _coverageKey(scope, householdRef, period, i);
             record = _loadCoverage(key);
             if (record == 0) break;
-            if (uint64(record) == programmeId) return (key, record);
+            if (uint32(record) == programmeId) return (key, record);
         }
         return (0, 0);
     }

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {Arrays} from "@openzeppelin/contracts/utils/Arrays.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {IGiftEscrow} from "../interfaces/IGiftEscrow.sol";
 import {ProgrammeBook} from "./ProgrammeBook.sol";
@@ -15,6 +16,7 @@ import {Outflow} from "../types/AidTypes.sol";
 abstract contract GiftEscrow is IGiftEscrow, ProgrammeBook, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
+    using Arrays for uint256[];
 
     uint256 private _giftCount;
     mapping(uint256 giftId => Gift) private _gifts;
@@ -105,7 +107,9 @@ abstract contract GiftEscrow is IGiftEscrow, ProgrammeBook, ReentrancyGuardTrans
         uint256[] storage lots = _lots[programmeId];
         uint256 cursor = book.lotCursor;
         while (amount != 0) {
-            uint256 giftId = lots[cursor];
+            // In bounds: `amount` is at most the programme's unspent escrow, which lies in lots at or after
+            // the cursor, so the loop ends before it passes the last lot.
+            uint256 giftId = lots.unsafeAccess(cursor).value;
             Gift storage g = _gifts[giftId];
             uint256 free = g.amount - g.paid;
             uint256 take = free < amount ? free : amount;

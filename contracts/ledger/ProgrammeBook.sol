@@ -37,16 +37,25 @@ abstract contract ProgrammeBook is IProgrammeBook {
         uint8 maxCoverages;
     }
 
+    /// @dev A vendor's standing in one programme, in one slot: redemption reads `allowed` and credits `owed`
+    /// (settled but not yet collected) with one cold read and one write.
+    struct VendorAccount {
+        bool allowed;
+        uint96 owed;
+    }
+
     ILicenceRegistry internal immutable _licences;
     IBeneficiaryRegistry internal immutable _registry;
 
-    uint256 private _programmeCount;
+    /// @dev 32 bits, so a coverage record can name its programme in 32 bits; `++` reverts past that.
+    uint32 private _programmeCount;
     uint32 private _groupCount;
     mapping(uint32 groupId => Group) private _groups;
     mapping(uint256 programmeId => Programme) internal _programmes;
     mapping(uint256 programmeId => Book) internal _books;
     mapping(uint256 programmeId => Inflows) internal _inflows;
-    mapping(uint256 programmeId => mapping(address vendor => bool)) private _vendors;
+    mapping(uint256 programmeId => mapping(address vendor => VendorAccount)) internal _vendorAccounts;
+    mapping(uint256 programmeId => uint256 collected) internal _collected;
 
     modifier onlyRegulator() {
         if (!_licences.isRegulator(msg.sender)) revert RegulatorOnly(msg.sender);
@@ -185,12 +194,13 @@ abstract contract ProgrammeBook is IProgrammeBook {
         funds.paid = book.paid;
         funds.refunded = inflows.refunded;
         funds.outstanding = _liveOutstanding(p, book);
+        funds.collected = _collected[programmeId];
         funds.available = funds.given - funds.paid - funds.refunded - funds.outstanding;
     }
 
     /// @inheritdoc IProgrammeBook
     function isVendorAllowed(uint256 programmeId, address vendor) public view returns (bool) {
-        return _vendors[programmeId][vendor];
+        return _vendorAccounts[programmeId][vendor].allowed;
     }
 
     /// @inheritdoc IProgrammeBook
@@ -274,10 +284,12 @@ abstract contract ProgrammeBook is IProgrammeBook {
     function _setVendors(uint256 programmeId, address[] calldata vendors, bool allowed) private {
         for (uint256 i; i < vendors.length; ++i) {
             address vendor = vendors[i];
-            if (vendor == address(0) || _vendors[programmeId][vendor] == allowed) {
+            VendorAccount storage account = _vendorAccounts[programmeId][vendor];
+            if (vendor == address(0) || account.allowed == allowed) {
                 revert VendorListUnchanged(programmeId, vendor);
             }
-            _vendors[programmeId][vendor] = allowed;
+            // A disallowed vendor keeps what it is owed.
+            account.allowed = allowed;
             emit VendorAllowanceChanged(programmeId, vendor, allowed);
         }
     }

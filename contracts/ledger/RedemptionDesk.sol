@@ -10,85 +10,139 @@ import {EntitlementLedger} from "./EntitlementLedger.sol";
 import {DisputeStatus, LicenceKind} from "../types/AidTypes.sol";
 
 /// @title RedemptionDesk
-/// @notice Replay protection needs no nonce storage: the receipt's EIP-712 digest (bound to this contract
-/// and chain id) is stored once as the redemption record, which is also what a dispute points at. ECDSA
-/// recovery rejects malleable (high-s) signatures, and since the digest, not the signature, is the key, a
-/// second encoding of the same signature cannot redeem twice anyway.
+/// @notice A redemption writes no slot of its own. Its replay guard is the receipt's nonce,
+/// `period << 8 | index` with `index < RECEIPT_NONCES_PER_PERIOD`: one bit of the household's coverage record,
+/// which the redemption updates anyway. Receipts of one household are independent of each other (no order),
+/// each fits once and only in its period; two receipts signed with one nonce are an equivocation by the
+/// household, visible to the vendor holding the refused one. The vendor is credited in the slot that already
+/// holds its allowance and collects later ({collectSettlement}), so a redemption makes no token transfer: it
+/// cannot be blocked by the token, and the vendor pays one transfer for many deliveries. A flag, which is
+/// rare, pays for its own dispute record.
 abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
     using SafeERC20 for IERC20;
 
     /// @inheritdoc IRedemptionDesk
     uint256 public constant DISPUTE_WINDOW = 14 days;
 
+    /// @inheritdoc IRedemptionDesk
+    uint256 public constant RECEIPT_NONCES_PER_PERIOD = 32;
+
     bytes32 private constant _RECEIPT_TYPEHASH = keccak256(
         "DeliveryReceipt(uint256 programmeId,bytes32 beneficiaryRef,bytes32 householdRef,address vendor,"
         "uint256 amount,bytes32 evidenceHash,uint256 nonce,uint256 deadline)"
     );
 
-    /// Packed: redeemedAt (bits 0..39) | dispute status (40..47).
-    mapping(bytes32 redemptionId => uint256 record) private _redemptions;
+    uint256 private constant _NONCE_PERIOD_SHIFT = 8;
+    uint256 private constant _NONCE_INDEX_MASK = 0xff;
+
+    mapping(bytes32 redemptionId => DisputeStatus) private _disputes;
 
     /// @inheritdoc IRedemptionDesk
+    /// @dev Makes no call that could re-enter: the licence and beneficiary registries are read by static call
+    /// and no token moves.
     function redeem(
         DeliveryReceipt calldata receipt,
         bytes calldata beneficiarySignature,
         bytes calldata fieldAgentSignature
-    ) external nonReentrant returns (bytes32 redemptionId) {
+    ) external returns (bytes32 redemptionId) {
         if (msg.sender != receipt.vendor) revert VendorMismatch(msg.sender, receipt.vendor);
         if (block.timestamp > receipt.deadline) revert ReceiptExpired(receipt.deadline);
-        if (receipt.amount == 0) revert ReceiptAmountZero();
+        uint256 amount = receipt.amount;
+        if (amount == 0) revert ReceiptAmountZero();
         uint256 programmeId = receipt.programmeId;
         Programme storage p = _requireRunning(programmeId);
-        if (
-            !isVendorAllowed(programmeId, msg.sender) ||
-            !_licences.isLicensed(msg.sender, LicenceKind.Vendor, p.layer, p.category)
-        ) revert VendorUnauthorized(programmeId, msg.sender);
+        VendorAccount storage account = _vendorAccounts[programmeId][msg.sender];
+        if (!account.allowed || !_licences.isLicensed(msg.sender, LicenceKind.Vendor, p.layer, p.category)) {
+            revert VendorUnauthorized(programmeId, msg.sender);
+        }
 
         redemptionId = _hashTypedDataV4(_hashReceipt(receipt));
-        if (_redemptions[redemptionId] != 0) revert ReceiptAlreadyUsed(redemptionId);
         address wallet = _recoverBeneficiary(redemptionId, receipt, beneficiarySignature);
         address fieldAgent = _recoverFieldAgent(redemptionId, programmeId, p, fieldAgentSignature);
 
         uint32 period = _roll(programmeId, p);
-        uint256 remaining = _consume(programmeId, p.groupId, receipt.householdRef, period, receipt.amount);
-        if (remaining < receipt.amount) revert EntitlementInsufficient(remaining, receipt.amount);
+        uint256 nonceBit = _nonceBit(receipt.nonce, period);
+        (uint256 remaining, uint256 usedNonces) = _consume(
+            programmeId,
+            p.groupId,
+            receipt.householdRef,
+            period,
+            amount,
+            nonceBit
+        );
+        if (usedNonces & nonceBit != 0) revert ReceiptNonceUsed(receipt.nonce);
+        if (remaining < amount) revert EntitlementInsufficient(remaining, amount);
         Book storage book = _books[programmeId];
-        // `amount <= remaining <= outstanding`: every live coverage was reserved in `outstanding`.
+        // `amount <= remaining <= outstanding`: every live coverage was reserved in `outstanding`. A vendor's
+        // credit is part of `paid`, which is checked to fit 96 bits.
         unchecked {
-            book.outstanding -= uint96(receipt.amount);
+            book.outstanding -= uint96(amount);
         }
-        book.paid += uint96(receipt.amount);
-        _redemptions[redemptionId] = block.timestamp | (uint256(DisputeStatus.None) << 40);
+        book.paid += uint96(amount);
+        unchecked {
+            account.owed += uint96(amount);
+        }
 
-        emit TransferSingle(msg.sender, wallet, address(0), programmeId, receipt.amount);
+        emit TransferSingle(msg.sender, wallet, address(0), programmeId, amount);
         emit DeliveryRedeemed(
             redemptionId,
             programmeId,
             receipt.householdRef,
             receipt.beneficiaryRef,
             msg.sender,
-            receipt.amount,
+            amount,
             receipt.evidenceHash,
             fieldAgent
         );
-        _attributeSettlement(programmeId, receipt.amount, redemptionId);
-        p.token.safeTransfer(msg.sender, receipt.amount);
+        _attributeSettlement(programmeId, amount, redemptionId);
+    }
+
+    /// @inheritdoc IRedemptionDesk
+    function collectSettlement(
+        uint256 programmeId,
+        address to
+    ) external nonReentrant returns (uint256 amount) {
+        VendorAccount storage account = _vendorAccounts[programmeId][msg.sender];
+        amount = account.owed;
+        if (amount == 0) revert SettlementNothingOwed(programmeId, msg.sender);
+        if (to == address(0)) to = msg.sender;
+        if (to == address(this)) revert SettlementRecipientInvalid(to);
+        account.owed = 0;
+        _collected[programmeId] += amount;
+        emit SettlementCollected(programmeId, msg.sender, to, amount);
+        _programmes[programmeId].token.safeTransfer(to, amount);
     }
 
     /// @inheritdoc IRedemptionDesk
     function flagRedemption(DeliveryReceipt calldata receipt, string calldata reasonCid) external {
         bytes32 redemptionId = _hashTypedDataV4(_hashReceipt(receipt));
-        uint256 record = _redemptions[redemptionId];
-        if (record == 0) revert RedemptionUnknown(redemptionId);
-        uint256 closesAt = uint40(record) + DISPUTE_WINDOW;
+        Programme storage p = _requireProgramme(receipt.programmeId);
+        uint256 period = receipt.nonce >> _NONCE_PERIOD_SHIFT;
+        uint256 index = receipt.nonce & _NONCE_INDEX_MASK;
+        if (receipt.amount == 0 || index >= RECEIPT_NONCES_PER_PERIOD || period > type(uint32).max) {
+            revert RedemptionUnknown(redemptionId);
+        }
+        (uint256 usedNonces, uint256 redeemed) = _receiptState(
+            receipt.programmeId,
+            p.groupId,
+            receipt.householdRef,
+            uint32(period)
+        );
+        if (usedNonces & (1 << index) == 0 || receipt.amount > redeemed)
+            revert RedemptionUnknown(redemptionId);
+
+        // The receipt was redeemed within its period and before its deadline.
+        uint256 periodEnd = (period + 1) * p.periodLength;
+        uint256 closesAt = (receipt.deadline < periodEnd ? receipt.deadline : periodEnd) + DISPUTE_WINDOW;
         if (block.timestamp > closesAt) revert DisputeWindowClosed(redemptionId, closesAt);
-        (address wallet, , ) = _registry.beneficiary(receipt.beneficiaryRef);
-        if (msg.sender != wallet && !_licences.isActive(msg.sender, LicenceKind.Auditor)) {
+        if (
+            !_isHouseholdWallet(msg.sender, receipt) && !_licences.isActive(msg.sender, LicenceKind.Auditor)
+        ) {
             revert FlagUnauthorized(msg.sender);
         }
-        DisputeStatus status = DisputeStatus(uint8(record >> 40));
+        DisputeStatus status = _disputes[redemptionId];
         if (status != DisputeStatus.None) revert DisputeStatusInvalid(redemptionId, status);
-        _redemptions[redemptionId] = uint40(record) | (uint256(DisputeStatus.Flagged) << 40);
+        _disputes[redemptionId] = DisputeStatus.Flagged;
         emit RedemptionFlagged(redemptionId, msg.sender, reasonCid);
     }
 
@@ -97,26 +151,56 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
         if (!_licences.isActive(msg.sender, LicenceKind.Auditor) && !_licences.isRegulator(msg.sender)) {
             revert ResolverUnauthorized(msg.sender);
         }
-        uint256 record = _redemptions[redemptionId];
-        if (record == 0) revert RedemptionUnknown(redemptionId);
-        DisputeStatus status = DisputeStatus(uint8(record >> 40));
+        DisputeStatus status = _disputes[redemptionId];
         if (status != DisputeStatus.Flagged) revert DisputeStatusInvalid(redemptionId, status);
-        DisputeStatus outcome = upheld ? DisputeStatus.Upheld : DisputeStatus.Dismissed;
-        _redemptions[redemptionId] = uint40(record) | (uint256(outcome) << 40);
+        _disputes[redemptionId] = upheld ? DisputeStatus.Upheld : DisputeStatus.Dismissed;
         emit RedemptionFlagResolved(redemptionId, upheld, msg.sender, reportCid);
     }
 
     /// @inheritdoc IRedemptionDesk
-    function redemption(
-        bytes32 redemptionId
-    ) external view returns (uint40 redeemedAt, DisputeStatus status) {
-        uint256 record = _redemptions[redemptionId];
-        return (uint40(record), DisputeStatus(uint8(record >> 40)));
+    function receiptNonce(uint256 programmeId, bytes32 householdRef) external view returns (uint256) {
+        Programme storage p = _requireProgramme(programmeId);
+        uint32 period = uint32(block.timestamp / p.periodLength);
+        (uint256 usedNonces, ) = _receiptState(programmeId, p.groupId, householdRef, period);
+        for (uint256 index; index < RECEIPT_NONCES_PER_PERIOD; ++index) {
+            if (usedNonces & (1 << index) == 0) return (uint256(period) << _NONCE_PERIOD_SHIFT) | index;
+        }
+        revert ReceiptNoncesExhausted(programmeId, householdRef, period);
+    }
+
+    /// @inheritdoc IRedemptionDesk
+    function receiptNoncesUsed(
+        uint256 programmeId,
+        bytes32 householdRef,
+        uint32 period
+    ) external view returns (uint32) {
+        Programme storage p = _requireProgramme(programmeId);
+        (uint256 usedNonces, ) = _receiptState(programmeId, p.groupId, householdRef, period);
+        return uint32(usedNonces);
+    }
+
+    /// @inheritdoc IRedemptionDesk
+    function owedTo(uint256 programmeId, address vendor) external view returns (uint256) {
+        return _vendorAccounts[programmeId][vendor].owed;
+    }
+
+    /// @inheritdoc IRedemptionDesk
+    function disputeStatus(bytes32 redemptionId) external view returns (DisputeStatus) {
+        return _disputes[redemptionId];
     }
 
     /// @inheritdoc IRedemptionDesk
     function receiptDigest(DeliveryReceipt calldata receipt) external view returns (bytes32) {
         return _hashTypedDataV4(_hashReceipt(receipt));
+    }
+
+    /// @dev Whether `account` is the wallet bound to the receipt's beneficiary, who belongs to its household.
+    function _isHouseholdWallet(
+        address account,
+        DeliveryReceipt calldata receipt
+    ) private view returns (bool) {
+        (address wallet, , uint88 tag) = _registry.beneficiary(receipt.beneficiaryRef);
+        return account == wallet && tag == _registry.householdTag(receipt.householdRef);
     }
 
     function _recoverBeneficiary(
@@ -147,6 +231,15 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
             error != ECDSA.RecoverError.NoError ||
             !_licences.isLicensed(agent, LicenceKind.FieldAgent, p.layer, p.category)
         ) revert FieldAgentInvalid(agent);
+    }
+
+    /// @dev The coverage record bit that `nonce` names, if it is a nonce of `period`.
+    function _nonceBit(uint256 nonce, uint32 period) private pure returns (uint256) {
+        uint256 index = nonce & _NONCE_INDEX_MASK;
+        if (nonce >> _NONCE_PERIOD_SHIFT != period || index >= RECEIPT_NONCES_PER_PERIOD) {
+            revert ReceiptNonceInvalid(nonce);
+        }
+        return 1 << index;
     }
 
     function _hashReceipt(DeliveryReceipt calldata r) private pure returns (bytes32) {

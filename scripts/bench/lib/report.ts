@@ -52,7 +52,7 @@ export function evaluateTargets(rows: readonly Row[], blockGasLimit: number): Ta
   const issue500 = row("issue.500").gas;
   const [publishSmall, publishLarge] = [row("round.publish.100").gas, row("round.publish.10000").gas];
   const publishSpread = Math.abs(publishLarge - publishSmall) / Math.min(publishSmall, publishLarge);
-  const redeem = row("redeem").gas;
+  const redeem = Math.max(row("redeem").gas, row("redeem.firstCredit").gas);
   const [anchorSmall, anchorLarge] = [row("anchor.100"), row("anchor.10000")];
   return [
     {
@@ -84,7 +84,7 @@ export function evaluateTargets(rows: readonly Row[], blockGasLimit: number): Ta
     },
     {
       id: "redemption",
-      target: "redemption <= 90,000 gas (vendor holding a balance)",
+      target: "redemption with signature check <= 90,000 gas (the dearer of the two redemptions)",
       measured: fmt(redeem),
       pass: redeem <= 90_000,
     },

@@ -32,6 +32,11 @@ export interface DeliveryReceipt {
   vendor: string;
   amount: bigint;
   evidenceHash: string;
+  /**
+   * An unused receipt nonce of the household in the programme for the current period, `period << 8 | index`
+   * with `index < 32`: `AidLedger.receiptNonce(programmeId, householdRef)` gives the lowest. A redemption uses
+   * it up; the household's receipts do not depend on each other, so give each open receipt its own index.
+   */
   nonce: bigint;
   /** Unix seconds. */
   deadline: bigint;

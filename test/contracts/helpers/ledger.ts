@@ -22,6 +22,11 @@ export const RECEIPT_TYPES = {
   ],
 };
 
+/** Receipt nonces are `period << 8 | index`, `index < RECEIPT_NONCES_PER_PERIOD` (32). */
+export function receiptNonceOf(period: bigint | number, index: bigint | number = 0n): bigint {
+  return (BigInt(period) << 8n) | BigInt(index);
+}
+
 /** secp256k1's group order, to build the high-s twin of a signature. */
 export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
@@ -90,8 +95,12 @@ export function malleate(signature: string): string {
   return ethers.concat([r, highS, ethers.toBeHex(v === 27 ? 28 : 27, 1)]);
 }
 
-/** A receipt for `member` of `householdRef`, valid for a day unless overridden. */
+/**
+ * A receipt for `member` of `householdRef`, valid for a day and carrying the household's lowest unused
+ * receipt nonce (read from `ledger`) unless overridden.
+ */
 export async function receiptFor(
+  ledger: AidLedger,
   programmeId: bigint,
   householdRef: string,
   member: Member,
@@ -106,7 +115,7 @@ export async function receiptFor(
     vendor: vendor.address,
     amount,
     evidenceHash: ethers.id("evidence: delivery photo"),
-    nonce: 0n,
+    nonce: overrides.nonce ?? (await ledger.receiptNonce(programmeId, householdRef)),
     deadline: BigInt((await time.latest()) + DAY),
     ...overrides,
   };
@@ -213,7 +222,8 @@ export async function giftSpentLogs(
 
 /**
  * The escrow's books balance: per gift `amount == escrowed + paid + refunded` with nothing negative, per
- * programme the gifts sum to `fundsOf`, and per token the ledger holds exactly what is escrowed.
+ * programme the gifts sum to `fundsOf` and vendors collected at most what they were paid, and per token the
+ * ledger holds exactly what is escrowed plus what vendors have not collected (`given - refunded - collected`).
  */
 export async function expectEscrowBalanced(ledger: AidLedger): Promise<void> {
   const perProgramme = new Map<bigint, { given: bigint; paid: bigint; refunded: bigint }>();
@@ -238,13 +248,15 @@ export async function expectEscrowBalanced(ledger: AidLedger): Promise<void> {
       sums.refunded,
     ]);
     expect(funds.available).to.equal(funds.given - funds.paid - funds.refunded - funds.outstanding);
+    expect(funds.collected, `programme ${programmeId} collected`).to.be.lte(funds.paid);
     const token = (await ledger.programme(programmeId)).token;
-    escrowedPerToken.set(token, (escrowedPerToken.get(token) ?? 0n) + sums.given - sums.paid - sums.refunded);
+    const held = sums.given - sums.refunded - funds.collected;
+    escrowedPerToken.set(token, (escrowedPerToken.get(token) ?? 0n) + held);
   }
   const ledgerAddress = await ledger.getAddress();
-  for (const [token, escrowed] of escrowedPerToken) {
+  for (const [token, owed] of escrowedPerToken) {
     const held = await TestSettlementToken__factory.connect(token, ethers.provider).balanceOf(ledgerAddress);
-    expect(held, `ledger's ${token} balance`).to.equal(escrowed);
+    expect(held, `ledger's ${token} balance`).to.equal(owed);
   }
 }
 

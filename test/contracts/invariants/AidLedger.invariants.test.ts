@@ -2,8 +2,9 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { UNIT } from "../helpers/system";
-import { actionSequence, type Action } from "./actions";
+import { actionSequence, type Action, type ReplayMode } from "./actions";
 import { LedgerHandler, type Outcomes } from "./handler";
+import { LedgerModel } from "./model";
 import { invariantWorld } from "./world";
 
 // Pinned so a failure replays exactly; INVARIANT_RUNS / INVARIANT_SEED explore further (titles show the values).
@@ -23,6 +24,12 @@ const REQUIRED_OUTCOMES = [
   "issue: ProgrammeHasEnded",
   "redeem: ok",
   "redeem: EntitlementInsufficient",
+  "redeem: ok out of order",
+  "replay (resubmit): ReceiptNonceUsed",
+  "replay (reuse): ReceiptNonceUsed",
+  "replay (invalid): ReceiptNonceInvalid",
+  "collect: ok",
+  "collect: SettlementNothingOwed",
   "close: ok",
   "close: ProgrammeHasEnded",
   "settle: refunded",
@@ -34,6 +41,11 @@ const REQUIRED_OUTCOMES = [
   "release: ok",
   "period or programme end: expired outstanding",
 ];
+
+/** A replay of `mode` on the first live coverage or earlier redemption. */
+function replay(mode: ReplayMode, slot = 0, amount = 1n): Action[] {
+  return [{ kind: "replay", pick: 0, mode, slot, invalid: "index", programme: 0, household: 0, amount }];
+}
 
 async function runSequence(groupCap: bigint, actions: readonly Action[], outcomes: Outcomes) {
   const world = await loadFixture(invariantWorld);
@@ -47,7 +59,7 @@ async function runSequence(groupCap: bigint, actions: readonly Action[], outcome
 }
 
 describe("AidLedger invariants", function () {
-  it(`keeps money in == escrowed + paid + refunded, gift lineage, the overlap rule and outstanding <= escrow over ${RUNS} random sequences of ${MIN_STEPS}-${MAX_STEPS} steps (seed ${SEED})`, async function () {
+  it(`keeps money in == escrowed + paid + refunded, paid == collected + owed, tokens held == given - refunded - collected, gift lineage, the overlap rule, receipt nonces and outstanding <= escrow over ${RUNS} random sequences of ${MIN_STEPS}-${MAX_STEPS} steps (seed ${SEED})`, async function () {
     this.timeout(900_000);
     const outcomes: Outcomes = new Map();
     let steps = 0;
@@ -67,13 +79,14 @@ describe("AidLedger invariants", function () {
     const tally = [...outcomes].sort().map(([outcome, n]) => `${outcome} ×${n}`);
     console.log(`      ${RUNS} runs, ${steps} steps, ${seconds} s; outcomes: ${tally.join(", ")}`);
     expect(
-      REQUIRED_OUTCOMES.filter((outcome) => !outcomes.has(outcome)),
+      REQUIRED_OUTCOMES.filter((outcome) => !outcomes.has(outcome)).join(", "),
       "outcomes never reached",
-    ).to.be.empty;
+    ).to.equal("");
   });
 
   describe("the checks can fail", function () {
-    // A short sequence that gives, issues, redeems and refunds; each test then corrupts one record.
+    // A short sequence that gives, issues, redeems (out of order), replays, collects and refunds; each test
+    // then corrupts one record.
     const SCRIPT: Action[] = [
       { kind: "give", donor: 0, programme: 0, amount: 30n * UNIT, reallocateTo: null },
       { kind: "give", donor: 1, programme: 0, amount: 50n * UNIT, reallocateTo: 3 },
@@ -81,14 +94,49 @@ describe("AidLedger invariants", function () {
       {
         kind: "redeem",
         pick: 0,
+        again: false,
         stray: false,
         programme: 0,
         household: 0,
         vendor: 0,
         amount: 35n * UNIT,
         overdraw: true,
+        // Index 5 while 0 to 4 are unused.
+        receipts: [{ lowest: false, slot: 5 }],
+      },
+      ...replay("resubmit"),
+      // Index 0 after 5, then a fresh receipt under 5 for more than is left, then index 32.
+      {
+        kind: "redeem",
+        pick: 0,
+        again: false,
+        stray: false,
+        programme: 0,
+        household: 0,
+        vendor: 1,
+        amount: 3n * UNIT,
+        overdraw: false,
+        receipts: [{ lowest: true, slot: 0 }],
+      },
+      ...replay("reuse", 1, 50n * UNIT),
+      ...replay("invalid"),
+      { kind: "collect", pick: 0, stray: false, programme: 0, vendor: 0, to: "payee" },
+      { kind: "collect", pick: 0, stray: true, programme: 0, vendor: 0, to: "zero" },
+      {
+        kind: "redeem",
+        pick: 0,
+        again: false,
+        stray: true,
+        programme: 0,
+        household: 1,
+        vendor: 1,
+        amount: 10n * UNIT,
+        overdraw: true,
+        receipts: [{ lowest: true, slot: 0 }],
       },
       { kind: "close", programme: 0, byRegulator: false },
+      // The second vendor collects after the end, to the first vendor's address.
+      { kind: "collect", pick: 0, stray: false, programme: 0, vendor: 0, to: "peer" },
       { kind: "settle", pick: 1, stray: true },
     ];
 
@@ -99,6 +147,13 @@ describe("AidLedger invariants", function () {
         "give: ok",
         "issue: ok",
         "redeem: ok",
+        "redeem: ok out of order",
+        "replay (resubmit): ReceiptNonceUsed",
+        "replay (reuse): ReceiptNonceUsed",
+        "replay (invalid): ReceiptNonceInvalid",
+        "collect: ok",
+        "collect: SettlementNothingOwed",
+        "collect: ok after the programme's end",
         "close: ok",
         "settle: reallocated",
         "period or programme end: expired outstanding",
@@ -122,6 +177,88 @@ describe("AidLedger invariants", function () {
       const period = [...handler.model.periodsWritten][0];
       handler.model.coveragesIn(0, 0, period)[0].redeemed += 1n;
       await expect(handler.checkInvariants()).to.be.rejectedWith("coverages");
+    });
+
+    it("rejects a logged collection that differs from what vendors are owed", async function () {
+      const handler = await runSequence(1n, SCRIPT, new Map());
+      const programmeId = handler.model.programmes[0].info.id;
+      handler.collectedLogged.set(programmeId, handler.collectedLogged.get(programmeId)! - 1n);
+      await expect(handler.checkInvariants()).to.be.rejectedWith("paid == collected + owed");
+    });
+
+    it("rejects a recipient balance that differs from what was collected to it", async function () {
+      const handler = await runSequence(1n, SCRIPT, new Map());
+      handler.receivedLogged.set(handler.world.payee, 0n);
+      await expect(handler.checkInvariants()).to.be.rejectedWith("collected to it");
+    });
+
+    it("rejects receipt nonce bits the chain does not hold", async function () {
+      const handler = await runSequence(1n, SCRIPT.slice(0, 4), new Map());
+      // The chain holds index 5 used; the model also believes index 0 used.
+      const [key] = handler.model.usedNonces.keys();
+      handler.model.usedNonces.set(key, handler.model.usedNonces.get(key)! | 1n);
+      await expect(handler.checkInvariants()).to.be.rejectedWith(
+        /household 0: receipt nonces used in period \d+: expected 32 to equal 33/,
+      );
+    });
+
+    it("rejects a redemption signed against a bitmap the chain does not hold", async function () {
+      const handler = await runSequence(1n, SCRIPT.slice(0, 4), new Map());
+      // The model forgets index 5, so it would sign with a used nonce and predict a success.
+      handler.model.usedNonces.clear();
+      await expect(
+        handler.run({
+          kind: "redeem",
+          pick: 0,
+          again: false,
+          stray: true,
+          programme: 0,
+          household: 0,
+          vendor: 1,
+          amount: 1n,
+          overdraw: false,
+          receipts: [{ lowest: false, slot: 5 }],
+        }),
+      ).to.be.rejectedWith("household 0: receipt nonces used");
+    });
+
+    it("uses all 32 receipt nonces of a household out of order, then finds them exhausted", async function () {
+      const outcomes: Outcomes = new Map();
+      const handler = await runSequence(
+        2n,
+        [
+          { kind: "give", donor: 0, programme: 0, amount: 200n * UNIT, reallocateTo: null },
+          { kind: "issue", programme: 0, households: [0], amount: 100n * UNIT },
+        ],
+        outcomes,
+      );
+      const redeem = (i: number): Action => ({
+        kind: "redeem",
+        pick: 0,
+        again: false,
+        stray: false,
+        programme: 0,
+        household: 0,
+        vendor: i % 2,
+        amount: UNIT,
+        overdraw: true,
+        receipts: [{ lowest: i % 4 === 0, slot: 7 * i + 3 }],
+      });
+      for (let i = 0; i < 32; i++) await handler.run(redeem(i));
+      // The bitmap is full and `receiptNonce` reverts with ReceiptNoncesExhausted; no index is left to use.
+      await handler.checkInvariants();
+      const period = LedgerModel.periodAt(handler.model.now);
+      expect(handler.model.noncesUsed(0, 0, period)).to.equal(0xffffffffn);
+      expect(handler.model.receiptNonce(0, 0, handler.model.now)).to.equal(null);
+      await handler.run(redeem(32));
+      await handler.run(replay("invalid", 0)[0]);
+      await handler.checkInvariants();
+      expect(outcomes.get("redeem: ok")).to.equal(32);
+      expect([...outcomes.keys()]).to.include.members([
+        "redeem: ok out of order",
+        "redeem: ReceiptNonceUsed",
+        "replay (invalid): ReceiptNonceInvalid",
+      ]);
     });
 
     it("rejects a mispredicted outcome", async function () {

@@ -12,15 +12,53 @@ export type Action =
   | { kind: "issue"; programme: number; households: number[]; amount: bigint }
   | {
       kind: "redeem";
-      /** Redeem a live coverage chosen by `pick` (or, when `stray` or none is live, programme × household). */
+      /**
+       * Redeem one to three receipts of a live coverage chosen by `pick` (or, when `stray` or none is live,
+       * programme × household); `again` prefers one the household already redeemed from this period, so
+       * receipts of one household meet.
+       */
       pick: number;
       stray: boolean;
+      again: boolean;
       programme: number;
       household: number;
       vendor: number;
-      /** A partial amount of what is left, or the raw amount when `overdraw`. */
+      /** Each receipt's: a partial amount of what is left, or the raw amount when `overdraw`. */
       amount: bigint;
       overdraw: boolean;
+      /** Each signed with the lowest unused receipt index, or else with the unused index chosen by `slot`. */
+      receipts: ReceiptIndex[];
+    }
+  | {
+      kind: "replay";
+      /**
+       * Submits a receipt whose nonce the household cannot use: an earlier redemption's receipt chosen by
+       * `pick` as signed (`resubmit`, preferring one that is otherwise still valid), a fresh receipt under an
+       * index the household used this period (`reuse`, the index chosen by `slot`), or a fresh receipt whose
+       * nonce names no index of the current period (`invalid`, of the kind `invalid`) on a live coverage or
+       * programme × household. With no nonce used this period, `resubmit` and `reuse` first redeem part of a
+       * live coverage chosen by `pick` (under the unused index `slot` picks), if any. Without an earlier
+       * redemption `resubmit` falls back to `reuse`, and `reuse` without a used index this period to an
+       * earlier redemption's nonce, else to `invalid`.
+       */
+      pick: number;
+      mode: ReplayMode;
+      slot: number;
+      invalid: InvalidNonce;
+      programme: number;
+      household: number;
+      /** The raw amount: a used nonce must be refused before the entitlement is looked at. */
+      amount: bigint;
+    }
+  | {
+      kind: "collect";
+      /** Collect a credit chosen by `pick` (or, when `stray` or nothing is owed, programme × vendor). */
+      pick: number;
+      stray: boolean;
+      programme: number;
+      vendor: number;
+      /** To the zero address (meaning the vendor), the vendor named, a payee, or the other vendor. */
+      to: Recipient;
     }
   | { kind: "warp"; seconds: number }
   | { kind: "release"; programme: number }
@@ -31,6 +69,18 @@ export type Action =
       pick: number;
       stray: boolean;
     };
+
+export interface ReceiptIndex {
+  lowest: boolean;
+  slot: number;
+}
+export type ReplayMode = "resubmit" | "reuse" | "invalid";
+/**
+ * An index of 32 or more in the current period, a valid index of the previous or next period, or of the
+ * current period plus 2^32 (which a contract truncating the nonce's period to 32 bits would accept).
+ */
+export type InvalidNonce = "index" | "earlier" | "later" | "wrapped";
+export type Recipient = "zero" | "self" | "payee" | "peer";
 
 /** Every programme of the world takes gifts of at least 10 and issues at most 100 per household. */
 const MIN_GIFT = 10n * UNIT;
@@ -77,11 +127,38 @@ const redeem = fc.record({
   kind: fc.constant("redeem" as const),
   pick: fc.nat(),
   stray: oneIn(5),
+  again: fc.boolean(),
   programme,
   household,
   vendor: fc.nat({ max: 1 }),
   amount: fc.bigInt({ min: 1n, max: CAP_PER_PERIOD }),
   overdraw: oneIn(4),
+  receipts: fc.array(fc.record({ lowest: fc.boolean(), slot: fc.nat() }), { minLength: 1, maxLength: 3 }),
+});
+
+const replay = fc.record({
+  kind: fc.constant("replay" as const),
+  pick: fc.nat(),
+  // An invalid nonce needs no earlier redemption and is also the others' fallback: draw it less often.
+  mode: fc.oneof(
+    { weight: 2, arbitrary: fc.constant<ReplayMode>("resubmit") },
+    { weight: 2, arbitrary: fc.constant<ReplayMode>("reuse") },
+    { weight: 1, arbitrary: fc.constant<ReplayMode>("invalid") },
+  ),
+  slot: fc.nat(),
+  invalid: fc.constantFrom<InvalidNonce>("index", "earlier", "later", "wrapped"),
+  programme,
+  household,
+  amount: fc.bigInt({ min: 1n, max: CAP_PER_PERIOD }),
+});
+
+const collect = fc.record({
+  kind: fc.constant("collect" as const),
+  pick: fc.nat(),
+  stray: oneIn(4),
+  programme,
+  vendor: fc.nat({ max: 1 }),
+  to: fc.constantFrom<Recipient>("zero", "self", "payee", "peer"),
 });
 
 /** Within a period (an hour to ten days) or across one or two period boundaries. */
@@ -101,6 +178,8 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 5, arbitrary: give },
   { weight: 7, arbitrary: issue },
   { weight: 6, arbitrary: redeem },
+  { weight: 3, arbitrary: replay },
+  { weight: 3, arbitrary: collect },
   { weight: 2, arbitrary: warp },
   { weight: 1, arbitrary: release },
   { weight: 2, arbitrary: close },

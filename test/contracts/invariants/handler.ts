@@ -1,11 +1,20 @@
 import { expect } from "chai";
-import { ethers } from "hardhat";
+import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import type { ContractTransactionResponse, TypedDataDomain } from "ethers";
+import type { BaseContract, ContractTransactionResponse, Interface, TypedDataDomain } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { RECEIPT_TYPES, receiptDomain, type Receipt } from "../helpers/ledger";
 import { DAY, Outflow } from "../helpers/system";
 import type { Action } from "./actions";
-import { LedgerModel, type Expected, type ExpectedSpend } from "./model";
+import {
+  LedgerModel,
+  RECEIPT_NONCES_PER_PERIOD,
+  nonceOf,
+  splitNonce,
+  type Expected,
+  type ExpectedCollection,
+  type ExpectedSpend,
+} from "./model";
 import type { InvariantWorld } from "./world";
 
 /** How often each kind of step ended in each outcome, over every run: proof the sequences reach each path. */
@@ -23,6 +32,45 @@ interface LoggedGift {
   amount: bigint;
 }
 
+/** The arguments and decoded result of a typechain view method. */
+type ViewArgs<M> = M extends { staticCall(...args: infer A): Promise<unknown> } ? A : never;
+type ViewResult<M> = M extends { staticCall(...args: infer _A): Promise<infer R> } ? R : never;
+
+/**
+ * Calls the view `fn` of `contract` (at `address`) with a bare `eth_call` and decodes it as the typechain
+ * method would. The ethers contract runner costs about twice the call itself, and the checks read a few
+ * hundred views after every step.
+ */
+async function view<C extends BaseContract, F extends keyof C & string>(
+  contract: C,
+  address: string,
+  fn: F,
+  ...args: ViewArgs<C[F]>
+): Promise<ViewResult<C[F]>> {
+  const abi = contract.interface as Interface;
+  const data = abi.encodeFunctionData(fn, args);
+  const raw = (await network.provider.request({
+    method: "eth_call",
+    params: [{ to: address, data }, "latest"],
+  })) as string;
+  const result = abi.decodeFunctionResult(fn, raw);
+  return (result.length === 1 ? result[0] : result) as ViewResult<C[F]>;
+}
+
+/** How the receipt nonce checks name a household of a programme. */
+function nonceLabel(programmeId: bigint, h: number): string {
+  return `programme ${programmeId}, household ${h}`;
+}
+
+/** A receipt that was redeemed, kept to be replayed. */
+interface RedeemedReceipt {
+  p: number;
+  h: number;
+  vendor: HardhatEthersSigner;
+  receipt: Receipt;
+  signature: string;
+}
+
 /**
  * Drives one deployed world and its model in lockstep. Every transaction is mined at the model's next
  * second (so the model knows its block time exactly); a predicted failure must revert with that custom
@@ -31,13 +79,21 @@ interface LoggedGift {
 export class LedgerHandler {
   /** Built only from the `GiftSpent` logs of mined transactions, never from the model. */
   readonly ghosts = new Map<bigint, Ghost>();
-  private nonce = 0n;
+  /** Sums of the `SettlementCollected` amounts logged, by programme id and by recipient. */
+  readonly collectedLogged = new Map<bigint, bigint>();
+  readonly receivedLogged = new Map<string, bigint>();
+  /** Every receipt redeemed so far, for replays. */
+  readonly redeemed: RedeemedReceipt[] = [];
+  private evidence = 0n;
 
   private constructor(
     readonly world: InvariantWorld,
     readonly model: LedgerModel,
     private readonly domain: TypedDataDomain,
     private readonly outcomes: Outcomes,
+    /** Token balances of the vendors and the payee before the run: they only grow by collections. */
+    private readonly recipientsAtStart: ReadonlyMap<string, bigint>,
+    private readonly tokenAddress: string,
   ) {}
 
   /** Sets the group's cap for this run and reads the balances the model starts from. */
@@ -52,10 +108,22 @@ export class LedgerHandler {
       groupCap,
       BigInt(await time.latest()),
     );
-    for (const account of [ledgerAddress, donor.address, donor2.address, vendor.address, vendor2.address]) {
+    const recipients = [vendor.address, vendor2.address, world.payee];
+    for (const account of [ledgerAddress, donor.address, donor2.address, ...recipients]) {
       model.balances.set(account, await token.balanceOf(account));
     }
-    return new LedgerHandler(world, model, await receiptDomain(ledger), outcomes);
+    const recipientsAtStart = new Map(recipients.map((account) => [account, model.balances.get(account)!]));
+    expect(await ledger.RECEIPT_NONCES_PER_PERIOD(), "receipt nonces per period").to.equal(
+      RECEIPT_NONCES_PER_PERIOD,
+    );
+    return new LedgerHandler(
+      world,
+      model,
+      await receiptDomain(ledger),
+      outcomes,
+      recipientsAtStart,
+      await token.getAddress(),
+    );
   }
 
   async run(action: Action): Promise<void> {
@@ -69,6 +137,12 @@ export class LedgerHandler {
         break;
       case "redeem":
         await this.redeem(action);
+        break;
+      case "replay":
+        await this.replay(action);
+        break;
+      case "collect":
+        await this.collect(action);
         break;
       case "warp":
         this.model.now += BigInt(action.seconds);
@@ -88,11 +162,14 @@ export class LedgerHandler {
     if (this.model.expired > expiredBefore) this.tally("period or programme end", "expired outstanding");
   }
 
-  /** The four invariants, read from the chain at the latest block (all reads first, in parallel). */
+  /** The invariants, read from the chain at the latest block (all reads first, in parallel). */
   async checkInvariants(): Promise<void> {
     const { ledger, token } = this.world;
     const model = this.model;
-    const ledgerAddress = await ledger.getAddress();
+    const ledgerAddress = model.ledgerAddress;
+    const tokenAddress = this.tokenAddress;
+    const vendors = this.vendors().map((v) => v.address);
+    const accounts = [...model.balances.keys()];
     const periods = [...new Set(model.periodsWritten).add(LedgerModel.periodAt(model.now))];
     const scopes = new Map<string, number>();
     model.programmes.forEach((_, p) => scopes.set(model.scopeOf(p), scopes.get(model.scopeOf(p)) ?? p));
@@ -107,40 +184,118 @@ export class LedgerHandler {
         })),
       ),
     );
-    const [funds, held, balances, gifts, coverages] = await Promise.all([
-      Promise.all(model.programmes.map((books) => ledger.fundsOf(books.info.id))),
-      token.balanceOf(ledgerAddress),
-      Promise.all([...model.balances.keys()].map((account) => token.balanceOf(account))),
-      Promise.all(model.gifts.map((gift) => ledger.gift(gift.id))),
+    // Receipt nonce bitmaps of every coverage the model holds, in every period written so far; this period's
+    // lowest unused nonce (or its exhaustion) and bitmap of every household covered in it, and of one
+    // uncovered household per programme.
+    const period = LedgerModel.periodAt(model.now);
+    const nonceReads = model.programmes.flatMap((_, p) => {
+      const covered = model.households.map((_, h) => h).filter((h) => model.coverageBy(p, h, period));
+      const uncovered = model.households.findIndex((_, h) => !model.coverageBy(p, h, period));
+      return [...covered, ...(uncovered < 0 ? [] : [uncovered])].map((h) => ({ p, h }));
+    });
+    const bitmapReads = [
+      ...[...model.periodsWritten]
+        .filter((written) => written !== period)
+        .flatMap((written) =>
+          model.programmes.flatMap((_, p) =>
+            model.households
+              .map((_, h) => ({ p, h, period: written }))
+              .filter(({ h }) => model.coverageBy(p, h, written)),
+          ),
+        ),
+      ...nonceReads.map(({ p, h }) => ({ p, h, period })),
+    ];
+    const [funds, held, balances, gifts, coverages, owed, bitmaps, nonces] = await Promise.all([
+      Promise.all(model.programmes.map((books) => view(ledger, ledgerAddress, "fundsOf", books.info.id))),
+      view(token, tokenAddress, "balanceOf", ledgerAddress),
+      Promise.all(accounts.map((account) => view(token, tokenAddress, "balanceOf", account))),
+      Promise.all(model.gifts.map((gift) => view(ledger, ledgerAddress, "gift", gift.id))),
       Promise.all(
         coverageReads.map((read) =>
-          ledger.coveragesInScope(model.programmes[read.p].info.id, read.householdRef, read.period),
+          view(
+            ledger,
+            ledgerAddress,
+            "coveragesInScope",
+            model.programmes[read.p].info.id,
+            read.householdRef,
+            read.period,
+          ),
         ),
       ),
+      Promise.all(
+        model.programmes.map((books) =>
+          Promise.all(vendors.map((v) => view(ledger, ledgerAddress, "owedTo", books.info.id, v))),
+        ),
+      ),
+      Promise.all(
+        bitmapReads.map((read) =>
+          view(
+            ledger,
+            ledgerAddress,
+            "receiptNoncesUsed",
+            model.programmes[read.p].info.id,
+            model.households[read.h].householdRef,
+            read.period,
+          ),
+        ),
+      ),
+      Promise.all(
+        nonceReads.map(({ p, h }) => {
+          const id = model.programmes[p].info.id;
+          const householdRef = model.households[h].householdRef;
+          if (model.receiptNonce(p, h, model.now) !== null) {
+            return view(ledger, ledgerAddress, "receiptNonce", id, householdRef);
+          }
+          // All 32 used: the view must say so rather than return a nonce.
+          return expect(ledger.receiptNonce(id, householdRef), `${nonceLabel(id, h)}: receipt nonce`)
+            .to.be.revertedWithCustomError(ledger, "ReceiptNoncesExhausted")
+            .withArgs(id, householdRef, period)
+            .then(() => null);
+        }),
+      ),
     ]);
+    const balanceOf = new Map(accounts.map((account, i) => [account, balances[i]]));
 
-    // (1) and (4): per programme given == escrowed + paid + refunded and outstanding within escrow;
-    // across programmes, what is escrowed is exactly what the ledger holds.
-    let escrowedOnChain = 0n;
+    // (1) and (4): per programme given == escrowed + paid + refunded, paid == collected + what vendors are
+    // owed, and outstanding within escrow; across programmes, the ledger holds exactly what is escrowed or
+    // owed, given - refunded - collected.
+    let heldOnChain = 0n;
+    let collectedOnChain = 0n;
     for (const [p, books] of model.programmes.entries()) {
-      const { given, paid, refunded, outstanding } = funds[p];
+      const { given, paid, refunded, outstanding, collected } = funds[p];
       const label = `programme ${books.info.id}`;
       expect(given, `${label}: given == escrowed + paid + refunded`).to.equal(
         books.escrowed + paid + refunded,
       );
       expect(
-        [given, paid, refunded, outstanding],
-        `${label}: given, paid, refunded, outstanding`,
-      ).to.deep.equal([books.given, books.paid, books.refunded, model.liveOutstanding(p)]);
+        [given, paid, refunded, outstanding, collected],
+        `${label}: given, paid, refunded, outstanding, collected`,
+      ).to.deep.equal([books.given, books.paid, books.refunded, model.liveOutstanding(p), books.collected]);
+      const logged = this.collectedLogged.get(books.info.id) ?? 0n;
+      const owedOnChain = owed[p].reduce((sum, amount) => sum + amount, 0n);
+      expect(paid, `${label}: paid == collected + owed`).to.equal(logged + owedOnChain);
+      expect(collected, `${label}: stored vs logged collected`).to.equal(logged);
+      expect(owed[p], `${label}: owed to each vendor`).to.deep.equal(vendors.map((v) => model.owedTo(p, v)));
       expect(outstanding, `${label}: outstanding <= given - paid - refunded`).to.be.lte(
         given - paid - refunded,
       );
-      escrowedOnChain += given - paid - refunded;
+      heldOnChain += given - refunded - collected;
+      collectedOnChain += collected;
     }
-    expect(escrowedOnChain, "sum of escrow == ledger's token balance").to.equal(held);
-    [...model.balances].forEach(([account, balance], i) =>
-      expect(balances[i], `token balance of ${account}`).to.equal(balance),
+    expect(held, "ledger's token balance == sum of given - refunded - collected").to.equal(heldOnChain);
+    accounts.forEach((account) =>
+      expect(balanceOf.get(account), `token balance of ${account}`).to.equal(model.balances.get(account)),
     );
+    // Vendors and the payee gain tokens only by collections: each holds what was collected to it.
+    let receivedOnChain = 0n;
+    for (const [account, atStart] of this.recipientsAtStart) {
+      const received = balanceOf.get(account)! - atStart;
+      expect(received, `token balance of ${account} - at start == collected to it`).to.equal(
+        this.receivedLogged.get(account) ?? 0n,
+      );
+      receivedOnChain += received;
+    }
+    expect(receivedOnChain, "collected to vendors and payee == sum of collected").to.equal(collectedOnChain);
 
     // (2): per gift amount == paid + refunded + remaining, the stored sums equal the logged ones, and the
     // logged ones are the FIFO attribution the model predicts.
@@ -185,6 +340,20 @@ export class LedgerHandler {
       );
       expect(found, `${label}: coverages`).to.deep.equal(model.coveragesIn(p, h, period));
     });
+
+    // (5): a household's used receipt nonces in a programme and period are the bits of the receipts it
+    // redeemed there (none without a coverage), and its receipt nonce is the lowest unused one of the period.
+    bitmapReads.forEach(({ p, h, period: read }, i) =>
+      expect(
+        BigInt(bitmaps[i]),
+        `${nonceLabel(model.programmes[p].info.id, h)}: receipt nonces used in period ${read}`,
+      ).to.equal(model.noncesUsed(p, h, read)),
+    );
+    nonceReads.forEach(({ p, h }, i) =>
+      expect(nonces[i], `${nonceLabel(model.programmes[p].info.id, h)}: receipt nonce`).to.equal(
+        model.receiptNonce(p, h, model.now),
+      ),
+    );
   }
 
   // ---- steps ----
@@ -232,32 +401,113 @@ export class LedgerHandler {
 
   private async redeem(a: Extract<Action, { kind: "redeem" }>): Promise<void> {
     const at = this.nextTimestamp();
-    let [p, h] = [a.programme, a.household];
-    const live = this.model.redeemable(at);
-    if (!a.stray && live.length > 0) [p, h] = live[a.pick % live.length];
-    const coverage = this.model.coverageBy(p, h, LedgerModel.periodAt(at));
-    const remaining = coverage ? coverage.amount - coverage.redeemed : 0n;
-    const amount = a.overdraw || remaining === 0n ? a.amount : 1n + ((a.amount - 1n) % remaining);
+    const period = LedgerModel.periodAt(at);
+    const redeemedFrom = this.model
+      .redeemable(at)
+      .filter(([p, h]) => this.model.noncesUsed(p, h, period) !== 0n);
+    const [p, h] =
+      a.again && !a.stray && redeemedFrom.length > 0
+        ? redeemedFrom[a.pick % redeemedFrom.length]
+        : this.coverageFor(a.pick, a.stray, a.programme, a.household, at);
+    const vendor = this.vendors()[a.vendor];
+    for (const { lowest, slot } of a.receipts) {
+      const next = this.nextTimestamp();
+      const amount = a.overdraw ? a.amount : this.partialAmount(p, h, a.amount, next);
+      const nonce = await this.chooseNonce(p, h, next, lowest, slot);
+      const receipt = this.receipt(p, h, vendor, amount, nonce, next + BigInt(DAY));
+      await this.submit("redeem", p, h, vendor, receipt, await this.sign(h, receipt));
+    }
+  }
 
-    const household = this.model.households[h];
-    const vendor = [this.world.vendor, this.world.vendor2][a.vendor];
-    const receipt: Receipt = {
-      programmeId: this.model.programmes[p].info.id,
-      beneficiaryRef: household.beneficiaryRef,
-      householdRef: household.householdRef,
-      vendor: vendor.address,
-      amount,
-      evidenceHash: ethers.id(`evidence ${this.nonce}`),
-      nonce: this.nonce++,
-      deadline: at + BigInt(DAY),
-    };
-    const signature = await household.wallet.signTypedData(this.domain, RECEIPT_TYPES, receipt);
-    const redemptionId = ethers.TypedDataEncoder.hash(this.domain, RECEIPT_TYPES, receipt);
+  /**
+   * A receipt whose nonce the household cannot use: it must fail, whatever else about it is right. With
+   * nothing to replay in the current period, `resubmit` and `reuse` first redeem a receipt from a live
+   * coverage, if any, so that they replay a nonce of this period rather than only of earlier ones.
+   */
+  private async replay(a: Extract<Action, { kind: "replay" }>): Promise<void> {
+    if (a.mode !== "invalid" && this.usedThisPeriod(this.nextTimestamp()).length === 0) {
+      await this.redeemToReplay(a);
+    }
+    const at = this.nextTimestamp();
+    const period = LedgerModel.periodAt(at);
+    if (a.mode === "resubmit" && this.redeemed.length > 0) {
+      // Preferably a receipt that would pass every check but its nonce's.
+      const valid = this.redeemed.filter((r) => this.validButForNonce(r, at));
+      const pool = valid.length > 0 ? valid : this.redeemed;
+      const earlier = pool[a.pick % pool.length];
+      const { p, h, vendor, receipt, signature } = earlier;
+      await this.expectNoncesUsed(p, h, splitNonce(receipt.nonce).period);
+      await this.submit("replay (resubmit)", p, h, vendor, receipt, signature);
+      return;
+    }
+    if (a.mode !== "invalid") {
+      // A fresh receipt, of any amount, under an index the household used this period in a running programme,
+      // or else under an earlier redemption's nonce.
+      const used = this.usedThisPeriod(at);
+      let target: [number, number, bigint] | undefined;
+      if (used.length > 0) {
+        const [p, h] = used[a.pick % used.length];
+        const bitmap = this.model.noncesUsed(p, h, period);
+        const usedIndices = this.allIndices().filter((i) => ((bitmap >> i) & 1n) !== 0n);
+        target = [p, h, nonceOf(period, usedIndices[a.slot % usedIndices.length])];
+      } else if (this.redeemed.length > 0) {
+        const earlier = this.redeemed[a.pick % this.redeemed.length];
+        target = [earlier.p, earlier.h, earlier.receipt.nonce];
+      }
+      if (target) {
+        const [p, h, nonce] = target;
+        await this.expectNoncesUsed(p, h, splitNonce(nonce).period);
+        const vendor = this.vendors()[a.slot % 2];
+        const receipt = this.receipt(p, h, vendor, a.amount, nonce, at + BigInt(DAY));
+        await this.submit("replay (reuse)", p, h, vendor, receipt, await this.sign(h, receipt));
+        return;
+      }
+    }
+    const [p, h] = this.coverageFor(a.pick, false, a.programme, a.household, at);
+    const index = BigInt(a.slot) % RECEIPT_NONCES_PER_PERIOD;
+    const nonce = {
+      index: nonceOf(
+        period,
+        RECEIPT_NONCES_PER_PERIOD + (BigInt(a.slot) % (256n - RECEIPT_NONCES_PER_PERIOD)),
+      ),
+      earlier: nonceOf(period - 1n, index),
+      later: nonceOf(period + 1n, index),
+      wrapped: nonceOf(period + (1n << 32n), index),
+    }[a.invalid];
+    const vendor = this.vendors()[a.slot % 2];
+    const amount = this.partialAmount(p, h, a.amount, at);
+    const receipt = this.receipt(p, h, vendor, amount, nonce, at + BigInt(DAY));
+    await this.submit("replay (invalid)", p, h, vendor, receipt, await this.sign(h, receipt));
+  }
+
+  private async collect(a: Extract<Action, { kind: "collect" }>): Promise<void> {
+    const at = this.nextTimestamp();
+    const vendors = this.vendors();
+    let [p, vendor] = [a.programme, vendors[a.vendor]];
+    const credits = this.model.collectable(vendors.map((v) => v.address));
+    if (!a.stray && credits.length > 0) {
+      const [creditP, creditVendor] = credits[a.pick % credits.length];
+      [p, vendor] = [creditP, vendors.find((v) => v.address === creditVendor)!];
+    }
+    const peer = vendors.find((v) => v !== vendor)!;
+    const to = {
+      zero: ethers.ZeroAddress,
+      self: vendor.address,
+      payee: this.world.payee,
+      peer: peer.address,
+    }[a.to];
+    const books = this.model.programmes[p];
+    const expected = this.model.expectCollect(p, vendor.address);
+    // Collecting does not depend on the programme running: count the collections after its end.
+    if (expected.ok && at >= books.endsAt) this.tally("collect", "ok after the programme's end");
     await this.transact(
-      "redeem",
-      this.model.expectRedeem(p, h, amount, at),
-      () => this.world.ledger.connect(vendor).redeem(receipt, signature, "0x"),
-      () => this.model.redeem(p, h, vendor.address, amount, redemptionId, at),
+      "collect",
+      expected,
+      () => this.world.ledger.connect(vendor).collectSettlement(books.info.id, to),
+      () => {
+        this.model.collect(p, vendor.address, to);
+        return [];
+      },
     );
   }
 
@@ -310,6 +560,159 @@ export class LedgerHandler {
 
   // ---- plumbing ----
 
+  private vendors(): HardhatEthersSigner[] {
+    return [this.world.vendor, this.world.vendor2];
+  }
+
+  /** A live coverage chosen by `pick` or, when `stray` or none is live, programme × household. */
+  private coverageFor(pick: number, stray: boolean, p: number, h: number, at: bigint): [number, number] {
+    const live = this.model.redeemable(at);
+    return !stray && live.length > 0 ? live[pick % live.length] : [p, h];
+  }
+
+  /** A partial amount (1 to what is left) of the household's coverage, or `amount` if nothing is left. */
+  private partialAmount(p: number, h: number, amount: bigint, at: bigint): bigint {
+    const coverage = this.model.coverageBy(p, h, LedgerModel.periodAt(at));
+    const remaining = coverage ? coverage.amount - coverage.redeemed : 0n;
+    return remaining === 0n ? amount : 1n + ((amount - 1n) % remaining);
+  }
+
+  /**
+   * The nonce a receipt of the household at `at` carries: its lowest unused index of the period, or the unused
+   * index `slot` picks (any order is valid), or a used one if all are used. First the chain's bitmap of that
+   * period must agree with the model (views see the latest block; `at` may be in the next period).
+   */
+  private async chooseNonce(
+    p: number,
+    h: number,
+    at: bigint,
+    lowest: boolean,
+    slot: number,
+  ): Promise<bigint> {
+    const period = LedgerModel.periodAt(at);
+    await this.expectNoncesUsed(p, h, period);
+    const unused = this.model.unusedIndices(p, h, period);
+    if (unused.length === 0) return nonceOf(period, BigInt(slot) % RECEIPT_NONCES_PER_PERIOD);
+    return nonceOf(period, lowest ? unused[0] : unused[slot % unused.length]);
+  }
+
+  /** The chain's `receiptNoncesUsed` of the household in programme `p` and `period` is the model's. */
+  private async expectNoncesUsed(p: number, h: number, period: bigint): Promise<void> {
+    const { id } = this.model.programmes[p].info;
+    const householdRef = this.model.households[h].householdRef;
+    const onChain = await view(
+      this.world.ledger,
+      this.model.ledgerAddress,
+      "receiptNoncesUsed",
+      id,
+      householdRef,
+      period,
+    );
+    expect(BigInt(onChain), `${nonceLabel(id, h)}: receipt nonces used in period ${period}`).to.equal(
+      this.model.noncesUsed(p, h, period),
+    );
+  }
+
+  /** Households with a used receipt nonce this period in a programme still running at `at`. */
+  private usedThisPeriod(at: bigint): [number, number][] {
+    const period = LedgerModel.periodAt(at);
+    return this.model.programmes.flatMap((books, p) =>
+      at >= books.endsAt
+        ? []
+        : this.model.households
+            .map((_, h): [number, number] => [p, h])
+            .filter(([, h]) => this.model.noncesUsed(p, h, period) !== 0n),
+    );
+  }
+
+  /** Redeems part of a live coverage chosen by the replay's `pick`, under the unused index its `slot` picks. */
+  private async redeemToReplay(a: Extract<Action, { kind: "replay" }>): Promise<void> {
+    const at = this.nextTimestamp();
+    const live = this.model.redeemable(at);
+    if (live.length === 0) return;
+    const [p, h] = live[a.pick % live.length];
+    const vendor = this.vendors()[a.pick % 2];
+    const nonce = await this.chooseNonce(p, h, at, false, a.slot);
+    const receipt = this.receipt(
+      p,
+      h,
+      vendor,
+      this.partialAmount(p, h, a.amount, at),
+      nonce,
+      at + BigInt(DAY),
+    );
+    await this.submit("redeem", p, h, vendor, receipt, await this.sign(h, receipt));
+  }
+
+  /** Whether a redeemed receipt would pass every check but its nonce's if resubmitted at `at`. */
+  private validButForNonce(r: RedeemedReceipt, at: bigint): boolean {
+    return (
+      at <= r.receipt.deadline &&
+      at < this.model.programmes[r.p].endsAt &&
+      splitNonce(r.receipt.nonce).period === LedgerModel.periodAt(at)
+    );
+  }
+
+  private allIndices(): bigint[] {
+    return Array.from({ length: Number(RECEIPT_NONCES_PER_PERIOD) }, (_, i) => BigInt(i));
+  }
+
+  private receipt(
+    p: number,
+    h: number,
+    vendor: HardhatEthersSigner,
+    amount: bigint,
+    nonce: bigint,
+    deadline: bigint,
+  ): Receipt {
+    const household = this.model.households[h];
+    return {
+      programmeId: this.model.programmes[p].info.id,
+      beneficiaryRef: household.beneficiaryRef,
+      householdRef: household.householdRef,
+      vendor: vendor.address,
+      amount,
+      evidenceHash: ethers.id(`evidence ${this.evidence++}`),
+      nonce,
+      deadline,
+    };
+  }
+
+  private sign(h: number, receipt: Receipt): Promise<string> {
+    return this.model.households[h].wallet.signTypedData(this.domain, RECEIPT_TYPES, receipt);
+  }
+
+  /**
+   * The vendor submits the household's signed receipt; a replayed nonce must never be accepted. A redemption
+   * under an index below one the household already used this period is counted as out of order.
+   */
+  private async submit(
+    step: string,
+    p: number,
+    h: number,
+    vendor: HardhatEthersSigner,
+    receipt: Receipt,
+    signature: string,
+  ): Promise<void> {
+    const at = this.nextTimestamp();
+    const expected = this.model.expectRedeem(p, h, receipt.amount, receipt.nonce, receipt.deadline, at);
+    if (step !== "redeem") expect(expected.ok, `${step}: the model accepts the nonce`).to.equal(false);
+    const redemptionId = ethers.TypedDataEncoder.hash(this.domain, RECEIPT_TYPES, receipt);
+    await this.transact(
+      step,
+      expected,
+      () => this.world.ledger.connect(vendor).redeem(receipt, signature, "0x"),
+      () => {
+        const { index } = splitNonce(receipt.nonce);
+        if (this.model.noncesUsed(p, h, LedgerModel.periodAt(at)) >> (index + 1n) !== 0n) {
+          this.tally(step, "ok out of order");
+        }
+        this.redeemed.push({ p, h, vendor, receipt, signature });
+        return this.model.redeem(p, h, vendor.address, receipt.amount, receipt.nonce, redemptionId, at);
+      },
+    );
+  }
+
   private nextTimestamp(): bigint {
     return this.model.now + 1n;
   }
@@ -335,9 +738,11 @@ export class LedgerHandler {
     } else {
       const receipt = await (await send()).wait();
       const giftsBefore = this.model.gifts.length;
+      const collectionsBefore = this.model.collections.length;
       const predicted = apply();
       const spent: ExpectedSpend[] = [];
       const received: LoggedGift[] = [];
+      const collected: ExpectedCollection[] = [];
       const ledgerAddress = await ledger.getAddress();
       for (const log of receipt!.logs) {
         if (log.address !== ledgerAddress) continue;
@@ -352,9 +757,17 @@ export class LedgerHandler {
         } else if (parsed?.name === "GiftReceived") {
           const [giftId, programmeId, , , amount] = parsed.args;
           received.push({ giftId, programmeId, amount });
+        } else if (parsed?.name === "SettlementCollected") {
+          const [programmeId, vendor, to, amount] = parsed.args;
+          collected.push({ programmeId, vendor, to, amount });
+          this.collectedLogged.set(programmeId, (this.collectedLogged.get(programmeId) ?? 0n) + amount);
+          this.receivedLogged.set(to, (this.receivedLogged.get(to) ?? 0n) + amount);
         }
       }
       expect(spent, `${step}: GiftSpent pieces`).to.deep.equal(predicted);
+      expect(collected, `${step}: SettlementCollected`).to.deep.equal(
+        this.model.collections.slice(collectionsBefore),
+      );
       expect(received, `${step}: GiftReceived`).to.deep.equal(
         this.model.gifts.slice(giftsBefore).map((g) => ({
           giftId: g.id,

@@ -8,6 +8,24 @@ import type { HouseholdInfo, ProgrammeInfo } from "./world";
  * or the custom error and its arguments) and, on success, the state and the exact `GiftSpent` pieces.
  */
 
+/**
+ * A household has `RECEIPT_NONCES_PER_PERIOD` receipt nonces per programme and period, `period << 8 | index`,
+ * one bit each of its coverage there; a redemption uses one up, in any order.
+ */
+export const RECEIPT_NONCES_PER_PERIOD = 32n;
+const NONCE_PERIOD_SHIFT = 8n;
+const NONCE_INDEX_MASK = 0xffn;
+
+/** The nonce of receipt index `index` in `period`. */
+export function nonceOf(period: bigint, index: bigint | number): bigint {
+  return (period << NONCE_PERIOD_SHIFT) | BigInt(index);
+}
+
+/** The period and index a nonce names, as the contract splits it (the index is its low byte). */
+export function splitNonce(nonce: bigint): { period: bigint; index: bigint } {
+  return { period: nonce >> NONCE_PERIOD_SHIFT, index: nonce & NONCE_INDEX_MASK };
+}
+
 /** What the model expects of one transaction. */
 export type Expected = { ok: true } | { ok: false; error: string; args: unknown[] };
 
@@ -20,6 +38,14 @@ export interface ExpectedSpend {
   ref: string;
 }
 
+/** One `SettlementCollected` the model expects: `to` is the vendor itself when it named no recipient. */
+export interface ExpectedCollection {
+  programmeId: bigint;
+  vendor: string;
+  to: string;
+  amount: bigint;
+}
+
 export interface CoverageEntry {
   programmeId: bigint;
   amount: bigint;
@@ -30,8 +56,13 @@ export interface ProgrammeBooks {
   info: ProgrammeInfo;
   endsAt: bigint;
   given: bigint;
+  /** Everything redeemed: what vendors collected plus what is still owed to them. */
   paid: bigint;
   refunded: bigint;
+  /** What vendors took out of the ledger with `collectSettlement`. */
+  collected: bigint;
+  /** Credited by redemptions and not yet collected, by vendor address. */
+  owed: Map<string, bigint>;
   /** Tracked on its own, never derived from given/paid/refunded: what the books must reconcile to. */
   escrowed: bigint;
   /** The stored commitment, live only while `bookPeriod` is the current period and the programme runs. */
@@ -61,10 +92,17 @@ const fail = (error: string, ...args: unknown[]): Expected => ({ ok: false, erro
 export class LedgerModel {
   readonly programmes: ProgrammeBooks[];
   readonly gifts: GiftBooks[] = [];
-  /** Token balances of the ledger, the donors and the vendors. */
+  /** Every collection, in order. */
+  readonly collections: ExpectedCollection[] = [];
+  /** Token balances of the ledger, the donors, the vendors and the payees vendors may collect to. */
   readonly balances = new Map<string, bigint>();
   /** Coverage records by `scope|householdRef|period`, in the order they were written. */
   readonly coverage = new Map<string, CoverageEntry[]>();
+  /**
+   * Used receipt nonce bits by `programmeId|householdRef|period`, absent while 0. They live in the household's
+   * coverage record of the programme, so only a covered household ever has one set.
+   */
+  readonly usedNonces = new Map<string, bigint>();
   /** Every period an issuance wrote to, so the overlap rule is re-read in each of them. */
   readonly periodsWritten = new Set<bigint>();
   /** Sum of outstanding entitlements that expired unredeemed. */
@@ -85,6 +123,8 @@ export class LedgerModel {
       given: 0n,
       paid: 0n,
       refunded: 0n,
+      collected: 0n,
+      owed: new Map(),
       escrowed: 0n,
       outstanding: 0n,
       bookPeriod: LedgerModel.periodAt(now),
@@ -129,6 +169,42 @@ export class LedgerModel {
     return this.coveragesIn(p, household, period).find((c) => c.programmeId === id);
   }
 
+  /** `receiptNoncesUsed`: the bitmap of the household's used receipt nonces in programme `p` and `period`. */
+  noncesUsed(p: number, household: number, period: bigint): bigint {
+    return this.usedNonces.get(this.nonceKey(p, household, period)) ?? 0n;
+  }
+
+  /** The receipt indices of the household in programme `p` and `period` that are still unused, lowest first. */
+  unusedIndices(p: number, household: number, period: bigint): bigint[] {
+    const used = this.noncesUsed(p, household, period);
+    const unused: bigint[] = [];
+    for (let index = 0n; index < RECEIPT_NONCES_PER_PERIOD; index++) {
+      if (((used >> index) & 1n) === 0n) unused.push(index);
+    }
+    return unused;
+  }
+
+  /**
+   * `receiptNonce` at `timestamp`: the household's lowest unused nonce of the period in programme `p`, or
+   * null when all are used (the view reverts with `ReceiptNoncesExhausted`).
+   */
+  receiptNonce(p: number, household: number, timestamp: bigint): bigint | null {
+    const period = LedgerModel.periodAt(timestamp);
+    const [lowest] = this.unusedIndices(p, household, period);
+    return lowest === undefined ? null : nonceOf(period, lowest);
+  }
+
+  owedTo(p: number, vendor: string): bigint {
+    return this.programmes[p].owed.get(vendor) ?? 0n;
+  }
+
+  /** (programme, vendor) pairs with something to collect, among `vendors`. */
+  collectable(vendors: readonly string[]): [number, string][] {
+    return this.programmes.flatMap((_, p) =>
+      vendors.filter((v) => this.owedTo(p, v) > 0n).map((v): [number, string] => [p, v]),
+    );
+  }
+
   /** Live coverages with something left to redeem at `timestamp`, as (programme, household) pairs. */
   redeemable(timestamp: bigint): [number, number][] {
     const period = LedgerModel.periodAt(timestamp);
@@ -166,12 +242,40 @@ export class LedgerModel {
     return ok;
   }
 
-  expectRedeem(p: number, household: number, amount: bigint, timestamp: bigint): Expected {
+  /**
+   * A receipt signed by the household's wallet and submitted by its (allowed, licensed) vendor, with a
+   * nonzero amount: of the contract's checks, in its order, only these can fail: ReceiptExpired, the running
+   * checks, then (after the period rolls) ReceiptNonceInvalid, ReceiptNonceUsed and EntitlementInsufficient.
+   */
+  expectRedeem(
+    p: number,
+    household: number,
+    amount: bigint,
+    nonce: bigint,
+    deadline: bigint,
+    timestamp: bigint,
+  ): Expected {
+    if (timestamp > deadline) return fail("ReceiptExpired", deadline);
     const ended = this.ended(p, timestamp);
     if (ended) return ended;
-    const coverage = this.coverageBy(p, household, LedgerModel.periodAt(timestamp));
+    const period = LedgerModel.periodAt(timestamp);
+    const named = splitNonce(nonce);
+    if (named.period !== period || named.index >= RECEIPT_NONCES_PER_PERIOD) {
+      return fail("ReceiptNonceInvalid", nonce);
+    }
+    if (((this.noncesUsed(p, household, period) >> named.index) & 1n) !== 0n) {
+      return fail("ReceiptNonceUsed", nonce);
+    }
+    const coverage = this.coverageBy(p, household, period);
     const remaining = coverage ? coverage.amount - coverage.redeemed : 0n;
     return remaining < amount ? fail("EntitlementInsufficient", remaining, amount) : ok;
+  }
+
+  /** Collecting works whatever the programme's state: only an empty credit fails. */
+  expectCollect(p: number, vendor: string): Expected {
+    return this.owedTo(p, vendor) === 0n
+      ? fail("SettlementNothingOwed", this.programmes[p].info.id, vendor)
+      : ok;
   }
 
   expectClose(p: number, timestamp: bigint): Expected {
@@ -207,22 +311,29 @@ export class LedgerModel {
     this.periodsWritten.add(period);
   }
 
-  /** Pays `vendor` and returns the FIFO pieces: oldest lot first, a lot left once it is fully paid. */
+  /**
+   * Uses the receipt's nonce, credits `vendor` (no token moves) and returns the FIFO pieces: oldest lot first,
+   * a lot left once it is fully paid.
+   */
   redeem(
     p: number,
     household: number,
     vendor: string,
     amount: bigint,
+    nonce: bigint,
     redemptionId: string,
     timestamp: bigint,
   ): ExpectedSpend[] {
     this.roll(p, timestamp);
     const books = this.programmes[p];
-    this.coverageBy(p, household, LedgerModel.periodAt(timestamp))!.redeemed += amount;
+    const period = LedgerModel.periodAt(timestamp);
+    this.coverageBy(p, household, period)!.redeemed += amount;
+    const key = this.nonceKey(p, household, period);
+    this.usedNonces.set(key, this.noncesUsed(p, household, period) | (1n << splitNonce(nonce).index));
     books.outstanding -= amount;
     books.paid += amount;
     books.escrowed -= amount;
-    this.move(this.ledgerAddress, vendor, amount);
+    books.owed.set(vendor, this.owedTo(p, vendor) + amount);
     const spends: ExpectedSpend[] = [];
     let left = amount;
     while (left > 0n) {
@@ -241,6 +352,19 @@ export class LedgerModel {
       if (take === free) books.lotCursor++;
     }
     return spends;
+  }
+
+  /** Pays the vendor's whole credit in programme `p` to `to` (the vendor itself when `to` is zero). */
+  collect(p: number, vendor: string, to: string): ExpectedCollection {
+    const books = this.programmes[p];
+    const amount = this.owedTo(p, vendor);
+    const recipient = to === ethers.ZeroAddress ? vendor : to;
+    books.owed.set(vendor, 0n);
+    books.collected += amount;
+    this.move(this.ledgerAddress, recipient, amount);
+    const collection = { programmeId: books.info.id, vendor, to: recipient, amount };
+    this.collections.push(collection);
+    return collection;
   }
 
   close(p: number, timestamp: bigint): void {
@@ -317,6 +441,10 @@ export class LedgerModel {
   private move(from: string, to: string, amount: bigint): void {
     this.balances.set(from, (this.balances.get(from) ?? 0n) - amount);
     this.balances.set(to, (this.balances.get(to) ?? 0n) + amount);
+  }
+
+  private nonceKey(p: number, household: number, period: bigint): string {
+    return `${this.programmes[p].info.id}|${this.households[household].householdRef}|${period}`;
   }
 
   private coverageKey(p: number, household: number, period: bigint): string {

@@ -31,7 +31,8 @@ export interface HouseholdInfo {
 /**
  * Three programmes of two charities in one exclusivity group (the third ends by itself a little before
  * the second period does, so runs meet a natural end as well as closures) and a group-less programme;
- * eight registered households. The group starts with a cap of 1; a run may raise it to 2 first.
+ * eight registered households. The group starts with a cap of 1; a run may raise it to 2 first. Vendors
+ * may collect their settlements to `payee`, an address that holds nothing else.
  */
 export async function invariantWorld() {
   const system = await deployedSystem();
@@ -101,7 +102,8 @@ export async function invariantWorld() {
     });
   }
   if (programmes.length !== PROGRAMME_COUNT) throw new Error("the layout must match PROGRAMME_COUNT");
-  return { ...system, groupId, programmes, households };
+  const payee = new ethers.Wallet(ethers.id("sintech invariant payee")).address;
+  return { ...system, groupId, programmes, households, payee };
 }
 
 export type InvariantWorld = Awaited<ReturnType<typeof invariantWorld>>;

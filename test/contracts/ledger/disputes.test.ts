@@ -1,107 +1,133 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { issueTo, ledgerWorld, receiptFor, receiptHash, redeemSigned } from "../helpers/ledger";
-import { DAY, DisputeStatus, LicenceKind, UNIT } from "../helpers/system";
+import {
+  issueTo,
+  ledgerWorld,
+  receiptFor,
+  receiptHash,
+  receiptNonceOf,
+  redeemSigned,
+  type Receipt,
+} from "../helpers/ledger";
+import { ROLE_NAMES, shouldRefuseRoles, type RoleName } from "../helpers/roles";
+import { DAY, DisputeStatus, LicenceKind, PERIOD, UNIT } from "../helpers/system";
 
 describe("AidLedger: disputes over redemptions", function () {
   const REASON = "bafy-reason-not-delivered";
   const REPORT = "bafy-audit-report";
   const WINDOW = 14 * DAY;
+  const ISSUED = 100n * UNIT;
+  const REDEEMED = 40n * UNIT;
 
+  /**
+   * Household 1 covered for 100 in programme 1, of which its first member accepted a 40-unit delivery from
+   * `vendor` on a receipt valid for a day: a redemption whose dispute window is bound by that deadline.
+   */
   async function fixture() {
     const world = await ledgerWorld();
     const { ledger, charity, vendor, programmeId, households } = world;
     const [h1] = households;
     const member = h1.members[0];
-    await issueTo(ledger, charity, programmeId, [h1], 100n * UNIT);
-    const receipt = await receiptFor(programmeId, h1.householdRef, member, vendor, 40n * UNIT);
-    const tx = await redeemSigned(ledger, vendor, member.wallet, receipt);
-    const redeemedAt = (await tx.getBlock())!.timestamp;
+    await issueTo(ledger, charity, programmeId, [h1], ISSUED);
+    const receipt = await receiptFor(ledger, programmeId, h1.householdRef, member, vendor, REDEEMED);
+    await redeemSigned(ledger, vendor, member.wallet, receipt);
     const redemptionId = await receiptHash(ledger, receipt);
-    return { ...world, receipt, redemptionId, redeemedAt, member };
+    return { ...world, receipt, redemptionId, member };
+  }
+
+  type Fixture = Awaited<ReturnType<typeof fixture>>;
+
+  /** The end of the receipt's period: `(period + 1) * periodLength`. */
+  function periodEndOf(world: Fixture): number {
+    return (Number(world.period) + 1) * PERIOD;
   }
 
   describe("flagRedemption", function () {
-    it("lets the beneficiary's wallet flag within the window and emits RedemptionFlagged", async function () {
-      const { ledger, receipt, redemptionId, redeemedAt, member } = await loadFixture(fixture);
+    it("lets the beneficiary's wallet flag within the window, emitting RedemptionFlagged", async function () {
+      const { ledger, receipt, redemptionId, member } = await loadFixture(fixture);
+      expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.None);
       await expect(ledger.connect(member.wallet).flagRedemption(receipt, REASON))
         .to.emit(ledger, "RedemptionFlagged")
         .withArgs(redemptionId, member.wallet.address, REASON);
-      expect(await ledger.redemption(redemptionId)).to.deep.equal([
-        BigInt(redeemedAt),
-        BigInt(DisputeStatus.Flagged),
-      ]);
+      expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.Flagged);
     });
 
-    it("lets an auditor flag", async function () {
+    it("lets an auditor flag, emitting RedemptionFlagged", async function () {
       const { ledger, auditor, receipt, redemptionId } = await loadFixture(fixture);
       await expect(ledger.connect(auditor).flagRedemption(receipt, REASON))
         .to.emit(ledger, "RedemptionFlagged")
         .withArgs(redemptionId, auditor.address, REASON);
-      expect((await ledger.redemption(redemptionId)).status).to.equal(DisputeStatus.Flagged);
+      expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.Flagged);
     });
 
-    it("reverts with DisputeWindowClosed one second after the window, for the wallet and an auditor", async function () {
-      const { ledger, auditor, receipt, redemptionId, redeemedAt, member } = await loadFixture(fixture);
-      const closesAt = redeemedAt + WINDOW;
-      await time.setNextBlockTimestamp(closesAt + 1);
-      await expect(ledger.connect(member.wallet).flagRedemption(receipt, REASON))
-        .to.be.revertedWithCustomError(ledger, "DisputeWindowClosed")
-        .withArgs(redemptionId, closesAt);
-      await expect(ledger.connect(auditor).flagRedemption(receipt, REASON))
-        .to.be.revertedWithCustomError(ledger, "DisputeWindowClosed")
-        .withArgs(redemptionId, closesAt);
-    });
-
-    it("accepts a flag exactly when the window closes", async function () {
-      const { ledger, receipt, redeemedAt, member } = await loadFixture(fixture);
-      await time.setNextBlockTimestamp(redeemedAt + WINDOW);
-      await expect(ledger.connect(member.wallet).flagRedemption(receipt, REASON)).to.emit(
-        ledger,
-        "RedemptionFlagged",
-      );
-    });
-
-    it("reverts with DisputeStatusInvalid when flagged twice", async function () {
-      const { ledger, auditor, receipt, redemptionId, member } = await loadFixture(fixture);
+    it("flags only the receipt's own redemption id, and moves no money", async function () {
+      const world = await loadFixture(fixture);
+      const { ledger, token, vendor, programmeId, households, receipt, redemptionId, member } = world;
+      // A second redemption of the household, left unflagged.
+      const second = await receiptFor(ledger, programmeId, households[0].householdRef, member, vendor, UNIT);
+      await redeemSigned(ledger, vendor, member.wallet, second);
+      const secondId = await receiptHash(ledger, second);
+      const [owed, funds, held] = [
+        await ledger.owedTo(programmeId, vendor.address),
+        await ledger.fundsOf(programmeId),
+        await token.balanceOf(await ledger.getAddress()),
+      ];
       await ledger.connect(member.wallet).flagRedemption(receipt, REASON);
-      await expect(ledger.connect(auditor).flagRedemption(receipt, REASON))
-        .to.be.revertedWithCustomError(ledger, "DisputeStatusInvalid")
-        .withArgs(redemptionId, DisputeStatus.Flagged);
+      expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.Flagged);
+      expect(await ledger.disputeStatus(secondId)).to.equal(DisputeStatus.None);
+      expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(owed);
+      expect(await ledger.fundsOf(programmeId)).to.deep.equal(funds);
+      expect(await token.balanceOf(await ledger.getAddress())).to.equal(held);
+      // The later redemption can be flagged in its own right.
+      await expect(ledger.connect(member.wallet).flagRedemption(second, REASON))
+        .to.emit(ledger, "RedemptionFlagged")
+        .withArgs(secondId, member.wallet.address, REASON);
     });
 
-    it("reverts with DisputeStatusInvalid when flagging a resolved redemption", async function () {
-      const { ledger, auditor, receipt, redemptionId, member } = await loadFixture(fixture);
-      await ledger.connect(member.wallet).flagRedemption(receipt, REASON);
-      await ledger.connect(auditor).resolveFlag(redemptionId, false, REPORT);
-      await expect(ledger.connect(member.wallet).flagRedemption(receipt, REASON))
-        .to.be.revertedWithCustomError(ledger, "DisputeStatusInvalid")
-        .withArgs(redemptionId, DisputeStatus.Dismissed);
+    shouldRefuseRoles(
+      "flagRedemption",
+      ROLE_NAMES.filter((role): role is Exclude<RoleName, "auditor"> => role !== "auditor"),
+      async () => {
+        const world = await loadFixture(fixture);
+        return {
+          actors: world,
+          contract: world.ledger,
+          call: (as) => world.ledger.connect(as).flagRedemption(world.receipt, REASON),
+        };
+      },
+      "FlagUnauthorized",
+      (caller) => [caller.address],
+    );
+
+    it("reverts with FlagUnauthorized for the household's other member and another household's beneficiary", async function () {
+      const { ledger, receipt, redemptionId, households } = await loadFixture(fixture);
+      for (const other of [households[0].members[1].wallet, households[1].members[0].wallet]) {
+        await expect(ledger.connect(other).flagRedemption(receipt, REASON))
+          .to.be.revertedWithCustomError(ledger, "FlagUnauthorized")
+          .withArgs(other.address);
+      }
+      expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.None);
     });
 
-    it("reverts with RedemptionUnknown for a receipt that was never redeemed", async function () {
-      const { ledger, auditor, receipt } = await loadFixture(fixture);
-      const unredeemed = { ...receipt, nonce: 1n };
-      await expect(ledger.connect(auditor).flagRedemption(unredeemed, REASON))
-        .to.be.revertedWithCustomError(ledger, "RedemptionUnknown")
-        .withArgs(await receiptHash(ledger, unredeemed));
-    });
-
-    it("reverts with FlagUnauthorized for the household's other member", async function () {
+    it("reverts with FlagUnauthorized for another household's beneficiary naming itself on this redemption", async function () {
       const { ledger, receipt, households } = await loadFixture(fixture);
-      const other = households[0].members[1].wallet;
-      await expect(ledger.connect(other).flagRedemption(receipt, REASON))
+      const outsider = households[1].members[0];
+      // Same programme, household, nonce and amount: only the beneficiary differs, and it is not a member.
+      const renamed = { ...receipt, beneficiaryRef: outsider.beneficiaryRef };
+      await expect(ledger.connect(outsider.wallet).flagRedemption(renamed, REASON))
         .to.be.revertedWithCustomError(ledger, "FlagUnauthorized")
-        .withArgs(other.address);
+        .withArgs(outsider.wallet.address);
+      expect(await ledger.disputeStatus(await receiptHash(ledger, renamed))).to.equal(DisputeStatus.None);
     });
 
     it("reverts with FlagUnauthorized for an auditor whose licence is suspended", async function () {
-      const { ledger, licences, regulator, auditor, receipt } = await loadFixture(fixture);
+      const { ledger, licences, regulator, auditor, receipt, redemptionId } = await loadFixture(fixture);
       await licences.connect(regulator).suspendLicence(auditor.address, LicenceKind.Auditor, ethers.ZeroHash);
       await expect(ledger.connect(auditor).flagRedemption(receipt, REASON))
         .to.be.revertedWithCustomError(ledger, "FlagUnauthorized")
         .withArgs(auditor.address);
+      expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.None);
     });
 
     it("follows a wallet rebind: the new wallet may flag, the lost one may not", async function () {
@@ -117,6 +143,173 @@ describe("AidLedger: disputes over redemptions", function () {
       await expect(ledger.connect(newWallet).flagRedemption(receipt, REASON))
         .to.emit(ledger, "RedemptionFlagged")
         .withArgs(redemptionId, newWallet.address, REASON);
+      expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.Flagged);
+    });
+
+    it("reverts with DisputeStatusInvalid when flagged twice", async function () {
+      const { ledger, auditor, receipt, redemptionId, member } = await loadFixture(fixture);
+      await ledger.connect(member.wallet).flagRedemption(receipt, REASON);
+      for (const flagger of [auditor, member.wallet]) {
+        await expect(ledger.connect(flagger).flagRedemption(receipt, REASON))
+          .to.be.revertedWithCustomError(ledger, "DisputeStatusInvalid")
+          .withArgs(redemptionId, DisputeStatus.Flagged);
+      }
+      expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.Flagged);
+    });
+
+    it("reverts with DisputeStatusInvalid when flagging a resolved redemption", async function () {
+      const { ledger, auditor, receipt, redemptionId, member } = await loadFixture(fixture);
+      await ledger.connect(member.wallet).flagRedemption(receipt, REASON);
+      await ledger.connect(auditor).resolveFlag(redemptionId, false, REPORT);
+      await expect(ledger.connect(member.wallet).flagRedemption(receipt, REASON))
+        .to.be.revertedWithCustomError(ledger, "DisputeStatusInvalid")
+        .withArgs(redemptionId, DisputeStatus.Dismissed);
+      expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.Dismissed);
+    });
+
+    describe("which receipts name a redemption", function () {
+      const unknownReceipts: [string, (world: Fixture) => Partial<Receipt>][] = [
+        ["whose nonce the household never used", ({ period }) => ({ nonce: receiptNonceOf(period, 1) })],
+        ["of more than the household redeemed in the period", () => ({ amount: REDEEMED + 1n })],
+        [
+          "of a period the household redeemed nothing in",
+          ({ period }) => ({ nonce: receiptNonceOf(period + 1n, 0) }),
+        ],
+        ["of amount zero", () => ({ amount: 0n })],
+        ["whose nonce index is 32 or more", ({ period }) => ({ nonce: receiptNonceOf(period, 32) })],
+        ["whose nonce's period does not fit 32 bits", () => ({ nonce: receiptNonceOf(1n << 32n, 0) })],
+      ];
+      for (const [label, change] of unknownReceipts) {
+        it(`reverts with RedemptionUnknown for a receipt ${label}`, async function () {
+          const world = await loadFixture(fixture);
+          const { ledger, auditor, receipt } = world;
+          const unredeemed = { ...receipt, ...change(world) };
+          const unredeemedId = await receiptHash(ledger, unredeemed);
+          await expect(ledger.connect(auditor).flagRedemption(unredeemed, REASON))
+            .to.be.revertedWithCustomError(ledger, "RedemptionUnknown")
+            .withArgs(unredeemedId);
+          expect(await ledger.disputeStatus(unredeemedId)).to.equal(DisputeStatus.None);
+        });
+      }
+
+      it("reverts with RedemptionUnknown for a receipt of a household not covered in the programme", async function () {
+        const { ledger, auditor, vendor, programmeId, households, period } = await loadFixture(fixture);
+        const [, , h3] = households;
+        const receipt = await receiptFor(ledger, programmeId, h3.householdRef, h3.members[0], vendor, UNIT);
+        expect(receipt.nonce).to.equal(receiptNonceOf(period, 0));
+        await expect(ledger.connect(auditor).flagRedemption(receipt, REASON))
+          .to.be.revertedWithCustomError(ledger, "RedemptionUnknown")
+          .withArgs(await receiptHash(ledger, receipt));
+      });
+
+      it("reverts with ProgrammeUnknown for a receipt of an unknown programme", async function () {
+        const { ledger, auditor, receipt } = await loadFixture(fixture);
+        await expect(ledger.connect(auditor).flagRedemption({ ...receipt, programmeId: 99n }, REASON))
+          .to.be.revertedWithCustomError(ledger, "ProgrammeUnknown")
+          .withArgs(99);
+      });
+
+      it("accepts the receipt of a later redemption under another nonce", async function () {
+        const world = await loadFixture(fixture);
+        const { ledger, auditor, vendor, programmeId, households, period, member } = world;
+        const last = await receiptFor(
+          ledger,
+          programmeId,
+          households[0].householdRef,
+          member,
+          vendor,
+          60n * UNIT,
+        );
+        expect(last.nonce).to.equal(receiptNonceOf(period, 1));
+        await redeemSigned(ledger, vendor, member.wallet, last);
+        const lastId = await receiptHash(ledger, last);
+        await expect(ledger.connect(auditor).flagRedemption(last, REASON))
+          .to.emit(ledger, "RedemptionFlagged")
+          .withArgs(lastId, auditor.address, REASON);
+        expect(await ledger.disputeStatus(lastId)).to.equal(DisputeStatus.Flagged);
+      });
+    });
+
+    describe("window", function () {
+      it("is bound by the receipt's deadline when it falls within the period", async function () {
+        const world = await loadFixture(fixture);
+        const { ledger, auditor, receipt, redemptionId, member } = world;
+        expect(receipt.deadline).to.be.lessThan(BigInt(periodEndOf(world)));
+        const closesAt = Number(receipt.deadline) + WINDOW;
+        await time.setNextBlockTimestamp(closesAt + 1);
+        await expect(ledger.connect(member.wallet).flagRedemption(receipt, REASON))
+          .to.be.revertedWithCustomError(ledger, "DisputeWindowClosed")
+          .withArgs(redemptionId, closesAt);
+        await expect(ledger.connect(auditor).flagRedemption(receipt, REASON))
+          .to.be.revertedWithCustomError(ledger, "DisputeWindowClosed")
+          .withArgs(redemptionId, closesAt);
+        expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.None);
+      });
+
+      it("accepts a flag at the last second of the deadline-bound window", async function () {
+        const world = await loadFixture(fixture);
+        const { ledger, receipt, redemptionId, member } = world;
+        await time.setNextBlockTimestamp(Number(receipt.deadline) + WINDOW);
+        await expect(ledger.connect(member.wallet).flagRedemption(receipt, REASON))
+          .to.emit(ledger, "RedemptionFlagged")
+          .withArgs(redemptionId, member.wallet.address, REASON);
+        expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.Flagged);
+      });
+
+      /** A 10-unit redemption on a receipt valid well past the end of its period. */
+      async function longLivedRedemption(world: Fixture) {
+        const { ledger, vendor, programmeId, households, member } = world;
+        const deadline = BigInt(periodEndOf(world) + 10 * DAY);
+        const receipt = await receiptFor(
+          ledger,
+          programmeId,
+          households[0].householdRef,
+          member,
+          vendor,
+          10n * UNIT,
+          { deadline },
+        );
+        await redeemSigned(ledger, vendor, member.wallet, receipt);
+        return { receipt, redemptionId: await receiptHash(ledger, receipt) };
+      }
+
+      it("is bound by the end of the receipt's period when the deadline is later", async function () {
+        const world = await loadFixture(fixture);
+        const { ledger, auditor, member } = world;
+        const { receipt, redemptionId } = await longLivedRedemption(world);
+        const closesAt = periodEndOf(world) + WINDOW;
+        expect(BigInt(closesAt)).to.be.lessThan(receipt.deadline + BigInt(WINDOW));
+        await time.setNextBlockTimestamp(closesAt + 1);
+        await expect(ledger.connect(member.wallet).flagRedemption(receipt, REASON))
+          .to.be.revertedWithCustomError(ledger, "DisputeWindowClosed")
+          .withArgs(redemptionId, closesAt);
+        await expect(ledger.connect(auditor).flagRedemption(receipt, REASON))
+          .to.be.revertedWithCustomError(ledger, "DisputeWindowClosed")
+          .withArgs(redemptionId, closesAt);
+        expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.None);
+      });
+
+      it("accepts a flag at the last second of the period-bound window, in a later period", async function () {
+        const world = await loadFixture(fixture);
+        const { ledger, programmeId, period, member } = world;
+        const { receipt, redemptionId } = await longLivedRedemption(world);
+        const closesAt = periodEndOf(world) + WINDOW;
+        await time.setNextBlockTimestamp(closesAt);
+        await expect(ledger.connect(member.wallet).flagRedemption(receipt, REASON))
+          .to.emit(ledger, "RedemptionFlagged")
+          .withArgs(redemptionId, member.wallet.address, REASON);
+        expect(await ledger.currentPeriod(programmeId)).to.equal(period + 1n);
+        expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.Flagged);
+      });
+
+      it("checks the window before the caller: a stranger after the window gets DisputeWindowClosed", async function () {
+        const { ledger, stranger, receipt, redemptionId } = await loadFixture(fixture);
+        const closesAt = Number(receipt.deadline) + WINDOW;
+        await time.setNextBlockTimestamp(closesAt + 1);
+        await expect(ledger.connect(stranger).flagRedemption(receipt, REASON))
+          .to.be.revertedWithCustomError(ledger, "DisputeWindowClosed")
+          .withArgs(redemptionId, closesAt);
+      });
     });
   });
 
@@ -129,27 +322,34 @@ describe("AidLedger: disputes over redemptions", function () {
     ] as const) {
       it(`lets the ${resolverName} ${upheld ? "uphold" : "dismiss"} a flag, emitting RedemptionFlagResolved`, async function () {
         const world = await loadFixture(fixture);
-        const { ledger, token, vendor, receipt, redemptionId, redeemedAt, member } = world;
+        const { ledger, token, vendor, programmeId, receipt, redemptionId, member } = world;
         const resolver = world[resolverName];
         await ledger.connect(member.wallet).flagRedemption(receipt, REASON);
-        const vendorBalance = await token.balanceOf(vendor.address);
+        const [vendorBalance, owed, funds] = [
+          await token.balanceOf(vendor.address),
+          await ledger.owedTo(programmeId, vendor.address),
+          await ledger.fundsOf(programmeId),
+        ];
         await expect(ledger.connect(resolver).resolveFlag(redemptionId, upheld, REPORT))
           .to.emit(ledger, "RedemptionFlagResolved")
           .withArgs(redemptionId, upheld, resolver.address, REPORT);
-        expect(await ledger.redemption(redemptionId)).to.deep.equal([BigInt(redeemedAt), BigInt(status)]);
-        // The outcome is a record for the regulator; it moves no money.
+        expect(await ledger.disputeStatus(redemptionId)).to.equal(status);
+        // The outcome is a record for the regulator; it moves no money and leaves the vendor's credit alone.
         expect(await token.balanceOf(vendor.address)).to.equal(vendorBalance);
+        expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(owed);
+        expect(owed).to.equal(REDEEMED);
+        expect(await ledger.fundsOf(programmeId)).to.deep.equal(funds);
       });
     }
 
     it("resolves after the flagging window has closed", async function () {
       const { ledger, auditor, receipt, redemptionId, member } = await loadFixture(fixture);
       await ledger.connect(member.wallet).flagRedemption(receipt, REASON);
-      await time.increase(WINDOW * 2);
-      await expect(ledger.connect(auditor).resolveFlag(redemptionId, true, REPORT)).to.emit(
-        ledger,
-        "RedemptionFlagResolved",
-      );
+      await time.increase(PERIOD + WINDOW * 2);
+      await expect(ledger.connect(auditor).resolveFlag(redemptionId, true, REPORT))
+        .to.emit(ledger, "RedemptionFlagResolved")
+        .withArgs(redemptionId, true, auditor.address, REPORT);
+      expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.Upheld);
     });
 
     it("reverts with DisputeStatusInvalid for a redemption that was not flagged", async function () {
@@ -157,6 +357,16 @@ describe("AidLedger: disputes over redemptions", function () {
       await expect(ledger.connect(auditor).resolveFlag(redemptionId, true, REPORT))
         .to.be.revertedWithCustomError(ledger, "DisputeStatusInvalid")
         .withArgs(redemptionId, DisputeStatus.None);
+      expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.None);
+    });
+
+    it("reverts with DisputeStatusInvalid for an id no redemption has", async function () {
+      const { ledger, regulator } = await loadFixture(fixture);
+      const unknown = ethers.id("no such redemption");
+      await expect(ledger.connect(regulator).resolveFlag(unknown, false, REPORT))
+        .to.be.revertedWithCustomError(ledger, "DisputeStatusInvalid")
+        .withArgs(unknown, DisputeStatus.None);
+      expect(await ledger.disputeStatus(unknown)).to.equal(DisputeStatus.None);
     });
 
     it("reverts with DisputeStatusInvalid when resolved twice", async function () {
@@ -166,15 +376,27 @@ describe("AidLedger: disputes over redemptions", function () {
       await expect(ledger.connect(regulator).resolveFlag(redemptionId, false, REPORT))
         .to.be.revertedWithCustomError(ledger, "DisputeStatusInvalid")
         .withArgs(redemptionId, DisputeStatus.Upheld);
+      expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.Upheld);
     });
 
-    it("reverts with RedemptionUnknown for an id that was never redeemed", async function () {
-      const { ledger, auditor } = await loadFixture(fixture);
-      const unknown = ethers.id("no such redemption");
-      await expect(ledger.connect(auditor).resolveFlag(unknown, true, REPORT))
-        .to.be.revertedWithCustomError(ledger, "RedemptionUnknown")
-        .withArgs(unknown);
-    });
+    shouldRefuseRoles(
+      "resolveFlag",
+      ROLE_NAMES.filter(
+        (role): role is Exclude<RoleName, "auditor" | "regulator"> =>
+          role !== "auditor" && role !== "regulator",
+      ),
+      async () => {
+        const world = await loadFixture(fixture);
+        await world.ledger.connect(world.member.wallet).flagRedemption(world.receipt, REASON);
+        return {
+          actors: world,
+          contract: world.ledger,
+          call: (as) => world.ledger.connect(as).resolveFlag(world.redemptionId, true, REPORT),
+        };
+      },
+      "ResolverUnauthorized",
+      (caller) => [caller.address],
+    );
 
     it("reverts with ResolverUnauthorized for the flagging beneficiary and a suspended auditor", async function () {
       const { ledger, licences, regulator, auditor, receipt, redemptionId, member } =
@@ -187,6 +409,7 @@ describe("AidLedger: disputes over redemptions", function () {
       await expect(ledger.connect(auditor).resolveFlag(redemptionId, true, REPORT))
         .to.be.revertedWithCustomError(ledger, "ResolverUnauthorized")
         .withArgs(auditor.address);
+      expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.Flagged);
     });
   });
 });

@@ -65,17 +65,15 @@ describe("AidLedger: expiry of entitlements and settlement of unspent gifts", fu
 
   type Fixture = Awaited<ReturnType<typeof fixture>>;
 
-  async function redeemFromFirstHousehold(world: Fixture, amount: bigint, nonce = 0n) {
+  async function redeemFromFirstHousehold(world: Fixture, amount: bigint) {
     const [h1] = world.households;
     const receipt = await receiptFor(
+      world.ledger,
       world.programmeId,
       h1.householdRef,
       h1.members[0],
       world.vendor,
       amount,
-      {
-        nonce,
-      },
     );
     return redeemSigned(world.ledger, world.vendor, h1.members[0].wallet, receipt);
   }
@@ -93,6 +91,7 @@ describe("AidLedger: expiry of entitlements and settlement of unspent gifts", fu
         0n,
         170n * UNIT,
         given - 200n * UNIT,
+        0n,
       ]);
 
       await time.increase(PERIOD);
@@ -106,8 +105,9 @@ describe("AidLedger: expiry of entitlements and settlement of unspent gifts", fu
         0n,
         0n,
         given - 30n * UNIT,
+        0n,
       ]);
-      await expect(redeemFromFirstHousehold(world, 10n * UNIT, 1n))
+      await expect(redeemFromFirstHousehold(world, 10n * UNIT))
         .to.be.revertedWithCustomError(ledger, "EntitlementInsufficient")
         .withArgs(0, 10n * UNIT);
 
@@ -121,6 +121,7 @@ describe("AidLedger: expiry of entitlements and settlement of unspent gifts", fu
         0n,
         0n,
         given - 30n * UNIT,
+        0n,
       ]);
       // The past period's records stay for audit.
       expect(await ledger.coverageOf(programmeId, h1.householdRef, period)).to.deep.equal([
@@ -161,6 +162,7 @@ describe("AidLedger: expiry of entitlements and settlement of unspent gifts", fu
         0n,
         40n * UNIT,
         given - 40n * UNIT,
+        0n,
       ]);
     });
   });
@@ -279,7 +281,7 @@ describe("AidLedger: expiry of entitlements and settlement of unspent gifts", fu
       expect(moved.refundTo).to.equal(stranger.address);
       expect(moved.reallocateTo).to.equal(0);
       expect((await ledger.gift(gifts.reallocated)).refunded).to.equal(200n * UNIT);
-      expect(await ledger.fundsOf(runningTarget)).to.deep.equal([200n * UNIT, 0n, 0n, 0n, 200n * UNIT]);
+      expect(await ledger.fundsOf(runningTarget)).to.deep.equal([200n * UNIT, 0n, 0n, 0n, 200n * UNIT, 0n]);
       expect(await ledger.lotsOf(runningTarget, 0, 10)).to.deep.equal([newGiftId]);
       // The tokens stay in escrow: they only changed programme.
       expect(await token.balanceOf(await ledger.getAddress())).to.equal(ledgerBalance);
@@ -305,7 +307,14 @@ describe("AidLedger: expiry of entitlements and settlement of unspent gifts", fu
       const newGiftId = await ledger.giftCount();
       const [h1] = households;
       await issueTo(ledger, charity2, runningTarget, [h1], 50n * UNIT);
-      const receipt = await receiptFor(runningTarget, h1.householdRef, h1.members[0], vendor, 50n * UNIT);
+      const receipt = await receiptFor(
+        ledger,
+        runningTarget,
+        h1.householdRef,
+        h1.members[0],
+        vendor,
+        50n * UNIT,
+      );
       const redeemTx = await redeemSigned(ledger, vendor, h1.members[0].wallet, receipt);
       expect((await giftSpentLogs(ledger, redeemTx)).map((s) => [s.giftId, s.amount])).to.deep.equal([
         [newGiftId, 50n * UNIT],
@@ -387,19 +396,22 @@ describe("AidLedger: expiry of entitlements and settlement of unspent gifts", fu
 
     it("leaves nothing in the programme once every gift is settled", async function () {
       const world = await loadFixture(fixture);
-      const { ledger, token, charity, programmeId, households, given, runningTarget } = world;
+      const { ledger, token, charity, vendor, programmeId, households, given, runningTarget } = world;
       await issueTo(ledger, charity, programmeId, households.slice(0, 1), 100n * UNIT);
       await redeemFromFirstHousehold(world, 30n * UNIT);
       await time.increaseTo((await ledger.programme(programmeId)).endsAt);
       for (const giftId of await ledger.lotsOf(programmeId, 0, 100)) {
         await ledger.settleUnspent(giftId);
       }
+      // The vendor collects its credit after the end: earned money is never stranded.
+      await ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress);
       expect(await ledger.fundsOf(programmeId)).to.deep.equal([
         given,
         30n * UNIT,
         given - 30n * UNIT,
         0n,
         0n,
+        30n * UNIT,
       ]);
       // All that remains in escrow is what moved to the running target (gifts 2 and 7).
       expect(await token.balanceOf(await ledger.getAddress())).to.equal(260n * UNIT);
@@ -422,7 +434,7 @@ describe("AidLedger: expiry of entitlements and settlement of unspent gifts", fu
         ledger,
         vendor,
         h1.members[0].wallet,
-        await receiptFor(id, h1.householdRef, h1.members[0], vendor, 50n * UNIT),
+        await receiptFor(ledger, id, h1.householdRef, h1.members[0], vendor, 50n * UNIT),
       );
       await ledger.connect(charity).closeProgramme(id);
       await expect(ledger.settleUnspent(giftId))

@@ -79,6 +79,7 @@ describe("AidLedger: gifts and their lineage", function () {
         0n,
         0n,
         giftAmount + 250n * UNIT,
+        0n,
       ]);
       expect(await token.balanceOf(donor.address)).to.equal(donorBefore - 250n * UNIT);
       expect(await token.balanceOf(ledgerAddress)).to.equal(ledgerBefore + 250n * UNIT);
@@ -267,10 +268,15 @@ describe("AidLedger: gifts and their lineage", function () {
           ],
         },
       ];
-      for (const [nonce, step] of steps.entries()) {
-        const receipt = await receiptFor(lineageId, household.householdRef, member, vendor, step.amount, {
-          nonce: BigInt(nonce),
-        });
+      for (const step of steps) {
+        const receipt = await receiptFor(
+          ledger,
+          lineageId,
+          household.householdRef,
+          member,
+          vendor,
+          step.amount,
+        );
         const redemptionId = await ledger.receiptDigest(receipt);
         const tx = await redeemSigned(ledger, vendor, member.wallet, receipt);
         expect(await giftSpentLogs(ledger, tx)).to.deep.equal(
@@ -288,7 +294,18 @@ describe("AidLedger: gifts and their lineage", function () {
       expect((await ledger.gift(giftA)).paid).to.equal(30n * UNIT);
       expect((await ledger.gift(giftB)).paid).to.equal(50n * UNIT);
       expect((await ledger.gift(giftC)).paid).to.equal(20n * UNIT);
-      expect(await ledger.fundsOf(lineageId)).to.deep.equal([120n * UNIT, 100n * UNIT, 0n, 0n, 20n * UNIT]);
+      expect(await ledger.fundsOf(lineageId)).to.deep.equal([
+        120n * UNIT,
+        100n * UNIT,
+        0n,
+        0n,
+        20n * UNIT,
+        0n,
+      ]);
+      // Redemptions credit the vendor; the tokens leave escrow when it collects.
+      expect(await ledger.owedTo(lineageId, vendor.address)).to.equal(100n * UNIT);
+      expect(await token.balanceOf(vendor.address)).to.equal(vendorBefore);
+      await ledger.connect(vendor).collectSettlement(lineageId, ethers.ZeroAddress);
       expect(await token.balanceOf(vendor.address)).to.equal(vendorBefore + 100n * UNIT);
       expect(await token.balanceOf(await ledger.getAddress())).to.equal(ledgerBefore - 100n * UNIT);
     });
@@ -301,12 +318,19 @@ describe("AidLedger: gifts and their lineage", function () {
         ledger,
         vendor,
         first.members[0].wallet,
-        await receiptFor(lineageId, first.householdRef, first.members[0], vendor, 100n * UNIT),
+        await receiptFor(ledger, lineageId, first.householdRef, first.members[0], vendor, 100n * UNIT),
       );
       const lateGift = (await ledger.giftCount()) + 1n;
       await ledger.connect(donor2).give(lineageId, 15n * UNIT, ethers.ZeroHash, ethers.ZeroAddress, 0);
       await issueTo(ledger, charity, lineageId, [second], 30n * UNIT);
-      const receipt = await receiptFor(lineageId, second.householdRef, second.members[0], vendor, 30n * UNIT);
+      const receipt = await receiptFor(
+        ledger,
+        lineageId,
+        second.householdRef,
+        second.members[0],
+        vendor,
+        30n * UNIT,
+      );
       const tx = await redeemSigned(ledger, vendor, second.members[0].wallet, receipt);
       const ref = await ledger.receiptDigest(receipt);
       expect(await giftSpentLogs(ledger, tx)).to.deep.equal([
@@ -334,14 +358,14 @@ describe("AidLedger: gifts and their lineage", function () {
         ledger,
         vendor,
         small.members[0].wallet,
-        await receiptFor(id, small.householdRef, small.members[0], vendor, UNIT / 2n),
+        await receiptFor(ledger, id, small.householdRef, small.members[0], vendor, UNIT / 2n),
       );
       await issueTo(ledger, charity, id, [big], cap);
       const tx = await redeemSigned(
         ledger,
         vendor,
         big.members[0].wallet,
-        await receiptFor(id, big.householdRef, big.members[0], vendor, cap),
+        await receiptFor(ledger, id, big.householdRef, big.members[0], vendor, cap),
       );
       const spent = await giftSpentLogs(ledger, tx);
       expect(spent.length).to.equal(Number(await ledger.MAX_LOTS_PER_PAYMENT()));

@@ -60,6 +60,7 @@ describe("AidLedger: Merkle rounds and claims", function () {
         0n,
         total,
         giftAmount - total,
+        0n,
       ]);
 
       const root = ethers.id("another root");
@@ -148,6 +149,7 @@ describe("AidLedger: Merkle rounds and claims", function () {
         0n,
         total,
         giftAmount - total,
+        0n,
       ]);
     });
 
@@ -318,7 +320,7 @@ describe("AidLedger: Merkle rounds and claims", function () {
         ledger,
         vendor,
         h1.members[0].wallet,
-        await receiptFor(programmeId, h1.householdRef, h1.members[0], vendor, 20n * UNIT),
+        await receiptFor(ledger, programmeId, h1.householdRef, h1.members[0], vendor, 20n * UNIT),
       );
       expect(await ledger.fundsOf(programmeId)).to.deep.equal([
         giftAmount,
@@ -326,6 +328,7 @@ describe("AidLedger: Merkle rounds and claims", function () {
         0n,
         total - 20n * UNIT,
         giftAmount - total,
+        0n,
       ]);
       await time.increase(PERIOD);
       await expect(ledger.releaseExpired(programmeId))
@@ -337,6 +340,7 @@ describe("AidLedger: Merkle rounds and claims", function () {
         0n,
         0n,
         giftAmount - 20n * UNIT,
+        0n,
       ]);
     });
   });

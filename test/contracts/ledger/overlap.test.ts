@@ -162,7 +162,7 @@ describe("AidLedger: overlap guard across charities", function () {
       ledger,
       vendor,
       member.wallet,
-      await receiptFor(charity2Id, h1.householdRef, member, vendor, 30n * UNIT),
+      await receiptFor(ledger, charity2Id, h1.householdRef, member, vendor, 30n * UNIT),
     );
     expect(await ledger.coverageOf(charity2Id, h1.householdRef, period)).to.deep.equal([
       30n * UNIT,

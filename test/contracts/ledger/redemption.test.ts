@@ -14,11 +14,12 @@ import {
   receiptDomain,
   receiptFor,
   receiptHash,
+  receiptNonceOf,
   redeemSigned,
   signReceipt,
   type Receipt,
 } from "../helpers/ledger";
-import { BeneficiaryStatus, DisputeStatus, LicenceKind, Outflow, UNIT } from "../helpers/system";
+import { BeneficiaryStatus, DisputeStatus, LicenceKind, Outflow, PERIOD, UNIT } from "../helpers/system";
 
 describe("AidLedger: redemption against signed delivery receipts", function () {
   const ISSUED = 100n * UNIT;
@@ -58,20 +59,30 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
   /** A receipt of household 1's first member at `vendor` in the main programme. */
   function h1Receipt(world: Fixture, amount: bigint, overrides: Partial<Receipt> = {}) {
     const [h1] = world.households;
-    return receiptFor(world.programmeId, h1.householdRef, h1.members[0], world.vendor, amount, overrides);
+    return receiptFor(
+      world.ledger,
+      world.programmeId,
+      h1.householdRef,
+      h1.members[0],
+      world.vendor,
+      amount,
+      overrides,
+    );
   }
 
   describe("a valid receipt", function () {
-    it("pays the vendor, burns the entitlement and records the redemption", async function () {
+    it("credits the vendor without moving tokens, burns the entitlement and moves the household's nonce on", async function () {
       const world = await loadFixture(fixture);
-      const { ledger, token, vendor, programmeId, households, period, giftId, giftAmount } = world;
+      const { ledger, token, vendor, vendor2, programmeId, households, period, giftId, giftAmount } = world;
       const [h1] = households;
       const member = h1.members[0];
       const receipt = await h1Receipt(world, 40n * UNIT);
+      expect(receipt.nonce).to.equal(receiptNonceOf(period, 0n));
       const redemptionId = await receiptHash(ledger, receipt);
+      const ledgerAddress = await ledger.getAddress();
       const [vendorBefore, ledgerBefore] = [
         await token.balanceOf(vendor.address),
-        await token.balanceOf(await ledger.getAddress()),
+        await token.balanceOf(ledgerAddress),
       ];
 
       const tx = await redeemSigned(ledger, vendor, member.wallet, receipt);
@@ -90,6 +101,8 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
       await expect(tx)
         .to.emit(ledger, "TransferSingle")
         .withArgs(vendor.address, member.wallet.address, ethers.ZeroAddress, programmeId, 40n * UNIT);
+      await expect(tx).to.not.emit(ledger, "SettlementCollected");
+      await expect(tx).to.not.emit(token, "Transfer");
       expect(await giftSpentLogs(ledger, tx)).to.deep.equal([
         { giftId, programmeId, amount: 40n * UNIT, kind: BigInt(Outflow.Settlement), ref: redemptionId },
       ]);
@@ -101,21 +114,26 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
       for (const m of h1.members) {
         expect(await ledger.balanceOf(m.wallet.address, programmeId)).to.equal(60n * UNIT);
       }
+      // given, paid, refunded, outstanding, available, collected: paid but not collected yet.
       expect(await ledger.fundsOf(programmeId)).to.deep.equal([
         giftAmount,
         40n * UNIT,
         0n,
         2n * ISSUED - 40n * UNIT,
         giftAmount - 2n * ISSUED,
+        0n,
       ]);
       expect((await ledger.gift(giftId)).paid).to.equal(40n * UNIT);
-      expect(await token.balanceOf(vendor.address)).to.equal(vendorBefore + 40n * UNIT);
-      expect(await token.balanceOf(await ledger.getAddress())).to.equal(ledgerBefore - 40n * UNIT);
-      const redeemedAt = (await tx.getBlock())!.timestamp;
-      expect(await ledger.redemption(redemptionId)).to.deep.equal([
-        BigInt(redeemedAt),
-        BigInt(DisputeStatus.None),
-      ]);
+      // Pull payment: the vendor is credited and the tokens stay in the ledger until it collects.
+      expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(40n * UNIT);
+      expect(await ledger.owedTo(programmeId, vendor2.address)).to.equal(0n);
+      expect(await token.balanceOf(vendor.address)).to.equal(vendorBefore);
+      expect(await token.balanceOf(ledgerAddress)).to.equal(ledgerBefore);
+      // No redemption record: the nonce's bit is set in the coverage record and the receipt has no dispute.
+      expect(await ledger.receiptNoncesUsed(programmeId, h1.householdRef, period)).to.equal(1n);
+      expect(await ledger.receiptNonce(programmeId, h1.householdRef)).to.equal(receiptNonceOf(period, 1));
+      expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.None);
+      // The ledger holds given - refunded - collected: the vendor's credit is still in it.
       await expectEscrowBalanced(ledger);
     });
 
@@ -133,19 +151,15 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
       const world = await loadFixture(fixture);
       const { ledger, vendor, programmeId, households, period } = world;
       const [h1] = households;
-      for (const [nonce, amount] of [30n * UNIT, 30n * UNIT, 40n * UNIT].entries()) {
-        await redeemSigned(
-          ledger,
-          vendor,
-          h1.members[0].wallet,
-          await h1Receipt(world, amount, { nonce: BigInt(nonce) }),
-        );
+      for (const amount of [30n * UNIT, 30n * UNIT, 40n * UNIT]) {
+        await redeemSigned(ledger, vendor, h1.members[0].wallet, await h1Receipt(world, amount));
       }
       expect(await ledger.coverageOf(programmeId, h1.householdRef, period)).to.deep.equal([ISSUED, ISSUED]);
       expect(await ledger.balanceOf(h1.members[0].wallet.address, programmeId)).to.equal(0);
-      await expect(
-        redeemSigned(ledger, vendor, h1.members[0].wallet, await h1Receipt(world, 1n, { nonce: 9n })),
-      )
+      expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(ISSUED);
+      const last = await h1Receipt(world, 1n);
+      expect(last.nonce).to.equal(receiptNonceOf(period, 3));
+      await expect(redeemSigned(ledger, vendor, h1.members[0].wallet, last))
         .to.be.revertedWithCustomError(ledger, "EntitlementInsufficient")
         .withArgs(0, 1);
     });
@@ -163,7 +177,7 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
     it("reverts with EntitlementInsufficient for a household the programme does not cover", async function () {
       const { ledger, vendor, programmeId, households } = await loadFixture(fixture);
       const [, , h3] = households;
-      const receipt = await receiptFor(programmeId, h3.householdRef, h3.members[0], vendor, UNIT);
+      const receipt = await receiptFor(ledger, programmeId, h3.householdRef, h3.members[0], vendor, UNIT);
       await expect(redeemSigned(ledger, vendor, h3.members[0].wallet, receipt))
         .to.be.revertedWithCustomError(ledger, "EntitlementInsufficient")
         .withArgs(0, UNIT);
@@ -204,38 +218,46 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
         .withArgs(programmeId, closedAt);
     });
 
-    it("reads an unknown redemption as zeros", async function () {
+    it("reads the dispute status of an unknown redemption id as None", async function () {
       const { ledger } = await loadFixture(fixture);
-      expect(await ledger.redemption(ethers.id("nothing"))).to.deep.equal([0n, 0n]);
+      expect(await ledger.disputeStatus(ethers.id("nothing"))).to.equal(DisputeStatus.None);
+    });
+
+    it("reads a household's first nonce of the period as the period alone", async function () {
+      const { ledger, programmeId, agentProgrammeId, households, period } = await loadFixture(fixture);
+      const [h1, , h3] = households;
+      expect(await ledger.receiptNonce(programmeId, h1.householdRef)).to.equal(receiptNonceOf(period, 0n));
+      // Uncovered households and other programmes read the same: nothing redeemed yet this period.
+      expect(await ledger.receiptNonce(programmeId, h3.householdRef)).to.equal(receiptNonceOf(period, 0n));
+      expect(await ledger.receiptNonce(agentProgrammeId, h1.householdRef)).to.equal(
+        receiptNonceOf(period, 0n),
+      );
+    });
+
+    it("reverts receiptNonce with ProgrammeUnknown for an unknown programme", async function () {
+      const { ledger, households } = await loadFixture(fixture);
+      await expect(ledger.receiptNonce(99, households[0].householdRef))
+        .to.be.revertedWithCustomError(ledger, "ProgrammeUnknown")
+        .withArgs(99);
     });
   });
 
   describe("replay and forgery", function () {
-    it("reverts with ReceiptAlreadyUsed when the same receipt is redeemed twice", async function () {
+    it("reverts with ReceiptNonceUsed when the same receipt is redeemed twice", async function () {
       const world = await loadFixture(fixture);
       const { ledger, vendor, households, programmeId, period } = world;
       const receipt = await h1Receipt(world, 10n * UNIT);
       const signature = await signReceipt(households[0].members[0].wallet, ledger, receipt);
       await ledger.connect(vendor).redeem(receipt, signature, "0x");
       await expect(ledger.connect(vendor).redeem(receipt, signature, "0x"))
-        .to.be.revertedWithCustomError(ledger, "ReceiptAlreadyUsed")
-        .withArgs(await receiptHash(ledger, receipt));
+        .to.be.revertedWithCustomError(ledger, "ReceiptNonceUsed")
+        .withArgs(receiptNonceOf(period, 0));
       expect(await ledger.coverageOf(programmeId, households[0].householdRef, period)).to.deep.equal([
         ISSUED,
         10n * UNIT,
       ]);
-    });
-
-    it("treats the same delivery with a new nonce as a new receipt", async function () {
-      const world = await loadFixture(fixture);
-      const { ledger, vendor, households, programmeId, period } = world;
-      const wallet = households[0].members[0].wallet;
-      await redeemSigned(ledger, vendor, wallet, await h1Receipt(world, 10n * UNIT, { nonce: 1n }));
-      await redeemSigned(ledger, vendor, wallet, await h1Receipt(world, 10n * UNIT, { nonce: 2n }));
-      expect(await ledger.coverageOf(programmeId, households[0].householdRef, period)).to.deep.equal([
-        ISSUED,
-        20n * UNIT,
-      ]);
+      expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(10n * UNIT);
+      expect((await ledger.fundsOf(programmeId)).paid).to.equal(10n * UNIT);
     });
 
     it("reverts with ReceiptSignatureInvalid for a signature made for another deployment", async function () {
@@ -270,11 +292,12 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
 
     it("accepts a receipt at its deadline and reverts with ReceiptExpired after it", async function () {
       const world = await loadFixture(fixture);
-      const { ledger, vendor, households } = world;
+      const { ledger, vendor, households, period } = world;
       const wallet = households[0].members[0].wallet;
       const deadline = BigInt((await time.latest()) + 3600);
-      const onTime = await h1Receipt(world, 10n * UNIT, { deadline, nonce: 1n });
-      const late = await h1Receipt(world, 10n * UNIT, { deadline, nonce: 2n });
+      const onTime = await h1Receipt(world, 10n * UNIT, { deadline });
+      // The late receipt carries the household's next unused nonce: only its deadline is wrong.
+      const late = await h1Receipt(world, 10n * UNIT, { deadline, nonce: receiptNonceOf(period, 1) });
       const [onTimeSignature, lateSignature] = [
         await signReceipt(wallet, ledger, onTime),
         await signReceipt(wallet, ledger, late),
@@ -284,6 +307,7 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
         ledger,
         "DeliveryRedeemed",
       );
+      expect(await ledger.receiptNonce(world.programmeId, households[0].householdRef)).to.equal(late.nonce);
       await expect(ledger.connect(vendor).redeem(late, lateSignature, "0x"))
         .to.be.revertedWithCustomError(ledger, "ReceiptExpired")
         .withArgs(deadline);
@@ -359,12 +383,229 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
     }
   });
 
+  describe("receipt nonce", function () {
+    it("redeems two receipts of one household, each using its own nonce bit", async function () {
+      const world = await loadFixture(fixture);
+      const { ledger, vendor, households, programmeId, period } = world;
+      const [h1] = households;
+      const first = await h1Receipt(world, 10n * UNIT);
+      expect(first.nonce).to.equal(receiptNonceOf(period, 0));
+      await redeemSigned(ledger, vendor, h1.members[0].wallet, first);
+      // The same delivery again is a new receipt only under another nonce.
+      const second = await h1Receipt(world, 10n * UNIT);
+      expect(second.nonce).to.equal(receiptNonceOf(period, 1));
+      const secondId = await receiptHash(ledger, second);
+      expect(secondId).to.not.equal(await receiptHash(ledger, first));
+      await expect(redeemSigned(ledger, vendor, h1.members[0].wallet, second))
+        .to.emit(ledger, "DeliveryRedeemed")
+        .withArgs(
+          secondId,
+          programmeId,
+          h1.householdRef,
+          h1.members[0].beneficiaryRef,
+          vendor.address,
+          10n * UNIT,
+          second.evidenceHash,
+          ethers.ZeroAddress,
+        );
+      expect(await ledger.coverageOf(programmeId, h1.householdRef, period)).to.deep.equal([
+        ISSUED,
+        20n * UNIT,
+      ]);
+      expect(await ledger.receiptNoncesUsed(programmeId, h1.householdRef, period)).to.equal(0b11n);
+      expect(await ledger.receiptNonce(programmeId, h1.householdRef)).to.equal(receiptNonceOf(period, 2));
+      expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(20n * UNIT);
+    });
+
+    it("keeps a household's receipts independent: one held back still redeems after a later one", async function () {
+      const world = await loadFixture(fixture);
+      const { ledger, vendor, vendor2, households, programmeId, period } = world;
+      const [h1] = households;
+      const [first, second] = h1.members;
+      // An offline vendor holds the first receipt; the household shops again elsewhere under the next nonce.
+      const heldBack = await h1Receipt(world, 40n * UNIT, { nonce: receiptNonceOf(period, 0) });
+      const later = await receiptFor(ledger, programmeId, h1.householdRef, second, vendor2, 10n * UNIT, {
+        nonce: receiptNonceOf(period, 1),
+      });
+      await redeemSigned(ledger, vendor2, second.wallet, later);
+      await expect(redeemSigned(ledger, vendor, first.wallet, heldBack)).to.emit(ledger, "DeliveryRedeemed");
+      expect(await ledger.coverageOf(programmeId, h1.householdRef, period)).to.deep.equal([
+        ISSUED,
+        50n * UNIT,
+      ]);
+      expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(40n * UNIT);
+      expect(await ledger.owedTo(programmeId, vendor2.address)).to.equal(10n * UNIT);
+    });
+
+    it("accepts unused nonces in any order", async function () {
+      const world = await loadFixture(fixture);
+      const { ledger, vendor, households, programmeId, period } = world;
+      const [h1] = households;
+      for (const index of [31, 5]) {
+        const receipt = await h1Receipt(world, UNIT, { nonce: receiptNonceOf(period, index) });
+        await redeemSigned(ledger, vendor, h1.members[0].wallet, receipt);
+      }
+      expect(await ledger.receiptNoncesUsed(programmeId, h1.householdRef, period)).to.equal(
+        (1n << 31n) | (1n << 5n),
+      );
+      expect(await ledger.receiptNonce(programmeId, h1.householdRef)).to.equal(receiptNonceOf(period, 0));
+    });
+
+    it("keeps each household's nonces apart: another household's redemption does not use them", async function () {
+      const world = await loadFixture(fixture);
+      const { ledger, vendor, households, programmeId, period } = world;
+      const [h1, h2] = households;
+      const h1First = await h1Receipt(world, 10n * UNIT);
+      await redeemSigned(
+        ledger,
+        vendor,
+        h2.members[0].wallet,
+        await receiptFor(ledger, programmeId, h2.householdRef, h2.members[0], vendor, 30n * UNIT),
+      );
+      expect(await ledger.receiptNoncesUsed(programmeId, h2.householdRef, period)).to.equal(1n);
+      expect(await ledger.receiptNoncesUsed(programmeId, h1.householdRef, period)).to.equal(0n);
+      expect(await ledger.receiptNonce(programmeId, h1.householdRef)).to.equal(h1First.nonce);
+      await expect(redeemSigned(ledger, vendor, h1.members[0].wallet, h1First)).to.emit(
+        ledger,
+        "DeliveryRedeemed",
+      );
+    });
+
+    it("reverts with ReceiptNonceUsed for a second receipt the household signed under a used nonce", async function () {
+      const world = await loadFixture(fixture);
+      const { ledger, vendor, households, programmeId, period } = world;
+      const [h1] = households;
+      const [first, second] = h1.members;
+      // Both members sign under the same nonce; the second member's delivery is redeemed first.
+      const twin = await h1Receipt(world, 10n * UNIT);
+      const secondReceipt = await receiptFor(
+        ledger,
+        programmeId,
+        h1.householdRef,
+        second,
+        vendor,
+        25n * UNIT,
+      );
+      expect(secondReceipt.nonce).to.equal(twin.nonce);
+      await redeemSigned(ledger, vendor, second.wallet, secondReceipt);
+
+      await expect(redeemSigned(ledger, vendor, first.wallet, twin))
+        .to.be.revertedWithCustomError(ledger, "ReceiptNonceUsed")
+        .withArgs(receiptNonceOf(period, 0));
+      expect(await ledger.coverageOf(programmeId, h1.householdRef, period)).to.deep.equal([
+        ISSUED,
+        25n * UNIT,
+      ]);
+      expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(25n * UNIT);
+      // Signed again under an unused nonce, the same delivery goes through.
+      await expect(redeemSigned(ledger, vendor, first.wallet, await h1Receipt(world, 10n * UNIT))).to.emit(
+        ledger,
+        "DeliveryRedeemed",
+      );
+      expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(35n * UNIT);
+    });
+
+    it("reverts with ReceiptNonceInvalid for a nonce of the previous period once the period has turned", async function () {
+      const world = await loadFixture(fixture);
+      const { ledger, charity, vendor, households, programmeId, period } = world;
+      const [h1] = households;
+      // Valid for two periods, so only the nonce can refuse it after the turn.
+      const receipt = await h1Receipt(world, 10n * UNIT, {
+        deadline: BigInt((await time.latest()) + 2 * PERIOD),
+      });
+      expect(receipt.nonce).to.equal(receiptNonceOf(period, 0));
+      const signature = await signReceipt(h1.members[0].wallet, ledger, receipt);
+
+      await time.increase(PERIOD);
+      const next = period + 1n;
+      expect(await ledger.currentPeriod(programmeId)).to.equal(next);
+      // The household is covered again in the new period, with nothing redeemed: only the period differs.
+      await issueTo(ledger, charity, programmeId, [h1], ISSUED);
+      expect(await ledger.receiptNonce(programmeId, h1.householdRef)).to.equal(receiptNonceOf(next, 0));
+      await expect(ledger.connect(vendor).redeem(receipt, signature, "0x"))
+        .to.be.revertedWithCustomError(ledger, "ReceiptNonceInvalid")
+        .withArgs(receiptNonceOf(period, 0));
+      expect(await ledger.coverageOf(programmeId, h1.householdRef, next)).to.deep.equal([ISSUED, 0n]);
+
+      const current = await h1Receipt(world, 10n * UNIT);
+      expect(current.nonce).to.equal(receiptNonceOf(next, 0));
+      await expect(redeemSigned(ledger, vendor, h1.members[0].wallet, current)).to.emit(
+        ledger,
+        "DeliveryRedeemed",
+      );
+      expect(await ledger.coverageOf(programmeId, h1.householdRef, next)).to.deep.equal([ISSUED, 10n * UNIT]);
+    });
+
+    for (const [label, nonceOf] of [
+      ["a nonce of the next period", (period: bigint) => receiptNonceOf(period + 1n, 0)],
+      ["index RECEIPT_NONCES_PER_PERIOD (32)", (period: bigint) => receiptNonceOf(period, 32)],
+      ["index 255", (period: bigint) => receiptNonceOf(period, 255)],
+    ] as const) {
+      it(`reverts with ReceiptNonceInvalid for ${label}`, async function () {
+        const world = await loadFixture(fixture);
+        const { ledger, vendor, households, programmeId, period } = world;
+        const [h1] = households;
+        const receipt = await h1Receipt(world, 10n * UNIT, { nonce: nonceOf(period) });
+        await expect(redeemSigned(ledger, vendor, h1.members[0].wallet, receipt))
+          .to.be.revertedWithCustomError(ledger, "ReceiptNonceInvalid")
+          .withArgs(nonceOf(period));
+        expect(await ledger.coverageOf(programmeId, h1.householdRef, period)).to.deep.equal([ISSUED, 0n]);
+        expect(await ledger.receiptNoncesUsed(programmeId, h1.householdRef, period)).to.equal(0n);
+        expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(0n);
+      });
+    }
+
+    it("allows RECEIPT_NONCES_PER_PERIOD redemptions per period, then reports the nonces exhausted", async function () {
+      const world = await loadFixture(fixture);
+      const { ledger, vendor, households, programmeId, period } = world;
+      const [h1] = households;
+      expect(await ledger.RECEIPT_NONCES_PER_PERIOD()).to.equal(32n);
+      for (let i = 0; i < 32; i++) {
+        await redeemSigned(ledger, vendor, h1.members[0].wallet, await h1Receipt(world, UNIT));
+      }
+      expect(await ledger.receiptNoncesUsed(programmeId, h1.householdRef, period)).to.equal(0xffffffffn);
+      await expect(ledger.receiptNonce(programmeId, h1.householdRef))
+        .to.be.revertedWithCustomError(ledger, "ReceiptNoncesExhausted")
+        .withArgs(programmeId, h1.householdRef, period);
+      const again = await h1Receipt(world, UNIT, { nonce: receiptNonceOf(period, 17) });
+      await expect(redeemSigned(ledger, vendor, h1.members[0].wallet, again))
+        .to.be.revertedWithCustomError(ledger, "ReceiptNonceUsed")
+        .withArgs(receiptNonceOf(period, 17));
+      expect(await ledger.coverageOf(programmeId, h1.householdRef, period)).to.deep.equal([
+        ISSUED,
+        32n * UNIT,
+      ]);
+    });
+
+    it("checks the nonce after the signature and before the remaining entitlement", async function () {
+      const world = await loadFixture(fixture);
+      const { ledger, vendor, households, period } = world;
+      const [h1, h2] = households;
+      const invalidNonce = receiptNonceOf(period + 1n, 0);
+      // A bad signature is reported first, even with an invalid nonce.
+      const unsigned = await h1Receipt(world, 10n * UNIT, { nonce: invalidNonce });
+      await expect(redeemSigned(ledger, vendor, h2.members[0].wallet, unsigned))
+        .to.be.revertedWithCustomError(ledger, "ReceiptSignatureInvalid")
+        .withArgs(h2.members[0].wallet.address);
+      // An invalid nonce, then a used one, are reported before an amount over the household's entitlement.
+      const oversized = await h1Receipt(world, ISSUED + 1n, { nonce: invalidNonce });
+      await expect(redeemSigned(ledger, vendor, h1.members[0].wallet, oversized))
+        .to.be.revertedWithCustomError(ledger, "ReceiptNonceInvalid")
+        .withArgs(invalidNonce);
+      await redeemSigned(ledger, vendor, h1.members[0].wallet, await h1Receipt(world, UNIT));
+      const oversizedUsed = await h1Receipt(world, ISSUED, { nonce: receiptNonceOf(period, 0) });
+      await expect(redeemSigned(ledger, vendor, h1.members[0].wallet, oversizedUsed))
+        .to.be.revertedWithCustomError(ledger, "ReceiptNonceUsed")
+        .withArgs(receiptNonceOf(period, 0));
+    });
+  });
+
   describe("who may sign", function () {
     it("accepts another member's wallet for that member's own ref, against the shared household entitlement", async function () {
       const { ledger, vendor, programmeId, households, period } = await loadFixture(fixture);
       const [h1] = households;
       const second = h1.members[1];
-      const receipt = await receiptFor(programmeId, h1.householdRef, second, vendor, 25n * UNIT);
+      const receipt = await receiptFor(ledger, programmeId, h1.householdRef, second, vendor, 25n * UNIT);
       await expect(redeemSigned(ledger, vendor, second.wallet, receipt))
         .to.emit(ledger, "TransferSingle")
         .withArgs(vendor.address, second.wallet.address, ethers.ZeroAddress, programmeId, 25n * UNIT);
@@ -397,7 +638,14 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
       const { ledger, vendor, programmeId, households } = await loadFixture(fixture);
       const [h1, h2] = households;
       // Household 2 is covered, but household 1's member is not one of its members.
-      const receipt = await receiptFor(programmeId, h2.householdRef, h1.members[0], vendor, 10n * UNIT);
+      const receipt = await receiptFor(
+        ledger,
+        programmeId,
+        h2.householdRef,
+        h1.members[0],
+        vendor,
+        10n * UNIT,
+      );
       await expect(redeemSigned(ledger, vendor, h1.members[0].wallet, receipt))
         .to.be.revertedWithCustomError(ledger, "ReceiptSignatureInvalid")
         .withArgs(h1.members[0].wallet.address);
@@ -408,7 +656,7 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
       const [, h2] = households;
       const member = h2.members[0];
       await registry.connect(registrar).setStatus(member.beneficiaryRef, BeneficiaryStatus.Suspended);
-      const receipt = await receiptFor(programmeId, h2.householdRef, member, vendor, 10n * UNIT);
+      const receipt = await receiptFor(ledger, programmeId, h2.householdRef, member, vendor, 10n * UNIT);
       await expect(redeemSigned(ledger, vendor, member.wallet, receipt))
         .to.be.revertedWithCustomError(ledger, "ReceiptSignatureInvalid")
         .withArgs(member.wallet.address);
@@ -420,7 +668,7 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
       const [h1] = households;
       const member = h1.members[0];
       const [newWallet] = spareWallets;
-      await redeemSigned(ledger, vendor, member.wallet, await h1Receipt(world, 10n * UNIT, { nonce: 1n }));
+      await redeemSigned(ledger, vendor, member.wallet, await h1Receipt(world, 10n * UNIT));
       await registry
         .connect(registrar)
         .rebindWallet(member.beneficiaryRef, newWallet.address, ethers.id("lost"));
@@ -429,7 +677,7 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
       expect(await ledger.balanceOf(newWallet.address, programmeId)).to.equal(90n * UNIT);
       expect(await ledger.balanceOf(h1.members[1].wallet.address, programmeId)).to.equal(90n * UNIT);
 
-      const receipt = await h1Receipt(world, 30n * UNIT, { nonce: 2n });
+      const receipt = await h1Receipt(world, 30n * UNIT);
       await expect(redeemSigned(ledger, vendor, member.wallet, receipt))
         .to.be.revertedWithCustomError(ledger, "ReceiptSignatureInvalid")
         .withArgs(member.wallet.address);
@@ -450,7 +698,7 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
       const { ledger, vendor, fieldAgent, agentProgrammeId, households } = world;
       const [h1] = households;
       const member = h1.members[0];
-      const receipt = await receiptFor(agentProgrammeId, h1.householdRef, member, vendor, 20n * UNIT);
+      const receipt = await receiptFor(ledger, agentProgrammeId, h1.householdRef, member, vendor, 20n * UNIT);
       const agentSignature = await signReceipt(fieldAgent, ledger, receipt);
       await expect(redeemSigned(ledger, vendor, member.wallet, receipt, agentSignature))
         .to.emit(ledger, "DeliveryRedeemed")
@@ -489,7 +737,14 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
     it("reverts with FieldAgentRequired without a co-signature where the programme requires one", async function () {
       const { ledger, vendor, agentProgrammeId, households } = await loadFixture(fixture);
       const [h1] = households;
-      const receipt = await receiptFor(agentProgrammeId, h1.householdRef, h1.members[0], vendor, 20n * UNIT);
+      const receipt = await receiptFor(
+        ledger,
+        agentProgrammeId,
+        h1.householdRef,
+        h1.members[0],
+        vendor,
+        20n * UNIT,
+      );
       await expect(redeemSigned(ledger, vendor, h1.members[0].wallet, receipt))
         .to.be.revertedWithCustomError(ledger, "FieldAgentRequired")
         .withArgs(agentProgrammeId);
@@ -501,6 +756,7 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
         const { ledger, vendor, agentProgrammeId, households } = world;
         const [h1] = households;
         const receipt = await receiptFor(
+          ledger,
           agentProgrammeId,
           h1.householdRef,
           h1.members[0],
@@ -529,7 +785,14 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
       await licences
         .connect(regulator)
         .suspendLicence(fieldAgent.address, LicenceKind.FieldAgent, ethers.ZeroHash);
-      const receipt = await receiptFor(agentProgrammeId, h1.householdRef, h1.members[0], vendor, 20n * UNIT);
+      const receipt = await receiptFor(
+        ledger,
+        agentProgrammeId,
+        h1.householdRef,
+        h1.members[0],
+        vendor,
+        20n * UNIT,
+      );
       await expect(
         redeemSigned(
           ledger,
@@ -546,7 +809,14 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
     it("reverts with FieldAgentInvalid for a co-signature of another receipt or a malformed one", async function () {
       const { ledger, vendor, fieldAgent, agentProgrammeId, households } = await loadFixture(fixture);
       const [h1] = households;
-      const receipt = await receiptFor(agentProgrammeId, h1.householdRef, h1.members[0], vendor, 20n * UNIT);
+      const receipt = await receiptFor(
+        ledger,
+        agentProgrammeId,
+        h1.householdRef,
+        h1.members[0],
+        vendor,
+        20n * UNIT,
+      );
       const otherReceipt = { ...receipt, amount: 21n * UNIT };
       const wrongSignature = await signReceipt(fieldAgent, ledger, otherReceipt);
       await expect(redeemSigned(ledger, vendor, h1.members[0].wallet, receipt, wrongSignature))
@@ -562,18 +832,23 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
     });
   });
 
-  it("keeps the escrow balanced across redemptions in two programmes", async function () {
+  it("keeps the escrow balanced across redemptions in two programmes, holding the credit until collected", async function () {
     const world = await loadFixture(fixture);
-    const { ledger, vendor, fieldAgent, agentProgrammeId, households } = world;
+    const { ledger, token, vendor, fieldAgent, agentProgrammeId, households, programmeId, giftAmount } =
+      world;
     const [h1, h2] = households;
+    const ledgerAddress = await ledger.getAddress();
+    const heldBefore = await token.balanceOf(ledgerAddress);
+    expect(heldBefore).to.equal(giftAmount + 500n * UNIT);
     await redeemSigned(ledger, vendor, h1.members[0].wallet, await h1Receipt(world, 35n * UNIT));
     await redeemSigned(
       ledger,
       vendor,
       h2.members[0].wallet,
-      await receiptFor(world.programmeId, h2.householdRef, h2.members[0], vendor, 65n * UNIT),
+      await receiptFor(ledger, programmeId, h2.householdRef, h2.members[0], vendor, 65n * UNIT),
     );
     const agentReceipt = await receiptFor(
+      ledger,
       agentProgrammeId,
       h1.householdRef,
       h1.members[0],
@@ -587,8 +862,17 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
       agentReceipt,
       await signReceipt(fieldAgent, ledger, agentReceipt),
     );
-    expect((await ledger.fundsOf(world.programmeId)).paid).to.equal(100n * UNIT);
+    expect((await ledger.fundsOf(programmeId)).paid).to.equal(100n * UNIT);
     expect((await ledger.fundsOf(agentProgrammeId)).paid).to.equal(50n * UNIT);
+    expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(100n * UNIT);
+    expect(await ledger.owedTo(agentProgrammeId, vendor.address)).to.equal(50n * UNIT);
+    // Nothing left the ledger: it holds given - refunded - collected, and nothing was collected.
+    expect(await token.balanceOf(ledgerAddress)).to.equal(heldBefore);
+    await expectEscrowBalanced(ledger);
+
+    await ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress);
+    await ledger.connect(vendor).collectSettlement(agentProgrammeId, ethers.ZeroAddress);
+    expect(await token.balanceOf(ledgerAddress)).to.equal(heldBefore - 150n * UNIT);
     await expectEscrowBalanced(ledger);
   });
 });

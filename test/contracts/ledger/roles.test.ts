@@ -23,18 +23,28 @@ describe("AidLedger: who may call what", function () {
     const [h1, h2] = households;
     await issueTo(ledger, charity, programmeId, [h1], 100n * UNIT);
     // A redemption, flagged by the beneficiary, for the dispute functions.
-    const redeemed = await receiptFor(programmeId, h1.householdRef, h1.members[0], vendor, 10n * UNIT);
+    const redeemed = await receiptFor(
+      ledger,
+      programmeId,
+      h1.householdRef,
+      h1.members[0],
+      vendor,
+      10n * UNIT,
+    );
     await redeemSigned(ledger, vendor, h1.members[0].wallet, redeemed);
     await ledger.connect(h1.members[0].wallet).flagRedemption(redeemed, "bafy-reason");
     // A redemption nobody flagged yet, for the flagging checks.
-    const unflagged = await receiptFor(programmeId, h1.householdRef, h1.members[0], vendor, 10n * UNIT, {
-      nonce: 2n,
-    });
+    const unflagged = await receiptFor(
+      ledger,
+      programmeId,
+      h1.householdRef,
+      h1.members[0],
+      vendor,
+      10n * UNIT,
+    );
     await redeemSigned(ledger, vendor, h1.members[0].wallet, unflagged);
     // A fresh, validly signed receipt for the redeem checks.
-    const pending = await receiptFor(programmeId, h1.householdRef, h1.members[0], vendor, 10n * UNIT, {
-      nonce: 1n,
-    });
+    const pending = await receiptFor(ledger, programmeId, h1.householdRef, h1.members[0], vendor, 10n * UNIT);
     const pendingSignature = await signReceipt(h1.members[0].wallet, ledger, pending);
     // A round with household 2's leaf, for the claim checks.
     const leaf = {
@@ -169,6 +179,16 @@ describe("AidLedger: who may call what", function () {
     );
   });
 
+  describe("a vendor with a credit in the programme", function () {
+    refuse(
+      "collectSettlement",
+      except("vendor"),
+      (w, as) => w.ledger.connect(as).collectSettlement(w.programmeId, as.address),
+      "SettlementNothingOwed",
+      (w, caller) => [w.programmeId, caller.address],
+    );
+  });
+
   describe("the beneficiary's wallet or a registrar", function () {
     refuse(
       "claim",
@@ -201,6 +221,15 @@ describe("AidLedger: who may call what", function () {
   });
 
   describe("the allowed roles themselves", function () {
+    it("lets the vendor collect its two redemptions' credit", async function () {
+      const { ledger, token, vendor, programmeId } = await loadFixture(fixture);
+      const before = await token.balanceOf(vendor.address);
+      await expect(ledger.connect(vendor).collectSettlement(programmeId, vendor.address))
+        .to.emit(ledger, "SettlementCollected")
+        .withArgs(programmeId, vendor.address, vendor.address, 20n * UNIT);
+      expect(await token.balanceOf(vendor.address)).to.equal(before + 20n * UNIT);
+    });
+
     it("lets the registrar claim on a beneficiary's behalf", async function () {
       const { ledger, registrar, roundId, leaf } = await loadFixture(fixture);
       await expect(
@@ -233,7 +262,14 @@ describe("AidLedger: who may call what", function () {
     it("reverts with VendorUnauthorized for a licensed vendor the programme does not allow", async function () {
       const { ledger, vendor2, programmeId, households } = await loadFixture(fixture);
       const [h1] = households;
-      const receipt = await receiptFor(programmeId, h1.householdRef, h1.members[0], vendor2, 10n * UNIT);
+      const receipt = await receiptFor(
+        ledger,
+        programmeId,
+        h1.householdRef,
+        h1.members[0],
+        vendor2,
+        10n * UNIT,
+      );
       await expect(redeemSigned(ledger, vendor2, h1.members[0].wallet, receipt))
         .to.be.revertedWithCustomError(ledger, "VendorUnauthorized")
         .withArgs(programmeId, vendor2.address);
@@ -280,7 +316,14 @@ describe("AidLedger: who may call what", function () {
         );
       await ledger.connect(charity).setVendorsAllowed(programmeId, [stranger.address], true);
       const [h1] = households;
-      const receipt = await receiptFor(programmeId, h1.householdRef, h1.members[0], stranger, 10n * UNIT);
+      const receipt = await receiptFor(
+        ledger,
+        programmeId,
+        h1.householdRef,
+        h1.members[0],
+        stranger,
+        10n * UNIT,
+      );
       await expect(redeemSigned(ledger, stranger, h1.members[0].wallet, receipt))
         .to.be.revertedWithCustomError(ledger, "VendorUnauthorized")
         .withArgs(programmeId, stranger.address);

@@ -55,14 +55,15 @@ describe("wallets: custodial wallets on chain", () => {
       ledger: { chainId, verifyingContract: ledgerAddress },
     });
     const domain = { name: "SinTech AidLedger", version: "1", chainId, verifyingContract: ledgerAddress };
-    const receipt = (amount: bigint, nonce: bigint): DeliveryReceipt => ({
+    // Each receipt carries the household's current nonce, as a vendor's terminal reads it before signing.
+    const receipt = async (amount: bigint): Promise<DeliveryReceipt> => ({
       programmeId: world.programmeId,
       beneficiaryRef: GOLNAR,
       householdRef: HOUSEHOLD,
       vendor: world.vendor.address.toLowerCase(),
       amount,
       evidenceHash: ethers.ZeroHash,
-      nonce,
+      nonce: await world.ledger.receiptNonce(world.programmeId, HOUSEHOLD),
       deadline: fx.clock.seconds + 3600n,
     });
     return { ...world, address, signer, domain, receipt };
@@ -70,7 +71,7 @@ describe("wallets: custodial wallets on chain", () => {
 
   it("redeems a delivery at the AidLedger with a PIN-checked custodial signature", async () => {
     const { ledger, token, vendor, signer, domain, receipt, address } = await setUp();
-    const delivery = receipt(40n * UNIT, 1n);
+    const delivery = await receipt(40n * UNIT);
     const signed = await signer.signReceipt(
       { beneficiaryRef: GOLNAR, check: { pin: PIN } },
       domain,
@@ -93,6 +94,8 @@ describe("wallets: custodial wallets on chain", () => {
         ethers.ZeroHash,
         ethers.ZeroAddress,
       );
+    expect(await ledger.owedTo(delivery.programmeId, vendor.address)).to.equal(40n * UNIT);
+    await ledger.connect(vendor).collectSettlement(delivery.programmeId, vendor.address);
     expect(await token.balanceOf(vendor.address)).to.equal(before + 40n * UNIT);
   });
 
@@ -109,7 +112,7 @@ describe("wallets: custodial wallets on chain", () => {
       .withArgs(GOLNAR, ethers.getAddress(address), call.newWallet, call.reason);
     expect((await registry.beneficiary(GOLNAR)).wallet).to.equal(call.newWallet);
 
-    const delivery = receipt(25n * UNIT, 2n);
+    const delivery = await receipt(25n * UNIT);
     const signed = await signer.signReceipt(
       { beneficiaryRef: GOLNAR, check: { pin: PIN } },
       domain,
@@ -122,7 +125,7 @@ describe("wallets: custodial wallets on chain", () => {
     );
 
     // The old key still exists in the keystore, but a receipt it signs no longer redeems.
-    const stale = receipt(5n * UNIT, 3n);
+    const stale = await receipt(5n * UNIT);
     const staleSignature = await fx.ctx.keystore
       .signer(address)
       .signTypedData(domain, DELIVERY_RECEIPT_TYPES, { ...stale });
