@@ -70,6 +70,7 @@ async function toView(deps: ProgrammeDeps, row: ProgrammeRow): Promise<Programme
       refunded: units(funds.refunded),
       outstanding: units(funds.outstanding),
       available: units(funds.available),
+      collected: units(funds.collected),
     },
     currentPeriod: Number(currentPeriod),
     gifts: row.gifts,

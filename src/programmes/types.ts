@@ -27,7 +27,15 @@ export interface ProgrammeView {
   endsAt: string;
   rule: unknown;
   paused: boolean;
-  funds: { given: string; paid: string; refunded: string; outstanding: string; available: string };
+  /** Settlement-token units. `paid - collected` is credited to vendors and still held by the ledger. */
+  funds: {
+    given: string;
+    paid: string;
+    refunded: string;
+    outstanding: string;
+    available: string;
+    collected: string;
+  };
   currentPeriod: number;
   gifts: number;
 }

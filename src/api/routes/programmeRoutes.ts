@@ -95,7 +95,8 @@ export function programmeRoutes(deps: ProgrammeDeps): RouteModule {
       },
       "/v1/programmes/{programmeId}": {
         get: secured([...ANY_ROLE], {
-          summary: "A programme's progress: given, paid, refunded, outstanding and available",
+          summary:
+            "A programme's progress: given, paid, refunded, outstanding, available and collected by vendors",
           tags: ["programmes"],
           responses: { "200": jsonResponse("The programme"), ...errorResponses(400, 404) },
         }),

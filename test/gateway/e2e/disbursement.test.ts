@@ -131,6 +131,7 @@ describe("e2e: disbursement by CSV and by eligibility", () => {
       given: "100000000",
       outstanding: "4500000",
       available: "95500000",
+      collected: "0",
     });
 
     const stored = await gw.get(`/v1/disbursements/${res.body.disbursementId}`, charity.apiKey);
