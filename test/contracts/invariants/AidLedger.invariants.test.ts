@@ -8,8 +8,12 @@ import { LedgerModel } from "./model";
 import { invariantWorld } from "./world";
 
 // Pinned so a failure replays exactly; INVARIANT_RUNS / INVARIANT_SEED explore further (titles show the values).
-const SEED = Number(process.env.INVARIANT_SEED ?? 20261128);
-const RUNS = Number(process.env.INVARIANT_RUNS ?? 120);
+const PINNED_SEED = 20261128;
+const PINNED_RUNS = 120;
+const SEED = Number(process.env.INVARIANT_SEED ?? PINNED_SEED);
+const RUNS = Number(process.env.INVARIANT_RUNS ?? PINNED_RUNS);
+/** The pinned campaign must reach every required outcome; an exploring one only reports what it missed. */
+const PINNED = SEED === PINNED_SEED && RUNS === PINNED_RUNS;
 const FUNDING_STEPS = 4;
 const MIN_STEPS = 4;
 const MAX_STEPS = 20;
@@ -78,10 +82,9 @@ describe("AidLedger invariants", function () {
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const tally = [...outcomes].sort().map(([outcome, n]) => `${outcome} ×${n}`);
     console.log(`      ${RUNS} runs, ${steps} steps, ${seconds} s; outcomes: ${tally.join(", ")}`);
-    expect(
-      REQUIRED_OUTCOMES.filter((outcome) => !outcomes.has(outcome)).join(", "),
-      "outcomes never reached",
-    ).to.equal("");
+    const missed = REQUIRED_OUTCOMES.filter((outcome) => !outcomes.has(outcome)).join(", ");
+    if (PINNED) expect(missed, "outcomes never reached").to.equal("");
+    else if (missed) console.log(`      not reached by this exploring campaign: ${missed}`);
   });
 
   describe("the checks can fail", function () {
