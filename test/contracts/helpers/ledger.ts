@@ -314,3 +314,21 @@ export async function ledgerWorld() {
 }
 
 export type LedgerWorld = Awaited<ReturnType<typeof ledgerWorld>>;
+
+/** A receipt of household 1's first member at the world's vendor in its main programme. */
+export function firstMemberReceipt(
+  world: Pick<LedgerWorld, "ledger" | "programmeId" | "households" | "vendor">,
+  amount: bigint,
+  overrides: Partial<Receipt> = {},
+): Promise<Receipt> {
+  const [h1] = world.households;
+  return receiptFor(
+    world.ledger,
+    world.programmeId,
+    h1.householdRef,
+    h1.members[0],
+    world.vendor,
+    amount,
+    overrides,
+  );
+}

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import {
+  firstMemberReceipt,
   createProgramme,
   expectEscrowBalanced,
   giftSpentLogs,
@@ -66,16 +67,8 @@ describe("AidLedger: expiry of entitlements and settlement of unspent gifts", fu
   type Fixture = Awaited<ReturnType<typeof fixture>>;
 
   async function redeemFromFirstHousehold(world: Fixture, amount: bigint) {
-    const [h1] = world.households;
-    const receipt = await receiptFor(
-      world.ledger,
-      world.programmeId,
-      h1.householdRef,
-      h1.members[0],
-      world.vendor,
-      amount,
-    );
-    return redeemSigned(world.ledger, world.vendor, h1.members[0].wallet, receipt);
+    const receipt = await firstMemberReceipt(world, amount);
+    return redeemSigned(world.ledger, world.vendor, world.households[0].members[0].wallet, receipt);
   }
 
   describe("at the period turn", function () {

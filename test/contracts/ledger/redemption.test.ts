@@ -3,6 +3,7 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { AidLedger__factory } from "../../../typechain-types";
 import {
+  firstMemberReceipt,
   RECEIPT_TYPES,
   createProgramme,
   expectEscrowBalanced,
@@ -54,21 +55,8 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
     return { ...world, agentProgrammeId, otherLedger };
   }
 
-  type Fixture = Awaited<ReturnType<typeof fixture>>;
-
   /** A receipt of household 1's first member at `vendor` in the main programme. */
-  function h1Receipt(world: Fixture, amount: bigint, overrides: Partial<Receipt> = {}) {
-    const [h1] = world.households;
-    return receiptFor(
-      world.ledger,
-      world.programmeId,
-      h1.householdRef,
-      h1.members[0],
-      world.vendor,
-      amount,
-      overrides,
-    );
-  }
+  const h1Receipt = firstMemberReceipt;
 
   describe("a valid receipt", function () {
     it("credits the vendor without moving tokens, burns the entitlement and moves the household's nonce on", async function () {
