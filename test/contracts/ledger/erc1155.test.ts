@@ -150,6 +150,21 @@ describe("AidLedger: the ERC-1155 face of entitlements", function () {
       expect(await ledger.balanceOf(ethers.ZeroAddress, programmeId)).to.equal(0);
     });
 
+    it("reads zero before the programme starts, even for a registered household's wallet", async function () {
+      const { ledger, token, charity, households } = await loadFixture(fixture);
+      const startsAt = (await time.latest()) + PERIOD;
+      const laterId = await createProgramme(
+        ledger,
+        charity,
+        await programmeParams(token, { startsAt, endsAt: startsAt + 2 * PERIOD }),
+      );
+      const wallet = households[0].members[0].wallet.address;
+      expect(await ledger.balanceOf(wallet, laterId)).to.equal(0);
+      await expect(issueTo(ledger, charity, laterId, [households[0]], UNIT))
+        .to.be.revertedWithCustomError(ledger, "ProgrammeNotStarted")
+        .withArgs(laterId, startsAt);
+    });
+
     it("reads zero from the programme's planned end, within the same period", async function () {
       const { ledger, token, charity, donor, households } = await loadFixture(fixture);
       const now = await time.latest();
