@@ -117,8 +117,7 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
     function flagRedemption(DeliveryReceipt calldata receipt, string calldata reasonCid) external {
         bytes32 redemptionId = _hashTypedDataV4(_hashReceipt(receipt));
         Programme storage p = _requireProgramme(receipt.programmeId);
-        uint256 period = receipt.nonce >> _NONCE_PERIOD_SHIFT;
-        uint256 index = receipt.nonce & _NONCE_INDEX_MASK;
+        (uint256 period, uint256 index) = _splitNonce(receipt.nonce);
         if (receipt.amount == 0 || index >= RECEIPT_NONCES_PER_PERIOD || period > type(uint32).max) {
             revert RedemptionUnknown(redemptionId);
         }
@@ -235,11 +234,14 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
 
     /// @dev The coverage record bit that `nonce` names, if it is a nonce of `period`.
     function _nonceBit(uint256 nonce, uint32 period) private pure returns (uint256) {
-        uint256 index = nonce & _NONCE_INDEX_MASK;
-        if (nonce >> _NONCE_PERIOD_SHIFT != period || index >= RECEIPT_NONCES_PER_PERIOD) {
-            revert ReceiptNonceInvalid(nonce);
-        }
+        (uint256 noncePeriod, uint256 index) = _splitNonce(nonce);
+        if (noncePeriod != period || index >= RECEIPT_NONCES_PER_PERIOD) revert ReceiptNonceInvalid(nonce);
         return 1 << index;
+    }
+
+    /// @dev The period and the index (its low byte) a receipt nonce names.
+    function _splitNonce(uint256 nonce) private pure returns (uint256 period, uint256 index) {
+        return (nonce >> _NONCE_PERIOD_SHIFT, nonce & _NONCE_INDEX_MASK);
     }
 
     function _hashReceipt(DeliveryReceipt calldata r) private pure returns (bytes32) {
