@@ -3,13 +3,12 @@ import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { BaseContract, ContractTransactionResponse, Interface, TypedDataDomain } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { RECEIPT_TYPES, receiptDomain, type Receipt } from "../helpers/ledger";
+import { RECEIPT_TYPES, receiptDomain, receiptNonceOf, type Receipt } from "../helpers/ledger";
 import { DAY, Outflow } from "../helpers/system";
 import type { Action } from "./actions";
 import {
   LedgerModel,
   RECEIPT_NONCES_PER_PERIOD,
-  nonceOf,
   splitNonce,
   type Expected,
   type ExpectedCollection,
@@ -449,7 +448,7 @@ export class LedgerHandler {
         const [p, h] = used[a.pick % used.length];
         const bitmap = this.model.noncesUsed(p, h, period);
         const usedIndices = this.allIndices().filter((i) => ((bitmap >> i) & 1n) !== 0n);
-        target = [p, h, nonceOf(period, usedIndices[a.slot % usedIndices.length])];
+        target = [p, h, receiptNonceOf(period, usedIndices[a.slot % usedIndices.length])];
       } else if (this.redeemed.length > 0) {
         const earlier = this.redeemed[a.pick % this.redeemed.length];
         target = [earlier.p, earlier.h, earlier.receipt.nonce];
@@ -466,13 +465,13 @@ export class LedgerHandler {
     const [p, h] = this.coverageFor(a.pick, false, a.programme, a.household, at);
     const index = BigInt(a.slot) % RECEIPT_NONCES_PER_PERIOD;
     const nonce = {
-      index: nonceOf(
+      index: receiptNonceOf(
         period,
         RECEIPT_NONCES_PER_PERIOD + (BigInt(a.slot) % (256n - RECEIPT_NONCES_PER_PERIOD)),
       ),
-      earlier: nonceOf(period - 1n, index),
-      later: nonceOf(period + 1n, index),
-      wrapped: nonceOf(period + (1n << 32n), index),
+      earlier: receiptNonceOf(period - 1n, index),
+      later: receiptNonceOf(period + 1n, index),
+      wrapped: receiptNonceOf(period + (1n << 32n), index),
     }[a.invalid];
     const vendor = this.vendors()[a.slot % 2];
     const amount = this.partialAmount(p, h, a.amount, at);
@@ -592,8 +591,8 @@ export class LedgerHandler {
     const period = LedgerModel.periodAt(at);
     await this.expectNoncesUsed(p, h, period);
     const unused = this.model.unusedIndices(p, h, period);
-    if (unused.length === 0) return nonceOf(period, BigInt(slot) % RECEIPT_NONCES_PER_PERIOD);
-    return nonceOf(period, lowest ? unused[0] : unused[slot % unused.length]);
+    if (unused.length === 0) return receiptNonceOf(period, BigInt(slot) % RECEIPT_NONCES_PER_PERIOD);
+    return receiptNonceOf(period, lowest ? unused[0] : unused[slot % unused.length]);
   }
 
   /** The chain's `receiptNoncesUsed` of the household in programme `p` and `period` is the model's. */

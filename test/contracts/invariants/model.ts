@@ -1,4 +1,5 @@
 import { ethers } from "ethers";
+import { receiptNonceOf } from "../helpers/ledger";
 import { Outflow, PERIOD } from "../helpers/system";
 import type { HouseholdInfo, ProgrammeInfo } from "./world";
 
@@ -15,11 +16,6 @@ import type { HouseholdInfo, ProgrammeInfo } from "./world";
 export const RECEIPT_NONCES_PER_PERIOD = 32n;
 const NONCE_PERIOD_SHIFT = 8n;
 const NONCE_INDEX_MASK = 0xffn;
-
-/** The nonce of receipt index `index` in `period`. */
-export function nonceOf(period: bigint, index: bigint | number): bigint {
-  return (period << NONCE_PERIOD_SHIFT) | BigInt(index);
-}
 
 /** The period and index a nonce names, as the contract splits it (the index is its low byte). */
 export function splitNonce(nonce: bigint): { period: bigint; index: bigint } {
@@ -191,7 +187,7 @@ export class LedgerModel {
   receiptNonce(p: number, household: number, timestamp: bigint): bigint | null {
     const period = LedgerModel.periodAt(timestamp);
     const [lowest] = this.unusedIndices(p, household, period);
-    return lowest === undefined ? null : nonceOf(period, lowest);
+    return lowest === undefined ? null : receiptNonceOf(period, lowest);
   }
 
   owedTo(p: number, vendor: string): bigint {
