@@ -43,6 +43,22 @@ describe("AidLedger: disputes over redemptions", function () {
     return (Number(world.period) + 1) * PERIOD;
   }
 
+  /** One second after `closesAt`, neither the beneficiary nor an auditor may flag, and nothing is recorded. */
+  async function expectWindowClosedAfter(
+    { ledger, auditor, member }: Fixture,
+    receipt: Receipt,
+    redemptionId: string,
+    closesAt: number,
+  ): Promise<void> {
+    await time.setNextBlockTimestamp(closesAt + 1);
+    for (const flagger of [member.wallet, auditor]) {
+      await expect(ledger.connect(flagger).flagRedemption(receipt, REASON))
+        .to.be.revertedWithCustomError(ledger, "DisputeWindowClosed")
+        .withArgs(redemptionId, closesAt);
+    }
+    expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.None);
+  }
+
   describe("flagRedemption", function () {
     it("lets the beneficiary's wallet flag within the window, emitting RedemptionFlagged", async function () {
       const { ledger, receipt, redemptionId, member } = await loadFixture(fixture);
@@ -233,17 +249,10 @@ describe("AidLedger: disputes over redemptions", function () {
     describe("window", function () {
       it("is bound by the receipt's deadline when it falls within the period", async function () {
         const world = await loadFixture(fixture);
-        const { ledger, auditor, receipt, redemptionId, member } = world;
+        const { receipt, redemptionId } = world;
         expect(receipt.deadline).to.be.lessThan(BigInt(periodEndOf(world)));
         const closesAt = Number(receipt.deadline) + WINDOW;
-        await time.setNextBlockTimestamp(closesAt + 1);
-        await expect(ledger.connect(member.wallet).flagRedemption(receipt, REASON))
-          .to.be.revertedWithCustomError(ledger, "DisputeWindowClosed")
-          .withArgs(redemptionId, closesAt);
-        await expect(ledger.connect(auditor).flagRedemption(receipt, REASON))
-          .to.be.revertedWithCustomError(ledger, "DisputeWindowClosed")
-          .withArgs(redemptionId, closesAt);
-        expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.None);
+        await expectWindowClosedAfter(world, receipt, redemptionId, closesAt);
       });
 
       it("accepts a flag at the last second of the deadline-bound window", async function () {
@@ -275,18 +284,10 @@ describe("AidLedger: disputes over redemptions", function () {
 
       it("is bound by the end of the receipt's period when the deadline is later", async function () {
         const world = await loadFixture(fixture);
-        const { ledger, auditor, member } = world;
         const { receipt, redemptionId } = await longLivedRedemption(world);
         const closesAt = periodEndOf(world) + WINDOW;
         expect(BigInt(closesAt)).to.be.lessThan(receipt.deadline + BigInt(WINDOW));
-        await time.setNextBlockTimestamp(closesAt + 1);
-        await expect(ledger.connect(member.wallet).flagRedemption(receipt, REASON))
-          .to.be.revertedWithCustomError(ledger, "DisputeWindowClosed")
-          .withArgs(redemptionId, closesAt);
-        await expect(ledger.connect(auditor).flagRedemption(receipt, REASON))
-          .to.be.revertedWithCustomError(ledger, "DisputeWindowClosed")
-          .withArgs(redemptionId, closesAt);
-        expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.None);
+        await expectWindowClosedAfter(world, receipt, redemptionId, closesAt);
       });
 
       it("accepts a flag at the last second of the period-bound window, in a later period", async function () {
