@@ -81,10 +81,16 @@ interface IBeneficiaryRegistry {
     /// @notice The wallet of an active beneficiary that belongs to `householdRef`, or zero otherwise.
     function activeWalletIn(bytes32 beneficiaryRef, bytes32 householdRef) external view returns (address);
 
-    /// @notice `activeWalletIn` for each pair, in one call: a batch issuance pays one call, not one per household.
+    /// @notice The household's account: the one address that holds the household's entitlements (ERC-1155),
+    /// whichever member's wallet signs for it. It is the low 160 bits of `keccak256(abi.encode(householdRef))`
+    /// (whose low 88 bits are the household tag): nobody holds its key, and it never changes with a rebind.
+    function householdAccount(bytes32 householdRef) external pure returns (address);
+
+    /// @notice For each pair, the household's account if the beneficiary is active and belongs to the
+    /// household, zero otherwise, in one call: a batch issuance pays one call, not one per household.
     /// @dev Reverts with `RegistrationBatchSize` if the arrays differ in length.
-    function activeWalletsIn(
+    function activeHouseholdsIn(
         bytes32[] calldata beneficiaryRefs,
         bytes32[] calldata householdRefs
-    ) external view returns (address[] memory wallets);
+    ) external view returns (address[] memory accounts);
 }

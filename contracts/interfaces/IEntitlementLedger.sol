@@ -3,12 +3,18 @@ pragma solidity 0.8.28;
 
 import {IERC1155MetadataURI} from "@openzeppelin/contracts/token/ERC1155/extensions/IERC1155MetadataURI.sol";
 
-/// @title Entitlements (one ERC-1155 id per programme) and the overlap guard.
+/// @title Entitlements (one ERC-1155 id per programme and period) and the overlap guard.
 /// @notice An entitlement belongs to a household for one period and is stored in the household's
 /// coverage record, one storage slot that is both the overlap guard and the balance. Across every
 /// programme of an exclusivity group a household holds at most the group's cap of coverages per period,
 /// and at most one per programme. Entitlements cannot be transferred: they are only redeemed with a
 /// licensed vendor of the programme, and they expire with their period.
+/// The holder is the household's account (`householdAccount`), one per household, which nobody holds a key
+/// to: a member's wallet signs receipts for it but holds no balance, so rebinding a wallet or changing a
+/// member's status moves nothing. The id is `programmeId << 32 | period` (`entitlementId`): a period's turn
+/// changes no balance, the expired id is simply no longer redeemable. Every balance change emits its
+/// TransferSingle: mints at issuance and claim, burns at redemption, and a burn when an ended programme's
+/// unredeemed cover gives its place in the group to a new one.
 interface IEntitlementLedger is IERC1155MetadataURI {
     /// @notice A household's coverage in one programme and period.
     struct Coverage {
@@ -29,6 +35,8 @@ interface IEntitlementLedger is IERC1155MetadataURI {
     error BeneficiaryIneligible(bytes32 beneficiaryRef);
     /// @notice The household already holds this programme's entitlement, or the group's cap, this period.
     error HouseholdAlreadyCovered(uint32 groupId, bytes32 householdRef, uint32 period);
+    /// @notice The amount is below the exclusivity group's minimum entitlement.
+    error EntitlementBelowGroupMinimum(uint256 amount, uint96 minEntitlement);
     /// @notice No round has this id.
     error RoundUnknown(uint256 roundId);
     /// @notice The round's period is over.
@@ -64,8 +72,10 @@ interface IEntitlementLedger is IERC1155MetadataURI {
     function MAX_ISSUE_BATCH() external view returns (uint256);
 
     /// @notice Issues `amount` to each household in the batch for the current period, through its member.
-    /// @dev Requires the programme's licensed charity, a running programme, enough free budget, active
-    /// members of the named households, and no coverage yet. Emits a TransferSingle mint per household.
+    /// @dev Requires the programme's licensed charity (admitted to the programme's group, if any), a running
+    /// programme, an amount from the group's minimum to the programme's cap, enough free budget, active
+    /// members of the named households, and no coverage yet. Emits a TransferSingle mint to each household's
+    /// account.
     function issueBatch(
         uint256 programmeId,
         bytes32[] calldata beneficiaryRefs,
@@ -109,6 +119,12 @@ interface IEntitlementLedger is IERC1155MetadataURI {
         bytes32 householdRef,
         uint32 period
     ) external view returns (Coverage[] memory);
+
+    /// @notice The ERC-1155 id of a programme's entitlements in `period`: `programmeId << 32 | period`.
+    function entitlementId(uint256 programmeId, uint32 period) external pure returns (uint256);
+
+    /// @notice The account that holds a household's entitlements (the same as the registry's).
+    function householdAccount(bytes32 householdRef) external pure returns (address);
 
     /// @notice A round's root, programme, period, total and claimed amount.
     function round(

@@ -9,12 +9,16 @@ import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProo
 import {IEntitlementLedger} from "../interfaces/IEntitlementLedger.sol";
 import {GiftEscrow} from "./GiftEscrow.sol";
 import {LicenceKind} from "../types/AidTypes.sol";
+import {entitlementIdOf, householdAccountOf} from "../types/HouseholdAccounts.sol";
 
 /// @title EntitlementLedger
-/// @notice Coverage records are keyed by `(scope, householdRef, period, index)`: the scope is the exclusivity
-/// group (or the programme itself when it has none) and `index < cap`. One record packs
+/// @notice Coverage records are keyed by `(scope, household account, period, index)`: the scope is the
+/// exclusivity group (or the programme itself when it has none) and `index < cap`. One record packs
 /// `programmeId (32) | receipt nonces used (32) | amount (96) | redeemed (96)`, so issuing writes exactly one
 /// new slot per household, and a redemption's replay guard is a bit of the record it updates anyway.
+/// The record is also the ERC-1155 balance of the household's account (see `householdAccountOf`) for the id
+/// `programmeId << 32 | period`: every change of a record emits the matching TransferSingle, so balances
+/// rebuilt from events equal `balanceOf` for every account at every block. Members' wallets hold nothing.
 abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
     using SafeCast for uint256;
 
@@ -35,7 +39,7 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
         uint96 claimed;
     }
 
-    /// @dev Coverage records live at raw slots `keccak256(namespace, scope, householdRef, period, index)`
+    /// @dev Coverage records live at raw slots `keccak256(namespace, scope, householdAccount, period, index)`
     /// rather than in a mapping, which would hash the key a second time on every issuance (ERC-7201 style).
     bytes32 private constant _COVERAGE_NAMESPACE = keccak256("sintech.ledger.coverage");
     uint256 private _roundCount;
@@ -55,18 +59,21 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
         Programme storage p = _requireRunning(programmeId);
         _requireCharity(programmeId);
         if (amount == 0 || amount > p.capPerPeriod) revert IssuanceAmountInvalid(amount, p.capPerPeriod);
+        uint32 groupId = p.groupId;
+        (uint8 cap, uint96 minEntitlement) = _scopeRules(groupId, msg.sender);
+        if (amount < minEntitlement) revert EntitlementBelowGroupMinimum(amount, minEntitlement);
         uint32 period = _roll(programmeId, p);
         uint256 total = uint256(amount) * size;
         _reserve(programmeId, total);
 
-        uint256 scope = _scope(programmeId, p.groupId);
-        uint8 cap = _groupCap(p.groupId);
-        address[] memory wallets = _registry.activeWalletsIn(beneficiaryRefs, householdRefs);
+        uint256 scope = _scope(programmeId, groupId);
+        uint256 id = entitlementIdOf(programmeId, period);
+        address[] memory accounts = _registry.activeHouseholdsIn(beneficiaryRefs, householdRefs);
         for (uint256 i; i < size; ++i) {
-            address wallet = wallets[i];
-            if (wallet == address(0)) revert BeneficiaryIneligible(beneficiaryRefs[i]);
-            _cover(programmeId, p.groupId, scope, cap, householdRefs[i], period, amount);
-            emit TransferSingle(msg.sender, address(0), wallet, programmeId, amount);
+            address account = accounts[i];
+            if (account == address(0)) revert BeneficiaryIneligible(beneficiaryRefs[i]);
+            _cover(programmeId, groupId, scope, cap, householdRefs[i], account, period, amount);
+            emit TransferSingle(msg.sender, address(0), account, id, amount);
         }
     }
 
@@ -112,21 +119,26 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
         if (!MerkleProof.verifyCalldata(proof, r.root, leaf))
             revert ClaimProofInvalid(roundId, beneficiaryRef);
         if (amount == 0 || amount > p.capPerPeriod) revert IssuanceAmountInvalid(amount, p.capPerPeriod);
+        uint32 groupId = p.groupId;
+        (uint8 cap, uint96 minEntitlement) = _scopeRules(groupId, p.charity);
+        if (amount < minEntitlement) revert EntitlementBelowGroupMinimum(amount, minEntitlement);
         uint256 claimed = uint256(r.claimed) + amount;
         if (claimed > r.total) revert RoundOverclaimed(roundId, r.total);
         r.claimed = uint96(claimed);
 
+        address account = householdAccountOf(householdRef);
         _cover(
             programmeId,
-            p.groupId,
-            _scope(programmeId, p.groupId),
-            _groupCap(p.groupId),
+            groupId,
+            _scope(programmeId, groupId),
+            cap,
             householdRef,
+            account,
             period,
             amount
         );
         emit RoundClaimed(roundId, householdRef, beneficiaryRef, amount);
-        emit TransferSingle(msg.sender, address(0), wallet, programmeId, amount);
+        emit TransferSingle(msg.sender, address(0), account, entitlementIdOf(programmeId, period), amount);
     }
 
     /// @inheritdoc IEntitlementLedger
@@ -136,7 +148,7 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
         uint32 period
     ) public view returns (uint96 amount, uint96 redeemed) {
         Programme storage p = _requireProgramme(programmeId);
-        (, uint256 record) = _findCoverage(programmeId, p.groupId, householdRef, period);
+        (, uint256 record) = _findCoverage(programmeId, p.groupId, householdAccountOf(householdRef), period);
         return (uint96(record >> 64), uint96(record >> 160));
     }
 
@@ -148,12 +160,13 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
     ) external view returns (Coverage[] memory coverages) {
         uint32 groupId = _requireProgramme(programmeId).groupId;
         uint256 scope = _scope(programmeId, groupId);
+        address account = householdAccountOf(householdRef);
         // Up to the largest cap, not the current one: coverages from before a lowered cap stay visible.
         uint256 cap = MAX_GROUP_CAP;
         Coverage[] memory found = new Coverage[](cap);
         uint256 used;
         for (; used < cap; ++used) {
-            uint256 record = _loadCoverage(_coverageKey(scope, householdRef, period, used));
+            uint256 record = _loadCoverage(_coverageKey(scope, account, period, used));
             if (record == 0) break;
             found[used] = Coverage(uint32(record), uint96(record >> 64), uint96(record >> 160));
         }
@@ -170,21 +183,26 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
         return (r.root, r.programmeId, r.period, r.total, r.claimed);
     }
 
-    // ---- ERC-1155 face: balances are read from coverage; nothing moves except by redemption ----
+    /// @inheritdoc IEntitlementLedger
+    function entitlementId(uint256 programmeId, uint32 period) external pure returns (uint256) {
+        return entitlementIdOf(programmeId, period);
+    }
 
-    /// @notice The live entitlement of the household whose member controls `account`.
-    /// @dev Every member's wallet shows the household's balance; any of them may accept a delivery.
+    /// @inheritdoc IEntitlementLedger
+    function householdAccount(bytes32 householdRef) external pure returns (address) {
+        return householdAccountOf(householdRef);
+    }
+
+    // ---- ERC-1155 face: balances are read from coverage; nothing moves except by issuance and redemption ----
+
+    /// @notice What is left of the entitlement `id` (`programmeId << 32 | period`) of the household whose
+    /// account is `account`: issued minus redeemed, whether or not the period is still redeemable.
+    /// @dev Only household accounts hold entitlements; a member's wallet holds none.
     function balanceOf(address account, uint256 id) public view returns (uint256) {
-        bytes32 householdRef = _registry.householdOf(account);
-        Programme storage p = _programmes[id];
-        if (householdRef == 0 || p.charity == address(0)) return 0;
-        if (block.timestamp < p.startsAt || block.timestamp >= p.endsAt) return 0;
-        (, uint256 record) = _findCoverage(
-            id,
-            p.groupId,
-            householdRef,
-            uint32(block.timestamp / p.periodLength)
-        );
+        uint256 programmeId = id >> 32;
+        Programme storage p = _programmes[programmeId];
+        if (p.charity == address(0)) return 0;
+        (, uint256 record) = _findCoverage(programmeId, p.groupId, account, uint32(id));
         return uint96(record >> 64) - uint96(record >> 160);
     }
 
@@ -200,7 +218,7 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
 
     /// @inheritdoc IERC1155MetadataURI
     function uri(uint256 id) external view returns (string memory) {
-        return string.concat("ipfs://", _requireProgramme(id).metadataCid);
+        return string.concat("ipfs://", _requireProgramme(id >> 32).metadataCid);
     }
 
     /// @inheritdoc IERC1155
@@ -244,12 +262,12 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
     function _consume(
         uint256 programmeId,
         uint32 groupId,
-        bytes32 householdRef,
+        address account,
         uint32 period,
         uint256 amount,
         uint256 nonceBit
     ) internal returns (uint256 remaining, uint256 usedNonces) {
-        (bytes32 key, uint256 record) = _findCoverage(programmeId, groupId, householdRef, period);
+        (bytes32 key, uint256 record) = _findCoverage(programmeId, groupId, account, period);
         uint256 redeemed = uint96(record >> 160);
         remaining = uint96(record >> 64) - redeemed;
         usedNonces = uint32(record >> _USED_NONCES_SHIFT);
@@ -265,10 +283,10 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
     function _receiptState(
         uint256 programmeId,
         uint32 groupId,
-        bytes32 householdRef,
+        address account,
         uint32 period
     ) internal view returns (uint256 usedNonces, uint256 redeemed) {
-        (, uint256 record) = _findCoverage(programmeId, groupId, householdRef, period);
+        (, uint256 record) = _findCoverage(programmeId, groupId, account, period);
         return (uint32(record >> _USED_NONCES_SHIFT), uint96(record >> 160));
     }
 
@@ -281,31 +299,63 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
         book.outstanding = (book.outstanding + total).toUint96();
     }
 
+    /// @dev Writes the household's cover in the first free place of its scope, below the cap. A place held by
+    /// another programme that has ended with nothing redeemed is free again: its unredeemable balance is burned
+    /// (with its TransferSingle), so a programme the regulator closed no longer blocks the households it
+    /// covered. The scan for the programme's own cover runs to the largest cap, as records fill in order.
     function _cover(
         uint256 programmeId,
         uint32 groupId,
         uint256 scope,
         uint8 cap,
         bytes32 householdRef,
+        address account,
         uint32 period,
         uint96 amount
     ) private {
-        for (uint256 i; i < cap; ++i) {
-            bytes32 key = _coverageKey(scope, householdRef, period, i);
-            uint256 record = _loadCoverage(key);
-            if (record == 0) {
-                _storeCoverage(key, programmeId | (uint256(amount) << 64));
-                return;
+        uint256 newRecord = programmeId | (uint256(amount) << 64);
+        bytes32 key = _coverageKey(scope, account, period, 0);
+        uint256 record = _loadCoverage(key);
+        // The household's first cover in the scope this period: the common case, kept short.
+        if (record == 0) return _storeCoverage(key, newRecord);
+        bytes32 freeKey;
+        uint256 freed;
+        for (uint256 i; i < MAX_GROUP_CAP; ++i) {
+            if (i != 0) {
+                key = _coverageKey(scope, account, period, i);
+                record = _loadCoverage(key);
             }
-            if (uint32(record) == programmeId) break;
+            if (record == 0) {
+                if (freeKey == 0 && i < cap) freeKey = key;
+                break;
+            }
+            uint256 holder = uint32(record);
+            if (holder == programmeId) revert HouseholdAlreadyCovered(groupId, householdRef, period);
+            // Nothing redeemed (so no receipt of it can be disputed) and its programme has ended: reusable.
+            if (
+                freeKey == 0 && i < cap && record >> 160 == 0 && block.timestamp >= _programmes[holder].endsAt
+            ) {
+                freeKey = key;
+                freed = record;
+            }
         }
-        revert HouseholdAlreadyCovered(groupId, householdRef, period);
+        if (freeKey == 0) revert HouseholdAlreadyCovered(groupId, householdRef, period);
+        if (freed != 0) {
+            emit TransferSingle(
+                msg.sender,
+                account,
+                address(0),
+                entitlementIdOf(uint32(freed), period),
+                uint96(freed >> 64)
+            );
+        }
+        _storeCoverage(freeKey, newRecord);
     }
 
     function _findCoverage(
         uint256 programmeId,
         uint32 groupId,
-        bytes32 householdRef,
+        address account,
         uint32 period
     ) private view returns (bytes32 key, uint256 record) {
         uint256 scope = _scope(programmeId, groupId);
@@ -313,7 +363,7 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
         // cap, not the current one, so a coverage written before the regulator lowered the cap stays
         // readable and redeemable.
         for (uint256 i; i < MAX_GROUP_CAP; ++i) {
-            key = _coverageKey(scope, householdRef, period, i);
+            key = _coverageKey(scope, account, period, i);
             record = _loadCoverage(key);
             if (record == 0) break;
             if (uint32(record) == programmeId) return (key, record);
@@ -327,7 +377,7 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
 
     function _coverageKey(
         uint256 scope,
-        bytes32 householdRef,
+        address account,
         uint32 period,
         uint256 index
     ) private pure returns (bytes32 key) {
@@ -338,7 +388,7 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
             let ptr := mload(0x40)
             mstore(ptr, namespace)
             mstore(add(ptr, 0x20), scope)
-            mstore(add(ptr, 0x40), householdRef)
+            mstore(add(ptr, 0x40), account)
             mstore(add(ptr, 0x60), period)
             mstore(add(ptr, 0x80), index)
             key := keccak256(ptr, 0xa0)

@@ -32,11 +32,6 @@ abstract contract ProgrammeBook is IProgrammeBook {
         uint128 refunded;
     }
 
-    struct Group {
-        uint32 periodLength;
-        uint8 maxCoverages;
-    }
-
     /// @dev A vendor's standing in one programme, in one slot: redemption reads `allowed` and credits `owed`
     /// (settled but not yet collected) with one cold read and one write.
     struct VendorAccount {
@@ -50,7 +45,9 @@ abstract contract ProgrammeBook is IProgrammeBook {
     /// @dev 32 bits, so a coverage record can name its programme in 32 bits; `++` reverts past that.
     uint32 private _programmeCount;
     uint32 private _groupCount;
-    mapping(uint32 groupId => Group) private _groups;
+    /// @dev Period, cap, layer and minimum share the first slot, so issuance reads one slot of its group.
+    mapping(uint32 groupId => ExclusivityGroup) private _groups;
+    mapping(uint32 groupId => mapping(address charity => bool)) private _admitted;
     mapping(uint256 programmeId => Programme) internal _programmes;
     mapping(uint256 programmeId => Book) internal _books;
     mapping(uint256 programmeId => Inflows) internal _inflows;
@@ -69,20 +66,60 @@ abstract contract ProgrammeBook is IProgrammeBook {
 
     /// @inheritdoc IProgrammeBook
     function createExclusivityGroup(
-        uint32 periodLength,
-        uint8 maxCoverages
+        ExclusivityGroupParams calldata params
     ) external onlyRegulator returns (uint32 groupId) {
-        if (periodLength == 0 || maxCoverages == 0 || maxCoverages > MAX_GROUP_CAP) {
-            revert ExclusivityGroupInvalid(periodLength, maxCoverages);
-        }
+        if (
+            params.periodLength == 0 ||
+            params.maxCoverages == 0 ||
+            params.maxCoverages > MAX_GROUP_CAP ||
+            params.categories == 0 ||
+            address(params.token) == address(0) ||
+            params.minEntitlement == 0
+        ) revert ExclusivityGroupInvalid(params.periodLength, params.maxCoverages);
         groupId = ++_groupCount;
-        _groups[groupId] = Group(periodLength, maxCoverages);
-        emit ExclusivityGroupCreated(groupId, periodLength, maxCoverages);
+        _groups[groupId] = ExclusivityGroup({
+            periodLength: params.periodLength,
+            maxCoverages: params.maxCoverages,
+            layer: params.layer,
+            minEntitlement: params.minEntitlement,
+            token: params.token,
+            categories: params.categories
+        });
+        emit ExclusivityGroupCreated(
+            groupId,
+            params.layer,
+            params.categories,
+            address(params.token),
+            params.periodLength,
+            params.maxCoverages,
+            params.minEntitlement
+        );
+    }
+
+    /// @inheritdoc IProgrammeBook
+    function setExclusivityGroupAdmission(
+        uint32 groupId,
+        address[] calldata charities,
+        bool admitted
+    ) external onlyRegulator {
+        _requireGroup(groupId);
+        if (charities.length > MAX_VENDORS_AT_CREATION) {
+            revert ProgrammeVendorsTooMany(charities.length, MAX_VENDORS_AT_CREATION);
+        }
+        mapping(address => bool) storage admissions = _admitted[groupId];
+        for (uint256 i; i < charities.length; ++i) {
+            address charity = charities[i];
+            if (charity == address(0) || admissions[charity] == admitted) {
+                revert ExclusivityGroupAdmissionUnchanged(groupId, charity);
+            }
+            admissions[charity] = admitted;
+            emit ExclusivityGroupAdmissionChanged(groupId, charity, admitted);
+        }
     }
 
     /// @inheritdoc IProgrammeBook
     function setExclusivityGroupCap(uint32 groupId, uint8 maxCoverages) external onlyRegulator {
-        Group storage group = _requireGroup(groupId);
+        ExclusivityGroup storage group = _requireGroup(groupId);
         // Lowering the cap never strands a household: existing coverages stay readable, new ones must fit.
         if (maxCoverages == 0 || maxCoverages > MAX_GROUP_CAP) {
             revert ExclusivityGroupInvalid(group.periodLength, maxCoverages);
@@ -100,18 +137,16 @@ abstract contract ProgrammeBook is IProgrammeBook {
         if (params.startsAt >= params.endsAt || params.endsAt <= block.timestamp) {
             revert ProgrammeWindowInvalid(params.startsAt, params.endsAt);
         }
-        if (params.groupId != 0) {
-            if (params.periodLength != _requireGroup(params.groupId).periodLength) {
-                revert ProgrammePeriodInvalid(params.periodLength);
-            }
-        } else if (params.periodLength == 0) {
-            revert ProgrammePeriodInvalid(0);
-        }
         if (
             params.capPerPeriod == 0 ||
             params.minGift == 0 ||
             params.capPerPeriod / params.minGift >= MAX_LOTS_PER_PAYMENT
         ) revert ProgrammeLimitsInvalid(params.capPerPeriod, params.minGift);
+        if (params.groupId != 0) {
+            _requireJoinable(params);
+        } else if (params.periodLength == 0) {
+            revert ProgrammePeriodInvalid(0);
+        }
         if (params.vendors.length > MAX_VENDORS_AT_CREATION) {
             revert ProgrammeVendorsTooMany(params.vendors.length, MAX_VENDORS_AT_CREATION);
         }
@@ -128,6 +163,7 @@ abstract contract ProgrammeBook is IProgrammeBook {
             groupId: params.groupId,
             paused: false,
             requiresFieldAgent: params.requiresFieldAgent,
+            pausedByRegulator: false,
             capPerPeriod: params.capPerPeriod,
             minGift: params.minGift,
             metadataCid: params.metadataCid
@@ -151,8 +187,15 @@ abstract contract ProgrammeBook is IProgrammeBook {
 
     /// @inheritdoc IProgrammeBook
     function setProgrammePaused(uint256 programmeId, bool paused) external {
-        Programme storage p = _requireCharityOrRegulator(programmeId);
-        if (p.paused == paused) revert ProgrammePauseUnchanged(programmeId, paused);
+        (Programme storage p, bool byRegulator) = _requireCharityOrRegulator(programmeId);
+        if (byRegulator) {
+            // A regulator may take over a pause the charity set; pausing twice as regulator changes nothing.
+            if (paused ? p.pausedByRegulator : !p.paused) revert ProgrammePauseUnchanged(programmeId, paused);
+            p.pausedByRegulator = paused;
+        } else {
+            if (p.paused == paused) revert ProgrammePauseUnchanged(programmeId, paused);
+            if (p.pausedByRegulator) revert ProgrammePausedByRegulator(programmeId);
+        }
         p.paused = paused;
         emit ProgrammePauseChanged(programmeId, paused, msg.sender);
     }
@@ -168,7 +211,7 @@ abstract contract ProgrammeBook is IProgrammeBook {
 
     /// @inheritdoc IProgrammeBook
     function closeProgramme(uint256 programmeId) external {
-        Programme storage p = _requireCharityOrRegulator(programmeId);
+        (Programme storage p, ) = _requireCharityOrRegulator(programmeId);
         if (block.timestamp >= p.endsAt) revert ProgrammeHasEnded(programmeId, p.endsAt);
         p.endsAt = uint40(block.timestamp);
         emit ProgrammeClosed(programmeId, p.endsAt, msg.sender);
@@ -204,11 +247,13 @@ abstract contract ProgrammeBook is IProgrammeBook {
     }
 
     /// @inheritdoc IProgrammeBook
-    function exclusivityGroup(
-        uint32 groupId
-    ) external view returns (uint32 periodLength, uint8 maxCoverages) {
-        Group storage group = _groups[groupId];
-        return (group.periodLength, group.maxCoverages);
+    function exclusivityGroup(uint32 groupId) external view returns (ExclusivityGroup memory) {
+        return _groups[groupId];
+    }
+
+    /// @inheritdoc IProgrammeBook
+    function isAdmittedToGroup(uint32 groupId, address charity) external view returns (bool) {
+        return _admitted[groupId][charity];
     }
 
     /// @inheritdoc IProgrammeBook
@@ -265,20 +310,50 @@ abstract contract ProgrammeBook is IProgrammeBook {
         }
     }
 
-    function _requireCharityOrRegulator(uint256 programmeId) private view returns (Programme storage p) {
+    /// @dev The regulator, or the programme's charity still licensed for its layer and category; says which.
+    function _requireCharityOrRegulator(
+        uint256 programmeId
+    ) private view returns (Programme storage p, bool byRegulator) {
         p = _requireProgramme(programmeId);
-        if (p.charity != msg.sender && !_licences.isRegulator(msg.sender)) {
-            revert ProgrammeCharityOrRegulatorOnly(programmeId, msg.sender);
+        if (_licences.isRegulator(msg.sender)) return (p, true);
+        if (p.charity != msg.sender) revert ProgrammeCharityOrRegulatorOnly(programmeId, msg.sender);
+        if (!_licences.isLicensed(msg.sender, LicenceKind.Charity, p.layer, p.category)) {
+            revert CharityUnlicensed(msg.sender, p.layer, p.category);
         }
     }
 
-    function _requireGroup(uint32 groupId) internal view returns (Group storage group) {
+    /// @dev A new programme may join its group only if it matches the group and its charity was admitted.
+    function _requireJoinable(ProgrammeParams calldata params) private view {
+        ExclusivityGroup storage group = _requireGroup(params.groupId);
+        if (params.periodLength != group.periodLength) revert ProgrammePeriodInvalid(params.periodLength);
+        if (
+            params.layer != group.layer ||
+            (group.categories >> params.category) & 1 == 0 ||
+            params.token != group.token
+        ) revert ExclusivityGroupMismatch(params.groupId);
+        if (!_admitted[params.groupId][msg.sender]) {
+            revert ExclusivityGroupAdmissionRequired(params.groupId, msg.sender);
+        }
+        if (params.capPerPeriod < group.minEntitlement) {
+            revert ProgrammeLimitsInvalid(params.capPerPeriod, params.minGift);
+        }
+    }
+
+    function _requireGroup(uint32 groupId) internal view returns (ExclusivityGroup storage group) {
         group = _groups[groupId];
         if (group.periodLength == 0) revert ExclusivityGroupUnknown(groupId);
     }
 
-    function _groupCap(uint32 groupId) internal view returns (uint8) {
-        return groupId == 0 ? 1 : _groups[groupId].maxCoverages;
+    /// @dev How many covers a household may hold per period in the programme's scope, and the least one may
+    /// carry; reverts unless the programme's charity is (still) admitted to its group.
+    function _scopeRules(
+        uint32 groupId,
+        address charity
+    ) internal view returns (uint8 cap, uint96 minEntitlement) {
+        if (groupId == 0) return (1, 1);
+        if (!_admitted[groupId][charity]) revert ExclusivityGroupAdmissionRequired(groupId, charity);
+        ExclusivityGroup storage group = _groups[groupId];
+        return (group.maxCoverages, group.minEntitlement);
     }
 
     function _setVendors(uint256 programmeId, address[] calldata vendors, bool allowed) private {

@@ -8,6 +8,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {IRedemptionDesk} from "../interfaces/IRedemptionDesk.sol";
 import {EntitlementLedger} from "./EntitlementLedger.sol";
 import {DisputeStatus, LicenceKind} from "../types/AidTypes.sol";
+import {entitlementIdOf, householdAccountOf} from "../types/HouseholdAccounts.sol";
 
 /// @title RedemptionDesk
 /// @notice A redemption writes no slot of its own. Its replay guard is the receipt's nonce,
@@ -57,15 +58,16 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
         }
 
         redemptionId = _hashTypedDataV4(_hashReceipt(receipt));
-        address wallet = _recoverBeneficiary(redemptionId, receipt, beneficiarySignature);
+        _recoverBeneficiary(redemptionId, receipt, beneficiarySignature);
         address fieldAgent = _recoverFieldAgent(redemptionId, programmeId, p, fieldAgentSignature);
 
         uint32 period = _roll(programmeId, p);
         uint256 nonceBit = _nonceBit(receipt.nonce, period);
+        address household = householdAccountOf(receipt.householdRef);
         (uint256 remaining, uint256 usedNonces) = _consume(
             programmeId,
             p.groupId,
-            receipt.householdRef,
+            household,
             period,
             amount,
             nonceBit
@@ -83,7 +85,7 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
             account.owed += uint96(amount);
         }
 
-        emit TransferSingle(msg.sender, wallet, address(0), programmeId, amount);
+        emit TransferSingle(msg.sender, household, address(0), entitlementIdOf(programmeId, period), amount);
         emit DeliveryRedeemed(
             redemptionId,
             programmeId,
@@ -124,7 +126,7 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
         (uint256 usedNonces, uint256 redeemed) = _receiptState(
             receipt.programmeId,
             p.groupId,
-            receipt.householdRef,
+            householdAccountOf(receipt.householdRef),
             uint32(period)
         );
         if (usedNonces & (1 << index) == 0 || receipt.amount > redeemed)
@@ -160,7 +162,12 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
     function receiptNonce(uint256 programmeId, bytes32 householdRef) external view returns (uint256) {
         Programme storage p = _requireProgramme(programmeId);
         uint32 period = uint32(block.timestamp / p.periodLength);
-        (uint256 usedNonces, ) = _receiptState(programmeId, p.groupId, householdRef, period);
+        (uint256 usedNonces, ) = _receiptState(
+            programmeId,
+            p.groupId,
+            householdAccountOf(householdRef),
+            period
+        );
         for (uint256 index; index < RECEIPT_NONCES_PER_PERIOD; ++index) {
             if (usedNonces & (1 << index) == 0) return (uint256(period) << _NONCE_PERIOD_SHIFT) | index;
         }
@@ -174,7 +181,12 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
         uint32 period
     ) external view returns (uint32) {
         Programme storage p = _requireProgramme(programmeId);
-        (uint256 usedNonces, ) = _receiptState(programmeId, p.groupId, householdRef, period);
+        (uint256 usedNonces, ) = _receiptState(
+            programmeId,
+            p.groupId,
+            householdAccountOf(householdRef),
+            period
+        );
         return uint32(usedNonces);
     }
 

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {IBeneficiaryRegistry} from "../interfaces/IBeneficiaryRegistry.sol";
 import {ILicenceRegistry} from "../interfaces/ILicenceRegistry.sol";
 import {BeneficiaryStatus, LicenceKind} from "../types/AidTypes.sol";
+import {householdAccountOf} from "../types/HouseholdAccounts.sol";
 
 /// @title BeneficiaryRegistry
 /// @notice Two storage slots per beneficiary, the floor for a binding that is unique in both directions:
@@ -91,13 +92,8 @@ contract BeneficiaryRegistry is IBeneficiaryRegistry {
     }
 
     /// @inheritdoc IBeneficiaryRegistry
-    function householdTag(bytes32 householdRef) public pure returns (uint88 tag) {
-        // keccak256(abi.encode(householdRef)) hashed in scratch space: no allocation on every batch entry.
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            mstore(0x00, householdRef)
-            tag := and(keccak256(0x00, 0x20), 0xffffffffffffffffffffff)
-        }
+    function householdTag(bytes32 householdRef) public pure returns (uint88) {
+        return uint88(uint160(householdAccountOf(householdRef)));
     }
 
     /// @inheritdoc IBeneficiaryRegistry
@@ -108,17 +104,23 @@ contract BeneficiaryRegistry is IBeneficiaryRegistry {
     }
 
     /// @inheritdoc IBeneficiaryRegistry
-    function activeWalletsIn(
+    function householdAccount(bytes32 householdRef) external pure returns (address) {
+        return householdAccountOf(householdRef);
+    }
+
+    /// @inheritdoc IBeneficiaryRegistry
+    function activeHouseholdsIn(
         bytes32[] calldata beneficiaryRefs,
         bytes32[] calldata householdRefs
-    ) external view returns (address[] memory wallets) {
+    ) external view returns (address[] memory accounts) {
         uint256 size = beneficiaryRefs.length;
         if (householdRefs.length != size) revert RegistrationBatchSize(householdRefs.length, size);
-        wallets = new address[](size);
+        accounts = new address[](size);
         for (uint256 i; i < size; ++i) {
-            (address wallet, BeneficiaryStatus status, uint88 tag) = _unpack(_records[beneficiaryRefs[i]]);
-            if (status == BeneficiaryStatus.Active && tag == householdTag(householdRefs[i]))
-                wallets[i] = wallet;
+            (, BeneficiaryStatus status, uint88 tag) = _unpack(_records[beneficiaryRefs[i]]);
+            // The tag is the account's low 88 bits: one hash gives both.
+            address account = householdAccountOf(householdRefs[i]);
+            if (status == BeneficiaryStatus.Active && tag == uint88(uint160(account))) accounts[i] = account;
         }
     }
 

@@ -69,17 +69,40 @@ export async function seedDemo(services: GatewayServices): Promise<DemoSeed> {
         data: token.encodeFunctionData("mint", [addresses[label]!, parseUnits("1000000000", 18)]),
       });
     }
+    // The relief food group: relief layer, category 1, the settlement token, one cover per 30 days of at least
+    // one rial. Joining it is the regulator's decision: the relief charity is admitted.
     services.outbox.enqueue({
       idempotencyKey: "demo:group:food",
       kind: "group.create",
       from: services.operator,
       to: services.system.ledger.target as string,
-      data: services.system.ledger.interface.encodeFunctionData("createExclusivityGroup", [30 * 86_400, 1]),
+      data: services.system.ledger.interface.encodeFunctionData("createExclusivityGroup", [
+        {
+          layer: 0,
+          categories: 1n << 1n,
+          token: services.settlementToken,
+          periodLength: 30 * 86_400,
+          maxCoverages: 1,
+          minEntitlement: parseUnits("1", 18),
+        },
+      ]),
     });
   })();
   await services.outbox.drain();
   // The demo runs once, on the deployment the gateway made, so the group it just created is group 1.
   const foodGroup = 1;
+  services.outbox.enqueue({
+    idempotencyKey: "demo:group:food:admit",
+    kind: "group.admit",
+    from: services.operator,
+    to: services.system.ledger.target as string,
+    data: services.system.ledger.interface.encodeFunctionData("setExclusivityGroupAdmission", [
+      foodGroup,
+      [addresses.charity1!],
+      true,
+    ]),
+  });
+  await services.outbox.drain();
 
   const sample = sampleHouseholdsCsv({ households: 200, seed: 7, digits: "mixed" });
   await importHouseholdsCsv(services.households, Readable.from([sample.csv]), {

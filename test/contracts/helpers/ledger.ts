@@ -144,6 +144,71 @@ export async function programmeParams(
   };
 }
 
+export interface GroupOptions {
+  periodLength?: number;
+  maxCoverages?: number;
+  minEntitlement?: bigint;
+  layer?: number;
+  categories?: bigint;
+  /** Charities the regulator admits to the group at once. */
+  admit?: { getAddress(): Promise<string> }[];
+}
+
+/**
+ * The regulator creates an exclusivity group for `token` (relief food, a cap of 1 and a minimum entitlement
+ * of one unit unless told otherwise), admits the given charities, and returns the group's id.
+ */
+export async function createGroup(
+  ledger: AidLedger,
+  regulator: Signer,
+  token: { getAddress(): Promise<string> },
+  options: GroupOptions = {},
+): Promise<bigint> {
+  const groupId = BigInt(
+    await ledger.connect(regulator).createExclusivityGroup.staticCall(await groupParams(token, options)),
+  );
+  await ledger.connect(regulator).createExclusivityGroup(await groupParams(token, options));
+  const admit = await Promise.all((options.admit ?? []).map((c) => c.getAddress()));
+  if (admit.length > 0) await ledger.connect(regulator).setExclusivityGroupAdmission(groupId, admit, true);
+  return groupId;
+}
+
+/** The parameters `createGroup` uses. */
+export async function groupParams(
+  token: { getAddress(): Promise<string> },
+  options: GroupOptions = {},
+): Promise<IProgrammeBook.ExclusivityGroupParamsStruct> {
+  return {
+    layer: options.layer ?? Layer.Relief,
+    categories: options.categories ?? 1n << BigInt(FOOD),
+    token: await token.getAddress(),
+    periodLength: options.periodLength ?? PERIOD,
+    maxCoverages: options.maxCoverages ?? 1,
+    minEntitlement: options.minEntitlement ?? UNIT,
+  };
+}
+
+/** The household's account, which holds its entitlements (the low 160 bits of keccak256(householdRef)). */
+export function householdAccountOf(householdRef: string): string {
+  return ethers.getAddress(ethers.dataSlice(ethers.keccak256(householdRef), 12));
+}
+
+/** The ERC-1155 id of a programme's entitlements in one period. */
+export function entitlementIdOf(programmeId: bigint | number, period: bigint | number): bigint {
+  return (BigInt(programmeId) << 32n) | BigInt(period);
+}
+
+/** What the household's account holds of the programme's entitlement in `period` (the current one if omitted). */
+export async function entitlementOf(
+  ledger: AidLedger,
+  householdRef: string,
+  programmeId: bigint | number,
+  period?: bigint | number,
+): Promise<bigint> {
+  const p = period ?? (await ledger.currentPeriod(programmeId));
+  return ledger.balanceOf(householdAccountOf(householdRef), entitlementIdOf(programmeId, p));
+}
+
 /** Creates a programme as `charity` and returns its id. */
 export async function createProgramme(
   ledger: AidLedger,
@@ -290,8 +355,7 @@ export async function ledgerWorld() {
     ),
   );
   const periodStart = await alignToPeriodStart();
-  await ledger.connect(regulator).createExclusivityGroup(PERIOD, 1);
-  const groupId = 1n;
+  const groupId = await createGroup(ledger, regulator, token, { admit: [charity, system.charity2] });
   const programmeId = await createProgramme(
     ledger,
     charity,

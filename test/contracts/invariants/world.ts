@@ -2,7 +2,7 @@ import { ethers } from "hardhat";
 import type { Wallet } from "ethers";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { alignToPeriodStart, createProgramme, programmeParams } from "../helpers/ledger";
+import { alignToPeriodStart, createGroup, createProgramme, programmeParams } from "../helpers/ledger";
 import { ALL_CATEGORIES, ALL_LAYERS, DAY, LicenceKind, PERIOD, deployedSystem, ref } from "../helpers/system";
 
 /** How many one-member households the handler issues to. */
@@ -76,8 +76,7 @@ export async function invariantWorld() {
   );
 
   const periodStart = await alignToPeriodStart();
-  await ledger.connect(regulator).createExclusivityGroup(PERIOD, 1);
-  const groupId = 1n;
+  const groupId = await createGroup(ledger, regulator, token, { admit: [charity, charity2] });
   const layout: [HardhatEthersSigner, bigint, number][] = [
     [charity, groupId, 12 * PERIOD],
     [charity2, groupId, 12 * PERIOD],

@@ -2,7 +2,15 @@ import hre from "hardhat";
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { createProgramme, issueTo, ledgerWorld, programmeParams } from "../helpers/ledger";
+import {
+  createProgramme,
+  entitlementIdOf,
+  entitlementOf,
+  householdAccountOf,
+  issueTo,
+  ledgerWorld,
+  programmeParams,
+} from "../helpers/ledger";
 import { BeneficiaryStatus, PERIOD, UNIT, ref } from "../helpers/system";
 
 describe("AidLedger: issuing entitlements in batches", function () {
@@ -32,15 +40,27 @@ describe("AidLedger: issuing entitlements in batches", function () {
       .map((parsed) => [...parsed!.args]);
   }
 
-  it("covers each household, mints to the named member and commits the budget", async function () {
+  it("covers each household, mints to the household's account and commits the budget", async function () {
     const { ledger, token, charity, programmeId, households, period, budget } = await loadFixture(fixture);
     const [h1, h2, h3] = households;
     const ledgerBalance = await token.balanceOf(await ledger.getAddress());
     const tx = await issueTo(ledger, charity, programmeId, [h1, h2], 60n * UNIT);
 
     expect(await transferSingles(ledger, tx.hash)).to.deep.equal([
-      [charity.address, ethers.ZeroAddress, h1.members[0].wallet.address, programmeId, 60n * UNIT],
-      [charity.address, ethers.ZeroAddress, h2.members[0].wallet.address, programmeId, 60n * UNIT],
+      [
+        charity.address,
+        ethers.ZeroAddress,
+        householdAccountOf(h1.householdRef),
+        entitlementIdOf(programmeId, period),
+        60n * UNIT,
+      ],
+      [
+        charity.address,
+        ethers.ZeroAddress,
+        householdAccountOf(h2.householdRef),
+        entitlementIdOf(programmeId, period),
+        60n * UNIT,
+      ],
     ]);
     expect(await ledger.coverageOf(programmeId, h1.householdRef, period)).to.deep.equal([60n * UNIT, 0n]);
     expect(await ledger.coverageOf(programmeId, h2.householdRef, period)).to.deep.equal([60n * UNIT, 0n]);
@@ -49,12 +69,13 @@ describe("AidLedger: issuing entitlements in batches", function () {
       [programmeId, 60n * UNIT, 0n],
     ]);
     expect(await ledger.coveragesInScope(programmeId, h3.householdRef, period)).to.deep.equal([]);
-    // Every member's wallet shows the household's entitlement.
+    // The household's account holds the entitlement; members' wallets hold nothing.
+    expect(await entitlementOf(ledger, h1.householdRef, programmeId)).to.equal(60n * UNIT);
     for (const member of h1.members) {
-      expect(await ledger.balanceOf(member.wallet.address, programmeId)).to.equal(60n * UNIT);
+      expect(await ledger.balanceOf(member.wallet.address, entitlementIdOf(programmeId, period))).to.equal(0);
     }
-    expect(await ledger.balanceOf(h2.members[0].wallet.address, programmeId)).to.equal(60n * UNIT);
-    expect(await ledger.balanceOf(h3.members[0].wallet.address, programmeId)).to.equal(0);
+    expect(await entitlementOf(ledger, h2.householdRef, programmeId)).to.equal(60n * UNIT);
+    expect(await entitlementOf(ledger, h3.householdRef, programmeId)).to.equal(0);
     expect(await ledger.fundsOf(programmeId)).to.deep.equal([
       budget,
       0n,
@@ -67,7 +88,7 @@ describe("AidLedger: issuing entitlements in batches", function () {
     expect(await token.balanceOf(await ledger.getAddress())).to.equal(ledgerBalance);
   });
 
-  it("mints to whichever member is named and shows the balance to every member", async function () {
+  it("mints to the household's account whichever member is named", async function () {
     const { ledger, charity, programmeId, households, period } = await loadFixture(fixture);
     const [h1] = households;
     const second = h1.members[1];
@@ -75,11 +96,16 @@ describe("AidLedger: issuing entitlements in batches", function () {
       ledger.connect(charity).issueBatch(programmeId, [second.beneficiaryRef], [h1.householdRef], 25n * UNIT),
     )
       .to.emit(ledger, "TransferSingle")
-      .withArgs(charity.address, ethers.ZeroAddress, second.wallet.address, programmeId, 25n * UNIT);
+      .withArgs(
+        charity.address,
+        ethers.ZeroAddress,
+        householdAccountOf(h1.householdRef),
+        entitlementIdOf(programmeId, period),
+        25n * UNIT,
+      );
     expect(await ledger.coverageOf(programmeId, h1.householdRef, period)).to.deep.equal([25n * UNIT, 0n]);
-    for (const member of h1.members) {
-      expect(await ledger.balanceOf(member.wallet.address, programmeId)).to.equal(25n * UNIT);
-    }
+    expect(await entitlementOf(ledger, h1.householdRef, programmeId)).to.equal(25n * UNIT);
+    expect(await ledger.balanceOf(second.wallet.address, entitlementIdOf(programmeId, period))).to.equal(0);
   });
 
   describe("batch bounds", function () {
@@ -109,9 +135,9 @@ describe("AidLedger: issuing entitlements in batches", function () {
       expect((await ledger.fundsOf(programmeId)).outstanding).to.equal(5000n * UNIT);
       for (const b of [batch[0], batch[249], batch[499]]) {
         expect(await ledger.coverageOf(programmeId, b.householdRef, period)).to.deep.equal([10n * UNIT, 0n]);
-        expect(await ledger.balanceOf(b.wallet, programmeId)).to.equal(10n * UNIT);
+        expect(await entitlementOf(ledger, b.householdRef, programmeId)).to.equal(10n * UNIT);
       }
-      expect(await ledger.balanceOf(bulk[500].wallet, programmeId)).to.equal(0);
+      expect(await entitlementOf(ledger, bulk[500].householdRef, programmeId)).to.equal(0);
     });
 
     it("reverts with IssuanceBatchInvalid for MAX_ISSUE_BATCH + 1 households", async function () {
@@ -209,7 +235,8 @@ describe("AidLedger: issuing entitlements in batches", function () {
     }
 
     it("covers the household through another, active member while one is suspended", async function () {
-      const { ledger, registry, registrar, charity, programmeId, households } = await loadFixture(fixture);
+      const { ledger, registry, registrar, charity, programmeId, households, period } =
+        await loadFixture(fixture);
       const [h1] = households;
       await registry.connect(registrar).setStatus(h1.members[0].beneficiaryRef, BeneficiaryStatus.Suspended);
       await expect(
@@ -218,7 +245,13 @@ describe("AidLedger: issuing entitlements in batches", function () {
           .issueBatch(programmeId, [h1.members[1].beneficiaryRef], [h1.householdRef], UNIT * 10n),
       )
         .to.emit(ledger, "TransferSingle")
-        .withArgs(charity.address, ethers.ZeroAddress, h1.members[1].wallet.address, programmeId, UNIT * 10n);
+        .withArgs(
+          charity.address,
+          ethers.ZeroAddress,
+          householdAccountOf(h1.householdRef),
+          entitlementIdOf(programmeId, period),
+          UNIT * 10n,
+        );
     });
   });
 
@@ -314,7 +347,9 @@ describe("AidLedger: issuing entitlements in batches", function () {
         UNIT * 20n,
         0n,
       ]);
-      expect(await ledger.balanceOf(h1.members[0].wallet.address, programmeId)).to.equal(UNIT * 20n);
+      // The new period is a new id; the past period's id keeps its (now unredeemable) balance.
+      expect(await entitlementOf(ledger, h1.householdRef, programmeId)).to.equal(UNIT * 20n);
+      expect(await entitlementOf(ledger, h1.householdRef, programmeId, period)).to.equal(UNIT * 10n);
       expect((await ledger.fundsOf(programmeId)).outstanding).to.equal(UNIT * 20n);
     });
   });

@@ -3,13 +3,17 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import {
   createProgramme,
+  entitlementIdOf,
+  entitlementOf,
+  householdAccountOf,
   issueTo,
   ledgerWorld,
   programmeParams,
   receiptFor,
   redeemSigned,
 } from "../helpers/ledger";
-import { PERIOD, UNIT } from "../helpers/system";
+import { expectBalancesMatchEvents } from "../helpers/erc1155Oracle";
+import { BeneficiaryStatus, PERIOD, UNIT } from "../helpers/system";
 
 describe("AidLedger: the ERC-1155 face of entitlements", function () {
   async function fixture() {
@@ -25,7 +29,10 @@ describe("AidLedger: the ERC-1155 face of entitlements", function () {
     );
     await ledger.connect(donor2).give(secondId, 100n * UNIT, ethers.ZeroHash, ethers.ZeroAddress, 0);
     await issueTo(ledger, charity2, secondId, [h1], 70n * UNIT);
-    return { ...world, secondId };
+    const id = entitlementIdOf(programmeId, world.period);
+    const secondEntitlement = entitlementIdOf(secondId, world.period);
+    const memberWallets = households.flatMap((h) => h.members.map((m) => m.wallet.address));
+    return { ...world, secondId, id, secondEntitlement, memberWallets };
   }
 
   describe("supportsInterface", function () {
@@ -54,10 +61,11 @@ describe("AidLedger: the ERC-1155 face of entitlements", function () {
   });
 
   describe("uri", function () {
-    it("points each id at its programme's metadata on IPFS", async function () {
-      const { ledger, programmeId, secondId } = await loadFixture(fixture);
-      expect(await ledger.uri(programmeId)).to.equal("ipfs://bafy-programme");
-      expect(await ledger.uri(secondId)).to.equal("ipfs://bafy-second-programme");
+    it("points each id at its programme's metadata on IPFS, whatever the period", async function () {
+      const { ledger, id, secondEntitlement, programmeId } = await loadFixture(fixture);
+      expect(await ledger.uri(id)).to.equal("ipfs://bafy-programme");
+      expect(await ledger.uri(entitlementIdOf(programmeId, 7))).to.equal("ipfs://bafy-programme");
+      expect(await ledger.uri(secondEntitlement)).to.equal("ipfs://bafy-second-programme");
     });
 
     it("reverts with ProgrammeUnknown for an id without a programme", async function () {
@@ -67,16 +75,22 @@ describe("AidLedger: the ERC-1155 face of entitlements", function () {
   });
 
   describe("transfers and approvals", function () {
-    it("reverts safeTransferFrom with EntitlementNotTransferable, even from the holder", async function () {
-      const { ledger, programmeId, households } = await loadFixture(fixture);
+    it("reverts safeTransferFrom with EntitlementNotTransferable, even from a member", async function () {
+      const { ledger, programmeId, households, id } = await loadFixture(fixture);
       const [h1, h2] = households;
       const holder = h1.members[0].wallet;
       await expect(
         ledger
           .connect(holder)
-          .safeTransferFrom(holder.address, h2.members[0].wallet.address, programmeId, 10n * UNIT, "0x"),
+          .safeTransferFrom(
+            householdAccountOf(h1.householdRef),
+            h2.members[0].wallet.address,
+            id,
+            10n * UNIT,
+            "0x",
+          ),
       ).to.be.revertedWithCustomError(ledger, "EntitlementNotTransferable");
-      expect(await ledger.balanceOf(holder.address, programmeId)).to.equal(100n * UNIT);
+      expect(await entitlementOf(ledger, h1.householdRef, programmeId)).to.equal(100n * UNIT);
     });
 
     it("reverts safeBatchTransferFrom with EntitlementNotTransferable", async function () {
@@ -110,22 +124,24 @@ describe("AidLedger: the ERC-1155 face of entitlements", function () {
   });
 
   describe("balances", function () {
-    it("answers balanceOfBatch pairwise across wallets and ids", async function () {
-      const { ledger, programmeId, secondId, households, stranger } = await loadFixture(fixture);
+    it("answers balanceOfBatch pairwise: household accounts hold, members' wallets hold nothing", async function () {
+      const { ledger, id, secondEntitlement, households, stranger } = await loadFixture(fixture);
       const [h1, h2, h3] = households;
       const accounts = [
+        householdAccountOf(h1.householdRef),
         h1.members[0].wallet.address,
         h1.members[1].wallet.address,
-        h2.members[0].wallet.address,
-        h3.members[0].wallet.address,
+        householdAccountOf(h2.householdRef),
+        householdAccountOf(h3.householdRef),
         stranger.address,
-        h1.members[1].wallet.address,
-        h2.members[0].wallet.address,
+        householdAccountOf(h1.householdRef),
+        householdAccountOf(h2.householdRef),
       ];
-      const ids = [programmeId, programmeId, programmeId, programmeId, programmeId, secondId, secondId];
+      const ids = [id, id, id, id, id, id, secondEntitlement, secondEntitlement];
       expect(await ledger.balanceOfBatch(accounts, ids)).to.deep.equal([
         100n * UNIT,
-        100n * UNIT,
+        0n,
+        0n,
         100n * UNIT,
         0n,
         0n,
@@ -136,101 +152,91 @@ describe("AidLedger: the ERC-1155 face of entitlements", function () {
     });
 
     it("reverts balanceOfBatch with IssuanceBatchInvalid when the arrays differ in length", async function () {
-      const { ledger, programmeId, households } = await loadFixture(fixture);
-      const wallet = households[0].members[0].wallet.address;
-      await expect(ledger.balanceOfBatch([wallet, wallet], [programmeId]))
+      const { ledger, id, households } = await loadFixture(fixture);
+      const account = householdAccountOf(households[0].householdRef);
+      await expect(ledger.balanceOfBatch([account, account], [id]))
         .to.be.revertedWithCustomError(ledger, "IssuanceBatchInvalid")
         .withArgs(2, 1);
     });
 
-    it("reads zero for an unknown id, an unbound wallet and the zero address", async function () {
-      const { ledger, programmeId, stranger, households } = await loadFixture(fixture);
-      expect(await ledger.balanceOf(households[0].members[0].wallet.address, 99)).to.equal(0);
-      expect(await ledger.balanceOf(stranger.address, programmeId)).to.equal(0);
-      expect(await ledger.balanceOf(ethers.ZeroAddress, programmeId)).to.equal(0);
+    it("reads zero for an unknown programme, another period, a stranger and the zero address", async function () {
+      const { ledger, id, programmeId, period, stranger, households } = await loadFixture(fixture);
+      const account = householdAccountOf(households[0].householdRef);
+      expect(await ledger.balanceOf(account, entitlementIdOf(99, period))).to.equal(0);
+      expect(await ledger.balanceOf(account, entitlementIdOf(programmeId, period + 1n))).to.equal(0);
+      expect(await ledger.balanceOf(account, programmeId)).to.equal(0);
+      expect(await ledger.balanceOf(stranger.address, id)).to.equal(0);
+      expect(await ledger.balanceOf(ethers.ZeroAddress, id)).to.equal(0);
     });
 
-    it("reads zero before the programme starts, even for a registered household's wallet", async function () {
-      const { ledger, token, charity, households } = await loadFixture(fixture);
-      const startsAt = (await time.latest()) + PERIOD;
-      const laterId = await createProgramme(
+    it("exposes the household account and the id as views that agree with the registry", async function () {
+      const { ledger, registry, programmeId, households } = await loadFixture(fixture);
+      const ref = households[0].householdRef;
+      expect(await ledger.householdAccount(ref)).to.equal(householdAccountOf(ref));
+      expect(await registry.householdAccount(ref)).to.equal(householdAccountOf(ref));
+      expect(await ledger.entitlementId(programmeId, 5)).to.equal((programmeId << 32n) | 5n);
+    });
+
+    it("keeps a period's balance when the period turns: the old id is no longer redeemable, no event needed", async function () {
+      const { ledger, vendor, programmeId, households, id, period, memberWallets } =
+        await loadFixture(fixture);
+      const [h1] = households;
+      const receipt = await receiptFor(
         ledger,
-        charity,
-        await programmeParams(token, { startsAt, endsAt: startsAt + 2 * PERIOD }),
+        programmeId,
+        h1.householdRef,
+        h1.members[0],
+        vendor,
+        10n * UNIT,
+        { deadline: BigInt((await time.latest()) + 2 * PERIOD) },
       );
-      const wallet = households[0].members[0].wallet.address;
-      expect(await ledger.balanceOf(wallet, laterId)).to.equal(0);
-      await expect(issueTo(ledger, charity, laterId, [households[0]], UNIT))
-        .to.be.revertedWithCustomError(ledger, "ProgrammeNotStarted")
-        .withArgs(laterId, startsAt);
+      await time.increase(PERIOD);
+      expect(await ledger.balanceOf(householdAccountOf(h1.householdRef), id)).to.equal(100n * UNIT);
+      expect(await entitlementOf(ledger, h1.householdRef, programmeId)).to.equal(0);
+      await expect(redeemSigned(ledger, vendor, h1.members[0].wallet, receipt))
+        .to.be.revertedWithCustomError(ledger, "ReceiptNonceInvalid")
+        .withArgs(receipt.nonce);
+      expect(await entitlementOf(ledger, h1.householdRef, programmeId, period)).to.equal(100n * UNIT);
+      await expectBalancesMatchEvents(ledger, memberWallets);
     });
 
-    it("reads zero from the programme's planned end, within the same period", async function () {
-      const { ledger, token, charity, donor, households } = await loadFixture(fixture);
-      const now = await time.latest();
-      const endsAt = now + PERIOD / 2; // the fixture starts at a period's first second
-      const id = await createProgramme(
-        ledger,
-        charity,
-        await programmeParams(token, { startsAt: now, endsAt }),
-      );
-      await ledger.connect(donor).give(id, 10n * UNIT, ethers.ZeroHash, ethers.ZeroAddress, 0);
-      await issueTo(ledger, charity, id, households.slice(0, 1), 10n * UNIT);
-      const wallet = households[0].members[0].wallet.address;
-      await time.increaseTo(endsAt - 1);
-      expect(await ledger.balanceOf(wallet, id)).to.equal(10n * UNIT);
-      await time.increaseTo(endsAt);
-      expect(await ledger.balanceOf(wallet, id)).to.equal(0);
-    });
-
-    it("reads zero for a closed programme within the same period", async function () {
-      const { ledger, charity, programmeId, households } = await loadFixture(fixture);
-      const wallet = households[0].members[0].wallet.address;
-      await ledger.connect(charity).closeProgramme(programmeId);
-      expect(await ledger.balanceOf(wallet, programmeId)).to.equal(0);
-    });
-
-    it("moves the balance view to the new wallet when a lost wallet is rebound", async function () {
-      const { ledger, registry, registrar, programmeId, households, spareWallets } =
+    it("keeps the balance on the household's account through a rebind and a member's suspension", async function () {
+      const { ledger, registry, registrar, programmeId, households, spareWallets, memberWallets } =
         await loadFixture(fixture);
       const member = households[0].members[0];
       const [newWallet] = spareWallets;
       await registry
         .connect(registrar)
         .rebindWallet(member.beneficiaryRef, newWallet.address, ethers.id("lost"));
-      expect(await ledger.balanceOf(member.wallet.address, programmeId)).to.equal(0);
-      expect(await ledger.balanceOf(newWallet.address, programmeId)).to.equal(100n * UNIT);
+      await registry
+        .connect(registrar)
+        .setStatus(households[0].members[1].beneficiaryRef, BeneficiaryStatus.Suspended);
+      expect(await entitlementOf(ledger, households[0].householdRef, programmeId)).to.equal(100n * UNIT);
+      await expectBalancesMatchEvents(ledger, [...memberWallets, newWallet.address]);
     });
   });
 
   describe("TransferSingle", function () {
-    it("nets mints and burns per household to the balance every member's wallet shows", async function () {
-      const { ledger, vendor, programmeId, households } = await loadFixture(fixture);
+    it("burns redemptions from the household's account, so events rebuild every balance", async function () {
+      const { ledger, vendor, programmeId, households, id, memberWallets } = await loadFixture(fixture);
       const [h1] = households;
       for (const [member, amount] of [
         [h1.members[0], 30n * UNIT],
         [h1.members[1], 20n * UNIT],
       ] as const) {
-        await redeemSigned(
-          ledger,
-          vendor,
-          member.wallet,
-          await receiptFor(ledger, programmeId, h1.householdRef, member, vendor, amount),
-        );
+        await expect(
+          redeemSigned(
+            ledger,
+            vendor,
+            member.wallet,
+            await receiptFor(ledger, programmeId, h1.householdRef, member, vendor, amount),
+          ),
+        )
+          .to.emit(ledger, "TransferSingle")
+          .withArgs(vendor.address, householdAccountOf(h1.householdRef), ethers.ZeroAddress, id, amount);
       }
-      const events = await ledger.queryFilter(ledger.filters.TransferSingle(), 0);
-      const memberWallets = new Set(h1.members.map((m) => m.wallet.address));
-      let net = 0n;
-      for (const event of events) {
-        const { from, to, id, value } = event.args;
-        if (id !== programmeId) continue;
-        if (from === ethers.ZeroAddress && memberWallets.has(to)) net += value;
-        if (to === ethers.ZeroAddress && memberWallets.has(from)) net -= value;
-      }
-      expect(net).to.equal(50n * UNIT);
-      for (const member of h1.members) {
-        expect(await ledger.balanceOf(member.wallet.address, programmeId)).to.equal(net);
-      }
+      expect(await entitlementOf(ledger, h1.householdRef, programmeId)).to.equal(50n * UNIT);
+      expect(await expectBalancesMatchEvents(ledger, memberWallets)).to.be.greaterThan(0);
     });
   });
 });

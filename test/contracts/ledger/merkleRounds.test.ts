@@ -4,7 +4,10 @@ import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { MerkleTree } from "../helpers/merkle";
 import {
   createProgramme,
+  entitlementIdOf,
   entitlementLeaf,
+  entitlementOf,
+  householdAccountOf,
   issueTo,
   ledgerWorld,
   programmeParams,
@@ -125,7 +128,7 @@ describe("AidLedger: Merkle rounds and claims", function () {
   });
 
   describe("claim", function () {
-    it("lets the beneficiary's wallet claim, minting to it and covering the household", async function () {
+    it("lets the beneficiary's wallet claim, minting to the household's account and covering it", async function () {
       const world = await loadFixture(fixture);
       const { ledger, programmeId, households, period, tree, total, giftAmount } = world;
       const [h1] = households;
@@ -136,12 +139,16 @@ describe("AidLedger: Merkle rounds and claims", function () {
         .withArgs(1, h1.householdRef, h1.members[0].beneficiaryRef, 50n * UNIT);
       await expect(tx)
         .to.emit(ledger, "TransferSingle")
-        .withArgs(wallet.address, ethers.ZeroAddress, wallet.address, programmeId, 50n * UNIT);
+        .withArgs(
+          wallet.address,
+          ethers.ZeroAddress,
+          householdAccountOf(h1.householdRef),
+          entitlementIdOf(programmeId, period),
+          50n * UNIT,
+        );
       expect(await ledger.round(1)).to.deep.equal([tree.root, programmeId, period, total, 50n * UNIT]);
       expect(await ledger.coverageOf(programmeId, h1.householdRef, period)).to.deep.equal([50n * UNIT, 0n]);
-      for (const member of h1.members) {
-        expect(await ledger.balanceOf(member.wallet.address, programmeId)).to.equal(50n * UNIT);
-      }
+      expect(await entitlementOf(ledger, h1.householdRef, programmeId)).to.equal(50n * UNIT);
       // The round's total was reserved at publication; a claim does not reserve again.
       expect(await ledger.fundsOf(programmeId)).to.deep.equal([
         giftAmount,
@@ -153,14 +160,20 @@ describe("AidLedger: Merkle rounds and claims", function () {
       ]);
     });
 
-    it("lets a registrar claim on the beneficiary's behalf, minting to the beneficiary's wallet", async function () {
+    it("lets a registrar claim on the beneficiary's behalf, minting to the household's account", async function () {
       const world = await loadFixture(fixture);
-      const { ledger, registrar, programmeId, households } = world;
-      const h2Wallet = households[1].members[0].wallet;
+      const { ledger, registrar, programmeId, households, period } = world;
+      const h2 = households[1];
       await expect(claimEntry(world, 1, registrar))
         .to.emit(ledger, "TransferSingle")
-        .withArgs(registrar.address, ethers.ZeroAddress, h2Wallet.address, programmeId, 70n * UNIT);
-      expect(await ledger.balanceOf(h2Wallet.address, programmeId)).to.equal(70n * UNIT);
+        .withArgs(
+          registrar.address,
+          ethers.ZeroAddress,
+          householdAccountOf(h2.householdRef),
+          entitlementIdOf(programmeId, period),
+          70n * UNIT,
+        );
+      expect(await entitlementOf(ledger, h2.householdRef, programmeId)).to.equal(70n * UNIT);
     });
 
     it("accepts a one-leaf round with an empty proof", async function () {

@@ -1,8 +1,15 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { createProgramme, issueTo, ledgerWorld, programmeParams } from "../helpers/ledger";
-import { FOOD, Layer, LicenceKind, PERIOD, UNIT } from "../helpers/system";
+import {
+  createGroup,
+  createProgramme,
+  groupParams,
+  issueTo,
+  ledgerWorld,
+  programmeParams,
+} from "../helpers/ledger";
+import { DAY, FOOD, Layer, LicenceKind, PERIOD, UNIT } from "../helpers/system";
 
 describe("AidLedger: programmes and exclusivity groups", function () {
   async function fixture() {
@@ -29,37 +36,61 @@ describe("AidLedger: programmes and exclusivity groups", function () {
   });
 
   describe("createExclusivityGroup", function () {
-    it("creates the next group with its period and cap and emits ExclusivityGroupCreated", async function () {
-      const { ledger, regulator } = await loadFixture(fixture);
-      await expect(ledger.connect(regulator).createExclusivityGroup(7 * 24 * 3600, 3))
+    it("creates the next group bound to its layer, categories, token and minimum and emits ExclusivityGroupCreated", async function () {
+      const { ledger, regulator, token } = await loadFixture(fixture);
+      const params = await groupParams(token, {
+        periodLength: 7 * DAY,
+        maxCoverages: 3,
+        minEntitlement: 5n * UNIT,
+      });
+      await expect(ledger.connect(regulator).createExclusivityGroup(params))
         .to.emit(ledger, "ExclusivityGroupCreated")
-        .withArgs(2, 7 * 24 * 3600, 3);
-      expect(await ledger.exclusivityGroup(2)).to.deep.equal([7n * 24n * 3600n, 3n]);
+        .withArgs(2, Layer.Relief, 1n << BigInt(FOOD), await token.getAddress(), 7 * DAY, 3, 5n * UNIT);
+      expect(await ledger.exclusivityGroup(2)).to.deep.equal([
+        BigInt(7 * DAY),
+        3n,
+        BigInt(Layer.Relief),
+        5n * UNIT,
+        await token.getAddress(),
+        1n << BigInt(FOOD),
+      ]);
     });
 
     it("accepts the largest cap, MAX_GROUP_CAP", async function () {
-      const { ledger, regulator } = await loadFixture(fixture);
-      await expect(ledger.connect(regulator).createExclusivityGroup(PERIOD, 8))
+      const { ledger, regulator, token } = await loadFixture(fixture);
+      await expect(
+        ledger.connect(regulator).createExclusivityGroup(await groupParams(token, { maxCoverages: 8 })),
+      )
         .to.emit(ledger, "ExclusivityGroupCreated")
-        .withArgs(2, PERIOD, 8);
+        .withArgs(2, Layer.Relief, 1n << BigInt(FOOD), await token.getAddress(), PERIOD, 8, UNIT);
     });
 
-    for (const [label, periodLength, cap] of [
-      ["a zero period", 0, 1],
-      ["a zero cap", PERIOD, 0],
-      ["a cap above MAX_GROUP_CAP", PERIOD, 9],
+    for (const [label, overrides, periodLength, cap] of [
+      ["a zero period", { periodLength: 0 }, 0, 1],
+      ["a zero cap", { maxCoverages: 0 }, PERIOD, 0],
+      ["a cap above MAX_GROUP_CAP", { maxCoverages: 9 }, PERIOD, 9],
+      ["no category", { categories: 0n }, PERIOD, 1],
+      ["a zero minimum entitlement", { minEntitlement: 0n }, PERIOD, 1],
     ] as const) {
       it(`reverts with ExclusivityGroupInvalid for ${label}`, async function () {
-        const { ledger, regulator } = await loadFixture(fixture);
-        await expect(ledger.connect(regulator).createExclusivityGroup(periodLength, cap))
+        const { ledger, regulator, token } = await loadFixture(fixture);
+        await expect(ledger.connect(regulator).createExclusivityGroup(await groupParams(token, overrides)))
           .to.be.revertedWithCustomError(ledger, "ExclusivityGroupInvalid")
           .withArgs(periodLength, cap);
       });
     }
 
+    it("reverts with ExclusivityGroupInvalid for the zero token", async function () {
+      const { ledger, regulator, token } = await loadFixture(fixture);
+      const params = { ...(await groupParams(token)), token: ethers.ZeroAddress };
+      await expect(ledger.connect(regulator).createExclusivityGroup(params))
+        .to.be.revertedWithCustomError(ledger, "ExclusivityGroupInvalid")
+        .withArgs(PERIOD, 1);
+    });
+
     it("reads an unknown group as zeros", async function () {
       const { ledger } = await loadFixture(fixture);
-      expect(await ledger.exclusivityGroup(99)).to.deep.equal([0n, 0n]);
+      expect(await ledger.exclusivityGroup(99)).to.deep.equal([0n, 0n, 0n, 0n, ethers.ZeroAddress, 0n]);
     });
   });
 
@@ -69,7 +100,8 @@ describe("AidLedger: programmes and exclusivity groups", function () {
       await expect(ledger.connect(regulator).setExclusivityGroupCap(groupId, 4))
         .to.emit(ledger, "ExclusivityGroupCapChanged")
         .withArgs(groupId, 4);
-      expect(await ledger.exclusivityGroup(groupId)).to.deep.equal([BigInt(PERIOD), 4n]);
+      const group = await ledger.exclusivityGroup(groupId);
+      expect([group.periodLength, group.maxCoverages]).to.deep.equal([BigInt(PERIOD), 4n]);
     });
 
     for (const cap of [0, 9]) {
@@ -91,7 +123,12 @@ describe("AidLedger: programmes and exclusivity groups", function () {
 
   describe("createProgramme", function () {
     it("stores every parameter, emits ProgrammeCreated and VendorAllowanceChanged per vendor", async function () {
-      const { ledger, token, charity2, vendor, vendor2, groupId } = await loadFixture(fixture);
+      const { ledger, regulator, token, charity2, vendor, vendor2 } = await loadFixture(fixture);
+      const groupId = await createGroup(ledger, regulator, token, {
+        layer: Layer.Support,
+        categories: 1n << 7n,
+        admit: [charity2],
+      });
       const params = await programmeParams(token, {
         layer: Layer.Support,
         category: 7,
@@ -308,7 +345,7 @@ describe("AidLedger: programmes and exclusivity groups", function () {
         () => ledger.programme(unknown),
         () => ledger.fundsOf(unknown),
         () => ledger.currentPeriod(unknown),
-        () => ledger.uri(unknown),
+        () => ledger.uri(BigInt(unknown) << 32n),
         () => ledger.coverageOf(unknown, ethers.ZeroHash, 0),
         () => ledger.coveragesInScope(unknown, ethers.ZeroHash, 0),
         () => ledger.releaseExpired(unknown),

@@ -3,15 +3,18 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import { AidLedger__factory } from "../../../typechain-types";
 import {
-  firstMemberReceipt,
-  RECEIPT_TYPES,
   createProgramme,
+  entitlementIdOf,
+  entitlementOf,
   expectEscrowBalanced,
+  firstMemberReceipt,
   giftSpentLogs,
+  householdAccountOf,
   issueTo,
   ledgerWorld,
   malleate,
   programmeParams,
+  RECEIPT_TYPES,
   receiptDomain,
   receiptFor,
   receiptHash,
@@ -88,7 +91,13 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
         );
       await expect(tx)
         .to.emit(ledger, "TransferSingle")
-        .withArgs(vendor.address, member.wallet.address, ethers.ZeroAddress, programmeId, 40n * UNIT);
+        .withArgs(
+          vendor.address,
+          householdAccountOf(h1.householdRef),
+          ethers.ZeroAddress,
+          entitlementIdOf(programmeId, period),
+          40n * UNIT,
+        );
       await expect(tx).to.not.emit(ledger, "SettlementCollected");
       await expect(tx).to.not.emit(token, "Transfer");
       expect(await giftSpentLogs(ledger, tx)).to.deep.equal([
@@ -99,9 +108,7 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
         ISSUED,
         40n * UNIT,
       ]);
-      for (const m of h1.members) {
-        expect(await ledger.balanceOf(m.wallet.address, programmeId)).to.equal(60n * UNIT);
-      }
+      expect(await entitlementOf(ledger, h1.householdRef, programmeId)).to.equal(60n * UNIT);
       // given, paid, refunded, outstanding, available, collected: paid but not collected yet.
       expect(await ledger.fundsOf(programmeId)).to.deep.equal([
         giftAmount,
@@ -143,7 +150,7 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
         await redeemSigned(ledger, vendor, h1.members[0].wallet, await h1Receipt(world, amount));
       }
       expect(await ledger.coverageOf(programmeId, h1.householdRef, period)).to.deep.equal([ISSUED, ISSUED]);
-      expect(await ledger.balanceOf(h1.members[0].wallet.address, programmeId)).to.equal(0);
+      expect(await entitlementOf(ledger, h1.householdRef, programmeId)).to.equal(0);
       expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(ISSUED);
       const last = await h1Receipt(world, 1n);
       expect(last.nonce).to.equal(receiptNonceOf(period, 3));
@@ -596,12 +603,18 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
       const receipt = await receiptFor(ledger, programmeId, h1.householdRef, second, vendor, 25n * UNIT);
       await expect(redeemSigned(ledger, vendor, second.wallet, receipt))
         .to.emit(ledger, "TransferSingle")
-        .withArgs(vendor.address, second.wallet.address, ethers.ZeroAddress, programmeId, 25n * UNIT);
+        .withArgs(
+          vendor.address,
+          householdAccountOf(h1.householdRef),
+          ethers.ZeroAddress,
+          entitlementIdOf(programmeId, period),
+          25n * UNIT,
+        );
       expect(await ledger.coverageOf(programmeId, h1.householdRef, period)).to.deep.equal([
         ISSUED,
         25n * UNIT,
       ]);
-      expect(await ledger.balanceOf(h1.members[0].wallet.address, programmeId)).to.equal(75n * UNIT);
+      expect(await entitlementOf(ledger, h1.householdRef, programmeId)).to.equal(75n * UNIT);
     });
 
     it("reverts with ReceiptSignatureInvalid when a member signs for another member's ref", async function () {
@@ -661,9 +674,8 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
         .connect(registrar)
         .rebindWallet(member.beneficiaryRef, newWallet.address, ethers.id("lost"));
 
-      expect(await ledger.balanceOf(member.wallet.address, programmeId)).to.equal(0);
-      expect(await ledger.balanceOf(newWallet.address, programmeId)).to.equal(90n * UNIT);
-      expect(await ledger.balanceOf(h1.members[1].wallet.address, programmeId)).to.equal(90n * UNIT);
+      // The household's account holds the balance; the rebind moved nothing.
+      expect(await entitlementOf(ledger, h1.householdRef, programmeId)).to.equal(90n * UNIT);
 
       const receipt = await h1Receipt(world, 30n * UNIT);
       await expect(redeemSigned(ledger, vendor, member.wallet, receipt))
@@ -671,12 +683,18 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
         .withArgs(member.wallet.address);
       await expect(redeemSigned(ledger, vendor, newWallet, receipt))
         .to.emit(ledger, "TransferSingle")
-        .withArgs(vendor.address, newWallet.address, ethers.ZeroAddress, programmeId, 30n * UNIT);
+        .withArgs(
+          vendor.address,
+          householdAccountOf(h1.householdRef),
+          ethers.ZeroAddress,
+          entitlementIdOf(programmeId, period),
+          30n * UNIT,
+        );
       expect(await ledger.coverageOf(programmeId, h1.householdRef, period)).to.deep.equal([
         ISSUED,
         40n * UNIT,
       ]);
-      expect(await ledger.balanceOf(newWallet.address, programmeId)).to.equal(60n * UNIT);
+      expect(await entitlementOf(ledger, h1.householdRef, programmeId)).to.equal(60n * UNIT);
     });
   });
 

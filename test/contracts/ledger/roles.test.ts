@@ -6,6 +6,7 @@ import { MerkleTree } from "../helpers/merkle";
 import { ROLE_NAMES, shouldRefuseRoles, type RoleName } from "../helpers/roles";
 import {
   entitlementLeaf,
+  groupParams,
   issueTo,
   ledgerWorld,
   programmeParams,
@@ -97,7 +98,14 @@ describe("AidLedger: who may call what", function () {
     refuse(
       "createExclusivityGroup",
       except("regulator"),
-      (w, as) => w.ledger.connect(as).createExclusivityGroup(PERIOD, 2),
+      async (w, as) => w.ledger.connect(as).createExclusivityGroup(await groupParams(w.token)),
+      "RegulatorOnly",
+      (_, caller) => [caller.address],
+    );
+    refuse(
+      "setExclusivityGroupAdmission",
+      except("regulator"),
+      (w, as) => w.ledger.connect(as).setExclusivityGroupAdmission(w.groupId, [w.stranger.address], true),
       "RegulatorOnly",
       (_, caller) => [caller.address],
     );
@@ -369,16 +377,24 @@ describe("AidLedger: who may call what", function () {
         .withArgs(charity.address, Layer.Relief, FOOD);
     });
 
-    it("still lets it pause and close its own programme, so it can wind down", async function () {
-      const { ledger, licences, regulator, charity, programmeId } = await loadFixture(fixture);
+    it("changes nothing of its programmes: pause, unpause, close and vendors are refused with CharityUnlicensed", async function () {
+      const { ledger, licences, regulator, charity, vendor2, programmeId } = await loadFixture(fixture);
+      await ledger.connect(charity).setProgrammePaused(programmeId, true);
       await licences
         .connect(regulator)
         .suspendLicence(charity.address, LicenceKind.Charity, ethers.id("finding"));
-      await expect(ledger.connect(charity).setProgrammePaused(programmeId, true)).to.emit(
-        ledger,
-        "ProgrammePauseChanged",
-      );
-      await expect(ledger.connect(charity).closeProgramme(programmeId)).to.emit(ledger, "ProgrammeClosed");
+      for (const call of [
+        () => ledger.connect(charity).setProgrammePaused(programmeId, false),
+        () => ledger.connect(charity).closeProgramme(programmeId),
+        () => ledger.connect(charity).setVendorsAllowed(programmeId, [vendor2.address], true),
+      ]) {
+        await expect(call())
+          .to.be.revertedWithCustomError(ledger, "CharityUnlicensed")
+          .withArgs(charity.address, Layer.Relief, FOOD);
+      }
+      expect((await ledger.programme(programmeId)).paused).to.equal(true);
+      // The regulator winds it down instead.
+      await expect(ledger.connect(regulator).closeProgramme(programmeId)).to.emit(ledger, "ProgrammeClosed");
     });
   });
 

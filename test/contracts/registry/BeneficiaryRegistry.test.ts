@@ -462,26 +462,33 @@ describe("BeneficiaryRegistry", function () {
       expect(await registry.activeWalletIn(CHADIA, HOUSEHOLD_B)).to.equal(chadia.address);
     });
 
-    it("answers activeWalletsIn pair by pair, zero for a wrong household, a suspended member or an unknown ref", async function () {
-      const { registry, registrar, amina, chadia } = await loadFixture(registryFixture);
+    it("answers activeHouseholdsIn pair by pair with the household's account, zero for a wrong household, a suspended member or an unknown ref", async function () {
+      const { registry, registrar } = await loadFixture(registryFixture);
       await registry.connect(registrar).setStatus(BASSAM, BeneficiaryStatus.Suspended);
+      const accountOf = (householdRef: string) =>
+        ethers.getAddress(ethers.dataSlice(ethers.keccak256(householdRef), 12));
       expect(
-        await registry.activeWalletsIn(
+        await registry.activeHouseholdsIn(
           [AMINA, BASSAM, CHADIA, CHADIA, ref("beneficiary", "nobody")],
           [HOUSEHOLD_A, HOUSEHOLD_A, HOUSEHOLD_B, HOUSEHOLD_A, HOUSEHOLD_A],
         ),
       ).to.deep.equal([
-        amina.address,
+        accountOf(HOUSEHOLD_A),
         ethers.ZeroAddress,
-        chadia.address,
+        accountOf(HOUSEHOLD_B),
         ethers.ZeroAddress,
         ethers.ZeroAddress,
       ]);
+      // The household tag is the account's low 88 bits: one hash gives both.
+      expect(await registry.householdTag(HOUSEHOLD_A)).to.equal(
+        BigInt(accountOf(HOUSEHOLD_A)) & ((1n << 88n) - 1n),
+      );
+      expect(await registry.householdAccount(HOUSEHOLD_A)).to.equal(accountOf(HOUSEHOLD_A));
     });
 
-    it("reverts activeWalletsIn with RegistrationBatchSize when the arrays differ in length", async function () {
+    it("reverts activeHouseholdsIn with RegistrationBatchSize when the arrays differ in length", async function () {
       const { registry } = await loadFixture(registryFixture);
-      await expect(registry.activeWalletsIn([AMINA, BASSAM], [HOUSEHOLD_A]))
+      await expect(registry.activeHouseholdsIn([AMINA, BASSAM], [HOUSEHOLD_A]))
         .to.be.revertedWithCustomError(registry, "RegistrationBatchSize")
         .withArgs(1, 2);
     });

@@ -178,20 +178,32 @@ export async function mintTokens(gw: E2eGateway, to: string, amount: string): Pr
   expect(services.outbox.pendingCount()).to.equal(0);
 }
 
-/** Creates an exclusivity group on chain as the operator (the embedded regulator); returns its id. */
+/**
+ * Creates an exclusivity group on chain as the operator (the embedded regulator): relief, category 1, the
+ * settlement token, a minimum entitlement of one unit; admits `admit` (charities' addresses); returns its id.
+ */
 export async function createExclusivityGroup(
   gw: E2eGateway,
   periodDays: number,
   maxCoverages: number,
+  admit: string[] = [],
 ): Promise<number> {
   const { services } = gw;
   const ledger = services.system.ledger;
+  const group = {
+    layer: 0,
+    categories: 1n << 1n,
+    token: services.settlementToken,
+    periodLength: periodDays * 86_400,
+    maxCoverages,
+    minEntitlement: parseUnits("1", 18),
+  };
   const job = services.outbox.enqueue({
     idempotencyKey: `e2e:group:${randomUUID()}`,
     kind: "group.create",
     from: services.operator,
     to: ledger.target as string,
-    data: ledger.interface.encodeFunctionData("createExclusivityGroup", [periodDays * 86_400, maxCoverages]),
+    data: ledger.interface.encodeFunctionData("createExclusivityGroup", [group]),
   });
   await services.outbox.drain();
   const done = services.outbox.get(job.jobId)!;
@@ -200,7 +212,19 @@ export async function createExclusivityGroup(
   const event = receipt!.logs
     .map((log) => ledger.interface.parseLog(log))
     .find((parsed) => parsed?.name === "ExclusivityGroupCreated");
-  return Number(event!.args.groupId);
+  const groupId = Number(event!.args.groupId);
+  if (admit.length > 0) {
+    const admission = services.outbox.enqueue({
+      idempotencyKey: `e2e:group:${groupId}:admit:${randomUUID()}`,
+      kind: "group.admit",
+      from: services.operator,
+      to: ledger.target as string,
+      data: ledger.interface.encodeFunctionData("setExclusivityGroupAdmission", [groupId, admit, true]),
+    });
+    await services.outbox.drain();
+    expect(services.outbox.get(admission.jobId)!.status).to.equal("confirmed");
+  }
+  return groupId;
 }
 
 /** A programme body the API accepts; started a minute ago, ending in a year. */

@@ -53,7 +53,7 @@ describe("e2e: the overlap guard between two charities of one exclusivity group"
     charityA = await registerOrganisation(gw, "charity", "Imam Reza Relief Society (e2e)");
     charityB = await registerOrganisation(gw, "charity", "Mehr-e Mandegar Support Foundation (e2e)");
     const donor = await registerOrganisation(gw, "donor");
-    groupId = await createExclusivityGroup(gw, 30, 1);
+    groupId = await createExclusivityGroup(gw, 30, 1, [charityA.address, charityB.address]);
     ({ householdRefs } = await importSample(gw, charityA.apiKey, sample));
     await registerOnChain(gw, charityA.apiKey);
     await mintTokens(gw, donor.address, "1000000000");
