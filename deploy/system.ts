@@ -53,6 +53,14 @@ export async function deployAidSystem(deployer: Signer, options: DeployOptions):
     options.regulators,
   );
   await licences.waitForDeployment();
+  // Only a regulator can cancel a pending revocation: if the council needed longer than the revocation
+  // delay to appoint one, a captured sole regulator's revocations would become final before anyone could.
+  const revocationDelay = await licences.REVOCATION_DELAY();
+  if (BigInt(options.timelockDelay) >= revocationDelay) {
+    throw new Error(
+      `timelockDelay (${options.timelockDelay} s) must be shorter than the licence registry's REVOCATION_DELAY (${revocationDelay} s)`,
+    );
+  }
   const licencesAddress = await licences.getAddress();
   const registry = await new BeneficiaryRegistry__factory(deployer).deploy(licencesAddress);
   await registry.waitForDeployment();

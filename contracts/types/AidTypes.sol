@@ -18,12 +18,14 @@ enum LicenceKind {
     Registrar
 }
 
-/// @notice Lifecycle of a licence. `Revoked` is final.
+/// @notice Lifecycle of a licence. `Revoked` is final; `RevocationPending` is inactive and ends either
+/// cancelled (back to the status it had) or finalised (`Revoked`).
 enum LicenceStatus {
     None,
     Active,
     Suspended,
-    Revoked
+    Revoked,
+    RevocationPending
 }
 
 /// @notice Lifecycle of a registered beneficiary. `Deceased` is final.

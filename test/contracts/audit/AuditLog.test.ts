@@ -295,12 +295,20 @@ describe("AuditLog", function () {
       expect(cited.severity).to.equal(Severity.Critical);
     });
 
-    it("lets the regulator revoke the vendor citing the fixture's finding id", async function () {
+    it("lets the regulator propose to revoke the vendor citing the fixture's finding id", async function () {
       const { licences, regulator, vendor } = await loadFixture(auditFixture);
       const reason = findingReason(1n);
+      const proposedAt = (await time.latest()) + 5;
+      await time.setNextBlockTimestamp(proposedAt);
       await expect(licences.connect(regulator).revokeLicence(vendor.address, LicenceKind.Vendor, reason))
-        .to.emit(licences, "LicenceRevokedBy")
-        .withArgs(vendor.address, LicenceKind.Vendor, reason, regulator.address);
+        .to.emit(licences, "LicenceRevocationProposed")
+        .withArgs(
+          vendor.address,
+          LicenceKind.Vendor,
+          reason,
+          regulator.address,
+          proposedAt + Number(await licences.REVOCATION_DELAY()),
+        );
     });
   });
 

@@ -14,7 +14,7 @@ export const LicenceKind = {
   Auditor: 4,
   Registrar: 5,
 } as const;
-export const LicenceStatus = { None: 0, Active: 1, Suspended: 2, Revoked: 3 } as const;
+export const LicenceStatus = { None: 0, Active: 1, Suspended: 2, Revoked: 3, RevocationPending: 4 } as const;
 export const BeneficiaryStatus = { None: 0, Active: 1, Suspended: 2, Deceased: 3 } as const;
 export const Outflow = { Settlement: 0, Refund: 1, Reallocation: 2 } as const;
 export const DisputeStatus = { None: 0, Flagged: 1, Upheld: 2, Dismissed: 3 } as const;

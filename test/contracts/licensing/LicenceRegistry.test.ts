@@ -14,6 +14,7 @@ import {
   deployedSystem,
 } from "../helpers/system";
 import { ROLE_NAMES, shouldRefuseRoles } from "../helpers/roles";
+import { revokeForGood } from "./revocation";
 
 const REGULATOR_ROLE = ethers.id("REGULATOR_ROLE");
 const DEFAULT_ADMIN_ROLE = ethers.ZeroHash;
@@ -446,7 +447,7 @@ describe("LicenceRegistry", function () {
 
     it("reverts with LicenceRevoked when the licence was revoked", async function () {
       const { licences, regulator, vendor } = await loadFixture(licensingFixture);
-      await licences.connect(regulator).revokeLicence(vendor.address, LicenceKind.Vendor, REVOCATION_REASON);
+      await revokeForGood(licences, regulator, vendor.address, LicenceKind.Vendor, REVOCATION_REASON);
       const now = await time.latest();
       await expect(
         licences
@@ -524,7 +525,7 @@ describe("LicenceRegistry", function () {
 
     it("reverts with LicenceRevoked when the licence was revoked", async function () {
       const { licences, regulator, vendor } = await loadFixture(licensingFixture);
-      await licences.connect(regulator).revokeLicence(vendor.address, LicenceKind.Vendor, REVOCATION_REASON);
+      await revokeForGood(licences, regulator, vendor.address, LicenceKind.Vendor, REVOCATION_REASON);
       await expect(
         licences.connect(regulator).suspendLicence(vendor.address, LicenceKind.Vendor, SUSPENSION_REASON),
       )
@@ -588,138 +589,10 @@ describe("LicenceRegistry", function () {
 
     it("reverts with LicenceRevoked when the suspended licence was then revoked", async function () {
       const { licences, regulator, vendor2 } = await loadFixture(licensingFixture);
-      await licences.connect(regulator).revokeLicence(vendor2.address, LicenceKind.Vendor, REVOCATION_REASON);
+      await revokeForGood(licences, regulator, vendor2.address, LicenceKind.Vendor, REVOCATION_REASON);
       await expect(licences.connect(regulator).reinstateLicence(vendor2.address, LicenceKind.Vendor))
         .to.be.revertedWithCustomError(licences, "LicenceRevoked")
         .withArgs(vendor2.address, LicenceKind.Vendor);
-    });
-  });
-
-  describe("revokeLicence", function () {
-    it("revokes an active licence and emits LicenceRevokedBy with the reason", async function () {
-      const { licences, regulator, vendor } = await loadFixture(licensingFixture);
-      await expect(
-        licences.connect(regulator).revokeLicence(vendor.address, LicenceKind.Vendor, REVOCATION_REASON),
-      )
-        .to.emit(licences, "LicenceRevokedBy")
-        .withArgs(vendor.address, LicenceKind.Vendor, REVOCATION_REASON, regulator.address);
-      expect((await licences.licenceOf(vendor.address, LicenceKind.Vendor)).status).to.equal(
-        LicenceStatus.Revoked,
-      );
-      expect(await licences.isActive(vendor.address, LicenceKind.Vendor)).to.equal(false);
-      expect(await licences.isLicensed(vendor.address, LicenceKind.Vendor, Layer.Relief, FOOD)).to.equal(
-        false,
-      );
-    });
-
-    it("revokes a suspended licence", async function () {
-      const { licences, regulator, vendor2 } = await loadFixture(licensingFixture);
-      await expect(
-        licences.connect(regulator).revokeLicence(vendor2.address, LicenceKind.Vendor, REVOCATION_REASON),
-      )
-        .to.emit(licences, "LicenceRevokedBy")
-        .withArgs(vendor2.address, LicenceKind.Vendor, REVOCATION_REASON, regulator.address);
-      expect((await licences.licenceOf(vendor2.address, LicenceKind.Vendor)).status).to.equal(
-        LicenceStatus.Revoked,
-      );
-    });
-
-    it("revokes only the named kind of the holder", async function () {
-      const { licences, regulator, charity } = await loadFixture(licensingFixture);
-      const now = await time.latest();
-      await licences
-        .connect(regulator)
-        .grantLicence(charity.address, LicenceKind.Auditor, ALL_LAYERS, ALL_CATEGORIES, now, now + DAY, CID);
-      await licences
-        .connect(regulator)
-        .revokeLicence(charity.address, LicenceKind.Auditor, REVOCATION_REASON);
-      expect(await licences.isActive(charity.address, LicenceKind.Auditor)).to.equal(false);
-      expect(await licences.isActive(charity.address, LicenceKind.Charity)).to.equal(true);
-    });
-
-    it("reverts with LicenceStatusInvalid when there is no licence", async function () {
-      const { licences, regulator, stranger } = await loadFixture(licensingFixture);
-      await expect(
-        licences.connect(regulator).revokeLicence(stranger.address, LicenceKind.Charity, REVOCATION_REASON),
-      )
-        .to.be.revertedWithCustomError(licences, "LicenceStatusInvalid")
-        .withArgs(stranger.address, LicenceKind.Charity, LicenceStatus.None);
-    });
-
-    describe("a revoked licence is final", function () {
-      async function withVendorRevoked() {
-        const system = await loadFixture(licensingFixture);
-        await system.licences
-          .connect(system.regulator)
-          .revokeLicence(system.vendor.address, LicenceKind.Vendor, REVOCATION_REASON);
-        return system;
-      }
-
-      it("reverts with LicenceRevoked when revoked again", async function () {
-        const { licences, regulator, vendor } = await withVendorRevoked();
-        await expect(
-          licences.connect(regulator).revokeLicence(vendor.address, LicenceKind.Vendor, REVOCATION_REASON),
-        )
-          .to.be.revertedWithCustomError(licences, "LicenceRevoked")
-          .withArgs(vendor.address, LicenceKind.Vendor);
-      });
-
-      it("reverts with LicenceRevoked when granted again", async function () {
-        const { licences, regulator, vendor } = await withVendorRevoked();
-        const now = await time.latest();
-        await expect(
-          licences
-            .connect(regulator)
-            .grantLicence(
-              vendor.address,
-              LicenceKind.Vendor,
-              ALL_LAYERS,
-              ALL_CATEGORIES,
-              now,
-              now + DAY,
-              CID,
-            ),
-        )
-          .to.be.revertedWithCustomError(licences, "LicenceRevoked")
-          .withArgs(vendor.address, LicenceKind.Vendor);
-      });
-
-      it("reverts with LicenceRevoked when suspended", async function () {
-        const { licences, regulator, vendor } = await withVendorRevoked();
-        await expect(
-          licences.connect(regulator).suspendLicence(vendor.address, LicenceKind.Vendor, SUSPENSION_REASON),
-        )
-          .to.be.revertedWithCustomError(licences, "LicenceRevoked")
-          .withArgs(vendor.address, LicenceKind.Vendor);
-      });
-
-      it("reverts with LicenceRevoked when reinstated", async function () {
-        const { licences, regulator, vendor } = await withVendorRevoked();
-        await expect(licences.connect(regulator).reinstateLicence(vendor.address, LicenceKind.Vendor))
-          .to.be.revertedWithCustomError(licences, "LicenceRevoked")
-          .withArgs(vendor.address, LicenceKind.Vendor);
-      });
-
-      it("keeps the revoked record unchanged after every refused action", async function () {
-        const { licences, regulator, vendor } = await withVendorRevoked();
-        const before = [...(await licences.licenceOf(vendor.address, LicenceKind.Vendor))];
-        const now = await time.latest();
-        await expect(
-          licences
-            .connect(regulator)
-            .grantLicence(vendor.address, LicenceKind.Vendor, 1, 1, now, now + DAY, "bafy-other"),
-        )
-          .to.be.revertedWithCustomError(licences, "LicenceRevoked")
-          .withArgs(vendor.address, LicenceKind.Vendor);
-        await expect(licences.connect(regulator).reinstateLicence(vendor.address, LicenceKind.Vendor))
-          .to.be.revertedWithCustomError(licences, "LicenceRevoked")
-          .withArgs(vendor.address, LicenceKind.Vendor);
-        expect([...(await licences.licenceOf(vendor.address, LicenceKind.Vendor))]).to.deep.equal(before);
-        expect((await licences.licenceOf(vendor.address, LicenceKind.Vendor)).status).to.equal(
-          LicenceStatus.Revoked,
-        );
-        expect(await licences.isActive(vendor.address, LicenceKind.Vendor)).to.equal(false);
-      });
     });
   });
 
@@ -777,24 +650,6 @@ describe("LicenceRegistry", function () {
           contract,
           call: (as) =>
             system.licences.connect(as).reinstateLicence(system.vendor2.address, LicenceKind.Vendor),
-        };
-      },
-      "AccessControlUnauthorizedAccount",
-      refusedAsNotRegulator,
-    );
-
-    shouldRefuseRoles(
-      "revokeLicence",
-      NOT_REGULATOR,
-      async () => {
-        const { system, actors, contract } = await matrix();
-        return {
-          actors,
-          contract,
-          call: (as) =>
-            system.licences
-              .connect(as)
-              .revokeLicence(system.vendor.address, LicenceKind.Vendor, REVOCATION_REASON),
         };
       },
       "AccessControlUnauthorizedAccount",
