@@ -76,7 +76,10 @@ export async function invariantWorld() {
   );
 
   const periodStart = await alignToPeriodStart();
-  const groupId = await createGroup(ledger, regulator, token, { admit: [charity, charity2] });
+  const groupId = await createGroup(ledger, regulator, token, {
+    admit: [charity, charity2],
+    minEntitlement: 1n,
+  });
   const layout: [HardhatEthersSigner, bigint, number][] = [
     [charity, groupId, 12 * PERIOD],
     [charity2, groupId, 12 * PERIOD],
