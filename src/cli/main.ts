@@ -4,6 +4,7 @@ import { createApiKey } from "../api/auth/createApiKey";
 import { ROLES, type Role } from "../api/auth/roles";
 import { ConfigError, loadConfig } from "../config";
 import { openSqliteStore } from "../db";
+import { DemoStepError } from "../main/seedDemo";
 import { join } from "node:path";
 import { apiTarget, CliError, describeFailure, requestJson, uploadCsv } from "./apiClient";
 import { deployCommand } from "./deployCommand";
@@ -52,7 +53,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new CliError(`Unknown command "${command}". Run "sintech help".`);
     }
   } catch (error) {
-    if (error instanceof CliError || error instanceof ConfigError) {
+    if (error instanceof CliError || error instanceof ConfigError || error instanceof DemoStepError) {
       process.stderr.write(`sintech: ${error.message}\n`);
       return 2;
     }
