@@ -24,6 +24,13 @@ const USAGE = `sintech <command>
                                  issue an API key straight into the data folder's database
   help                           this text
 
+API keys in the data folder: regulator.key is the gateway's first regulator key, written once when
+\`start\` finds no regulator key; demo.json (after \`start --demo\`) holds one key per demo organisation,
+including a second regulator key labelled "demo regulator". Both are private files (mode 0600).
+
+Service managers: run \`node bin/sintech.js start\` (or \`npx sintech start\`), not \`npm start\`: npm does
+not pass SIGTERM/SIGINT on to the gateway, which stops cleanly on either.
+
 Environment: SINTECH_URL (default http://127.0.0.1:8080), SINTECH_API_KEY, and the gateway's own
 variables documented in config/example.env.`;
 
