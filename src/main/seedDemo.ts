@@ -66,8 +66,7 @@ const ABOUT =
   "API keys of the demo's organisations, one per organisation, to try the API as each of them. The " +
   '"regulator" entry is a second regulator key made for the demo (label "demo regulator"); regulator.key ' +
   "in the same folder is the gateway's first regulator key, issued once on a fresh data folder by " +
-  "`sintech start`, with or without the demo. Either one acts as the regulator; revoke the demo's keys " +
-  "before real use.";
+  "`sintech start`, with or without the demo. Both act as the regulator.";
 
 export function readDemoSeed(dataDir: string): DemoSeed | undefined {
   const path = join(dataDir, DEMO_FILE);

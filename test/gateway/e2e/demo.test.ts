@@ -20,7 +20,9 @@ const PROGRAMMES: DemoProgramme[] = ["relief", "support", "insurance"];
  * Runs `sintech start --demo` in its own process until it prints "Press Ctrl+C to stop.", then stops it
  * with SIGINT as a terminal would, and returns everything it printed.
  */
-function startAndStop(env: Record<string, string>): Promise<{ code: number | null; stdout: string }> {
+function startAndStop(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, "start", "--demo"], {
       env: { PATH: process.env.PATH ?? "", ...env },
@@ -44,7 +46,7 @@ function startAndStop(env: Record<string, string>): Promise<{ code: number | nul
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.on("exit", (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout });
+      resolve({ code, stdout, stderr });
     });
   });
 }
@@ -131,13 +133,15 @@ describe("e2e: the demo", function () {
 
   describe("a failing step", function () {
     let gw: E2eGateway;
+    let running = false;
 
     before(async () => {
       gw = await bootE2e();
+      running = true;
     });
 
     after(async () => {
-      await gw.stop();
+      if (running) await gw.stop();
       removeDataDir(gw.dataDir);
     });
 
@@ -164,6 +168,31 @@ describe("e2e: the demo", function () {
       // It stopped there: the households come after the gifts and were never imported.
       expect(countRows(gw, "households")).to.equal(0);
       expect(lines.join("\n")).to.not.include("three programmes created and funded");
+    });
+
+    it("`sintech start --demo` after a failed demo says in one line which step stopped it, exit code 2", async () => {
+      // The folder keeps what the failed demo did (its donor's mint, under the same idempotency key), so a
+      // second demo on it cannot fund its new donor: a step fails again, and start must say which and stop.
+      await gw.stop();
+      running = false;
+      const run = await startAndStop({
+        DATA_DIR: gw.dataDir,
+        PORT: "0",
+        SINTECH_ANVIL_PORT: String(gw.anvilPort),
+        LOG_LEVEL: "silent",
+      });
+      expect(run.code, run.stdout + run.stderr).to.equal(2);
+      expect(run.stdout).to.include("Seeding the demo");
+      expect(run.stdout).to.not.include("Press Ctrl+C to stop.");
+      const lines = run.stderr.trim().split("\n");
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.match(
+        /^sintech: the demo stopped at step "[^"]+": .+ empty data folder \(DATA_DIR\)/,
+      );
+      // The gateway was stopped, not abandoned: its chain's port is free again.
+      gw = await bootE2e({ dataDir: gw.dataDir, anvilPort: gw.anvilPort, regulatorKey: gw.regulatorKey });
+      running = true;
+      expect(existsSync(path.join(gw.dataDir, DEMO_FILE))).to.equal(false);
     });
   });
 });
