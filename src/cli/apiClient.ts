@@ -39,7 +39,8 @@ export async function requestJson(
 
 /**
  * Streams a CSV file to the gateway with a progress bar on stderr. The gateway reads the upload as it
- * arrives, so bytes sent track rows processed.
+ * arrives, so bytes sent track rows processed. The bar is redrawn only when it changes and ends with one
+ * full bar, so a log of stderr (no carriage returns) shows each state once.
  */
 export async function uploadCsv(
   target: ApiTarget,
@@ -50,10 +51,16 @@ export async function uploadCsv(
 ): Promise<{ status: number; body: unknown }> {
   const total = statSync(file).size;
   let sent = 0;
+  let drawn = "";
+  const draw = (done: number) => {
+    const bar = progressBar(done, total);
+    if (bar !== drawn) out.write(`\r${bar}`);
+    drawn = bar;
+  };
   const source = createReadStream(file);
   source.on("data", (chunk) => {
     sent += (chunk as Buffer).length;
-    out.write(`\r${progressBar(sent, total)}`);
+    draw(sent);
   });
   const response = await fetch(`${target.url}${path}`, {
     method: "POST",
@@ -67,16 +74,25 @@ export async function uploadCsv(
   } as RequestInit & { duplex: "half" }).catch((error: unknown) => {
     throw new CliError(`Cannot reach the gateway at ${target.url}: ${(error as Error).message}`);
   });
-  out.write(`\r${progressBar(total, total)}\n`);
+  draw(total);
+  out.write("\n");
   return { status: response.status, body: await response.json().catch(() => null) };
 }
 
+/** `[#####.....]  50%  1.5 KB of 3.0 KB`: a share of `total` bytes, with sizes in the unit that fits. */
 export function progressBar(done: number, total: number, width = 30): string {
   const share = total === 0 ? 1 : Math.min(1, done / total);
   const filled = Math.round(share * width);
   return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${Math.round(share * 100)
     .toString()
-    .padStart(3)}%  ${Math.round(done / 1024)}/${Math.round(total / 1024)} KB`;
+    .padStart(3)}%  ${formatBytes(Math.min(done, total))} of ${formatBytes(total)}`;
+}
+
+/** Bytes below 1 KB as bytes, then KB and MB with one decimal (1 KB = 1024 bytes). */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 /** The API's error shape, as one readable line. */

@@ -4,6 +4,7 @@ import { createApiKey } from "../api/auth/createApiKey";
 import { ROLES, type Role } from "../api/auth/roles";
 import { ConfigError, loadConfig } from "../config";
 import { openSqliteStore } from "../db";
+import { DemoStepError } from "../main/seedDemo";
 import { join } from "node:path";
 import { apiTarget, CliError, describeFailure, requestJson, uploadCsv } from "./apiClient";
 import { deployCommand } from "./deployCommand";
@@ -22,6 +23,13 @@ const USAGE = `sintech <command>
   keys create --role <role> --org <orgId> [--label <text>]
                                  issue an API key straight into the data folder's database
   help                           this text
+
+API keys in the data folder: regulator.key is the gateway's first regulator key, written once when
+\`start\` finds no regulator key; demo.json (after \`start --demo\`) holds one key per demo organisation,
+including a second regulator key labelled "demo regulator". Both are private files (mode 0600).
+
+Service managers: run \`node bin/sintech.js start\` (or \`npx sintech start\`), not \`npm start\`: npm does
+not pass SIGTERM/SIGINT on to the gateway, which stops cleanly on either.
 
 Environment: SINTECH_URL (default http://127.0.0.1:8080), SINTECH_API_KEY, and the gateway's own
 variables documented in config/example.env.`;
@@ -52,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
         throw new CliError(`Unknown command "${command}". Run "sintech help".`);
     }
   } catch (error) {
-    if (error instanceof CliError || error instanceof ConfigError) {
+    if (error instanceof CliError || error instanceof ConfigError || error instanceof DemoStepError) {
       process.stderr.write(`sintech: ${error.message}\n`);
       return 2;
     }

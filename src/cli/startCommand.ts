@@ -4,7 +4,7 @@ import { createApiKey } from "../api/auth/createApiKey";
 import { loadConfig } from "../config";
 import { createLogger } from "../logging";
 import { bootGateway } from "../main/bootGateway";
-import { seedDemo } from "../main/seedDemo";
+import { startDemo } from "../main/seedDemo";
 
 /**
  * `sintech start [--demo]`: the embedded default (or a consortium gateway), in the foreground until
@@ -26,20 +26,24 @@ export async function startCommand(argv: string[]): Promise<void> {
   say(`  ledger     ${String(services.system.ledger.target)}`);
   say(`  data       ${config.dataDir}`);
   const firstKeyPath = ensureRegulatorKey(services.store.sqlite, config.dataDir);
-  if (firstKeyPath) say(`  regulator  first API key written to ${firstKeyPath} (mode 0600)`);
+  if (firstKeyPath)
+    say(`  regulator  the gateway's first regulator API key is in ${firstKeyPath} (mode 0600)`);
   if (demo) {
-    say("Seeding the demo (organisations, 200 households, three programmes)...");
-    const seed = await seedDemo(services);
-    say(
-      `  demo       programmes ${JSON.stringify(seed.programmes)}; API keys in ${join(config.dataDir, "demo.json")}`,
-    );
+    try {
+      await startDemo(services, say);
+    } catch (error) {
+      await gateway.stop();
+      throw error;
+    }
   }
-  say("Press Ctrl+C to stop.");
-  await new Promise<void>((resolve) => {
+  // Listen before saying so: a service manager may signal as soon as it reads the line.
+  const stopRequested = new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+  say("Press Ctrl+C to stop.");
+  await stopRequested;
   say("Stopping: finishing queued chain writes and saving the chain state...");
   await gateway.stop();
 }
