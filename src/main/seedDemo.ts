@@ -154,7 +154,8 @@ export async function seedDemo(services: GatewayServices): Promise<DemoSeed> {
     });
     programmes[plan.label] = created.programmeId!;
     await giveToProgramme(services.programmes, orgIds.donor!, created.programmeId!, {
-      amount: "400000000",
+      // Three programmes from a donor minted 1e9: each gets 3e8, so all three are funded.
+      amount: "300000000",
       idempotencyKey: `demo-gift-${plan.label}`,
     });
   }

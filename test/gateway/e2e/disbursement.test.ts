@@ -168,7 +168,7 @@ describe("e2e: disbursement by CSV and by eligibility", () => {
       "e2e-dsb-1",
     );
     expect(res.status).to.equal(409);
-    expect(res.body.error).to.include({ field: "idempotencyKey", code: "reused" });
+    expect(res.body.error).to.include({ field: "idempotencyKey", code: "idempotency_key_reused" });
     expect(countRows(gw, "disbursements")).to.equal(disbursements);
   });
 
