@@ -70,10 +70,17 @@ export async function giveToProgramme(
   if (!recorded && input.donorReference) {
     throw new ValidationError("donorReference", "not_allowed", "Only a charity records gifts for donors.");
   }
-  const amount = toUnits(input.amount, deps.decimals);
-  const earmark = earmarkWord(JSON.parse(programme.earmarks_json) as string[], input.earmark);
+  const gift: PlannedGift = {
+    giftKey: `gift:${orgId}:${input.idempotencyKey}`,
+    giver: giver.address,
+    programmeId,
+    amount: toUnits(input.amount, deps.decimals),
+    purpose: input.earmark,
+    earmark: earmarkWord(JSON.parse(programme.earmarks_json) as string[], input.earmark),
+    donorReference: recorded ? input.donorReference! : null,
+    reallocateTo: input.reallocateToProgrammeId,
+  };
   const { idempotencyKey, ...request } = input;
-  const giftKey = `gift:${orgId}:${idempotencyKey}`;
   return runIdempotent(
     {
       db: deps.db,
@@ -81,77 +88,84 @@ export async function giveToProgramme(
       scope: "gift",
       orgId,
       idempotencyKey,
-      payload: canonicalJson({ programmeId, ...request, amount }),
+      payload: canonicalJson({ programmeId, ...request, amount: gift.amount }),
       now: deps.now,
     },
     async (claim) => {
-      if (!deps.outbox.byKey(giftKey)) await queueGift(deps, { giver, programmeId, amount, earmark, claim });
+      if (!deps.outbox.byKey(gift.giftKey)) await queueGift(deps, gift, claim);
       await deps.outbox.drain();
-      return giftStatus(deps, giftKey);
+      return giftStatus(deps, gift.giftKey);
     },
   );
+}
 
-  async function queueGift(
-    deps: ProgrammeDeps,
-    gift: {
-      giver: { address: string };
-      programmeId: number;
-      amount: bigint;
-      earmark: string;
-      claim: () => void;
-    },
-  ): Promise<void> {
-    const ledger = deps.system.ledger;
-    const pepperVersion = deps.peppers.current;
-    const data = recorded
+/** A gift checked against the gateway's rules, not yet against the chain's. */
+interface PlannedGift {
+  giftKey: string;
+  giver: string;
+  programmeId: number;
+  amount: bigint;
+  /** The purpose as chosen ("" for none) and as the ledger stores it. */
+  purpose: string;
+  earmark: string;
+  /** A charity's cash donor, in clear until it is keyed here; null for a donor's own gift. */
+  donorReference: string | null;
+  reallocateTo: number;
+}
+
+/** Simulates the approve and the gift together, then queues both with the request's key. */
+async function queueGift(deps: ProgrammeDeps, gift: PlannedGift, claim: () => void): Promise<void> {
+  const ledger = deps.system.ledger;
+  const pepperVersion = deps.peppers.current;
+  const data =
+    gift.donorReference !== null
       ? ledger.interface.encodeFunctionData("recordGift", [
           gift.programmeId,
-          donorRef(deps.peppers, input.donorReference!, pepperVersion),
+          donorRef(deps.peppers, gift.donorReference, pepperVersion),
           gift.amount,
           gift.earmark,
-          input.reallocateToProgrammeId,
+          gift.reallocateTo,
         ])
       : ledger.interface.encodeFunctionData("give", [
           gift.programmeId,
           gift.amount,
           gift.earmark,
           "0x0000000000000000000000000000000000000000",
-          input.reallocateToProgrammeId,
+          gift.reallocateTo,
         ]);
-    const approve = {
-      to: deps.settlementToken,
-      data: erc20.encodeFunctionData("approve", [ledger.target as string, gift.amount]),
-    };
-    const giveWrite = { to: ledger.target as string, data };
-    await refuseWhatTheChainWould(deps, gift.giver.address, [approve, giveWrite]);
-    deps.db.transaction(() => {
-      gift.claim();
-      deps.outbox.enqueue({
-        idempotencyKey: `approve:${giftKey}`,
-        kind: "token.approve",
-        from: gift.giver.address,
-        ...approve,
-      });
-      const job = deps.outbox.enqueue({
-        idempotencyKey: giftKey,
-        kind: GIFT_JOB,
-        from: gift.giver.address,
-        ...giveWrite,
-      });
-      deps.db
-        .prepare(
-          `INSERT INTO gift_requests (job_id, programme_id, earmark, donor_pepper_version, created_at)
-           VALUES (?, ?, ?, ?, ?)`,
-        )
-        .run(
-          job.jobId,
-          gift.programmeId,
-          input.earmark === "" ? null : input.earmark,
-          recorded ? pepperVersion : null,
-          deps.now().toISOString(),
-        );
-    })();
-  }
+  const approve = {
+    to: deps.settlementToken,
+    data: erc20.encodeFunctionData("approve", [ledger.target as string, gift.amount]),
+  };
+  const giveWrite = { to: ledger.target as string, data };
+  await refuseWhatTheChainWould(deps, gift.giver, [approve, giveWrite]);
+  deps.db.transaction(() => {
+    claim();
+    deps.outbox.enqueue({
+      idempotencyKey: `approve:${gift.giftKey}`,
+      kind: "token.approve",
+      from: gift.giver,
+      ...approve,
+    });
+    const job = deps.outbox.enqueue({
+      idempotencyKey: gift.giftKey,
+      kind: GIFT_JOB,
+      from: gift.giver,
+      ...giveWrite,
+    });
+    deps.db
+      .prepare(
+        `INSERT INTO gift_requests (job_id, programme_id, earmark, donor_pepper_version, created_at)
+         VALUES (?, ?, ?, ?, ?)`,
+      )
+      .run(
+        job.jobId,
+        gift.programmeId,
+        gift.purpose === "" ? null : gift.purpose,
+        gift.donorReference !== null ? pepperVersion : null,
+        deps.now().toISOString(),
+      );
+  })();
 }
 
 /** A gift that passed the simulation but was refused when sent is thrown as the same refusal. */
