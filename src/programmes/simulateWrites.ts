@@ -1,4 +1,4 @@
-import type { Interface } from "ethers";
+import { toQuantity, type Interface } from "ethers";
 import { LicenceRegistry__factory, TestSettlementToken__factory } from "../../typechain-types";
 import { decodeRevert } from "../chain/decodeRevert";
 import { ChainRefusedError } from "./chainRefusals";
@@ -35,8 +35,13 @@ export async function refuseWhatTheChainWould(
   if (!provider || typeof provider.send !== "function") return;
   let blocks: { calls: SimulatedCall[] }[];
   try {
+    // The simulated block is timed as the write's own block will be: now, or just after the latest block
+    // (an idle embedded chain's latest block can be minutes old, and programmes end by the clock).
+    const latest = (await provider.send("eth_getBlockByNumber", ["latest", false])) as { timestamp: string };
+    const time = Math.max(Number(BigInt(latest.timestamp)) + 1, Math.floor(deps.now().getTime() / 1000));
+    const calls = writes.map((write) => ({ from, to: write.to, data: write.data }));
     blocks = (await provider.send("eth_simulateV1", [
-      { blockStateCalls: [{ calls: writes.map((write) => ({ from, to: write.to, data: write.data })) }] },
+      { blockStateCalls: [{ blockOverrides: { time: toQuantity(time) }, calls }] },
       "latest",
     ])) as { calls: SimulatedCall[] }[];
   } catch (error) {
