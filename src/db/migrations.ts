@@ -1,7 +1,8 @@
 import { CHAIN_OUTBOX_SQL } from "../chain/outbox";
 import { DISBURSEMENT_SQL } from "../disbursement/schema";
 import { ORGANISATIONS_SQL } from "../organisations/schema";
-import { PROGRAMMES_SQL } from "../programmes/schema";
+import { EARMARKS_AND_GIFT_REQUESTS_SQL, PROGRAMMES_SQL } from "../programmes/schema";
+import { IDEMPOTENCY_SQL } from "./idempotency";
 import { WALLETS_SQL } from "../wallets/schema";
 
 /**
@@ -116,4 +117,9 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: "programmes_and_gifts", sql: PROGRAMMES_SQL },
   { version: 6, name: "disbursement", sql: DISBURSEMENT_SQL },
   { version: 7, name: "wallets", sql: WALLETS_SQL },
+  {
+    version: 8,
+    name: "request_fingerprints_and_earmarks",
+    sql: IDEMPOTENCY_SQL + EARMARKS_AND_GIFT_REQUESTS_SQL,
+  },
 ];

@@ -124,7 +124,8 @@ export interface DuplicateReviewRecord {
 }
 
 export interface ImportRepository {
-  create(record: { importId: string; idempotencyKey: string; createdAt: string }): void;
+  /** `fileSha256` binds the key to its file from the start; the check before writing computed it. */
+  create(record: { importId: string; idempotencyKey: string; fileSha256?: string; createdAt: string }): void;
   get(importId: string): ImportRecord | undefined;
   findByIdempotencyKey(idempotencyKey: string): ImportRecord | undefined;
   /** Marks an interrupted import as running again before it is resumed. */

@@ -67,7 +67,7 @@ const toImport = (row: ImportRow): ImportRecord => ({
 
 export function sqliteImports(db: BetterSqlite3.Database): ImportRepository {
   const create = db.prepare(
-    "INSERT INTO imports (import_id, idempotency_key, status, created_at) VALUES (?, ?, 'running', ?)",
+    "INSERT INTO imports (import_id, idempotency_key, file_sha256, status, created_at) VALUES (?, ?, ?, 'running', ?)",
   );
   const get = db.prepare<[string], ImportRow>("SELECT * FROM imports WHERE import_id = ?");
   const byKey = db.prepare<[string], ImportRow>("SELECT * FROM imports WHERE idempotency_key = ?");
@@ -122,7 +122,7 @@ export function sqliteImports(db: BetterSqlite3.Database): ImportRepository {
 
   return {
     create(r) {
-      create.run(r.importId, r.idempotencyKey, r.createdAt);
+      create.run(r.importId, r.idempotencyKey, r.fileSha256 ?? null, r.createdAt);
     },
     get(importId) {
       const row = get.get(importId);

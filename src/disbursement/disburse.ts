@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { ChainJob } from "../chain/outbox";
 import type { DecodedRevert } from "../chain/decodeRevert";
+import { runIdempotent } from "../db/idempotency";
 import { DuplicateError, ValidationError } from "../errors";
 import { programmeRow } from "../programmes/getProgramme";
 import { toUnits } from "../programmes/amounts";
@@ -18,17 +19,44 @@ export interface StartDisbursementParams {
   programmeId: number;
   idempotencyKey: string;
   source: "csv" | "eligible";
+  /** What the request asked for (the CSV's bytes, or the selection and amount), fingerprinted with the key. */
+  payload: string | Buffer;
 }
 
 /**
  * Runs a disbursement whose rows are already resolved: refuses per row what the chain would refuse,
  * then issues the rest in batches of one amount each, queued with the rows in one transaction.
- * The same idempotency key returns the same disbursement.
+ * The same idempotency key returns the same disbursement, also to callers that send it while the first
+ * request still runs; the same key with another file, amount or programme is refused (409
+ * `idempotency_key_reused`).
  */
-export async function runDisbursement(
+export function runDisbursement(
   deps: DisbursementDeps,
   params: StartDisbursementParams,
   plan: () => Promise<PlannedRow[]>,
+): Promise<DisbursementReport> {
+  return runIdempotent(
+    {
+      db: deps.db,
+      peppers: deps.peppers,
+      scope: "disbursement",
+      orgId: params.orgId,
+      idempotencyKey: params.idempotencyKey,
+      payload: Buffer.concat([
+        Buffer.from(`${params.programmeId}:${params.source}:`),
+        Buffer.from(params.payload),
+      ]),
+      now: deps.now,
+    },
+    (claim) => disburseOnce(deps, params, plan, claim),
+  );
+}
+
+async function disburseOnce(
+  deps: DisbursementDeps,
+  params: StartDisbursementParams,
+  plan: () => Promise<PlannedRow[]>,
+  claim: () => void,
 ): Promise<DisbursementReport> {
   const existing = findExisting(deps, params);
   if (existing) {
@@ -57,6 +85,7 @@ export async function runDisbursement(
 
   const disbursementId = `dsb_${randomUUID()}`;
   deps.db.transaction(() => {
+    claim();
     deps.db
       .prepare(
         `INSERT INTO disbursements (disbursement_id, programme_id, org_id, idempotency_key, source, period, created_at)
@@ -119,7 +148,7 @@ function findExisting(deps: DisbursementDeps, params: StartDisbursementParams): 
   if (row && row.programme_id !== params.programmeId) {
     throw new DuplicateError(
       "idempotencyKey",
-      "reused",
+      "idempotency_key_reused",
       "This idempotency key was used for another programme.",
     );
   }

@@ -29,6 +29,14 @@ export async function disburseCsv(
   deps: DisbursementDeps,
   params: DisburseCsvParams,
 ): Promise<DisbursementReport> {
+  // Read whole (the upload is capped) so its fingerprint is known before anything is decided.
+  const bytes = await readAll(
+    typeof params.csv === "string"
+      ? params.isPath
+        ? createReadStream(params.csv)
+        : Readable.from([Buffer.from(params.csv)])
+      : params.csv,
+  );
   return runDisbursement(
     deps,
     {
@@ -36,18 +44,20 @@ export async function disburseCsv(
       programmeId: params.programmeId,
       idempotencyKey: params.idempotencyKey,
       source: "csv",
+      payload: bytes,
     },
-    () => planFromCsv(deps, params),
+    () => planFromCsv(deps, bytes),
   );
 }
 
-async function planFromCsv(deps: DisbursementDeps, params: DisburseCsvParams): Promise<PlannedRow[]> {
-  const input =
-    typeof params.csv === "string"
-      ? params.isPath
-        ? createReadStream(params.csv)
-        : Readable.from([params.csv])
-      : params.csv;
+async function readAll(input: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of input) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks);
+}
+
+async function planFromCsv(deps: DisbursementDeps, bytes: Buffer): Promise<PlannedRow[]> {
+  const input = Readable.from([bytes]);
   const parser = input.pipe(parse({ bom: true, trim: true, skip_empty_lines: true, max_record_size: 4096 }));
   const rows: PlannedRow[] = [];
   const seen = new Set<string>();

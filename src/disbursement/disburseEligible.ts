@@ -29,6 +29,7 @@ export async function disburseEligible(
       programmeId: params.programmeId,
       idempotencyKey: params.idempotencyKey,
       source: "eligible",
+      payload: `selection=eligible;amount=${units}`,
     },
     async () => {
       const seen = new Set<string>();

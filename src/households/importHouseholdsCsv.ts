@@ -49,9 +49,15 @@ const running = new WeakMap<Store, Set<string>>();
  * `HOUSEHOLDS_PER_TRANSACTION` per commit), so thousands of rows need memory for one batch only and a
  * crash never leaves half a household.
  *
- * Idempotency: a completed key returns its stored result (after checking the file is the same one);
- * a failed or interrupted key resumes, skipping the households it already recorded. People already
- * enrolled elsewhere, or listed twice, go to the review list instead of being written.
+ * Refused means nothing written: the whole file is read and checked first (header, CSV syntax, readable
+ * to the end), so a file refused for its form leaves no `imports` row and no household; only a file that
+ * passed is imported. Rows refused one by one (a bad check digit) are results of a completed import.
+ *
+ * Idempotency: a key is bound to its file's sha256 from the start. A completed key returns its stored
+ * result; a key interrupted by a crash resumes under the same import id, skipping the households it
+ * already recorded; the key with another file is refused (409 `idempotency_key_reused`); the key sent
+ * again while its import runs is refused (409 `import_in_progress`). People already enrolled
+ * elsewhere, or listed twice, go to the review list instead of being written.
  */
 export async function importHouseholdsCsv(
   ctx: HouseholdContext,
@@ -73,33 +79,40 @@ export async function importHouseholdsCsv(
 
   keys.add(key);
   try {
+    const file = await readChecked(source);
     const existing = ctx.store.imports.findByIdempotencyKey(key);
-    if (existing?.status === "completed") {
-      if ((await sha256Of(toStream(source))) !== existing.fileSha256) {
-        throw new DuplicateError(
-          "idempotencyKey",
-          "idempotency_key_reused",
-          "This idempotency key was used for another file",
-        );
-      }
-      return { ...readImportReport(ctx, existing.importId), replayed: true };
+    // An import made before keys were bound to their file at the start has no sha256 until it completed.
+    if (existing && existing.fileSha256 !== null && existing.fileSha256 !== file.sha256) {
+      throw new DuplicateError(
+        "idempotencyKey",
+        "idempotency_key_reused",
+        "This idempotency key was used for another file",
+      );
     }
+    if (existing?.status === "completed")
+      return { ...readImportReport(ctx, existing.importId), replayed: true };
 
     // A failed import, or one left "running" by a process that died (this one holds no lock on it),
     // resumes under the same id.
     const importId = existing?.importId ?? randomUUID();
     if (existing) ctx.store.imports.restart(importId);
-    else ctx.store.imports.create({ importId, idempotencyKey: key, createdAt: ctx.now().toISOString() });
+    else
+      ctx.store.imports.create({
+        importId,
+        idempotencyKey: key,
+        fileSha256: file.sha256,
+        createdAt: ctx.now().toISOString(),
+      });
 
     let fileSha256: string;
     try {
-      fileSha256 = await runImport(ctx, importId, toStream(source), options);
+      fileSha256 = await runImport(ctx, importId, file.open(), options);
     } catch (error) {
       const failure = asImportError(error);
       const errorCode = failure instanceof AppError ? (failure.code ?? failure.name) : "internal";
       ctx.store.imports.finish(importId, {
         status: "failed",
-        fileSha256: null,
+        fileSha256: file.sha256,
         errorCode,
         finishedAt: ctx.now().toISOString(),
       });
@@ -117,18 +130,51 @@ export async function importHouseholdsCsv(
   }
 }
 
-function toStream(source: ImportSource): Readable {
-  return typeof source === "string" ? createReadStream(source) : source;
+/** A file that was read to its end and found well-formed, with a way to read it again. */
+interface CheckedFile {
+  sha256: string;
+  open(): Readable;
 }
 
-async function sha256Of(input: Readable): Promise<string> {
+/**
+ * Reads the whole file once, checking what would refuse it (header, CSV syntax, a dropped upload) before
+ * anything is written. A path is read again for the import; an upload (capped in size) is kept in memory.
+ */
+async function readChecked(source: ImportSource): Promise<CheckedFile> {
+  const chunks: Buffer[] = [];
   const hash = createHash("sha256");
+  const keeper = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      if (typeof source !== "string") chunks.push(chunk);
+      callback(null, chunk);
+    },
+  });
+  const parser = parse({ bom: true, trim: true, skip_empty_lines: true, max_record_size: 64 * 1024 });
+  const flowing = pipeline(toStream(source), keeper, parser);
+  flowing.catch(() => undefined); // its error also ends the loop below, which reports it
+  let header = false;
   try {
-    for await (const chunk of input) hash.update(chunk as Buffer);
+    for await (const cells of parser as AsyncIterable<string[]>) {
+      if (header) continue;
+      checkHeader(cells.map((c) => c.toLowerCase()));
+      header = true;
+    }
+    await flowing;
   } catch (error) {
+    parser.destroy();
     throw asImportError(error);
   }
-  return hash.digest("hex");
+  if (!header) throw new ValidationError("header", "missing_header", "The CSV file is empty");
+  const sha256 = hash.digest("hex");
+  return {
+    sha256,
+    open: () => (typeof source === "string" ? createReadStream(source) : Readable.from(chunks)),
+  };
+}
+
+function toStream(source: ImportSource): Readable {
+  return typeof source === "string" ? createReadStream(source) : source;
 }
 
 /** Parser and file errors become 400s that say where, never what: their messages may quote the data. */

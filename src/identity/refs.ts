@@ -49,3 +49,28 @@ export function refCandidates(
 ): VersionedRef[] {
   return ring.versions.map((pepperVersion) => ({ ref: derive(ring, value, pepperVersion), pepperVersion }));
 }
+
+/**
+ * HMAC-SHA256(pepper_v, "donor:" + reference) for a cash donor's receipt number. Charities type national
+ * IDs and phone numbers into this field too, so it is keyed like every other reference that leaves the
+ * gateway: a plain keccak256 of a 10-digit number is reversed by trying them all.
+ */
+export function donorRef(ring: PepperRing, reference: string, version: number = ring.current): Ref {
+  return keyedRef(ring, "donor", reference.trim(), version);
+}
+
+/**
+ * A keyed fingerprint of a request, stored with its idempotency key so the same key sent with another
+ * body is recognised. Keyed because a body may carry a national ID (a CSV, a donor's reference).
+ */
+export function requestFingerprint(
+  ring: PepperRing,
+  scope: string,
+  payload: string | Buffer,
+  version: number = ring.current,
+): string {
+  return createHmac("sha256", ring.secret(version))
+    .update(`request:${scope}:`, "utf8")
+    .update(payload)
+    .digest("hex");
+}

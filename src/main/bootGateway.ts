@@ -135,7 +135,15 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       fundGas,
       now,
     };
-    const programmes: ProgrammeDeps = { db: store.sqlite, outbox, system, settlementToken, decimals, now };
+    const programmes: ProgrammeDeps = {
+      db: store.sqlite,
+      outbox,
+      system,
+      peppers,
+      settlementToken,
+      decimals,
+      now,
+    };
     const disbursement: DisbursementDeps = {
       db: store.sqlite,
       outbox,

@@ -4,10 +4,14 @@ import { findEvent } from "../chain/findEvent";
 import { z } from "zod";
 import { parseInput } from "../api/validation/parseInput";
 import type { ChainJob } from "../chain/outbox";
+import { canonicalJson, runIdempotent } from "../db/idempotency";
 import { AppError, ValidationError } from "../errors";
 import { predicateSchema } from "../households/eligibility/programmeRule";
 import { getOrganisation, LAYERS } from "../organisations";
 import { tokenAmountSchema, toUnits } from "./amounts";
+import { ChainRefusedError } from "./chainRefusals";
+import { EARMARK_PURPOSE } from "./earmarks";
+import { refuseWhatTheChainWould } from "./simulateWrites";
 import type { ProgrammeDeps } from "./types";
 
 export const createProgrammeSchema = z.strictObject({
@@ -23,6 +27,15 @@ export const createProgrammeSchema = z.strictObject({
   requiresFieldAgent: z.boolean().default(false),
   vendorOrgIds: z.array(z.string().min(1).max(64)).max(50).default([]),
   metadataCid: z.string().max(100).default(""),
+  /**
+   * The purposes a donor may earmark a gift for ("winter-fuel", "school-meals"): lower-case words joined by
+   * hyphens, never free text, so no personal value can reach the chain as an earmark.
+   */
+  earmarks: z
+    .array(EARMARK_PURPOSE)
+    .max(32)
+    .default([])
+    .refine((list) => new Set(list).size === list.length, { message: "must not repeat a purpose" }),
   eligibility: z
     .strictObject({
       targetGroups: z
@@ -38,9 +51,9 @@ export type CreateProgrammeParams = z.input<typeof createProgrammeSchema>;
 
 export interface CreateProgrammeResult {
   requestId: string;
-  status: "created" | "pending" | "failed";
+  /** A refusal is never a result: it is thrown as a `ChainRefusedError`. */
+  status: "created" | "pending";
   programmeId: number | null;
-  error: { name: string; args: string[] } | null;
 }
 
 export const PROGRAMME_CREATE_JOB = "programme.create";
@@ -50,7 +63,8 @@ const MAX_UINT96 = 2n ** 96n - 1n;
 /**
  * Creates a programme on chain, signed by the charity's own key. The gateway keeps the name and the
  * eligibility rule; the chain keeps the money rules. Retrying with the same idempotency key returns the
- * same request.
+ * same request; the same key with another body is refused (409 `idempotency_key_reused`). The creation
+ * is simulated on chain first: a refusal writes nothing and answers with the contract's error explained.
  */
 export async function createProgramme(
   deps: ProgrammeDeps,
@@ -94,54 +108,75 @@ export async function createProgramme(
     return vendor.address;
   });
 
-  const existing = deps.db
-    .prepare("SELECT request_id FROM programme_requests WHERE org_id = ? AND idempotency_key = ?")
-    .get(orgId, input.idempotencyKey) as { request_id: string } | undefined;
-  const requestId = existing?.request_id ?? `prq_${randomUUID()}`;
-  if (!existing) {
-    const data = deps.system.ledger.interface.encodeFunctionData("createProgramme", [
-      {
-        layer: LAYERS.indexOf(input.layer),
-        category: input.category,
-        token: deps.settlementToken,
-        periodLength: input.periodDays * 86_400,
-        groupId: input.exclusivityGroupId,
-        capPerPeriod,
-        minGift,
-        startsAt,
-        endsAt,
-        requiresFieldAgent: input.requiresFieldAgent,
-        metadataCid: input.metadataCid,
-        vendors,
-      },
-    ]);
-    deps.db.transaction(() => {
-      const job = deps.outbox.enqueue({
-        idempotencyKey: `programme:${requestId}`,
-        kind: PROGRAMME_CREATE_JOB,
-        from: charity.address,
-        to: deps.system.ledger.target as string,
-        data,
-      });
-      deps.db
-        .prepare(
-          `INSERT INTO programme_requests (request_id, org_id, idempotency_key, params_json, job_id, created_at)
-           VALUES (?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          requestId,
-          orgId,
-          input.idempotencyKey,
-          JSON.stringify({ ...input, startsAt, endsAt }),
-          job.jobId,
-          deps.now().toISOString(),
-        );
-    })();
-  }
-  await deps.outbox.drain();
-  return programmeRequestStatus(deps, requestId);
+  const { idempotencyKey, ...request } = input;
+  return runIdempotent(
+    {
+      db: deps.db,
+      peppers: deps.peppers,
+      scope: "programme.create",
+      orgId,
+      idempotencyKey,
+      payload: canonicalJson(request),
+      now: deps.now,
+    },
+    async (claim) => {
+      const existing = deps.db
+        .prepare("SELECT request_id FROM programme_requests WHERE org_id = ? AND idempotency_key = ?")
+        .get(orgId, idempotencyKey) as { request_id: string } | undefined;
+      const requestId = existing?.request_id ?? `prq_${randomUUID()}`;
+      if (!existing) {
+        const data = deps.system.ledger.interface.encodeFunctionData("createProgramme", [
+          {
+            layer: LAYERS.indexOf(input.layer),
+            category: input.category,
+            token: deps.settlementToken,
+            periodLength: input.periodDays * 86_400,
+            groupId: input.exclusivityGroupId,
+            capPerPeriod,
+            minGift,
+            startsAt,
+            endsAt,
+            requiresFieldAgent: input.requiresFieldAgent,
+            metadataCid: input.metadataCid,
+            vendors,
+          },
+        ]);
+        const ledger = deps.system.ledger.target as string;
+        await refuseWhatTheChainWould(deps, charity.address, [{ to: ledger, data }]);
+        deps.db.transaction(() => {
+          claim();
+          const job = deps.outbox.enqueue({
+            idempotencyKey: `programme:${requestId}`,
+            kind: PROGRAMME_CREATE_JOB,
+            from: charity.address,
+            to: ledger,
+            data,
+          });
+          deps.db
+            .prepare(
+              `INSERT INTO programme_requests (request_id, org_id, idempotency_key, params_json, job_id, created_at)
+               VALUES (?, ?, ?, ?, ?, ?)`,
+            )
+            .run(
+              requestId,
+              orgId,
+              idempotencyKey,
+              JSON.stringify({ ...input, startsAt, endsAt }),
+              job.jobId,
+              deps.now().toISOString(),
+            );
+        })();
+      }
+      await deps.outbox.drain();
+      return programmeRequestStatus(deps, requestId);
+    },
+  );
 }
 
+/**
+ * A request's outcome. A creation that passed the simulation but was refused when sent (the chain changed
+ * in between) is thrown as the same `ChainRefusedError` a simulated refusal gives, on every retry.
+ */
 export function programmeRequestStatus(deps: ProgrammeDeps, requestId: string): CreateProgrammeResult {
   const row = deps.db
     .prepare(
@@ -154,14 +189,16 @@ export function programmeRequestStatus(deps: ProgrammeDeps, requestId: string): 
     error_name: string | null;
     error_args: string | null;
   };
-  const status = row.status === "confirmed" ? "created" : row.status === "failed" ? "failed" : "pending";
+  if (row.status === "failed") {
+    throw new ChainRefusedError({
+      name: row.error_name ?? "TransactionReverted",
+      args: JSON.parse(row.error_args ?? "[]") as string[],
+    });
+  }
   return {
     requestId,
-    status,
+    status: row.status === "confirmed" ? "created" : "pending",
     programmeId: row.programme_id,
-    error: row.error_name
-      ? { name: row.error_name, args: JSON.parse(row.error_args ?? "[]") as string[] }
-      : null,
   };
 }
 
@@ -192,7 +229,8 @@ export function onProgrammeCreated(deps: ProgrammeDeps, job: ChainJob, receipt: 
   deps.db
     .prepare(
       `INSERT INTO programmes (programme_id, request_id, org_id, name, layer, category, group_id, period_length, cap,
-         min_gift, starts_at, ends_at, rule_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         min_gift, starts_at, ends_at, rule_json, earmarks_json, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
     .run(
       programmeId,
@@ -208,6 +246,7 @@ export function onProgrammeCreated(deps: ProgrammeDeps, job: ChainJob, receipt: 
       params.startsAt,
       params.endsAt,
       rule ? JSON.stringify(rule) : null,
+      JSON.stringify(params.earmarks ?? []),
       deps.now().toISOString(),
     );
 }

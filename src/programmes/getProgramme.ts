@@ -17,6 +17,7 @@ interface ProgrammeRow {
   starts_at: number;
   ends_at: number;
   rule_json: string | null;
+  earmarks_json: string;
   gifts: number;
 }
 
@@ -63,6 +64,7 @@ async function toView(deps: ProgrammeDeps, row: ProgrammeRow): Promise<Programme
     startsAt: new Date(row.starts_at * 1000).toISOString(),
     endsAt: new Date(Number(onChain.endsAt) * 1000).toISOString(),
     rule: row.rule_json ? (JSON.parse(row.rule_json) as unknown) : null,
+    earmarks: JSON.parse(row.earmarks_json) as string[],
     paused: onChain.paused,
     funds: {
       given: units(funds.given),

@@ -1,5 +1,8 @@
 /** Programmes and gifts: what charities run and donors fund, with the gateway-side name and eligibility rule. */
-export { PROGRAMMES_SQL } from "./schema";
+export { EARMARKS_AND_GIFT_REQUESTS_SQL, PROGRAMMES_SQL } from "./schema";
+export { CHAIN_REFUSALS, ChainRefusedError } from "./chainRefusals";
+export type { ChainRefusal } from "./chainRefusals";
+export { EARMARK_PURPOSE } from "./earmarks";
 export {
   createProgramme,
   createProgrammeSchema,

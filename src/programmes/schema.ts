@@ -38,3 +38,23 @@ export const PROGRAMMES_SQL = `
     created_at    TEXT NOT NULL
   ) STRICT;
 `;
+
+/**
+ * Migration 8: a programme's earmark purposes (a fixed list chosen at creation, never free text), and what
+ * the gateway asked for with each gift that the chain's event does not say: the purpose and the pepper
+ * version of the donor's keyed reference.
+ */
+export const EARMARKS_AND_GIFT_REQUESTS_SQL = `
+  ALTER TABLE programmes ADD COLUMN earmarks_json TEXT NOT NULL DEFAULT '[]';
+
+  CREATE TABLE gift_requests (
+    job_id               INTEGER PRIMARY KEY REFERENCES chain_jobs (job_id),
+    programme_id         INTEGER NOT NULL REFERENCES programmes (programme_id),
+    earmark              TEXT,
+    donor_pepper_version INTEGER,
+    created_at           TEXT NOT NULL
+  ) STRICT;
+
+  ALTER TABLE gifts ADD COLUMN earmark TEXT;
+  ALTER TABLE gifts ADD COLUMN donor_pepper_version INTEGER;
+`;

@@ -1,11 +1,14 @@
 import type { Database } from "better-sqlite3";
 import type { AidSystem } from "../../deploy/system";
 import type { ChainOutbox } from "../chain/outbox";
+import type { PepperRing } from "../identity";
 
 export interface ProgrammeDeps {
   db: Database;
   outbox: ChainOutbox;
   system: AidSystem;
+  /** Keys donors' references and the fingerprints of idempotent requests. */
+  peppers: PepperRing;
   /** The settlement token every programme of this gateway uses. */
   settlementToken: string;
   /** Token decimals: API amounts are decimal strings in whole token units. */
@@ -26,6 +29,8 @@ export interface ProgrammeView {
   startsAt: string;
   endsAt: string;
   rule: unknown;
+  /** The purposes a gift may be earmarked for; a gift names one of them or none. */
+  earmarks: string[];
   paused: boolean;
   /** Settlement-token units. `paid - collected` is credited to vendors and still held by the ledger. */
   funds: {

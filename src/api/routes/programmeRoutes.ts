@@ -37,7 +37,7 @@ export function programmeRoutes(deps: ProgrammeDeps): RouteModule {
             res.locals.principal!.orgId,
             validated(res, createProgrammeSchema),
           );
-          res.status(result.status === "created" ? 201 : result.status === "failed" ? 409 : 202).json(result);
+          res.status(result.status === "created" ? 201 : 202).json(result);
         },
       );
       router.get(
@@ -69,9 +69,7 @@ export function programmeRoutes(deps: ProgrammeDeps): RouteModule {
             programmeId,
             validated(res, giveSchema),
           );
-          res
-            .status(result.status === "received" ? 201 : result.status === "failed" ? 409 : 202)
-            .json(result);
+          res.status(result.status === "received" ? 201 : 202).json(result);
         },
       );
     },
@@ -84,7 +82,7 @@ export function programmeRoutes(deps: ProgrammeDeps): RouteModule {
           responses: {
             "201": jsonResponse("Created"),
             "202": jsonResponse("Queued; poll the programme list"),
-            ...errorResponses(400, 409),
+            ...errorResponses(400, 403, 409),
           },
         }),
         get: secured([...ANY_ROLE], {
@@ -103,13 +101,14 @@ export function programmeRoutes(deps: ProgrammeDeps): RouteModule {
       },
       "/v1/programmes/{programmeId}/gifts": {
         post: secured(["donor", "charity"], {
-          summary: "Give (donor) or record a cash gift under a donor's receipt number (charity)",
+          summary:
+            "Give (donor) or record a cash gift under a donor's receipt number (charity); simulated first, so a refused gift writes nothing",
           tags: ["gifts"],
           requestBody: jsonRequestBody(giveSchema),
           responses: {
             "201": jsonResponse("Received, with the gift id"),
             "202": jsonResponse("Queued"),
-            ...errorResponses(400, 404, 409),
+            ...errorResponses(400, 403, 404, 409),
           },
         }),
       },

@@ -36,7 +36,7 @@ describe("e2e: disbursement by CSV and by eligibility", () => {
   });
   const ids = idsByHousehold(sample);
   let householdRefs: string[];
-  let first: { status: number; body: Record<string, any> };
+  let first: { status: number; body: Record<string, any>; csv: string };
 
   before(async () => {
     gw = await bootE2e();
@@ -75,7 +75,7 @@ describe("e2e: disbursement by CSV and by eligibility", () => {
       csv,
       "e2e-dsb-1",
     );
-    first = { status: res.status, body: res.body };
+    first = { status: res.status, body: res.body, csv };
     expect(res.status, res.text).to.equal(201);
     expect(res.body).to.include({ programmeId, source: "csv" });
     expect(res.body.disbursementId).to.match(/^dsb_[0-9a-f-]{36}$/);
@@ -143,16 +143,24 @@ describe("e2e: disbursement by CSV and by eligibility", () => {
     const chainJobs = countRows(gw, "chain_jobs");
     const rows = countRows(gw, "disbursement_rows");
     const block = await gw.services.provider.getBlockNumber();
-    const csv = disbursementCsv([[ids[0]![0]!, "1000000"]]);
     const res = await gw.postCsv(
       `/v1/programmes/${programmeId}/disbursements`,
       charity.apiKey,
-      csv,
+      first.csv,
       "e2e-dsb-1",
     );
     expect(first.status).to.equal(201);
     expect(res.status).to.equal(200);
     expect(res.body).to.deep.equal({ ...first.body, replayed: true });
+    // Another file under the same key was answered with the first disbursement; it is refused now.
+    const other = await gw.postCsv(
+      `/v1/programmes/${programmeId}/disbursements`,
+      charity.apiKey,
+      disbursementCsv([[ids[0]![0]!, "1000000"]]),
+      "e2e-dsb-1",
+    );
+    expect(other.status, other.text).to.equal(409);
+    expect(other.body.error).to.include({ field: "idempotencyKey", code: "idempotency_key_reused" });
     expect(countRows(gw, "chain_jobs")).to.equal(chainJobs);
     expect(countRows(gw, "disbursement_rows")).to.equal(rows);
     expect(await gw.services.provider.getBlockNumber()).to.equal(block);
@@ -168,7 +176,7 @@ describe("e2e: disbursement by CSV and by eligibility", () => {
       "e2e-dsb-1",
     );
     expect(res.status).to.equal(409);
-    expect(res.body.error).to.include({ field: "idempotencyKey", code: "reused" });
+    expect(res.body.error).to.include({ field: "idempotencyKey", code: "idempotency_key_reused" });
     expect(countRows(gw, "disbursements")).to.equal(disbursements);
   });
 

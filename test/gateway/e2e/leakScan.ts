@@ -6,7 +6,8 @@ import { toAsciiDigits } from "../../../src/identity";
  * Finds personal values in text or bytes whatever form they took on the way: national IDs, phones and
  * postal codes written in ASCII, Persian or Arabic-Indic digits, grouped with spaces or dashes, JSON
  * escaped, hex-encoded (calldata, event data, storage), as a 256-bit number, or as an unkeyed keccak256 or
- * sha256 (a hash anyone can reverse by trying every 10-digit number).
+ * sha256, bare or behind a domain prefix such as "donor:" (a hash anyone can reverse by trying every
+ * 10-digit number).
  */
 export class LeakScanner {
   private readonly digitNeedles = new Map<string, string>();
@@ -22,14 +23,39 @@ export class LeakScanner {
     this.digitNeedles.set(value, label);
     this.digitLengths.add(value.length);
     this.words.set(BigInt(value).toString(16).padStart(64, "0"), `${label} as a number`);
-    this.words.set(keccak256(toUtf8Bytes(value)).slice(2), `${label} as keccak256`);
-    this.words.set(createHash("sha256").update(value).digest("hex"), `${label} as sha256`);
+    this.addHashes(value, label);
+  }
+
+  /**
+   * The prefixes an unkeyed hash has been seen or could be made with: `keccak256("donor:" + reference)` is
+   * how cash donors' references reached the chain before they were keyed.
+   */
+  static readonly HASH_PREFIXES = [
+    "",
+    "donor:",
+    "donor-",
+    "donor",
+    "beneficiary:",
+    "household:",
+    "earmark:",
+    "phone:",
+    "id:",
+  ] as const;
+
+  /** Unkeyed keccak256 and sha256 of `value`, with and without each of `HASH_PREFIXES`. */
+  private addHashes(value: string, label: string): void {
+    for (const prefix of LeakScanner.HASH_PREFIXES) {
+      const text = `${prefix}${value}`;
+      const how = prefix === "" ? "" : ` prefixed "${prefix}"`;
+      this.words.set(keccak256(toUtf8Bytes(text)).slice(2), `${label} as keccak256${how}`);
+      this.words.set(createHash("sha256").update(text).digest("hex"), `${label} as sha256${how}`);
+    }
   }
 
   /** A value of text (a name). */
   addText(value: string, label: string): void {
     this.textNeedles.push([value.normalize("NFC"), label]);
-    this.words.set(keccak256(toUtf8Bytes(value)).slice(2), `${label} as keccak256`);
+    this.addHashes(value, label);
   }
 
   get size(): number {

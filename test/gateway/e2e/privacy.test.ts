@@ -1,10 +1,11 @@
 import { expect } from "chai";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { checkpoint } from "../../../src/db";
 import { sampleHouseholdsCsv } from "../../../src/households";
-import { syntheticNationalId, toAsciiDigits } from "../../../src/identity";
+import { donorRef, syntheticNationalId, toAsciiDigits } from "../../../src/identity";
 import {
   allBlocks,
   bearer,
@@ -32,6 +33,13 @@ const PEOPLE = [
   { id: syntheticNationalId(130_003), name: "مهدی نوروزی", phone: "٠٩٠١٢٣٤٥٦٧٨", postal: "٥٥٦٦٧٧٨٨٩٩" },
 ];
 
+/**
+ * What charities type as a cash donor's reference: national IDs and phone numbers as often as receipt
+ * numbers. Before they were keyed, each reached the chain as keccak256("donor:" + reference).
+ */
+const DONOR_REFERENCES = [syntheticNationalId(170_001), "09127654321", syntheticNationalId(170_002)];
+const NATIONAL_ID_EARMARK = syntheticNationalId(170_003);
+
 describe("e2e: no personal data leaves the gateway except into its encrypted vault", () => {
   let gw: E2eGateway;
   let charity: Organisation;
@@ -57,6 +65,8 @@ describe("e2e: no personal data leaves the gateway except into its encrypted vau
       target.addDigits(toAsciiDigits(person.postal), `enrolled postal code #${index}`);
     });
     target.addDigits(stranger, "unenrolled national ID");
+    DONOR_REFERENCES.forEach((reference, index) => target.addDigits(reference, `donor reference #${index}`));
+    target.addDigits(NATIONAL_ID_EARMARK, "national ID typed as an earmark");
     usedWrongChecksums.forEach((id, index) => target.addDigits(id, `wrong-checksum ID #${index}`));
     sample.otherPersonalValues.forEach((value, index) => {
       if (/^[0-9]+$/.test(value)) target.addDigits(value, `sample value #${index}`);
@@ -99,6 +109,16 @@ describe("e2e: no personal data leaves the gateway except into its encrypted vau
       ["hex text", (s) => s.scanText(`0x${Buffer.from(`id=${id}`).toString("hex")}`, "hex")],
       ["number word", (s) => s.scanHex(`a9059cbb${BigInt(id).toString(16).padStart(64, "0")}`, "calldata")],
       ["keccak", (s) => s.scanHex(keccak256(toUtf8Bytes(id)).slice(2), "topic")],
+      ["keccak donor:", (s) => s.scanHex(keccak256(toUtf8Bytes(`donor:${id}`)).slice(2), "event data")],
+      [
+        "sha256 donor: in calldata",
+        (s) => s.scanHex(`deadbeef${createHash("sha256").update(`donor:${id}`).digest("hex")}`, "calldata"),
+      ],
+      [
+        "sha256 in text",
+        (s) => s.scanText(`"ref":"0x${createHash("sha256").update(id).digest("hex")}"`, "json"),
+      ],
+      ["keccak of a name", (s) => s.scanHex(keccak256(toUtf8Bytes("donor:زهرا احمدی")).slice(2), "topic")],
       ["name", (s) => s.scanBytes(Buffer.from(`..زهرا احمدی..`), "bytes")],
       ["name hex", (s) => s.scanText(`0x${Buffer.from("زهرا احمدی").toString("hex")}`, "name hex")],
     ];
@@ -145,8 +165,52 @@ describe("e2e: no personal data leaves the gateway except into its encrypted vau
     await mintTokens(gw, donor.address, "100000000");
     programmeId = await createProgramme(gw, charity, {
       eligibility: { targetGroups: [{ name: "Everyone", all: [] }] },
+      earmarks: ["winter-fuel", "medicine"],
     });
     await give(gw, donor, programmeId, "50000000");
+
+    // Cash gifts recorded under donors' national IDs and phones, and gifts earmarked from the programme's
+    // purposes. The references reach the chain keyed; an ID typed as an earmark is refused.
+    await mintTokens(gw, charity.address, "10000000");
+    for (const [index, donorReference] of DONOR_REFERENCES.entries()) {
+      const res = await gw.post(`/v1/programmes/${programmeId}/gifts`, charity.apiKey, {
+        amount: "200000",
+        donorReference,
+        earmark: index === 0 ? "winter-fuel" : "",
+        idempotencyKey: `privacy-cash-gift-${index}`,
+      });
+      expect(res.status, res.text).to.equal(201);
+    }
+    const recorded = gw.services.store.sqlite
+      .prepare(
+        "SELECT donor_ref, donor_pepper_version FROM gifts WHERE donor_ref IS NOT NULL ORDER BY gift_id",
+      )
+      .all();
+    expect(recorded).to.deep.equal(
+      DONOR_REFERENCES.map((reference) => ({
+        donor_ref: donorRef(gw.services.programmes.peppers, reference),
+        donor_pepper_version: gw.services.programmes.peppers.current,
+      })),
+    );
+    const earmarked = await gw.post(`/v1/programmes/${programmeId}/gifts`, donor.apiKey, {
+      amount: "200000",
+      earmark: "winter-fuel",
+      idempotencyKey: "privacy-earmarked-gift",
+    });
+    expect(earmarked.status, earmarked.text).to.equal(201);
+    for (const earmark of [
+      NATIONAL_ID_EARMARK,
+      `family ${NATIONAL_ID_EARMARK}`,
+      writeDigits(NATIONAL_ID_EARMARK, "persian"),
+    ]) {
+      const refused = await gw.post(`/v1/programmes/${programmeId}/gifts`, donor.apiKey, {
+        amount: "200000",
+        earmark,
+        idempotencyKey: "privacy-free-text-earmark",
+      });
+      expect(refused.status, refused.text).to.equal(400);
+      expect(refused.body.error).to.include({ field: "earmark", code: "not_a_purpose" });
+    }
 
     const dsb = await gw.postCsv(
       `/v1/programmes/${programmeId}/disbursements`,

@@ -317,6 +317,43 @@ describe("households: importHouseholdsCsv", () => {
     );
   });
 
+  it("refuses a malformed line 3,003 before writing anything: no household, no imports row", async () => {
+    const { ctx, store } = fixture();
+    const big = sampleHouseholdsCsv({ households: 1000, seed: 11, maxMembers: 5 });
+    const lines = big.csv.trimEnd().split("\n");
+    expect(lines.length).to.be.greaterThan(3003);
+    lines.splice(3003, 0, `HX,"${syntheticNationalId(810_000)},1`);
+    const refused = await rejectionOf(
+      importHouseholdsCsv(ctx, streamOf(lines.join("\n") + "\n"), { idempotencyKey: "late-bad-line" }),
+    );
+    expect(refused).to.include({ status: 400, field: "file", code: "malformed_csv" });
+    expect(store.households.count()).to.equal(0);
+    expect(store.members.count()).to.equal(0);
+    expect(store.imports.findByIdempotencyKey("late-bad-line")).to.equal(undefined);
+    // The fixed file then imports whole under the same key.
+    const fixed = await importHouseholdsCsv(ctx, streamOf(big.csv), { idempotencyKey: "late-bad-line" });
+    expect(fixed.counts.enrolled).to.equal(big.rowCount);
+  });
+
+  it("refuses an interrupted key resumed with another file (409 idempotency_key_reused)", async () => {
+    const { ctx, store } = fixture();
+    const failing = await importHouseholdsCsv(ctx, streamOf(sample.csv), {
+      idempotencyKey: "batch-1",
+      progressEvery: 100,
+      onProgress: (p) => {
+        if (p.rowsRead >= 300) throw new Error("listener failed");
+      },
+    }).catch((e: unknown) => e);
+    expect(failing).to.be.instanceOf(Error);
+    const partial = store.members.count();
+    const other = sampleHouseholdsCsv({ households: 20, seed: 99, firstIdSeed: 900_000 });
+    const reused = await rejectionOf(
+      importHouseholdsCsv(ctx, streamOf(other.csv), { idempotencyKey: "batch-1" }),
+    );
+    expect(reused).to.include({ status: 409, field: "idempotencyKey", code: "idempotency_key_reused" });
+    expect(store.members.count()).to.equal(partial);
+  });
+
   it("refuses a bad header or a malformed file with a 400 that quotes nothing from the file", async () => {
     const { ctx, store } = fixture();
     const id = syntheticNationalId(800_000);
@@ -338,10 +375,11 @@ describe("households: importHouseholdsCsv", () => {
     const malformed = await rejectionOf(importHouseholdsCsv(ctx, streamOf(broken), { idempotencyKey: "k3" }));
     expect(malformed).to.include({ status: 400, field: "file", code: "malformed_csv" });
     expect(JSON.stringify(malformed) + malformed.message).not.to.include(id);
-    expect(store.imports.findByIdempotencyKey("k3")).to.deep.include({
-      status: "failed",
-      errorCode: "malformed_csv",
-    });
+    // Refused means nothing written: no imports row to clean up, and the households before the bad line
+    // were not committed either.
+    expect(store.imports.findByIdempotencyKey("k3")).to.equal(undefined);
+    expect(store.imports.findByIdempotencyKey("k1")).to.equal(undefined);
+    expect(store.households.count()).to.equal(0);
 
     const empty = await rejectionOf(importHouseholdsCsv(ctx, streamOf(""), { idempotencyKey: "k4" }));
     expect(empty).to.include({ field: "header", code: "missing_header" });

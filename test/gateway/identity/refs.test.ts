@@ -5,10 +5,13 @@ import {
   beneficiaryRef,
   createMasterKeyRing,
   createPepperRing,
+  donorRef,
   householdRef,
   normaliseNationalId,
   refCandidates,
+  requestFingerprint,
 } from "../../../src/identity";
+import { keccak256, toUtf8Bytes } from "ethers";
 import { testPeppers, testSecret } from "./testKeys";
 
 const ID = normaliseNationalId("0013542419");
@@ -91,5 +94,35 @@ describe("identity: keyed references", () => {
       current: 2,
       versions: [2, 1],
     });
+  });
+});
+
+describe("identity: donor references and request fingerprints", () => {
+  const ID = "0013542419";
+
+  it("keys a donor reference: HMAC-SHA256 of 'donor:' + the reference, never a plain hash of it", () => {
+    const ring = testPeppers([1]);
+    const expected = "0x" + createHmac("sha256", testSecret("pepper-1")).update(`donor:${ID}`).digest("hex");
+    expect(donorRef(ring, ID)).to.equal(expected);
+    const unkeyed = [ID, `donor:${ID}`].flatMap((text) => [
+      keccak256(toUtf8Bytes(text)),
+      "0x" + createHash("sha256").update(text).digest("hex"),
+    ]);
+    expect(donorRef(ring, ID)).not.to.be.oneOf(unkeyed);
+    // Unlinkable with the same person's beneficiary ref, and another pepper version gives another ref.
+    expect(donorRef(ring, ID)).not.to.equal(beneficiaryRef(ring, normaliseNationalId(ID)));
+    expect(donorRef(testPeppers([1, 2], 2), ID)).not.to.equal(donorRef(ring, ID));
+    expect(donorRef(testPeppers([1, 2], 2), ID, 1)).to.equal(donorRef(ring, ID));
+  });
+
+  it("fingerprints a request per scope and body, keyed, so a reused key with another body is told apart", () => {
+    const ring = testPeppers([1]);
+    const body = `national_id,amount\n${ID},150\n`;
+    const fingerprint = requestFingerprint(ring, "disbursement", body);
+    expect(fingerprint).to.match(/^[0-9a-f]{64}$/);
+    expect(requestFingerprint(ring, "disbursement", Buffer.from(body))).to.equal(fingerprint);
+    expect(requestFingerprint(ring, "disbursement", body.replace("150", "999"))).not.to.equal(fingerprint);
+    expect(requestFingerprint(ring, "gift", body)).not.to.equal(fingerprint);
+    expect(fingerprint).not.to.equal(createHash("sha256").update(body).digest("hex"));
   });
 });
