@@ -72,7 +72,11 @@ function lint(file: string): boolean {
       env: { ...process.env, REDOCLY_SUPPRESS_UPDATE_NOTICE: "true", REDOCLY_TELEMETRY: "off" },
     },
   );
-  if (run.error) throw run.error;
+  if (run.error) {
+    throw new Error(
+      `could not run redocly (the @redocly/cli devDependency; run npm ci): ${run.error.message}`,
+    );
+  }
   let report: LintReport;
   try {
     report = JSON.parse(run.stdout) as LintReport;

@@ -24,7 +24,12 @@ const eligibleBody = z.strictObject({
   amount: tokenAmountSchema,
   idempotencyKey: z.string().regex(/^[A-Za-z0-9._:-]{8,100}$/),
 });
-const disbursementParams = z.strictObject({ disbursementId: z.string().regex(/^dsb_[0-9a-f-]{36}$/) });
+const disbursementParams = z.strictObject({
+  disbursementId: z
+    .string()
+    .regex(/^dsb_[0-9a-f-]{36}$/)
+    .describe("As the disbursement answered it"),
+});
 const pageQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),

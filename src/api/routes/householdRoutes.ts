@@ -28,9 +28,16 @@ import { registerPendingOnChain } from "../../disbursement";
 import type { GatewayServices } from "../../main/services";
 
 const refPattern = /^0x[0-9a-f]{64}$/;
-const householdParams = z.strictObject({ householdRef: z.string().regex(refPattern) });
-const eligibilityParams = householdParams.extend(programmeParams.shape);
-const importParams = z.strictObject({ importId: z.string().min(1).max(100) });
+const householdParams = z.strictObject({
+  householdRef: z
+    .string()
+    .regex(refPattern)
+    .describe("The household's reference: `0x` and 64 lower-case hex digits"),
+});
+const eligibilityParams = programmeParams.extend(householdParams.shape);
+const importParams = z.strictObject({
+  importId: z.string().min(1).max(100).describe("As the import answered it (`importId`)"),
+});
 const INTAKE = ["charity", "registrar"] as const;
 
 /**

@@ -26,7 +26,8 @@ export const programmeParams = z.strictObject({
     .number()
     .int()
     .min(1)
-    .max(2 ** 53),
+    .max(2 ** 53)
+    .describe("The programme's on-chain id, in decimal digits"),
 });
 const listQuery = z.strictObject({ orgId: z.string().max(64).optional() });
 const ANY_ROLE = ["regulator", "charity", "vendor", "field_agent", "auditor", "registrar", "donor"] as const;

@@ -18,7 +18,9 @@ const rebindBody = z.strictObject({
   reason: z.string().max(31),
 });
 const pinBody = z.strictObject({ beneficiaryRef: ref, pin: z.string().max(16) });
-const refParams = z.strictObject({ beneficiaryRef: ref });
+const refParams = z.strictObject({
+  beneficiaryRef: ref.describe("The beneficiary's reference: `0x` and 64 lower-case hex digits"),
+});
 const STAFF = ["registrar", "charity"] as const;
 
 /**
