@@ -205,6 +205,18 @@ describe("OpenAPI kit: refusing an incomplete document", () => {
     );
   });
 
+  it("refuses a 204 with content, and an error status it cannot describe", () => {
+    const with204 = operation({
+      responses: {
+        "204": { description: "x", content: { "text/plain": { schema: { type: "string" }, example: "" } } },
+      },
+    });
+    expect(() => buildOpenApiDocument([moduleOf({ "/a": { get: with204 } })], "1")).to.throw(
+      "GET /a 204: a 204 response has no content",
+    );
+    expect(() => errorResponses(418)).to.throw("no description for error status 418");
+  });
+
   it("refuses a tag the document does not declare", () => {
     expect(() =>
       buildOpenApiDocument([moduleOf({ "/a": { get: operation({ tags: ["misc"] }) } })], "1"),
