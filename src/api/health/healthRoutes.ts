@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { RouteModule } from "../routeModule";
-import { jsonResponse } from "../openapi/jsonSchema";
+import { jsonResponse, publicOperation } from "../openapi/jsonSchema";
 import { cachedStatement } from "../../db/statements";
 
 export interface HealthOptions {
@@ -13,12 +13,12 @@ export interface HealthOptions {
   probeReuseMs?: number;
 }
 
-const healthSchema = z.object({
+const healthSchema = z.strictObject({
   status: z.enum(["ok", "unavailable"]),
   version: z.string(),
   uptimeSeconds: z.number(),
-  database: z.object({ ok: z.boolean() }),
-  chain: z.object({ reachable: z.boolean().nullable() }),
+  database: z.strictObject({ ok: z.boolean() }),
+  chain: z.strictObject({ reachable: z.boolean().nullable() }),
 });
 
 /**
@@ -50,14 +50,32 @@ export function healthRoutes({
     },
     openapi: {
       "/health": {
-        get: {
-          summary: "Liveness, database check and chain reachability",
-          tags: ["meta"],
-          responses: {
-            "200": jsonResponse("The gateway is serving", healthSchema),
-            "503": jsonResponse("The database does not answer", healthSchema),
+        get: publicOperation(
+          {
+            operationId: "getHealth",
+            summary: "Liveness, database check and chain reachability",
+            description:
+              "200 while the database answers, 503 otherwise. An unreachable chain is reported (`chain.reachable: false`) but does not fail the check. Not rate limited.",
+            tags: ["meta"],
+            responses: {
+              "200": jsonResponse("The gateway is serving", healthSchema, {
+                status: "ok",
+                version: "0.1.0",
+                uptimeSeconds: 3600,
+                database: { ok: true },
+                chain: { reachable: true },
+              }),
+              "503": jsonResponse("The database does not answer", healthSchema, {
+                status: "unavailable",
+                version: "0.1.0",
+                uptimeSeconds: 3600,
+                database: { ok: false },
+                chain: { reachable: true },
+              }),
+            },
           },
-        },
+          { rateLimited: false },
+        ),
       },
     },
   };

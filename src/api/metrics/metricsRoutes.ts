@@ -1,3 +1,4 @@
+import { publicOperation } from "../openapi/jsonSchema";
 import type { RouteModule } from "../routeModule";
 
 /**
@@ -13,13 +14,29 @@ export function metricsRoutes(): RouteModule {
     },
     openapi: {
       "/metrics": {
-        get: {
-          summary: "Prometheus metrics",
-          tags: ["meta"],
-          responses: {
-            "200": { description: "Prometheus text exposition format", content: { "text/plain": {} } },
+        get: publicOperation(
+          {
+            operationId: "getMetrics",
+            summary: "Prometheus metrics",
+            description: "Route templates and counts, never identifiers. Not rate limited, like `/health`.",
+            tags: ["meta"],
+            responses: {
+              "200": {
+                description: "Prometheus text exposition format",
+                content: {
+                  "text/plain": {
+                    schema: { type: "string" },
+                    example:
+                      "# HELP sintech_http_requests_total HTTP requests by method, route template and status\n" +
+                      "# TYPE sintech_http_requests_total counter\n" +
+                      'sintech_http_requests_total{method="GET",route="/health",status="200"} 3\n',
+                  },
+                },
+              },
+            },
           },
-        },
+          { rateLimited: false },
+        ),
       },
     },
   };

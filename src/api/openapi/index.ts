@@ -1,4 +1,16 @@
 export * from "./types";
-export { errorResponses, jsonRequestBody, jsonResponse, jsonSchemaOf, secured } from "./jsonSchema";
-export { buildOpenApiDocument } from "./buildDocument";
+export {
+  errorResponse,
+  errorResponses,
+  idempotencyKeyParameter,
+  jsonRequestBody,
+  jsonResponse,
+  jsonSchemaOf,
+  parametersOf,
+  publicOperation,
+  secured,
+  type OperationDraft,
+} from "./jsonSchema";
+export { buildOpenApiDocument, TAGS } from "./buildDocument";
 export { renderDocsPage } from "./docsPage";
+export { renderMarkdown } from "./markdown";

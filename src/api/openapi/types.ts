@@ -10,29 +10,46 @@ export interface ParameterObject {
   name: string;
   in: "path" | "query" | "header";
   required?: boolean;
+  /** Markdown. */
   description?: string;
   schema: JsonSchema;
+  example?: unknown;
 }
 
 export interface MediaTypeObject {
   schema?: JsonSchema;
+  /** A value the schema accepts; Redocly's `no-invalid-media-type-examples` checks that it does. */
+  example?: unknown;
 }
 
 export interface ResponseObject {
+  /** Markdown. */
   description: string;
   content?: Record<string, MediaTypeObject>;
 }
 
-export interface OperationObject {
-  summary: string;
+export interface RequestBodyObject {
+  required?: boolean;
+  /** Markdown. */
   description?: string;
-  tags?: string[];
-  operationId?: string;
+  content: Record<string, MediaTypeObject>;
+}
+
+/** `[{ apiKey: [] }]` for routes behind `requireRole`, `[]` for public ones. */
+export type SecurityRequirements = Record<string, string[]>[];
+
+export interface OperationObject {
+  /** Unique in the document, camelCase: what generated clients name the call. */
+  operationId: string;
+  summary: string;
+  /** Markdown. */
+  description?: string;
+  tags: string[];
   parameters?: ParameterObject[];
-  requestBody?: { required?: boolean; description?: string; content: Record<string, MediaTypeObject> };
+  requestBody?: RequestBodyObject;
   responses: Record<string, ResponseObject>;
-  /** Empty for public routes; set by `secured()` for routes behind `requireRole`. */
-  security?: Record<string, string[]>[];
+  /** Set by `secured()` for routes behind `requireRole`, by `publicOperation()` (`[]`) for the others. */
+  security: SecurityRequirements;
   /** The roles `requireRole` admits, shown on the docs page. */
   "x-roles"?: Role[];
 }
@@ -42,7 +59,14 @@ export type OpenApiPaths = Record<string, Partial<Record<HttpMethod, OperationOb
 
 export interface OpenApiDocument {
   openapi: "3.1.0";
-  info: { title: string; version: string; description?: string };
+  info: {
+    title: string;
+    version: string;
+    description?: string;
+    license: { name: string; identifier: string };
+  };
+  servers: { url: string; description: string }[];
+  tags: { name: string; description: string }[];
   paths: OpenApiPaths;
   components: { securitySchemes: Record<string, unknown>; schemas: Record<string, JsonSchema> };
 }

@@ -1,7 +1,15 @@
 import { z } from "zod";
 import { requireRole } from "../auth/requireRole";
 import { parseInput, validate, validated } from "../validation";
-import { errorResponses, jsonRequestBody, jsonResponse, secured } from "../openapi/jsonSchema";
+import {
+  errorResponses,
+  idempotencyKeyParameter,
+  jsonRequestBody,
+  jsonResponse,
+  parametersOf,
+  secured,
+} from "../openapi/jsonSchema";
+import * as docs from "./responseSchemas";
 import type { RouteModule } from "../routeModule";
 import { csvUpload, idempotencyKeyHeader } from "./csvUpload";
 import { programmeParams } from "./programmeRoutes";
@@ -16,7 +24,12 @@ const eligibleBody = z.strictObject({
   amount: tokenAmountSchema,
   idempotencyKey: z.string().regex(/^[A-Za-z0-9._:-]{8,100}$/),
 });
-const disbursementParams = z.strictObject({ disbursementId: z.string().regex(/^dsb_[0-9a-f-]{36}$/) });
+const disbursementParams = z.strictObject({
+  disbursementId: z
+    .string()
+    .regex(/^dsb_[0-9a-f-]{36}$/)
+    .describe("As the disbursement answered it"),
+});
 const pageQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
@@ -99,27 +112,70 @@ export function disbursementRoutes(services: GatewayServices): RouteModule {
     openapi: {
       "/v1/programmes/{programmeId}/disbursements": {
         post: secured(["charity"], {
-          summary:
-            "Disburse: a text/csv body of national_id,amount rows (Idempotency-Key header), or JSON selecting eligible households",
+          operationId: "disburse",
+          summary: "Disburse entitlements to households",
+          description: [
+            "Two forms:",
+            "",
+            "- a `text/csv` body of `national_id,amount` rows, with an `Idempotency-Key` header;",
+            '- JSON `{"selection": "eligible", ...}`: every registered household the programme\'s rule selects, at one amount.',
+            "",
+            "Each row comes back with its status and, when not issued, a reason in plain words. An amount above the programme's `capPerPeriod` makes that row `invalid`. The same idempotency key answers the stored disbursement (200).",
+          ].join("\n"),
           tags: ["disbursements"],
+          parameters: [
+            ...parametersOf(programmeParams, "path", { programmeId: 4 }),
+            idempotencyKeyParameter(
+              false,
+              "Required with a `text/csv` body; JSON bodies carry `idempotencyKey`.",
+            ),
+          ],
           requestBody: {
             required: true,
             content: {
-              "text/csv": { schema: { type: "string" } },
-              ...jsonRequestBody(eligibleBody)!.content,
+              "text/csv": {
+                schema: { type: "string" },
+                example: "national_id,amount\n4831726590,2500000\n0012345679,2500000\n",
+              },
+              ...jsonRequestBody(eligibleBody, {
+                selection: "eligible",
+                amount: "2500000",
+                idempotencyKey: "disburse-2026-12-eligible",
+              }).content,
             },
           },
           responses: {
-            "201": jsonResponse("The disbursement with a status per row"),
-            ...errorResponses(400, 404, 409),
+            "201": jsonResponse(
+              "The disbursement with a status per row",
+              docs.disbursementResult.schema,
+              docs.disbursementResult.example,
+            ),
+            "200": jsonResponse(
+              "This idempotency key was used before: the stored disbursement, nothing new sent",
+              docs.disbursementResult.schema,
+              docs.disbursementResult.replayed,
+            ),
+            ...errorResponses(400, 404, 409, 413, 415),
           },
         }),
       },
       "/v1/disbursements/{disbursementId}": {
         get: secured(["charity", "auditor", "regulator"], {
+          operationId: "getDisbursement",
           summary: "A disbursement's counts and a page of rows",
+          description:
+            "A charity sees only its own disbursements; another's answers 404, as an unknown id does.",
           tags: ["disbursements"],
-          responses: { "200": jsonResponse("The disbursement"), ...errorResponses(400, 404) },
+          parameters: [
+            ...parametersOf(disbursementParams, "path", {
+              disbursementId: docs.disbursement.example.disbursementId,
+            }),
+            ...parametersOf(pageQuery, "query", { offset: 0, limit: 1000 }),
+          ],
+          responses: {
+            "200": jsonResponse("The disbursement", docs.disbursement.schema, docs.disbursement.example),
+            ...errorResponses(400, 404),
+          },
         }),
       },
     },

@@ -1,8 +1,17 @@
 import { z } from "zod";
 import { requireRole } from "../auth/requireRole";
 import { validate, validated } from "../validation";
-import { errorResponses, jsonRequestBody, jsonResponse, secured } from "../openapi/jsonSchema";
+import {
+  errorResponses,
+  idempotencyKeyParameter,
+  jsonRequestBody,
+  jsonResponse,
+  parametersOf,
+  secured,
+} from "../openapi/jsonSchema";
 import type { RouteModule } from "../routeModule";
+import { programmeParams } from "./programmeRoutes";
+import * as docs from "./responseSchemas";
 import { csvUpload, idempotencyKeyHeader } from "./csvUpload";
 import {
   assessEligibility,
@@ -19,9 +28,16 @@ import { registerPendingOnChain } from "../../disbursement";
 import type { GatewayServices } from "../../main/services";
 
 const refPattern = /^0x[0-9a-f]{64}$/;
-const householdParams = z.strictObject({ householdRef: z.string().regex(refPattern) });
-const importParams = z.strictObject({ importId: z.string().min(1).max(100) });
-const eligibilityQuery = z.strictObject({ programmeId: z.coerce.number().int().min(1) });
+const householdParams = z.strictObject({
+  householdRef: z
+    .string()
+    .regex(refPattern)
+    .describe("The household's reference: `0x` and 64 lower-case hex digits"),
+});
+const eligibilityParams = programmeParams.extend(householdParams.shape);
+const importParams = z.strictObject({
+  importId: z.string().min(1).max(100).describe("As the import answered it (`importId`)"),
+});
 const INTAKE = ["charity", "registrar"] as const;
 
 /**
@@ -61,13 +77,11 @@ export function householdRoutes(services: GatewayServices): RouteModule {
         },
       );
       router.get(
-        "/v1/households/:householdRef/eligibility",
+        "/v1/programmes/:programmeId/eligibility/:householdRef",
         requireRole("charity", "auditor"),
-        validate(householdParams, "params"),
-        validate(eligibilityQuery, "query"),
+        validate(eligibilityParams, "params"),
         async (_req, res) => {
-          const { householdRef } = validated(res, householdParams, "params");
-          const { programmeId } = validated(res, eligibilityQuery, "query");
+          const { householdRef, programmeId } = validated(res, eligibilityParams, "params");
           const programme = programmeRow(services.programmes, programmeId);
           if (!programme.rule_json) {
             res.json({
@@ -80,60 +94,124 @@ export function householdRoutes(services: GatewayServices): RouteModule {
             return;
           }
           const rule = JSON.parse(programme.rule_json) as ProgrammeRule;
-          res.json(await assessEligibility(ctx, { householdRef, programme: rule }));
+          // The rule names the programme by a string id; the API names it by number everywhere.
+          res.json({ ...(await assessEligibility(ctx, { householdRef, programme: rule })), programmeId });
         },
       );
     },
     openapi: {
       "/v1/households": {
         post: secured([...INTAKE], {
-          summary:
-            "Enrol a household once: members' national IDs become keyed references; personal data goes to the vault",
+          operationId: "enrolHousehold",
+          summary: "Enrol one household",
+          description:
+            "Members' national IDs (Persian, Arabic-Indic or ASCII digits) become keyed references; names, phones and attributes go to the encrypted vault. The answer carries references only.",
           tags: ["households"],
-          requestBody: jsonRequestBody(enrolHouseholdSchema),
-          responses: { "201": jsonResponse("Enrolled, with references only"), ...errorResponses(400, 409) },
+          requestBody: jsonRequestBody(enrolHouseholdSchema, {
+            members: [
+              { nationalId: "4831726590", jobCode: "employee", isHead: true },
+              { nationalId: "0012345679", jobCode: "student", isHead: false },
+            ],
+            postalCode: "1234567891",
+          }),
+          responses: {
+            "201": jsonResponse(
+              "Enrolled, with references only",
+              docs.enrolled.schema,
+              docs.enrolled.example,
+            ),
+            ...errorResponses(400, 409),
+          },
         }),
       },
       "/v1/households/imports": {
         post: secured([...INTAKE], {
-          summary:
-            "Import households from a CSV (text/csv, Idempotency-Key header); per-row results and a review list",
+          operationId: "importHouseholds",
+          summary: "Import households from a CSV file",
+          description:
+            "A `text/csv` body, streamed (up to 64 MB), one row per person grouped by `household_key`; see `src/households/csvFormat.ts` for the columns. Each row gets a result; people already enrolled go to the review list. The same `Idempotency-Key` with the same file answers the stored report (200); with another file, 409 `idempotency_key_reused`.",
           tags: ["households"],
-          requestBody: { required: true, content: { "text/csv": { schema: { type: "string" } } } },
+          parameters: [
+            idempotencyKeyParameter(true, "Chosen by the caller; a retried upload is applied once."),
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              "text/csv": {
+                schema: { type: "string" },
+                example:
+                  "household_key,national_id,is_head,job_code,postal_code\nh1,4831726590,true,employee,1234567891\nh1,0012345679,false,student,1234567891\n",
+              },
+            },
+          },
           responses: {
-            "201": jsonResponse("Imported"),
-            "200": jsonResponse("The same key and file were imported before: the same report"),
-            ...errorResponses(400, 409, 413),
+            "201": jsonResponse("Imported", docs.importResult.schema, docs.importResult.example),
+            "200": jsonResponse(
+              "The same key and file were imported before: the same report, nothing written",
+              docs.importResult.schema,
+              docs.importResult.replayed,
+            ),
+            ...errorResponses(400, 409, 413, 415),
           },
         }),
       },
       "/v1/households/imports/{importId}": {
         get: secured([...INTAKE, "auditor"], {
+          operationId: "getImportReport",
           summary: "An import's report",
+          description: "Every row's result and the review list, as the import answered them.",
           tags: ["households"],
-          responses: { "200": jsonResponse("The report"), ...errorResponses(404) },
+          parameters: parametersOf(importParams, "path", { importId: docs.importReport.example.importId }),
+          responses: {
+            "200": jsonResponse("The report", docs.importReport.schema, docs.importReport.example),
+            ...errorResponses(400, 404),
+          },
         }),
       },
       "/v1/households/registrations": {
         post: secured([...INTAKE], {
-          summary: "Write every enrolled household not yet on chain to the beneficiary registry, in batches",
+          operationId: "registerHouseholdsOnChain",
+          summary: "Write enrolled households to the chain",
+          description:
+            "Every enrolled household not yet on chain is written to the beneficiary registry, in batches; the answer counts registrations by status.",
           tags: ["households"],
-          responses: { "200": jsonResponse("Registration counts") },
+          responses: {
+            "200": jsonResponse(
+              "Registration counts",
+              docs.registrationCounts.schema,
+              docs.registrationCounts.example,
+            ),
+          },
         }),
       },
       "/v1/households/{householdRef}": {
         get: secured([...INTAKE, "auditor"], {
-          summary:
-            "A household's summary by reference: members, chain registration, wallets; no personal data",
+          operationId: "getHousehold",
+          summary: "A household's summary by reference",
+          description: "Members by reference, their chain registration and wallets; no personal data.",
           tags: ["households"],
-          responses: { "200": jsonResponse("The summary"), ...errorResponses(400, 404) },
+          parameters: parametersOf(householdParams, "path", { householdRef: docs.EXAMPLE_REF_2 }),
+          responses: {
+            "200": jsonResponse("The summary", docs.householdSummary.schema, docs.householdSummary.example),
+            ...errorResponses(400, 404),
+          },
         }),
       },
-      "/v1/households/{householdRef}/eligibility": {
+      "/v1/programmes/{programmeId}/eligibility/{householdRef}": {
         get: secured(["charity", "auditor"], {
-          summary: "Whether the programme's rule selects the household, explained without personal data",
+          operationId: "getEligibility",
+          summary: "Whether the programme's rule selects the household",
+          description:
+            "The verdict, the means-test score and the reasons in plain words, without personal data. A programme without a rule selects every household.",
           tags: ["households"],
-          responses: { "200": jsonResponse("The assessment"), ...errorResponses(400, 404) },
+          parameters: parametersOf(eligibilityParams, "path", {
+            householdRef: docs.EXAMPLE_REF_2,
+            programmeId: 4,
+          }),
+          responses: {
+            "200": jsonResponse("The assessment", docs.eligibility.schema, docs.eligibility.example),
+            ...errorResponses(400, 404, 410),
+          },
         }),
       },
     },

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { requireRole } from "../auth/requireRole";
 import { validate, validated } from "../validation";
-import { jsonRequestBody, jsonResponse, secured } from "../openapi/jsonSchema";
-import { errorResponses } from "../openapi/jsonSchema";
+import { errorResponses, jsonRequestBody, jsonResponse, parametersOf, secured } from "../openapi/jsonSchema";
+import * as docs from "./responseSchemas";
 import type { RouteModule } from "../routeModule";
 import {
   listOrganisations,
@@ -39,16 +39,36 @@ export function organisationRoutes(deps: OrganisationDeps): RouteModule {
     openapi: {
       "/v1/organisations": {
         post: secured(["regulator"], {
-          summary:
-            "Register an organisation: signing key, on-chain licence (all but donors) and a first API key",
+          operationId: "registerOrganisation",
+          summary: "Register an organisation",
+          description:
+            "Creates its signing key, grants its on-chain licence (all roles but donors) and issues a first API key, shown once.",
           tags: ["organisations"],
-          requestBody: jsonRequestBody(registerOrganisationSchema),
-          responses: { "201": jsonResponse("Registered; the API key is shown once"), ...errorResponses(400) },
+          requestBody: jsonRequestBody(registerOrganisationSchema, {
+            name: "North Relief Society",
+            role: "charity",
+            layers: ["relief"],
+            categories: [1],
+            validDays: 365,
+          }),
+          responses: {
+            "201": jsonResponse(
+              "Registered; the API key is shown once",
+              docs.registeredOrganisation.schema,
+              docs.registeredOrganisation.example,
+            ),
+            ...errorResponses(400),
+          },
         }),
         get: secured(["regulator", "auditor"], {
+          operationId: "listOrganisations",
           summary: "List organisations with their licence status",
           tags: ["organisations"],
-          responses: { "200": jsonResponse("Organisations"), ...errorResponses(400) },
+          parameters: parametersOf(listQuery, "query", { role: "charity" }),
+          responses: {
+            "200": jsonResponse("Organisations", docs.organisationList.schema, docs.organisationList.example),
+            ...errorResponses(400),
+          },
         }),
       },
     },

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { requireRole } from "../auth/requireRole";
 import { validate, validated } from "../validation";
-import { errorResponses, jsonRequestBody, jsonResponse, secured } from "../openapi/jsonSchema";
+import { errorResponses, jsonRequestBody, jsonResponse, parametersOf, secured } from "../openapi/jsonSchema";
+import * as docs from "./responseSchemas";
 import type { RouteModule } from "../routeModule";
 import {
   createProgramme,
@@ -18,7 +19,8 @@ export const programmeParams = z.strictObject({
     .number()
     .int()
     .min(1)
-    .max(2 ** 53),
+    .max(2 ** 53)
+    .describe("The programme's on-chain id, in decimal digits"),
 });
 const listQuery = z.strictObject({ orgId: z.string().max(64).optional() });
 const ANY_ROLE = ["regulator", "charity", "vendor", "field_agent", "auditor", "registrar", "donor"] as const;
@@ -76,38 +78,76 @@ export function programmeRoutes(deps: ProgrammeDeps): RouteModule {
     openapi: {
       "/v1/programmes": {
         post: secured(["charity"], {
-          summary: "Create a programme on chain, signed by the charity's key",
+          operationId: "createProgramme",
+          summary: "Create a programme on chain",
+          description:
+            "Signed by the charity's own key. The chain keeps the money rules; the gateway keeps the name and the eligibility rule. The same `idempotencyKey` answers the same request. `minGift` must exceed `capPerPeriod / 64`.",
           tags: ["programmes"],
-          requestBody: jsonRequestBody(createProgrammeSchema),
+          requestBody: jsonRequestBody(createProgrammeSchema, {
+            name: "Winter food basket",
+            layer: "relief",
+            category: 1,
+            periodDays: 30,
+            capPerPeriod: "2500000",
+            minGift: "100000",
+            startsAt: "2026-12-01T00:00:00.000Z",
+            endsAt: "2027-12-01T00:00:00.000Z",
+            idempotencyKey: "programme-2026-winter",
+          }),
           responses: {
-            "201": jsonResponse("Created"),
-            "202": jsonResponse("Queued; poll the programme list"),
+            "201": jsonResponse("Created", docs.programmeRequest.schema, docs.programmeRequest.created),
+            "202": jsonResponse(
+              "Queued; poll the programme list",
+              docs.programmeRequest.schema,
+              docs.programmeRequest.pending,
+            ),
             ...errorResponses(400, 403, 409),
           },
         }),
         get: secured([...ANY_ROLE], {
+          operationId: "listProgrammes",
           summary: "List programmes with live funds from the chain",
           tags: ["programmes"],
-          responses: { "200": jsonResponse("Programmes"), ...errorResponses(400) },
+          parameters: parametersOf(listQuery, "query", { orgId: "org_3f9a2c1e" }),
+          responses: {
+            "200": jsonResponse("Programmes", docs.programmeList.schema, docs.programmeList.example),
+            ...errorResponses(400),
+          },
         }),
       },
       "/v1/programmes/{programmeId}": {
         get: secured([...ANY_ROLE], {
-          summary:
-            "A programme's progress: given, paid, refunded, outstanding, available and collected by vendors",
+          operationId: "getProgramme",
+          summary: "A programme and its progress",
+          description:
+            "Given, paid, refunded, outstanding, available and collected by vendors, live from the chain.",
           tags: ["programmes"],
-          responses: { "200": jsonResponse("The programme"), ...errorResponses(400, 404) },
+          parameters: parametersOf(programmeParams, "path", { programmeId: 4 }),
+          responses: {
+            "200": jsonResponse("The programme", docs.programme.schema, docs.programme.example),
+            ...errorResponses(400, 404),
+          },
         }),
       },
       "/v1/programmes/{programmeId}/gifts": {
         post: secured(["donor", "charity"], {
-          summary:
-            "Give (donor) or record a cash gift under a donor's receipt number (charity); simulated first, so a refused gift writes nothing",
+          operationId: "giveToProgramme",
+          summary: "Give to a programme",
+          description:
+            "A donor gives from its own wallet; a charity records a cash gift under the donor's receipt number (`donorReference`, never a name). The same `idempotencyKey` answers the same gift. Simulated on chain first, so a refused gift writes nothing.",
           tags: ["gifts"],
-          requestBody: jsonRequestBody(giveSchema),
+          parameters: parametersOf(programmeParams, "path", { programmeId: 4 }),
+          requestBody: jsonRequestBody(giveSchema, {
+            amount: "150000",
+            idempotencyKey: "gift-2026-12-01-0001",
+          }),
           responses: {
-            "201": jsonResponse("Received, with the gift id"),
-            "202": jsonResponse("Queued"),
+            "201": jsonResponse(
+              "Received, with the gift id",
+              docs.giftResult.schema,
+              docs.giftResult.received,
+            ),
+            "202": jsonResponse("Queued", docs.giftResult.schema, docs.giftResult.pending),
             ...errorResponses(400, 403, 404, 409),
           },
         }),

@@ -1,5 +1,6 @@
 import { requireRole } from "../auth/requireRole";
 import { jsonResponse, secured } from "../openapi/jsonSchema";
+import * as docs from "./responseSchemas";
 import type { RouteModule } from "../routeModule";
 import { readDeployment } from "../../chain/deployment";
 import { registrationCounts } from "../../disbursement";
@@ -35,9 +36,10 @@ export function statusRoutes(services: GatewayServices): RouteModule {
     openapi: {
       "/v1/status": {
         get: secured([...ANY_ROLE], {
+          operationId: "getStatus",
           summary: "Chain, contract addresses, queued chain writes and household counts",
           tags: ["meta"],
-          responses: { "200": jsonResponse("Status") },
+          responses: { "200": jsonResponse("Status", docs.status.schema, docs.status.example) },
         }),
       },
     },

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { requireRole } from "../auth/requireRole";
 import { validate, validated } from "../validation";
-import { errorResponses, jsonRequestBody, jsonResponse, secured } from "../openapi/jsonSchema";
+import { errorResponses, jsonRequestBody, jsonResponse, parametersOf, secured } from "../openapi/jsonSchema";
+import * as docs from "./responseSchemas";
 import type { RouteModule } from "../routeModule";
 import { createChallenge, getWalletBinding, proveControl, rebindWallet, setPin } from "../../wallets";
 import { syncRebindsOnChain } from "../../disbursement";
@@ -17,7 +18,9 @@ const rebindBody = z.strictObject({
   reason: z.string().max(31),
 });
 const pinBody = z.strictObject({ beneficiaryRef: ref, pin: z.string().max(16) });
-const refParams = z.strictObject({ beneficiaryRef: ref });
+const refParams = z.strictObject({
+  beneficiaryRef: ref.describe("The beneficiary's reference: `0x` and 64 lower-case hex digits"),
+});
 const STAFF = ["registrar", "charity"] as const;
 
 /**
@@ -66,49 +69,80 @@ export function walletRoutes(services: GatewayServices): RouteModule {
     openapi: {
       "/v1/wallets/challenges": {
         post: secured([...STAFF], {
-          summary: "A message the beneficiary signs with their own wallet to prove control",
+          operationId: "createWalletChallenge",
+          summary: "A message the beneficiary signs to prove control of a wallet",
           tags: ["wallets"],
-          requestBody: jsonRequestBody(challengeBody),
-          responses: { "201": jsonResponse("The challenge"), ...errorResponses(400, 409) },
+          requestBody: jsonRequestBody(challengeBody, {
+            beneficiaryRef: docs.EXAMPLE_REF,
+            address: docs.EXAMPLE_ADDRESS,
+          }),
+          responses: {
+            "201": jsonResponse("The challenge", docs.challenge.schema, docs.challenge.example),
+            ...errorResponses(400, 409),
+          },
         }),
       },
       "/v1/wallets/proofs": {
         post: secured([...STAFF], {
+          operationId: "proveWalletControl",
           summary: "Check the signed challenge and bind the wallet (self-custody)",
           tags: ["wallets"],
-          requestBody: jsonRequestBody(proofBody),
+          requestBody: jsonRequestBody(proofBody, {
+            challengeId: docs.challenge.example.challengeId,
+            signature: `0x${"ab".repeat(65)}`,
+          }),
           responses: {
-            "200": jsonResponse("Bound, already bound, or rebind required"),
+            "200": jsonResponse(
+              "Bound, already bound, or rebind required",
+              docs.proof.schema,
+              docs.proof.example,
+            ),
             ...errorResponses(400, 404, 409, 410),
           },
         }),
       },
       "/v1/wallets/rebinds": {
         post: secured(["registrar"], {
-          summary:
-            "Move a beneficiary to a new wallet (proven self-custody or a fresh custodial one); the chain follows",
+          operationId: "rebindWallet",
+          summary: "Move a beneficiary to a new wallet; the chain follows",
+          description:
+            'To a self-custodied wallet the beneficiary proved control of, or to a fresh custodial one (`{"custodial": true}`). `reason` is a short code such as `lost_phone`: it goes on chain as bytes32, so free text is refused.',
           tags: ["wallets"],
-          requestBody: jsonRequestBody(rebindBody),
+          requestBody: jsonRequestBody(rebindBody, {
+            beneficiaryRef: docs.EXAMPLE_REF,
+            to: { custodial: true },
+            reason: "lost_phone",
+          }),
           responses: {
-            "200": jsonResponse("The rebind and its on-chain status"),
+            "200": jsonResponse(
+              "The rebind and its on-chain status",
+              docs.rebind.schema,
+              docs.rebind.example,
+            ),
             ...errorResponses(400, 404, 409),
           },
         }),
       },
       "/v1/wallets/pins": {
         post: secured(["registrar"], {
-          summary:
-            "Set the PIN that unlocks a custodial wallet's receipt signature (stored as a salted scrypt hash)",
+          operationId: "setWalletPin",
+          summary: "Set the PIN that unlocks a custodial wallet's receipt signature",
+          description: "Stored as a salted scrypt hash.",
           tags: ["wallets"],
-          requestBody: jsonRequestBody(pinBody),
+          requestBody: jsonRequestBody(pinBody, { beneficiaryRef: docs.EXAMPLE_REF, pin: "482913" }),
           responses: { "204": { description: "Set" }, ...errorResponses(400, 404) },
         }),
       },
       "/v1/wallets/{beneficiaryRef}": {
         get: secured([...STAFF, "auditor"], {
+          operationId: "getWallet",
           summary: "A beneficiary's wallet and its binding history",
           tags: ["wallets"],
-          responses: { "200": jsonResponse("The binding"), ...errorResponses(400, 404) },
+          parameters: parametersOf(refParams, "path", { beneficiaryRef: docs.EXAMPLE_REF }),
+          responses: {
+            "200": jsonResponse("The binding", docs.walletBinding.schema, docs.walletBinding.example),
+            ...errorResponses(400, 404),
+          },
         }),
       },
     },

@@ -6,6 +6,7 @@ import {
   jsonRequestBody,
   mountRouteModules,
   toOpenApiPath,
+  type OperationObject,
   type RouteContext,
   type RouteModule,
 } from "../../../src/api";
@@ -100,7 +101,15 @@ describe("route modules and their documentation", () => {
     register,
     openapi,
   });
-  const ok = { summary: "s", responses: { "200": { description: "ok" } } };
+  const ok: OperationObject = {
+    operationId: "ok",
+    summary: "s",
+    tags: ["meta"],
+    security: [],
+    responses: {
+      "200": { description: "ok", content: { "text/plain": { schema: { type: "string" }, example: "ok" } } },
+    },
+  };
 
   it("converts express params to OpenAPI templates and refuses other syntax", () => {
     expect(toOpenApiPath("/v1/households/:householdRef/members/:index")).to.equal(
@@ -137,11 +146,11 @@ describe("route modules and their documentation", () => {
   });
 
   it("builds request bodies from zod schemas", () => {
-    expect(jsonRequestBody(z.strictObject({ n: z.number().int() }))).to.deep.equal({
+    expect(jsonRequestBody(z.strictObject({ n: z.number().int() }), { n: 1 })).to.deep.equal({
       required: true,
-      description: undefined,
       content: {
         "application/json": {
+          example: { n: 1 },
           schema: {
             type: "object",
             properties: { n: { type: "integer", minimum: -9007199254740991, maximum: 9007199254740991 } },

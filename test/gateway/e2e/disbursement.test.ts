@@ -236,10 +236,7 @@ describe("e2e: disbursement by CSV and by eligibility", () => {
       expect(amount, `household ${index}`).to.equal(expected.includes(householdRef) ? units("500000") : 0n);
     }
 
-    const explained = await gw.get(
-      `/v1/households/${expected[0]}/eligibility?programmeId=${ruled}`,
-      charity.apiKey,
-    );
+    const explained = await gw.get(`/v1/programmes/${ruled}/eligibility/${expected[0]}`, charity.apiKey);
     expect(explained.status).to.equal(200);
     expect(explained.body.eligible).to.equal(true);
   });

@@ -12,6 +12,7 @@ import { createLogger } from "../../../src/logging";
 import { bootGateway, type Gateway } from "../../../src/main/bootGateway";
 import type { GatewayServices } from "../../../src/main/services";
 import { TestSettlementToken__factory } from "../../../typechain-types";
+import { OpenApiConformance } from "./openapiConformance";
 
 /**
  * End-to-end harness: a whole gateway as `npm start` builds it (embedded anvil with state on disk, the
@@ -36,7 +37,10 @@ export interface E2eGateway {
   postCsv(path: string, key: string, csv: string, idempotencyKey: string | null): Promise<Response>;
   /** Any other request through supertest; call `record` on its response. */
   http(): ReturnType<typeof request>;
+  /** Keeps the body and checks the response against the gateway's OpenAPI document (throws if it strays). */
   record(res: Response): Response;
+  /** What `record` checked so far. */
+  conformance: OpenApiConformance;
   /** Stops the gateway (API, outbox drain, anvil with a state dump, database); keeps the data folder. */
   stop(): Promise<void>;
 }
@@ -92,8 +96,11 @@ export async function bootE2e(options: BootE2eOptions = {}): Promise<E2eGateway>
     options.regulatorKey ??
     createApiKey(db, { orgId: "regulator", role: "regulator", label: "e2e regulator" }).key;
   const url = gateway.url!;
+  // Every response recorded is checked against the document this gateway serves (see openapiConformance).
+  const conformance = new OpenApiConformance((await request(url).get("/openapi.json")).body);
   const record = (res: Response) => {
     responses.push(res.text ?? "");
+    conformance.assert(res);
     return res;
   };
   const withKey = <T extends request.Test>(test: T, key: string | undefined) =>
@@ -119,6 +126,7 @@ export async function bootE2e(options: BootE2eOptions = {}): Promise<E2eGateway>
     },
     http: () => request(url),
     record,
+    conformance,
     stop: () => gateway.stop(),
   };
 }

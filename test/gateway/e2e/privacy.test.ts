@@ -294,7 +294,7 @@ describe("e2e: no personal data leaves the gateway except into its encrypted vau
       [gw.get(`/v1/households/${encodeURIComponent(persianId)}`, key), 400],
       [gw.get(`/v1/programmes?nationalId=${encodeURIComponent(persianId)}`, key), 400],
       [gw.get(`/v1/programmes?orgId=${id}`, key), 200],
-      [gw.get(`/v1/households/${dsb.body.rows[0].householdRef}/eligibility?programmeId=${id}`, key), 404],
+      [gw.get(`/v1/programmes/${id}/eligibility/${dsb.body.rows[0].householdRef}`, key), 404],
       [gw.get(`/v1/disbursements/${disbursementId}?offset=${id}&limit=${id}`, key), 400],
       [gw.get(`/v1/disbursements/dsb_${id}`, key), 400],
       [gw.get(`/no/such/${encodeURIComponent(persianId)}?nationalId=${id}`, key), 404],
@@ -367,8 +367,7 @@ describe("e2e: no personal data leaves the gateway except into its encrypted vau
     for (const row of dsb.body.rows.filter((r: { householdRef: string | null }) => r.householdRef)) {
       expect((await gw.get(`/v1/households/${row.householdRef}`, key)).status).to.equal(200);
       expect(
-        (await gw.get(`/v1/households/${row.householdRef}/eligibility?programmeId=${programmeId}`, key))
-          .status,
+        (await gw.get(`/v1/programmes/${programmeId}/eligibility/${row.householdRef}`, key)).status,
       ).to.equal(200);
     }
     expect((await gw.get(`/v1/households/imports/${importId}`, key)).status).to.equal(200);

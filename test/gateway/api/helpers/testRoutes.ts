@@ -1,14 +1,13 @@
 import { z } from "zod";
+import { requireRole, validate, validated, type RouteModule } from "../../../../src/api";
 import {
   errorResponses,
   jsonRequestBody,
   jsonResponse,
-  requireRole,
+  parametersOf,
+  publicOperation,
   secured,
-  validate,
-  validated,
-  type RouteModule,
-} from "../../../../src/api";
+} from "../../../../src/api/openapi";
 import { ValidationError } from "../../../../src/errors";
 
 export const memberSchema = z.strictObject({
@@ -23,6 +22,7 @@ export const householdSchema = z.strictObject({
 });
 
 const listQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(100).optional() });
+const registeredSchema = z.strictObject({ members: z.number().int(), orgId: z.string() });
 
 /**
  * A stand-in for a room's route module, shaped like the real ones will be: role check, then strict
@@ -60,31 +60,62 @@ export const testRoutes: RouteModule = {
   openapi: {
     "/v1/test/households": {
       post: secured(["charity", "registrar"], {
+        operationId: "testRegisterHousehold",
         summary: "Register a household (test)",
-        requestBody: jsonRequestBody(householdSchema),
-        responses: { "201": jsonResponse("Registered"), ...errorResponses(400) },
+        tags: ["households"],
+        requestBody: jsonRequestBody(householdSchema, {
+          postalCode: "1234567891",
+          members: [{ nationalId: "4831726590" }],
+        }),
+        responses: {
+          "201": jsonResponse("Registered", registeredSchema, { members: 1, orgId: "org-charity" }),
+          ...errorResponses(400),
+        },
       }),
       get: secured([], {
+        operationId: "testListHouseholds",
         summary: "List households (test)",
-        parameters: [{ name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100 } }],
-        responses: { "200": jsonResponse("A page") },
+        tags: ["households"],
+        parameters: parametersOf(listQuerySchema, "query", { limit: 10 }),
+        responses: {
+          "200": jsonResponse("A page", z.strictObject({ limit: z.number().int() }), { limit: 10 }),
+        },
       }),
     },
     "/v1/test/households/{householdRef}": {
       get: secured(["charity", "auditor"], {
+        operationId: "testGetHousehold",
         summary: "One household (test)",
-        parameters: [{ name: "householdRef", in: "path", required: true, schema: { type: "string" } }],
-        responses: { "200": jsonResponse("The household"), ...errorResponses(400) },
+        tags: ["households"],
+        parameters: [
+          { name: "householdRef", in: "path", required: true, schema: { type: "string" }, example: "0x01" },
+        ],
+        responses: {
+          "200": jsonResponse("The household", { type: "object" }, {}),
+          ...errorResponses(400),
+        },
       }),
     },
     "/v1/test/regulator": {
       get: secured(["regulator"], {
+        operationId: "testRegulatorOnly",
         summary: "Regulators only (test)",
-        responses: { "200": jsonResponse("OK") },
+        tags: ["meta"],
+        responses: {
+          "200": jsonResponse("OK", z.strictObject({ role: z.string() }), { role: "regulator" }),
+        },
       }),
     },
     "/v1/test/boom": {
-      post: { summary: "Always fails (test)", responses: errorResponses(500) },
+      post: publicOperation(
+        {
+          operationId: "testBoom",
+          summary: "Always fails (test)",
+          tags: ["meta"],
+          responses: errorResponses(500),
+        },
+        { rateLimited: true },
+      ),
     },
   },
 };
