@@ -5,6 +5,7 @@ import { errorResponses, jsonRequestBody, jsonResponse, secured } from "../opena
 import type { RouteModule } from "../routeModule";
 import { csvUpload, idempotencyKeyHeader } from "./csvUpload";
 import { programmeParams } from "./programmeRoutes";
+import { ownProgrammeOnly, refuseAmountAboveCap } from "./programmeAccess";
 import { tokenAmountSchema } from "../../programmes";
 import { disburseCsv, disburseEligible, getDisbursement } from "../../disbursement";
 import type { GatewayServices } from "../../main/services";
@@ -43,6 +44,8 @@ export function disbursementRoutes(services: GatewayServices): RouteModule {
         "/v1/programmes/:programmeId/disbursements",
         requireRole("charity"),
         validate(programmeParams, "params"),
+        ownProgrammeOnly(services.programmes),
+        refuseAmountAboveCap(services.programmes),
         async (req, res) => {
           const { programmeId } = validated(res, programmeParams, "params");
           const orgId = res.locals.principal!.orgId;
@@ -100,7 +103,10 @@ export function disbursementRoutes(services: GatewayServices): RouteModule {
       "/v1/programmes/{programmeId}/disbursements": {
         post: secured(["charity"], {
           summary:
-            "Disburse: a text/csv body of national_id,amount rows (Idempotency-Key header), or JSON selecting eligible households",
+            "Disburse: a text/csv body of national_id,amount rows (Idempotency-Key header), or JSON selecting eligible households. " +
+            "Only the programme's charity disburses it (403 not_your_programme otherwise). An amount above the programme's " +
+            "cap per period can never be issued: a selection's amount above it is refused (400 above_cap on amount); a CSV " +
+            "row above it comes back invalid with code above_cap. A CSV that is not UTF-8 is refused naming the line.",
           tags: ["disbursements"],
           requestBody: {
             required: true,
@@ -111,7 +117,7 @@ export function disbursementRoutes(services: GatewayServices): RouteModule {
           },
           responses: {
             "201": jsonResponse("The disbursement with a status per row"),
-            ...errorResponses(400, 404, 409),
+            ...errorResponses(400, 403, 404, 409),
           },
         }),
       },

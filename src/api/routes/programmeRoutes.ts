@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { requireRole } from "../auth/requireRole";
-import { validate, validated } from "../validation";
+import { canonicalId, validate, validated } from "../validation";
 import { errorResponses, jsonRequestBody, jsonResponse, secured } from "../openapi/jsonSchema";
 import type { RouteModule } from "../routeModule";
 import {
@@ -13,13 +13,8 @@ import {
   type ProgrammeDeps,
 } from "../../programmes";
 
-export const programmeParams = z.strictObject({
-  programmeId: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(2 ** 53),
-});
+/** `/programmes/4/` only: `0x4`, ` 4`, `4.0`, `1e0` and `04` are refused, not coerced to programme 4. */
+export const programmeParams = z.strictObject({ programmeId: canonicalId });
 const listQuery = z.strictObject({ orgId: z.string().max(64).optional() });
 const ANY_ROLE = ["regulator", "charity", "vendor", "field_agent", "auditor", "registrar", "donor"] as const;
 
