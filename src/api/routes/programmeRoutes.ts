@@ -71,7 +71,9 @@ export function programmeRoutes(deps: ProgrammeDeps): RouteModule {
     openapi: {
       "/v1/programmes": {
         post: secured(["charity"], {
-          summary: "Create a programme on chain, signed by the charity's key",
+          summary:
+            "Create a programme on chain, signed by the charity's key. minGift must be more than capPerPeriod / 64 (400 on minGift otherwise); " +
+            "a disbursement amount above capPerPeriod can never be issued (see the disbursement route)",
           tags: ["programmes"],
           requestBody: jsonRequestBody(createProgrammeSchema),
           responses: {
