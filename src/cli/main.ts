@@ -5,7 +5,8 @@ import { ROLES, type Role } from "../api/auth/roles";
 import { ConfigError, loadConfig } from "../config";
 import { openSqliteStore } from "../db";
 import { DemoStepError } from "../main/seedDemo";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import type { Database } from "better-sqlite3";
 import { apiTarget, CliError, describeFailure, requestJson, uploadCsv } from "./apiClient";
 import { deployCommand } from "./deployCommand";
 import { startCommand } from "./startCommand";
@@ -124,9 +125,19 @@ function keys(args: string[]): number {
   if (!role || !(ROLES as readonly string[]).includes(role))
     throw new CliError(`--role must be one of ${ROLES.join(", ")}.`);
   if (!orgId) throw new CliError("--org is required.");
-  const config = loadConfig(process.env, []);
-  const store = openSqliteStore(join(config.dataDir, "gateway.db"));
+  // A client command never creates a data folder: without the gateway's database there is nothing to
+  // issue a key for, and a stray ./data would be a second, empty gateway. Checked before the
+  // configuration is loaded, which would write a secrets file into a fresh folder.
+  const database = join(resolve(process.env.DATA_DIR || "./data"), "gateway.db");
+  if (!existsSync(database)) {
+    throw new CliError(
+      `No gateway database at ${database}: set DATA_DIR to the gateway's data folder (start the gateway once to create it).`,
+    );
+  }
+  loadConfig(process.env, []);
+  const store = openSqliteStore(database);
   try {
+    refuseUnknownOrganisation(store.sqlite, orgId, role as Role);
     const { key, record } = createApiKey(store.sqlite, {
       orgId,
       role: role as Role,
@@ -137,6 +148,29 @@ function keys(args: string[]): number {
     store.close();
   }
   return 0;
+}
+
+/**
+ * A key is issued only for an organisation the gateway knows, in the role it was registered with (the
+ * regulator's keys belong to the organisation `regulator`): a key for a typo'd or invented organisation
+ * would act with no organisation behind it.
+ */
+function refuseUnknownOrganisation(db: Database, orgId: string, role: Role): void {
+  if (role === "regulator" || orgId === "regulator") {
+    if (role !== "regulator" || orgId !== "regulator")
+      throw new CliError('Regulator keys belong to the organisation "regulator", and only to it.');
+    return;
+  }
+  const registered = db.prepare("SELECT role FROM organisations WHERE org_id = ?").pluck().get(orgId) as
+    string | undefined;
+  if (registered === undefined)
+    throw new CliError(
+      `No organisation "${orgId}" is registered: register it first (POST /v1/organisations).`,
+    );
+  if (registered !== role)
+    throw new CliError(
+      `The organisation "${orgId}" is a ${registered}: a ${role} key cannot be issued for it.`,
+    );
 }
 
 /** ethers errors carry the whole signed transaction in `message`; one line is enough for a person. */

@@ -4,6 +4,7 @@ import { ORGANISATIONS_SQL } from "../organisations/schema";
 import { EARMARKS_AND_GIFT_REQUESTS_SQL, PROGRAMMES_SQL } from "../programmes/schema";
 import { IDEMPOTENCY_SQL } from "./idempotency";
 import { WALLETS_SQL } from "../wallets/schema";
+import { HOUSEHOLD_ACCESS_SQL } from "../households/access/schema";
 
 /**
  * The schema, as numbered migrations kept in code so they ship with the build and run at boot.
@@ -122,4 +123,5 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "request_fingerprints_and_earmarks",
     sql: IDEMPOTENCY_SQL + EARMARKS_AND_GIFT_REQUESTS_SQL,
   },
+  { version: 9, name: "household_access", sql: HOUSEHOLD_ACCESS_SQL },
 ];

@@ -16,6 +16,8 @@ export interface HouseholdRecord {
   /** A member is military or security staff: excluded from every export. */
   sensitive: boolean;
   createdAt: string;
+  /** The organisation that enrolled it; null for households enrolled before this was recorded. */
+  enrolledBy?: string | null;
 }
 
 export interface HouseholdRepository {
@@ -99,6 +101,8 @@ export interface ImportRecord {
   counts: ImportCounts;
   createdAt: string;
   finishedAt: string | null;
+  /** The organisation that ran it; null for imports run before this was recorded. */
+  orgId: string | null;
 }
 
 export interface ImportRowRecord {
@@ -125,7 +129,14 @@ export interface DuplicateReviewRecord {
 
 export interface ImportRepository {
   /** `fileSha256` binds the key to its file from the start; the check before writing computed it. */
-  create(record: { importId: string; idempotencyKey: string; fileSha256?: string; createdAt: string }): void;
+  create(record: {
+    importId: string;
+    idempotencyKey: string;
+    fileSha256?: string;
+    createdAt: string;
+    /** The organisation running the import. */
+    orgId?: string | null;
+  }): void;
   get(importId: string): ImportRecord | undefined;
   findByIdempotencyKey(idempotencyKey: string): ImportRecord | undefined;
   /** Marks an interrupted import as running again before it is resumed. */

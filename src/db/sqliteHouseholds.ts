@@ -19,7 +19,7 @@ const toRecord = (row: Row): HouseholdRecord => ({
 
 export function sqliteHouseholds(db: BetterSqlite3.Database): HouseholdRepository {
   const insert = db.prepare(
-    "INSERT INTO households (household_ref, pepper_version, status, sensitive, created_at) VALUES (?, ?, ?, ?, ?)",
+    "INSERT INTO households (household_ref, pepper_version, status, sensitive, created_at, enrolled_by) VALUES (?, ?, ?, ?, ?, ?)",
   );
   const get = db.prepare<[string], Row>("SELECT * FROM households WHERE household_ref = ?");
   const setStatus = db.prepare("UPDATE households SET status = ? WHERE household_ref = ?");
@@ -30,7 +30,14 @@ export function sqliteHouseholds(db: BetterSqlite3.Database): HouseholdRepositor
 
   return {
     insert(r) {
-      insert.run(r.householdRef, r.pepperVersion, r.status, r.sensitive ? 1 : 0, r.createdAt);
+      insert.run(
+        r.householdRef,
+        r.pepperVersion,
+        r.status,
+        r.sensitive ? 1 : 0,
+        r.createdAt,
+        r.enrolledBy ?? null,
+      );
     },
     get(householdRef) {
       const row = get.get(householdRef);

@@ -12,6 +12,7 @@ interface ImportRow {
   import_id: string;
   idempotency_key: string;
   file_sha256: string | null;
+  org_id: string | null;
   status: ImportStatus;
   error_code: string | null;
   rows_total: number;
@@ -50,6 +51,7 @@ const toImport = (row: ImportRow): ImportRecord => ({
   importId: row.import_id,
   idempotencyKey: row.idempotency_key,
   fileSha256: row.file_sha256,
+  orgId: row.org_id,
   status: row.status,
   errorCode: row.error_code,
   counts: {
@@ -67,7 +69,7 @@ const toImport = (row: ImportRow): ImportRecord => ({
 
 export function sqliteImports(db: BetterSqlite3.Database): ImportRepository {
   const create = db.prepare(
-    "INSERT INTO imports (import_id, idempotency_key, file_sha256, status, created_at) VALUES (?, ?, ?, 'running', ?)",
+    "INSERT INTO imports (import_id, idempotency_key, file_sha256, status, created_at, org_id) VALUES (?, ?, ?, 'running', ?, ?)",
   );
   const get = db.prepare<[string], ImportRow>("SELECT * FROM imports WHERE import_id = ?");
   const byKey = db.prepare<[string], ImportRow>("SELECT * FROM imports WHERE idempotency_key = ?");
@@ -122,7 +124,7 @@ export function sqliteImports(db: BetterSqlite3.Database): ImportRepository {
 
   return {
     create(r) {
-      create.run(r.importId, r.idempotencyKey, r.fileSha256 ?? null, r.createdAt);
+      create.run(r.importId, r.idempotencyKey, r.fileSha256 ?? null, r.createdAt, r.orgId ?? null);
     },
     get(importId) {
       const row = get.get(importId);

@@ -19,26 +19,45 @@ export interface RegisterResult {
  * with a wallet (custodial unless proven otherwise), in batches. The household is the unit that receives
  * entitlements; its head's ref and wallet are its recipient.
  */
-export function registerPendingOnChain(deps: DisbursementDeps): Promise<RegisterResult> {
+export function registerPendingOnChain(
+  deps: DisbursementDeps,
+  enrolledBy?: EnrolledByFilter,
+): Promise<RegisterResult> {
   // One run at a time per gateway: two overlapping runs would batch the same heads differently.
   const previous = running.get(deps) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(() => registerPending(deps));
+  const run = previous.catch(() => undefined).then(() => registerPending(deps, enrolledBy));
   running.set(deps, run);
   return run;
 }
 
 const running = new WeakMap<DisbursementDeps, Promise<unknown>>();
 
-async function registerPending(deps: DisbursementDeps): Promise<RegisterResult> {
+/**
+ * Whose pending households a run registers: those `orgId` enrolled, and with `includeUnrecorded` also
+ * those enrolled before the enrolling organisation was recorded. Without a filter: every one (the demo).
+ */
+export interface EnrolledByFilter {
+  orgId: string;
+  includeUnrecorded: boolean;
+}
+
+async function registerPending(
+  deps: DisbursementDeps,
+  enrolledBy?: EnrolledByFilter,
+): Promise<RegisterResult> {
   const heads = deps.db
     .prepare(
       `SELECT m.beneficiary_ref AS beneficiaryRef, m.household_ref AS householdRef FROM members m
        JOIN households h ON h.household_ref = m.household_ref
        LEFT JOIN chain_registrations r ON r.beneficiary_ref = m.beneficiary_ref
        WHERE m.role = 'head' AND h.status = 'active' AND r.beneficiary_ref IS NULL
+         AND (? = 0 OR h.enrolled_by = ? OR (? = 1 AND h.enrolled_by IS NULL))
        ORDER BY m.rowid`,
     )
-    .all() as { beneficiaryRef: string; householdRef: string }[];
+    .all(enrolledBy ? 1 : 0, enrolledBy?.orgId ?? null, enrolledBy?.includeUnrecorded ? 1 : 0) as {
+    beneficiaryRef: string;
+    householdRef: string;
+  }[];
   if (heads.length > 0) {
     const wallets = await deps.wallets.ensureWallets(heads.map((head) => head.beneficiaryRef));
     for (let start = 0; start < heads.length; start += REGISTRATION_BATCH) {

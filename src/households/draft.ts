@@ -3,6 +3,7 @@ import { normaliseNationalId, normalisePhone } from "../identity";
 import type { NationalId, PhoneNumber, PostalCode } from "../identity";
 import { MAX_HOUSEHOLD_SIZE, type HouseholdAttributes } from "./attributes";
 import { parseJobCode, type JobCode } from "./jobCodes";
+import { UNSAFE_TEXT_MESSAGES, unsafeTextProblem } from "./displayName";
 
 /**
  * A household as both entry paths (the enrolment call and the CSV import) hand it to
@@ -50,7 +51,8 @@ function normaliseName(raw: unknown, field: string): string | undefined {
   const name = raw.normalize("NFC").trim().replace(/\s+/g, " ");
   if (name === "") return undefined;
   if (name.length > MAX_NAME_LENGTH) throw new ValidationError(field, "too_big", "Name is too long");
-  if (/\p{Cc}/u.test(name)) throw new ValidationError(field, "format", "Name contains control characters");
+  const unsafe = unsafeTextProblem(raw);
+  if (unsafe) throw new ValidationError(field, unsafe, `Name ${UNSAFE_TEXT_MESSAGES[unsafe]}`);
   return name;
 }
 

@@ -71,6 +71,7 @@ const CONFLICT_MESSAGES: Record<ConflictCode | "already_enrolled", string> = {
 export async function enrolHousehold(
   ctx: HouseholdContext,
   params: EnrolHouseholdParams,
+  options: { enrolledBy?: string | null } = {},
 ): Promise<EnrolHouseholdResult> {
   const input = parseOrThrow(enrolHouseholdSchema, params);
   const members = input.members.map((m, i) => normaliseMember(m, (key) => `members[${i}].${key}`));
@@ -85,7 +86,7 @@ export async function enrolHousehold(
     attributes: withSize(input.attributes ?? {}, members.length, "attributes.size"),
   };
 
-  const registration = ctx.store.transaction(() => registerHousehold(ctx, draft));
+  const registration = ctx.store.transaction(() => registerHousehold(ctx, draft, options.enrolledBy ?? null));
   if (registration.outcome === "conflict") {
     const [first] = registration.conflicts;
     throw new DuplicateError(

@@ -75,9 +75,10 @@ export function importHouseholdGroup(
   ctx: HouseholdContext,
   importId: string,
   rows: readonly CsvRow[],
+  enrolledBy: string | null = null,
 ): ImportRowRecord[] {
   return ctx.store.transaction(() => {
-    const results = recordGroup(ctx, importId, rows);
+    const results = recordGroup(ctx, importId, rows, enrolledBy);
     ctx.store.imports.insertRows(results.rows);
     ctx.store.imports.insertReviews(results.reviews);
     return results.rows;
@@ -94,12 +95,13 @@ export function importHouseholdGroups(
   ctx: HouseholdContext,
   importId: string,
   groups: readonly (readonly CsvRow[])[],
+  enrolledBy: string | null = null,
 ): ImportRowRecord[][] {
   let written = 0;
   try {
     return ctx.store.transaction(() =>
       groups.map((rows) => {
-        const results = importHouseholdGroup(ctx, importId, rows);
+        const results = importHouseholdGroup(ctx, importId, rows, enrolledBy);
         written++;
         return results;
       }),
@@ -108,7 +110,9 @@ export function importHouseholdGroups(
     const before = groups.slice(0, written);
     try {
       if (before.length > 0)
-        ctx.store.transaction(() => before.forEach((rows) => importHouseholdGroup(ctx, importId, rows)));
+        ctx.store.transaction(() =>
+          before.forEach((rows) => importHouseholdGroup(ctx, importId, rows, enrolledBy)),
+        );
     } catch {
       // Not written now: a resumed import writes them, as it would any household after the failure.
     }
@@ -120,6 +124,7 @@ function recordGroup(
   ctx: HouseholdContext,
   importId: string,
   rows: readonly CsvRow[],
+  enrolledBy: string | null,
 ): { rows: ImportRowRecord[]; reviews: DuplicateReviewRecord[] } {
   const row = (
     index: number,
@@ -158,7 +163,7 @@ function recordGroup(
     };
   }
 
-  const registration = registerHousehold(ctx, draft);
+  const registration = registerHousehold(ctx, draft, enrolledBy);
   const { householdRef } = registration;
   const refs = { householdRef };
   if (registration.outcome !== "conflict") {

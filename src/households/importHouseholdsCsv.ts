@@ -24,6 +24,9 @@ export interface ImportProgress {
 export interface ImportHouseholdsCsvOptions {
   /** Chosen by the caller; the same key and file give the same result without writing anything twice. */
   idempotencyKey: string;
+  /** The organisation running the import: it enrolls the households, and only it (with the registrar and
+   * auditors) reads the report. A key another organisation used is refused as reused. */
+  enrolledBy?: string | null;
   onProgress?: (progress: ImportProgress) => void;
   /** Report progress about every this many rows (at household boundaries); default 250. */
   progressEvery?: number;
@@ -82,7 +85,12 @@ export async function importHouseholdsCsv(
     const file = await readChecked(source);
     const existing = ctx.store.imports.findByIdempotencyKey(key);
     // An import made before keys were bound to their file at the start has no sha256 until it completed.
-    if (existing && existing.fileSha256 !== null && existing.fileSha256 !== file.sha256) {
+    const enrolledBy = options.enrolledBy ?? null;
+    if (
+      existing &&
+      ((existing.fileSha256 !== null && existing.fileSha256 !== file.sha256) ||
+        (existing.orgId ?? null) !== enrolledBy)
+    ) {
       throw new DuplicateError(
         "idempotencyKey",
         "idempotency_key_reused",
@@ -102,6 +110,7 @@ export async function importHouseholdsCsv(
         idempotencyKey: key,
         fileSha256: file.sha256,
         createdAt: ctx.now().toISOString(),
+        orgId: enrolledBy,
       });
 
     let fileSha256: string;
@@ -196,7 +205,7 @@ async function runImport(
   ctx: HouseholdContext,
   importId: string,
   input: Readable,
-  { onProgress, progressEvery = 250 }: ImportHouseholdsCsvOptions,
+  { onProgress, progressEvery = 250, enrolledBy = null }: ImportHouseholdsCsvOptions,
 ): Promise<string> {
   const hash = createHash("sha256");
   const hasher = new Transform({
@@ -235,7 +244,7 @@ async function runImport(
     const households = pending;
     pending = [];
     writeFailed = true;
-    for (const results of importHouseholdGroups(ctx, importId, households)) count(results);
+    for (const results of importHouseholdGroups(ctx, importId, households, enrolledBy)) count(results);
     writeFailed = false;
   };
   const flush = () => {

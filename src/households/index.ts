@@ -39,3 +39,22 @@ export { JOB_CODE_LIST, JOB_CODES, isSensitiveJob, parseJobCode } from "./jobCod
 export type { JobCode, JobCodeInfo } from "./jobCodes";
 export { DISABILITIES, SEVERITIES, SOCIAL_HARMS, householdAttributesSchema } from "./attributes";
 export type { Disability, DisabilitySeverity, HouseholdAttributes, SocialHarm } from "./attributes";
+export { UNSAFE_TEXT_MESSAGES, unsafeTextProblem } from "./displayName";
+export type { UnsafeTextProblem } from "./displayName";
+export {
+  authoriseBeneficiaryRead,
+  authoriseHouseholdRead,
+  authoriseImportRead,
+  householdGrounds,
+  householdOfBeneficiary,
+  listAccessLog,
+  recordAccess,
+} from "./access/householdAccess";
+export type {
+  AccessAction,
+  AccessLogEntry,
+  ListAccessLogParams,
+  Reader,
+  RecordAccessParams,
+} from "./access/householdAccess";
+export { utf8Guard } from "./utf8Guard";

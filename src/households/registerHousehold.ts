@@ -27,7 +27,11 @@ export type Registration =
  * Existing people are looked up under every pepper the ring holds, so a pepper rotation does not
  * let someone enrol twice.
  */
-export function registerHousehold(ctx: HouseholdContext, draft: HouseholdDraft): Registration {
+export function registerHousehold(
+  ctx: HouseholdContext,
+  draft: HouseholdDraft,
+  enrolledBy: string | null = null,
+): Registration {
   const { store, peppers } = ctx;
   const head = draft.members.find((m) => m.isHead)!;
   const ref = householdRef(peppers, head.nationalId);
@@ -78,6 +82,7 @@ export function registerHousehold(ctx: HouseholdContext, draft: HouseholdDraft):
     status: "active",
     sensitive: draft.members.some((m) => isSensitiveJob(m.jobCode)),
     createdAt,
+    enrolledBy,
   });
   draft.members.forEach((member, index) =>
     store.members.insert({

@@ -296,6 +296,8 @@ export async function seedDemo(
     () =>
       importHouseholdsCsv(services.households, Readable.from([sample.csv]), {
         idempotencyKey: "demo-households",
+        // The demo's first charity enrols them: its key reads their files (see the access rights).
+        enrolledBy: orgIds.charity1!,
       }),
     (report) =>
       report.status === "completed" ? undefined : `the import ended ${report.status} (${report.errorCode})`,

@@ -2,11 +2,21 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { createApiKey } from "../api/auth/createApiKey";
 import { parseInput } from "../api/validation/parseInput";
+import { UNSAFE_TEXT_MESSAGES, unsafeTextProblem } from "../households/displayName";
 import { getOrganisation } from "./getOrganisation";
 import { LAYERS, LICENCE_KIND, ORGANISATION_ROLES, type Organisation, type OrganisationDeps } from "./types";
 
 export const registerOrganisationSchema = z.strictObject({
-  name: z.string().trim().min(2).max(120),
+  name: z
+    .string()
+    .trim()
+    .min(2)
+    .max(120)
+    .superRefine((name, ctx) => {
+      const problem = unsafeTextProblem(name);
+      if (problem)
+        ctx.addIssue({ code: "custom", message: UNSAFE_TEXT_MESSAGES[problem], params: { code: problem } });
+    }),
   role: z.enum(ORGANISATION_ROLES),
   layers: z.array(z.enum(LAYERS)).min(1).max(3).default(["relief", "support", "insurance"]),
   categories: z.array(z.number().int().min(0).max(255)).min(1).max(256).default([0, 1, 2, 3, 4, 5, 6, 7]),

@@ -1,13 +1,14 @@
 import { Transform, type Readable } from "node:stream";
 import type { Request } from "express";
 import { AppError, ValidationError } from "../../errors";
+import { utf8Guard } from "../../households/utf8Guard";
 
 /** CSV uploads stream through; 64 MB is about a million household rows. */
 export const CSV_UPLOAD_LIMIT_BYTES = 64 * 1024 * 1024;
 
 /**
  * The request body as a stream of CSV text, refused with 415 when it is not `text/csv` and cut with 413
- * past the limit. Nothing is buffered whole and nothing of it is logged.
+ * past the limit, and refused (400 `not_utf8`, naming the line) when it is not UTF-8. Nothing is buffered whole and nothing of it is logged.
  */
 export function csvUpload(req: Request, limitBytes = CSV_UPLOAD_LIMIT_BYTES): Readable {
   if (!req.is("text/csv")) {
@@ -33,7 +34,10 @@ export function csvUpload(req: Request, limitBytes = CSV_UPLOAD_LIMIT_BYTES): Re
     },
   });
   req.on("error", (error) => counter.destroy(error));
-  return req.pipe(counter);
+  // Bytes that are not UTF-8 are refused naming their line, never decoded into U+FFFD.
+  const text = utf8Guard();
+  counter.on("error", (error) => text.destroy(error));
+  return req.pipe(counter).pipe(text);
 }
 
 /** The Idempotency-Key header that every upload must carry, so a retried upload is not applied twice. */

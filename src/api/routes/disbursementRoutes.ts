@@ -13,6 +13,7 @@ import * as docs from "./responseSchemas";
 import type { RouteModule } from "../routeModule";
 import { csvUpload, idempotencyKeyHeader } from "./csvUpload";
 import { programmeParams } from "./programmeRoutes";
+import { ownProgrammeOnly, refuseAmountAboveCap } from "./programmeAccess";
 import { tokenAmountSchema } from "../../programmes";
 import { disburseCsv, disburseEligible, getDisbursement } from "../../disbursement";
 import type { GatewayServices } from "../../main/services";
@@ -56,6 +57,8 @@ export function disbursementRoutes(services: GatewayServices): RouteModule {
         "/v1/programmes/:programmeId/disbursements",
         requireRole("charity"),
         validate(programmeParams, "params"),
+        ownProgrammeOnly(services.programmes),
+        refuseAmountAboveCap(services.programmes),
         async (req, res) => {
           const { programmeId } = validated(res, programmeParams, "params");
           const orgId = res.locals.principal!.orgId;
@@ -120,7 +123,7 @@ export function disbursementRoutes(services: GatewayServices): RouteModule {
             "- a `text/csv` body of `national_id,amount` rows, with an `Idempotency-Key` header;",
             '- JSON `{"selection": "eligible", ...}`: every registered household the programme\'s rule selects, at one amount.',
             "",
-            "Each row comes back with its status and, when not issued, a reason in plain words. An amount above the programme's `capPerPeriod` makes that row `invalid`. The same idempotency key answers the stored disbursement (200).",
+            "Each row comes back with its status and, when not issued, a reason in plain words. Only the programme's charity disburses it (403 `not_your_programme` otherwise). An amount above the programme's `capPerPeriod` can never be issued: a selection's amount above it is refused (400 `above_cap` on `amount`); a CSV row above it comes back `invalid` with code `above_cap`. A CSV that is not UTF-8 is refused naming the line. The same idempotency key answers the stored disbursement (200).",
           ].join("\n"),
           tags: ["disbursements"],
           parameters: [
@@ -155,7 +158,7 @@ export function disbursementRoutes(services: GatewayServices): RouteModule {
               docs.disbursementResult.schema,
               docs.disbursementResult.replayed,
             ),
-            ...errorResponses(400, 404, 409, 413, 415),
+            ...errorResponses(400, 403, 404, 409, 413, 415),
           },
         }),
       },

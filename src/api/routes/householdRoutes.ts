@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { requireRole } from "../auth/requireRole";
-import { validate, validated } from "../validation";
+import { canonicalId, validate, validated } from "../validation";
 import {
   errorResponses,
   idempotencyKeyParameter,
@@ -13,9 +13,13 @@ import type { RouteModule } from "../routeModule";
 import { programmeParams } from "./programmeRoutes";
 import * as docs from "./responseSchemas";
 import { csvUpload, idempotencyKeyHeader } from "./csvUpload";
+import { accessContext } from "./accessContext";
 import {
   assessEligibility,
+  authoriseHouseholdRead,
+  authoriseImportRead,
   enrolHousehold,
+  listAccessLog,
   enrolHouseholdSchema,
   getImportReport,
   importHouseholdsCsv,
@@ -39,6 +43,19 @@ const importParams = z.strictObject({
   importId: z.string().min(1).max(100).describe("As the import answered it (`importId`)"),
 });
 const INTAKE = ["charity", "registrar"] as const;
+const LOG_READERS = ["auditor", "regulator"] as const;
+const accessLogQuery = z.strictObject({
+  subject: z.string().regex(refPattern).optional(),
+  orgId: z.string().min(1).max(64).optional(),
+  after: canonicalId.optional(),
+  limit: canonicalId.pipe(z.number().max(1000)).optional(),
+});
+const ACCESS_RIGHTS =
+  "Who reads the household file: a charity reads the households it enrolled, or that a disbursement of one of its " +
+  "programmes issued to (covered) or listed (considered); the registrar reads and registers every household; an auditor " +
+  "reads every household; every read of a household's file, eligibility or wallet is recorded in the access log " +
+  "(who, what, when, why: the grounds and the X-Access-Purpose header). A household the caller may not read answers " +
+  "404, exactly as an unknown one.";
 
 /**
  * The household file: enrol once (JSON, or a CSV of thousands of rows), read a household's summary by
@@ -46,42 +63,73 @@ const INTAKE = ["charity", "registrar"] as const;
  */
 export function householdRoutes(services: GatewayServices): RouteModule {
   const ctx = services.households;
+  const db = services.store.sqlite;
   return {
     register(router) {
       router.post("/v1/households", requireRole(...INTAKE), async (req, res) => {
-        const result = await enrolHousehold(ctx, req.body);
+        const result = await enrolHousehold(ctx, req.body, { enrolledBy: res.locals.principal!.orgId });
         res.status(201).json(result);
       });
       router.post("/v1/households/imports", requireRole(...INTAKE), async (req, res) => {
         const idempotencyKey = idempotencyKeyHeader(req);
-        const report = await importHouseholdsCsv(ctx, csvUpload(req), { idempotencyKey });
+        const report = await importHouseholdsCsv(ctx, csvUpload(req), {
+          idempotencyKey,
+          enrolledBy: res.locals.principal!.orgId,
+        });
         res.status(report.replayed ? 200 : 201).json(report);
       });
       router.get(
         "/v1/households/imports/:importId",
         requireRole(...INTAKE, "auditor"),
         validate(importParams, "params"),
-        async (_req, res) => {
-          res.json(await getImportReport(ctx, { importId: validated(res, importParams, "params").importId }));
+        async (req, res) => {
+          const { importId } = validated(res, importParams, "params");
+          authoriseImportRead(db, { ...accessContext(req, res), action: "import.report", subject: importId });
+          res.json(await getImportReport(ctx, { importId }));
         },
       );
       router.post("/v1/households/registrations", requireRole(...INTAKE), async (_req, res) => {
-        res.json(await registerPendingOnChain(services.disbursement));
+        // Each organisation registers the households it enrolled (the registrar also those enrolled before
+        // enrolment was recorded), never another's pending ones.
+        const principal = res.locals.principal!;
+        const enrolledBy = { orgId: principal.orgId, includeUnrecorded: principal.role === "registrar" };
+        res.json(await registerPendingOnChain(services.disbursement, enrolledBy));
       });
+      router.get(
+        "/v1/access-log",
+        requireRole(...LOG_READERS),
+        validate(accessLogQuery, "query"),
+        (_req, res) => {
+          const query = validated(res, accessLogQuery, "query");
+          const entries = listAccessLog(db, { ...query, limit: query.limit ?? 100 });
+          res.json({ entries, next: entries.length > 0 ? entries[entries.length - 1]!.entryId : null });
+        },
+      );
       router.get(
         "/v1/households/:householdRef",
         requireRole(...INTAKE, "auditor"),
         validate(householdParams, "params"),
-        (_req, res) => {
-          res.json(householdSummary(services, validated(res, householdParams, "params").householdRef));
+        (req, res) => {
+          const { householdRef } = validated(res, householdParams, "params");
+          authoriseHouseholdRead(db, {
+            ...accessContext(req, res),
+            action: "household.summary",
+            subject: householdRef,
+          });
+          res.json(householdSummary(services, householdRef));
         },
       );
       router.get(
         "/v1/programmes/:programmeId/eligibility/:householdRef",
         requireRole("charity", "auditor"),
         validate(eligibilityParams, "params"),
-        async (_req, res) => {
+        async (req, res) => {
           const { householdRef, programmeId } = validated(res, eligibilityParams, "params");
+          authoriseHouseholdRead(db, {
+            ...accessContext(req, res),
+            action: "household.eligibility",
+            subject: householdRef,
+          });
           const programme = programmeRow(services.programmes, programmeId);
           if (!programme.rule_json) {
             res.json({
@@ -171,9 +219,9 @@ export function householdRoutes(services: GatewayServices): RouteModule {
       "/v1/households/registrations": {
         post: secured([...INTAKE], {
           operationId: "registerHouseholdsOnChain",
-          summary: "Write enrolled households to the chain",
+          summary: "Write the caller's enrolled households to the chain",
           description:
-            "Every enrolled household not yet on chain is written to the beneficiary registry, in batches; the answer counts registrations by status.",
+            "The caller's enrolled households not yet on chain are written to the beneficiary registry, in batches (the registrar: also those enrolled before enrolment was recorded); never another organisation's. The answer counts registrations by status.",
           tags: ["households"],
           responses: {
             "200": jsonResponse(
@@ -184,11 +232,33 @@ export function householdRoutes(services: GatewayServices): RouteModule {
           },
         }),
       },
+      "/v1/access-log": {
+        get: secured([...LOG_READERS], {
+          operationId: "listAccessLog",
+          summary: "The access log: every read of household data, oldest first",
+          description: `Filter by \`subject\` (a household reference) or \`orgId\`; page with \`after\` (the \`next\` of the previous page) and \`limit\` (at most 1000, 100 by default). ${ACCESS_RIGHTS}`,
+          tags: ["households"],
+          parameters: parametersOf(accessLogQuery, "query", {
+            subject: docs.EXAMPLE_REF_2,
+            orgId: "org_3f9a2c1e",
+            after: 120,
+            limit: 100,
+          }),
+          responses: {
+            "200": jsonResponse(
+              "Entries and the cursor of the next page",
+              docs.accessLog.schema,
+              docs.accessLog.example,
+            ),
+            ...errorResponses(400),
+          },
+        }),
+      },
       "/v1/households/{householdRef}": {
         get: secured([...INTAKE, "auditor"], {
           operationId: "getHousehold",
           summary: "A household's summary by reference",
-          description: "Members by reference, their chain registration and wallets; no personal data.",
+          description: `Members by reference, their chain registration and wallets; no personal data. ${ACCESS_RIGHTS}`,
           tags: ["households"],
           parameters: parametersOf(householdParams, "path", { householdRef: docs.EXAMPLE_REF_2 }),
           responses: {

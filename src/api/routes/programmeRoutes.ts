@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { requireRole } from "../auth/requireRole";
-import { validate, validated } from "../validation";
+import { canonicalId, validate, validated } from "../validation";
 import { errorResponses, jsonRequestBody, jsonResponse, parametersOf, secured } from "../openapi/jsonSchema";
 import * as docs from "./responseSchemas";
 import type { RouteModule } from "../routeModule";
@@ -14,13 +14,9 @@ import {
   type ProgrammeDeps,
 } from "../../programmes";
 
+/** `/programmes/4/` only: `0x4`, ` 4`, `4.0`, `1e0` and `04` are refused, not coerced to programme 4. */
 export const programmeParams = z.strictObject({
-  programmeId: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(2 ** 53)
-    .describe("The programme's on-chain id, in decimal digits"),
+  programmeId: canonicalId.describe("The programme's on-chain id, in plain decimal digits"),
 });
 const listQuery = z.strictObject({ orgId: z.string().max(64).optional() });
 const ANY_ROLE = ["regulator", "charity", "vendor", "field_agent", "auditor", "registrar", "donor"] as const;
@@ -81,7 +77,7 @@ export function programmeRoutes(deps: ProgrammeDeps): RouteModule {
           operationId: "createProgramme",
           summary: "Create a programme on chain",
           description:
-            "Signed by the charity's own key. The chain keeps the money rules; the gateway keeps the name and the eligibility rule. The same `idempotencyKey` answers the same request. `minGift` must exceed `capPerPeriod / 64`.",
+            "Signed by the charity's own key. The chain keeps the money rules; the gateway keeps the name and the eligibility rule. The same `idempotencyKey` answers the same request. `minGift` must exceed `capPerPeriod / 64` (400 on `minGift` otherwise); a disbursement amount above `capPerPeriod` can never be issued (see the disbursement route).",
           tags: ["programmes"],
           requestBody: jsonRequestBody(createProgrammeSchema, {
             name: "Winter food basket",

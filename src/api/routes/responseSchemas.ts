@@ -500,3 +500,57 @@ export const status = {
 
 /** A response schema's JSON Schema, where a route combines it with the error shape. */
 export const jsonSchemaOfOutput = (schema: z.ZodType) => jsonSchemaOf(schema, "output");
+
+// ---- access log
+
+export const accessLog = {
+  schema: z.strictObject({
+    entries: z.array(
+      z.strictObject({
+        entryId: z.number().int(),
+        at: timeSchema,
+        keyId: z.string(),
+        orgId: z.string(),
+        role: z.string().describe("The role of the reader's API key"),
+        action: z.enum([
+          "household.summary",
+          "household.eligibility",
+          "wallet.binding",
+          "wallet.challenge",
+          "wallet.proof",
+          "import.report",
+        ]),
+        subject: z.string().describe("The household reference (or import id) read"),
+        grounds: z
+          .string()
+          .describe(
+            "Why the reader may read it, e.g. `enrolled`, `covered:<programmeId>` or `considered:<programmeId>`",
+          ),
+        purpose: z.string().nullable().describe("The reader's `X-Access-Purpose` header"),
+        requestId: z.string().nullable(),
+      }),
+    ),
+    next: z
+      .number()
+      .int()
+      .nullable()
+      .describe("Pass as `after` for the next page; null when this page is empty"),
+  }),
+  example: {
+    entries: [
+      {
+        entryId: 121,
+        at: EXAMPLE_TIME,
+        keyId: "key_7c1e9a",
+        orgId: "org_3f9a2c1e",
+        role: "charity",
+        action: "household.summary",
+        subject: EXAMPLE_REF_2,
+        grounds: "enrolled",
+        purpose: "home visit follow-up",
+        requestId: "req_5b2d",
+      },
+    ],
+    next: 121,
+  },
+};

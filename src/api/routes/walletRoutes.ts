@@ -7,6 +7,9 @@ import type { RouteModule } from "../routeModule";
 import { createChallenge, getWalletBinding, proveControl, rebindWallet, setPin } from "../../wallets";
 import { syncRebindsOnChain } from "../../disbursement";
 import type { GatewayServices } from "../../main/services";
+import { authoriseBeneficiaryRead } from "../../households";
+import { cachedStatement } from "../../db/statements";
+import { accessContext } from "./accessContext";
 
 const ref = z.string().regex(/^0x[0-9a-f]{64}$/);
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/);
@@ -29,18 +32,41 @@ const STAFF = ["registrar", "charity"] as const;
  */
 export function walletRoutes(services: GatewayServices): RouteModule {
   const ctx = services.wallets;
+  const db = services.store.sqlite;
   return {
     register(router) {
       router.post(
         "/v1/wallets/challenges",
         requireRole(...STAFF),
         validate(challengeBody),
-        async (_req, res) => {
-          res.status(201).json(await createChallenge(ctx, validated(res, challengeBody)));
+        async (req, res) => {
+          const body = validated(res, challengeBody);
+          // An unknown beneficiary, or one whose household the caller may not see, is refused before any
+          // challenge is stored.
+          authoriseBeneficiaryRead(
+            db,
+            { ...accessContext(req, res), action: "wallet.challenge", beneficiaryRef: body.beneficiaryRef },
+            { record: false },
+          );
+          res.status(201).json(await createChallenge(ctx, body));
         },
       );
-      router.post("/v1/wallets/proofs", requireRole(...STAFF), validate(proofBody), async (_req, res) => {
-        const result = await proveControl(ctx, validated(res, proofBody));
+      router.post("/v1/wallets/proofs", requireRole(...STAFF), validate(proofBody), async (req, res) => {
+        const body = validated(res, proofBody);
+        const beneficiaryRef = cachedStatement(
+          db,
+          "SELECT beneficiary_ref FROM wallet_challenges WHERE challenge_id = ?",
+          "pluck",
+        ).get(body.challengeId) as string | undefined;
+        // A challenge for a household the caller may not see looks like an unknown one.
+        if (beneficiaryRef !== undefined) {
+          authoriseBeneficiaryRead(
+            db,
+            { ...accessContext(req, res), action: "wallet.proof", beneficiaryRef },
+            { field: "challengeId", record: false },
+          );
+        }
+        const result = await proveControl(ctx, body);
         res.json(result);
       });
       router.post(
@@ -61,8 +87,14 @@ export function walletRoutes(services: GatewayServices): RouteModule {
         "/v1/wallets/:beneficiaryRef",
         requireRole(...STAFF, "auditor"),
         validate(refParams, "params"),
-        async (_req, res) => {
-          res.json(await getWalletBinding(ctx, validated(res, refParams, "params")));
+        async (req, res) => {
+          const params = validated(res, refParams, "params");
+          authoriseBeneficiaryRead(db, {
+            ...accessContext(req, res),
+            action: "wallet.binding",
+            beneficiaryRef: params.beneficiaryRef,
+          });
+          res.json(await getWalletBinding(ctx, params));
         },
       );
     },
@@ -71,6 +103,8 @@ export function walletRoutes(services: GatewayServices): RouteModule {
         post: secured([...STAFF], {
           operationId: "createWalletChallenge",
           summary: "A message the beneficiary signs to prove control of a wallet",
+          description:
+            "Signed with the beneficiary's own wallet. An unknown beneficiary (or, for a charity, one whose household it may not read) answers 404 and nothing is stored.",
           tags: ["wallets"],
           requestBody: jsonRequestBody(challengeBody, {
             beneficiaryRef: docs.EXAMPLE_REF,
@@ -78,7 +112,7 @@ export function walletRoutes(services: GatewayServices): RouteModule {
           }),
           responses: {
             "201": jsonResponse("The challenge", docs.challenge.schema, docs.challenge.example),
-            ...errorResponses(400, 409),
+            ...errorResponses(400, 404, 409),
           },
         }),
       },

@@ -438,7 +438,7 @@ describe("e2e: bad input is refused whole, naming the field", () => {
       expect({ ...other.body.error, requestId: "" }).to.deep.equal({ ...unknown.body.error, requestId: "" });
     });
 
-    it("refuses a charity disbursing from another charity's programme", async () => {
+    it("refuses a charity disbursing from another charity's programme (403, not 400)", async () => {
       await expectRefused(
         () =>
           gw.postCsv(
@@ -447,7 +447,7 @@ describe("e2e: bad input is refused whole, naming the field", () => {
             disbursementCsv([[head, "1"]]),
             "other-dsb-1",
           ),
-        { status: 400, name: "ValidationError", field: "programmeId", code: "not_your_programme" },
+        { status: 403, name: "ForbiddenError", field: "programmeId", code: "not_your_programme" },
       );
     });
   });
