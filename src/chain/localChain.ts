@@ -1,13 +1,26 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { open, rename } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
 import { createProvider } from "./provider";
 
 /** A running embedded chain: anvil with its state kept in the data folder. */
 export interface LocalChain {
   url: string;
   chainId: number;
+  /** Where the state is saved; anvil loads it on the next start. */
+  statePath: string;
+  /**
+   * Saves the node's whole state (blocks, receipts, accounts) now: resolves once a save that began after
+   * the call is on disk. Concurrent callers share one save.
+   */
+  saveState(): Promise<void>;
+  /** Asks for a save without waiting for it: saves coalesce, one at a time, so a busy node saves continuously. */
+  requestSave(): void;
+  /** Saves the state, then stops the node. */
   stop(): Promise<void>;
 }
 
@@ -16,8 +29,8 @@ export interface LocalChainOptions {
   port: number;
   host?: string;
   chainId?: number;
-  /** Seconds between state dumps; the state is also dumped on a clean stop. */
-  stateInterval?: number;
+  /** Called when a requested save fails (a save on stop or an awaited one rejects instead). */
+  onSaveError?(error: unknown): void;
 }
 
 /** The anvil binary shipped inside the `@foundry-rs/anvil-<platform>` npm package. */
@@ -27,8 +40,11 @@ export function anvilBinary(): string {
 }
 
 /**
- * Starts anvil on `port` with `--state`, so every block survives a restart, and resolves once it answers
- * JSON-RPC. Stopping sends SIGTERM, which makes anvil write its state before exiting.
+ * Starts anvil on `port`, loading the state saved in the data folder, and resolves once it answers
+ * JSON-RPC. The gateway saves the state itself (`anvil_dumpState`, written to a temporary file, synced
+ * and renamed over the last one) after every block it makes and on stop: anvil's own `--state-interval`
+ * dump runs only every few seconds and rewrites the file in place, so a kill during it left no state at
+ * all, and a kill between two dumps lost the blocks since the last.
  */
 export async function startLocalChain(options: LocalChainOptions): Promise<LocalChain> {
   const host = options.host ?? "127.0.0.1";
@@ -37,6 +53,7 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Local
   await assertPortFree(host, options.port);
   const chainDir = join(options.dataDir, "chain");
   mkdirSync(chainDir, { recursive: true });
+  const statePath = join(chainDir, "state.json");
   const child = spawn(
     anvilBinary(),
     [
@@ -46,10 +63,7 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Local
       String(options.port),
       "--chain-id",
       String(chainId),
-      "--state",
-      join(chainDir, "state.json"),
-      "--state-interval",
-      String(options.stateInterval ?? 2),
+      ...(existsSync(statePath) ? ["--load-state", statePath] : []),
       "--gas-limit",
       "60000000",
       "--silent",
@@ -67,7 +81,71 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Local
     child.kill("SIGKILL");
     throw error;
   }
-  return { url, chainId, stop: () => stopChild(child) };
+  const saver = coalescing(() => dumpState(url, statePath));
+  return {
+    url,
+    chainId,
+    statePath,
+    saveState: saver,
+    requestSave: () => void saver().catch((error: unknown) => options.onSaveError?.(error)),
+    stop: async () => {
+      if (child.exitCode === null) await saver();
+      await stopChild(child);
+    },
+  };
+}
+
+/**
+ * Wraps an action so that calls while it runs share one further run: every caller's promise resolves
+ * after a run that started after its call, and at most one run is in progress.
+ */
+function coalescing(action: () => Promise<void>): () => Promise<void> {
+  let current: Promise<void> | undefined;
+  let next: Promise<void> | undefined;
+  const run = (): Promise<void> => {
+    if (!current) {
+      current = action().finally(() => {
+        current = undefined;
+      });
+      return current;
+    }
+    next ??= current
+      .catch(() => undefined)
+      .then(() => {
+        next = undefined;
+        return run();
+      });
+    return next;
+  };
+  return run;
+}
+
+/** Writes anvil's state where `--load-state` reads it, atomically: a kill at any moment leaves a whole file. */
+async function dumpState(url: string, statePath: string): Promise<void> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "anvil_dumpState", params: [] }),
+  });
+  const body = (await response.json()) as { result?: string; error?: { message: string } };
+  if (typeof body.result !== "string") throw new Error(`anvil_dumpState failed: ${body.error?.message}`);
+  // anvil answers gzipped JSON; --load-state reads plain JSON.
+  const state = await promisify(gunzip)(Buffer.from(body.result.slice(2), "hex"));
+  const temporary = `${statePath}.${process.pid}.tmp`;
+  const file = await open(temporary, "w", 0o600);
+  try {
+    await file.writeFile(state);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(temporary, statePath);
+  const folder = await open(join(statePath, ".."), "r");
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
 }
 
 function assertPortFree(host: string, port: number): Promise<void> {

@@ -1,5 +1,6 @@
 import type { JsonRpcProvider, Signer } from "ethers";
 import type { AidSystem } from "../../deploy/system";
+import type { LocalChain } from "../chain/localChain";
 import { DEFAULT_DEPLOY_DELAYS } from "../../deploy/system";
 import { TestSettlementToken__factory } from "../../typechain-types";
 import {
@@ -69,10 +70,19 @@ export function readConsortiumDeployment(dataDir: string): DeploymentRecord & { 
   return record as DeploymentRecord & { settlementToken: string };
 }
 
-/** Gas for a new account: a balance on the embedded chain; nothing on a consortium chain with free gas. */
-export function gasFunder(profile: "embedded" | "consortium", provider: JsonRpcProvider) {
+/**
+ * Gas for a new account: a balance on the embedded chain, saved before the account's first job can be
+ * (setting a balance makes no block and no outbox job, so nothing would replay it); nothing on a
+ * consortium chain with free gas.
+ */
+export function gasFunder(
+  profile: "embedded" | "consortium",
+  provider: JsonRpcProvider,
+  chain?: Pick<LocalChain, "saveState">,
+) {
   return async (address: string): Promise<void> => {
     if (profile !== "embedded") return;
     await provider.send("anvil_setBalance", [address, "0x56bc75e2d63100000"]);
+    await chain?.saveState();
   };
 }
