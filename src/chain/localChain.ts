@@ -11,6 +11,8 @@ import { createProvider } from "./provider";
 export interface LocalChain {
   url: string;
   chainId: number;
+  /** The node's process id. */
+  pid: number;
   /** Where the state is saved; anvil loads it on the next start. */
   statePath: string;
   /**
@@ -31,6 +33,8 @@ export interface LocalChainOptions {
   chainId?: number;
   /** Called when a requested save fails (a save on stop or an awaited one rejects instead). */
   onSaveError?(error: unknown): void;
+  /** How often the head is polled for blocks the gateway did not make, to save them too (default 250 ms). */
+  blockPollMs?: number;
 }
 
 /** The anvil binary shipped inside the `@foundry-rs/anvil-<platform>` npm package. */
@@ -41,10 +45,10 @@ export function anvilBinary(): string {
 
 /**
  * Starts anvil on `port`, loading the state saved in the data folder, and resolves once it answers
- * JSON-RPC. The gateway saves the state itself (`anvil_dumpState`, written to a temporary file, synced
- * and renamed over the last one) after every block it makes and on stop: anvil's own `--state-interval`
- * dump runs only every few seconds and rewrites the file in place, so a kill during it left no state at
- * all, and a kill between two dumps lost the blocks since the last.
+ * JSON-RPC. The state is saved from here (`anvil_dumpState`, written to a temporary file, synced and
+ * renamed over the last one) whenever the head moves, after every block the gateway makes, and on stop:
+ * anvil's own `--state-interval` dump ran every 2 s, so a kill lost the blocks since the last one, and it
+ * writes the file in place, where a kill during the write can leave it half written.
  */
 export async function startLocalChain(options: LocalChainOptions): Promise<LocalChain> {
   const host = options.host ?? "127.0.0.1";
@@ -82,17 +86,56 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Local
     throw error;
   }
   const saver = coalescing(() => dumpState(url, statePath));
+  const requestSave = () => void saver().catch((error: unknown) => options.onSaveError?.(error));
+  const watcher = watchBlocks(url, options.blockPollMs ?? 250, requestSave);
   return {
     url,
     chainId,
+    pid: child.pid!,
     statePath,
     saveState: saver,
-    requestSave: () => void saver().catch((error: unknown) => options.onSaveError?.(error)),
+    requestSave,
     stop: async () => {
+      clearInterval(watcher);
       if (child.exitCode === null) await saver();
       await stopChild(child);
     },
   };
+}
+
+/**
+ * Asks for a save whenever the head moves, so that blocks the gateway did not make (a donor's own `give`
+ * sent to the node) are saved too, within a poll and a save.
+ */
+function watchBlocks(url: string, pollMs: number, onBlock: () => void): NodeJS.Timeout {
+  let seen: string | undefined;
+  let polling = false;
+  const timer = setInterval(() => {
+    if (polling) return;
+    polling = true;
+    rpc<string>(url, "eth_blockNumber")
+      .then((head) => {
+        if (seen !== undefined && head !== seen) onBlock();
+        seen = head;
+      })
+      .catch(() => undefined) // the node is stopping or busy: the next poll asks again
+      .finally(() => {
+        polling = false;
+      });
+  }, pollMs);
+  timer.unref();
+  return timer;
+}
+
+async function rpc<T>(url: string, method: string): Promise<T> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: [] }),
+  });
+  const body = (await response.json()) as { result?: T; error?: { message: string } };
+  if (body.result === undefined) throw new Error(`${method} failed: ${body.error?.message}`);
+  return body.result;
 }
 
 /**
@@ -122,15 +165,9 @@ function coalescing(action: () => Promise<void>): () => Promise<void> {
 
 /** Writes anvil's state where `--load-state` reads it, atomically: a kill at any moment leaves a whole file. */
 async function dumpState(url: string, statePath: string): Promise<void> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "anvil_dumpState", params: [] }),
-  });
-  const body = (await response.json()) as { result?: string; error?: { message: string } };
-  if (typeof body.result !== "string") throw new Error(`anvil_dumpState failed: ${body.error?.message}`);
+  const dump = await rpc<string>(url, "anvil_dumpState");
   // anvil answers gzipped JSON; --load-state reads plain JSON.
-  const state = await promisify(gunzip)(Buffer.from(body.result.slice(2), "hex"));
+  const state = await promisify(gunzip)(Buffer.from(dump.slice(2), "hex"));
   const temporary = `${statePath}.${process.pid}.tmp`;
   const file = await open(temporary, "w", 0o600);
   try {
