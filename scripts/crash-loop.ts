@@ -23,8 +23,8 @@ const option = (name: string, fallback: number) => {
 async function main(): Promise<void> {
   const report = await runCrashLoop({
     kills: option("kills", 50),
-    rowsPerRound: option("rows", 1_000),
-    registrationsPerRound: option("registrations", 300),
+    rowsPerRound: option("rows", 400),
+    registrationsPerRound: option("registrations", 200),
     killAfterMs: [option("min-ms", 300), option("max-ms", 6_000)],
     rewindEvery: option("rewind-every", 5),
     seed: option("seed", 1),

@@ -33,7 +33,12 @@ import {
 import { createWalletsContext } from "../wallets/context";
 import { createCustodialWallets } from "../wallets/custodial/createCustodialWallets";
 import { deriveKeystoreKey, loadOrCreateKeystoreSalt } from "../wallets/keystore/keystoreKey";
-import { bootstrapEmbeddedChain, gasFunder, readConsortiumDeployment } from "./chainBootstrap";
+import {
+  bootstrapEmbeddedChain,
+  gasFunder,
+  readConsortiumDeployment,
+  restoreLostGas,
+} from "./chainBootstrap";
 import { contractInterfaces } from "./contractInterfaces";
 import { gatewayRoutes } from "./routes";
 import { eligibleSelector } from "./selectEligible";
@@ -184,13 +189,18 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     };
 
     // A node restarted from an older state lacks blocks the outbox saw confirmed: those jobs are sent
-    // again, byte for byte, before anything new. Their senders' gas (a balance the embedded node sets, not
-    // a transaction) may be lost with them.
-    const lost = await outbox.reconcile();
-    if (lost.length > 0) {
-      logger.warn({ jobs: lost.length }, "the chain lost confirmed writes: re-broadcasting them");
-      for (const from of new Set(lost.map((job) => job.from))) await fundGas(from);
+    // again, byte for byte, before anything new; the gas of their senders may be lost with them.
+    if (config.profile === "embedded") {
+      const senders = store.sqlite
+        .prepare("SELECT DISTINCT from_address FROM chain_jobs UNION SELECT address FROM organisations")
+        .pluck()
+        .all() as string[];
+      const restored = await restoreLostGas(provider, senders, fundGas);
+      if (restored > 0) logger.warn({ accounts: restored }, "gas the chain lost was given again");
     }
+    const lost = await outbox.reconcile();
+    if (lost.length > 0)
+      logger.warn({ jobs: lost.length }, "the chain lost confirmed writes: re-broadcasting them");
     const resumed = await outbox.drain();
     await syncRebindsOnChain(disbursement);
     if (resumed.length > 0) logger.info({ jobs: resumed.length }, "resumed queued chain writes");

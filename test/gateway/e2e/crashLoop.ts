@@ -102,7 +102,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     let serverErrors = 0;
     let rebroadcast = 0;
     /** A client whose request was cut sends it again, with the same key, to the next gateway. */
-    let retries: ((api: Client) => Promise<void>)[] = [];
+    let outstanding: Request[] = [];
     for (let round = 0; round < options.kills; round++) {
       const rewind = options.rewindEvery ? round % options.rewindEvery === options.rewindEvery - 1 : false;
       const statePath = path.join(dataDir, "chain", "state.json");
@@ -111,7 +111,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
       rebroadcast += child.rebroadcast();
       const api = clientOf(child.url);
       const heads = pool.slice(round * options.rowsPerRound, (round + 1) * options.rowsPerRound);
-      const disburse = async (api: Client, key: string, rows: readonly string[]) => {
+      const disburse = async (api: Client, key: string, rows: readonly string[]): Promise<boolean> => {
         const res = await api.csv(
           `/v1/programmes/${programmeId}/disbursements`,
           charity.apiKey,
@@ -121,6 +121,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
         if (res.status >= 500) serverErrors++;
         for (const row of (res.body?.rows ?? []) as { status: string; householdRef: string }[])
           if (row.status === "issued") reportedIssued.add(row.householdRef);
+        return res.status !== 0;
       };
       const newcomers = sampleHouseholdsCsv({
         households: options.registrationsPerRound,
@@ -129,42 +130,44 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
         maxMembers: 2,
         digits: "ascii",
       });
-      const register = async (api: Client, key: string) => {
+      const register = async (api: Client, key: string): Promise<boolean> => {
         const imported = await api.csv("/v1/households/imports", charity.apiKey, newcomers.csv, key);
         if (imported.status >= 500) serverErrors++;
+        if (imported.status === 0) return false;
         const registered = await api.json("/v1/households/registrations", charity.apiKey);
         if (registered.status >= 500) serverErrors++;
+        return registered.status !== 0;
       };
-      const gift = async (api: Client, key: string) => {
+      const gift = async (api: Client, key: string): Promise<boolean> => {
         const res = await api.json(`/v1/programmes/${programmeId}/gifts`, donor.apiKey, {
           amount: "200",
           idempotencyKey: key,
         });
         if (res.status >= 500) serverErrors++;
+        return res.status !== 0;
       };
       const keys = {
         disburse: `crash-dsb-${round}`,
         import: `crash-imp-${round}`,
         gift: `crash-gift-${round}`,
       };
-      const work = Promise.allSettled([
-        ...retries.map((retry) => retry(api)),
-        disburse(api, keys.disburse, heads),
-        register(api, keys.import),
-        gift(api, keys.gift),
-      ]);
-      retries = [
+      // A client whose request was cut sends it again, with the same key, until it is answered.
+      const requests: Request[] = [
+        ...outstanding,
         (next) => disburse(next, keys.disburse, heads),
         (next) => register(next, keys.import),
         (next) => gift(next, keys.gift),
       ];
+      const answered = requests.map((send) => send(api).catch(() => false));
+      const work = Promise.all(answered);
       const [low, high] = options.killAfterMs;
       const delay = low + Math.floor(random() * (high - low));
       await Promise.race([work, sleep(delay)]);
       child.kill();
       await child.exited;
       api.cut();
-      await work;
+      const done = await work;
+      outstanding = requests.filter((_, index) => !done[index]);
       if (rewind) renameSync(`${statePath}.round`, statePath);
       log(
         `kill ${round + 1}/${options.kills} after ${delay} ms${rewind ? ", node rewound to the round's start" : ""}`,
@@ -175,7 +178,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     gw = await bootE2e({ dataDir, anvilPort, regulatorKey });
     rebroadcast += rebroadcastJobs(gw.logLines.join(""));
     const last = clientOf(gw.url);
-    for (const retry of retries) await retry(last);
+    for (const send of outstanding) if (!(await send(last))) throw new Error("a retried request was cut");
     const check = await checkAgainstChain(gw, programmeId, reportedIssued);
     const takesNewWrites = await newWritesLand(
       gw,
@@ -199,6 +202,8 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
 }
 
 type Client = ReturnType<typeof clientOf>;
+/** Sends one client request; resolves false when a kill cut it. */
+type Request = (api: Client) => Promise<boolean>;
 
 /** A small HTTP client whose requests a kill cuts (status 0). */
 function clientOf(url: string) {
