@@ -233,6 +233,47 @@ describe("ChainOutbox", function () {
       expect(seen).to.deep.equal([]); // it had confirmed before, and confirmed again: no second effect
     });
 
+    it("fails a lost job that reverts when it lands again and runs its failed handler: the rows follow the chain", async function () {
+      const recipient = Wallet.createRandom().address;
+      const spender = Wallet.createRandom(provider);
+      await provider.send("anvil_setBalance", [spender.address, "0xde0b6b3a7640000"]);
+      await (await token.connect(operator).mint(operator.address, 5n)).wait();
+      await (await token.connect(operator).approve(spender.address, 2n ** 255n)).wait();
+      const box = outbox();
+      const effects: string[] = [];
+      const handlers = {
+        confirmed: () => effects.push("confirmed"),
+        failed: (_job: ChainJob, error: { name: string }) => effects.push(`failed:${error.name}`),
+      };
+      box.on("transfer", handlers);
+      let job!: ChainJob;
+      await lostAfter(async () => {
+        job = box.enqueue({
+          idempotencyKey: "lost-then-refused",
+          kind: "transfer",
+          from: operator.address,
+          to: await token.getAddress(),
+          data: token.interface.encodeFunctionData("transfer", [recipient, 5n]),
+        });
+        await box.drain();
+        expect(box.get(job.jobId)!.status).to.equal("confirmed");
+      });
+      // Meanwhile, on the chain as it is now, the tokens leave by another account's transaction.
+      const balance = await token.balanceOf(operator.address);
+      await (await token.connect(spender).transferFrom(operator.address, spender.address, balance)).wait();
+
+      const restarted = outbox();
+      restarted.on("transfer", handlers);
+      await restarted.reconcile();
+      await restarted.drain();
+      const done = restarted.get(job.jobId)!;
+      expect(done.status).to.equal("failed");
+      expect(done.error!.name).to.equal("ERC20InsufficientBalance");
+      expect((await provider.getTransactionReceipt(done.txHash!))!.status).to.equal(0);
+      expect(effects).to.deep.equal(["confirmed", "failed:ERC20InsufficientBalance"]);
+      expect(await token.balanceOf(recipient)).to.equal(0n);
+    });
+
     it("fills a nonce gap no job of ours holds with an empty transaction instead of waiting forever", async function () {
       const recipient = Wallet.createRandom().address;
       let job!: ChainJob;
