@@ -22,7 +22,7 @@ export interface LocalChain {
   saveState(): Promise<void>;
   /**
    * Asks for a save without waiting for it. Saves coalesce, one at a time, and spaced so that the node
-   * spends at most a tenth of its time saving: every block on a small chain, every minute or so at 70 MB.
+   * spends at most a tenth of its time saving: every block on a small chain, every minute or so at 30 MB.
    */
   requestSave(): void;
   /** Saves the state, then stops the node. */
@@ -143,7 +143,7 @@ async function rpc<T>(url: string, method: string): Promise<T> {
 
 /**
  * Saves one at a time. A save (anvil serialising every block and receipt, the gateway writing the file)
- * costs time that grows with the chain: 0.1 s at a few hundred blocks, about 5 s at 70 MB of state. So a
+ * costs time that grows with the chain: 0.1 s at a few hundred blocks, about 5 s at 30 MB of state. So a
  * requested save starts no sooner than `SAVE_SPACING` save-durations after the last one ended (the node
  * spends at most a tenth of its time saving), while an awaited one starts as soon as the current save ends.
  * Every caller's promise resolves after a save that started after its call.
