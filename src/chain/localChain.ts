@@ -1,13 +1,31 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
+import { open, rename } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
+import { promisify } from "node:util";
+import { gunzip } from "node:zlib";
 import { createProvider } from "./provider";
 
 /** A running embedded chain: anvil with its state kept in the data folder. */
 export interface LocalChain {
   url: string;
   chainId: number;
+  /** The node's process id. */
+  pid: number;
+  /** Where the state is saved; anvil loads it on the next start. */
+  statePath: string;
+  /**
+   * Saves the node's whole state (blocks, receipts, accounts) as soon as the save in progress ends:
+   * resolves once a save that began after the call is on disk. Concurrent callers share one save.
+   */
+  saveState(): Promise<void>;
+  /**
+   * Asks for a save without waiting for it. Saves coalesce, one at a time, and spaced so that the node
+   * spends at most a tenth of its time saving: every block on a small chain, every minute or so at 30 MB.
+   */
+  requestSave(): void;
+  /** Saves the state, then stops the node. */
   stop(): Promise<void>;
 }
 
@@ -16,8 +34,10 @@ export interface LocalChainOptions {
   port: number;
   host?: string;
   chainId?: number;
-  /** Seconds between state dumps; the state is also dumped on a clean stop. */
-  stateInterval?: number;
+  /** Called when a requested save fails (a save on stop or an awaited one rejects instead). */
+  onSaveError?(error: unknown): void;
+  /** How often the head is polled for blocks the gateway did not make, to save them too (default 250 ms). */
+  blockPollMs?: number;
 }
 
 /** The anvil binary shipped inside the `@foundry-rs/anvil-<platform>` npm package. */
@@ -27,8 +47,11 @@ export function anvilBinary(): string {
 }
 
 /**
- * Starts anvil on `port` with `--state`, so every block survives a restart, and resolves once it answers
- * JSON-RPC. Stopping sends SIGTERM, which makes anvil write its state before exiting.
+ * Starts anvil on `port`, loading the state saved in the data folder, and resolves once it answers
+ * JSON-RPC. The state is saved from here (`anvil_dumpState`, written to a temporary file, synced and
+ * renamed over the last one) whenever the head moves (as often as `StateSaver` allows), and on stop:
+ * anvil's own `--state-interval` dump ran every 2 s, so a kill lost the blocks since the last one, and it
+ * writes the file in place, where a kill during the write can leave it half written.
  */
 export async function startLocalChain(options: LocalChainOptions): Promise<LocalChain> {
   const host = options.host ?? "127.0.0.1";
@@ -37,6 +60,7 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Local
   await assertPortFree(host, options.port);
   const chainDir = join(options.dataDir, "chain");
   mkdirSync(chainDir, { recursive: true });
+  const statePath = join(chainDir, "state.json");
   const child = spawn(
     anvilBinary(),
     [
@@ -46,10 +70,7 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Local
       String(options.port),
       "--chain-id",
       String(chainId),
-      "--state",
-      join(chainDir, "state.json"),
-      "--state-interval",
-      String(options.stateInterval ?? 2),
+      ...(existsSync(statePath) ? ["--load-state", statePath] : []),
       "--gas-limit",
       "60000000",
       "--silent",
@@ -67,7 +88,140 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Local
     child.kill("SIGKILL");
     throw error;
   }
-  return { url, chainId, stop: () => stopChild(child) };
+  const saver = new StateSaver(() => dumpState(url, statePath));
+  const requestSave = () => void saver.request().catch((error: unknown) => options.onSaveError?.(error));
+  const watcher = watchBlocks(url, options.blockPollMs ?? 250, requestSave);
+  return {
+    url,
+    chainId,
+    pid: child.pid!,
+    statePath,
+    saveState: () => saver.save(),
+    requestSave,
+    stop: async () => {
+      clearInterval(watcher);
+      if (child.exitCode === null) await saver.save();
+      await stopChild(child);
+    },
+  };
+}
+
+/**
+ * Asks for a save whenever the head moves, so that blocks the gateway did not make (a donor's own `give`
+ * sent to the node) are saved too, within a poll and a save.
+ */
+function watchBlocks(url: string, pollMs: number, onBlock: () => void): NodeJS.Timeout {
+  let seen: string | undefined;
+  let polling = false;
+  const timer = setInterval(() => {
+    if (polling) return;
+    polling = true;
+    rpc<string>(url, "eth_blockNumber")
+      .then((head) => {
+        if (seen !== undefined && head !== seen) onBlock();
+        seen = head;
+      })
+      .catch(() => undefined) // the node is stopping or busy: the next poll asks again
+      .finally(() => {
+        polling = false;
+      });
+  }, pollMs);
+  timer.unref();
+  return timer;
+}
+
+async function rpc<T>(url: string, method: string): Promise<T> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: [] }),
+  });
+  const body = (await response.json()) as { result?: T; error?: { message: string } };
+  if (body.result === undefined) throw new Error(`${method} failed: ${body.error?.message}`);
+  return body.result;
+}
+
+/**
+ * Saves one at a time. A save (anvil serialising every block and receipt, the gateway writing the file)
+ * costs time that grows with the chain: 0.1 s at a few hundred blocks, about 5 s at 30 MB of state. So a
+ * requested save starts no sooner than `SAVE_SPACING` save-durations after the last one ended (the node
+ * spends at most a tenth of its time saving), while an awaited one starts as soon as the current save ends.
+ * Every caller's promise resolves after a save that started after its call.
+ */
+class StateSaver {
+  private current: Promise<void> | undefined;
+  private next: Promise<void> | undefined;
+  private urgent = false;
+  private wake: (() => void) | undefined;
+  private lastEnded = 0;
+  private lastDuration = 0;
+
+  constructor(private readonly dump: () => Promise<void>) {}
+
+  save(): Promise<void> {
+    return this.schedule(true);
+  }
+
+  request(): Promise<void> {
+    return this.schedule(false);
+  }
+
+  private schedule(urgent: boolean): Promise<void> {
+    if (urgent) {
+      this.urgent = true;
+      this.wake?.();
+    }
+    this.next ??= this.runNext();
+    return this.next;
+  }
+
+  private async runNext(): Promise<void> {
+    await this.current?.catch(() => undefined);
+    const wait = this.lastEnded + SAVE_SPACING * this.lastDuration - Date.now();
+    if (!this.urgent && wait > 0)
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    this.wake = undefined;
+    this.next = undefined;
+    this.urgent = false;
+    const started = Date.now();
+    this.current = this.dump().finally(() => {
+      this.lastEnded = Date.now();
+      this.lastDuration = this.lastEnded - started;
+      this.current = undefined;
+    });
+    return this.current;
+  }
+}
+
+/** Save-durations between the end of a save and the start of a requested one. */
+const SAVE_SPACING = 9;
+
+/** Writes anvil's state where `--load-state` reads it, atomically: a kill at any moment leaves a whole file. */
+async function dumpState(url: string, statePath: string): Promise<void> {
+  const dump = await rpc<string>(url, "anvil_dumpState");
+  // anvil answers gzipped JSON; --load-state reads plain JSON.
+  const state = await promisify(gunzip)(Buffer.from(dump.slice(2), "hex"));
+  const temporary = `${statePath}.${process.pid}.tmp`;
+  const file = await open(temporary, "w", 0o600);
+  try {
+    await file.writeFile(state);
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(temporary, statePath);
+  const folder = await open(join(statePath, ".."), "r");
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
 }
 
 function assertPortFree(host: string, port: number): Promise<void> {

@@ -11,10 +11,14 @@ import { DuplicateError } from "../errors";
 import { decodeRevert, type DecodedRevert } from "./decodeRevert";
 
 /**
- * The durable queue of chain writes. A job is queued in the same SQLite transaction as the business rows
- * that need it; the worker signs it, records the signed bytes and hash, and only then broadcasts. After a
- * crash, a signed job is re-broadcast byte for byte (same nonce, same hash), so it is neither lost nor
- * sent twice.
+ * The durable queue of chain writes, and their write-ahead log. A job is queued in the same SQLite
+ * transaction as the business rows that need it; the worker signs it, records the signed bytes and hash,
+ * and only then broadcasts. After a crash, a signed job is re-broadcast byte for byte (same nonce, same
+ * hash), so it is neither lost nor sent twice; and a job that ended while the node later lost its block
+ * (an embedded node restarted from an older state) is found by `reconcile` and re-broadcast the same way.
+ *
+ * A job that the chain once held and lost, waiting to land again, is `signed` (or `queued`) with the block
+ * it was recorded in still set: when it ends as it ended before, its handler is not run twice.
  */
 export const CHAIN_OUTBOX_SQL = `
   CREATE TABLE chain_jobs (
@@ -86,7 +90,14 @@ export interface OutboxOptions {
   receiptTimeoutMs?: number;
   /** Called after the signed bytes are recorded and before broadcasting; tests throw here to simulate a crash. */
   afterSign?(job: ChainJob): void;
+  /** Called after a job ends with a receipt: its block exists now (the embedded node saves its state). */
+  afterMined?(job: ChainJob): void;
+  /** How many blocks below the head `reconcile` re-checks (default 1,000); jobs recorded above it always are. */
+  recheckBlocks?: number;
 }
+
+/** What happened to a job whose bytes the node refused because its nonce is already used. */
+export const NONCE_TAKEN = "NonceTaken";
 
 interface JobRow {
   job_id: number;
@@ -109,6 +120,7 @@ export class ChainOutbox {
   private readonly handlers = new Map<string, JobHandlers>();
   private running: Promise<ChainJob[]> | undefined;
   private ended = 0;
+  private filled = 0;
 
   constructor(private readonly options: OutboxOptions) {}
 
@@ -179,6 +191,42 @@ export class ChainOutbox {
     return this.ended;
   }
 
+  /** How many empty transactions this process sent to fill a nonce gap no job of ours could fill. */
+  get filledNonces(): number {
+    return this.filled;
+  }
+
+  /**
+   * Checks the jobs that ended with a receipt against the chain, by hash: every one recorded in the last
+   * `recheckBlocks` blocks or above the head. A job the chain no longer has goes back to `signed`, its
+   * bytes kept, and the next drain re-broadcasts it in its place in the order. Returns those jobs.
+   * Run it on start, before the first drain.
+   */
+  async reconcile(): Promise<ChainJob[]> {
+    const { db, provider } = this.options;
+    const head = await provider.getBlockNumber();
+    const rows = db
+      .prepare(
+        `SELECT * FROM chain_jobs WHERE status IN ('confirmed', 'failed') AND tx_hash IS NOT NULL
+           AND block_number IS NOT NULL AND block_number > ? ORDER BY job_id`,
+      )
+      .all(head - (this.options.recheckBlocks ?? 1_000)) as JobRow[];
+    const lost: JobRow[] = [];
+    for (let start = 0; start < rows.length; start += 32) {
+      const chunk = rows.slice(start, start + 32);
+      const receipts = await Promise.all(chunk.map((row) => provider.getTransactionReceipt(row.tx_hash!)));
+      chunk.forEach((row, index) => {
+        if (!receipts[index]) lost.push(row);
+      });
+    }
+    const reopen = db.prepare("UPDATE chain_jobs SET status = 'signed', updated_at = ? WHERE job_id = ?");
+    const now = new Date().toISOString();
+    db.transaction(() => {
+      for (const row of lost) reopen.run(now, row.job_id);
+    })();
+    return lost.map((row) => this.get(row.job_id)!);
+  }
+
   pendingCount(): number {
     const row = this.options.db
       .prepare("SELECT count(*) AS n FROM chain_jobs WHERE status IN ('queued', 'signed')")
@@ -197,24 +245,49 @@ export class ChainOutbox {
   private async runPending(): Promise<ChainJob[]> {
     const ended: ChainJob[] = [];
     for (;;) {
-      const row = this.options.db
-        .prepare("SELECT * FROM chain_jobs WHERE status IN ('queued', 'signed') ORDER BY job_id LIMIT 1")
-        .get() as JobRow | undefined;
+      const row = this.nextJob();
       if (!row) return ended;
       const job = await this.runJob(row);
       if (job.status === "signed") return ended; // no receipt yet: leave it for the next run
+      if (job.status === "queued") continue; // its nonce was taken: signed again in its turn
       ended.push(job);
     }
   }
 
+  /**
+   * Signed jobs go first, so that a new job never takes a nonce one of ours holds: the oldest signed job's
+   * signer sends its lowest nonce first (a job signed again after its nonce was taken has a later nonce
+   * than jobs queued after it). Then queued jobs, in the order they were queued.
+   */
+  private nextJob(): JobRow | undefined {
+    const { db } = this.options;
+    const first = db
+      .prepare("SELECT from_address FROM chain_jobs WHERE status = 'signed' ORDER BY job_id LIMIT 1")
+      .get() as { from_address: string } | undefined;
+    if (first)
+      return db
+        .prepare(
+          "SELECT * FROM chain_jobs WHERE status = 'signed' AND from_address = ? ORDER BY nonce LIMIT 1",
+        )
+        .get(first.from_address) as JobRow;
+    return db.prepare("SELECT * FROM chain_jobs WHERE status = 'queued' ORDER BY job_id LIMIT 1").get() as
+      JobRow | undefined;
+  }
+
   private async runJob(row: JobRow): Promise<ChainJob> {
+    let fresh = false;
     if (row.status === "queued") {
       const signed = await this.sign(row);
       if (!signed) return this.get(row.job_id)!;
       row = signed;
+      fresh = true;
       this.options.afterSign?.(toJob(row));
     }
-    const receipt = await this.broadcastAndWait(row);
+    const receipt = await this.broadcastAndWait(row, fresh);
+    if (receipt === NONCE_TAKEN) {
+      this.requeue(row);
+      return this.get(row.job_id)!;
+    }
     if (!receipt) return toJob(row);
     if (receipt.status === 1) {
       this.finish(row, "confirmed", receipt, null);
@@ -243,16 +316,14 @@ export class ChainOutbox {
       this.finish(row, "failed", null, decoded);
       return undefined;
     }
-    const [chainNonce, network, fees] = await Promise.all([
+    // Every signed job of ours was sent (and landed, or is still signed and blocks this one) before a
+    // queued job is signed, so the node's next nonce is ours to take. A node that lost blocks has them
+    // re-broadcast by `reconcile` first; a recorded nonce above the node's would leave a gap nothing fills.
+    const [nonce, network, fees] = await Promise.all([
       provider.getTransactionCount(wallet.address, "pending"),
       provider.getNetwork(),
       provider.getFeeData(),
     ]);
-    // A node that restarted may not know our last signed transaction yet: never reuse a recorded nonce.
-    const recorded = this.options.db
-      .prepare("SELECT max(nonce) AS n FROM chain_jobs WHERE from_address = ? AND nonce IS NOT NULL")
-      .get(row.from_address) as { n: number | null };
-    const nonce = Math.max(chainNonce, recorded.n === null ? 0 : recorded.n + 1);
     const rawTx = await wallet.signTransaction({
       ...request,
       nonce,
@@ -271,24 +342,87 @@ export class ChainOutbox {
     return { ...row, status: "signed", nonce, raw_tx: rawTx, tx_hash: txHash };
   }
 
-  private async broadcastAndWait(row: JobRow): Promise<TransactionReceipt | null> {
+  /**
+   * Sends the recorded bytes and waits for their receipt. Bytes signed before this run are first checked
+   * against the signer's nonce on chain: one already used by another transaction means ours can never land
+   * (`NONCE_TAKEN`); one above the node's next nonce (a gap that no job of ours fills: the node lost
+   * transactions we hold no bytes for) is preceded by empty transactions, so that it is not held forever.
+   */
+  private async broadcastAndWait(
+    row: JobRow,
+    fresh: boolean,
+  ): Promise<TransactionReceipt | typeof NONCE_TAKEN | null> {
     const { provider } = this.options;
     const known = await provider.getTransactionReceipt(row.tx_hash!);
     if (known) return known;
+    if (!fresh) {
+      const [mined, next] = await Promise.all([
+        provider.getTransactionCount(row.from_address, "latest"),
+        provider.getTransactionCount(row.from_address, "pending"),
+      ]);
+      if (row.nonce! < mined) return (await provider.getTransactionReceipt(row.tx_hash!)) ?? NONCE_TAKEN;
+      if (row.nonce! > next) await this.fillNonces(row, next);
+    }
     try {
       // A JSON-RPC node takes the bytes as they are: ethers' broadcastTransaction would parse the signed
       // transaction and RLP-encode it twice more to check its hash, which with a batch's 30 kB of calldata
       // cost more CPU than the node spent executing it. The hash is already recorded.
-      if (provider instanceof JsonRpcApiProvider)
-        await provider.send("eth_sendRawTransaction", [row.raw_tx!]);
-      else await provider.broadcastTransaction(row.raw_tx!);
+      await this.send(row.raw_tx!);
     } catch (error) {
       // Already in the pool or mined: both mean our bytes are on their way; anything else is retried later.
       const again = await provider.getTransactionReceipt(row.tx_hash!);
       if (again) return again;
+      if (isNonceTooLow(error)) return NONCE_TAKEN;
       if (!isAlreadyKnown(error)) throw error;
     }
     return this.waitForReceipt(row.tx_hash!, this.options.receiptTimeoutMs ?? 60_000);
+  }
+
+  /** Sends a zero-value transfer to itself for each nonce from `from` up to the job's, waiting for each. */
+  private async fillNonces(row: JobRow, from: number): Promise<void> {
+    const { provider, signers } = this.options;
+    const wallet = signers.get(row.from_address);
+    if (!wallet) return;
+    const [network, fees] = await Promise.all([provider.getNetwork(), provider.getFeeData()]);
+    for (let nonce = from; nonce < row.nonce!; nonce++) {
+      const rawTx = await wallet.signTransaction({
+        from: wallet.address,
+        to: wallet.address,
+        value: 0n,
+        nonce,
+        chainId: network.chainId,
+        gasLimit: 21_000n,
+        type: 2,
+        maxFeePerGas: fees.maxFeePerGas ?? 0n,
+        maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 0n,
+      });
+      try {
+        await this.send(rawTx);
+      } catch (error) {
+        if (!isAlreadyKnown(error) && !isNonceTooLow(error)) throw error;
+      }
+      await this.waitForReceipt(keccak256(rawTx), this.options.receiptTimeoutMs ?? 60_000);
+      this.filled++;
+    }
+  }
+
+  private async send(rawTx: string): Promise<void> {
+    const { provider } = this.options;
+    if (provider instanceof JsonRpcApiProvider) await provider.send("eth_sendRawTransaction", [rawTx]);
+    else await provider.broadcastTransaction(rawTx);
+  }
+
+  /**
+   * A job whose nonce another transaction took goes back to the queue without its bytes, which can never
+   * land: it is estimated and signed again with a fresh nonce, so the write still happens, once. If the
+   * chain refuses it now, it fails with the contract's reason and its rows follow.
+   */
+  private requeue(row: JobRow): void {
+    this.options.db
+      .prepare(
+        "UPDATE chain_jobs SET status = 'queued', nonce = NULL, raw_tx = NULL, tx_hash = NULL, updated_at = ? WHERE job_id = ?",
+      )
+      .run(new Date().toISOString(), row.job_id);
   }
 
   /**
@@ -329,6 +463,14 @@ export class ChainOutbox {
     error: DecodedRevert | null,
   ): void {
     const { db } = this.options;
+    // A job the chain held and lost has its recorded block still set: ending as it ended before, its
+    // effects are already in the business rows; ending otherwise, the rows follow the chain.
+    const before =
+      row.status !== "confirmed" && row.status !== "failed" && row.block_number !== null
+        ? row.error_name === null
+          ? "confirmed"
+          : "failed"
+        : undefined;
     db.transaction(() => {
       db.prepare(
         `UPDATE chain_jobs SET status = ?, block_number = ?, gas_used = ?, error_name = ?, error_args = ?, updated_at = ?
@@ -343,21 +485,33 @@ export class ChainOutbox {
         row.job_id,
       );
       const job = this.get(row.job_id)!;
+      if (before === status) return;
       const handlers = this.handlers.get(row.kind);
       if (status === "confirmed") handlers?.confirmed?.(job, receipt!);
       else handlers?.failed?.(job, error!);
     })();
     this.ended++;
+    if (receipt) this.options.afterMined?.(this.get(row.job_id)!);
   }
 }
 
+/** The node has these bytes already (geth and Besu say "already known", anvil "already imported"). */
 function isAlreadyKnown(error: unknown): boolean {
-  const text = String((error as { message?: string })?.message ?? error).toLowerCase();
+  const text = errorText(error);
   return (
-    text.includes("already known") ||
-    text.includes("nonce too low") ||
-    text.includes("nonce has already been used")
+    text.includes("already known") || text.includes("already imported") || text.includes("known transaction")
   );
+}
+
+/** The signer's nonce is already used on chain (checked only after our own receipt was not found). */
+function isNonceTooLow(error: unknown): boolean {
+  const text = errorText(error);
+  return text.includes("nonce too low") || text.includes("nonce has already been used");
+}
+
+function errorText(error: unknown): string {
+  const nested = error as { message?: string; error?: { message?: string } };
+  return `${nested?.message ?? String(error)} ${nested?.error?.message ?? ""}`.toLowerCase();
 }
 
 function toJob(row: JobRow): ChainJob {

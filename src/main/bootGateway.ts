@@ -33,7 +33,12 @@ import {
 import { createWalletsContext } from "../wallets/context";
 import { createCustodialWallets } from "../wallets/custodial/createCustodialWallets";
 import { deriveKeystoreKey, loadOrCreateKeystoreSalt } from "../wallets/keystore/keystoreKey";
-import { bootstrapEmbeddedChain, gasFunder, readConsortiumDeployment } from "./chainBootstrap";
+import {
+  bootstrapEmbeddedChain,
+  gasFunder,
+  readConsortiumDeployment,
+  restoreLostGas,
+} from "./chainBootstrap";
 import { contractInterfaces } from "./contractInterfaces";
 import { gatewayRoutes } from "./routes";
 import { eligibleSelector } from "./selectEligible";
@@ -83,11 +88,12 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
         dataDir: config.dataDir,
         port: config.anvilPort!,
         chainId: config.chainId,
+        onSaveError: (error) => logger.warn({ err: describe(error) }, "chain state not saved"),
       });
     }
     const chainUrl = chain?.url ?? config.rpcUrls[0]!;
     const provider = createProvider(chainUrl, config.chainId);
-    const fundGas = gasFunder(config.profile, provider);
+    const fundGas = gasFunder(config.profile, provider, chain);
     const operatorSigner = new RawSignerAdapter(wallets.keystore.signer(operator), provider);
 
     let system;
@@ -95,6 +101,8 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     if (config.profile === "embedded") {
       await fundGas(operator);
       const handles = await bootstrapEmbeddedChain(config.dataDir, operatorSigner);
+      // The deployment is not in the outbox: it must be on disk before any job that calls it is.
+      if (handles.deployed) await chain!.saveState();
       if (handles.deployed) logger.info({ addresses: handles.record.addresses }, "contracts deployed");
       system = handles.system;
       settlementToken = handles.record.settlementToken;
@@ -112,6 +120,9 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
         get: (address) => (wallets.keystore.has(address) ? wallets.keystore.signer(address) : undefined),
       },
       interfaces: contractInterfaces(),
+      // Every block the gateway makes is saved as soon as the node can: the outbox replays what a crash
+      // still loses, but a donor's own transaction in the same block would be lost for good.
+      afterMined: chain ? () => chain!.requestSave() : undefined,
     });
     const now = () => new Date();
     const peppers = createPepperRing({
@@ -185,6 +196,19 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       selectEligible: eligibleSelector(store.sqlite, households),
     };
 
+    // A node restarted from an older state lacks blocks the outbox saw confirmed: those jobs are sent
+    // again, byte for byte, before anything new; the gas of their senders may be lost with them.
+    if (config.profile === "embedded") {
+      const senders = store.sqlite
+        .prepare("SELECT DISTINCT from_address FROM chain_jobs UNION SELECT address FROM organisations")
+        .pluck()
+        .all() as string[];
+      const restored = await restoreLostGas(provider, senders, fundGas);
+      if (restored > 0) logger.warn({ accounts: restored }, "gas the chain lost was given again");
+    }
+    const lost = await outbox.reconcile();
+    if (lost.length > 0)
+      logger.warn({ jobs: lost.length }, "the chain lost confirmed writes: re-broadcasting them");
     const resumed = await outbox.drain();
     await syncRebindsOnChain(disbursement);
     if (resumed.length > 0) logger.info({ jobs: resumed.length }, "resumed queued chain writes");

@@ -1,5 +1,6 @@
 import type { JsonRpcProvider, Signer } from "ethers";
 import type { AidSystem } from "../../deploy/system";
+import type { LocalChain } from "../chain/localChain";
 import { DEFAULT_DEPLOY_DELAYS } from "../../deploy/system";
 import { TestSettlementToken__factory } from "../../typechain-types";
 import {
@@ -70,9 +71,33 @@ export function readConsortiumDeployment(dataDir: string): DeploymentRecord & { 
 }
 
 /** Gas for a new account: a balance on the embedded chain; nothing on a consortium chain with free gas. */
-export function gasFunder(profile: "embedded" | "consortium", provider: JsonRpcProvider) {
+export function gasFunder(
+  profile: "embedded" | "consortium",
+  provider: JsonRpcProvider,
+  chain?: Pick<LocalChain, "requestSave">,
+) {
   return async (address: string): Promise<void> => {
     if (profile !== "embedded") return;
     await provider.send("anvil_setBalance", [address, "0x56bc75e2d63100000"]);
+    chain?.requestSave();
   };
+}
+
+/**
+ * On the embedded chain, gives gas again to every account the gateway signs for that has none: a balance
+ * set just before a crash makes no block and no outbox job, so a restarted node may not have it, and the
+ * account's next job could not even be estimated.
+ */
+export async function restoreLostGas(
+  provider: JsonRpcProvider,
+  addresses: Iterable<string>,
+  fundGas: (address: string) => Promise<void>,
+): Promise<number> {
+  let restored = 0;
+  for (const address of new Set(addresses)) {
+    if ((await provider.getBalance(address)) > 0n) continue;
+    await fundGas(address);
+    restored++;
+  }
+  return restored;
 }

@@ -148,4 +148,178 @@ describe("ChainOutbox", function () {
     expect(failures).to.deep.equal(["ERC20InsufficientBalance"]);
     expect(await provider.getTransactionCount(operator.address, "pending")).to.equal(nonceBefore);
   });
+
+  describe("after the node lost blocks (restarted from an older state)", function () {
+    /** Takes the chain back to before `action`, as a node restarted from a state saved before it. */
+    async function lostAfter(action: () => Promise<void>): Promise<void> {
+      const snapshot = (await provider.send("evm_snapshot", [])) as string;
+      await action();
+      await provider.send("evm_revert", [snapshot]);
+    }
+
+    it("re-broadcasts on start a job marked confirmed whose transaction the chain lost, byte for byte, without re-running its effect", async function () {
+      const recipient = Wallet.createRandom().address;
+      const seen: number[] = [];
+      let job!: ChainJob;
+      await lostAfter(async () => {
+        const box = outbox();
+        box.on("mint", { confirmed: (ended) => seen.push(ended.jobId) });
+        job = await mintJob(box, "lost-1", recipient, 6n);
+        await box.drain();
+        expect(box.get(job.jobId)!.status).to.equal("confirmed");
+      });
+      const confirmed = outbox().get(job.jobId)!;
+      expect(await provider.getTransactionReceipt(confirmed.txHash!)).to.equal(null);
+      expect(await token.balanceOf(recipient)).to.equal(0n);
+
+      const restarted = outbox();
+      restarted.on("mint", { confirmed: (ended) => seen.push(ended.jobId) });
+      const lost = await restarted.reconcile();
+      expect(lost.map((one) => [one.jobId, one.status])).to.deep.equal([[job.jobId, "signed"]]);
+      await restarted.drain();
+      const again = restarted.get(job.jobId)!;
+      expect(again.status).to.equal("confirmed");
+      expect(again.txHash).to.equal(confirmed.txHash);
+      expect(again.nonce).to.equal(confirmed.nonce);
+      expect((await provider.getTransactionReceipt(again.txHash!))!.blockNumber).to.equal(again.blockNumber);
+      expect(await token.balanceOf(recipient)).to.equal(6n);
+      expect(seen).to.deep.equal([job.jobId]); // the effect ran when it first confirmed, not again
+      expect(await restarted.reconcile()).to.deep.equal([]);
+    });
+
+    it("re-broadcasts several lost jobs in nonce order and then signs new ones after them", async function () {
+      const recipient = Wallet.createRandom().address;
+      const jobs: ChainJob[] = [];
+      await lostAfter(async () => {
+        const box = outbox();
+        for (let i = 0; i < 3; i++) jobs.push(await mintJob(box, `lost-many-${i}`, recipient, 1n));
+        await box.drain();
+      });
+      const restarted = outbox();
+      expect(await restarted.reconcile()).to.have.length(3);
+      const later = await mintJob(restarted, "after-lost", recipient, 10n);
+      await restarted.drain();
+      const nonces = jobs.map((one) => restarted.get(one.jobId)!.nonce!);
+      expect(restarted.get(later.jobId)!.nonce).to.equal(nonces[2]! + 1);
+      expect(jobs.map((one) => restarted.get(one.jobId)!.status)).to.deep.equal([
+        "confirmed",
+        "confirmed",
+        "confirmed",
+      ]);
+      expect(await token.balanceOf(recipient)).to.equal(13n);
+    });
+
+    it("signs a job again with a fresh nonce when another transaction took its nonce: applied once", async function () {
+      const recipient = Wallet.createRandom().address;
+      const seen: number[] = [];
+      let job!: ChainJob;
+      await lostAfter(async () => {
+        const box = outbox();
+        job = await mintJob(box, "taken-1", recipient, 3n);
+        await box.drain();
+      });
+      const lostHash = outbox().get(job.jobId)!.txHash;
+      // Another transaction from the same key takes the nonce the lost job held.
+      await (await token.connect(operator).mint(Wallet.createRandom().address, 1n)).wait();
+      const restarted = outbox();
+      restarted.on("mint", { confirmed: (ended) => seen.push(ended.jobId) });
+      await restarted.reconcile();
+      await restarted.drain();
+      const done = restarted.get(job.jobId)!;
+      expect(done.status).to.equal("confirmed");
+      expect(done.txHash).to.not.equal(lostHash);
+      expect(await provider.getTransactionReceipt(lostHash!)).to.equal(null);
+      expect(await token.balanceOf(recipient)).to.equal(3n);
+      expect(seen).to.deep.equal([]); // it had confirmed before, and confirmed again: no second effect
+    });
+
+    it("fails a lost job that reverts when it lands again and runs its failed handler: the rows follow the chain", async function () {
+      const recipient = Wallet.createRandom().address;
+      const spender = Wallet.createRandom(provider);
+      await provider.send("anvil_setBalance", [spender.address, "0xde0b6b3a7640000"]);
+      await (await token.connect(operator).mint(operator.address, 5n)).wait();
+      await (await token.connect(operator).approve(spender.address, 2n ** 255n)).wait();
+      const box = outbox();
+      const effects: string[] = [];
+      const handlers = {
+        confirmed: () => effects.push("confirmed"),
+        failed: (_job: ChainJob, error: { name: string }) => effects.push(`failed:${error.name}`),
+      };
+      box.on("transfer", handlers);
+      let job!: ChainJob;
+      await lostAfter(async () => {
+        job = box.enqueue({
+          idempotencyKey: "lost-then-refused",
+          kind: "transfer",
+          from: operator.address,
+          to: await token.getAddress(),
+          data: token.interface.encodeFunctionData("transfer", [recipient, 5n]),
+        });
+        await box.drain();
+        expect(box.get(job.jobId)!.status).to.equal("confirmed");
+      });
+      // Meanwhile, on the chain as it is now, the tokens leave by another account's transaction.
+      const balance = await token.balanceOf(operator.address);
+      await (await token.connect(spender).transferFrom(operator.address, spender.address, balance)).wait();
+
+      const restarted = outbox();
+      restarted.on("transfer", handlers);
+      await restarted.reconcile();
+      await restarted.drain();
+      const done = restarted.get(job.jobId)!;
+      expect(done.status).to.equal("failed");
+      expect(done.error!.name).to.equal("ERC20InsufficientBalance");
+      expect((await provider.getTransactionReceipt(done.txHash!))!.status).to.equal(0);
+      expect(effects).to.deep.equal(["confirmed", "failed:ERC20InsufficientBalance"]);
+      expect(await token.balanceOf(recipient)).to.equal(0n);
+    });
+
+    it("fills a nonce gap no job of ours holds with an empty transaction instead of waiting forever", async function () {
+      const recipient = Wallet.createRandom().address;
+      let job!: ChainJob;
+      await lostAfter(async () => {
+        // A transaction the outbox never saw, lost with the block before the job's.
+        await (await token.connect(operator).mint(Wallet.createRandom().address, 1n)).wait();
+        const box = outbox();
+        job = await mintJob(box, "gap-1", recipient, 8n);
+        await box.drain();
+      });
+      const recorded = outbox().get(job.jobId)!;
+      expect(await provider.getTransactionCount(operator.address, "pending")).to.equal(recorded.nonce! - 1);
+      const restarted = outbox();
+      await restarted.reconcile();
+      await restarted.drain();
+      const done = restarted.get(job.jobId)!;
+      expect(done.status).to.equal("confirmed");
+      expect(done.txHash).to.equal(recorded.txHash);
+      expect(restarted.filledNonces).to.equal(1);
+      expect(await token.balanceOf(recipient)).to.equal(8n);
+    });
+  });
+
+  it("waits for bytes the node already holds ('already imported') instead of failing every drain", async function () {
+    const recipient = Wallet.createRandom().address;
+    const crashing = outbox(() => {
+      throw new Error("simulated crash");
+    });
+    const job = await mintJob(crashing, "pooled-1", recipient, 2n);
+    await expect(crashing.drain()).to.be.rejectedWith("simulated crash");
+    const signed = crashing.get(job.jobId)!;
+    await provider.send("evm_setAutomine", [false]);
+    try {
+      await provider.send("eth_sendRawTransaction", [
+        db.prepare("SELECT raw_tx FROM chain_jobs WHERE job_id = ?").pluck().get(job.jobId),
+      ]);
+      const draining = outbox().drain();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await provider.send("evm_mine", []);
+      await draining;
+    } finally {
+      await provider.send("evm_setAutomine", [true]);
+    }
+    const done = crashing.get(job.jobId)!;
+    expect(done.status).to.equal("confirmed");
+    expect(done.txHash).to.equal(signed.txHash);
+    expect(await token.balanceOf(recipient)).to.equal(2n);
+  });
 });

@@ -1,0 +1,94 @@
+import { expect } from "chai";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Wallet } from "ethers";
+import { startLocalChain, type LocalChain } from "../../../src/chain/localChain";
+import { createProvider } from "../../../src/chain/provider";
+
+describe("startLocalChain", function () {
+  let dir: string;
+  let port: number;
+  let chain: LocalChain | undefined;
+
+  beforeEach(function () {
+    dir = mkdtempSync(join(tmpdir(), "sintech-chain-"));
+    port = 18900 + Math.floor(Math.random() * 300);
+  });
+  afterEach(async function () {
+    await chain?.stop();
+    chain = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function sendOutsideTheGateway(url: string): Promise<string> {
+    const provider = createProvider(url, 31337, 50);
+    try {
+      // A sender the gateway knows nothing about, like a donor's own wallet.
+      const outsider = Wallet.createRandom(provider);
+      await provider.send("anvil_setBalance", [outsider.address, "0xde0b6b3a7640000"]);
+      const tx = await outsider.sendTransaction({
+        to: Wallet.createRandom().address,
+        value: 1n,
+      });
+      await tx.wait();
+      return tx.hash;
+    } finally {
+      provider.destroy();
+    }
+  }
+
+  async function waitUntil(condition: () => boolean, ms: number): Promise<void> {
+    for (const deadline = Date.now() + ms; !condition();) {
+      if (Date.now() > deadline) throw new Error("timed out");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  const savedText = (path: string) => {
+    try {
+      return readFileSync(path, "utf8");
+    } catch {
+      return "";
+    }
+  };
+
+  it("saves a block it did not make within a poll, and a SIGKILLed node comes back with it", async function () {
+    chain = await startLocalChain({ dataDir: dir, port, blockPollMs: 100 });
+    const hash = await sendOutsideTheGateway(chain.url);
+    await waitUntil(() => savedText(chain!.statePath).includes(hash.slice(2)), 5_000);
+    process.kill(chain.pid, "SIGKILL");
+    await waitUntil(() => {
+      try {
+        process.kill(chain!.pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    }, 5_000);
+    JSON.parse(readFileSync(chain.statePath, "utf8")); // whole: written aside and renamed
+    chain = await startLocalChain({ dataDir: dir, port });
+    const provider = createProvider(chain.url, 31337);
+    try {
+      expect((await provider.getTransactionReceipt(hash))?.status).to.equal(1);
+    } finally {
+      provider.destroy();
+    }
+  });
+
+  it("saves on an awaited request and on stop, so a clean restart keeps every block", async function () {
+    chain = await startLocalChain({ dataDir: dir, port, blockPollMs: 60_000 });
+    const hash = await sendOutsideTheGateway(chain.url);
+    await chain.saveState();
+    expect(savedText(chain.statePath)).to.include(hash.slice(2));
+    const second = await sendOutsideTheGateway(chain.url);
+    await chain.stop();
+    chain = await startLocalChain({ dataDir: dir, port });
+    const provider = createProvider(chain.url, 31337);
+    try {
+      expect((await provider.getTransactionReceipt(second))?.status).to.equal(1);
+    } finally {
+      provider.destroy();
+    }
+  });
+});
