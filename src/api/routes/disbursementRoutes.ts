@@ -127,7 +127,7 @@ export function disbursementRoutes(services: GatewayServices): RouteModule {
           ].join("\n"),
           tags: ["disbursements"],
           parameters: [
-            ...parametersOf(programmeParams, "path", { programmeId: 4 }),
+            ...parametersOf(programmeParams, "path", { programmeId: "4" }),
             idempotencyKeyParameter(
               false,
               "Required with a `text/csv` body; JSON bodies carry `idempotencyKey`.",

@@ -63,7 +63,6 @@ const ACCESS_RIGHTS =
  */
 export function householdRoutes(services: GatewayServices): RouteModule {
   const ctx = services.households;
-  const db = services.store.sqlite;
   return {
     register(router) {
       router.post("/v1/households", requireRole(...INTAKE), async (req, res) => {
@@ -84,7 +83,11 @@ export function householdRoutes(services: GatewayServices): RouteModule {
         validate(importParams, "params"),
         async (req, res) => {
           const { importId } = validated(res, importParams, "params");
-          authoriseImportRead(db, { ...accessContext(req, res), action: "import.report", subject: importId });
+          authoriseImportRead(services.store.sqlite, {
+            ...accessContext(req, res),
+            action: "import.report",
+            subject: importId,
+          });
           res.json(await getImportReport(ctx, { importId }));
         },
       );
@@ -101,7 +104,7 @@ export function householdRoutes(services: GatewayServices): RouteModule {
         validate(accessLogQuery, "query"),
         (_req, res) => {
           const query = validated(res, accessLogQuery, "query");
-          const entries = listAccessLog(db, { ...query, limit: query.limit ?? 100 });
+          const entries = listAccessLog(services.store.sqlite, { ...query, limit: query.limit ?? 100 });
           res.json({ entries, next: entries.length > 0 ? entries[entries.length - 1]!.entryId : null });
         },
       );
@@ -111,7 +114,7 @@ export function householdRoutes(services: GatewayServices): RouteModule {
         validate(householdParams, "params"),
         (req, res) => {
           const { householdRef } = validated(res, householdParams, "params");
-          authoriseHouseholdRead(db, {
+          authoriseHouseholdRead(services.store.sqlite, {
             ...accessContext(req, res),
             action: "household.summary",
             subject: householdRef,
@@ -125,7 +128,7 @@ export function householdRoutes(services: GatewayServices): RouteModule {
         validate(eligibilityParams, "params"),
         async (req, res) => {
           const { householdRef, programmeId } = validated(res, eligibilityParams, "params");
-          authoriseHouseholdRead(db, {
+          authoriseHouseholdRead(services.store.sqlite, {
             ...accessContext(req, res),
             action: "household.eligibility",
             subject: householdRef,
@@ -241,8 +244,8 @@ export function householdRoutes(services: GatewayServices): RouteModule {
           parameters: parametersOf(accessLogQuery, "query", {
             subject: docs.EXAMPLE_REF_2,
             orgId: "org_3f9a2c1e",
-            after: 120,
-            limit: 100,
+            after: "120",
+            limit: "100",
           }),
           responses: {
             "200": jsonResponse(
@@ -276,7 +279,7 @@ export function householdRoutes(services: GatewayServices): RouteModule {
           tags: ["households"],
           parameters: parametersOf(eligibilityParams, "path", {
             householdRef: docs.EXAMPLE_REF_2,
-            programmeId: 4,
+            programmeId: "4",
           }),
           responses: {
             "200": jsonResponse("The assessment", docs.eligibility.schema, docs.eligibility.example),

@@ -118,7 +118,7 @@ export function programmeRoutes(deps: ProgrammeDeps): RouteModule {
           description:
             "Given, paid, refunded, outstanding, available and collected by vendors, live from the chain.",
           tags: ["programmes"],
-          parameters: parametersOf(programmeParams, "path", { programmeId: 4 }),
+          parameters: parametersOf(programmeParams, "path", { programmeId: "4" }),
           responses: {
             "200": jsonResponse("The programme", docs.programme.schema, docs.programme.example),
             ...errorResponses(400, 404),
@@ -132,7 +132,7 @@ export function programmeRoutes(deps: ProgrammeDeps): RouteModule {
           description:
             "A donor gives from its own wallet; a charity records a cash gift under the donor's receipt number (`donorReference`, never a name). The same `idempotencyKey` answers the same gift. Simulated on chain first, so a refused gift writes nothing.",
           tags: ["gifts"],
-          parameters: parametersOf(programmeParams, "path", { programmeId: 4 }),
+          parameters: parametersOf(programmeParams, "path", { programmeId: "4" }),
           requestBody: jsonRequestBody(giveSchema, {
             amount: "150000",
             idempotencyKey: "gift-2026-12-01-0001",

@@ -32,7 +32,6 @@ const STAFF = ["registrar", "charity"] as const;
  */
 export function walletRoutes(services: GatewayServices): RouteModule {
   const ctx = services.wallets;
-  const db = services.store.sqlite;
   return {
     register(router) {
       router.post(
@@ -44,7 +43,7 @@ export function walletRoutes(services: GatewayServices): RouteModule {
           // An unknown beneficiary, or one whose household the caller may not see, is refused before any
           // challenge is stored.
           authoriseBeneficiaryRead(
-            db,
+            services.store.sqlite,
             { ...accessContext(req, res), action: "wallet.challenge", beneficiaryRef: body.beneficiaryRef },
             { record: false },
           );
@@ -54,14 +53,14 @@ export function walletRoutes(services: GatewayServices): RouteModule {
       router.post("/v1/wallets/proofs", requireRole(...STAFF), validate(proofBody), async (req, res) => {
         const body = validated(res, proofBody);
         const beneficiaryRef = cachedStatement(
-          db,
+          services.store.sqlite,
           "SELECT beneficiary_ref FROM wallet_challenges WHERE challenge_id = ?",
           "pluck",
         ).get(body.challengeId) as string | undefined;
         // A challenge for a household the caller may not see looks like an unknown one.
         if (beneficiaryRef !== undefined) {
           authoriseBeneficiaryRead(
-            db,
+            services.store.sqlite,
             { ...accessContext(req, res), action: "wallet.proof", beneficiaryRef },
             { field: "challengeId", record: false },
           );
@@ -89,7 +88,7 @@ export function walletRoutes(services: GatewayServices): RouteModule {
         validate(refParams, "params"),
         async (req, res) => {
           const params = validated(res, refParams, "params");
-          authoriseBeneficiaryRead(db, {
+          authoriseBeneficiaryRead(services.store.sqlite, {
             ...accessContext(req, res),
             action: "wallet.binding",
             beneficiaryRef: params.beneficiaryRef,
