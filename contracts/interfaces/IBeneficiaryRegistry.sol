@@ -12,19 +12,20 @@ import {BeneficiaryStatus} from "../types/AidTypes.sol";
 /// later, so a rebind would void receipts the household signed honestly with its previous wallet. The
 /// registry therefore remembers, per beneficiary, the wallet the latest rebind replaced and when (a slot
 /// written by rebinds only; registration does not touch it). After {rebindWallet} (a lost or replaced
-/// wallet) the ledger still accepts a receipt signed by that previous wallet if its deadline is at most
-/// `PREVIOUS_WALLET_RECEIPT_GRACE` after the rebind, the beneficiary is active in the receipt's household, and the
-/// previous wallet is not bound to anyone again. {rebindWalletCompromised} (a stolen or compromised wallet)
-/// gives no grace, and {voidPreviousWalletReceipts} ends a grace early when a theft is discovered after the rebind.
-/// Only the wallet replaced by the latest rebind is remembered: a second rebind ends the first one's grace.
+/// wallet) the ledger still accepts a receipt approved by that previous wallet (ECDSA, or ERC-1271 for a
+/// contract wallet) if the receipt's deadline is at most `PREVIOUS_WALLET_RECEIPT_GRACE` after the rebind,
+/// the beneficiary is active in the receipt's household, and the previous wallet is not bound to anyone
+/// again. {rebindWalletCompromised} (a stolen or compromised wallet) gives no grace, and
+/// {voidPreviousWalletReceipts} ends a grace early when a theft is discovered after the rebind. Only the
+/// wallet replaced by the latest rebind is remembered: a second rebind ends the first one's grace.
 ///
-/// Exposure that remains: until the grace ends (at most `PREVIOUS_WALLET_RECEIPT_GRACE` after a "lost" rebind) or a
-/// registrar voids it, whoever holds the lost wallet can still sign receipts for the household, up to its
-/// remaining entitlement in the periods the grace spans, as they could before the rebind. A receipt the
-/// previous wallet signed with a later deadline is refused, even an honest one. The receipt nonce stops one
-/// receipt being redeemed twice; two receipts signed with one nonce (by the old and the new wallet, or
-/// twice by one wallet) are an equivocation by the household: the first redeemed wins and the vendor
-/// holding the other is refused with `ReceiptNonceUsed`.
+/// Exposure that remains: until the grace ends (at most `PREVIOUS_WALLET_RECEIPT_GRACE` after a "lost"
+/// rebind) or a registrar voids it, whoever holds the lost wallet can still sign receipts for the household,
+/// up to its remaining entitlement in the periods the grace spans, as they could before the rebind. A
+/// receipt the previous wallet signed with a later deadline is refused, even an honest one. The receipt
+/// nonce stops one receipt being redeemed twice; two receipts signed with one nonce (by the old and the new
+/// wallet, or twice by one wallet) are an equivocation by the household: the first redeemed wins and the
+/// vendor holding the other is refused with `ReceiptNonceUsed`.
 interface IBeneficiaryRegistry {
     /// @notice One registration: a person, their household and the wallet they control.
     struct Registration {
@@ -129,10 +130,11 @@ interface IBeneficiaryRegistry {
     /// @notice The household whose member controls `wallet` (zero if the wallet is unbound).
     function householdOf(address wallet) external view returns (bytes32 householdRef);
 
-    /// @notice The wallet the latest {rebindWallet} replaced, whose receipts the ledger still accepts, and the
-    /// latest receipt deadline accepted from it (`PREVIOUS_WALLET_RECEIPT_GRACE` after the rebind, even once passed);
-    /// zeros if none is on record (never rebound, rebound as compromised, or voided) or the wallet is bound to
-    /// someone again. The ledger asks only when the beneficiary is active in the receipt's household.
+    /// @notice The wallet the latest {rebindWallet} replaced, whose receipts the ledger still accepts, and
+    /// the latest receipt deadline accepted from it: `PREVIOUS_WALLET_RECEIPT_GRACE` after the rebind, also
+    /// once passed. Zeros if none is on record (never rebound, rebound as compromised, or voided) or the
+    /// wallet is bound to someone again. The ledger asks only when the beneficiary is active in the
+    /// receipt's household.
     function previousWalletGrace(
         bytes32 beneficiaryRef
     ) external view returns (address wallet, uint256 graceEndsAt);

@@ -52,7 +52,9 @@ interface IRedemptionDesk {
     /// @notice The co-signature is not by a licensed field agent of the programme's layer and category.
     error FieldAgentInvalid(address signer);
     /// @notice The co-signing field agent is the vendor, the account that approved the receipt, or a member of the
-    /// receipt's household: a co-signature must come from someone else.
+    /// receipt's household (a wallet bound to it): a co-signature must come from someone else. The chain
+    /// cannot see a field agent who colludes with the vendor, nor one who holds a key of a contract wallet's
+    /// owners; licensing and audit answer for those.
     error FieldAgentNotIndependent(address agent);
     /// @notice The programme needs a field agent's co-signature.
     error FieldAgentRequired(uint256 programmeId);
