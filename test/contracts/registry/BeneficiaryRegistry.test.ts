@@ -408,15 +408,13 @@ describe("BeneficiaryRegistry", function () {
     it("returns zeros from previousWalletGrace once the previous wallet is registered for someone else", async function () {
       const { registry, registrar, amina, unbound } = await loadFixture(registryFixture);
       await registry.connect(registrar).rebindWallet(AMINA, unbound[0].address, LOST_PHONE);
-      await registry
-        .connect(registrar)
-        .registerBatch([
-          {
-            beneficiaryRef: ref("beneficiary", "newcomer"),
-            householdRef: HOUSEHOLD_B,
-            wallet: amina.address,
-          },
-        ]);
+      await registry.connect(registrar).registerBatch([
+        {
+          beneficiaryRef: ref("beneficiary", "newcomer"),
+          householdRef: HOUSEHOLD_B,
+          wallet: amina.address,
+        },
+      ]);
       expect(await registry.previousWalletGrace(AMINA)).to.deep.equal([ethers.ZeroAddress, 0n]);
     });
 
