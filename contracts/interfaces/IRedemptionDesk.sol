@@ -42,10 +42,20 @@ interface IRedemptionDesk {
     error ReceiptNoncesExhausted(uint256 programmeId, bytes32 householdRef, uint32 period);
     /// @notice The amount is zero.
     error ReceiptAmountZero();
-    /// @notice The signature is malformed or not by the beneficiary's active wallet in that household.
+    /// @notice The signature is malformed or approves nothing: not by the beneficiary's active wallet in that
+    /// household (ECDSA, or ERC-1271 if the wallet is a contract), nor by its previous wallet still in grace.
+    /// `signer` is the ECDSA signer recovered, zero if none.
     error ReceiptSignatureInvalid(address signer);
+    /// @notice The receipt was signed by the beneficiary's previous wallet, and its deadline is later than the
+    /// grace that wallet's rebind left it ({IBeneficiaryRegistry-previousWalletGrace}).
+    error ReceiptDeadlineBeyondGrace(uint256 deadline, uint256 graceEndsAt);
     /// @notice The co-signature is not by a licensed field agent of the programme's layer and category.
     error FieldAgentInvalid(address signer);
+    /// @notice The co-signing field agent is the vendor, the account that approved the receipt, or a member of the
+    /// receipt's household (a wallet bound to it): a co-signature must come from someone else. The chain
+    /// cannot see a field agent who colludes with the vendor, nor one who holds a key of a contract wallet's
+    /// owners; licensing and audit answer for those.
+    error FieldAgentNotIndependent(address agent);
     /// @notice The programme needs a field agent's co-signature.
     error FieldAgentRequired(uint256 programmeId);
     /// @notice The household's remaining entitlement is below the amount.

@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IRedemptionDesk} from "../interfaces/IRedemptionDesk.sol";
 import {EntitlementLedger} from "./EntitlementLedger.sol";
 import {DisputeStatus, LicenceKind} from "../types/AidTypes.sol";
@@ -58,8 +59,8 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
         }
 
         redemptionId = _hashTypedDataV4(_hashReceipt(receipt));
-        _recoverBeneficiary(redemptionId, receipt, beneficiarySignature);
-        address fieldAgent = _recoverFieldAgent(redemptionId, programmeId, p, fieldAgentSignature);
+        (, address approver) = _recoverBeneficiary(redemptionId, receipt, beneficiarySignature);
+        address fieldAgent = _recoverFieldAgent(redemptionId, receipt, p, approver, fieldAgentSignature);
 
         uint32 period = _roll(programmeId, p);
         uint256 nonceBit = _nonceBit(receipt.nonce, period);
@@ -214,26 +215,72 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
         return account == wallet && tag == _registry.householdTag(receipt.householdRef);
     }
 
+    /// @dev The beneficiary's active wallet in the receipt's household, and the account that approved the
+    /// receipt: that wallet, by ECDSA or, if it is a contract, by ERC-1271; or else the wallet the latest rebind
+    /// replaced, within its grace ({IBeneficiaryRegistry-previousWalletGrace}). The ECDSA check against the active
+    /// wallet comes first and costs what it did before; the other paths run only when it fails.
     function _recoverBeneficiary(
         bytes32 digest,
         DeliveryReceipt calldata receipt,
         bytes calldata signature
-    ) private view returns (address wallet) {
+    ) private view returns (address wallet, address approver) {
         (address signer, ECDSA.RecoverError error, ) = ECDSA.tryRecoverCalldata(digest, signature);
         wallet = _registry.activeWalletIn(receipt.beneficiaryRef, receipt.householdRef);
         if (error != ECDSA.RecoverError.NoError || wallet == address(0) || signer != wallet) {
-            revert ReceiptSignatureInvalid(signer);
+            approver = _otherApprover(digest, receipt, signature, wallet, signer);
+        } else {
+            approver = wallet;
         }
     }
 
+    /// @dev `_recoverBeneficiary` when the signature is not the active wallet's ECDSA signature. `signer` is
+    /// the ECDSA signer, zero if none.
+    function _otherApprover(
+        bytes32 digest,
+        DeliveryReceipt calldata receipt,
+        bytes calldata signature,
+        address wallet,
+        address signer
+    ) private view returns (address) {
+        if (wallet == address(0)) revert ReceiptSignatureInvalid(signer);
+        if (_approvedByContract(wallet, digest, signature)) return wallet;
+        // The active wallet was found, so the beneficiary is active in the receipt's household.
+        (address previous, uint256 graceEndsAt) = _registry.previousWalletGrace(receipt.beneficiaryRef);
+        // A failed recovery leaves `signer` zero, which `previous` is not.
+        if (
+            previous == address(0) ||
+            (signer != previous && !_approvedByContract(previous, digest, signature))
+        ) {
+            revert ReceiptSignatureInvalid(signer);
+        }
+        if (receipt.deadline > graceEndsAt) revert ReceiptDeadlineBeyondGrace(receipt.deadline, graceEndsAt);
+        return previous;
+    }
+
+    /// @dev Whether `account` is a contract that accepts `signature` for `digest` under ERC-1271. A static call:
+    /// the wallet cannot change state or re-enter.
+    function _approvedByContract(
+        address account,
+        bytes32 digest,
+        bytes calldata signature
+    ) private view returns (bool) {
+        return
+            account.code.length != 0 &&
+            SignatureChecker.isValidERC1271SignatureNowCalldata(account, digest, signature);
+    }
+
+    /// @dev The licensed field agent who co-signed, or zero if none did and the programme does not need one. The
+    /// agent must be independent of the delivery: neither its vendor, nor the account that approved it, nor a
+    /// member of the household it was delivered to.
     function _recoverFieldAgent(
         bytes32 digest,
-        uint256 programmeId,
+        DeliveryReceipt calldata receipt,
         Programme storage p,
+        address approver,
         bytes calldata signature
     ) private view returns (address agent) {
         if (signature.length == 0) {
-            if (p.requiresFieldAgent) revert FieldAgentRequired(programmeId);
+            if (p.requiresFieldAgent) revert FieldAgentRequired(receipt.programmeId);
             return address(0);
         }
         ECDSA.RecoverError error;
@@ -242,6 +289,11 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
             error != ECDSA.RecoverError.NoError ||
             !_licences.isLicensed(agent, LicenceKind.FieldAgent, p.layer, p.category)
         ) revert FieldAgentInvalid(agent);
+        if (
+            agent == receipt.vendor ||
+            agent == approver ||
+            _registry.householdOf(agent) == receipt.householdRef
+        ) revert FieldAgentNotIndependent(agent);
     }
 
     /// @dev The coverage record bit that `nonce` names, if it is a nonce of `period`.

@@ -663,16 +663,17 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
         .withArgs(member.wallet.address);
     });
 
-    it("follows a lost-wallet rebind: the old wallet is refused and the new one redeems the same entitlement", async function () {
+    it("follows a compromised-wallet rebind: the old wallet is refused and the new one redeems the same entitlement", async function () {
       const world = await loadFixture(fixture);
       const { ledger, registry, registrar, vendor, programmeId, households, spareWallets, period } = world;
       const [h1] = households;
       const member = h1.members[0];
       const [newWallet] = spareWallets;
       await redeemSigned(ledger, vendor, member.wallet, await h1Receipt(world, 10n * UNIT));
+      // A lost-wallet rebind would leave the old wallet a grace (receiptSigners.test.ts); a stolen one has none.
       await registry
         .connect(registrar)
-        .rebindWallet(member.beneficiaryRef, newWallet.address, ethers.id("lost"));
+        .rebindWalletCompromised(member.beneficiaryRef, newWallet.address, ethers.id("stolen"));
 
       // The household's account holds the balance; the rebind moved nothing.
       expect(await entitlementOf(ledger, h1.householdRef, programmeId)).to.equal(90n * UNIT);

@@ -124,13 +124,15 @@ describe("wallets: custodial wallets on chain", () => {
       "DeliveryRedeemed",
     );
 
-    // The old key still exists in the keystore, but a receipt it signs no longer redeems.
-    const stale = await receipt(5n * UNIT);
+    // The old key still exists in the keystore. A lost-card rebind leaves receipts it signed redeemable within
+    // the registry's grace (PREVIOUS_WALLET_RECEIPT_GRACE); one due after the grace is refused.
+    const [, graceEndsAt] = await registry.previousWalletGrace(GOLNAR);
+    const stale = { ...(await receipt(5n * UNIT)), deadline: graceEndsAt + 1n };
     const staleSignature = await fx.ctx.keystore
       .signer(address)
       .signTypedData(domain, DELIVERY_RECEIPT_TYPES, { ...stale });
     await expect(ledger.connect(vendor).redeem(stale, staleSignature, "0x"))
-      .to.be.revertedWithCustomError(ledger, "ReceiptSignatureInvalid")
-      .withArgs(ethers.getAddress(address));
+      .to.be.revertedWithCustomError(ledger, "ReceiptDeadlineBeyondGrace")
+      .withArgs(graceEndsAt + 1n, graceEndsAt);
   });
 });
