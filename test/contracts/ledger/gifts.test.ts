@@ -11,6 +11,7 @@ import {
   programmeParams,
   receiptFor,
   redeemSigned,
+  passDisputeWindows,
 } from "../helpers/ledger";
 import { FOOD, Layer, LicenceKind, Outflow, UNIT } from "../helpers/system";
 
@@ -80,6 +81,8 @@ describe("AidLedger: gifts and their lineage", function () {
         0n,
         giftAmount + 250n * UNIT,
         0n,
+        0n,
+        0n,
       ]);
       expect(await token.balanceOf(donor.address)).to.equal(donorBefore - 250n * UNIT);
       expect(await token.balanceOf(ledgerAddress)).to.equal(ledgerBefore + 250n * UNIT);
@@ -91,6 +94,17 @@ describe("AidLedger: gifts and their lineage", function () {
       const giftId = (await ledger.giftCount()) + 1n;
       await ledger.connect(donor2).give(programmeId, 10n * UNIT, ethers.ZeroHash, ethers.ZeroAddress, 0);
       expect((await ledger.gift(giftId)).refundTo).to.equal(donor2.address);
+    });
+
+    it("reverts with GiftRefundRecipientInvalid when refundTo is the ledger itself, booking nothing", async function () {
+      const { ledger, token, donor, programmeId } = await loadFixture(fixture);
+      const ledgerAddress = await ledger.getAddress();
+      const [giftCount, held] = [await ledger.giftCount(), await token.balanceOf(ledgerAddress)];
+      await expect(ledger.connect(donor).give(programmeId, 10n * UNIT, ethers.ZeroHash, ledgerAddress, 0))
+        .to.be.revertedWithCustomError(ledger, "GiftRefundRecipientInvalid")
+        .withArgs(ledgerAddress);
+      expect(await ledger.giftCount()).to.equal(giftCount);
+      expect(await token.balanceOf(ledgerAddress)).to.equal(held);
     });
 
     it("accepts exactly the minimum gift and reverts with GiftTooSmall just below it", async function () {
@@ -182,6 +196,22 @@ describe("AidLedger: gifts and their lineage", function () {
       expect(gift.reallocateTo).to.equal(targetId);
       expect(gift.amount).to.equal(75n * UNIT);
       expect(await token.balanceOf(charity.address)).to.equal(charityBefore - 75n * UNIT);
+      await expectEscrowBalanced(ledger);
+    });
+
+    it("refunds a recorded gift to the charity that recorded it, never to the ledger", async function () {
+      const { ledger, token, charity, regulator, programmeId } = await loadFixture(fixture);
+      const giftId = (await ledger.giftCount()) + 1n;
+      await ledger.connect(charity).recordGift(programmeId, DONOR_REF, 75n * UNIT, EARMARK, 0);
+      // recordGift passes the charity as the refund address through the same check as give: the caller
+      // is a licensed charity, never the ledger, so the refund always leaves the ledger.
+      expect((await ledger.gift(giftId)).refundTo).to.equal(charity.address);
+      await ledger.connect(regulator).closeProgramme(programmeId);
+      await expect(ledger.settleUnspent(giftId)).to.changeTokenBalances(
+        token,
+        [await ledger.getAddress(), charity.address],
+        [-75n * UNIT, 75n * UNIT],
+      );
       await expectEscrowBalanced(ledger);
     });
 
@@ -301,10 +331,13 @@ describe("AidLedger: gifts and their lineage", function () {
         0n,
         20n * UNIT,
         0n,
+        100n * UNIT,
+        0n,
       ]);
       // Redemptions credit the vendor; the tokens leave escrow when it collects.
       expect(await ledger.owedTo(lineageId, vendor.address)).to.equal(100n * UNIT);
       expect(await token.balanceOf(vendor.address)).to.equal(vendorBefore);
+      await passDisputeWindows();
       await ledger.connect(vendor).collectSettlement(lineageId, ethers.ZeroAddress);
       expect(await token.balanceOf(vendor.address)).to.equal(vendorBefore + 100n * UNIT);
       expect(await token.balanceOf(await ledger.getAddress())).to.equal(ledgerBefore - 100n * UNIT);

@@ -61,6 +61,8 @@ describe("AidLedger: Merkle rounds and claims", function () {
         total,
         giftAmount - total,
         0n,
+        0n,
+        0n,
       ]);
 
       const root = ethers.id("another root");
@@ -149,6 +151,8 @@ describe("AidLedger: Merkle rounds and claims", function () {
         0n,
         total,
         giftAmount - total,
+        0n,
+        0n,
         0n,
       ]);
     });
@@ -329,6 +333,8 @@ describe("AidLedger: Merkle rounds and claims", function () {
         total - 20n * UNIT,
         giftAmount - total,
         0n,
+        20n * UNIT,
+        0n,
       ]);
       await time.increase(PERIOD);
       await expect(ledger.releaseExpired(programmeId))
@@ -340,6 +346,8 @@ describe("AidLedger: Merkle rounds and claims", function () {
         0n,
         0n,
         giftAmount - 20n * UNIT,
+        0n,
+        20n * UNIT,
         0n,
       ]);
     });
