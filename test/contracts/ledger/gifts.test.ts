@@ -343,6 +343,56 @@ describe("AidLedger: gifts and their lineage", function () {
       expect(await token.balanceOf(await ledger.getAddress())).to.equal(ledgerBefore - 100n * UNIT);
     });
 
+    it("un-spends the most recently spent lots for an upheld dispute, leaving each lot as FIFO of the lower total", async function () {
+      const { ledger, charity, vendor, auditor, lineageId, households, giftA, giftB, giftC } =
+        await loadFixture(fixture);
+      const [household] = households;
+      const member = household.members[0];
+      await issueTo(ledger, charity, lineageId, [household], 100n * UNIT);
+      const receipts = [];
+      for (const amount of [20n * UNIT, 45n * UNIT, 35n * UNIT]) {
+        const receipt = await receiptFor(ledger, lineageId, household.householdRef, member, vendor, amount);
+        await redeemSigned(ledger, vendor, member.wallet, receipt);
+        receipts.push(receipt);
+      }
+      // Lots A 30/30, B 50/50, C 20/40. The 45 (paid by A and B) is disputed and upheld.
+      await ledger.connect(member.wallet).flagRedemption(receipts[1], "bafy-reason");
+      const redemptionId = await ledger.receiptDigest(receipts[1]);
+      const tx = await ledger.connect(auditor).resolveFlag(redemptionId, true, "bafy-report");
+      const reversed = (await tx.wait())!.logs
+        .map((log) => ledger.interface.parseLog(log))
+        .filter((parsed) => parsed?.name === "GiftSettlementReversed")
+        .map((parsed) => [parsed!.args.giftId, parsed!.args.amount, parsed!.args.ref]);
+      expect(reversed).to.deep.equal([
+        [giftC, 20n * UNIT, redemptionId],
+        [giftB, 25n * UNIT, redemptionId],
+      ]);
+      // Paid 55 in all: exactly what FIFO gives A (30) and B (25).
+      const paid = async () =>
+        Promise.all([giftA, giftB, giftC].map(async (id) => (await ledger.gift(id)).paid));
+      expect(await paid()).to.deep.equal([30n * UNIT, 25n * UNIT, 0n]);
+      expect((await ledger.fundsOf(lineageId)).paid).to.equal(55n * UNIT);
+      // FIFO resumes in B: the budget is the programme's again.
+      await issueTo(ledger, charity, lineageId, [households[1]], 30n * UNIT);
+      const next = await receiptFor(
+        ledger,
+        lineageId,
+        households[1].householdRef,
+        households[1].members[0],
+        vendor,
+        30n * UNIT,
+      );
+      const spent = giftSpentLogs(
+        ledger,
+        await redeemSigned(ledger, vendor, households[1].members[0].wallet, next),
+      );
+      expect((await spent).map((s) => [s.giftId, s.amount])).to.deep.equal([
+        [giftB, 25n * UNIT],
+        [giftC, 5n * UNIT],
+      ]);
+      await expectEscrowBalanced(ledger);
+    });
+
     it("moves on to a gift that arrives after the older lots ran dry", async function () {
       const { ledger, charity, vendor, donor2, lineageId, households } = await loadFixture(fixture);
       const [first, second] = households;
