@@ -254,12 +254,8 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
 
     /// @inheritdoc IRedemptionDesk
     function owedTo(uint256 programmeId, address vendor) external view returns (uint256) {
-        VendorCredit storage credit = _vendorCredits[programmeId][vendor];
-        return
-            uint256(_vendorAccounts[programmeId][vendor].pending) +
-            credit.earlier +
-            credit.collectable +
-            credit.held;
+        Credit memory credit = creditOf(programmeId, vendor);
+        return credit.collectable + credit.pendingEarlier + credit.pendingLatest + credit.held;
     }
 
     /// @inheritdoc IRedemptionDesk
