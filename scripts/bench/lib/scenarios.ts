@@ -118,8 +118,9 @@ export async function merkleRound(system: SystemFixture): Promise<Measurement[]>
  * (4) `redeem` of a partial amount against the beneficiary's EIP-712 receipt, twice (the vendor's first
  * credit in the programme, then a second one), then once more in the next period, the vendor's first
  * redemption there (its credit account rolls: the previous period's credit stays pending, in the slot beside
- * it); and, once every dispute window has closed, the vendor's `collectSettlement` of all three: the one
- * token transfer, to a vendor that has never held the token.
+ * it); an auditor's flag of that last one and its upholding; and, once every dispute window has closed, the
+ * vendor's `collectSettlement` of the other two: the one token transfer, to a vendor that has never held the
+ * token.
  */
 export async function redemption(system: SystemFixture): Promise<Measurement[]> {
   const { registry, registrar, ledger, charity, vendor } = system;
@@ -152,13 +153,22 @@ export async function redemption(system: SystemFixture): Promise<Measurement[]> 
       deadline: BigInt((await time.latest()) + DAY),
     };
     const signature = await signers[i].signTypedData(domain, RECEIPT_TYPES, receipt);
+    lastReceipt = receipt;
     return gasUsed(ledger.connect(vendor).redeem(receipt, signature, "0x"));
   };
+  let lastReceipt: Parameters<typeof ledger.flagRedemption>[0] | undefined;
   const firstCredit = await redeem(0);
   const secondCredit = await redeem(1);
   await time.increaseTo((await alignToPeriodStart()) + DAY);
   await issue();
   const newPeriod = await redeem(0);
+  // An auditor flags the last redemption (holding its 20) and upholds it (one gift lot reversed).
+  const flagged = lastReceipt!;
+  const flag = await gasUsed(ledger.connect(system.auditor).flagRedemption(flagged, "bafy-bench-reason"));
+  const redemptionId = await ledger.receiptDigest(flagged);
+  const uphold = await gasUsed(
+    ledger.connect(system.auditor).resolveFlag(redemptionId, true, "bafy-bench-report"),
+  );
   await time.increase(PERIOD + Number(await ledger.DISPUTE_WINDOW()));
   const collect = await gasUsed(ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress));
   return [
@@ -170,7 +180,9 @@ export async function redemption(system: SystemFixture): Promise<Measurement[]> 
       gas: newPeriod,
       households: 1,
     },
-    { id: "collect", operation: "collectSettlement of 3 redemptions", gas: collect, households: 3 },
+    { id: "flag", operation: "flagRedemption, holding the vendor's credit", gas: flag, households: 1 },
+    { id: "uphold", operation: "resolveFlag upheld, 1 gift lot reversed", gas: uphold, households: 1 },
+    { id: "collect", operation: "collectSettlement of 2 redemptions", gas: collect, households: 2 },
   ];
 }
 
