@@ -292,11 +292,14 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
 
     /// @dev Commits `total` of the free budget to the current period.
     function _reserve(uint256 programmeId, uint256 total) private {
-        Book storage book = _books[programmeId];
-        Inflows storage inflows = _inflows[programmeId];
-        uint256 available = inflows.given - inflows.refunded - book.paid - book.outstanding;
-        if (total > available) revert BudgetInsufficient(available, total);
-        book.outstanding = (book.outstanding + total).toUint96();
+        Budget storage budget = _budgets[programmeId];
+        uint256 free = budget.free;
+        if (total > free) revert BudgetInsufficient(free, total);
+        // `total <= free`, and `free + outstanding <= given`, a uint128.
+        unchecked {
+            budget.free = uint128(free - total);
+            _books[programmeId].outstanding += uint128(total);
+        }
     }
 
     /// @dev Writes the household's cover in the first free place of its scope, below the cap. A place held by

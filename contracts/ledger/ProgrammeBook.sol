@@ -18,25 +18,45 @@ abstract contract ProgrammeBook is IProgrammeBook {
     /// @notice Most gift lots one capped payment may touch: bounds every FIFO attribution loop.
     uint256 public constant MAX_LOTS_PER_PAYMENT = 64;
 
-    /// @dev The account touched by every issuance and redemption, packed in one slot.
+    /// @dev The account touched by every issuance and redemption, packed in one slot. A redemption moves money
+    /// from `outstanding` to `paid` and leaves the budget's commitments unchanged, so `paid` is not stored:
+    /// it is `given - refunded - free - outstanding` and a redemption writes this slot alone.
     struct Book {
         uint32 period;
-        uint96 outstanding;
-        uint96 paid;
         uint32 lotCursor;
+        uint128 outstanding;
     }
 
-    /// @dev Money in and money returned, touched only by gifts and end-of-programme settlements.
-    struct Inflows {
+    /// @dev Money in and the part of it nothing claims yet (not paid, not outstanding, not refunded): gifts,
+    /// issuance, expiry and upheld disputes write this slot. Every total is at most `given`, which 128 bits
+    /// hold for 2^32 gifts of the largest lot.
+    struct Budget {
         uint128 given;
-        uint128 refunded;
+        uint128 free;
     }
 
-    /// @dev A vendor's standing in one programme, in one slot: redemption reads `allowed` and credits `owed`
-    /// (settled but not yet collected) with one cold read and one write.
+    /// @dev Money out of escrow, touched only by end-of-programme settlements and vendors' collections.
+    struct Outflows {
+        uint128 refunded;
+        uint128 collected;
+    }
+
+    /// @dev A vendor's standing in one programme, in one slot: redemption reads `allowed` and credits `pending`
+    /// (the credit of the vendor's latest settlement group, still inside its dispute window) with one cold read
+    /// and one write. A settlement group is a run of periods at least `DISPUTE_WINDOW` long (see RedemptionDesk).
     struct VendorAccount {
         bool allowed;
-        uint96 owed;
+        uint32 group;
+        uint128 pending;
+    }
+
+    /// @dev The rest of a vendor's credit, written when its first redemption of a new group rolls the account,
+    /// when it collects, and by disputes. `earlier` is the credit of group `VendorAccount.group - 1`, whose window
+    /// may still be open; `held` is what open flags hold out of the credit.
+    struct VendorCredit {
+        uint128 earlier;
+        uint128 collectable;
+        uint128 held;
     }
 
     ILicenceRegistry internal immutable _licences;
@@ -50,9 +70,11 @@ abstract contract ProgrammeBook is IProgrammeBook {
     mapping(uint32 groupId => mapping(address charity => bool)) private _admitted;
     mapping(uint256 programmeId => Programme) internal _programmes;
     mapping(uint256 programmeId => Book) internal _books;
-    mapping(uint256 programmeId => Inflows) internal _inflows;
+    mapping(uint256 programmeId => Budget) internal _budgets;
+    mapping(uint256 programmeId => Outflows) internal _outflows;
+    mapping(uint256 programmeId => uint256 held) internal _held;
     mapping(uint256 programmeId => mapping(address vendor => VendorAccount)) internal _vendorAccounts;
-    mapping(uint256 programmeId => uint256 collected) internal _collected;
+    mapping(uint256 programmeId => mapping(address vendor => VendorCredit)) internal _vendorCredits;
 
     modifier onlyRegulator() {
         if (!_licences.isRegulator(msg.sender)) revert RegulatorOnly(msg.sender);
@@ -232,13 +254,18 @@ abstract contract ProgrammeBook is IProgrammeBook {
     function fundsOf(uint256 programmeId) public view returns (Funds memory funds) {
         Programme storage p = _requireProgramme(programmeId);
         Book storage book = _books[programmeId];
-        Inflows storage inflows = _inflows[programmeId];
-        funds.given = inflows.given;
-        funds.paid = book.paid;
-        funds.refunded = inflows.refunded;
+        Budget storage budget = _budgets[programmeId];
+        Outflows storage outflows = _outflows[programmeId];
+        uint256 outstanding = book.outstanding;
+        funds.given = budget.given;
+        funds.refunded = outflows.refunded;
+        funds.collected = outflows.collected;
+        funds.held = _held[programmeId];
+        funds.paid = funds.given - funds.refunded - budget.free - outstanding;
+        funds.owed = funds.paid - funds.collected;
         funds.outstanding = _liveOutstanding(p, book);
-        funds.collected = _collected[programmeId];
-        funds.available = funds.given - funds.paid - funds.refunded - funds.outstanding;
+        // Entitlements of a period that has turned are free budget, whether or not `_roll` has run yet.
+        funds.available = budget.free + outstanding - funds.outstanding;
     }
 
     /// @inheritdoc IProgrammeBook
@@ -273,10 +300,14 @@ abstract contract ProgrammeBook is IProgrammeBook {
         Book storage book = _books[programmeId];
         uint32 bookPeriod = book.period;
         if (bookPeriod != period || block.timestamp >= p.endsAt) {
-            uint96 expired = book.outstanding;
+            uint128 expired = book.outstanding;
             book.period = period;
             if (expired != 0) {
                 book.outstanding = 0;
+                // `free + outstanding <= given`, a uint128.
+                unchecked {
+                    _budgets[programmeId].free += expired;
+                }
                 emit EntitlementsExpired(programmeId, bookPeriod, expired);
             }
         }

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { UNIT } from "../helpers/system";
+import { DAY, PERIOD, UNIT } from "../helpers/system";
 import { actionSequence, type Action, type ReplayMode } from "./actions";
 import { LedgerHandler, type Outcomes } from "./handler";
 import { LedgerModel } from "./model";
@@ -34,6 +34,9 @@ const REQUIRED_OUTCOMES = [
   "replay (invalid): ReceiptNonceInvalid",
   "collect: ok",
   "collect: SettlementNothingOwed",
+  "collect: waited for the window",
+  "flag: held",
+  "flag (forged): ok",
   "close: ok",
   "close: ProgrammeHasEnded",
   "settle: refunded",
@@ -123,8 +126,19 @@ describe("AidLedger invariants", function () {
       },
       ...replay("reuse", 1, 50n * UNIT),
       ...replay("invalid"),
-      { kind: "collect", pick: 0, stray: false, programme: 0, vendor: 0, to: "payee" },
-      { kind: "collect", pick: 0, stray: true, programme: 0, vendor: 0, to: "zero" },
+      // The household flags the 35 (held from the first vendor's credit); the second vendor's 3 is pending.
+      { kind: "flag", pick: 0, byAuditor: false, forge: "none" },
+      { kind: "collect", pick: 0, stray: true, programme: 0, vendor: 1, to: "zero", wait: false },
+      // A receipt forged on the 3's nonce naming the first vendor, whose credit is all held: it holds nothing.
+      { kind: "flag", pick: 1, byAuditor: true, forge: "vendor" },
+      { kind: "resolve", pick: 0, stray: false, upheld: true, byRegulator: false },
+      { kind: "resolve", pick: 0, stray: false, upheld: false, byRegulator: true },
+      { kind: "resolve", pick: 0, stray: true, upheld: false, byRegulator: false },
+      // Past the window: the 3 is collectable, the upheld 35 went back to the programme.
+      { kind: "warp", seconds: PERIOD + 15 * DAY },
+      { kind: "collect", pick: 0, stray: false, programme: 0, vendor: 0, to: "payee", wait: false },
+      { kind: "collect", pick: 0, stray: true, programme: 0, vendor: 0, to: "zero", wait: false },
+      { kind: "issue", programme: 0, households: [1], amount: 10n * UNIT },
       {
         kind: "redeem",
         pick: 0,
@@ -138,8 +152,9 @@ describe("AidLedger invariants", function () {
         receipts: [{ lowest: true, slot: 0 }],
       },
       { kind: "close", programme: 0, byRegulator: false },
-      // The second vendor collects after the end, to the first vendor's address.
-      { kind: "collect", pick: 0, stray: false, programme: 0, vendor: 0, to: "peer" },
+      // The second vendor collects after the end and the window, to the first vendor's address.
+      { kind: "warp", seconds: PERIOD + 15 * DAY },
+      { kind: "collect", pick: 0, stray: false, programme: 0, vendor: 0, to: "peer", wait: false },
       { kind: "settle", pick: 1, stray: true },
     ];
 
@@ -156,7 +171,16 @@ describe("AidLedger invariants", function () {
         "replay (invalid): ReceiptNonceInvalid",
         "collect: ok",
         "collect: SettlementNothingOwed",
+        "collect: SettlementNotReleased",
         "collect: ok after the programme's end",
+        "flag: ok",
+        "flag: held",
+        "flag (forged): ok",
+        "uphold: ok",
+        "uphold: moved a hold",
+        "dismiss: ok",
+        "dismiss: DisputeStatusInvalid",
+        "warp: ok",
         "close: ok",
         "settle: reallocated",
         "period or programme end: expired outstanding",
@@ -187,6 +211,24 @@ describe("AidLedger invariants", function () {
       const programmeId = handler.model.programmes[0].info.id;
       handler.collectedLogged.set(programmeId, handler.collectedLogged.get(programmeId)! - 1n);
       await expect(handler.checkInvariants()).to.be.rejectedWith("paid == collected + owed");
+    });
+
+    it("rejects held money that differs from the holds logged and not resolved", async function () {
+      const handler = await runSequence(1n, SCRIPT.slice(0, 10), new Map());
+      const programmeId = handler.model.programmes[0].info.id;
+      expect(handler.heldLogged.get(programmeId)).to.equal(35n * UNIT);
+      handler.heldLogged.set(programmeId, 0n);
+      await expect(handler.checkInvariants()).to.be.rejectedWith("held == logged holds not yet resolved");
+    });
+
+    it("rejects a vendor credit released before its window closed", async function () {
+      const handler = await runSequence(1n, SCRIPT.slice(0, 10), new Map());
+      // The model books the second vendor's 3 in a group long closed: it would be collectable at once.
+      const credit = handler.model.creditOf(0, handler.world.vendor2.address);
+      const [[group, amount]] = [...credit];
+      credit.set(0n, amount);
+      credit.delete(group);
+      await expect(handler.checkInvariants()).to.be.rejectedWith("collectable, pending, held");
     });
 
     it("rejects a recipient balance that differs from what was collected to it", async function () {

@@ -22,6 +22,7 @@ import {
   redeemSigned,
   signReceipt,
   type Receipt,
+  passDisputeWindows,
 } from "../helpers/ledger";
 import { BeneficiaryStatus, DisputeStatus, LicenceKind, Outflow, PERIOD, UNIT } from "../helpers/system";
 
@@ -116,6 +117,8 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
         0n,
         2n * ISSUED - 40n * UNIT,
         giftAmount - 2n * ISSUED,
+        0n,
+        40n * UNIT,
         0n,
       ]);
       expect((await ledger.gift(giftId)).paid).to.equal(40n * UNIT);
@@ -877,6 +880,7 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
     expect(await token.balanceOf(ledgerAddress)).to.equal(heldBefore);
     await expectEscrowBalanced(ledger);
 
+    await passDisputeWindows();
     await ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress);
     await ledger.connect(vendor).collectSettlement(agentProgrammeId, ethers.ZeroAddress);
     expect(await token.balanceOf(ledgerAddress)).to.equal(heldBefore - 150n * UNIT);

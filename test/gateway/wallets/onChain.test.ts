@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { programmeParams } from "../../contracts/helpers/ledger";
+import { passDisputeWindows, programmeParams } from "../../contracts/helpers/ledger";
 import { deployedSystem, UNIT } from "../../contracts/helpers/system";
 import {
   createCustodialWallets,
@@ -95,6 +95,7 @@ describe("wallets: custodial wallets on chain", () => {
         ethers.ZeroAddress,
       );
     expect(await ledger.owedTo(delivery.programmeId, vendor.address)).to.equal(40n * UNIT);
+    await passDisputeWindows();
     await ledger.connect(vendor).collectSettlement(delivery.programmeId, vendor.address);
     expect(await token.balanceOf(vendor.address)).to.equal(before + 40n * UNIT);
   });
