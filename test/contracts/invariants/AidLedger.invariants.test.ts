@@ -1,6 +1,9 @@
 import { expect } from "chai";
 import fc from "fast-check";
+import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
+import { expectBalancesMatchEvents } from "../helpers/erc1155Oracle";
+import { householdAccountOf } from "../helpers/ledger";
 import { DAY, PERIOD, UNIT } from "../helpers/system";
 import { actionSequence, type Action, type ReplayMode } from "./actions";
 import { LedgerHandler, type Outcomes } from "./handler";
@@ -54,19 +57,27 @@ function replay(mode: ReplayMode, slot = 0, amount = 1n): Action[] {
   return [{ kind: "replay", pick: 0, mode, slot, invalid: "index", programme: 0, household: 0, amount }];
 }
 
+/**
+ * After every step, besides the handler's money and coverage invariants: the ERC-1155 event oracle. Every
+ * balance rebuilt from TransferSingle/TransferBatch equals `balanceOf`, for every account the events name and
+ * for every member's wallet (which must hold nothing), at every id the events name.
+ */
 async function runSequence(groupCap: bigint, actions: readonly Action[], outcomes: Outcomes) {
   const world = await loadFixture(invariantWorld);
+  const wallets = world.households.map((h) => h.wallet.address);
   const handler = await LedgerHandler.start(world, groupCap, outcomes);
   await handler.checkInvariants();
+  await expectBalancesMatchEvents(world.ledger, wallets);
   for (const action of actions) {
     await handler.run(action);
     await handler.checkInvariants();
+    await expectBalancesMatchEvents(world.ledger, wallets);
   }
   return handler;
 }
 
 describe("AidLedger invariants", function () {
-  it(`keeps money in == escrowed + paid + refunded, paid == collected + owed, tokens held == given - refunded - collected, gift lineage, the overlap rule, receipt nonces and outstanding <= escrow over ${RUNS} random sequences of ${MIN_STEPS}-${MAX_STEPS} steps (seed ${SEED})`, async function () {
+  it(`keeps ERC-1155 balances equal to their events, money in == escrowed + paid + refunded, paid == collected + owed, tokens held == given - refunded - collected, gift lineage, the overlap rule, receipt nonces and outstanding <= escrow over ${RUNS} random sequences of ${MIN_STEPS}-${MAX_STEPS} steps (seed ${SEED})`, async function () {
     this.timeout(900_000);
     const outcomes: Outcomes = new Map();
     let steps = 0;
@@ -185,6 +196,37 @@ describe("AidLedger invariants", function () {
         "settle: reallocated",
         "period or programme end: expired outstanding",
       ]);
+    });
+
+    it("rejects an ERC-1155 balance that differs from its events", async function () {
+      const world = await loadFixture(invariantWorld);
+      const handler = await LedgerHandler.start(world, 1n, new Map());
+      await handler.run({ kind: "give", donor: 0, programme: 0, amount: 30n * UNIT, reallocateTo: null });
+      await handler.run({ kind: "issue", programme: 0, households: [0], amount: 10n * UNIT });
+      await expectBalancesMatchEvents(world.ledger);
+      // Raise the household's coverage record by one unit behind the ledger's back: no event says so.
+      const programme = world.programmes[0];
+      const period = await world.ledger.currentPeriod(programme.id);
+      const slot = ethers.keccak256(
+        ethers.AbiCoder.defaultAbiCoder().encode(
+          ["bytes32", "uint256", "address", "uint256", "uint256"],
+          [
+            ethers.id("sintech.ledger.coverage"),
+            programme.groupId,
+            householdAccountOf(world.households[0].householdRef),
+            period,
+            0,
+          ],
+        ),
+      );
+      const record = BigInt(await ethers.provider.getStorage(await world.ledger.getAddress(), slot));
+      expect(record).to.not.equal(0n);
+      await ethers.provider.send("hardhat_setStorageAt", [
+        await world.ledger.getAddress(),
+        slot,
+        ethers.toBeHex(record + (1n << 64n), 32),
+      ]);
+      await expect(expectBalancesMatchEvents(world.ledger)).to.be.rejectedWith("against the events");
     });
 
     it("rejects escrow that does not reconcile with given - paid - refunded", async function () {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { AidLedger__factory } from "../../../typechain-types";
+import { AidLedger__factory, ProgrammeSetup__factory } from "../../../typechain-types";
 import {
   createProgramme,
   entitlementIdOf,
@@ -48,9 +48,14 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
     await issueTo(ledger, charity, agentProgrammeId, [h1], ISSUED);
     // A second deployment of the ledger on the same registries, set up identically: same programme id, same
     // household entitlement. Only the EIP-712 domain's verifying contract differs.
+    const setup = await new ProgrammeSetup__factory(deployer).deploy(
+      await licences.getAddress(),
+      await registry.getAddress(),
+    );
     const otherLedger = await new AidLedger__factory(deployer).deploy(
       await licences.getAddress(),
       await registry.getAddress(),
+      await setup.getAddress(),
     );
     await token.connect(donor).approve(await otherLedger.getAddress(), ethers.MaxUint256);
     await createProgramme(otherLedger, charity, await programmeParams(token, { vendors: [vendor.address] }));
