@@ -5,6 +5,7 @@ import {
   BeneficiaryRegistry__factory,
   ConsortiumTimelock__factory,
   LicenceRegistry__factory,
+  ProgrammeSetup__factory,
   ReceiptAnchor__factory,
   type AidLedger,
   type AuditLog,
@@ -64,7 +65,15 @@ export async function deployAidSystem(deployer: Signer, options: DeployOptions):
   const licencesAddress = await licences.getAddress();
   const registry = await new BeneficiaryRegistry__factory(deployer).deploy(licencesAddress);
   await registry.waitForDeployment();
-  const ledger = await new AidLedger__factory(deployer).deploy(licencesAddress, await registry.getAddress());
+  const registryAddress = await registry.getAddress();
+  // The ledger runs programme and group creation in this contract's code, against the ledger's own storage.
+  const setup = await new ProgrammeSetup__factory(deployer).deploy(licencesAddress, registryAddress);
+  await setup.waitForDeployment();
+  const ledger = await new AidLedger__factory(deployer).deploy(
+    licencesAddress,
+    registryAddress,
+    await setup.getAddress(),
+  );
   await ledger.waitForDeployment();
   const anchor = await new ReceiptAnchor__factory(deployer).deploy(licencesAddress);
   await anchor.waitForDeployment();

@@ -36,6 +36,8 @@ interface IGiftEscrow {
     error DonorRefZero();
     /// @notice The reallocation target is unknown, the same programme, or settles in another token.
     error ReallocationTargetInvalid(uint64 programmeId);
+    /// @notice A gift's refund address is the ledger itself, where refunded money would stay uncounted.
+    error GiftRefundRecipientInvalid(address refundTo);
     /// @notice The token moved a different amount than asked (fee-on-transfer tokens are not supported).
     error TokenTransferMismatch(uint256 expected, uint256 received);
 
@@ -60,9 +62,19 @@ interface IGiftEscrow {
         bytes32 ref
     );
 
+    /// @notice Emitted for each piece of a settlement returned to a gift lot by an upheld dispute (`ref` is the
+    /// redemption id). Lots are un-spent most recent first, so each lot's `paid` stays what FIFO attribution of
+    /// the programme's lower total would give; the money is again the programme's to spend or refund.
+    event GiftSettlementReversed(
+        uint256 indexed giftId,
+        uint256 indexed programmeId,
+        uint256 amount,
+        bytes32 ref
+    );
+
     /// @notice Gives `amount` of the programme's token from the caller's wallet.
     /// @dev Needs an allowance, a programme that has not ended and `amount >= minGift`. `refundTo` zero means
-    /// the caller. Emits {GiftReceived}.
+    /// the caller; the ledger itself is refused ({GiftRefundRecipientInvalid}). Emits {GiftReceived}.
     function give(
         uint256 programmeId,
         uint256 amount,

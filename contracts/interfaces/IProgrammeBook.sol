@@ -75,14 +75,18 @@ interface IProgrammeBook {
         string metadataCid;
     }
 
-    /// @notice A programme's money, in settlement-token units.
+    /// @notice A programme's money, in settlement-token units. Every total is 128 bits wide on chain; single
+    /// items (a gift, a cap, a receipt) are at most 96 bits.
     /// @param given Everything donors gave.
-    /// @param paid Everything settled to vendors: credited at redemption, whether collected yet or not.
+    /// @param paid Everything settled to vendors by redemptions, net of upheld disputes: `collected + owed`.
     /// @param refunded Everything returned to donors or reallocated at the programme's end.
     /// @param outstanding Entitlements live in the current period.
     /// @param available Escrow not yet committed: `given - paid - refunded - outstanding`.
-    /// @param collected What vendors have collected of `paid`; `paid - collected` is still held for them, so
-    /// the ledger holds `given - refunded - collected` of the programme's token.
+    /// @param collected What vendors have collected of `paid`.
+    /// @param owed What the ledger still holds for vendors, `paid - collected`: credit inside its dispute window,
+    /// credit ready to collect, and `held`.
+    /// @param held The part of `owed` that open flags hold back: an upheld flag returns it to `available`, a
+    /// dismissed one releases it to the vendor. The ledger holds `given - refunded - collected` of the token.
     struct Funds {
         uint256 given;
         uint256 paid;
@@ -90,6 +94,8 @@ interface IProgrammeBook {
         uint256 outstanding;
         uint256 available;
         uint256 collected;
+        uint256 owed;
+        uint256 held;
     }
 
     /// @notice The caller does not act as the regulator.

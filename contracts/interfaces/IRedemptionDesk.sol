@@ -27,6 +27,26 @@ interface IRedemptionDesk {
         uint256 deadline;
     }
 
+    /// @notice A vendor's credit in a programme. Credit from a redemption becomes collectable only when the
+    /// dispute window of its period has closed: periods are settled in groups of
+    /// `ceil(DISPUTE_WINDOW / periodLength)` periods (one period when periods last 14 days or more), and a
+    /// group's credit is released after `groupEnd + DISPUTE_WINDOW`. `owedTo` is the sum of the amounts.
+    /// @param collectable What {collectSettlement} pays now.
+    /// @param pendingEarlier Credit of the group before the vendor's latest, collectable after `earlierWindowClosesAt`.
+    /// @param earlierWindowClosesAt Zero when nothing is pending.
+    /// @param pendingLatest Credit of the vendor's latest group, collectable after `latestWindowClosesAt`.
+    /// @param latestWindowClosesAt Zero when nothing is pending.
+    /// @param held What open flags hold out of the vendor's credit: returned to the programme if upheld,
+    /// released to the vendor if dismissed.
+    struct Credit {
+        uint256 collectable;
+        uint256 pendingEarlier;
+        uint256 earlierWindowClosesAt;
+        uint256 pendingLatest;
+        uint256 latestWindowClosesAt;
+        uint256 held;
+    }
+
     /// @notice The caller is not the receipt's vendor.
     error VendorMismatch(address caller, address vendor);
     /// @notice The vendor is not allowed in the programme or lacks a licence for its layer and category.
@@ -42,10 +62,20 @@ interface IRedemptionDesk {
     error ReceiptNoncesExhausted(uint256 programmeId, bytes32 householdRef, uint32 period);
     /// @notice The amount is zero.
     error ReceiptAmountZero();
-    /// @notice The signature is malformed or not by the beneficiary's active wallet in that household.
+    /// @notice The signature is malformed or approves nothing: not by the beneficiary's active wallet in that
+    /// household (ECDSA, or ERC-1271 if the wallet is a contract), nor by its previous wallet still in grace.
+    /// `signer` is the ECDSA signer recovered, zero if none.
     error ReceiptSignatureInvalid(address signer);
+    /// @notice The receipt was signed by the beneficiary's previous wallet, and its deadline is later than the
+    /// grace that wallet's rebind left it ({IBeneficiaryRegistry-previousWalletGrace}).
+    error ReceiptDeadlineBeyondGrace(uint256 deadline, uint256 graceEndsAt);
     /// @notice The co-signature is not by a licensed field agent of the programme's layer and category.
     error FieldAgentInvalid(address signer);
+    /// @notice The co-signing field agent is the vendor, the account that approved the receipt, or a member of the
+    /// receipt's household (a wallet bound to it): a co-signature must come from someone else. The chain
+    /// cannot see a field agent who colludes with the vendor, nor one who holds a key of a contract wallet's
+    /// owners; licensing and audit answer for those.
+    error FieldAgentNotIndependent(address agent);
     /// @notice The programme needs a field agent's co-signature.
     error FieldAgentRequired(uint256 programmeId);
     /// @notice The household's remaining entitlement is below the amount.
@@ -61,6 +91,8 @@ interface IRedemptionDesk {
     error ResolverUnauthorized(address caller);
     /// @notice The redemption is not in the dispute status the action needs.
     error DisputeStatusInvalid(bytes32 redemptionId, DisputeStatus status);
+    /// @notice The vendor's credit is still inside its dispute window; it is collectable after `windowClosesAt`.
+    error SettlementNotReleased(uint256 programmeId, address vendor, uint256 windowClosesAt);
     /// @notice The ledger itself cannot receive a settlement: the tokens would stay in escrow uncounted.
     error SettlementRecipientInvalid(address to);
     /// @notice The vendor has nothing to collect in the programme.
@@ -94,6 +126,14 @@ interface IRedemptionDesk {
         string reportCid
     );
 
+    /// @notice Emitted when a flag holds `amount` of the named vendor's pending credit. Its resolution
+    /// ({RedemptionFlagResolved}) returns that amount to the programme if upheld, to the vendor if dismissed.
+    event SettlementHeld(
+        bytes32 indexed redemptionId,
+        uint256 indexed programmeId,
+        address indexed vendor,
+        uint256 amount
+    );
     /// @notice How long after the receipt's period (or deadline, if earlier) a redemption may be flagged.
     function DISPUTE_WINDOW() external view returns (uint256);
 
@@ -111,22 +151,31 @@ interface IRedemptionDesk {
         bytes calldata fieldAgentSignature
     ) external returns (bytes32 redemptionId);
 
-    /// @notice Pays the caller's credit in a programme, in the programme's token, to `to` (the caller if zero).
+    /// @notice Pays the caller's collectable credit in a programme (see {Credit}), in the programme's token, to
+    /// `to` (the caller if zero).
     /// @dev Works whatever the programme's or vendor's state: the money was earned by redeemed deliveries.
-    /// Emits {SettlementCollected}.
+    /// Reverts with {SettlementNotReleased} while all the credit is inside its dispute window, and with
+    /// {SettlementNothingOwed} when there is none. Emits {SettlementCollected}.
     function collectSettlement(uint256 programmeId, address to) external returns (uint256 amount);
 
-    /// @notice Flags a redemption as disputed.
-    /// @dev Requires the receipt of a redemption (the household used its nonce and redeemed at least its amount
+    /// @notice Flags a redemption as disputed and holds its amount out of the vendor's pending credit.
+    /// @dev The hold is at most the receipt's amount, the receipt vendor's pending credit of the receipt's
+    /// group, and what the household redeemed in the period less what its flags hold or took back already;
+    /// so a false flag freezes at most one household-period's redemptions, of one vendor's credit still in
+    /// its window, until it is dismissed. Requires the receipt of a redemption (the household used its nonce and redeemed at least its amount
     /// in that period), within the window, by the wallet of the receipt's beneficiary (a member of the
     /// receipt's household) or an active auditor, and no flag yet. Emits {RedemptionFlagged}. Without a stored
     /// record per redemption the chain cannot tell the redeemed receipt from another with the same household,
     /// period and nonce (one the household signed twice, or one made up by the flagger): the resolver matches
-    /// the id against {DeliveryRedeemed} and the flag names who raised it.
+    /// the id against {DeliveryRedeemed} and the flag names who raised it. Emits {RedemptionFlagged}, and
+    /// {SettlementHeld} when it holds anything.
     function flagRedemption(DeliveryReceipt calldata receipt, string calldata reasonCid) external;
 
-    /// @notice Resolves a flag: upheld (the delivery is disputed) or dismissed.
-    /// @dev Requires an active auditor or the regulator and a flagged redemption. Emits {RedemptionFlagResolved}.
+    /// @notice Resolves a flag: upheld (the delivery is disputed; the hold returns to the programme's budget,
+    /// lowering `paid`, and to its gift lots, most recently spent first) or dismissed (the hold returns to the
+    /// vendor's credit of its group: pending while that group's window is open, else collectable).
+    /// @dev Requires an active auditor or the regulator and a flagged redemption. Emits {RedemptionFlagResolved},
+    /// and when an upheld flag held money, {GiftSettlementReversed} per lot.
     function resolveFlag(bytes32 redemptionId, bool upheld, string calldata reportCid) external;
 
     /// @notice The household's lowest unused receipt nonce in the programme for the current period.
@@ -140,8 +189,12 @@ interface IRedemptionDesk {
         uint32 period
     ) external view returns (uint32);
 
-    /// @notice What a vendor was credited in a programme and has not collected.
+    /// @notice What a vendor was credited in a programme and has not collected: pending, collectable and held.
     function owedTo(uint256 programmeId, address vendor) external view returns (uint256);
+
+    /// @notice A vendor's credit in a programme as of now: what it may collect, what is pending until when,
+    /// and what flags hold.
+    function creditOf(uint256 programmeId, address vendor) external view returns (Credit memory);
 
     /// @notice A redemption's dispute status (`None` if never flagged).
     function disputeStatus(bytes32 redemptionId) external view returns (DisputeStatus);

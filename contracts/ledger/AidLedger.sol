@@ -11,9 +11,13 @@ import {RedemptionDesk} from "./RedemptionDesk.sol";
 /// @notice The consortium's ledger of programmes, gifts, entitlements and redemptions. It is one contract so
 /// that the overlap guard sees every charity's issuance and escrow moves without external calls; each
 /// concept lives in its own abstract base: ProgrammeBook → GiftEscrow → EntitlementLedger → RedemptionDesk.
+/// Creating programmes and exclusivity groups runs in {ProgrammeSetup}'s code against this contract's storage,
+/// which keeps this contract under the EIP-170 size limit.
 contract AidLedger is RedemptionDesk {
+    /// @param setup A {ProgrammeSetup} deployed with the same licence and beneficiary registries.
     constructor(
         ILicenceRegistry licences,
-        IBeneficiaryRegistry registry
-    ) ProgrammeBook(licences, registry) EIP712("SinTech AidLedger", "1") {}
+        IBeneficiaryRegistry registry,
+        address setup
+    ) ProgrammeBook(licences, registry, setup) EIP712("SinTech AidLedger", "1") {}
 }

@@ -4,7 +4,6 @@ pragma solidity 0.8.28;
 import {IERC165} from "@openzeppelin/contracts/utils/introspection/IERC165.sol";
 import {IERC1155} from "@openzeppelin/contracts/token/ERC1155/IERC1155.sol";
 import {IERC1155MetadataURI} from "@openzeppelin/contracts/token/ERC1155/extensions/IERC1155MetadataURI.sol";
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {IEntitlementLedger} from "../interfaces/IEntitlementLedger.sol";
 import {GiftEscrow} from "./GiftEscrow.sol";
@@ -20,8 +19,6 @@ import {entitlementIdOf, householdAccountOf} from "../types/HouseholdAccounts.so
 /// `programmeId << 32 | period`: every change of a record emits the matching TransferSingle, so balances
 /// rebuilt from events equal `balanceOf` for every account at every block. Members' wallets hold nothing.
 abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
-    using SafeCast for uint256;
-
     /// @inheritdoc IEntitlementLedger
     uint256 public constant MAX_ISSUE_BATCH = 500;
 
@@ -292,11 +289,14 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
 
     /// @dev Commits `total` of the free budget to the current period.
     function _reserve(uint256 programmeId, uint256 total) private {
-        Book storage book = _books[programmeId];
-        Inflows storage inflows = _inflows[programmeId];
-        uint256 available = inflows.given - inflows.refunded - book.paid - book.outstanding;
-        if (total > available) revert BudgetInsufficient(available, total);
-        book.outstanding = (book.outstanding + total).toUint96();
+        Budget storage budget = _budgets[programmeId];
+        uint256 free = budget.free;
+        if (total > free) revert BudgetInsufficient(free, total);
+        // `total <= free`, and `free + outstanding <= given`, a uint128.
+        unchecked {
+            budget.free = uint128(free - total);
+            _books[programmeId].outstanding += uint128(total);
+        }
     }
 
     /// @dev Writes the household's cover in the first free place of its scope, below the cap. A place held by

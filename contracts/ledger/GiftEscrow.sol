@@ -58,8 +58,13 @@ abstract contract GiftEscrow is IGiftEscrow, ProgrammeBook, ReentrancyGuardTrans
         amount = g.amount - g.paid - g.refunded;
         if (amount == 0) revert GiftFullySettled(giftId);
 
-        g.refunded += uint96(amount);
-        _inflows[programmeId].refunded += uint128(amount);
+        // `amount` is the gift's unspent part, so it fits the gift's 96 bits, and the programme's `free` budget
+        // (after `_roll`, the sum of its gifts' unspent parts) covers it.
+        unchecked {
+            g.refunded += uint96(amount);
+            _budgets[programmeId].free -= uint128(amount);
+            _outflows[programmeId].refunded += uint128(amount);
+        }
 
         uint64 target = g.reallocateTo;
         if (_canReallocate(target, amount)) {
@@ -124,6 +129,36 @@ abstract contract GiftEscrow is IGiftEscrow, ProgrammeBook, ReentrancyGuardTrans
         book.lotCursor = cursor.toUint32();
     }
 
+    /// @dev Returns `amount` of settled money to the programme's budget and its lots, for the settlement
+    /// identified by `ref`. It un-spends the most recently spent lots (LIFO), which leaves every lot exactly
+    /// as FIFO attribution of the lower total would have: lots before the cursor fully paid, none after it.
+    /// The exact lots of one redemption are known only from its {GiftSpent} events; what is reversed is
+    /// money of the programme, and the lots that paid later redemptions keep their lineage. The loop is
+    /// bounded like {_attributeSettlement}: `amount` is at most one receipt's amount, at most `capPerPeriod`.
+    function _reverseSettlement(uint256 programmeId, uint256 amount, bytes32 ref) internal {
+        Book storage book = _books[programmeId];
+        uint256[] storage lots = _lots[programmeId];
+        uint256 index = book.lotCursor;
+        // The cursor may sit past the last lot, or on a lot nothing was taken from yet.
+        if (index == lots.length || _gifts[lots.unsafeAccess(index).value].paid == 0) --index;
+        // `amount <= paid`, the sum of the lots' `paid`, all in lots up to the cursor: the loop stops at lot 0.
+        unchecked {
+            _budgets[programmeId].free += uint128(amount);
+            while (true) {
+                uint256 giftId = lots.unsafeAccess(index).value;
+                Gift storage g = _gifts[giftId];
+                uint256 paid = g.paid;
+                uint256 back = paid < amount ? paid : amount;
+                g.paid = uint96(paid - back);
+                amount -= back;
+                emit GiftSettlementReversed(giftId, programmeId, back, ref);
+                if (amount == 0) break;
+                --index;
+            }
+        }
+        book.lotCursor = uint32(index);
+    }
+
     /// @dev A donor's reallocation is honoured only into a running, unpaused programme that accepts the amount;
     /// otherwise the money is refunded, so settling can never get stuck.
     function _canReallocate(uint64 target, uint256 amount) private view returns (bool) {
@@ -143,6 +178,9 @@ abstract contract GiftEscrow is IGiftEscrow, ProgrammeBook, ReentrancyGuardTrans
     ) private returns (uint256 giftId) {
         Programme storage p = _requireProgramme(programmeId);
         if (block.timestamp >= p.endsAt) revert ProgrammeHasEnded(programmeId, p.endsAt);
+        // Money refunded to the ledger would stay in escrow, counted as refunded yet held. Both ways in
+        // pass here; a reallocated gift keeps the refund address checked when it first arrived.
+        if (refundTo == address(this)) revert GiftRefundRecipientInvalid(refundTo);
         if (reallocateTo != 0) {
             Programme storage target = _programmes[reallocateTo];
             if (target.charity == address(0) || reallocateTo == programmeId || target.token != p.token) {
@@ -182,7 +220,13 @@ abstract contract GiftEscrow is IGiftEscrow, ProgrammeBook, ReentrancyGuardTrans
             donorRef: donorRef
         });
         _lots[programmeId].push(giftId);
-        _inflows[programmeId].given += uint128(amount);
+        Budget storage budget = _budgets[programmeId];
+        // Checked: 128 bits hold 2^32 gifts of the largest lot, so only an absurd number of gifts overflows.
+        budget.given += uint128(amount);
+        // `free <= given`.
+        unchecked {
+            budget.free += uint128(amount);
+        }
         emit GiftReceived(giftId, programmeId, donor, donorRef, amount, earmark, refundTo, reallocateTo);
     }
 }

@@ -5,184 +5,42 @@ import {IProgrammeBook} from "../interfaces/IProgrammeBook.sol";
 import {ILicenceRegistry} from "../interfaces/ILicenceRegistry.sol";
 import {IBeneficiaryRegistry} from "../interfaces/IBeneficiaryRegistry.sol";
 import {LicenceKind} from "../types/AidTypes.sol";
+import {ProgrammeState} from "./ProgrammeState.sol";
 
 /// @title ProgrammeBook
 /// @notice Programmes, exclusivity groups and each programme's running account. Entitlements live for
 /// one period, so the only commitment a programme carries is the current period's `outstanding`: when
 /// the period turns (or the programme ends) it expires in O(1) and its value returns to the budget.
-abstract contract ProgrammeBook is IProgrammeBook {
-    /// @notice Most coverages per household and period a group may allow.
-    uint8 public constant MAX_GROUP_CAP = 8;
-    /// @notice Most vendors one call may allow or disallow.
-    uint256 public constant MAX_VENDORS_AT_CREATION = 50;
-    /// @notice Most gift lots one capped payment may touch: bounds every FIFO attribution loop.
-    uint256 public constant MAX_LOTS_PER_PAYMENT = 64;
+abstract contract ProgrammeBook is IProgrammeBook, ProgrammeState {
+    /// @dev {ProgrammeSetup}, whose code creates programmes and groups against this contract's storage.
+    address private immutable _setup;
 
-    /// @dev The account touched by every issuance and redemption, packed in one slot.
-    struct Book {
-        uint32 period;
-        uint96 outstanding;
-        uint96 paid;
-        uint32 lotCursor;
-    }
-
-    /// @dev Money in and money returned, touched only by gifts and end-of-programme settlements.
-    struct Inflows {
-        uint128 given;
-        uint128 refunded;
-    }
-
-    /// @dev A vendor's standing in one programme, in one slot: redemption reads `allowed` and credits `owed`
-    /// (settled but not yet collected) with one cold read and one write.
-    struct VendorAccount {
-        bool allowed;
-        uint96 owed;
-    }
-
-    ILicenceRegistry internal immutable _licences;
-    IBeneficiaryRegistry internal immutable _registry;
-
-    /// @dev 32 bits, so a coverage record can name its programme in 32 bits; `++` reverts past that.
-    uint32 private _programmeCount;
-    uint32 private _groupCount;
-    /// @dev Period, cap, layer and minimum share the first slot, so issuance reads one slot of its group.
-    mapping(uint32 groupId => ExclusivityGroup) private _groups;
-    mapping(uint32 groupId => mapping(address charity => bool)) private _admitted;
-    mapping(uint256 programmeId => Programme) internal _programmes;
-    mapping(uint256 programmeId => Book) internal _books;
-    mapping(uint256 programmeId => Inflows) internal _inflows;
-    mapping(uint256 programmeId => mapping(address vendor => VendorAccount)) internal _vendorAccounts;
-    mapping(uint256 programmeId => uint256 collected) internal _collected;
-
-    modifier onlyRegulator() {
-        if (!_licences.isRegulator(msg.sender)) revert RegulatorOnly(msg.sender);
-        _;
-    }
-
-    constructor(ILicenceRegistry licences, IBeneficiaryRegistry registry) {
-        _licences = licences;
-        _registry = registry;
+    constructor(
+        ILicenceRegistry licences,
+        IBeneficiaryRegistry registry,
+        address setup
+    ) ProgrammeState(licences, registry) {
+        _setup = setup;
     }
 
     /// @inheritdoc IProgrammeBook
-    function createExclusivityGroup(
-        ExclusivityGroupParams calldata params
-    ) external onlyRegulator returns (uint32 groupId) {
-        if (
-            params.periodLength == 0 ||
-            params.maxCoverages == 0 ||
-            params.maxCoverages > MAX_GROUP_CAP ||
-            params.categories == 0 ||
-            address(params.token) == address(0) ||
-            params.minEntitlement == 0
-        ) revert ExclusivityGroupInvalid(params.periodLength, params.maxCoverages);
-        groupId = ++_groupCount;
-        _groups[groupId] = ExclusivityGroup({
-            periodLength: params.periodLength,
-            maxCoverages: params.maxCoverages,
-            layer: params.layer,
-            minEntitlement: params.minEntitlement,
-            token: params.token,
-            categories: params.categories
-        });
-        emit ExclusivityGroupCreated(
-            groupId,
-            params.layer,
-            params.categories,
-            address(params.token),
-            params.periodLength,
-            params.maxCoverages,
-            params.minEntitlement
-        );
+    function createExclusivityGroup(ExclusivityGroupParams calldata) external returns (uint32) {
+        _runSetup();
     }
 
     /// @inheritdoc IProgrammeBook
-    function setExclusivityGroupAdmission(
-        uint32 groupId,
-        address[] calldata charities,
-        bool admitted
-    ) external onlyRegulator {
-        _requireGroup(groupId);
-        if (charities.length > MAX_VENDORS_AT_CREATION) {
-            revert ProgrammeVendorsTooMany(charities.length, MAX_VENDORS_AT_CREATION);
-        }
-        mapping(address => bool) storage admissions = _admitted[groupId];
-        for (uint256 i; i < charities.length; ++i) {
-            address charity = charities[i];
-            if (charity == address(0) || admissions[charity] == admitted) {
-                revert ExclusivityGroupAdmissionUnchanged(groupId, charity);
-            }
-            admissions[charity] = admitted;
-            emit ExclusivityGroupAdmissionChanged(groupId, charity, admitted);
-        }
+    function setExclusivityGroupAdmission(uint32, address[] calldata, bool) external {
+        _runSetup();
     }
 
     /// @inheritdoc IProgrammeBook
-    function setExclusivityGroupCap(uint32 groupId, uint8 maxCoverages) external onlyRegulator {
-        ExclusivityGroup storage group = _requireGroup(groupId);
-        // Lowering the cap never strands a household: existing coverages stay readable, new ones must fit.
-        if (maxCoverages == 0 || maxCoverages > MAX_GROUP_CAP) {
-            revert ExclusivityGroupInvalid(group.periodLength, maxCoverages);
-        }
-        group.maxCoverages = maxCoverages;
-        emit ExclusivityGroupCapChanged(groupId, maxCoverages);
+    function setExclusivityGroupCap(uint32, uint8) external {
+        _runSetup();
     }
 
     /// @inheritdoc IProgrammeBook
-    function createProgramme(ProgrammeParams calldata params) external returns (uint256 programmeId) {
-        if (!_licences.isLicensed(msg.sender, LicenceKind.Charity, params.layer, params.category)) {
-            revert CharityUnlicensed(msg.sender, params.layer, params.category);
-        }
-        if (address(params.token) == address(0)) revert ProgrammeTokenZero();
-        if (params.startsAt >= params.endsAt || params.endsAt <= block.timestamp) {
-            revert ProgrammeWindowInvalid(params.startsAt, params.endsAt);
-        }
-        if (
-            params.capPerPeriod == 0 ||
-            params.minGift == 0 ||
-            params.capPerPeriod / params.minGift >= MAX_LOTS_PER_PAYMENT
-        ) revert ProgrammeLimitsInvalid(params.capPerPeriod, params.minGift);
-        if (params.groupId != 0) {
-            _requireJoinable(params);
-        } else if (params.periodLength == 0) {
-            revert ProgrammePeriodInvalid(0);
-        }
-        if (params.vendors.length > MAX_VENDORS_AT_CREATION) {
-            revert ProgrammeVendorsTooMany(params.vendors.length, MAX_VENDORS_AT_CREATION);
-        }
-
-        programmeId = ++_programmeCount;
-        _programmes[programmeId] = Programme({
-            charity: msg.sender,
-            startsAt: params.startsAt,
-            endsAt: params.endsAt,
-            layer: params.layer,
-            category: params.category,
-            token: params.token,
-            periodLength: params.periodLength,
-            groupId: params.groupId,
-            paused: false,
-            requiresFieldAgent: params.requiresFieldAgent,
-            pausedByRegulator: false,
-            capPerPeriod: params.capPerPeriod,
-            minGift: params.minGift,
-            metadataCid: params.metadataCid
-        });
-        _books[programmeId].period = uint32(block.timestamp / params.periodLength);
-        emit ProgrammeCreated(
-            programmeId,
-            msg.sender,
-            params.layer,
-            params.category,
-            address(params.token),
-            params.groupId,
-            params.periodLength,
-            params.capPerPeriod,
-            params.startsAt,
-            params.endsAt,
-            params.metadataCid
-        );
-        _setVendors(programmeId, params.vendors, true);
+    function createProgramme(ProgrammeParams calldata) external returns (uint256) {
+        _runSetup();
     }
 
     /// @inheritdoc IProgrammeBook
@@ -232,13 +90,18 @@ abstract contract ProgrammeBook is IProgrammeBook {
     function fundsOf(uint256 programmeId) public view returns (Funds memory funds) {
         Programme storage p = _requireProgramme(programmeId);
         Book storage book = _books[programmeId];
-        Inflows storage inflows = _inflows[programmeId];
-        funds.given = inflows.given;
-        funds.paid = book.paid;
-        funds.refunded = inflows.refunded;
+        Budget storage budget = _budgets[programmeId];
+        Outflows storage outflows = _outflows[programmeId];
+        uint256 outstanding = book.outstanding;
+        funds.given = budget.given;
+        funds.refunded = outflows.refunded;
+        funds.collected = outflows.collected;
+        funds.held = _held[programmeId];
+        funds.paid = funds.given - funds.refunded - budget.free - outstanding;
+        funds.owed = funds.paid - funds.collected;
         funds.outstanding = _liveOutstanding(p, book);
-        funds.collected = _collected[programmeId];
-        funds.available = funds.given - funds.paid - funds.refunded - funds.outstanding;
+        // Entitlements of a period that has turned are free budget, whether or not `_roll` has run yet.
+        funds.available = budget.free + outstanding - funds.outstanding;
     }
 
     /// @inheritdoc IProgrammeBook
@@ -273,10 +136,14 @@ abstract contract ProgrammeBook is IProgrammeBook {
         Book storage book = _books[programmeId];
         uint32 bookPeriod = book.period;
         if (bookPeriod != period || block.timestamp >= p.endsAt) {
-            uint96 expired = book.outstanding;
+            uint128 expired = book.outstanding;
             book.period = period;
             if (expired != 0) {
                 book.outstanding = 0;
+                // `free + outstanding <= given`, a uint128.
+                unchecked {
+                    _budgets[programmeId].free += expired;
+                }
                 emit EntitlementsExpired(programmeId, bookPeriod, expired);
             }
         }
@@ -322,28 +189,6 @@ abstract contract ProgrammeBook is IProgrammeBook {
         }
     }
 
-    /// @dev A new programme may join its group only if it matches the group and its charity was admitted.
-    function _requireJoinable(ProgrammeParams calldata params) private view {
-        ExclusivityGroup storage group = _requireGroup(params.groupId);
-        if (params.periodLength != group.periodLength) revert ProgrammePeriodInvalid(params.periodLength);
-        if (
-            params.layer != group.layer ||
-            (group.categories >> params.category) & 1 == 0 ||
-            params.token != group.token
-        ) revert ExclusivityGroupMismatch(params.groupId);
-        if (!_admitted[params.groupId][msg.sender]) {
-            revert ExclusivityGroupAdmissionRequired(params.groupId, msg.sender);
-        }
-        if (params.capPerPeriod < group.minEntitlement) {
-            revert ProgrammeLimitsInvalid(params.capPerPeriod, params.minGift);
-        }
-    }
-
-    function _requireGroup(uint32 groupId) internal view returns (ExclusivityGroup storage group) {
-        group = _groups[groupId];
-        if (group.periodLength == 0) revert ExclusivityGroupUnknown(groupId);
-    }
-
     /// @dev How many covers a household may hold per period in the programme's scope, and the least one may
     /// carry; reverts unless the programme's charity is (still) admitted to its group.
     function _scopeRules(
@@ -356,16 +201,20 @@ abstract contract ProgrammeBook is IProgrammeBook {
         return (group.maxCoverages, group.minEntitlement);
     }
 
-    function _setVendors(uint256 programmeId, address[] calldata vendors, bool allowed) private {
-        for (uint256 i; i < vendors.length; ++i) {
-            address vendor = vendors[i];
-            VendorAccount storage account = _vendorAccounts[programmeId][vendor];
-            if (vendor == address(0) || account.allowed == allowed) {
-                revert VendorListUnchanged(programmeId, vendor);
+    /// @dev Runs this call's calldata in {ProgrammeSetup}'s code against this contract's storage and ends the
+    /// call with its result: its return data, or its revert.
+    function _runSetup() private {
+        address setup = _setup;
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, 0, calldatasize())
+            let ok := delegatecall(gas(), setup, ptr, calldatasize(), 0, 0)
+            returndatacopy(ptr, 0, returndatasize())
+            if iszero(ok) {
+                revert(ptr, returndatasize())
             }
-            // A disallowed vendor keeps what it is owed.
-            account.allowed = allowed;
-            emit VendorAllowanceChanged(programmeId, vendor, allowed);
+            return(ptr, returndatasize())
         }
     }
 }

@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IRedemptionDesk} from "../interfaces/IRedemptionDesk.sol";
 import {EntitlementLedger} from "./EntitlementLedger.sol";
 import {DisputeStatus, LicenceKind} from "../types/AidTypes.sol";
@@ -36,7 +37,21 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
     uint256 private constant _NONCE_PERIOD_SHIFT = 8;
     uint256 private constant _NONCE_INDEX_MASK = 0xff;
 
-    mapping(bytes32 redemptionId => DisputeStatus) private _disputes;
+    /// @dev A flag's record. A flag that holds money also keeps where from, and the key of the household's
+    /// period in `_disputedOf`, so that resolving it needs only the redemption id.
+    struct Dispute {
+        DisputeStatus status;
+        address vendor;
+        uint32 group;
+        uint64 programmeId;
+        uint128 held;
+        bytes32 householdPeriod;
+    }
+
+    mapping(bytes32 redemptionId => Dispute) private _disputes;
+    /// @dev Per programme, household and period (hashed): what flags hold or took back of its redemptions. It
+    /// never exceeds what the household redeemed there, which bounds what false flags can freeze.
+    mapping(bytes32 householdPeriod => uint256 disputed) private _disputedOf;
 
     /// @inheritdoc IRedemptionDesk
     /// @dev Makes no call that could re-enter: the licence and beneficiary registries are read by static call
@@ -58,8 +73,8 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
         }
 
         redemptionId = _hashTypedDataV4(_hashReceipt(receipt));
-        _recoverBeneficiary(redemptionId, receipt, beneficiarySignature);
-        address fieldAgent = _recoverFieldAgent(redemptionId, programmeId, p, fieldAgentSignature);
+        (, address approver) = _recoverBeneficiary(redemptionId, receipt, beneficiarySignature);
+        address fieldAgent = _recoverFieldAgent(redemptionId, receipt, p, approver, fieldAgentSignature);
 
         uint32 period = _roll(programmeId, p);
         uint256 nonceBit = _nonceBit(receipt.nonce, period);
@@ -74,15 +89,15 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
         );
         if (usedNonces & nonceBit != 0) revert ReceiptNonceUsed(receipt.nonce);
         if (remaining < amount) revert EntitlementInsufficient(remaining, amount);
-        Book storage book = _books[programmeId];
-        // `amount <= remaining <= outstanding`: every live coverage was reserved in `outstanding`. A vendor's
-        // credit is part of `paid`, which is checked to fit 96 bits.
+        // `amount <= remaining <= outstanding`: every live coverage was reserved in `outstanding`.
         unchecked {
-            book.outstanding -= uint96(amount);
+            _books[programmeId].outstanding -= uint128(amount);
         }
-        book.paid += uint96(amount);
+        uint32 group = _groupOf(period, p.periodLength);
+        if (account.group != group) _rollVendor(programmeId, account, group, p.periodLength);
+        // The vendor's credit is part of `paid`, at most `given`, a uint128.
         unchecked {
-            account.owed += uint96(amount);
+            account.pending += uint128(amount);
         }
 
         emit TransferSingle(msg.sender, household, address(0), entitlementIdOf(programmeId, period), amount);
@@ -104,13 +119,28 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
         uint256 programmeId,
         address to
     ) external nonReentrant returns (uint256 amount) {
-        VendorAccount storage account = _vendorAccounts[programmeId][msg.sender];
-        amount = account.owed;
-        if (amount == 0) revert SettlementNothingOwed(programmeId, msg.sender);
+        Credit memory credit = creditOf(programmeId, msg.sender);
+        amount = credit.collectable;
+        if (amount == 0) {
+            if (credit.pendingEarlier | credit.pendingLatest == 0) {
+                revert SettlementNothingOwed(programmeId, msg.sender);
+            }
+            revert SettlementNotReleased(
+                programmeId,
+                msg.sender,
+                credit.pendingEarlier != 0 ? credit.earlierWindowClosesAt : credit.latestWindowClosesAt
+            );
+        }
         if (to == address(0)) to = msg.sender;
         if (to == address(this)) revert SettlementRecipientInvalid(to);
-        account.owed = 0;
-        _collected[programmeId] += amount;
+        VendorCredit storage stored = _vendorCredits[programmeId][msg.sender];
+        stored.collectable = 0;
+        stored.earlier = uint128(credit.pendingEarlier);
+        _vendorAccounts[programmeId][msg.sender].pending = uint128(credit.pendingLatest);
+        // `collected + owed == paid <= given`, a uint128.
+        unchecked {
+            _outflows[programmeId].collected += uint128(amount);
+        }
         emit SettlementCollected(programmeId, msg.sender, to, amount);
         _programmes[programmeId].token.safeTransfer(to, amount);
     }
@@ -141,10 +171,12 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
         ) {
             revert FlagUnauthorized(msg.sender);
         }
-        DisputeStatus status = _disputes[redemptionId];
+        Dispute storage dispute = _disputes[redemptionId];
+        DisputeStatus status = dispute.status;
         if (status != DisputeStatus.None) revert DisputeStatusInvalid(redemptionId, status);
-        _disputes[redemptionId] = DisputeStatus.Flagged;
+        dispute.status = DisputeStatus.Flagged;
         emit RedemptionFlagged(redemptionId, msg.sender, reasonCid);
+        _hold(dispute, redemptionId, receipt, uint32(period), redeemed);
     }
 
     /// @inheritdoc IRedemptionDesk
@@ -152,10 +184,53 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
         if (!_licences.isActive(msg.sender, LicenceKind.Auditor) && !_licences.isRegulator(msg.sender)) {
             revert ResolverUnauthorized(msg.sender);
         }
-        DisputeStatus status = _disputes[redemptionId];
+        Dispute storage dispute = _disputes[redemptionId];
+        DisputeStatus status = dispute.status;
         if (status != DisputeStatus.Flagged) revert DisputeStatusInvalid(redemptionId, status);
-        _disputes[redemptionId] = upheld ? DisputeStatus.Upheld : DisputeStatus.Dismissed;
+        dispute.status = upheld ? DisputeStatus.Upheld : DisputeStatus.Dismissed;
         emit RedemptionFlagResolved(redemptionId, upheld, msg.sender, reportCid);
+        uint256 held = dispute.held;
+        if (held == 0) return;
+
+        uint256 programmeId = dispute.programmeId;
+        address vendor = dispute.vendor;
+        VendorCredit storage credit = _vendorCredits[programmeId][vendor];
+        // Every hold was added to these totals when the flag was raised.
+        unchecked {
+            credit.held -= uint128(held);
+            _held[programmeId] -= held;
+        }
+        if (upheld) {
+            // The household's disputed total keeps what was taken back, so no receipt of it can be reversed twice.
+            _reverseSettlement(programmeId, held, redemptionId);
+        } else {
+            unchecked {
+                _disputedOf[dispute.householdPeriod] -= held;
+            }
+            _release(programmeId, vendor, credit, dispute.group, held);
+        }
+    }
+
+    /// @inheritdoc IRedemptionDesk
+    function creditOf(uint256 programmeId, address vendor) public view returns (Credit memory credit) {
+        VendorAccount storage account = _vendorAccounts[programmeId][vendor];
+        VendorCredit storage stored = _vendorCredits[programmeId][vendor];
+        credit.collectable = stored.collectable;
+        credit.held = stored.held;
+        uint256 earlier = stored.earlier;
+        uint256 latest = account.pending;
+        if (earlier | latest == 0) return credit;
+        uint256 group = account.group;
+        uint256 periodLength = _programmes[programmeId].periodLength;
+        credit.latestWindowClosesAt = _windowClosesAt(group, periodLength);
+        // The earlier group is `group - 1`, a whole group before.
+        credit.earlierWindowClosesAt =
+            credit.latestWindowClosesAt - _periodsPerGroup(periodLength) * periodLength;
+        // A window that has closed releases its credit, though no write has moved it yet.
+        if (block.timestamp > credit.earlierWindowClosesAt) credit.collectable += earlier;
+        else credit.pendingEarlier = earlier;
+        if (block.timestamp > credit.latestWindowClosesAt) credit.collectable += latest;
+        else credit.pendingLatest = latest;
     }
 
     /// @inheritdoc IRedemptionDesk
@@ -192,17 +267,123 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
 
     /// @inheritdoc IRedemptionDesk
     function owedTo(uint256 programmeId, address vendor) external view returns (uint256) {
-        return _vendorAccounts[programmeId][vendor].owed;
+        Credit memory credit = creditOf(programmeId, vendor);
+        return credit.collectable + credit.pendingEarlier + credit.pendingLatest + credit.held;
     }
 
     /// @inheritdoc IRedemptionDesk
     function disputeStatus(bytes32 redemptionId) external view returns (DisputeStatus) {
-        return _disputes[redemptionId];
+        return _disputes[redemptionId].status;
     }
 
     /// @inheritdoc IRedemptionDesk
     function receiptDigest(DeliveryReceipt calldata receipt) external view returns (bytes32) {
         return _hashTypedDataV4(_hashReceipt(receipt));
+    }
+
+    /// @dev Moves a vendor's credit on when its first redemption of a new settlement group arrives. The earlier
+    /// group's window closed before this group began, since a group spans at least `DISPUTE_WINDOW`, so its
+    /// credit becomes collectable. The latest group's credit stays pending as the earlier one if its window is
+    /// still open, which happens only when the new group directly follows it (same argument); otherwise it is
+    /// collectable too. So two pending amounts always suffice and no credit waits for a later group.
+    function _rollVendor(
+        uint256 programmeId,
+        VendorAccount storage account,
+        uint32 group,
+        uint256 periodLength
+    ) private {
+        uint256 latest = account.pending;
+        VendorCredit storage credit = _vendorCredits[programmeId][msg.sender];
+        uint256 earlier = credit.earlier;
+        if (earlier | latest != 0) {
+            uint256 collectable = credit.collectable + earlier;
+            if (block.timestamp > _windowClosesAt(account.group, periodLength)) {
+                collectable += latest;
+                latest = 0;
+            }
+            credit.earlier = uint128(latest);
+            credit.collectable = uint128(collectable);
+        }
+        account.group = group;
+        account.pending = 0;
+    }
+
+    /// @dev Holds the flagged amount out of the named vendor's pending credit of the receipt's group: at most
+    /// the receipt's amount, what that credit still holds, and what the household redeemed in the period less
+    /// what flags already hold or took back of it. A receipt the vendor never redeemed (the chain keeps no record
+    /// per redemption) can so freeze at most the household's redeemed amount of one period, over all its flags,
+    /// and only credit still inside its window; a dismissal releases it.
+    function _hold(
+        Dispute storage dispute,
+        bytes32 redemptionId,
+        DeliveryReceipt calldata receipt,
+        uint32 period,
+        uint256 redeemed
+    ) private {
+        uint256 programmeId = receipt.programmeId;
+        address vendor = receipt.vendor;
+        bytes32 householdPeriod = keccak256(abi.encode(programmeId, receipt.householdRef, period));
+        uint256 disputed = _disputedOf[householdPeriod];
+        uint32 group = _groupOf(period, _programmes[programmeId].periodLength);
+        VendorAccount storage account = _vendorAccounts[programmeId][vendor];
+        VendorCredit storage credit = _vendorCredits[programmeId][vendor];
+        // Inside the window the receipt's credit is still pending: in the latest group or the one before.
+        uint256 pending;
+        if (group == account.group) pending = account.pending;
+        else if (group + 1 == account.group) pending = credit.earlier;
+        uint256 held = receipt.amount;
+        if (held > pending) held = pending;
+        // `disputed <= redeemed`, kept by every hold.
+        unchecked {
+            if (held > redeemed - disputed) held = redeemed - disputed;
+        }
+        if (held == 0) return;
+        // `held` is at most the pending amount, and the totals it joins are parts of `paid`.
+        unchecked {
+            if (group == account.group) account.pending -= uint128(held);
+            else credit.earlier -= uint128(held);
+            credit.held += uint128(held);
+            _held[programmeId] += held;
+            _disputedOf[householdPeriod] = disputed + held;
+        }
+        dispute.vendor = vendor;
+        dispute.group = group;
+        dispute.programmeId = uint64(programmeId);
+        dispute.held = uint128(held);
+        dispute.householdPeriod = householdPeriod;
+        emit SettlementHeld(redemptionId, programmeId, vendor, held);
+    }
+
+    /// @dev Returns a dismissed flag's hold to the vendor's credit of its group: pending while that group's credit
+    /// is, else collectable (a group two or more before the latest has a closed window).
+    function _release(
+        uint256 programmeId,
+        address vendor,
+        VendorCredit storage credit,
+        uint32 group,
+        uint256 held
+    ) private {
+        VendorAccount storage account = _vendorAccounts[programmeId][vendor];
+        // Parts of `paid`, at most `given`, a uint128.
+        unchecked {
+            if (group == account.group) account.pending += uint128(held);
+            else if (group + 1 == account.group) credit.earlier += uint128(held);
+            else credit.collectable += uint128(held);
+        }
+    }
+
+    /// @dev The settlement group of `period`: groups are runs of `ceil(DISPUTE_WINDOW / periodLength)` periods.
+    function _groupOf(uint256 period, uint256 periodLength) private pure returns (uint32) {
+        return uint32(period / _periodsPerGroup(periodLength));
+    }
+
+    /// @dev The last second of the dispute window of every receipt redeemed in settlement group `group`.
+    function _windowClosesAt(uint256 group, uint256 periodLength) private pure returns (uint256) {
+        return (group + 1) * _periodsPerGroup(periodLength) * periodLength + DISPUTE_WINDOW;
+    }
+
+    function _periodsPerGroup(uint256 periodLength) private pure returns (uint256) {
+        return (DISPUTE_WINDOW + periodLength - 1) / periodLength;
     }
 
     /// @dev Whether `account` is the wallet bound to the receipt's beneficiary, who belongs to its household.
@@ -214,26 +395,72 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
         return account == wallet && tag == _registry.householdTag(receipt.householdRef);
     }
 
+    /// @dev The beneficiary's active wallet in the receipt's household, and the account that approved the
+    /// receipt: that wallet, by ECDSA or, if it is a contract, by ERC-1271; or else the wallet the latest rebind
+    /// replaced, within its grace ({IBeneficiaryRegistry-previousWalletGrace}). The ECDSA check against the active
+    /// wallet comes first and costs what it did before; the other paths run only when it fails.
     function _recoverBeneficiary(
         bytes32 digest,
         DeliveryReceipt calldata receipt,
         bytes calldata signature
-    ) private view returns (address wallet) {
+    ) private view returns (address wallet, address approver) {
         (address signer, ECDSA.RecoverError error, ) = ECDSA.tryRecoverCalldata(digest, signature);
         wallet = _registry.activeWalletIn(receipt.beneficiaryRef, receipt.householdRef);
         if (error != ECDSA.RecoverError.NoError || wallet == address(0) || signer != wallet) {
-            revert ReceiptSignatureInvalid(signer);
+            approver = _otherApprover(digest, receipt, signature, wallet, signer);
+        } else {
+            approver = wallet;
         }
     }
 
+    /// @dev `_recoverBeneficiary` when the signature is not the active wallet's ECDSA signature. `signer` is
+    /// the ECDSA signer, zero if none.
+    function _otherApprover(
+        bytes32 digest,
+        DeliveryReceipt calldata receipt,
+        bytes calldata signature,
+        address wallet,
+        address signer
+    ) private view returns (address) {
+        if (wallet == address(0)) revert ReceiptSignatureInvalid(signer);
+        if (_approvedByContract(wallet, digest, signature)) return wallet;
+        // The active wallet was found, so the beneficiary is active in the receipt's household.
+        (address previous, uint256 graceEndsAt) = _registry.previousWalletGrace(receipt.beneficiaryRef);
+        // A failed recovery leaves `signer` zero, which `previous` is not.
+        if (
+            previous == address(0) ||
+            (signer != previous && !_approvedByContract(previous, digest, signature))
+        ) {
+            revert ReceiptSignatureInvalid(signer);
+        }
+        if (receipt.deadline > graceEndsAt) revert ReceiptDeadlineBeyondGrace(receipt.deadline, graceEndsAt);
+        return previous;
+    }
+
+    /// @dev Whether `account` is a contract that accepts `signature` for `digest` under ERC-1271. A static call:
+    /// the wallet cannot change state or re-enter.
+    function _approvedByContract(
+        address account,
+        bytes32 digest,
+        bytes calldata signature
+    ) private view returns (bool) {
+        return
+            account.code.length != 0 &&
+            SignatureChecker.isValidERC1271SignatureNowCalldata(account, digest, signature);
+    }
+
+    /// @dev The licensed field agent who co-signed, or zero if none did and the programme does not need one. The
+    /// agent must be independent of the delivery: neither its vendor, nor the account that approved it, nor a
+    /// member of the household it was delivered to.
     function _recoverFieldAgent(
         bytes32 digest,
-        uint256 programmeId,
+        DeliveryReceipt calldata receipt,
         Programme storage p,
+        address approver,
         bytes calldata signature
     ) private view returns (address agent) {
         if (signature.length == 0) {
-            if (p.requiresFieldAgent) revert FieldAgentRequired(programmeId);
+            if (p.requiresFieldAgent) revert FieldAgentRequired(receipt.programmeId);
             return address(0);
         }
         ECDSA.RecoverError error;
@@ -242,6 +469,11 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
             error != ECDSA.RecoverError.NoError ||
             !_licences.isLicensed(agent, LicenceKind.FieldAgent, p.layer, p.category)
         ) revert FieldAgentInvalid(agent);
+        if (
+            agent == receipt.vendor ||
+            agent == approver ||
+            _registry.householdOf(agent) == receipt.householdRef
+        ) revert FieldAgentNotIndependent(agent);
     }
 
     /// @dev The coverage record bit that `nonce` names, if it is a nonce of `period`.

@@ -8,11 +8,17 @@ import {householdAccountOf} from "../types/HouseholdAccounts.sol";
 
 /// @title BeneficiaryRegistry
 /// @notice Two storage slots per beneficiary, the floor for a binding that is unique in both directions:
-/// `ref => wallet | status | householdTag` and `wallet => householdRef`.
+/// `ref => wallet | status | householdTag` and `wallet => householdRef`. A third, `ref => previous wallet`, is
+/// written by a rebind only, so registration costs what it did. The via-IR dispatcher tests selectors in
+/// ascending order: the rebind functions' names give selectors above those of `activeWalletIn`,
+/// `activeWalletsIn` and `householdOf`, so the lookups of every redemption and issuance cost what they did.
 contract BeneficiaryRegistry is IBeneficiaryRegistry {
     /// @inheritdoc IBeneficiaryRegistry
     /// @dev 300 registrations use about 14.6M gas, inside the 16,777,216 per-transaction cap of EIP-7825 (Osaka).
     uint256 public constant MAX_BATCH = 300;
+
+    /// @inheritdoc IBeneficiaryRegistry
+    uint256 public constant PREVIOUS_WALLET_RECEIPT_GRACE = 7 days;
 
     uint256 private constant _STATUS_SHIFT = 160;
     uint256 private constant _TAG_SHIFT = 168;
@@ -22,6 +28,14 @@ contract BeneficiaryRegistry is IBeneficiaryRegistry {
     /// Packed: wallet (bits 0..159) | status (160..167) | household tag (168..255).
     mapping(bytes32 beneficiaryRef => uint256 record) private _records;
     mapping(address wallet => bytes32 householdRef) private _households;
+
+    /// The wallet the latest rebind replaced as lost, and when; one slot.
+    struct PreviousWallet {
+        address wallet;
+        uint64 reboundAt;
+    }
+
+    mapping(bytes32 beneficiaryRef => PreviousWallet) private _previousWallets;
 
     modifier onlyRegistrar() {
         if (!_licences.isActive(msg.sender, LicenceKind.Registrar)) revert RegistrarUnauthorized(msg.sender);
@@ -55,15 +69,32 @@ contract BeneficiaryRegistry is IBeneficiaryRegistry {
 
     /// @inheritdoc IBeneficiaryRegistry
     function rebindWallet(bytes32 beneficiaryRef, address newWallet, bytes32 reason) external onlyRegistrar {
-        (address previous, BeneficiaryStatus status, uint88 tag) = _unpack(_records[beneficiaryRef]);
-        if (status == BeneficiaryStatus.None) revert BeneficiaryUnknown(beneficiaryRef);
-        if (status == BeneficiaryStatus.Deceased) revert BeneficiaryStatusInvalid(beneficiaryRef, status);
-        if (newWallet == address(0)) revert RegistrationInvalid(beneficiaryRef);
-        if (_households[newWallet] != 0) revert WalletAlreadyBound(newWallet);
-        _households[newWallet] = _households[previous];
-        delete _households[previous];
-        _records[beneficiaryRef] = _pack(newWallet, status, tag);
-        emit WalletRebound(beneficiaryRef, previous, newWallet, reason);
+        address previous = _rebind(beneficiaryRef, newWallet, reason);
+        _previousWallets[beneficiaryRef] = PreviousWallet(previous, uint64(block.timestamp));
+        emit PreviousWalletGraceStarted(
+            beneficiaryRef,
+            previous,
+            block.timestamp + PREVIOUS_WALLET_RECEIPT_GRACE
+        );
+    }
+
+    /// @inheritdoc IBeneficiaryRegistry
+    function rebindWalletCompromised(
+        bytes32 beneficiaryRef,
+        address newWallet,
+        bytes32 reason
+    ) external onlyRegistrar {
+        address previous = _rebind(beneficiaryRef, newWallet, reason);
+        delete _previousWallets[beneficiaryRef];
+        emit PreviousWalletVoided(beneficiaryRef, previous, reason);
+    }
+
+    /// @inheritdoc IBeneficiaryRegistry
+    function voidPreviousWalletReceipts(bytes32 beneficiaryRef, bytes32 reason) external onlyRegistrar {
+        address previous = _previousWallets[beneficiaryRef].wallet;
+        if (previous == address(0)) revert PreviousWalletNone(beneficiaryRef);
+        delete _previousWallets[beneficiaryRef];
+        emit PreviousWalletVoided(beneficiaryRef, previous, reason);
     }
 
     /// @inheritdoc IBeneficiaryRegistry
@@ -89,6 +120,17 @@ contract BeneficiaryRegistry is IBeneficiaryRegistry {
     /// @inheritdoc IBeneficiaryRegistry
     function householdOf(address wallet) external view returns (bytes32) {
         return _households[wallet];
+    }
+
+    /// @inheritdoc IBeneficiaryRegistry
+    function previousWalletGrace(
+        bytes32 beneficiaryRef
+    ) external view returns (address wallet, uint256 graceEndsAt) {
+        PreviousWallet storage previous = _previousWallets[beneficiaryRef];
+        wallet = previous.wallet;
+        // A previous wallet bound again (to anyone) signs for its new binding only.
+        if (wallet == address(0) || _households[wallet] != 0) return (address(0), 0);
+        graceEndsAt = previous.reboundAt + PREVIOUS_WALLET_RECEIPT_GRACE;
     }
 
     /// @inheritdoc IBeneficiaryRegistry
@@ -122,6 +164,25 @@ contract BeneficiaryRegistry is IBeneficiaryRegistry {
             address account = householdAccountOf(householdRefs[i]);
             if (status == BeneficiaryStatus.Active && tag == uint88(uint160(account))) accounts[i] = account;
         }
+    }
+
+    /// @dev Moves the beneficiary and its household from its wallet to `newWallet`; returns the old wallet.
+    function _rebind(
+        bytes32 beneficiaryRef,
+        address newWallet,
+        bytes32 reason
+    ) private returns (address previous) {
+        BeneficiaryStatus status;
+        uint88 tag;
+        (previous, status, tag) = _unpack(_records[beneficiaryRef]);
+        if (status == BeneficiaryStatus.None) revert BeneficiaryUnknown(beneficiaryRef);
+        if (status == BeneficiaryStatus.Deceased) revert BeneficiaryStatusInvalid(beneficiaryRef, status);
+        if (newWallet == address(0)) revert RegistrationInvalid(beneficiaryRef);
+        if (_households[newWallet] != 0) revert WalletAlreadyBound(newWallet);
+        _households[newWallet] = _households[previous];
+        delete _households[previous];
+        _records[beneficiaryRef] = _pack(newWallet, status, tag);
+        emit WalletRebound(beneficiaryRef, previous, newWallet, reason);
     }
 
     function _pack(address wallet, BeneficiaryStatus status, uint88 tag) private pure returns (uint256) {

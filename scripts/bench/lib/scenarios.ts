@@ -1,7 +1,13 @@
 import { ethers } from "hardhat";
-import { RECEIPT_TYPES, entitlementLeaf, receiptDomain } from "../../../test/contracts/helpers/ledger";
+import { time } from "@nomicfoundation/hardhat-network-helpers";
+import {
+  RECEIPT_TYPES,
+  alignToPeriodStart,
+  entitlementLeaf,
+  receiptDomain,
+} from "../../../test/contracts/helpers/ledger";
 import { MerkleTree, merkleLeaf } from "../../../test/contracts/helpers/merkle";
-import { DAY, ref, UNIT, type SystemFixture } from "../../../test/contracts/helpers/system";
+import { DAY, PERIOD, ref, UNIT, type SystemFixture } from "../../../test/contracts/helpers/system";
 import { ENTITLEMENT, freshAddress, fundedProgramme, gasUsed, registrations } from "./world";
 
 /** One measured transaction: its gas and how many households (or receipts) it serves. */
@@ -110,8 +116,11 @@ export async function merkleRound(system: SystemFixture): Promise<Measurement[]>
 
 /**
  * (4) `redeem` of a partial amount against the beneficiary's EIP-712 receipt, twice (the vendor's first
- * credit in the programme, then a second one), and the vendor's `collectSettlement` of both: the one token
- * transfer, to a vendor that has never held the token.
+ * credit in the programme, then a second one), then once more in the next period, the vendor's first
+ * redemption there (its credit account rolls: the previous period's credit stays pending, in the slot beside
+ * it); an auditor's flag of that last one and its upholding; and, once every dispute window has closed, the
+ * vendor's `collectSettlement` of the other two: the one token transfer, to a vendor that has never held the
+ * token.
  */
 export async function redemption(system: SystemFixture): Promise<Measurement[]> {
   const { registry, registrar, ledger, charity, vendor } = system;
@@ -123,14 +132,15 @@ export async function redemption(system: SystemFixture): Promise<Measurement[]> 
   }));
   await registry.connect(registrar).registerBatch(members);
   const programmeId = await fundedProgramme(system, 1000n * UNIT);
-  await ledger.connect(charity).issueBatch(
-    programmeId,
-    members.map((m) => m.beneficiaryRef),
-    members.map((m) => m.householdRef),
-    50n * UNIT,
-  );
+  const issue = () =>
+    ledger.connect(charity).issueBatch(
+      programmeId,
+      members.map((m) => m.beneficiaryRef),
+      members.map((m) => m.householdRef),
+      50n * UNIT,
+    );
+  await issue();
   const domain = await receiptDomain(ledger);
-  const deadline = BigInt((await ethers.provider.getBlock("latest"))!.timestamp + DAY);
   const redeem = async (i: number) => {
     const receipt = {
       programmeId,
@@ -140,17 +150,38 @@ export async function redemption(system: SystemFixture): Promise<Measurement[]> 
       amount: 20n * UNIT,
       evidenceHash: ethers.id(`delivery ${i}`),
       nonce: await ledger.receiptNonce(programmeId, members[i].householdRef),
-      deadline,
+      deadline: BigInt((await time.latest()) + DAY),
     };
     const signature = await signers[i].signTypedData(domain, RECEIPT_TYPES, receipt);
+    lastReceipt = receipt;
     return gasUsed(ledger.connect(vendor).redeem(receipt, signature, "0x"));
   };
+  let lastReceipt: Parameters<typeof ledger.flagRedemption>[0] | undefined;
   const firstCredit = await redeem(0);
   const secondCredit = await redeem(1);
+  await time.increaseTo((await alignToPeriodStart()) + DAY);
+  await issue();
+  const newPeriod = await redeem(0);
+  // An auditor flags the last redemption (holding its 20) and upholds it (one gift lot reversed).
+  const flagged = lastReceipt!;
+  const flag = await gasUsed(ledger.connect(system.auditor).flagRedemption(flagged, "bafy-bench-reason"));
+  const redemptionId = await ledger.receiptDigest(flagged);
+  const uphold = await gasUsed(
+    ledger.connect(system.auditor).resolveFlag(redemptionId, true, "bafy-bench-report"),
+  );
+  await time.increase(PERIOD + Number(await ledger.DISPUTE_WINDOW()));
   const collect = await gasUsed(ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress));
   return [
     { id: "redeem", operation: "redeem, vendor already credited", gas: secondCredit, households: 1 },
     { id: "redeem.firstCredit", operation: "redeem, vendor's first credit", gas: firstCredit, households: 1 },
+    {
+      id: "redeem.newPeriod",
+      operation: "redeem, vendor's first in a new period",
+      gas: newPeriod,
+      households: 1,
+    },
+    { id: "flag", operation: "flagRedemption, holding the vendor's credit", gas: flag, households: 1 },
+    { id: "uphold", operation: "resolveFlag upheld, 1 gift lot reversed", gas: uphold, households: 1 },
     { id: "collect", operation: "collectSettlement of 2 redemptions", gas: collect, households: 2 },
   ];
 }

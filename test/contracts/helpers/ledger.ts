@@ -227,6 +227,25 @@ export async function alignToPeriodStart(): Promise<number> {
   return start;
 }
 
+/** `IRedemptionDesk.DISPUTE_WINDOW`: 14 days. */
+export const DISPUTE_WINDOW = 14 * DAY;
+
+/**
+ * The last second of the dispute window of a redemption made at `at` in a programme with `periodLength`:
+ * periods settle in groups of `ceil(DISPUTE_WINDOW / periodLength)` and a group's window closes
+ * `DISPUTE_WINDOW` after the group ends. The vendor's credit is collectable from the next second.
+ */
+export function creditWindowClosesAt(at: number, periodLength: number = PERIOD): number {
+  const perGroup = Math.ceil(DISPUTE_WINDOW / periodLength);
+  const group = Math.floor(Math.floor(at / periodLength) / perGroup);
+  return (group + 1) * perGroup * periodLength + DISPUTE_WINDOW;
+}
+
+/** Moves the chain past the dispute window of every redemption so far: all vendor credit is collectable. */
+export async function passDisputeWindows(periodLength: number = PERIOD): Promise<void> {
+  await time.increaseTo(creditWindowClosesAt(await time.latest(), periodLength) + 1);
+}
+
 /** Issues `amount` to each household through its first member. */
 export function issueTo(
   ledger: AidLedger,

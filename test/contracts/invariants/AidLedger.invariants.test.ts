@@ -1,7 +1,10 @@
 import { expect } from "chai";
 import fc from "fast-check";
+import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { UNIT } from "../helpers/system";
+import { expectBalancesMatchEvents } from "../helpers/erc1155Oracle";
+import { householdAccountOf } from "../helpers/ledger";
+import { DAY, PERIOD, UNIT } from "../helpers/system";
 import { actionSequence, type Action, type ReplayMode } from "./actions";
 import { LedgerHandler, type Outcomes } from "./handler";
 import { LedgerModel } from "./model";
@@ -34,6 +37,9 @@ const REQUIRED_OUTCOMES = [
   "replay (invalid): ReceiptNonceInvalid",
   "collect: ok",
   "collect: SettlementNothingOwed",
+  "collect: waited for the window",
+  "flag: held",
+  "flag (forged): ok",
   "close: ok",
   "close: ProgrammeHasEnded",
   "settle: refunded",
@@ -51,19 +57,27 @@ function replay(mode: ReplayMode, slot = 0, amount = 1n): Action[] {
   return [{ kind: "replay", pick: 0, mode, slot, invalid: "index", programme: 0, household: 0, amount }];
 }
 
+/**
+ * After every step, besides the handler's money and coverage invariants: the ERC-1155 event oracle. Every
+ * balance rebuilt from TransferSingle/TransferBatch equals `balanceOf`, for every account the events name and
+ * for every member's wallet (which must hold nothing), at every id the events name.
+ */
 async function runSequence(groupCap: bigint, actions: readonly Action[], outcomes: Outcomes) {
   const world = await loadFixture(invariantWorld);
+  const wallets = world.households.map((h) => h.wallet.address);
   const handler = await LedgerHandler.start(world, groupCap, outcomes);
   await handler.checkInvariants();
+  await expectBalancesMatchEvents(world.ledger, wallets);
   for (const action of actions) {
     await handler.run(action);
     await handler.checkInvariants();
+    await expectBalancesMatchEvents(world.ledger, wallets);
   }
   return handler;
 }
 
 describe("AidLedger invariants", function () {
-  it(`keeps money in == escrowed + paid + refunded, paid == collected + owed, tokens held == given - refunded - collected, gift lineage, the overlap rule, receipt nonces and outstanding <= escrow over ${RUNS} random sequences of ${MIN_STEPS}-${MAX_STEPS} steps (seed ${SEED})`, async function () {
+  it(`keeps ERC-1155 balances equal to their events, money in == escrowed + paid + refunded, paid == collected + owed, tokens held == given - refunded - collected, gift lineage, the overlap rule, receipt nonces and outstanding <= escrow over ${RUNS} random sequences of ${MIN_STEPS}-${MAX_STEPS} steps (seed ${SEED})`, async function () {
     this.timeout(900_000);
     const outcomes: Outcomes = new Map();
     let steps = 0;
@@ -123,8 +137,19 @@ describe("AidLedger invariants", function () {
       },
       ...replay("reuse", 1, 50n * UNIT),
       ...replay("invalid"),
-      { kind: "collect", pick: 0, stray: false, programme: 0, vendor: 0, to: "payee" },
-      { kind: "collect", pick: 0, stray: true, programme: 0, vendor: 0, to: "zero" },
+      // The household flags the 35 (held from the first vendor's credit); the second vendor's 3 is pending.
+      { kind: "flag", pick: 0, byAuditor: false, forge: "none" },
+      { kind: "collect", pick: 0, stray: true, programme: 0, vendor: 1, to: "zero", wait: false },
+      // A receipt forged on the 3's nonce naming the first vendor, whose credit is all held: it holds nothing.
+      { kind: "flag", pick: 1, byAuditor: true, forge: "vendor" },
+      { kind: "resolve", pick: 0, stray: false, upheld: true, byRegulator: false },
+      { kind: "resolve", pick: 0, stray: false, upheld: false, byRegulator: true },
+      { kind: "resolve", pick: 0, stray: true, upheld: false, byRegulator: false },
+      // Past the window: the 3 is collectable, the upheld 35 went back to the programme.
+      { kind: "warp", seconds: PERIOD + 15 * DAY },
+      { kind: "collect", pick: 0, stray: false, programme: 0, vendor: 0, to: "payee", wait: false },
+      { kind: "collect", pick: 0, stray: true, programme: 0, vendor: 0, to: "zero", wait: false },
+      { kind: "issue", programme: 0, households: [1], amount: 10n * UNIT },
       {
         kind: "redeem",
         pick: 0,
@@ -138,8 +163,9 @@ describe("AidLedger invariants", function () {
         receipts: [{ lowest: true, slot: 0 }],
       },
       { kind: "close", programme: 0, byRegulator: false },
-      // The second vendor collects after the end, to the first vendor's address.
-      { kind: "collect", pick: 0, stray: false, programme: 0, vendor: 0, to: "peer" },
+      // The second vendor collects after the end and the window, to the first vendor's address.
+      { kind: "warp", seconds: PERIOD + 15 * DAY },
+      { kind: "collect", pick: 0, stray: false, programme: 0, vendor: 0, to: "peer", wait: false },
       { kind: "settle", pick: 1, stray: true },
     ];
 
@@ -156,11 +182,51 @@ describe("AidLedger invariants", function () {
         "replay (invalid): ReceiptNonceInvalid",
         "collect: ok",
         "collect: SettlementNothingOwed",
+        "collect: SettlementNotReleased",
         "collect: ok after the programme's end",
+        "flag: ok",
+        "flag: held",
+        "flag (forged): ok",
+        "uphold: ok",
+        "uphold: moved a hold",
+        "dismiss: ok",
+        "dismiss: DisputeStatusInvalid",
+        "warp: ok",
         "close: ok",
         "settle: reallocated",
         "period or programme end: expired outstanding",
       ]);
+    });
+
+    it("rejects an ERC-1155 balance that differs from its events", async function () {
+      const world = await loadFixture(invariantWorld);
+      const handler = await LedgerHandler.start(world, 1n, new Map());
+      await handler.run({ kind: "give", donor: 0, programme: 0, amount: 30n * UNIT, reallocateTo: null });
+      await handler.run({ kind: "issue", programme: 0, households: [0], amount: 10n * UNIT });
+      await expectBalancesMatchEvents(world.ledger);
+      // Raise the household's coverage record by one unit behind the ledger's back: no event says so.
+      const programme = world.programmes[0];
+      const period = await world.ledger.currentPeriod(programme.id);
+      const slot = ethers.keccak256(
+        ethers.AbiCoder.defaultAbiCoder().encode(
+          ["bytes32", "uint256", "address", "uint256", "uint256"],
+          [
+            ethers.id("sintech.ledger.coverage"),
+            programme.groupId,
+            householdAccountOf(world.households[0].householdRef),
+            period,
+            0,
+          ],
+        ),
+      );
+      const record = BigInt(await ethers.provider.getStorage(await world.ledger.getAddress(), slot));
+      expect(record).to.not.equal(0n);
+      await ethers.provider.send("hardhat_setStorageAt", [
+        await world.ledger.getAddress(),
+        slot,
+        ethers.toBeHex(record + (1n << 64n), 32),
+      ]);
+      await expect(expectBalancesMatchEvents(world.ledger)).to.be.rejectedWith("against the events");
     });
 
     it("rejects escrow that does not reconcile with given - paid - refunded", async function () {
@@ -187,6 +253,24 @@ describe("AidLedger invariants", function () {
       const programmeId = handler.model.programmes[0].info.id;
       handler.collectedLogged.set(programmeId, handler.collectedLogged.get(programmeId)! - 1n);
       await expect(handler.checkInvariants()).to.be.rejectedWith("paid == collected + owed");
+    });
+
+    it("rejects held money that differs from the holds logged and not resolved", async function () {
+      const handler = await runSequence(1n, SCRIPT.slice(0, 10), new Map());
+      const programmeId = handler.model.programmes[0].info.id;
+      expect(handler.heldLogged.get(programmeId)).to.equal(35n * UNIT);
+      handler.heldLogged.set(programmeId, 0n);
+      await expect(handler.checkInvariants()).to.be.rejectedWith("held == logged holds not yet resolved");
+    });
+
+    it("rejects a vendor credit released before its window closed", async function () {
+      const handler = await runSequence(1n, SCRIPT.slice(0, 10), new Map());
+      // The model books the second vendor's 3 in a group long closed: it would be collectable at once.
+      const credit = handler.model.creditOf(0, handler.world.vendor2.address);
+      const [[group, amount]] = [...credit];
+      credit.set(0n, amount);
+      credit.delete(group);
+      await expect(handler.checkInvariants()).to.be.rejectedWith("collectable, pending, held");
     });
 
     it("rejects a recipient balance that differs from what was collected to it", async function () {

@@ -59,6 +59,27 @@ export type Action =
       vendor: number;
       /** To the zero address (meaning the vendor), the vendor named, a payee, or the other vendor. */
       to: Recipient;
+      /** First wait until the earliest pending credit's dispute window has closed, if any is pending. */
+      wait: boolean;
+    }
+  | {
+      kind: "flag";
+      /** Flag a redeemed receipt chosen by `pick`, as the household's wallet or an auditor. */
+      pick: number;
+      byAuditor: boolean;
+      /**
+       * `none` flags the receipt itself; `vendor` one forged on its nonce naming the other vendor, `evidence`
+       * one forged with other evidence: the chain cannot tell them apart, so the hold is what bounds them.
+       */
+      forge: Forgery;
+    }
+  | {
+      kind: "resolve";
+      /** Resolve a flag chosen by `pick` (or, when `stray`, a redemption nobody flagged). */
+      pick: number;
+      stray: boolean;
+      upheld: boolean;
+      byRegulator: boolean;
     }
   | { kind: "warp"; seconds: number }
   | { kind: "release"; programme: number }
@@ -81,6 +102,9 @@ export type ReplayMode = "resubmit" | "reuse" | "invalid";
  */
 export type InvalidNonce = "index" | "earlier" | "later" | "wrapped";
 export type Recipient = "zero" | "self" | "payee" | "peer";
+
+/** How a flagged receipt differs from the redeemed one it names (see the `flag` action). */
+export type Forgery = "none" | "vendor" | "evidence";
 
 /** Every programme of the world takes gifts of at least 10 and issues at most 100 per household. */
 const MIN_GIFT = 10n * UNIT;
@@ -159,6 +183,7 @@ const collect = fc.record({
   programme,
   vendor: fc.nat({ max: 1 }),
   to: fc.constantFrom<Recipient>("zero", "self", "payee", "peer"),
+  wait: fc.boolean(),
 });
 
 /** Within a period (an hour to ten days) or across one or two period boundaries. */
@@ -168,6 +193,21 @@ const warp = fc.record({
     fc.integer({ min: 3600, max: 10 * DAY }),
     fc.integer({ min: PERIOD - 5 * DAY, max: 2 * PERIOD }),
   ),
+});
+
+const flag = fc.record({
+  kind: fc.constant("flag" as const),
+  pick: fc.nat(),
+  byAuditor: fc.boolean(),
+  forge: fc.constantFrom<Forgery>("none", "none", "vendor", "evidence"),
+});
+
+const resolve = fc.record({
+  kind: fc.constant("resolve" as const),
+  pick: fc.nat(),
+  stray: oneIn(5),
+  upheld: fc.boolean(),
+  byRegulator: fc.boolean(),
 });
 
 const release = fc.record({ kind: fc.constant("release" as const), programme });
@@ -184,6 +224,8 @@ export const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: release },
   { weight: 2, arbitrary: close },
   { weight: 3, arbitrary: settle },
+  { weight: 1, arbitrary: flag },
+  { weight: 1, arbitrary: resolve },
 );
 
 /**

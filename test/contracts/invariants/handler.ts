@@ -1,7 +1,13 @@
 import { expect } from "chai";
 import { ethers, network } from "hardhat";
 import { time } from "@nomicfoundation/hardhat-network-helpers";
-import type { BaseContract, ContractTransactionResponse, Interface, TypedDataDomain } from "ethers";
+import type {
+  BaseContract,
+  ContractTransactionResponse,
+  Interface,
+  LogDescription,
+  TypedDataDomain,
+} from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import { RECEIPT_TYPES, receiptDomain, receiptNonceOf, type Receipt } from "../helpers/ledger";
 import { DAY, Outflow } from "../helpers/system";
@@ -12,6 +18,7 @@ import {
   splitNonce,
   type Expected,
   type ExpectedCollection,
+  type ExpectedReversal,
   type ExpectedSpend,
 } from "./model";
 import type { InvariantWorld } from "./world";
@@ -83,6 +90,10 @@ export class LedgerHandler {
   readonly receivedLogged = new Map<string, bigint>();
   /** Every receipt redeemed so far, for replays. */
   readonly redeemed: RedeemedReceipt[] = [];
+  /** Every receipt flagged so far (redeemed or forged), by redemption id, for resolutions. */
+  readonly flagged: string[] = [];
+  /** What `SettlementHeld` logged, less what resolutions released or reversed: by programme id. */
+  readonly heldLogged = new Map<bigint, bigint>();
   private evidence = 0n;
 
   private constructor(
@@ -142,6 +153,12 @@ export class LedgerHandler {
         break;
       case "collect":
         await this.collect(action);
+        break;
+      case "flag":
+        await this.flag(action);
+        break;
+      case "resolve":
+        await this.resolve(action);
         break;
       case "warp":
         this.model.now += BigInt(action.seconds);
@@ -204,7 +221,7 @@ export class LedgerHandler {
         ),
       ...nonceReads.map(({ p, h }) => ({ p, h, period })),
     ];
-    const [funds, held, balances, gifts, coverages, owed, bitmaps, nonces] = await Promise.all([
+    const [funds, held, balances, gifts, coverages, owed, bitmaps, nonces, credits] = await Promise.all([
       Promise.all(model.programmes.map((books) => view(ledger, ledgerAddress, "fundsOf", books.info.id))),
       view(token, tokenAddress, "balanceOf", ledgerAddress),
       Promise.all(accounts.map((account) => view(token, tokenAddress, "balanceOf", account))),
@@ -252,6 +269,11 @@ export class LedgerHandler {
             .then(() => null);
         }),
       ),
+      Promise.all(
+        model.programmes.map((books) =>
+          Promise.all(vendors.map((v) => view(ledger, ledgerAddress, "creditOf", books.info.id, v))),
+        ),
+      ),
     ]);
     const balanceOf = new Map(accounts.map((account, i) => [account, balances[i]]));
 
@@ -262,6 +284,7 @@ export class LedgerHandler {
     let collectedOnChain = 0n;
     for (const [p, books] of model.programmes.entries()) {
       const { given, paid, refunded, outstanding, collected } = funds[p];
+      const { available, owed: owedTotal, held: heldTotal } = funds[p];
       const label = `programme ${books.info.id}`;
       expect(given, `${label}: given == escrowed + paid + refunded`).to.equal(
         books.escrowed + paid + refunded,
@@ -275,6 +298,38 @@ export class LedgerHandler {
       expect(paid, `${label}: paid == collected + owed`).to.equal(logged + owedOnChain);
       expect(collected, `${label}: stored vs logged collected`).to.equal(logged);
       expect(owed[p], `${label}: owed to each vendor`).to.deep.equal(vendors.map((v) => model.owedTo(p, v)));
+      expect(owedTotal, `${label}: owed == paid - collected`).to.equal(paid - collected);
+      expect(available, `${label}: available == given - paid - refunded - outstanding`).to.equal(
+        given - paid - refunded - outstanding,
+      );
+      // (6) Disputes: what flags hold is part of what vendors are owed, equals the holds logged and not yet
+      // resolved, and splits over the vendors as the model's holds do; each vendor's credit is collectable
+      // exactly when its group's window has closed.
+      const heldByVendor = credits[p].map((c) => c.held);
+      expect(heldTotal, `${label}: held == logged holds not yet resolved`).to.equal(
+        this.heldLogged.get(books.info.id) ?? 0n,
+      );
+      expect(heldTotal, `${label}: held == sum of vendors' held`).to.equal(
+        heldByVendor.reduce((sum, amount) => sum + amount, 0n),
+      );
+      expect(heldTotal, `${label}: held <= owed`).to.be.lte(owedTotal);
+      vendors.forEach((v, i) => {
+        const c = credits[p][i];
+        const pending = model.pendingOf(p, v);
+        expect(
+          [c.collectable, c.pendingEarlier + c.pendingLatest, c.held],
+          `${label}: credit of ${v}: collectable, pending, held`,
+        ).to.deep.equal([
+          model.collectableOf(p, v),
+          pending.reduce((sum, [, amount]) => sum + amount, 0n),
+          model.heldOf(p, v),
+        ]);
+        expect(
+          c.collectable + c.pendingEarlier + c.pendingLatest + c.held,
+          `${label}: credit sums to owedTo`,
+        ).to.equal(owed[p][i]);
+      });
+      expect(model.heldIn(p), `${label}: modelled held`).to.equal(heldTotal);
       expect(outstanding, `${label}: outstanding <= given - paid - refunded`).to.be.lte(
         given - paid - refunded,
       );
@@ -480,10 +535,27 @@ export class LedgerHandler {
   }
 
   private async collect(a: Extract<Action, { kind: "collect" }>): Promise<void> {
-    const at = this.nextTimestamp();
     const vendors = this.vendors();
+    if (a.wait) {
+      const closes = this.model.programmes.flatMap((_, p) =>
+        vendors.flatMap((v) =>
+          this.model.pendingOf(p, v.address).map(([g]) => LedgerModel.windowClosesAt(g)),
+        ),
+      );
+      const target = closes.length > 0 ? closes.reduce((x, y) => (x < y ? x : y)) : 0n;
+      if (target > this.model.now) {
+        // The next step is mined at the second after the window's last.
+        this.model.now = target;
+        await time.increaseTo(target);
+        this.tally("collect", "waited for the window");
+      }
+    }
+    const at = this.nextTimestamp();
     let [p, vendor] = [a.programme, vendors[a.vendor]];
-    const credits = this.model.collectable(vendors.map((v) => v.address));
+    const credits = this.model.collectable(
+      vendors.map((v) => v.address),
+      at,
+    );
     if (!a.stray && credits.length > 0) {
       const [creditP, creditVendor] = credits[a.pick % credits.length];
       [p, vendor] = [creditP, vendors.find((v) => v.address === creditVendor)!];
@@ -496,7 +568,7 @@ export class LedgerHandler {
       peer: peer.address,
     }[a.to];
     const books = this.model.programmes[p];
-    const expected = this.model.expectCollect(p, vendor.address);
+    const expected = this.model.expectCollect(p, vendor.address, at);
     // Collecting does not depend on the programme running: count the collections after its end.
     if (expected.ok && at >= books.endsAt) this.tally("collect", "ok after the programme's end");
     await this.transact(
@@ -504,10 +576,100 @@ export class LedgerHandler {
       expected,
       () => this.world.ledger.connect(vendor).collectSettlement(books.info.id, to),
       () => {
-        this.model.collect(p, vendor.address, to);
+        this.model.collect(p, vendor.address, to, at);
         return [];
       },
     );
+  }
+
+  /**
+   * Flags a redeemed receipt, or one forged on its nonce (another vendor, other evidence), as the household's
+   * wallet or an auditor; the hold it logs must be the model's.
+   */
+  private async flag(a: Extract<Action, { kind: "flag" }>): Promise<void> {
+    if (this.redeemed.length === 0) return;
+    const at = this.nextTimestamp();
+    const original = this.redeemed[a.pick % this.redeemed.length];
+    const { p, h } = original;
+    const vendors = this.vendors();
+    const vendor = a.forge === "vendor" ? vendors.find((v) => v !== original.vendor)! : original.vendor;
+    const receipt: Receipt = {
+      ...original.receipt,
+      vendor: vendor.address,
+      evidenceHash:
+        a.forge === "evidence" ? ethers.id(`forged ${this.evidence++}`) : original.receipt.evidenceHash,
+    };
+    const redemptionId = ethers.TypedDataEncoder.hash(this.domain, RECEIPT_TYPES, receipt);
+    // The household's wallet, impersonated so that a refused flag is mined like every other step.
+    const caller = a.byAuditor
+      ? this.world.auditor
+      : await this.impersonate(this.model.households[h].wallet.address);
+    const step = a.forge === "none" ? "flag" : "flag (forged)";
+    let held = 0n;
+    await this.transact(
+      step,
+      this.model.expectFlag(p, redemptionId, receipt.nonce, receipt.deadline, at),
+      () => this.world.ledger.connect(caller).flagRedemption(receipt, "bafy-reason"),
+      () => {
+        held = this.model.flag(p, h, vendor.address, receipt.amount, receipt.nonce, redemptionId);
+        this.flagged.push(redemptionId);
+        return [];
+      },
+      (logs) => {
+        const holds = logs.filter((l) => l.name === "SettlementHeld").map((l) => [l.args[0], l.args[3]]);
+        expect(holds, `${step}: SettlementHeld`).to.deep.equal(held > 0n ? [[redemptionId, held]] : []);
+        if (held > 0n) this.addHeld(this.model.programmes[p].info.id, held);
+        if (held > 0n) this.tally(step, "held");
+      },
+    );
+  }
+
+  /** Upholds or dismisses a flag; an upheld hold must come back to the lots as the model predicts. */
+  private async resolve(a: Extract<Action, { kind: "resolve" }>): Promise<void> {
+    const open = this.flagged.filter((id) => this.model.disputes.get(id)!.status === 1);
+    const pool = a.stray || open.length === 0 ? this.flagged : open;
+    const redemptionId =
+      pool.length > 0 && !a.stray ? pool[a.pick % pool.length] : ethers.id(`no redemption ${a.pick}`);
+    const caller = a.byRegulator ? this.world.regulator : this.world.auditor;
+    let reversals: ExpectedReversal[] = [];
+    const dispute = this.model.disputes.get(redemptionId);
+    const step = a.upheld ? "uphold" : "dismiss";
+    await this.transact(
+      step,
+      this.model.expectResolve(redemptionId),
+      () => this.world.ledger.connect(caller).resolveFlag(redemptionId, a.upheld, "bafy-report"),
+      () => {
+        reversals = this.model.resolve(redemptionId, a.upheld);
+        return [];
+      },
+      (logs) => {
+        const logged = logs
+          .filter((l) => l.name === "GiftSettlementReversed")
+          .map((l) => ({ giftId: l.args[0], programmeId: l.args[1], amount: l.args[2], ref: l.args[3] }));
+        expect(logged, `${step}: GiftSettlementReversed`).to.deep.equal(reversals);
+        for (const r of logged) {
+          const ghost = this.ghosts.get(r.giftId)!;
+          ghost.paid -= r.amount;
+        }
+        if (dispute && dispute.held > 0n) {
+          this.addHeld(this.model.programmes[dispute.p].info.id, -dispute.held);
+          this.tally(step, "moved a hold");
+        }
+      },
+    );
+  }
+
+  private addHeld(programmeId: bigint, amount: bigint): void {
+    this.heldLogged.set(programmeId, (this.heldLogged.get(programmeId) ?? 0n) + amount);
+  }
+
+  /** A household wallet as a node-signed account with ether for gas (household wallets hold none). */
+  private async impersonate(address: string): Promise<HardhatEthersSigner> {
+    await network.provider.request({
+      method: "hardhat_setBalance",
+      params: [address, ethers.toQuantity(ethers.parseEther("1"))],
+    });
+    return ethers.getImpersonatedSigner(address);
   }
 
   private async release(p: number): Promise<void> {
@@ -725,6 +887,7 @@ export class LedgerHandler {
     expected: Expected,
     send: () => Promise<ContractTransactionResponse>,
     apply: () => ExpectedSpend[],
+    checkLogs: (logs: LogDescription[]) => void = () => {},
   ): Promise<void> {
     const { ledger } = this.world;
     const at = this.nextTimestamp();
@@ -743,9 +906,11 @@ export class LedgerHandler {
       const received: LoggedGift[] = [];
       const collected: ExpectedCollection[] = [];
       const ledgerAddress = await ledger.getAddress();
+      const parsedLogs: LogDescription[] = [];
       for (const log of receipt!.logs) {
         if (log.address !== ledgerAddress) continue;
         const parsed = ledger.interface.parseLog(log);
+        if (parsed) parsedLogs.push(parsed);
         if (parsed?.name === "GiftSpent") {
           const [giftId, programmeId, amount, kind, ref] = parsed.args;
           spent.push({ giftId, programmeId, amount, kind: Number(kind), ref });
@@ -764,6 +929,7 @@ export class LedgerHandler {
         }
       }
       expect(spent, `${step}: GiftSpent pieces`).to.deep.equal(predicted);
+      checkLogs(parsedLogs);
       expect(collected, `${step}: SettlementCollected`).to.deep.equal(
         this.model.collections.slice(collectionsBefore),
       );

@@ -42,6 +42,34 @@ export interface ExpectedCollection {
   amount: bigint;
 }
 
+/** One `GiftSettlementReversed` the model expects, in log order (an upheld flag's return to the lots). */
+export interface ExpectedReversal {
+  giftId: bigint;
+  programmeId: bigint;
+  amount: bigint;
+  ref: string;
+}
+
+/** A flag as the model keeps it: where its hold came from, and how much. */
+export interface DisputeBooks {
+  status: DisputeStatus;
+  p: number;
+  vendor: string;
+  group: bigint;
+  held: bigint;
+  householdPeriod: string;
+}
+
+export enum DisputeStatus {
+  None,
+  Flagged,
+  Upheld,
+  Dismissed,
+}
+
+/** `IRedemptionDesk.DISPUTE_WINDOW`. */
+export const DISPUTE_WINDOW = 14n * 24n * 3600n;
+
 export interface CoverageEntry {
   programmeId: bigint;
   amount: bigint;
@@ -52,13 +80,18 @@ export interface ProgrammeBooks {
   info: ProgrammeInfo;
   endsAt: bigint;
   given: bigint;
-  /** Everything redeemed: what vendors collected plus what is still owed to them. */
+  /** Everything redeemed, less what upheld flags took back: what vendors collected plus what they are owed. */
   paid: bigint;
   refunded: bigint;
   /** What vendors took out of the ledger with `collectSettlement`. */
   collected: bigint;
-  /** Credited by redemptions and not yet collected, by vendor address. */
-  owed: Map<string, bigint>;
+  /**
+   * Credited by redemptions (and dismissed flags) and not yet collected nor held, by vendor address and
+   * settlement group: a group's credit is collectable once its window has closed.
+   */
+  credit: Map<string, Map<bigint, bigint>>;
+  /** What open flags hold of each vendor's credit. */
+  held: Map<string, bigint>;
   /** Tracked on its own, never derived from given/paid/refunded: what the books must reconcile to. */
   escrowed: bigint;
   /** The stored commitment, live only while `bookPeriod` is the current period and the programme runs. */
@@ -103,6 +136,10 @@ export class LedgerModel {
   readonly periodsWritten = new Set<bigint>();
   /** Sum of outstanding entitlements that expired unredeemed. */
   expired = 0n;
+  /** Every flag, by redemption id. */
+  readonly disputes = new Map<string, DisputeBooks>();
+  /** Per programme, household and period: what flags hold or took back of its redemptions. */
+  readonly disputed = new Map<string, bigint>();
 
   constructor(
     programmes: readonly ProgrammeInfo[],
@@ -120,7 +157,8 @@ export class LedgerModel {
       paid: 0n,
       refunded: 0n,
       collected: 0n,
-      owed: new Map(),
+      credit: new Map(),
+      held: new Map(),
       escrowed: 0n,
       outstanding: 0n,
       bookPeriod: LedgerModel.periodAt(now),
@@ -190,14 +228,64 @@ export class LedgerModel {
     return lowest === undefined ? null : receiptNonceOf(period, lowest);
   }
 
-  owedTo(p: number, vendor: string): bigint {
-    return this.programmes[p].owed.get(vendor) ?? 0n;
+  /** Periods settle in groups at least `DISPUTE_WINDOW` long. */
+  static periodsPerGroup(): bigint {
+    return (DISPUTE_WINDOW + PERIOD_SECONDS - 1n) / PERIOD_SECONDS;
   }
 
-  /** (programme, vendor) pairs with something to collect, among `vendors`. */
-  collectable(vendors: readonly string[]): [number, string][] {
+  static groupOf(period: bigint): bigint {
+    return period / LedgerModel.periodsPerGroup();
+  }
+
+  /** The last second of the dispute window of every redemption of settlement group `group`. */
+  static windowClosesAt(group: bigint): bigint {
+    return (group + 1n) * LedgerModel.periodsPerGroup() * PERIOD_SECONDS + DISPUTE_WINDOW;
+  }
+
+  owedTo(p: number, vendor: string): bigint {
+    let owed = this.heldOf(p, vendor);
+    for (const amount of this.creditOf(p, vendor).values()) owed += amount;
+    return owed;
+  }
+
+  heldOf(p: number, vendor: string): bigint {
+    return this.programmes[p].held.get(vendor) ?? 0n;
+  }
+
+  creditOf(p: number, vendor: string): Map<bigint, bigint> {
+    const books = this.programmes[p];
+    const credit = books.credit.get(vendor) ?? new Map<bigint, bigint>();
+    books.credit.set(vendor, credit);
+    return credit;
+  }
+
+  /** What `collectSettlement` pays at `timestamp`: credit of groups whose window has closed. */
+  collectableOf(p: number, vendor: string, timestamp = this.now): bigint {
+    let sum = 0n;
+    for (const [group, amount] of this.creditOf(p, vendor)) {
+      if (timestamp > LedgerModel.windowClosesAt(group)) sum += amount;
+    }
+    return sum;
+  }
+
+  /** Credit still inside its window at `timestamp`, by group, earliest first. */
+  pendingOf(p: number, vendor: string, timestamp = this.now): [bigint, bigint][] {
+    return [...this.creditOf(p, vendor)]
+      .filter(([group, amount]) => amount > 0n && timestamp <= LedgerModel.windowClosesAt(group))
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** Total held by open flags in programme `p`. */
+  heldIn(p: number): bigint {
+    let sum = 0n;
+    for (const amount of this.programmes[p].held.values()) sum += amount;
+    return sum;
+  }
+
+  /** (programme, vendor) pairs with something to collect at `timestamp`, among `vendors`. */
+  collectable(vendors: readonly string[], timestamp = this.now): [number, string][] {
     return this.programmes.flatMap((_, p) =>
-      vendors.filter((v) => this.owedTo(p, v) > 0n).map((v): [number, string] => [p, v]),
+      vendors.filter((v) => this.collectableOf(p, v, timestamp) > 0n).map((v): [number, string] => [p, v]),
     );
   }
 
@@ -267,11 +355,39 @@ export class LedgerModel {
     return remaining < amount ? fail("EntitlementInsufficient", remaining, amount) : ok;
   }
 
-  /** Collecting works whatever the programme's state: only an empty credit fails. */
-  expectCollect(p: number, vendor: string): Expected {
-    return this.owedTo(p, vendor) === 0n
-      ? fail("SettlementNothingOwed", this.programmes[p].info.id, vendor)
-      : ok;
+  /**
+   * Collecting works whatever the programme's state: it fails only when nothing is collectable, naming when
+   * the earliest pending credit will be, or that nothing is pending either.
+   */
+  expectCollect(p: number, vendor: string, timestamp: bigint): Expected {
+    if (this.collectableOf(p, vendor, timestamp) > 0n) return ok;
+    const id = this.programmes[p].info.id;
+    const [earliest] = this.pendingOf(p, vendor, timestamp);
+    return earliest
+      ? fail("SettlementNotReleased", id, vendor, LedgerModel.windowClosesAt(earliest[0]))
+      : fail("SettlementNothingOwed", id, vendor);
+  }
+
+  /**
+   * A flag of `receipt` (a redeemed one, or one forged on a redeemed nonce: the household used the nonce and
+   * redeemed at least its amount) by the household's wallet or an auditor: only the window and the status
+   * can fail, in that order.
+   */
+  expectFlag(p: number, redemptionId: string, nonce: bigint, deadline: bigint, timestamp: bigint): Expected {
+    const closesAt = this.flagWindowClosesAt(nonce, deadline);
+    if (timestamp > closesAt) return fail("DisputeWindowClosed", redemptionId, closesAt);
+    const status = this.disputes.get(redemptionId)?.status ?? DisputeStatus.None;
+    return status === DisputeStatus.None ? ok : fail("DisputeStatusInvalid", redemptionId, status);
+  }
+
+  flagWindowClosesAt(nonce: bigint, deadline: bigint): bigint {
+    const periodEnd = (splitNonce(nonce).period + 1n) * PERIOD_SECONDS;
+    return (deadline < periodEnd ? deadline : periodEnd) + DISPUTE_WINDOW;
+  }
+
+  expectResolve(redemptionId: string): Expected {
+    const status = this.disputes.get(redemptionId)?.status ?? DisputeStatus.None;
+    return status === DisputeStatus.Flagged ? ok : fail("DisputeStatusInvalid", redemptionId, status);
   }
 
   expectClose(p: number, timestamp: bigint): Expected {
@@ -329,7 +445,9 @@ export class LedgerModel {
     books.outstanding -= amount;
     books.paid += amount;
     books.escrowed -= amount;
-    books.owed.set(vendor, this.owedTo(p, vendor) + amount);
+    const credit = this.creditOf(p, vendor);
+    const group = LedgerModel.groupOf(period);
+    credit.set(group, (credit.get(group) ?? 0n) + amount);
     const spends: ExpectedSpend[] = [];
     let left = amount;
     while (left > 0n) {
@@ -350,17 +468,95 @@ export class LedgerModel {
     return spends;
   }
 
-  /** Pays the vendor's whole credit in programme `p` to `to` (the vendor itself when `to` is zero). */
-  collect(p: number, vendor: string, to: string): ExpectedCollection {
+  /** Pays the vendor's collectable credit in programme `p` to `to` (the vendor itself when `to` is zero). */
+  collect(p: number, vendor: string, to: string, timestamp: bigint): ExpectedCollection {
     const books = this.programmes[p];
-    const amount = this.owedTo(p, vendor);
+    const amount = this.collectableOf(p, vendor, timestamp);
     const recipient = to === ethers.ZeroAddress ? vendor : to;
-    books.owed.set(vendor, 0n);
+    const credit = this.creditOf(p, vendor);
+    for (const group of credit.keys()) {
+      if (timestamp > LedgerModel.windowClosesAt(group)) credit.delete(group);
+    }
     books.collected += amount;
     this.move(this.ledgerAddress, recipient, amount);
     const collection = { programmeId: books.info.id, vendor, to: recipient, amount };
     this.collections.push(collection);
     return collection;
+  }
+
+  /**
+   * Flags a redemption and holds what the interface says: at most the receipt's amount, the named vendor's
+   * pending credit of the receipt's group, and the household-period's redeemed amount less what its flags
+   * hold or took back. Returns the hold.
+   */
+  flag(
+    p: number,
+    household: number,
+    vendor: string,
+    amount: bigint,
+    nonce: bigint,
+    redemptionId: string,
+  ): bigint {
+    const { period } = splitNonce(nonce);
+    const householdPeriod = this.nonceKey(p, household, period);
+    const redeemed = this.coverageBy(p, household, period)!.redeemed;
+    const disputed = this.disputed.get(householdPeriod) ?? 0n;
+    const group = LedgerModel.groupOf(period);
+    const credit = this.creditOf(p, vendor);
+    const pending = credit.get(group) ?? 0n;
+    let held = amount < pending ? amount : pending;
+    if (held > redeemed - disputed) held = redeemed - disputed;
+    this.disputes.set(redemptionId, {
+      status: DisputeStatus.Flagged,
+      p,
+      vendor,
+      group,
+      held,
+      householdPeriod,
+    });
+    if (held > 0n) {
+      credit.set(group, pending - held);
+      this.programmes[p].held.set(vendor, this.heldOf(p, vendor) + held);
+      this.disputed.set(householdPeriod, disputed + held);
+    }
+    return held;
+  }
+
+  /**
+   * Upheld: the hold returns to the programme (paid falls, escrow grows) and to its lots, most recently spent
+   * first. Dismissed: it returns to the vendor's credit of its group. Returns the lots' reversals.
+   */
+  resolve(redemptionId: string, upheld: boolean): ExpectedReversal[] {
+    const dispute = this.disputes.get(redemptionId)!;
+    dispute.status = upheld ? DisputeStatus.Upheld : DisputeStatus.Dismissed;
+    const { p, vendor, group, held } = dispute;
+    if (held === 0n) return [];
+    const books = this.programmes[p];
+    books.held.set(vendor, this.heldOf(p, vendor) - held);
+    if (!upheld) {
+      const credit = this.creditOf(p, vendor);
+      credit.set(group, (credit.get(group) ?? 0n) + held);
+      this.disputed.set(dispute.householdPeriod, this.disputed.get(dispute.householdPeriod)! - held);
+      return [];
+    }
+    books.paid -= held;
+    books.escrowed += held;
+    const reversals: ExpectedReversal[] = [];
+    let left = held;
+    for (let i = books.lots.length - 1; left > 0n; i--) {
+      const gift = this.gifts[Number(books.lots[i]) - 1];
+      if (gift.paid === 0n) continue;
+      const back = gift.paid < left ? gift.paid : left;
+      gift.paid -= back;
+      left -= back;
+      reversals.push({ giftId: gift.id, programmeId: books.info.id, amount: back, ref: redemptionId });
+    }
+    // FIFO resumes at the oldest lot with money left.
+    books.lotCursor = books.lots.findIndex((id) => {
+      const gift = this.gifts[Number(id) - 1];
+      return gift.paid < gift.amount;
+    });
+    return reversals;
   }
 
   close(p: number, timestamp: bigint): void {

@@ -36,8 +36,19 @@ export interface HouseholdInfo {
  */
 export async function invariantWorld() {
   const system = await deployedSystem();
-  const { licences, regulator, registry, registrar, ledger, token, charity, charity2, vendor, vendor2 } =
-    system;
+  const {
+    licences,
+    regulator,
+    registry,
+    registrar,
+    ledger,
+    token,
+    charity,
+    charity2,
+    vendor,
+    vendor2,
+    auditor,
+  } = system;
 
   // The fixture licenses for one year; twenty jumps of up to two periods would outlive that.
   const now = await time.latest();
@@ -47,6 +58,7 @@ export async function invariantWorld() {
     [vendor, LicenceKind.Vendor],
     [vendor2, LicenceKind.Vendor],
     [registrar, LicenceKind.Registrar],
+    [auditor, LicenceKind.Auditor],
   ];
   for (const [holder, kind] of renewals) {
     await licences

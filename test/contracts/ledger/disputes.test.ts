@@ -9,6 +9,8 @@ import {
   receiptNonceOf,
   redeemSigned,
   type Receipt,
+  expectEscrowBalanced,
+  passDisputeWindows,
 } from "../helpers/ledger";
 import { ROLE_NAMES, shouldRefuseRoles, type RoleName } from "../helpers/roles";
 import { DAY, DisputeStatus, LicenceKind, PERIOD, UNIT } from "../helpers/system";
@@ -77,7 +79,7 @@ describe("AidLedger: disputes over redemptions", function () {
       expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.Flagged);
     });
 
-    it("flags only the receipt's own redemption id, and moves no money", async function () {
+    it("flags only the receipt's own redemption id and holds its amount out of the vendor's pending credit, moving no tokens", async function () {
       const world = await loadFixture(fixture);
       const { ledger, token, vendor, programmeId, households, receipt, redemptionId, member } = world;
       // A second redemption of the household, left unflagged.
@@ -89,16 +91,100 @@ describe("AidLedger: disputes over redemptions", function () {
         await ledger.fundsOf(programmeId),
         await token.balanceOf(await ledger.getAddress()),
       ];
-      await ledger.connect(member.wallet).flagRedemption(receipt, REASON);
+      await expect(ledger.connect(member.wallet).flagRedemption(receipt, REASON))
+        .to.emit(ledger, "SettlementHeld")
+        .withArgs(redemptionId, programmeId, vendor.address, REDEEMED);
       expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.Flagged);
       expect(await ledger.disputeStatus(secondId)).to.equal(DisputeStatus.None);
+      // Still owed to the vendor, but held: neither pending nor collectable.
       expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(owed);
-      expect(await ledger.fundsOf(programmeId)).to.deep.equal(funds);
+      const credit = await ledger.creditOf(programmeId, vendor.address);
+      expect([credit.collectable, credit.pendingEarlier, credit.pendingLatest, credit.held]).to.deep.equal([
+        0n,
+        0n,
+        UNIT,
+        REDEEMED,
+      ]);
+      const after = await ledger.fundsOf(programmeId);
+      expect(after.held).to.equal(REDEEMED);
+      expect([after.given, after.paid, after.owed, after.collected]).to.deep.equal([
+        funds.given,
+        funds.paid,
+        funds.owed,
+        0n,
+      ]);
       expect(await token.balanceOf(await ledger.getAddress())).to.equal(held);
       // The later redemption can be flagged in its own right.
       await expect(ledger.connect(member.wallet).flagRedemption(second, REASON))
         .to.emit(ledger, "RedemptionFlagged")
-        .withArgs(secondId, member.wallet.address, REASON);
+        .withArgs(secondId, member.wallet.address, REASON)
+        .and.to.emit(ledger, "SettlementHeld")
+        .withArgs(secondId, programmeId, vendor.address, UNIT);
+      expect((await ledger.fundsOf(programmeId)).held).to.equal(REDEEMED + UNIT);
+    });
+
+    describe("what a flag can hold", function () {
+      /** Household 2 redeems 30 at `vendor2`: credit a receipt forged by household 1 can name. */
+      async function withSecondVendorCredit() {
+        const world = await loadFixture(fixture);
+        const { ledger, charity, vendor2, programmeId, households } = world;
+        await ledger.connect(charity).setVendorsAllowed(programmeId, [vendor2.address], true);
+        await issueTo(ledger, charity, programmeId, [households[1]], ISSUED);
+        const other = households[1];
+        const otherReceipt = await receiptFor(
+          ledger,
+          programmeId,
+          other.householdRef,
+          other.members[0],
+          vendor2,
+          30n * UNIT,
+        );
+        await redeemSigned(ledger, vendor2, other.members[0].wallet, otherReceipt);
+        return world;
+      }
+
+      it("holds at most the named vendor's pending credit and the household's redeemed amount, over all its flags", async function () {
+        const world = await withSecondVendorCredit();
+        const { ledger, vendor, vendor2, programmeId, receipt, redemptionId, member } = world;
+        // The household signs a second receipt on its used nonce, naming vendor2, which never served it.
+        const forged = { ...receipt, vendor: vendor2.address };
+        const forgedId = await receiptHash(ledger, forged);
+        await expect(ledger.connect(member.wallet).flagRedemption(forged, REASON))
+          .to.emit(ledger, "SettlementHeld")
+          .withArgs(forgedId, programmeId, vendor2.address, 30n * UNIT);
+        expect((await ledger.creditOf(programmeId, vendor2.address)).held).to.equal(30n * UNIT);
+        // The true flag finds only what the household redeemed less what its flags hold: 40 - 30.
+        await expect(ledger.connect(member.wallet).flagRedemption(receipt, REASON))
+          .to.emit(ledger, "SettlementHeld")
+          .withArgs(redemptionId, programmeId, vendor.address, 10n * UNIT);
+        // A third flag of the household's period holds nothing, but is recorded.
+        const third = { ...receipt, evidenceHash: ethers.id("another story") };
+        const thirdId = await receiptHash(ledger, third);
+        await expect(ledger.connect(member.wallet).flagRedemption(third, REASON)).not.to.emit(
+          ledger,
+          "SettlementHeld",
+        );
+        expect(await ledger.disputeStatus(thirdId)).to.equal(DisputeStatus.Flagged);
+        expect((await ledger.fundsOf(programmeId)).held).to.equal(40n * UNIT);
+
+        // Dismissing the forged flag releases vendor2's 30 to its pending credit; nothing else moves.
+        await ledger.connect(world.auditor).resolveFlag(forgedId, false, REPORT);
+        const credit = await ledger.creditOf(programmeId, vendor2.address);
+        expect([credit.pendingLatest, credit.held]).to.deep.equal([30n * UNIT, 0n]);
+        expect((await ledger.fundsOf(programmeId)).held).to.equal(10n * UNIT);
+      });
+
+      it("holds nothing of a vendor without pending credit, though the flag is recorded", async function () {
+        const world = await loadFixture(fixture);
+        const { ledger, vendor2, receipt, member } = world;
+        const forged = { ...receipt, vendor: vendor2.address };
+        const forgedId = await receiptHash(ledger, forged);
+        await expect(ledger.connect(member.wallet).flagRedemption(forged, REASON))
+          .to.emit(ledger, "RedemptionFlagged")
+          .and.not.to.emit(ledger, "SettlementHeld");
+        expect(await ledger.disputeStatus(forgedId)).to.equal(DisputeStatus.Flagged);
+        expect((await ledger.fundsOf(world.programmeId)).held).to.equal(0n);
+      });
     });
 
     shouldRefuseRoles(
@@ -326,22 +412,69 @@ describe("AidLedger: disputes over redemptions", function () {
         const { ledger, token, vendor, programmeId, receipt, redemptionId, member } = world;
         const resolver = world[resolverName];
         await ledger.connect(member.wallet).flagRedemption(receipt, REASON);
-        const [vendorBalance, owed, funds] = [
+        const [vendorBalance, funds] = [
           await token.balanceOf(vendor.address),
-          await ledger.owedTo(programmeId, vendor.address),
           await ledger.fundsOf(programmeId),
         ];
         await expect(ledger.connect(resolver).resolveFlag(redemptionId, upheld, REPORT))
           .to.emit(ledger, "RedemptionFlagResolved")
           .withArgs(redemptionId, upheld, resolver.address, REPORT);
         expect(await ledger.disputeStatus(redemptionId)).to.equal(status);
-        // The outcome is a record for the regulator; it moves no money and leaves the vendor's credit alone.
+        // No token moves either way: the hold goes back to the budget or to the vendor's credit.
         expect(await token.balanceOf(vendor.address)).to.equal(vendorBalance);
-        expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(owed);
-        expect(owed).to.equal(REDEEMED);
-        expect(await ledger.fundsOf(programmeId)).to.deep.equal(funds);
+        const after = await ledger.fundsOf(programmeId);
+        expect(after.held).to.equal(0n);
+        expect(after.paid).to.equal(upheld ? funds.paid - REDEEMED : funds.paid);
+        expect(after.available).to.equal(upheld ? funds.available + REDEEMED : funds.available);
+        expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(upheld ? 0n : REDEEMED);
       });
     }
+
+    it("upholding returns the hold to the budget and its gift lot, recorded as reversed", async function () {
+      const world = await loadFixture(fixture);
+      const { ledger, auditor, vendor, programmeId, giftId, receipt, redemptionId, member } = world;
+      await ledger.connect(member.wallet).flagRedemption(receipt, REASON);
+      expect((await ledger.gift(giftId)).paid).to.equal(REDEEMED);
+      await expect(ledger.connect(auditor).resolveFlag(redemptionId, true, REPORT))
+        .to.emit(ledger, "GiftSettlementReversed")
+        .withArgs(giftId, programmeId, REDEEMED, redemptionId);
+      expect((await ledger.gift(giftId)).paid).to.equal(0n);
+      const funds = await ledger.fundsOf(programmeId);
+      expect([funds.paid, funds.owed, funds.held, funds.collected]).to.deep.equal([0n, 0n, 0n, 0n]);
+      // The vendor has nothing to collect once the window closes.
+      await passDisputeWindows();
+      await expect(ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(ledger, "SettlementNothingOwed")
+        .withArgs(programmeId, vendor.address);
+      await expectEscrowBalanced(ledger);
+    });
+
+    it("dismissing releases the hold to the vendor, collectable once the window closes", async function () {
+      const world = await loadFixture(fixture);
+      const { ledger, token, auditor, vendor, programmeId, receipt, redemptionId, member } = world;
+      await ledger.connect(member.wallet).flagRedemption(receipt, REASON);
+      await ledger.connect(auditor).resolveFlag(redemptionId, false, REPORT);
+      const credit = await ledger.creditOf(programmeId, vendor.address);
+      expect([credit.pendingLatest, credit.held]).to.deep.equal([REDEEMED, 0n]);
+      await passDisputeWindows();
+      await expect(
+        ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress),
+      ).to.changeTokenBalance(token, vendor, REDEEMED);
+    });
+
+    it("upheld after the programme's end, the reversed money is refunded with the gift's unspent rest", async function () {
+      const world = await loadFixture(fixture);
+      const { ledger, token, auditor, regulator, donor, programmeId, giftId, giftAmount } = world;
+      const { receipt, redemptionId, member } = world;
+      await ledger.connect(member.wallet).flagRedemption(receipt, REASON);
+      await ledger.connect(regulator).closeProgramme(programmeId);
+      await expect(ledger.settleUnspent(giftId)).to.changeTokenBalance(token, donor, giftAmount - REDEEMED);
+      await ledger.connect(auditor).resolveFlag(redemptionId, true, REPORT);
+      await expect(ledger.settleUnspent(giftId)).to.changeTokenBalance(token, donor, REDEEMED);
+      const funds = await ledger.fundsOf(programmeId);
+      expect([funds.paid, funds.refunded, funds.available]).to.deep.equal([0n, giftAmount, 0n]);
+      await expectEscrowBalanced(ledger);
+    });
 
     it("resolves after the flagging window has closed", async function () {
       const { ledger, auditor, receipt, redemptionId, member } = await loadFixture(fixture);

@@ -83,6 +83,8 @@ describe("AidLedger: issuing entitlements in batches", function () {
       120n * UNIT,
       budget - 120n * UNIT,
       0n,
+      0n,
+      0n,
     ]);
     // Issuing commits escrow; it moves no tokens.
     expect(await token.balanceOf(await ledger.getAddress())).to.equal(ledgerBalance);
@@ -270,7 +272,7 @@ describe("AidLedger: issuing entitlements in batches", function () {
         .withArgs(50n * UNIT, 50n * UNIT + 1n);
       // Exactly the available budget is fine, and leaves nothing free.
       await issueTo(ledger, charity, id, [h2], 50n * UNIT);
-      expect(await ledger.fundsOf(id)).to.deep.equal([150n * UNIT, 0n, 0n, 150n * UNIT, 0n, 0n]);
+      expect(await ledger.fundsOf(id)).to.deep.equal([150n * UNIT, 0n, 0n, 150n * UNIT, 0n, 0n, 0n, 0n]);
     });
 
     it("reverts with BudgetInsufficient for a programme without gifts", async function () {

@@ -12,6 +12,7 @@ import {
   programmeParams,
   receiptFor,
   redeemSigned,
+  passDisputeWindows,
 } from "../helpers/ledger";
 import { Outflow, PERIOD, UNIT } from "../helpers/system";
 
@@ -86,6 +87,8 @@ describe("AidLedger: expiry of entitlements and settlement of unspent gifts", fu
         170n * UNIT,
         given - 200n * UNIT,
         0n,
+        30n * UNIT,
+        0n,
       ]);
 
       await time.increase(PERIOD);
@@ -98,6 +101,8 @@ describe("AidLedger: expiry of entitlements and settlement of unspent gifts", fu
         0n,
         0n,
         given - 30n * UNIT,
+        0n,
+        30n * UNIT,
         0n,
       ]);
       await expect(redeemFromFirstHousehold(world, 10n * UNIT))
@@ -114,6 +119,8 @@ describe("AidLedger: expiry of entitlements and settlement of unspent gifts", fu
         0n,
         0n,
         given - 30n * UNIT,
+        0n,
+        30n * UNIT,
         0n,
       ]);
       // The past period's records stay for audit.
@@ -153,6 +160,8 @@ describe("AidLedger: expiry of entitlements and settlement of unspent gifts", fu
         0n,
         40n * UNIT,
         given - 40n * UNIT,
+        0n,
+        0n,
         0n,
       ]);
     });
@@ -275,7 +284,16 @@ describe("AidLedger: expiry of entitlements and settlement of unspent gifts", fu
       expect(moved.refundTo).to.equal(stranger.address);
       expect(moved.reallocateTo).to.equal(0);
       expect((await ledger.gift(gifts.reallocated)).refunded).to.equal(200n * UNIT);
-      expect(await ledger.fundsOf(runningTarget)).to.deep.equal([200n * UNIT, 0n, 0n, 0n, 200n * UNIT, 0n]);
+      expect(await ledger.fundsOf(runningTarget)).to.deep.equal([
+        200n * UNIT,
+        0n,
+        0n,
+        0n,
+        200n * UNIT,
+        0n,
+        0n,
+        0n,
+      ]);
       expect(await ledger.lotsOf(runningTarget, 0, 10)).to.deep.equal([newGiftId]);
       // The tokens stay in escrow: they only changed programme.
       expect(await token.balanceOf(await ledger.getAddress())).to.equal(ledgerBalance);
@@ -398,6 +416,7 @@ describe("AidLedger: expiry of entitlements and settlement of unspent gifts", fu
         await ledger.settleUnspent(giftId);
       }
       // The vendor collects its credit after the end: earned money is never stranded.
+      await passDisputeWindows();
       await ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress);
       expect(await ledger.fundsOf(programmeId)).to.deep.equal([
         given,
@@ -406,6 +425,8 @@ describe("AidLedger: expiry of entitlements and settlement of unspent gifts", fu
         0n,
         0n,
         30n * UNIT,
+        0n,
+        0n,
       ]);
       // All that remains in escrow is what moved to the running target (gifts 2 and 7).
       expect(await token.balanceOf(await ledger.getAddress())).to.equal(260n * UNIT);

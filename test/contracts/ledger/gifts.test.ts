@@ -11,6 +11,7 @@ import {
   programmeParams,
   receiptFor,
   redeemSigned,
+  passDisputeWindows,
 } from "../helpers/ledger";
 import { FOOD, Layer, LicenceKind, Outflow, UNIT } from "../helpers/system";
 
@@ -80,6 +81,8 @@ describe("AidLedger: gifts and their lineage", function () {
         0n,
         giftAmount + 250n * UNIT,
         0n,
+        0n,
+        0n,
       ]);
       expect(await token.balanceOf(donor.address)).to.equal(donorBefore - 250n * UNIT);
       expect(await token.balanceOf(ledgerAddress)).to.equal(ledgerBefore + 250n * UNIT);
@@ -91,6 +94,17 @@ describe("AidLedger: gifts and their lineage", function () {
       const giftId = (await ledger.giftCount()) + 1n;
       await ledger.connect(donor2).give(programmeId, 10n * UNIT, ethers.ZeroHash, ethers.ZeroAddress, 0);
       expect((await ledger.gift(giftId)).refundTo).to.equal(donor2.address);
+    });
+
+    it("reverts with GiftRefundRecipientInvalid when refundTo is the ledger itself, booking nothing", async function () {
+      const { ledger, token, donor, programmeId } = await loadFixture(fixture);
+      const ledgerAddress = await ledger.getAddress();
+      const [giftCount, held] = [await ledger.giftCount(), await token.balanceOf(ledgerAddress)];
+      await expect(ledger.connect(donor).give(programmeId, 10n * UNIT, ethers.ZeroHash, ledgerAddress, 0))
+        .to.be.revertedWithCustomError(ledger, "GiftRefundRecipientInvalid")
+        .withArgs(ledgerAddress);
+      expect(await ledger.giftCount()).to.equal(giftCount);
+      expect(await token.balanceOf(ledgerAddress)).to.equal(held);
     });
 
     it("accepts exactly the minimum gift and reverts with GiftTooSmall just below it", async function () {
@@ -182,6 +196,22 @@ describe("AidLedger: gifts and their lineage", function () {
       expect(gift.reallocateTo).to.equal(targetId);
       expect(gift.amount).to.equal(75n * UNIT);
       expect(await token.balanceOf(charity.address)).to.equal(charityBefore - 75n * UNIT);
+      await expectEscrowBalanced(ledger);
+    });
+
+    it("refunds a recorded gift to the charity that recorded it, never to the ledger", async function () {
+      const { ledger, token, charity, regulator, programmeId } = await loadFixture(fixture);
+      const giftId = (await ledger.giftCount()) + 1n;
+      await ledger.connect(charity).recordGift(programmeId, DONOR_REF, 75n * UNIT, EARMARK, 0);
+      // recordGift passes the charity as the refund address through the same check as give: the caller
+      // is a licensed charity, never the ledger, so the refund always leaves the ledger.
+      expect((await ledger.gift(giftId)).refundTo).to.equal(charity.address);
+      await ledger.connect(regulator).closeProgramme(programmeId);
+      await expect(ledger.settleUnspent(giftId)).to.changeTokenBalances(
+        token,
+        [await ledger.getAddress(), charity.address],
+        [-75n * UNIT, 75n * UNIT],
+      );
       await expectEscrowBalanced(ledger);
     });
 
@@ -301,13 +331,66 @@ describe("AidLedger: gifts and their lineage", function () {
         0n,
         20n * UNIT,
         0n,
+        100n * UNIT,
+        0n,
       ]);
       // Redemptions credit the vendor; the tokens leave escrow when it collects.
       expect(await ledger.owedTo(lineageId, vendor.address)).to.equal(100n * UNIT);
       expect(await token.balanceOf(vendor.address)).to.equal(vendorBefore);
+      await passDisputeWindows();
       await ledger.connect(vendor).collectSettlement(lineageId, ethers.ZeroAddress);
       expect(await token.balanceOf(vendor.address)).to.equal(vendorBefore + 100n * UNIT);
       expect(await token.balanceOf(await ledger.getAddress())).to.equal(ledgerBefore - 100n * UNIT);
+    });
+
+    it("un-spends the most recently spent lots for an upheld dispute, leaving each lot as FIFO of the lower total", async function () {
+      const { ledger, charity, vendor, auditor, lineageId, households, giftA, giftB, giftC } =
+        await loadFixture(fixture);
+      const [household] = households;
+      const member = household.members[0];
+      await issueTo(ledger, charity, lineageId, [household], 100n * UNIT);
+      const receipts = [];
+      for (const amount of [20n * UNIT, 45n * UNIT, 35n * UNIT]) {
+        const receipt = await receiptFor(ledger, lineageId, household.householdRef, member, vendor, amount);
+        await redeemSigned(ledger, vendor, member.wallet, receipt);
+        receipts.push(receipt);
+      }
+      // Lots A 30/30, B 50/50, C 20/40. The 45 (paid by A and B) is disputed and upheld.
+      await ledger.connect(member.wallet).flagRedemption(receipts[1], "bafy-reason");
+      const redemptionId = await ledger.receiptDigest(receipts[1]);
+      const tx = await ledger.connect(auditor).resolveFlag(redemptionId, true, "bafy-report");
+      const reversed = (await tx.wait())!.logs
+        .map((log) => ledger.interface.parseLog(log))
+        .filter((parsed) => parsed?.name === "GiftSettlementReversed")
+        .map((parsed) => [parsed!.args.giftId, parsed!.args.amount, parsed!.args.ref]);
+      expect(reversed).to.deep.equal([
+        [giftC, 20n * UNIT, redemptionId],
+        [giftB, 25n * UNIT, redemptionId],
+      ]);
+      // Paid 55 in all: exactly what FIFO gives A (30) and B (25).
+      const paid = async () =>
+        Promise.all([giftA, giftB, giftC].map(async (id) => (await ledger.gift(id)).paid));
+      expect(await paid()).to.deep.equal([30n * UNIT, 25n * UNIT, 0n]);
+      expect((await ledger.fundsOf(lineageId)).paid).to.equal(55n * UNIT);
+      // FIFO resumes in B: the budget is the programme's again.
+      await issueTo(ledger, charity, lineageId, [households[1]], 30n * UNIT);
+      const next = await receiptFor(
+        ledger,
+        lineageId,
+        households[1].householdRef,
+        households[1].members[0],
+        vendor,
+        30n * UNIT,
+      );
+      const spent = giftSpentLogs(
+        ledger,
+        await redeemSigned(ledger, vendor, households[1].members[0].wallet, next),
+      );
+      expect((await spent).map((s) => [s.giftId, s.amount])).to.deep.equal([
+        [giftB, 25n * UNIT],
+        [giftC, 5n * UNIT],
+      ]);
+      await expectEscrowBalanced(ledger);
     });
 
     it("moves on to a gift that arrives after the older lots ran dry", async function () {

@@ -10,6 +10,7 @@ import {
   programmeParams,
   receiptFor,
   redeemSigned,
+  passDisputeWindows,
 } from "../helpers/ledger";
 import { UNIT } from "../helpers/system";
 
@@ -115,6 +116,7 @@ describe("AidLedger: a hostile settlement token", function () {
       const world = await loadFixture(fixture);
       const { ledger, hostile, vendor, hostileId, ledgerAddress } = world;
       await fundedAndRedeemed(world);
+      await passDisputeWindows();
       const collect = ledger.interface.encodeFunctionData("collectSettlement", [hostileId, vendor.address]);
       await hostile.setHook(ledgerAddress, collect);
       await expect(

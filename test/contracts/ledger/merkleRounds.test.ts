@@ -64,6 +64,8 @@ describe("AidLedger: Merkle rounds and claims", function () {
         total,
         giftAmount - total,
         0n,
+        0n,
+        0n,
       ]);
 
       const root = ethers.id("another root");
@@ -156,6 +158,8 @@ describe("AidLedger: Merkle rounds and claims", function () {
         0n,
         total,
         giftAmount - total,
+        0n,
+        0n,
         0n,
       ]);
     });
@@ -342,6 +346,8 @@ describe("AidLedger: Merkle rounds and claims", function () {
         total - 20n * UNIT,
         giftAmount - total,
         0n,
+        20n * UNIT,
+        0n,
       ]);
       await time.increase(PERIOD);
       await expect(ledger.releaseExpired(programmeId))
@@ -353,6 +359,8 @@ describe("AidLedger: Merkle rounds and claims", function () {
         0n,
         0n,
         giftAmount - 20n * UNIT,
+        0n,
+        20n * UNIT,
         0n,
       ]);
     });

@@ -175,7 +175,7 @@ describe("AidLedger: programmes and exclusivity groups", function () {
       expect(stored.metadataCid).to.equal("bafy-winter-fuel");
       expect(await ledger.isVendorAllowed(3, vendor.address)).to.equal(true);
       expect(await ledger.isVendorAllowed(3, vendor2.address)).to.equal(true);
-      expect(await ledger.fundsOf(3)).to.deep.equal([0n, 0n, 0n, 0n, 0n, 0n]);
+      expect(await ledger.fundsOf(3)).to.deep.equal([0n, 0n, 0n, 0n, 0n, 0n, 0n, 0n]);
       expect(await ledger.currentPeriod(3)).to.equal(BigInt(Math.floor((await time.latest()) / PERIOD)));
     });
 
@@ -359,7 +359,16 @@ describe("AidLedger: programmes and exclusivity groups", function () {
 
     it("shows the funds of a programme with one gift as all available", async function () {
       const { ledger, programmeId, giftAmount } = await loadFixture(fixture);
-      expect(await ledger.fundsOf(programmeId)).to.deep.equal([giftAmount, 0n, 0n, 0n, giftAmount, 0n]);
+      expect(await ledger.fundsOf(programmeId)).to.deep.equal([
+        giftAmount,
+        0n,
+        0n,
+        0n,
+        giftAmount,
+        0n,
+        0n,
+        0n,
+      ]);
     });
   });
 

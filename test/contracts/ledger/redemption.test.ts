@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { AidLedger__factory } from "../../../typechain-types";
+import { AidLedger__factory, ProgrammeSetup__factory } from "../../../typechain-types";
 import {
   createProgramme,
   entitlementIdOf,
@@ -22,6 +22,7 @@ import {
   redeemSigned,
   signReceipt,
   type Receipt,
+  passDisputeWindows,
 } from "../helpers/ledger";
 import { BeneficiaryStatus, DisputeStatus, LicenceKind, Outflow, PERIOD, UNIT } from "../helpers/system";
 
@@ -47,9 +48,14 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
     await issueTo(ledger, charity, agentProgrammeId, [h1], ISSUED);
     // A second deployment of the ledger on the same registries, set up identically: same programme id, same
     // household entitlement. Only the EIP-712 domain's verifying contract differs.
+    const setup = await new ProgrammeSetup__factory(deployer).deploy(
+      await licences.getAddress(),
+      await registry.getAddress(),
+    );
     const otherLedger = await new AidLedger__factory(deployer).deploy(
       await licences.getAddress(),
       await registry.getAddress(),
+      await setup.getAddress(),
     );
     await token.connect(donor).approve(await otherLedger.getAddress(), ethers.MaxUint256);
     await createProgramme(otherLedger, charity, await programmeParams(token, { vendors: [vendor.address] }));
@@ -116,6 +122,8 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
         0n,
         2n * ISSUED - 40n * UNIT,
         giftAmount - 2n * ISSUED,
+        0n,
+        40n * UNIT,
         0n,
       ]);
       expect((await ledger.gift(giftId)).paid).to.equal(40n * UNIT);
@@ -663,16 +671,17 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
         .withArgs(member.wallet.address);
     });
 
-    it("follows a lost-wallet rebind: the old wallet is refused and the new one redeems the same entitlement", async function () {
+    it("follows a compromised-wallet rebind: the old wallet is refused and the new one redeems the same entitlement", async function () {
       const world = await loadFixture(fixture);
       const { ledger, registry, registrar, vendor, programmeId, households, spareWallets, period } = world;
       const [h1] = households;
       const member = h1.members[0];
       const [newWallet] = spareWallets;
       await redeemSigned(ledger, vendor, member.wallet, await h1Receipt(world, 10n * UNIT));
+      // A lost-wallet rebind would leave the old wallet a grace (receiptSigners.test.ts); a stolen one has none.
       await registry
         .connect(registrar)
-        .rebindWallet(member.beneficiaryRef, newWallet.address, ethers.id("lost"));
+        .rebindWalletCompromised(member.beneficiaryRef, newWallet.address, ethers.id("stolen"));
 
       // The household's account holds the balance; the rebind moved nothing.
       expect(await entitlementOf(ledger, h1.householdRef, programmeId)).to.equal(90n * UNIT);
@@ -876,6 +885,7 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
     expect(await token.balanceOf(ledgerAddress)).to.equal(heldBefore);
     await expectEscrowBalanced(ledger);
 
+    await passDisputeWindows();
     await ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress);
     await ledger.connect(vendor).collectSettlement(agentProgrammeId, ethers.ZeroAddress);
     expect(await token.balanceOf(ledgerAddress)).to.equal(heldBefore - 150n * UNIT);

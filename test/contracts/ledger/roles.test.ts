@@ -14,6 +14,7 @@ import {
   receiptHash,
   redeemSigned,
   signReceipt,
+  passDisputeWindows,
 } from "../helpers/ledger";
 import { FOOD, Layer, LicenceKind, PERIOD, UNIT } from "../helpers/system";
 
@@ -229,13 +230,16 @@ describe("AidLedger: who may call what", function () {
   });
 
   describe("the allowed roles themselves", function () {
-    it("lets the vendor collect its two redemptions' credit", async function () {
+    it("lets the vendor collect its two redemptions' credit once their window closed, less the flagged one's", async function () {
       const { ledger, token, vendor, programmeId } = await loadFixture(fixture);
+      await passDisputeWindows();
       const before = await token.balanceOf(vendor.address);
+      // The flag holds the flagged redemption's 10 until it is resolved.
       await expect(ledger.connect(vendor).collectSettlement(programmeId, vendor.address))
         .to.emit(ledger, "SettlementCollected")
-        .withArgs(programmeId, vendor.address, vendor.address, 20n * UNIT);
-      expect(await token.balanceOf(vendor.address)).to.equal(before + 20n * UNIT);
+        .withArgs(programmeId, vendor.address, vendor.address, 10n * UNIT);
+      expect(await token.balanceOf(vendor.address)).to.equal(before + 10n * UNIT);
+      expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(10n * UNIT);
     });
 
     it("lets the registrar claim on a beneficiary's behalf", async function () {

@@ -3,15 +3,18 @@ import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import {
+  DISPUTE_WINDOW,
   createProgramme,
+  creditWindowClosesAt,
   expectEscrowBalanced,
   issueTo,
   ledgerWorld,
   programmeParams,
   receiptFor,
   redeemSigned,
+  passDisputeWindows,
 } from "../helpers/ledger";
-import { LicenceKind, UNIT } from "../helpers/system";
+import { DAY, LicenceKind, PERIOD, UNIT } from "../helpers/system";
 
 describe("AidLedger: vendors collect their settlements", function () {
   const ISSUED = 100n * UNIT;
@@ -81,6 +84,7 @@ describe("AidLedger: vendors collect their settlements", function () {
       const { ledger, token, vendor, programmeId, ledgerAddress, giftAmount } = world;
       await redeemAt(world, programmeId, 0, vendor, 40n * UNIT);
       expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(40n * UNIT);
+      await passDisputeWindows();
       expect(
         await ledger.connect(vendor).collectSettlement.staticCall(programmeId, ethers.ZeroAddress),
       ).to.equal(40n * UNIT);
@@ -99,14 +103,16 @@ describe("AidLedger: vendors collect their settlements", function () {
       );
 
       expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(0n);
-      // given, paid, refunded, outstanding, available, collected.
+      // given, paid, refunded, outstanding, available, collected, owed, held: the period has turned since.
       expect(await ledger.fundsOf(programmeId)).to.deep.equal([
         giftAmount,
         40n * UNIT,
         0n,
-        3n * ISSUED - 40n * UNIT,
-        giftAmount - 3n * ISSUED,
+        0n,
+        giftAmount - 40n * UNIT,
         40n * UNIT,
+        0n,
+        0n,
       ]);
       await expectLedgerHoldsUncollected(world);
     });
@@ -115,6 +121,7 @@ describe("AidLedger: vendors collect their settlements", function () {
       const world = await loadFixture(fixture);
       const { ledger, token, vendor, stranger, programmeId, ledgerAddress } = world;
       await redeemAt(world, programmeId, 0, vendor, 40n * UNIT);
+      await passDisputeWindows();
       const tx = await ledger.connect(vendor).collectSettlement(programmeId, stranger.address);
       await expect(tx)
         .to.emit(ledger, "SettlementCollected")
@@ -139,6 +146,7 @@ describe("AidLedger: vendors collect their settlements", function () {
       expect(await token.balanceOf(vendor.address)).to.equal(0n);
       await expectLedgerHoldsUncollected(world);
 
+      await passDisputeWindows();
       const tx = await ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress);
       await expect(tx)
         .to.emit(ledger, "SettlementCollected")
@@ -151,8 +159,10 @@ describe("AidLedger: vendors collect their settlements", function () {
       expect((await tx.wait())!.logs.filter((log) => log.address === ledgerAddress).length).to.equal(1);
 
       // Credit earned after a collection starts from zero and adds to what was collected.
+      await issueTo(ledger, world.charity, programmeId, [world.households[2]], ISSUED);
       await redeemAt(world, programmeId, 2, vendor, 15n * UNIT);
       expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(15n * UNIT);
+      await passDisputeWindows();
       await expect(ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress))
         .to.emit(ledger, "SettlementCollected")
         .withArgs(programmeId, vendor.address, vendor.address, 15n * UNIT);
@@ -176,6 +186,7 @@ describe("AidLedger: vendors collect their settlements", function () {
       ];
       expect(await owedGrid()).to.deep.equal([30n * UNIT, 20n * UNIT, 45n * UNIT, 0n]);
       await expectLedgerHoldsUncollected(world);
+      await passDisputeWindows();
 
       await ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress);
       expect(await owedGrid()).to.deep.equal([0n, 20n * UNIT, 45n * UNIT, 0n]);
@@ -195,6 +206,148 @@ describe("AidLedger: vendors collect their settlements", function () {
       expect(await token.balanceOf(vendor2.address)).to.equal(20n * UNIT);
       expect((await ledger.fundsOf(programmeId)).collected).to.equal(50n * UNIT);
       expect((await ledger.fundsOf(otherProgrammeId)).collected).to.equal(45n * UNIT);
+      await expectLedgerHoldsUncollected(world);
+    });
+  });
+
+  describe("the dispute window", function () {
+    it("refuses with SettlementNotReleased until the window of the redemption's period closes, then pays", async function () {
+      const world = await loadFixture(fixture);
+      const { ledger, vendor, programmeId } = world;
+      await redeemAt(world, programmeId, 0, vendor, 40n * UNIT);
+      const closesAt = creditWindowClosesAt(await time.latest());
+      // A 30-day period settles alone: its credit is released 14 days after the period ends.
+      expect(closesAt).to.equal((Number(world.period) + 1) * PERIOD + DISPUTE_WINDOW);
+      const credit = await ledger.creditOf(programmeId, vendor.address);
+      expect([
+        credit.collectable,
+        credit.pendingLatest,
+        credit.latestWindowClosesAt,
+        credit.held,
+      ]).to.deep.equal([0n, 40n * UNIT, BigInt(closesAt), 0n]);
+      await expect(ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(ledger, "SettlementNotReleased")
+        .withArgs(programmeId, vendor.address, closesAt);
+      // Still refused at the window's last second, when the redemption may still be flagged.
+      await time.setNextBlockTimestamp(closesAt);
+      await expect(ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(ledger, "SettlementNotReleased")
+        .withArgs(programmeId, vendor.address, closesAt);
+      expect((await ledger.creditOf(programmeId, vendor.address)).collectable).to.equal(0n);
+      // The next second the credit is collectable.
+      await expect(ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress))
+        .to.emit(ledger, "SettlementCollected")
+        .withArgs(programmeId, vendor.address, vendor.address, 40n * UNIT);
+      await expectLedgerHoldsUncollected(world);
+    });
+
+    it("keeps an earlier period's credit pending beside the latest one and releases each in turn", async function () {
+      const world = await loadFixture(fixture);
+      const { ledger, charity, vendor, programmeId, households } = world;
+      await redeemAt(world, programmeId, 0, vendor, 40n * UNIT);
+      const firstClosesAt = creditWindowClosesAt(await time.latest());
+      // The vendor's first redemption of the next period rolls its account: the 40 stays pending.
+      await time.increaseTo((Number(world.period) + 1) * PERIOD + DAY);
+      await issueTo(ledger, charity, programmeId, [households[1]], ISSUED);
+      await redeemAt(world, programmeId, 1, vendor, 25n * UNIT);
+      const secondClosesAt = creditWindowClosesAt(await time.latest());
+      let credit = await ledger.creditOf(programmeId, vendor.address);
+      expect([
+        credit.collectable,
+        credit.pendingEarlier,
+        credit.earlierWindowClosesAt,
+        credit.pendingLatest,
+        credit.latestWindowClosesAt,
+      ]).to.deep.equal([0n, 40n * UNIT, BigInt(firstClosesAt), 25n * UNIT, BigInt(secondClosesAt)]);
+      await expect(ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(ledger, "SettlementNotReleased")
+        .withArgs(programmeId, vendor.address, firstClosesAt);
+
+      await time.increaseTo(firstClosesAt + 1);
+      await expect(ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress))
+        .to.emit(ledger, "SettlementCollected")
+        .withArgs(programmeId, vendor.address, vendor.address, 40n * UNIT);
+      credit = await ledger.creditOf(programmeId, vendor.address);
+      expect([credit.collectable, credit.pendingEarlier, credit.pendingLatest]).to.deep.equal([
+        0n,
+        0n,
+        25n * UNIT,
+      ]);
+      await expect(ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(ledger, "SettlementNotReleased")
+        .withArgs(programmeId, vendor.address, secondClosesAt);
+      await time.increaseTo(secondClosesAt + 1);
+      await expect(ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress))
+        .to.emit(ledger, "SettlementCollected")
+        .withArgs(programmeId, vendor.address, vendor.address, 25n * UNIT);
+      await expectLedgerHoldsUncollected(world);
+    });
+
+    it("settles short periods in groups at least a window long, so a vendor redeeming daily is still paid", async function () {
+      const world = await loadFixture(fixture);
+      const { ledger, token, charity, donor, vendor, households } = world;
+      const params = await programmeParams(token, {
+        periodLength: DAY,
+        endsAt: (await time.latest()) + 90 * DAY,
+        vendors: [vendor.address],
+      });
+      const daily = await createProgramme(ledger, charity, params);
+      await ledger.connect(donor).give(daily, 500n * UNIT, ethers.ZeroHash, ethers.ZeroAddress, 0);
+      const start = await time.latest();
+      // One redemption a day for 30 days: with 14 one-day periods per group, the first group's credit is
+      // released 14 days after that group ends although the vendor never stops redeeming.
+      let firstGroupCredit = 0n;
+      const firstClosesAt = creditWindowClosesAt(start, DAY);
+      for (let day = 0; day < 30; day++) {
+        await issueTo(ledger, charity, daily, [households[0]], 10n * UNIT);
+        await redeemAt(world, daily, 0, vendor, 10n * UNIT);
+        if (creditWindowClosesAt(await time.latest(), DAY) === firstClosesAt) firstGroupCredit += 10n * UNIT;
+        await time.increase(DAY);
+      }
+      expect(await time.latest()).to.be.greaterThan(firstClosesAt);
+      const credit = await ledger.creditOf(daily, vendor.address);
+      expect(credit.collectable).to.equal(firstGroupCredit);
+      expect(credit.collectable + credit.pendingEarlier + credit.pendingLatest).to.equal(300n * UNIT);
+      await expect(ledger.connect(vendor).collectSettlement(daily, ethers.ZeroAddress))
+        .to.emit(ledger, "SettlementCollected")
+        .withArgs(daily, vendor.address, vendor.address, firstGroupCredit);
+    });
+  });
+
+  describe("money past 96 bits", function () {
+    it("books, pays and collects lifetime totals past 2^96 from gifts, caps and receipts each below it", async function () {
+      const world = await loadFixture(fixture);
+      const { ledger, token, charity, donor, vendor, ledgerAddress } = world;
+      // The largest item a lot, a cap or a coverage holds; a capped payment still touches few lots.
+      const MAX = (1n << 96n) - 1n;
+      const params = await programmeParams(token, {
+        capPerPeriod: MAX,
+        minGift: 1n << 91n,
+        vendors: [vendor.address],
+      });
+      const wide = await createProgramme(ledger, charity, params);
+      await token.mint(donor.address, 3n * MAX + (1n << 96n));
+      await expect(ledger.connect(donor).give(wide, 1n << 96n, ethers.ZeroHash, ethers.ZeroAddress, 0))
+        .to.be.revertedWithCustomError(ledger, "GiftTooLarge")
+        .withArgs(1n << 96n);
+      for (let i = 0; i < 3; i++) {
+        await ledger.connect(donor).give(wide, MAX, ethers.ZeroHash, ethers.ZeroAddress, 0);
+      }
+      // Outstanding past 2^96: the 96-bit book refused this issuance.
+      await issueTo(ledger, charity, wide, world.households.slice(0, 2), MAX);
+      expect((await ledger.fundsOf(wide)).outstanding).to.equal(2n * MAX);
+      await redeemAt(world, wide, 0, vendor, MAX);
+      // The second redemption takes `paid`, and the vendor's credit, past 2^96.
+      await redeemAt(world, wide, 1, vendor, MAX);
+      expect(await ledger.fundsOf(wide)).to.deep.equal([3n * MAX, 2n * MAX, 0n, 0n, MAX, 0n, 2n * MAX, 0n]);
+      expect(await ledger.owedTo(wide, vendor.address)).to.equal(2n * MAX);
+      await passDisputeWindows();
+      await expect(ledger.connect(vendor).collectSettlement(wide, ethers.ZeroAddress)).to.changeTokenBalances(
+        token,
+        [ledgerAddress, vendor.address],
+        [-2n * MAX, 2n * MAX],
+      );
+      expect((await ledger.fundsOf(wide)).collected).to.equal(2n * MAX);
       await expectLedgerHoldsUncollected(world);
     });
   });
@@ -225,6 +378,7 @@ describe("AidLedger: vendors collect their settlements", function () {
       const world = await loadFixture(fixture);
       const { ledger, token, vendor, stranger, programmeId, ledgerAddress } = world;
       await redeemAt(world, programmeId, 0, vendor, 40n * UNIT);
+      await passDisputeWindows();
       await ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress);
       const [held, vendorBalance] = [
         await token.balanceOf(ledgerAddress),
@@ -247,6 +401,7 @@ describe("AidLedger: vendors collect their settlements", function () {
       const world = await loadFixture(fixture);
       const { ledger, token, vendor, programmeId, ledgerAddress } = world;
       await redeemAt(world, programmeId, 0, vendor, 40n * UNIT);
+      await passDisputeWindows();
       const held = await token.balanceOf(ledgerAddress);
       await expect(ledger.connect(vendor).collectSettlement(programmeId, ledgerAddress))
         .to.be.revertedWithCustomError(ledger, "SettlementRecipientInvalid")
@@ -263,6 +418,7 @@ describe("AidLedger: vendors collect their settlements", function () {
     async function expectCollects(world: Fixture) {
       const { ledger, token, vendor, programmeId, ledgerAddress } = world;
       expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(40n * UNIT);
+      await passDisputeWindows();
       const tx = await ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress);
       await expect(tx)
         .to.emit(ledger, "SettlementCollected")
@@ -404,9 +560,11 @@ describe("AidLedger: vendors collect their settlements", function () {
     await expectLedgerHoldsUncollected(world);
     expect(await token.balanceOf(ledgerAddress)).to.equal(giftAmount + SECOND_GIFT);
 
+    await passDisputeWindows();
     await ledger.connect(vendor2).collectSettlement(otherProgrammeId, stranger.address);
     await expectLedgerHoldsUncollected(world);
     await ledger.connect(donor).give(programmeId, 20n * UNIT, ethers.ZeroHash, ethers.ZeroAddress, 0);
+    await issueTo(ledger, charity, programmeId, [world.households[0]], ISSUED);
     await redeemAt(world, programmeId, 0, vendor, 5n * UNIT);
     await expectLedgerHoldsUncollected(world);
 
@@ -418,6 +576,7 @@ describe("AidLedger: vendors collect their settlements", function () {
     const funds = await ledger.fundsOf(programmeId);
     expect(funds.given - funds.refunded - funds.collected).to.equal(65n * UNIT);
 
+    await passDisputeWindows();
     await ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress);
     await ledger.connect(vendor2).collectSettlement(programmeId, ethers.ZeroAddress);
     await expectLedgerHoldsUncollected(world);

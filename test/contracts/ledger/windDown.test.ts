@@ -69,8 +69,17 @@ describe("AidLedger: winding down a programme whose charity's licence is revoked
       .to.emit(ledger, "ProgrammeClosed")
       .withArgs(programmeId, closedAt, regulator.address);
     expect((await ledger.programme(programmeId)).endsAt).to.equal(closedAt);
-    // given, paid, refunded, outstanding, available, collected.
-    expect(await ledger.fundsOf(programmeId)).to.deep.equal([given, REDEEMED, 0n, 0n, given - REDEEMED, 0n]);
+    // given, paid, refunded, outstanding, available, collected, owed, held.
+    expect(await ledger.fundsOf(programmeId)).to.deep.equal([
+      given,
+      REDEEMED,
+      0n,
+      0n,
+      given - REDEEMED,
+      0n,
+      REDEEMED,
+      0n,
+    ]);
 
     // 4. Well past the end, one period and any dispute window, the vendor collects what it is owed.
     await time.increaseTo(closedAt + PERIOD + 15 * DAY + DAY);
@@ -125,6 +134,8 @@ describe("AidLedger: winding down a programme whose charity's licence is revoked
       0n,
       0n,
       REDEEMED,
+      0n,
+      0n,
     ]);
     expect((await ledger.fundsOf(targetId)).given).to.equal(REALLOCATED_GIFT);
     expect(await token.balanceOf(ledgerAddress)).to.equal(REALLOCATED_GIFT);

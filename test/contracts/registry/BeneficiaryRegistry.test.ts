@@ -10,6 +10,8 @@ type Registration = IBeneficiaryRegistry.RegistrationStruct;
 
 const MAX_BATCH = 300;
 const LOST_PHONE = ethers.encodeBytes32String("lost-phone");
+const STOLEN_PHONE = ethers.encodeBytes32String("stolen-phone");
+const GRACE = 7n * BigInt(DAY);
 const TAG_MASK = (1n << 88n) - 1n;
 const NOT_REGISTRAR = ROLE_NAMES.filter((role) => role !== "registrar");
 
@@ -357,6 +359,201 @@ describe("BeneficiaryRegistry", function () {
     });
   });
 
+  describe("previous wallet after rebindWallet", function () {
+    it("has a PREVIOUS_WALLET_RECEIPT_GRACE of 7 days", async function () {
+      const { registry } = await loadFixture(registryFixture);
+      expect(await registry.PREVIOUS_WALLET_RECEIPT_GRACE()).to.equal(GRACE);
+    });
+
+    it("returns zeros from previousWalletGrace for a registered beneficiary never rebound and an unknown ref", async function () {
+      const { registry } = await loadFixture(registryFixture);
+      expect(await registry.previousWalletGrace(AMINA)).to.deep.equal([ethers.ZeroAddress, 0n]);
+      expect(await registry.previousWalletGrace(ref("beneficiary", "unknown"))).to.deep.equal([
+        ethers.ZeroAddress,
+        0n,
+      ]);
+    });
+
+    it("records the replaced wallet and emits PreviousWalletGraceStarted ending the grace after the rebind", async function () {
+      const { registry, registrar, amina, unbound } = await loadFixture(registryFixture);
+      const reboundAt = BigInt(await time.latest()) + 60n;
+      await time.setNextBlockTimestamp(reboundAt);
+      await expect(registry.connect(registrar).rebindWallet(AMINA, unbound[0].address, LOST_PHONE))
+        .to.emit(registry, "PreviousWalletGraceStarted")
+        .withArgs(AMINA, amina.address, reboundAt + GRACE);
+      expect(await registry.previousWalletGrace(AMINA)).to.deep.equal([amina.address, reboundAt + GRACE]);
+      expect(await registry.previousWalletGrace(BASSAM)).to.deep.equal([ethers.ZeroAddress, 0n]);
+    });
+
+    it("keeps answering previousWalletGrace once the grace has passed: the ledger compares it with the deadline", async function () {
+      const { registry, registrar, amina, unbound } = await loadFixture(registryFixture);
+      await registry.connect(registrar).rebindWallet(AMINA, unbound[0].address, LOST_PHONE);
+      const reboundAt = BigInt(await time.latest());
+      await time.increase(GRACE * 2n);
+      expect(await registry.previousWalletGrace(AMINA)).to.deep.equal([amina.address, reboundAt + GRACE]);
+    });
+
+    it("remembers only the wallet the latest rebind replaced", async function () {
+      const { registry, registrar, unbound } = await loadFixture(registryFixture);
+      await registry.connect(registrar).rebindWallet(AMINA, unbound[0].address, LOST_PHONE);
+      await time.increase(DAY);
+      await registry.connect(registrar).rebindWallet(AMINA, unbound[1].address, LOST_PHONE);
+      const reboundAt = BigInt(await time.latest());
+      expect(await registry.previousWalletGrace(AMINA)).to.deep.equal([
+        unbound[0].address,
+        reboundAt + GRACE,
+      ]);
+    });
+
+    it("returns zeros from previousWalletGrace once the previous wallet is registered for someone else", async function () {
+      const { registry, registrar, amina, unbound } = await loadFixture(registryFixture);
+      await registry.connect(registrar).rebindWallet(AMINA, unbound[0].address, LOST_PHONE);
+      await registry.connect(registrar).registerBatch([
+        {
+          beneficiaryRef: ref("beneficiary", "newcomer"),
+          householdRef: HOUSEHOLD_B,
+          wallet: amina.address,
+        },
+      ]);
+      expect(await registry.previousWalletGrace(AMINA)).to.deep.equal([ethers.ZeroAddress, 0n]);
+    });
+
+    it("returns zeros from previousWalletGrace once the previous wallet is rebound to another beneficiary", async function () {
+      const { registry, registrar, amina, unbound } = await loadFixture(registryFixture);
+      await registry.connect(registrar).rebindWallet(AMINA, unbound[0].address, LOST_PHONE);
+      await registry.connect(registrar).rebindWallet(CHADIA, amina.address, LOST_PHONE);
+      expect(await registry.previousWalletGrace(AMINA)).to.deep.equal([ethers.ZeroAddress, 0n]);
+    });
+  });
+
+  describe("rebindWalletCompromised", function () {
+    it("moves the household to the new wallet like rebindWallet, emits WalletRebound and PreviousWalletVoided, and leaves no grace", async function () {
+      const { registry, registrar, amina, unbound } = await loadFixture(registryFixture);
+      const newWallet = unbound[0].address;
+      const tx = registry.connect(registrar).rebindWalletCompromised(AMINA, newWallet, STOLEN_PHONE);
+      await expect(tx)
+        .to.emit(registry, "WalletRebound")
+        .withArgs(AMINA, amina.address, newWallet, STOLEN_PHONE);
+      await expect(tx).to.emit(registry, "PreviousWalletVoided").withArgs(AMINA, amina.address, STOLEN_PHONE);
+      await expect(tx).to.not.emit(registry, "PreviousWalletGraceStarted");
+      await expectBeneficiary(registry, AMINA, {
+        wallet: newWallet,
+        status: BeneficiaryStatus.Active,
+        householdRef: HOUSEHOLD_A,
+      });
+      expect(await registry.householdOf(newWallet)).to.equal(HOUSEHOLD_A);
+      expect(await registry.householdOf(amina.address)).to.equal(ethers.ZeroHash);
+      expect(await registry.previousWalletGrace(AMINA)).to.deep.equal([ethers.ZeroAddress, 0n]);
+    });
+
+    it("ends the grace an earlier lost-wallet rebind left", async function () {
+      const { registry, registrar, unbound } = await loadFixture(registryFixture);
+      await registry.connect(registrar).rebindWallet(AMINA, unbound[0].address, LOST_PHONE);
+      await registry.connect(registrar).rebindWalletCompromised(AMINA, unbound[1].address, STOLEN_PHONE);
+      expect(await registry.previousWalletGrace(AMINA)).to.deep.equal([ethers.ZeroAddress, 0n]);
+    });
+
+    it("keeps a suspended beneficiary suspended", async function () {
+      const { registry, registrar, unbound } = await loadFixture(registryFixture);
+      await registry.connect(registrar).setStatus(AMINA, BeneficiaryStatus.Suspended);
+      await registry.connect(registrar).rebindWalletCompromised(AMINA, unbound[0].address, STOLEN_PHONE);
+      await expectBeneficiary(registry, AMINA, {
+        wallet: unbound[0].address,
+        status: BeneficiaryStatus.Suspended,
+        householdRef: HOUSEHOLD_A,
+      });
+    });
+
+    it("reverts with BeneficiaryUnknown when the ref is not registered", async function () {
+      const { registry, registrar, unbound } = await loadFixture(registryFixture);
+      const unknown = ref("beneficiary", "unknown");
+      await expect(
+        registry.connect(registrar).rebindWalletCompromised(unknown, unbound[0].address, STOLEN_PHONE),
+      )
+        .to.be.revertedWithCustomError(registry, "BeneficiaryUnknown")
+        .withArgs(unknown);
+      expect(await registry.householdOf(unbound[0].address)).to.equal(ethers.ZeroHash);
+    });
+
+    it("reverts with BeneficiaryStatusInvalid when the beneficiary is deceased", async function () {
+      const { registry, registrar, amina, unbound } = await loadFixture(registryFixture);
+      await registry.connect(registrar).setStatus(AMINA, BeneficiaryStatus.Deceased);
+      await expect(
+        registry.connect(registrar).rebindWalletCompromised(AMINA, unbound[0].address, STOLEN_PHONE),
+      )
+        .to.be.revertedWithCustomError(registry, "BeneficiaryStatusInvalid")
+        .withArgs(AMINA, BeneficiaryStatus.Deceased);
+      expect((await registry.beneficiary(AMINA)).wallet).to.equal(amina.address);
+    });
+
+    it("reverts with RegistrationInvalid when the new wallet is zero", async function () {
+      const { registry, registrar, amina } = await loadFixture(registryFixture);
+      await expect(
+        registry.connect(registrar).rebindWalletCompromised(AMINA, ethers.ZeroAddress, STOLEN_PHONE),
+      )
+        .to.be.revertedWithCustomError(registry, "RegistrationInvalid")
+        .withArgs(AMINA);
+      expect(await registry.householdOf(amina.address)).to.equal(HOUSEHOLD_A);
+    });
+
+    it("reverts with WalletAlreadyBound when the new wallet belongs to another beneficiary", async function () {
+      const { registry, registrar, amina, chadia } = await loadFixture(registryFixture);
+      await expect(registry.connect(registrar).rebindWalletCompromised(AMINA, chadia.address, STOLEN_PHONE))
+        .to.be.revertedWithCustomError(registry, "WalletAlreadyBound")
+        .withArgs(chadia.address);
+      expect((await registry.beneficiary(AMINA)).wallet).to.equal(amina.address);
+    });
+  });
+
+  describe("voidPreviousWalletReceipts", function () {
+    it("stops the previous wallet's grace and emits PreviousWalletVoided", async function () {
+      const { registry, registrar, amina, unbound } = await loadFixture(registryFixture);
+      await registry.connect(registrar).rebindWallet(AMINA, unbound[0].address, LOST_PHONE);
+      await expect(registry.connect(registrar).voidPreviousWalletReceipts(AMINA, STOLEN_PHONE))
+        .to.emit(registry, "PreviousWalletVoided")
+        .withArgs(AMINA, amina.address, STOLEN_PHONE);
+      expect(await registry.previousWalletGrace(AMINA)).to.deep.equal([ethers.ZeroAddress, 0n]);
+      await expectBeneficiary(registry, AMINA, {
+        wallet: unbound[0].address,
+        status: BeneficiaryStatus.Active,
+        householdRef: HOUSEHOLD_A,
+      });
+    });
+
+    it("voids a previous wallet whose grace has already passed", async function () {
+      const { registry, registrar, amina, unbound } = await loadFixture(registryFixture);
+      await registry.connect(registrar).rebindWallet(AMINA, unbound[0].address, LOST_PHONE);
+      await time.increase(GRACE + 1n);
+      await expect(registry.connect(registrar).voidPreviousWalletReceipts(AMINA, STOLEN_PHONE))
+        .to.emit(registry, "PreviousWalletVoided")
+        .withArgs(AMINA, amina.address, STOLEN_PHONE);
+    });
+
+    it("reverts with PreviousWalletNone for a beneficiary never rebound", async function () {
+      const { registry, registrar } = await loadFixture(registryFixture);
+      await expect(registry.connect(registrar).voidPreviousWalletReceipts(AMINA, STOLEN_PHONE))
+        .to.be.revertedWithCustomError(registry, "PreviousWalletNone")
+        .withArgs(AMINA);
+    });
+
+    it("reverts with PreviousWalletNone after a rebind reported as compromised", async function () {
+      const { registry, registrar, unbound } = await loadFixture(registryFixture);
+      await registry.connect(registrar).rebindWalletCompromised(AMINA, unbound[0].address, STOLEN_PHONE);
+      await expect(registry.connect(registrar).voidPreviousWalletReceipts(AMINA, STOLEN_PHONE))
+        .to.be.revertedWithCustomError(registry, "PreviousWalletNone")
+        .withArgs(AMINA);
+    });
+
+    it("reverts with PreviousWalletNone when the previous wallet was voided already", async function () {
+      const { registry, registrar, unbound } = await loadFixture(registryFixture);
+      await registry.connect(registrar).rebindWallet(AMINA, unbound[0].address, LOST_PHONE);
+      await registry.connect(registrar).voidPreviousWalletReceipts(AMINA, STOLEN_PHONE);
+      await expect(registry.connect(registrar).voidPreviousWalletReceipts(AMINA, STOLEN_PHONE))
+        .to.be.revertedWithCustomError(registry, "PreviousWalletNone")
+        .withArgs(AMINA);
+    });
+  });
+
   describe("setStatus", function () {
     for (const [from, to] of [
       [BeneficiaryStatus.Active, BeneficiaryStatus.Suspended],
@@ -584,6 +781,38 @@ describe("BeneficiaryRegistry", function () {
       refusedCaller,
     );
 
+    shouldRefuseRoles(
+      "rebindWalletCompromised",
+      NOT_REGISTRAR,
+      async () => {
+        const { system, actors, contract } = await matrix();
+        return {
+          actors,
+          contract,
+          call: (as) =>
+            system.registry.connect(as).rebindWalletCompromised(AMINA, walletAddress(0), STOLEN_PHONE),
+        };
+      },
+      "RegistrarUnauthorized",
+      refusedCaller,
+    );
+
+    shouldRefuseRoles(
+      "voidPreviousWalletReceipts",
+      NOT_REGISTRAR,
+      async () => {
+        const { system, actors, contract } = await matrix();
+        await system.registry.connect(system.registrar).rebindWallet(AMINA, walletAddress(0), LOST_PHONE);
+        return {
+          actors,
+          contract,
+          call: (as) => system.registry.connect(as).voidPreviousWalletReceipts(AMINA, STOLEN_PHONE),
+        };
+      },
+      "RegistrarUnauthorized",
+      refusedCaller,
+    );
+
     /** Every registrar action, each of which must be refused to a registrar without an active licence. */
     async function expectRegistrarRefused(
       system: Awaited<ReturnType<typeof registryFixture>>,
@@ -596,6 +825,12 @@ describe("BeneficiaryRegistry", function () {
         .to.be.revertedWithCustomError(registry, "RegistrarUnauthorized")
         .withArgs(registrar.address);
       await expect(registry.connect(registrar).setStatus(AMINA, BeneficiaryStatus.Suspended))
+        .to.be.revertedWithCustomError(registry, "RegistrarUnauthorized")
+        .withArgs(registrar.address);
+      await expect(registry.connect(registrar).rebindWalletCompromised(AMINA, walletAddress(0), STOLEN_PHONE))
+        .to.be.revertedWithCustomError(registry, "RegistrarUnauthorized")
+        .withArgs(registrar.address);
+      await expect(registry.connect(registrar).voidPreviousWalletReceipts(AMINA, STOLEN_PHONE))
         .to.be.revertedWithCustomError(registry, "RegistrarUnauthorized")
         .withArgs(registrar.address);
       await expectBeneficiary(registry, AMINA, {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture, time } from "@nomicfoundation/hardhat-network-helpers";
-import { programmeParams } from "../../contracts/helpers/ledger";
+import { passDisputeWindows, programmeParams } from "../../contracts/helpers/ledger";
 import { deployedSystem, UNIT } from "../../contracts/helpers/system";
 import {
   createCustodialWallets,
@@ -95,6 +95,7 @@ describe("wallets: custodial wallets on chain", () => {
         ethers.ZeroAddress,
       );
     expect(await ledger.owedTo(delivery.programmeId, vendor.address)).to.equal(40n * UNIT);
+    await passDisputeWindows();
     await ledger.connect(vendor).collectSettlement(delivery.programmeId, vendor.address);
     expect(await token.balanceOf(vendor.address)).to.equal(before + 40n * UNIT);
   });
@@ -124,13 +125,15 @@ describe("wallets: custodial wallets on chain", () => {
       "DeliveryRedeemed",
     );
 
-    // The old key still exists in the keystore, but a receipt it signs no longer redeems.
-    const stale = await receipt(5n * UNIT);
+    // The old key still exists in the keystore. A lost-card rebind leaves receipts it signed redeemable within
+    // the registry's grace (PREVIOUS_WALLET_RECEIPT_GRACE); one due after the grace is refused.
+    const [, graceEndsAt] = await registry.previousWalletGrace(GOLNAR);
+    const stale = { ...(await receipt(5n * UNIT)), deadline: graceEndsAt + 1n };
     const staleSignature = await fx.ctx.keystore
       .signer(address)
       .signTypedData(domain, DELIVERY_RECEIPT_TYPES, { ...stale });
     await expect(ledger.connect(vendor).redeem(stale, staleSignature, "0x"))
-      .to.be.revertedWithCustomError(ledger, "ReceiptSignatureInvalid")
-      .withArgs(ethers.getAddress(address));
+      .to.be.revertedWithCustomError(ledger, "ReceiptDeadlineBeyondGrace")
+      .withArgs(graceEndsAt + 1n, graceEndsAt);
   });
 });
