@@ -90,7 +90,12 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Local
   }
   const saver = new StateSaver(() => dumpState(url, statePath));
   const requestSave = () => void saver.request().catch((error: unknown) => options.onSaveError?.(error));
-  const watcher = watchBlocks(url, options.blockPollMs ?? 250, requestSave);
+  const watcher = watchBlocks(
+    url,
+    await rpc<string>(url, "eth_blockNumber"),
+    options.blockPollMs ?? 250,
+    requestSave,
+  );
   return {
     url,
     chainId,
@@ -110,15 +115,15 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Local
  * Asks for a save whenever the head moves, so that blocks the gateway did not make (a donor's own `give`
  * sent to the node) are saved too, within a poll and a save.
  */
-function watchBlocks(url: string, pollMs: number, onBlock: () => void): NodeJS.Timeout {
-  let seen: string | undefined;
+function watchBlocks(url: string, loadedHead: string, pollMs: number, onBlock: () => void): NodeJS.Timeout {
+  let seen = loadedHead;
   let polling = false;
   const timer = setInterval(() => {
     if (polling) return;
     polling = true;
     rpc<string>(url, "eth_blockNumber")
       .then((head) => {
-        if (seen !== undefined && head !== seen) onBlock();
+        if (head !== seen) onBlock();
         seen = head;
       })
       .catch(() => undefined) // the node is stopping or busy: the next poll asks again
