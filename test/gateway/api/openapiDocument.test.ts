@@ -89,7 +89,11 @@ describe("the gateway's OpenAPI document (every route module, as scripts/openapi
     }
     const param = (path: string, name: string) =>
       document.paths[path]!.get!.parameters!.find((p) => p.name === name)!.schema;
-    expect(param("/v1/programmes/{programmeId}", "programmeId")).to.include({ type: "integer", minimum: 1 });
+    // Canonical decimal only: `0x4`, `4.0` and `1e0` do not match, so they cannot reach programme 4.
+    expect(param("/v1/programmes/{programmeId}", "programmeId")).to.include({
+      type: "string",
+      pattern: "^[1-9][0-9]{0,15}$",
+    });
     expect(param("/v1/households/{householdRef}", "householdRef")).to.include({
       pattern: "^0x[0-9a-f]{64}$",
     });
