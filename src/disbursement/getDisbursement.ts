@@ -3,7 +3,15 @@ import { cachedStatement } from "../db/statements";
 import { NotFoundError } from "../errors";
 import { fromUnits } from "../programmes/amounts";
 import { rowMessage } from "./refusals";
-import { ROW_STATUSES, type DisbursementDeps, type DisbursementReport, type RowStatus } from "./types";
+import {
+  ROW_STATUSES,
+  type DisbursementDeps,
+  type DisbursementReport,
+  type DisbursementSummary,
+  type JobProgress,
+  type JobState,
+  type RowStatus,
+} from "./types";
 
 export interface GetDisbursementOptions {
   offset?: number;
@@ -21,10 +29,12 @@ export function getDisbursement(
   ) as { programme_id: number; period: number; source: "csv" | "eligible"; created_at: string } | undefined;
   if (!head) throw new NotFoundError("disbursementId", "No disbursement has this id.");
   const counts = rowCounts(deps.db, disbursementId);
+  const progress = disbursementProgress(deps.db, disbursementId, counts);
   const rows = cachedStatement(
     deps.db,
-    `SELECT row_no, household_ref, amount, status, error_field, error_code FROM disbursement_rows
-       WHERE disbursement_id = ? ORDER BY row_no LIMIT ? OFFSET ?`,
+    `SELECT r.row_no, r.household_ref, r.amount, r.status, r.error_field, r.error_code, j.tx_hash
+       FROM disbursement_rows r LEFT JOIN chain_jobs j ON j.job_id = r.job_id
+       WHERE r.disbursement_id = ? ORDER BY r.row_no LIMIT ? OFFSET ?`,
   ).all(disbursementId, options.limit ?? 1000, options.offset ?? 0) as {
     row_no: number;
     household_ref: string | null;
@@ -32,6 +42,7 @@ export function getDisbursement(
     status: RowStatus;
     error_field: string | null;
     error_code: string | null;
+    tx_hash: string | null;
   }[];
   return {
     disbursementId,
@@ -39,6 +50,8 @@ export function getDisbursement(
     period: head.period,
     source: head.source,
     counts,
+    state: stateOf(progress),
+    progress,
     rows: rows.map((row) => ({
       rowNo: row.row_no,
       householdRef: row.household_ref,
@@ -47,6 +60,7 @@ export function getDisbursement(
       field: row.error_field,
       code: row.error_code,
       message: row.status === "issued" || row.status === "queued" ? null : rowMessage(row.error_code),
+      txHash: row.status === "issued" ? row.tx_hash : null,
     })),
     createdAt: head.created_at,
   };
@@ -74,4 +88,87 @@ function rowCounts(db: Database, disbursementId: string): Record<RowStatus, numb
     finalCounts.set(db, cache.set(disbursementId, { ...counts }));
   }
   return counts;
+}
+
+/**
+ * Rows done, refused and pending, and the disbursement's issuance transactions not yet final (its jobs'
+ * idempotency keys all start with `issue:<id>:`, so the unique index finds them without a scan).
+ */
+function disbursementProgress(
+  db: Database,
+  disbursementId: string,
+  counts: Record<RowStatus, number>,
+): JobProgress {
+  const rows = ROW_STATUSES.reduce((sum, status) => sum + counts[status], 0);
+  const chainWritesPending =
+    counts.queued === 0
+      ? 0
+      : (cachedStatement(
+          db,
+          `SELECT count(*) FROM chain_jobs WHERE idempotency_key > ? AND idempotency_key < ?
+             AND status IN ('queued', 'signed')`,
+          "pluck",
+        ).get(`issue:${disbursementId}:`, `issue:${disbursementId};`) as number);
+  return {
+    rows,
+    done: counts.issued,
+    refused: rows - counts.issued - counts.queued,
+    pending: counts.queued,
+    chainWritesPending,
+  };
+}
+
+export function stateOf(progress: JobProgress): JobState {
+  return progress.pending === 0 && progress.chainWritesPending === 0 ? "done" : "running";
+}
+
+export interface ListDisbursementsOptions {
+  /** Only this organisation's disbursements (a charity's view); every one when absent. */
+  orgId?: string;
+  offset?: number;
+  limit?: number;
+}
+
+/** Disbursements newest first, a page at a time, each with its counts and state. */
+export function listDisbursements(
+  deps: Pick<DisbursementDeps, "db">,
+  options: ListDisbursementsOptions = {},
+): { disbursements: DisbursementSummary[]; total: number; offset: number; limit: number } {
+  const offset = options.offset ?? 0;
+  const limit = options.limit ?? 100;
+  const where = options.orgId === undefined ? "" : "WHERE org_id = ?";
+  const filter = options.orgId === undefined ? [] : [options.orgId];
+  const total = cachedStatement(deps.db, `SELECT count(*) FROM disbursements ${where}`, "pluck").get(
+    ...filter,
+  ) as number;
+  const heads = cachedStatement(
+    deps.db,
+    `SELECT disbursement_id, programme_id, org_id, period, source, created_at FROM disbursements ${where}
+       ORDER BY rowid DESC LIMIT ? OFFSET ?`,
+  ).all(...filter, limit, offset) as {
+    disbursement_id: string;
+    programme_id: number;
+    org_id: string;
+    period: number;
+    source: "csv" | "eligible";
+    created_at: string;
+  }[];
+  return {
+    disbursements: heads.map((head) => {
+      const counts = rowCounts(deps.db, head.disbursement_id);
+      return {
+        disbursementId: head.disbursement_id,
+        programmeId: head.programme_id,
+        orgId: head.org_id,
+        period: head.period,
+        source: head.source,
+        createdAt: head.created_at,
+        state: stateOf(disbursementProgress(deps.db, head.disbursement_id, counts)),
+        counts,
+      };
+    }),
+    total,
+    offset,
+    limit,
+  };
 }

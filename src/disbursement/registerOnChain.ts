@@ -1,7 +1,11 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { ChainJob } from "../chain/outbox";
 import type { DecodedRevert } from "../chain/decodeRevert";
-import type { DisbursementDeps } from "./types";
+import { cachedStatement } from "../db/statements";
+import { NotFoundError } from "../errors";
+import { startDraining } from "./disburse";
+import { stateOf } from "./getDisbursement";
+import type { DisbursementDeps, JobProgress, JobState } from "./types";
 
 export const REGISTER_JOB = "registry.register";
 
@@ -14,12 +18,24 @@ export interface RegisterResult {
   failed: number;
 }
 
+/** A registration run: the households one request queued, and where their chain writes stand. */
+export interface RegistrationRun {
+  /** `reg_<uuid>`, or null when nothing was waiting to be registered (nothing was queued). */
+  registrationId: string | null;
+  state: JobState;
+  progress: JobProgress;
+}
+
+/** Registration ids: the prefix of their jobs' idempotency keys (`register:<id>:<digest>`). */
+const REGISTRATION_ID = /^reg_[0-9a-f-]{36}$/;
+
 /**
  * Writes every enrolled household that the chain does not know yet to the beneficiary registry: its head,
  * with a wallet (custodial unless proven otherwise), in batches. The household is the unit that receives
- * entitlements; its head's ref and wallet are its recipient.
+ * entitlements; its head's ref and wallet are its recipient. Returns once the batches are queued in the
+ * outbox, without waiting for the chain; `registrationRun` reports the run's progress.
  */
-export function registerPendingOnChain(deps: DisbursementDeps): Promise<RegisterResult> {
+export function registerPendingOnChain(deps: DisbursementDeps): Promise<RegistrationRun> {
   // One run at a time per gateway: two overlapping runs would batch the same heads differently.
   const previous = running.get(deps) ?? Promise.resolve();
   const run = previous.catch(() => undefined).then(() => registerPending(deps));
@@ -29,7 +45,7 @@ export function registerPendingOnChain(deps: DisbursementDeps): Promise<Register
 
 const running = new WeakMap<DisbursementDeps, Promise<unknown>>();
 
-async function registerPending(deps: DisbursementDeps): Promise<RegisterResult> {
+async function registerPending(deps: DisbursementDeps): Promise<RegistrationRun> {
   const heads = deps.db
     .prepare(
       `SELECT m.beneficiary_ref AS beneficiaryRef, m.household_ref AS householdRef FROM members m
@@ -39,18 +55,55 @@ async function registerPending(deps: DisbursementDeps): Promise<RegisterResult> 
        ORDER BY m.rowid`,
     )
     .all() as { beneficiaryRef: string; householdRef: string }[];
-  if (heads.length > 0) {
-    const wallets = await deps.wallets.ensureWallets(heads.map((head) => head.beneficiaryRef));
-    for (let start = 0; start < heads.length; start += REGISTRATION_BATCH) {
-      const batch = heads.slice(start, start + REGISTRATION_BATCH).map((head) => ({
-        ...head,
-        wallet: wallets.get(head.beneficiaryRef)!,
-      }));
-      deps.db.transaction(() => enqueueRegistration(deps, batch))();
-    }
+  if (heads.length === 0) {
+    return {
+      registrationId: null,
+      state: "done",
+      progress: { rows: 0, done: 0, refused: 0, pending: 0, chainWritesPending: 0 },
+    };
   }
-  await deps.outbox.drain();
-  return registrationCounts(deps);
+  const registrationId = `reg_${randomUUID()}`;
+  const wallets = await deps.wallets.ensureWallets(heads.map((head) => head.beneficiaryRef));
+  for (let start = 0; start < heads.length; start += REGISTRATION_BATCH) {
+    const batch = heads.slice(start, start + REGISTRATION_BATCH).map((head) => ({
+      ...head,
+      wallet: wallets.get(head.beneficiaryRef)!,
+    }));
+    deps.db.transaction(() => enqueueRegistration(deps, registrationId, batch))();
+  }
+  startDraining(deps);
+  return registrationRun(deps, registrationId);
+}
+
+/**
+ * A registration run's progress, from its jobs (found by their idempotency keys' prefix through the
+ * unique index) and the registration rows each job carries; a retry of a refused batch is a job of the
+ * same run. Unknown ids are 404.
+ */
+export function registrationRun(deps: Pick<DisbursementDeps, "db">, registrationId: string): RegistrationRun {
+  const range = [`register:${registrationId}:`, `register:${registrationId};`];
+  const jobs = REGISTRATION_ID.test(registrationId)
+    ? (cachedStatement(
+        deps.db,
+        `SELECT count(*) AS jobs, coalesce(sum(status IN ('queued', 'signed')), 0) AS pending FROM chain_jobs
+           WHERE idempotency_key > ? AND idempotency_key < ?`,
+      ).get(...range) as { jobs: number; pending: number })
+    : { jobs: 0, pending: 0 };
+  if (jobs.jobs === 0) throw new NotFoundError("registrationId", "No registration run has this id.");
+  const counts = cachedStatement(
+    deps.db,
+    `SELECT r.status, count(*) AS n FROM chain_jobs j JOIN chain_registrations r ON r.job_id = j.job_id
+       WHERE j.idempotency_key > ? AND j.idempotency_key < ? GROUP BY r.status`,
+  ).all(...range) as { status: string; n: number }[];
+  const count = (status: string) => counts.find((row) => row.status === status)?.n ?? 0;
+  const progress: JobProgress = {
+    rows: count("queued") + count("registered") + count("failed"),
+    done: count("registered"),
+    refused: count("failed"),
+    pending: count("queued"),
+    chainWritesPending: jobs.pending,
+  };
+  return { registrationId, state: stateOf(progress), progress };
 }
 
 export function registrationCounts(deps: Pick<DisbursementDeps, "db">): RegisterResult {
@@ -70,12 +123,16 @@ interface Registration {
   wallet: string;
 }
 
-function enqueueRegistration(deps: DisbursementDeps, batch: readonly Registration[]): void {
+function enqueueRegistration(
+  deps: DisbursementDeps,
+  registrationId: string | null,
+  batch: readonly Registration[],
+): void {
   const digest = createHash("sha256")
     .update(batch.map((entry) => entry.beneficiaryRef).join(","))
     .digest("hex");
   const job = deps.outbox.enqueue({
-    idempotencyKey: `register:${digest}`,
+    idempotencyKey: registrationId === null ? `register:${digest}` : `register:${registrationId}:${digest}`,
     kind: REGISTER_JOB,
     from: deps.registrar,
     to: deps.system.registry.target as string,
@@ -125,7 +182,9 @@ export function registrationHandlers(deps: DisbursementDeps) {
       }
       for (const row of named) markFailed.run(error.name, deps.now().toISOString(), row.beneficiaryRef);
       const rest = rows.filter((row) => !culprit(row));
-      if (rest.length > 0) enqueueRegistration(deps, rest);
+      // The retry stays in the failed batch's run (jobs queued before runs had ids have none).
+      const run = job.idempotencyKey.split(":")[1]!;
+      if (rest.length > 0) enqueueRegistration(deps, REGISTRATION_ID.test(run) ? run : null, rest);
     },
   };
 }

@@ -15,12 +15,13 @@ import {
 import { cachedStatement } from "../../db/statements";
 import { NotFoundError } from "../../errors";
 import { programmeRow } from "../../programmes";
-import { registerPendingOnChain } from "../../disbursement";
+import { registerPendingOnChain, registrationRun } from "../../disbursement";
 import type { GatewayServices } from "../../main/services";
 
 const refPattern = /^0x[0-9a-f]{64}$/;
 const householdParams = z.strictObject({ householdRef: z.string().regex(refPattern) });
 const importParams = z.strictObject({ importId: z.string().min(1).max(100) });
+const registrationParams = z.strictObject({ registrationId: z.string().regex(/^reg_[0-9a-f-]{36}$/) });
 const eligibilityQuery = z.strictObject({ programmeId: z.coerce.number().int().min(1) });
 const INTAKE = ["charity", "registrar"] as const;
 
@@ -50,8 +51,23 @@ export function householdRoutes(services: GatewayServices): RouteModule {
         },
       );
       router.post("/v1/households/registrations", requireRole(...INTAKE), async (_req, res) => {
-        res.json(await registerPendingOnChain(services.disbursement));
+        // Answers once the batches are queued; the status route reports the chain writes' progress.
+        const run = await registerPendingOnChain(services.disbursement);
+        if (run.registrationId === null) {
+          res.status(200).json(run);
+          return;
+        }
+        res.status(202).location(`/v1/households/registrations/${run.registrationId}`).json(run);
       });
+      router.get(
+        "/v1/households/registrations/:registrationId",
+        requireRole(...INTAKE, "auditor"),
+        validate(registrationParams, "params"),
+        (_req, res) => {
+          const { registrationId } = validated(res, registrationParams, "params");
+          res.json(registrationRun(services.disbursement, registrationId));
+        },
+      );
       router.get(
         "/v1/households/:householdRef",
         requireRole(...INTAKE, "auditor"),
@@ -116,9 +132,23 @@ export function householdRoutes(services: GatewayServices): RouteModule {
       },
       "/v1/households/registrations": {
         post: secured([...INTAKE], {
-          summary: "Write every enrolled household not yet on chain to the beneficiary registry, in batches",
+          summary:
+            "Queue every enrolled household not yet on chain for the beneficiary registry, in batches; answers without waiting for the chain",
           tags: ["households"],
-          responses: { "200": jsonResponse("Registration counts") },
+          responses: {
+            "202": jsonResponse(
+              "Accepted: a registration run (`registrationId`, `state`, `progress`); the Location header names its status route",
+            ),
+            "200": jsonResponse("Nothing was waiting to be registered: `registrationId` null, state done"),
+          },
+        }),
+      },
+      "/v1/households/registrations/{registrationId}": {
+        get: secured([...INTAKE, "auditor"], {
+          summary:
+            "A registration run's state (running or done) and progress: households registered, refused, pending, chain writes pending",
+          tags: ["households"],
+          responses: { "200": jsonResponse("The run's progress"), ...errorResponses(400, 404) },
         }),
       },
       "/v1/households/{householdRef}": {
