@@ -20,7 +20,7 @@ export interface GetDisbursementOptions {
 
 /** A disbursement's counts and a page of its rows, each with a readable reason when not issued. */
 export function getDisbursement(
-  deps: Pick<DisbursementDeps, "db" | "decimals">,
+  deps: Pick<DisbursementDeps, "db" | "decimals"> & { outbox?: EndedJobs },
   disbursementId: string,
   options: GetDisbursementOptions = {},
 ): DisbursementReport {
@@ -28,7 +28,7 @@ export function getDisbursement(
     disbursementId,
   ) as { programme_id: number; period: number; source: "csv" | "eligible"; created_at: string } | undefined;
   if (!head) throw new NotFoundError("disbursementId", "No disbursement has this id.");
-  const counts = rowCounts(deps.db, disbursementId);
+  const counts = rowCounts(deps.db, disbursementId, deps.outbox);
   const progress = disbursementProgress(deps.db, disbursementId, counts);
   const rows = cachedStatement(
     deps.db,
@@ -73,9 +73,31 @@ export function getDisbursement(
  */
 const finalCounts = new WeakMap<Database, Map<string, Readonly<Record<RowStatus, number>>>>();
 
-function rowCounts(db: Database, disbursementId: string): Record<RowStatus, number> {
+/**
+ * Counts of running disbursements, by database, with the outbox's count of ended jobs they were read
+ * at. A running disbursement's rows change only when one of its chain jobs ends, so while no job has
+ * ended the counts stand: a status route polled every second no longer recounts a million rows (about
+ * 150 ms) each time. Bounded: a disbursement leaves when it is done.
+ */
+const runningCounts = new WeakMap<
+  Database,
+  Map<string, { ended: number; counts: Readonly<Record<RowStatus, number>> }>
+>();
+const RUNNING_KEPT = 64;
+
+/** What a count needs of the outbox: how many jobs have ended in this process. */
+export interface EndedJobs {
+  readonly endedCount: number;
+}
+
+function rowCounts(db: Database, disbursementId: string, outbox?: EndedJobs): Record<RowStatus, number> {
   const known = finalCounts.get(db)?.get(disbursementId);
   if (known) return { ...known };
+  const running = runningCounts.get(db) ?? new Map();
+  runningCounts.set(db, running);
+  const recent = running.get(disbursementId);
+  if (outbox && recent && recent.ended === outbox.endedCount) return { ...recent.counts };
+  const ended = outbox?.endedCount;
   const counts = Object.fromEntries(ROW_STATUSES.map((status) => [status, 0])) as Record<RowStatus, number>;
   for (const row of cachedStatement(
     db,
@@ -86,6 +108,10 @@ function rowCounts(db: Database, disbursementId: string): Record<RowStatus, numb
   if (counts.queued === 0) {
     const cache = finalCounts.get(db) ?? new Map<string, Readonly<Record<RowStatus, number>>>();
     finalCounts.set(db, cache.set(disbursementId, { ...counts }));
+    running.delete(disbursementId);
+  } else if (ended !== undefined) {
+    running.set(disbursementId, { ended, counts: { ...counts } });
+    if (running.size > RUNNING_KEPT) running.delete(running.keys().next().value!);
   }
   return counts;
 }
@@ -131,7 +157,7 @@ export interface ListDisbursementsOptions {
 
 /** Disbursements newest first, a page at a time, each with its counts and state. */
 export function listDisbursements(
-  deps: Pick<DisbursementDeps, "db">,
+  deps: Pick<DisbursementDeps, "db"> & { outbox?: EndedJobs },
   options: ListDisbursementsOptions = {},
 ): { disbursements: DisbursementSummary[]; total: number; offset: number; limit: number } {
   const offset = options.offset ?? 0;
@@ -155,7 +181,7 @@ export function listDisbursements(
   }[];
   return {
     disbursements: heads.map((head) => {
-      const counts = rowCounts(deps.db, head.disbursement_id);
+      const counts = rowCounts(deps.db, head.disbursement_id, deps.outbox);
       return {
         disbursementId: head.disbursement_id,
         programmeId: head.programme_id,
