@@ -81,6 +81,12 @@ async function main(): Promise<void> {
   process.stdout.write(`${asJson ? JSON.stringify(report) : renderTable(report)}\n`);
 }
 
+/** CPU milliseconds per household from per-phase CPU seconds; undefined when /proc gave none. */
+function cpuPerHousehold(seconds: (number | undefined)[], households: number): number | undefined {
+  if (seconds.some((value) => value === undefined)) return undefined;
+  return (1000 * seconds.reduce((sum: number, value) => sum + value!, 0)) / households;
+}
+
 interface SizeSettings {
   readSeconds: number;
   readRate: number;
@@ -128,6 +134,16 @@ async function runSize(
         phases: result.phases.map((phase) => ({ name: phase.name, ms: phase.ms })),
         peakRssBytes: peak,
         rssBytesPerHousehold: peak.gateway === undefined ? undefined : peak.gateway / households,
+        cpuMsPerHousehold: {
+          gateway: cpuPerHousehold(
+            result.phases.map((phase) => phase.cpu.gateway),
+            households,
+          ),
+          chain: cpuPerHousehold(
+            result.phases.map((phase) => phase.cpu.chain),
+            households,
+          ),
+        },
         verification: verification.summary,
       };
       const report: Omit<GatewayBenchReport, "targets" | "scale"> = {

@@ -22,6 +22,12 @@ export interface ScalePoint {
   peakRssBytes: { gateway?: number; chain?: number };
   /** Peak RSS per household, gateway process. */
   rssBytesPerHousehold?: number;
+  /**
+   * CPU milliseconds per household the gateway process and the chain node used over the phases: unlike
+   * wall time, this does not grow when other processes share the cores, so it shows whether a step is
+   * linear on a busy machine.
+   */
+  cpuMsPerHousehold: { gateway?: number; chain?: number };
   verification: string;
 }
 
@@ -198,6 +204,8 @@ export function renderTable(r: GatewayBenchReport): string {
         p.households.toLocaleString("en"),
         sec(p.totalMs),
         `${p.msPerHousehold.toFixed(2)} ms`,
+        p.cpuMsPerHousehold.gateway === undefined ? "n/a" : `${p.cpuMsPerHousehold.gateway.toFixed(2)} ms`,
+        p.cpuMsPerHousehold.chain === undefined ? "n/a" : `${p.cpuMsPerHousehold.chain.toFixed(2)} ms`,
         p.peakRssBytes.gateway === undefined ? "n/a" : mb(p.peakRssBytes.gateway),
         p.rssBytesPerHousehold === undefined ? "n/a" : `${(p.rssBytesPerHousehold / 1024).toFixed(1)} KB`,
         p.peakRssBytes.chain === undefined ? "n/a" : mb(p.peakRssBytes.chain),
@@ -207,6 +215,8 @@ export function renderTable(r: GatewayBenchReport): string {
         "baseline: raw SQLite",
         "",
         `${(r.rawSqlite.insertMs / r.rawSqlite.households).toFixed(3)} ms`,
+        "",
+        "",
         "",
         "",
         "",
