@@ -1,11 +1,14 @@
 import { expect } from "chai";
+import { registerPendingOnChain, registrationRun } from "../../../src/disbursement";
 import { sampleHouseholdsCsv } from "../../../src/households";
+import { syntheticNationalId } from "../../../src/identity";
 import {
   bootE2e,
   countRows,
   createProgramme,
   disbursementCsv,
   give,
+  householdBody,
   idsByHousehold,
   importSample,
   mintTokens,
@@ -111,6 +114,56 @@ describe("e2e: long jobs answer 202 and report progress; the list of disbursemen
     expect(unknown.body.error).to.include({ field: "registrationId" });
     const malformed = await gw.get("/v1/households/registrations/reg_1", charity.apiKey);
     expect(malformed.status, malformed.text).to.equal(400);
+  });
+
+  it("answers a large registration after its first step: the other heads get wallets and batches after the answer, and a request meanwhile joins that run", async () => {
+    for (let i = 0; i < 7; i++) {
+      const res = await gw.post(
+        "/v1/households",
+        charity.apiKey,
+        householdBody([syntheticNationalId(421_000 + i)]),
+      );
+      expect(res.status, res.text).to.equal(201);
+    }
+    await automine(false);
+    let run;
+    try {
+      // Steps of 3 heads (the default is 3,000): two requests in the same tick, as two clients would.
+      const [first, second] = await Promise.all([
+        registerPendingOnChain(gw.services.disbursement, { step: 3 }),
+        registerPendingOnChain(gw.services.disbursement, { step: 3 }),
+      ]);
+      run = first;
+      expect(first.registrationId).to.match(/^reg_/);
+      expect(second.registrationId).to.equal(first.registrationId);
+      // Answered after the first step: 3 heads in the outbox, 4 still to be given wallets, all counted.
+      expect(first.state).to.equal("running");
+      expect(first.progress).to.deep.equal({
+        rows: 7,
+        done: 0,
+        refused: 0,
+        pending: 7,
+        chainWritesPending: 1,
+      });
+    } finally {
+      await resumeMining();
+    }
+    for (let i = 0; i < 200; i++) {
+      await gw.services.outbox.drain();
+      if (registrationRun(gw.services.disbursement, run.registrationId!).state === "done") break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const done = await gw.get(`/v1/households/registrations/${run.registrationId}`, charity.apiKey);
+    expect(done.body).to.deep.equal({
+      registrationId: run.registrationId,
+      state: "done",
+      progress: { rows: 7, done: 7, refused: 0, pending: 0, chainWritesPending: 0 },
+    });
+    const jobs = gw.services.store.sqlite
+      .prepare("SELECT count(*) FROM chain_jobs WHERE idempotency_key LIKE ?")
+      .pluck()
+      .get(`register:${run.registrationId}:%`);
+    expect(jobs).to.equal(3); // 3 + 3 + 1 heads
   });
 
   it("answers a disbursement with 202 while its issuance waits in the chain's pool, then each row carries its transaction hash", async () => {
