@@ -101,3 +101,63 @@ export function describeFailure(status: number, body: unknown): string {
   if (!error) return `The gateway answered ${status}.`;
   return `${error.message ?? error.name} (${status}${error.field ? `, field ${error.field}` : ""})`;
 }
+
+/** A long job's answer as the gateway gives it (a disbursement or a registration run). */
+export interface JobStatus {
+  state: "running" | "done";
+  progress: { rows: number; done: number; refused: number; pending: number; chainWritesPending: number };
+}
+
+/**
+ * `[###.....]  40%  4,000 of 10,000 rows, 12 refused, 3 chain writes pending`: rows decided (written on
+ * chain or refused) out of all the job's rows.
+ */
+export function jobBar(progress: JobStatus["progress"], width = 30): string {
+  const decided = progress.done + progress.refused;
+  const share = progress.rows === 0 ? 1 : Math.min(1, decided / progress.rows);
+  const filled = Math.round(share * width);
+  const n = (value: number) => value.toLocaleString("en");
+  return (
+    `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${Math.round(share * 100)
+      .toString()
+      .padStart(3)}%  ${n(decided)} of ${n(progress.rows)} rows, ${n(progress.refused)} refused, ` +
+    `${n(progress.chainWritesPending)} chain writes pending`
+  );
+}
+
+export interface FollowOptions {
+  out?: NodeJS.WritableStream;
+  /** Milliseconds between status reads. */
+  intervalMs?: number;
+}
+
+/**
+ * Polls a long job's status route until its state is `done`, drawing a progress bar on `out` (redrawn
+ * only when it changes, ended with a newline). Returns the last answer.
+ */
+export async function followJob<T extends JobStatus>(
+  target: ApiTarget,
+  path: string,
+  first: T,
+  options: FollowOptions = {},
+): Promise<T> {
+  const out = options.out ?? process.stderr;
+  const intervalMs = options.intervalMs ?? 500;
+  let drawn = "";
+  let current = first;
+  for (;;) {
+    const bar = jobBar(current.progress);
+    if (bar !== drawn) out.write(`\r${bar}`);
+    drawn = bar;
+    if (current.state === "done") break;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    const next = await requestJson(target, "GET", path);
+    if (next.status >= 400) {
+      out.write("\n");
+      throw new CliError(describeFailure(next.status, next.body));
+    }
+    current = next.body as T;
+  }
+  out.write("\n");
+  return current;
+}

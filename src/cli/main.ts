@@ -7,7 +7,15 @@ import { openSqliteStore } from "../db";
 import { DemoStepError } from "../main/seedDemo";
 import { join, resolve } from "node:path";
 import type { Database } from "better-sqlite3";
-import { apiTarget, CliError, describeFailure, requestJson, uploadCsv } from "./apiClient";
+import {
+  apiTarget,
+  CliError,
+  describeFailure,
+  followJob,
+  requestJson,
+  uploadCsv,
+  type JobStatus,
+} from "./apiClient";
 import { deployCommand } from "./deployCommand";
 import { startCommand } from "./startCommand";
 
@@ -17,9 +25,11 @@ const USAGE = `sintech <command>
   deploy [--settlement-token <address>]
                                  deploy the contracts (embedded: the local chain; consortium: the configured
                                  endpoint, from the operator key) and record data/deployment.json
-  enrol <households.csv>         import households (needs SINTECH_API_KEY of a charity or registrar)
+  enrol <households.csv>         import households and register them on chain, with a progress bar
+                                 (needs SINTECH_API_KEY of a charity or registrar)
   disburse <programmeId> <file.csv>
-                                 disburse national_id,amount rows (needs a charity's SINTECH_API_KEY)
+                                 disburse national_id,amount rows, with a progress bar until every
+                                 chain write has ended (needs a charity's SINTECH_API_KEY)
   status                         chain, contracts, queued writes and counts (any SINTECH_API_KEY)
   keys create --role <role> --org <orgId> [--label <text>]
                                  issue an API key straight into the data folder's database
@@ -78,7 +88,16 @@ async function enrol([file]: string[]): Promise<number> {
   process.stdout.write(`import ${report.importId}: ${JSON.stringify(report.counts)}\n`);
   const registered = await requestJson(target, "POST", "/v1/households/registrations");
   if (registered.status >= 400) throw new CliError(describeFailure(registered.status, registered.body));
-  process.stdout.write(`on chain: ${JSON.stringify(registered.body)}\n`);
+  const run = registered.body as JobStatus & { registrationId: string | null };
+  if (run.registrationId === null) {
+    process.stdout.write("on chain: no household was waiting to be registered\n");
+    return 0;
+  }
+  process.stdout.write(`registration ${run.registrationId}: writing to the chain\n`);
+  const done = await followJob(target, `/v1/households/registrations/${run.registrationId}`, run);
+  const { progress } = done;
+  const counts = { registered: progress.done, failed: progress.refused, queued: progress.pending };
+  process.stdout.write(`on chain: ${JSON.stringify(counts)}\n`);
   return 0;
 }
 
@@ -94,11 +113,19 @@ async function disburse([programmeId, file]: string[]): Promise<number> {
     `cli-${randomUUID()}`,
   );
   if (result.status >= 400) throw new CliError(describeFailure(result.status, result.body));
-  const report = result.body as {
+  type Report = JobStatus & {
     disbursementId: string;
     counts: Record<string, number>;
     rows: { rowNo: number; status: string; message: string | null }[];
   };
+  const accepted = result.body as Report;
+  process.stdout.write(`disbursement ${accepted.disbursementId}: writing to the chain\n`);
+  const statusPath = `/v1/disbursements/${accepted.disbursementId}`;
+  // Polled with one row per answer; the rows to explain are read once, when it is done.
+  await followJob(target, `${statusPath}?limit=1`, accepted);
+  const last = await requestJson(target, "GET", statusPath);
+  if (last.status >= 400) throw new CliError(describeFailure(last.status, last.body));
+  const report = last.body as Report;
   process.stdout.write(`disbursement ${report.disbursementId}: ${JSON.stringify(report.counts)}\n`);
   for (const row of report.rows.filter((candidate) => candidate.message)) {
     process.stdout.write(`  row ${row.rowNo}: ${row.status}: ${row.message}\n`);

@@ -6,7 +6,7 @@ import { DuplicateError, ValidationError } from "../errors";
 import { programmeRow } from "../programmes/getProgramme";
 import { toUnits } from "../programmes/amounts";
 import { getDisbursement } from "./getDisbursement";
-import { markAlreadyCovered, type PlannedRow } from "./planRows";
+import { groupQueuedByAmount, markAlreadyCovered, type PlannedRow } from "./planRows";
 import type { DisbursementDeps, DisbursementReport } from "./types";
 
 export const ISSUE_JOB = "disbursement.issue";
@@ -25,7 +25,8 @@ export interface StartDisbursementParams {
 
 /**
  * Runs a disbursement whose rows are already resolved: refuses per row what the chain would refuse,
- * then issues the rest in batches of one amount each, queued with the rows in one transaction.
+ * then queues the rest in batches of one amount each, with the rows in one transaction, and returns
+ * without waiting for the chain: the report's `state` is `running` until every write has ended.
  * The same idempotency key returns the same disbursement, also to callers that send it while the first
  * request still runs; the same key with another file, amount or programme is refused (409
  * `idempotency_key_reused`).
@@ -59,10 +60,7 @@ async function disburseOnce(
   claim: () => void,
 ): Promise<DisbursementReport> {
   const existing = findExisting(deps, params);
-  if (existing) {
-    await deps.outbox.drain();
-    return { ...getDisbursement(deps, existing), replayed: true };
-  }
+  if (existing) return { ...getDisbursement(deps, existing), replayed: true };
   const programme = programmeRow(deps, params.programmeId);
   if (programme.org_id !== params.orgId) {
     throw new ValidationError(
@@ -116,10 +114,7 @@ async function disburseOnce(
         row.code,
       );
     }
-    const byAmount = new Map<bigint, PlannedRow[]>();
-    for (const row of rows.filter((candidate) => candidate.status === "queued")) {
-      byAmount.set(row.amount!, [...(byAmount.get(row.amount!) ?? []), row]);
-    }
+    const byAmount = groupQueuedByAmount(rows);
     let chunk = 0;
     for (const [amount, group] of byAmount) {
       for (let start = 0; start < group.length; start += ISSUE_BATCH) {
@@ -134,8 +129,17 @@ async function disburseOnce(
       }
     }
   })();
-  await deps.outbox.drain();
+  startDraining(deps);
   return getDisbursement(deps, disbursementId);
+}
+
+/**
+ * Starts sending the queued writes without waiting for them: the caller answers at once and the status
+ * route reports progress. A failure here (the node unreachable) leaves the jobs queued in the outbox,
+ * which the gateway's drain timer retries, also after a restart.
+ */
+export function startDraining(deps: Pick<DisbursementDeps, "outbox">): void {
+  deps.outbox.drain().catch(() => undefined);
 }
 
 function findExisting(deps: DisbursementDeps, params: StartDisbursementParams): string | undefined {

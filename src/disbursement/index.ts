@@ -3,17 +3,19 @@ export { DISBURSEMENT_SQL } from "./schema";
 export {
   registerPendingOnChain,
   registrationCounts,
+  registrationRun,
   registrationHandlers,
   REGISTER_JOB,
   REGISTRATION_BATCH,
 } from "./registerOnChain";
-export type { RegisterResult } from "./registerOnChain";
-export { runDisbursement, issuanceHandlers, ISSUE_JOB, ISSUE_BATCH } from "./disburse";
+export type { RegisterResult, RegistrationRun } from "./registerOnChain";
+export { runDisbursement, issuanceHandlers, startDraining, ISSUE_JOB, ISSUE_BATCH } from "./disburse";
 export { disburseCsv, DISBURSEMENT_COLUMNS } from "./disburseCsv";
 export type { DisburseCsvParams } from "./disburseCsv";
 export { disburseEligible } from "./disburseEligible";
 export type { DisburseEligibleParams } from "./disburseEligible";
-export { getDisbursement } from "./getDisbursement";
+export { getDisbursement, listDisbursements } from "./getDisbursement";
+export type { ListDisbursementsOptions } from "./getDisbursement";
 export { ROW_MESSAGES, rowMessage } from "./refusals";
 export * from "./types";
 export { syncRebindsOnChain, rebindHandlers, REBIND_JOB } from "./syncRebinds";

@@ -71,3 +71,18 @@ export async function markAlreadyCovered(
     }
   });
 }
+
+/**
+ * The queued rows grouped by amount, each group in file order, in one pass: each row is appended in
+ * place (copying a group for every row, as before, was quadratic in the rows of one amount).
+ */
+export function groupQueuedByAmount(rows: readonly PlannedRow[]): Map<bigint, PlannedRow[]> {
+  const byAmount = new Map<bigint, PlannedRow[]>();
+  for (const row of rows) {
+    if (row.status !== "queued") continue;
+    let group = byAmount.get(row.amount!);
+    if (!group) byAmount.set(row.amount!, (group = []));
+    group.push(row);
+  }
+  return byAmount;
+}

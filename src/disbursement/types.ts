@@ -41,6 +41,25 @@ export interface DisbursementRow {
   code: string | null;
   /** Plain words for the charity's screen; never personal data. */
   message: string | null;
+  /** The `issueBatch` transaction that issued the row (null until it is issued). */
+  txHash: string | null;
+}
+
+/** Where a long job stands: `running` until every row is decided and every chain write of it has ended. */
+export type JobState = "running" | "done";
+
+/** A long job's progress, read from the durable rows and the outbox (so it survives a restart). */
+export interface JobProgress {
+  /** Rows (households) in the job. */
+  rows: number;
+  /** Rows written on chain (issued, registered). */
+  done: number;
+  /** Rows refused, by the gateway before sending or by the chain. */
+  refused: number;
+  /** Rows still waiting for a chain write. */
+  pending: number;
+  /** Transactions of the job queued or sent and not yet final. */
+  chainWritesPending: number;
 }
 
 export interface DisbursementReport {
@@ -49,8 +68,22 @@ export interface DisbursementReport {
   period: number;
   source: "csv" | "eligible";
   counts: Record<RowStatus, number>;
+  state: JobState;
+  progress: JobProgress;
   rows: DisbursementRow[];
   createdAt: string;
   /** True when the request repeated an idempotency key: nothing new was sent. */
   replayed?: boolean;
+}
+
+/** One line of the list of disbursements: its counts and state, no rows. */
+export interface DisbursementSummary {
+  disbursementId: string;
+  programmeId: number;
+  orgId: string;
+  period: number;
+  source: "csv" | "eligible";
+  createdAt: string;
+  state: JobState;
+  counts: Record<RowStatus, number>;
 }

@@ -6,7 +6,12 @@ import { writeJsonAtomically } from "../chain/deployment";
 import { findEvent } from "../chain/findEvent";
 import type { ChainJob, EnqueueParams } from "../chain/outbox";
 import { createApiKey } from "../api/auth/createApiKey";
-import { disburseEligible, registerPendingOnChain } from "../disbursement";
+import {
+  disburseEligible,
+  getDisbursement,
+  registerPendingOnChain,
+  registrationCounts,
+} from "../disbursement";
 import { importHouseholdsCsv, sampleHouseholdsCsv } from "../households";
 import { registerOrganisation } from "../organisations";
 import { createProgramme, giveToProgramme } from "../programmes";
@@ -304,7 +309,12 @@ export async function seedDemo(
   );
   await step(
     "register the households on chain",
-    () => registerPendingOnChain(services.disbursement),
+    async () => {
+      // The run answers once queued; the demo waits for the chain.
+      await registerPendingOnChain(services.disbursement);
+      await services.outbox.drain();
+      return registrationCounts(services.disbursement);
+    },
     (result) =>
       result.failed + result.queued === 0
         ? undefined
@@ -314,14 +324,18 @@ export async function seedDemo(
 
   const disbursement = await step(
     "disburse the relief programme's first round",
-    () =>
-      disburseEligible(services.disbursement, {
+    async () => {
+      const started = await disburseEligible(services.disbursement, {
         orgId: orgIds.charity1!,
         programmeId: programmes.relief,
         idempotencyKey: "demo-relief-round-1",
         amount: "2000000",
         selectEligible: () => services.selectEligible(programmes.relief),
-      }),
+      });
+      // The disbursement answers once queued; the demo waits for the chain.
+      await services.outbox.drain();
+      return getDisbursement(services.disbursement, started.disbursementId);
+    },
     (report) => {
       const { issued, queued, ...others } = report.counts;
       const notSent = Object.entries(others).filter(([, count]) => count > 0);

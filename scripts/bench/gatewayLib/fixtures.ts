@@ -2,8 +2,12 @@ import { sampleHouseholdsCsv, type SampleHouseholds } from "../../../src/househo
 
 export const HOUSEHOLDS = 10_000;
 export const SAMPLE_SEED = 20_260_501;
-/** Whole tokens per household, under the programme's cap; the gift covers every household exactly. */
-export const AMOUNT_PER_HOUSEHOLD = 2_000_000n;
+/**
+ * Whole tokens per household, under the programme's cap; the gift covers every household exactly. Small
+ * enough that a million households' gift fits the ledger's uint96 (7.9·10²⁸ units, 7.9·10¹⁰ tokens of 18
+ * decimals): 2,000,000 per household stopped at 100,000 households with `GiftTooLarge`.
+ */
+export const AMOUNT_PER_HOUSEHOLD = 20_000n;
 export const CAP_PER_PERIOD = "2500000";
 
 export interface Fixture {

@@ -7,6 +7,29 @@ import type { Verification } from "./verifyOnChain";
 
 export const ENROL_TARGET_SECONDS = 60;
 export const READ_TARGET_P99_MS = 20;
+/** Issue 8, item 7: 100,000 households enrolled and funded in under 4 minutes, under 1 GB resident. */
+export const SCALE_TARGET = { households: 100_000, seconds: 240, peakRssBytes: 2 ** 30 };
+/** Per-household time counts as flat while the largest size costs at most this much more than the smallest. */
+export const FLAT_RATIO = 1.5;
+
+/** One size of the scale run: enrolled and funded end to end on a fresh gateway and chain. */
+export interface ScalePoint {
+  households: number;
+  totalMs: number;
+  msPerHousehold: number;
+  phases: { name: string; ms: number }[];
+  /** Peak resident memory (VmHWM) of the gateway process and of its anvil over the whole size. */
+  peakRssBytes: { gateway?: number; chain?: number };
+  /** Peak RSS per household, gateway process. */
+  rssBytesPerHousehold?: number;
+  /**
+   * CPU milliseconds per household the gateway process and the chain node used over the phases: unlike
+   * wall time, this does not grow when other processes share the cores, so it shows whether a step is
+   * linear on a busy machine.
+   */
+  cpuMsPerHousehold: { gateway?: number; chain?: number };
+  verification: string;
+}
 
 export interface ReadRun {
   endpoint: string;
@@ -36,6 +59,8 @@ export interface GatewayBenchReport {
   verification: Verification;
   rawSqlite: WriteBaseline & { householdsPerSecond: number };
   reads: ReadRun[];
+  /** Every size run, the first being the one above (whose reads were measured). */
+  scale: ScalePoint[];
   targets: { target: string; figure: string; pass: boolean }[];
 }
 
@@ -62,6 +87,32 @@ export function evaluateTargets(report: Omit<GatewayBenchReport, "targets">): Ga
       pass: seconds < ENROL_TARGET_SECONDS,
     },
   ];
+  const atScale = report.scale.find((point) => point.households === SCALE_TARGET.households);
+  if (atScale) {
+    targets.push({
+      target: `${SCALE_TARGET.households.toLocaleString("en")} households enrolled and funded in < ${SCALE_TARGET.seconds} s`,
+      figure: `${(atScale.totalMs / 1000).toFixed(1)} s`,
+      pass: atScale.totalMs / 1000 < SCALE_TARGET.seconds,
+    });
+  }
+  for (const point of report.scale) {
+    const peak = point.peakRssBytes.gateway;
+    if (peak === undefined) continue;
+    targets.push({
+      target: `${point.households.toLocaleString("en")} households: gateway peak RSS < 1 GB`,
+      figure: mb(peak),
+      pass: peak < SCALE_TARGET.peakRssBytes,
+    });
+  }
+  if (report.scale.length > 1) {
+    const [smallest, largest] = [report.scale[0]!, report.scale[report.scale.length - 1]!];
+    const ratio = largest.msPerHousehold / smallest.msPerHousehold;
+    targets.push({
+      target: `time per household flat: ${largest.households.toLocaleString("en")} ≤ ${FLAT_RATIO}× ${smallest.households.toLocaleString("en")}`,
+      figure: `${ratio.toFixed(2)}× (${largest.msPerHousehold.toFixed(2)} vs ${smallest.msPerHousehold.toFixed(2)} ms)`,
+      pass: ratio <= FLAT_RATIO,
+    });
+  }
   for (const run of report.reads.filter((r) => !r.baseline)) {
     const { p99Ms, errors, timeouts } = run.result;
     const failed = errors + timeouts;
@@ -137,6 +188,35 @@ export function renderTable(r: GatewayBenchReport): string {
     ]),
     "  (gw/chain CPU: CPU seconds the gateway process and the anvil node used during the phase or run)",
     "",
+    "3. Scale: each size enrolled and funded end to end on a fresh gateway and chain (registration and",
+    "   disbursement answer 202 and are polled until every chain write has ended)",
+    grid([
+      [
+        "households",
+        "end to end",
+        "per household",
+        "gw CPU/household",
+        "chain CPU/household",
+        "gw peak RSS",
+        "RSS/household",
+        "chain peak RSS",
+        ...(r.scale[0]?.phases.map((p) => p.name) ?? []),
+      ],
+      ...r.scale.map((p) => [
+        p.households.toLocaleString("en"),
+        sec(p.totalMs),
+        `${p.msPerHousehold.toFixed(2)} ms`,
+        p.cpuMsPerHousehold.gateway === undefined ? "n/a" : `${p.cpuMsPerHousehold.gateway.toFixed(2)} ms`,
+        p.cpuMsPerHousehold.chain === undefined ? "n/a" : `${p.cpuMsPerHousehold.chain.toFixed(2)} ms`,
+        p.peakRssBytes.gateway === undefined ? "n/a" : mb(p.peakRssBytes.gateway),
+        p.rssBytesPerHousehold === undefined ? "n/a" : `${(p.rssBytesPerHousehold / 1024).toFixed(1)} KB`,
+        p.peakRssBytes.chain === undefined ? "n/a" : mb(p.peakRssBytes.chain),
+        ...p.phases.map((phase) => sec(phase.ms)),
+      ]),
+      ["baseline: raw SQLite", "", `${(r.rawSqlite.insertMs / r.rawSqlite.households).toFixed(3)} ms`],
+    ]),
+    `  (baseline: raw SQLite insert of the first size's ${r.rawSqlite.households.toLocaleString("en")} households, per household)`,
+    "",
     "Targets",
     grid([["target", "figure", ""], ...r.targets.map((t) => [t.target, t.figure, t.pass ? "PASS" : "FAIL"])]),
   ];
@@ -153,6 +233,7 @@ function grid(rows: string[][]): string {
   ].join("\n");
 }
 
+const mb = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
 const sec = (msValue: number) => `${(msValue / 1000).toFixed(2)} s`;
 const cpu = (seconds: number | undefined) => (seconds === undefined ? "n/a" : `${seconds.toFixed(2)} s`);
 const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : "timeout");

@@ -15,7 +15,7 @@ import { csvUpload, idempotencyKeyHeader } from "./csvUpload";
 import { programmeParams } from "./programmeRoutes";
 import { ownProgrammeOnly, refuseAmountAboveCap } from "./programmeAccess";
 import { tokenAmountSchema } from "../../programmes";
-import { disburseCsv, disburseEligible, getDisbursement } from "../../disbursement";
+import { disburseCsv, disburseEligible, getDisbursement, listDisbursements } from "../../disbursement";
 import type { GatewayServices } from "../../main/services";
 import { cachedStatement } from "../../db/statements";
 import { NotFoundError } from "../../errors";
@@ -35,6 +35,10 @@ const pageQuery = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
 });
+const listQuery = z.strictObject({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
 
 /** Serialised pages of finished disbursements; past the limit the oldest is dropped. */
 const FINISHED_PAGES_KEPT = 256;
@@ -46,8 +50,10 @@ function remember(cache: Map<string, string>, key: string, body: string): void {
 
 /**
  * Disbursement: a charity uploads a CSV of national IDs and amounts (text/csv with an Idempotency-Key
- * header) or selects the households its programme's rule makes eligible (JSON); each row comes back with
- * its status and, when not issued, a readable reason.
+ * header) or selects the households its programme's rule makes eligible (JSON). The request answers 202
+ * as soon as the rows are decided and their chain writes queued; `GET /v1/disbursements/{id}` reports
+ * progress until `state` is `done`, and each row its status, a readable reason when not issued, and the
+ * issuance transaction's hash when issued.
  */
 export function disbursementRoutes(services: GatewayServices): RouteModule {
   const finishedPages = new Map<string, string>();
@@ -79,7 +85,26 @@ export function disbursementRoutes(services: GatewayServices): RouteModule {
                   selectEligible: () => services.selectEligible(programmeId),
                 });
               })();
-          res.status(report.replayed ? 200 : 201).json(report);
+          res
+            .status(report.replayed ? 200 : 202)
+            .location(`/v1/disbursements/${report.disbursementId}`)
+            .json(report);
+        },
+      );
+      router.get(
+        "/v1/disbursements",
+        requireRole("charity", "auditor", "regulator"),
+        validate(listQuery, "query"),
+        (_req, res) => {
+          const principal = res.locals.principal!;
+          const page = validated(res, listQuery, "query");
+          // A charity lists its own disbursements; auditors and regulators list every one.
+          res.json(
+            listDisbursements(services.disbursement, {
+              ...page,
+              orgId: principal.role === "charity" ? principal.orgId : undefined,
+            }),
+          );
         },
       );
       router.get(
@@ -148,13 +173,13 @@ export function disbursementRoutes(services: GatewayServices): RouteModule {
             },
           },
           responses: {
-            "201": jsonResponse(
-              "The disbursement with a status per row",
+            "202": jsonResponse(
+              "Accepted: every row decided and its chain writes queued; `state` is `running` and the `Location` header names the status route",
               docs.disbursementResult.schema,
               docs.disbursementResult.example,
             ),
             "200": jsonResponse(
-              "This idempotency key was used before: the stored disbursement, nothing new sent",
+              "The same idempotency key and request were sent before: that disbursement, `replayed: true`, nothing new sent",
               docs.disbursementResult.schema,
               docs.disbursementResult.replayed,
             ),
@@ -162,12 +187,30 @@ export function disbursementRoutes(services: GatewayServices): RouteModule {
           },
         }),
       },
+      "/v1/disbursements": {
+        get: secured(["charity", "auditor", "regulator"], {
+          operationId: "listDisbursements",
+          summary: "Disbursements, newest first",
+          description:
+            "Paginated with `offset` and `limit` (at most 100): a charity sees its own, auditors and regulators all. Each line has its counts and state; the rows are read one disbursement at a time.",
+          tags: ["disbursements"],
+          parameters: parametersOf(listQuery, "query", { offset: 0, limit: 20 }),
+          responses: {
+            "200": jsonResponse(
+              "A page of disbursements with counts and state",
+              docs.disbursementList.schema,
+              docs.disbursementList.example,
+            ),
+            ...errorResponses(400),
+          },
+        }),
+      },
       "/v1/disbursements/{disbursementId}": {
         get: secured(["charity", "auditor", "regulator"], {
           operationId: "getDisbursement",
-          summary: "A disbursement's counts and a page of rows",
+          summary: "A disbursement's state, progress, counts and a page of rows",
           description:
-            "A charity sees only its own disbursements; another's answers 404, as an unknown id does.",
+            "`state` is `running` until every row is decided and every chain write has ended, then `done`; `progress` counts rows done, refused and pending, and chain writes pending. Each issued row carries its `issueBatch` transaction hash (`txHash`). A charity sees only its own disbursements; another's answers 404, as an unknown id does.",
           tags: ["disbursements"],
           parameters: [
             ...parametersOf(disbursementParams, "path", {

@@ -28,7 +28,7 @@ import {
 import { cachedStatement } from "../../db/statements";
 import { NotFoundError } from "../../errors";
 import { programmeRow } from "../../programmes";
-import { registerPendingOnChain } from "../../disbursement";
+import { registerPendingOnChain, registrationRun } from "../../disbursement";
 import type { GatewayServices } from "../../main/services";
 
 const refPattern = /^0x[0-9a-f]{64}$/;
@@ -41,6 +41,12 @@ const householdParams = z.strictObject({
 const eligibilityParams = programmeParams.extend(householdParams.shape);
 const importParams = z.strictObject({
   importId: z.string().min(1).max(100).describe("As the import answered it (`importId`)"),
+});
+const registrationParams = z.strictObject({
+  registrationId: z
+    .string()
+    .regex(/^reg_[0-9a-f-]{36}$/)
+    .describe("As the registration answered it (`registrationId`)"),
 });
 const INTAKE = ["charity", "registrar"] as const;
 const LOG_READERS = ["auditor", "regulator"] as const;
@@ -93,10 +99,16 @@ export function householdRoutes(services: GatewayServices): RouteModule {
       );
       router.post("/v1/households/registrations", requireRole(...INTAKE), async (_req, res) => {
         // Each organisation registers the households it enrolled (the registrar also those enrolled before
-        // enrolment was recorded), never another's pending ones.
+        // enrolment was recorded), never another's pending ones. Answers once the first batches are queued;
+        // the status route reports the chain writes' progress.
         const principal = res.locals.principal!;
         const enrolledBy = { orgId: principal.orgId, includeUnrecorded: principal.role === "registrar" };
-        res.json(await registerPendingOnChain(services.disbursement, enrolledBy));
+        const run = await registerPendingOnChain(services.disbursement, { enrolledBy });
+        if (run.registrationId === null) {
+          res.status(200).json(run);
+          return;
+        }
+        res.status(202).location(`/v1/households/registrations/${run.registrationId}`).json(run);
       });
       router.get(
         "/v1/access-log",
@@ -106,6 +118,15 @@ export function householdRoutes(services: GatewayServices): RouteModule {
           const query = validated(res, accessLogQuery, "query");
           const entries = listAccessLog(services.store.sqlite, { ...query, limit: query.limit ?? 100 });
           res.json({ entries, next: entries.length > 0 ? entries[entries.length - 1]!.entryId : null });
+        },
+      );
+      router.get(
+        "/v1/households/registrations/:registrationId",
+        requireRole(...INTAKE, "auditor"),
+        validate(registrationParams, "params"),
+        (_req, res) => {
+          const { registrationId } = validated(res, registrationParams, "params");
+          res.json(registrationRun(services.disbursement, registrationId));
         },
       );
       router.get(
@@ -224,14 +245,39 @@ export function householdRoutes(services: GatewayServices): RouteModule {
           operationId: "registerHouseholdsOnChain",
           summary: "Write the caller's enrolled households to the chain",
           description:
-            "The caller's enrolled households not yet on chain are written to the beneficiary registry, in batches (the registrar: also those enrolled before enrolment was recorded); never another organisation's. The answer counts registrations by status.",
+            "The caller's enrolled households not yet on chain are queued for the beneficiary registry, in batches (the registrar: also those enrolled before enrolment was recorded); never another organisation's. Answers without waiting for the chain: `202` with the run and a `Location` header naming its status route, or `200` with `registrationId: null` when nothing was waiting.",
           tags: ["households"],
           responses: {
-            "200": jsonResponse(
-              "Registration counts",
-              docs.registrationCounts.schema,
-              docs.registrationCounts.example,
+            "202": jsonResponse(
+              "Accepted: the registration run",
+              docs.registrationRun.schema,
+              docs.registrationRun.running,
             ),
+            "200": jsonResponse(
+              "Nothing was waiting to be registered",
+              docs.registrationRun.schema,
+              docs.registrationRun.nothing,
+            ),
+          },
+        }),
+      },
+      "/v1/households/registrations/{registrationId}": {
+        get: secured([...INTAKE, "auditor"], {
+          operationId: "getRegistrationRun",
+          summary: "A registration run's state and progress",
+          description:
+            "`state` is `running` until every household of the run is decided and every chain write has ended, then `done`; `progress` counts households registered (`done`), refused and pending, and chain writes pending.",
+          tags: ["households"],
+          parameters: parametersOf(registrationParams, "path", {
+            registrationId: "reg_0b6c2f1e-8d4a-4c3b-9e5f-7a1d2c3b4e5f",
+          }),
+          responses: {
+            "200": jsonResponse(
+              "The run's progress",
+              docs.registrationRun.schema,
+              docs.registrationRun.running,
+            ),
+            ...errorResponses(400, 404),
           },
         }),
       },

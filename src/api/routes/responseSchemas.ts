@@ -302,6 +302,40 @@ export const eligibility = {
   },
 };
 
+// ---- long jobs
+
+const jobStateSchema = z
+  .enum(["running", "done"])
+  .describe("`running` until every row is decided and every chain write of the job has ended");
+const jobProgressSchema = z.strictObject({
+  rows: z.number().int().describe("Rows (households) in the job"),
+  done: z.number().int().describe("Rows written on chain (issued, registered)"),
+  refused: z.number().int().describe("Rows refused, by the gateway before sending or by the chain"),
+  pending: z.number().int().describe("Rows still waiting for a chain write"),
+  chainWritesPending: z.number().int().describe("Transactions of the job queued or sent and not yet final"),
+});
+export const registrationRun = {
+  schema: z.strictObject({
+    registrationId: z
+      .string()
+      .regex(/^reg_[0-9a-f-]{36}$/)
+      .nullable()
+      .describe("Null when nothing was waiting to be registered"),
+    state: jobStateSchema,
+    progress: jobProgressSchema,
+  }),
+  running: {
+    registrationId: "reg_0b6c2f1e-8d4a-4c3b-9e5f-7a1d2c3b4e5f",
+    state: "running",
+    progress: { rows: 200, done: 0, refused: 0, pending: 200, chainWritesPending: 1 },
+  },
+  nothing: {
+    registrationId: null,
+    state: "done",
+    progress: { rows: 0, done: 0, refused: 0, pending: 0, chainWritesPending: 0 },
+  },
+};
+
 // ---- disbursements
 
 const disbursementShape = {
@@ -322,8 +356,15 @@ const disbursementShape = {
         .string()
         .nullable()
         .describe("Why the row was not issued, in plain words; null when issued or queued"),
+      txHash: z
+        .string()
+        .regex(/^0x[0-9a-f]{64}$/)
+        .nullable()
+        .describe("The `issueBatch` transaction that issued the row; null until it is issued"),
     }),
   ),
+  state: jobStateSchema,
+  progress: jobProgressSchema,
   createdAt: timeSchema,
 };
 const disbursementExample = {
@@ -343,6 +384,7 @@ const disbursementExample = {
       field: null,
       code: null,
       message: null,
+      txHash: "0x9f2c4e6a8b0d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f6f",
     },
     {
       rowNo: 2,
@@ -352,11 +394,50 @@ const disbursementExample = {
       field: "national_id",
       code: "not_enrolled",
       message: "No enrolled household has this person.",
+      txHash: null,
     },
   ],
+  state: "done",
+  progress: { rows: 2, done: 1, refused: 1, pending: 0, chainWritesPending: 0 },
   createdAt: EXAMPLE_TIME,
 };
 export const disbursement = { schema: z.strictObject(disbursementShape), example: disbursementExample };
+export const disbursementList = {
+  schema: z.strictObject({
+    disbursements: z.array(
+      z.strictObject({
+        disbursementId: disbursementShape.disbursementId,
+        programmeId: z.number().int(),
+        orgId: z.string(),
+        period: z.number().int(),
+        source: z.enum(["csv", "eligible"]),
+        createdAt: timeSchema,
+        state: jobStateSchema,
+        counts: disbursementShape.counts,
+      }),
+    ),
+    total: z.number().int(),
+    offset: z.number().int(),
+    limit: z.number().int(),
+  }),
+  example: {
+    disbursements: [
+      {
+        disbursementId: disbursementExample.disbursementId,
+        programmeId: 4,
+        orgId: "org_3f9a2c1e",
+        period: 0,
+        source: "csv",
+        createdAt: EXAMPLE_TIME,
+        state: "done",
+        counts: disbursementExample.counts,
+      },
+    ],
+    total: 1,
+    offset: 0,
+    limit: 20,
+  },
+};
 export const disbursementResult = {
   schema: z.strictObject({
     ...disbursementShape,

@@ -16,6 +16,7 @@ import {
   removeDataDir,
   wrongChecksum,
   writeDigits,
+  settle,
   type E2eGateway,
   type Organisation,
 } from "./harness";
@@ -82,7 +83,8 @@ describe("e2e: bad input is refused whole, naming the field", () => {
       disbursementCsv([[head, "1000000"]]),
       "bad-input-dsb-1",
     );
-    expect(dsb.status).to.equal(201);
+    expect(dsb.status).to.equal(202);
+    await settle(gw, charity.apiKey, dsb);
     disbursementId = dsb.body.disbursementId;
   });
   after(async () => {

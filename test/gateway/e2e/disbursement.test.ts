@@ -16,6 +16,7 @@ import {
   removeDataDir,
   wrongChecksum,
   writeDigits,
+  settle,
   type E2eGateway,
   type Organisation,
 } from "./harness";
@@ -69,14 +70,13 @@ describe("e2e: disbursement by CSV and by eligibility", () => {
       [writeDigits(ids[5]![0]!, "arabic"), "2500000"], // 10: exactly the cap, Arabic-Indic digits
     ]);
     const chainJobs = countRows(gw, "chain_jobs");
-    const res = await gw.postCsv(
-      `/v1/programmes/${programmeId}/disbursements`,
+    const res = await settle(
+      gw,
       charity.apiKey,
-      csv,
-      "e2e-dsb-1",
+      await gw.postCsv(`/v1/programmes/${programmeId}/disbursements`, charity.apiKey, csv, "e2e-dsb-1"),
     );
     first = { status: res.status, body: res.body, csv };
-    expect(res.status, res.text).to.equal(201);
+    expect(res.status, res.text).to.equal(202);
     expect(res.body).to.include({ programmeId, source: "csv" });
     expect(res.body.disbursementId).to.match(/^dsb_[0-9a-f-]{36}$/);
     const rows = res.body.rows.map((row: Record<string, unknown>) => [
@@ -149,7 +149,7 @@ describe("e2e: disbursement by CSV and by eligibility", () => {
       first.csv,
       "e2e-dsb-1",
     );
-    expect(first.status).to.equal(201);
+    expect(first.status).to.equal(202);
     expect(res.status).to.equal(200);
     expect(res.body).to.deep.equal({ ...first.body, replayed: true });
     // Another file under the same key was answered with the first disbursement; it is refused now.
@@ -181,16 +181,20 @@ describe("e2e: disbursement by CSV and by eligibility", () => {
   });
 
   it("refuses to pay a household a second time in the same period of the same programme", async () => {
-    const res = await gw.postCsv(
-      `/v1/programmes/${programmeId}/disbursements`,
+    const res = await settle(
+      gw,
       charity.apiKey,
-      disbursementCsv([
-        [ids[0]![0]!, "1000000"],
-        [ids[6]![0]!, "1000000"],
-      ]),
-      "e2e-dsb-2",
+      await gw.postCsv(
+        `/v1/programmes/${programmeId}/disbursements`,
+        charity.apiKey,
+        disbursementCsv([
+          [ids[0]![0]!, "1000000"],
+          [ids[6]![0]!, "1000000"],
+        ]),
+        "e2e-dsb-2",
+      ),
     );
-    expect(res.status, res.text).to.equal(201);
+    expect(res.status, res.text).to.equal(202);
     expect(res.body.rows.map((row: { status: string }) => row.status)).to.deep.equal([
       "already_covered",
       "issued",
@@ -220,12 +224,16 @@ describe("e2e: disbursement by CSV and by eligibility", () => {
       eligibility: { targetGroups: [{ name: "Large households", all: [{ attribute: "size", min: 4 }] }] },
     });
     await give(gw, donor, ruled, "100000000");
-    const res = await gw.post(`/v1/programmes/${ruled}/disbursements`, charity.apiKey, {
-      selection: "eligible",
-      amount: "500000",
-      idempotencyKey: "e2e-eligible-1",
-    });
-    expect(res.status, res.text).to.equal(201);
+    const res = await settle(
+      gw,
+      charity.apiKey,
+      await gw.post(`/v1/programmes/${ruled}/disbursements`, charity.apiKey, {
+        selection: "eligible",
+        amount: "500000",
+        idempotencyKey: "e2e-eligible-1",
+      }),
+    );
+    expect(res.status, res.text).to.equal(202);
     expect(res.body.source).to.equal("eligible");
     expect(res.body.rows.map((row: { householdRef: string }) => row.householdRef)).to.have.members(expected);
     expect(res.body.counts.issued).to.equal(expected.length);

@@ -82,14 +82,18 @@ describe("e2e: one idempotency key is one request, under concurrency and reuse",
     const responses = await fourAtOnce(() =>
       gw.post(`/v1/programmes/${selectionProgramme}/disbursements`, charity.apiKey, body),
     );
-    const disbursementId = expectOneResult(responses, "disbursementId", 201);
+    const disbursementId = expectOneResult(responses, "disbursementId", 202);
     expect(countRows(gw, "disbursements")).to.equal(disbursements + 1);
     expect(countRows(gw, "disbursement_rows")).to.equal(rows + heads.length);
-    for (const res of responses) expect(res.body.counts.issued).to.equal(heads.length);
-    // Later, the same key and body is a replay of that one disbursement.
+    // Accepted at once (202): every row queued or, for a caller that came late, already issued.
+    for (const res of responses)
+      expect(res.body.counts.issued + res.body.counts.queued).to.equal(heads.length);
+    await gw.services.outbox.drain();
+    // Later, the same key and body is a replay of that one disbursement, finished.
     const again = await gw.post(`/v1/programmes/${selectionProgramme}/disbursements`, charity.apiKey, body);
     expect(again.status).to.equal(200);
-    expect(again.body).to.include({ disbursementId, replayed: true });
+    expect(again.body).to.include({ disbursementId, replayed: true, state: "done" });
+    expect(again.body.counts.issued).to.equal(heads.length);
   });
 
   it("answers four parallel CSV disbursements under one key with one disbursement, never a 500", async () => {
@@ -99,10 +103,14 @@ describe("e2e: one idempotency key is one request, under concurrency and reuse",
     const responses = await fourAtOnce(() =>
       gw.postCsv(`/v1/programmes/${csvProgramme}/disbursements`, charity.apiKey, csv, "idem-csv-1"),
     );
-    expectOneResult(responses, "disbursementId", 201);
+    expectOneResult(responses, "disbursementId", 202);
     expect(countRows(gw, "disbursements")).to.equal(disbursements + 1);
     expect(countRows(gw, "chain_jobs")).to.equal(jobs + 1); // one issuance batch, sent once
-    for (const res of responses) expect(res.body.counts.issued).to.equal(heads.length);
+    for (const res of responses)
+      expect(res.body.counts.issued + res.body.counts.queued).to.equal(heads.length);
+    await gw.services.outbox.drain();
+    const done = await gw.get(`/v1/disbursements/${responses[0]!.body.disbursementId}`, charity.apiKey);
+    expect(done.body.counts.issued).to.equal(heads.length);
   });
 
   it("refuses a disbursement key sent again with another amount, file or programme (409), writing nothing", async () => {

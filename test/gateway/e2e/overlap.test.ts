@@ -14,6 +14,7 @@ import {
   registerOnChain,
   registerOrganisation,
   removeDataDir,
+  settle,
   type E2eGateway,
   type Organisation,
 } from "./harness";
@@ -39,12 +40,14 @@ describe("e2e: the overlap guard between two charities of one exclusivity group"
   let householdRefs: string[];
 
   const disburse = (charity: Organisation, programmeId: number, households: number[]) =>
-    gw.postCsv(
-      `/v1/programmes/${programmeId}/disbursements`,
-      charity.apiKey,
-      disbursementCsv(households.map((index) => [heads[index]!, AMOUNT] as const)),
-      `overlap-${randomUUID()}`,
-    );
+    gw
+      .postCsv(
+        `/v1/programmes/${programmeId}/disbursements`,
+        charity.apiKey,
+        disbursementCsv(households.map((index) => [heads[index]!, AMOUNT] as const)),
+        `overlap-${randomUUID()}`,
+      )
+      .then((res) => settle(gw, charity.apiKey, res));
   const coverage = async (programmeId: number, household: number, period: number) =>
     (await gw.services.system.ledger.coverageOf(programmeId, householdRefs[household]!, period))[0];
 
@@ -78,11 +81,11 @@ describe("e2e: the overlap guard between two charities of one exclusivity group"
 
   it("refuses per row the households charity A already covers, naming the overlap guard, and issues the rest", async () => {
     const a = await disburse(charityA, programmeA, [0, 1, 2, 3, 4, 5]);
-    expect(a.status, a.text).to.equal(201);
+    expect(a.status, a.text).to.equal(202);
     expect(a.body.counts.issued).to.equal(6);
 
     const b = await disburse(charityB, programmeB, [3, 4, 5, 6, 7, 8]);
-    expect(b.status, b.text).to.equal(201);
+    expect(b.status, b.text).to.equal(202);
     expect(
       b.body.rows.map((row: Record<string, unknown>) => [row.rowNo, row.status, row.householdRef]),
     ).to.deep.equal([
@@ -169,7 +172,7 @@ describe("e2e: the overlap guard between two charities of one exclusivity group"
       await draining;
       const b = await pendingB;
 
-      expect(b.status, b.text).to.equal(201);
+      expect(b.status, b.text).to.equal(202);
       expect(
         b.body.rows.map((row: Record<string, unknown>) => [row.rowNo, row.status, row.code]),
       ).to.deep.equal([
@@ -216,7 +219,7 @@ describe("e2e: the overlap guard between two charities of one exclusivity group"
     await mintTokens(gw, donor.address, "10000000");
     await give(gw, donor, outside, "10000000");
     const res = await disburse(charityB, outside, [3]);
-    expect(res.status, res.text).to.equal(201);
+    expect(res.status, res.text).to.equal(202);
     expect(res.body.rows[0].status).to.equal("issued");
     expect(await coverage(outside, 3, res.body.period)).to.equal(units(AMOUNT));
   });

@@ -21,6 +21,7 @@ import {
   removeDataDir,
   wrongChecksum,
   writeDigits,
+  settle,
   type E2eGateway,
   type Organisation,
 } from "./harness";
@@ -212,33 +213,41 @@ describe("e2e: no personal data leaves the gateway except into its encrypted vau
       expect(refused.body.error).to.include({ field: "earmark", code: "not_a_purpose" });
     }
 
-    const dsb = await gw.postCsv(
-      `/v1/programmes/${programmeId}/disbursements`,
+    const dsb = await settle(
+      gw,
       charity.apiKey,
-      disbursementCsv([
-        [households[0]![0]!, "1000000"],
-        [writeDigits(households[1]![0]!, "persian"), "1000000"],
-        [
-          `${writeDigits(households[2]![0]!.slice(0, 3), "arabic")}-${households[2]![0]!.slice(3)}`,
-          "1000000",
-        ],
-        [writeDigits(PEOPLE[0]!.id, "arabic"), "1000000"],
-        [usedWrongChecksums[0]!, "1000000"],
-        [writeDigits(usedWrongChecksums[1]!, "persian"), "1000000"],
-        [stranger, "1000000"],
-        [households[0]![0]!, "1000000"],
-      ]),
-      "privacy-dsb-1",
+      await gw.postCsv(
+        `/v1/programmes/${programmeId}/disbursements`,
+        charity.apiKey,
+        disbursementCsv([
+          [households[0]![0]!, "1000000"],
+          [writeDigits(households[1]![0]!, "persian"), "1000000"],
+          [
+            `${writeDigits(households[2]![0]!.slice(0, 3), "arabic")}-${households[2]![0]!.slice(3)}`,
+            "1000000",
+          ],
+          [writeDigits(PEOPLE[0]!.id, "arabic"), "1000000"],
+          [usedWrongChecksums[0]!, "1000000"],
+          [writeDigits(usedWrongChecksums[1]!, "persian"), "1000000"],
+          [stranger, "1000000"],
+          [households[0]![0]!, "1000000"],
+        ]),
+        "privacy-dsb-1",
+      ),
     );
-    expect(dsb.status, dsb.text).to.equal(201);
+    expect(dsb.status, dsb.text).to.equal(202);
     expect(dsb.body.counts).to.include({ issued: 4, invalid: 2, not_enrolled: 1, duplicate_in_file: 1 });
     disbursementId = dsb.body.disbursementId;
-    const eligible = await gw.post(`/v1/programmes/${programmeId}/disbursements`, charity.apiKey, {
-      selection: "eligible",
-      amount: "100000",
-      idempotencyKey: "privacy-eligible-1",
-    });
-    expect(eligible.status, eligible.text).to.equal(201);
+    const eligible = await settle(
+      gw,
+      charity.apiKey,
+      await gw.post(`/v1/programmes/${programmeId}/disbursements`, charity.apiKey, {
+        selection: "eligible",
+        amount: "100000",
+        idempotencyKey: "privacy-eligible-1",
+      }),
+    );
+    expect(eligible.status, eligible.text).to.equal(202);
     expect(eligible.body.counts.already_covered).to.equal(4);
 
     // Refused requests that carry IDs, names and phones in bodies, paths, queries and headers.

@@ -23,6 +23,7 @@ import {
   registerOnChain,
   registerOrganisation,
   removeDataDir,
+  settle,
   type E2eGateway,
   type Organisation,
 } from "./harness";
@@ -83,13 +84,17 @@ describe("e2e: restart on the same data folder", () => {
     await mintTokens(gw, donor.address, "100000000");
     programmeId = await createProgramme(gw, charity);
     await give(gw, donor, programmeId, "20000000");
-    const dsb = await gw.postCsv(
-      `/v1/programmes/${programmeId}/disbursements`,
+    const dsb = await settle(
+      gw,
       charity.apiKey,
-      disbursementCsv(heads.slice(0, 5).map((id) => [id, "1500000"] as const)),
-      "restart-dsb-1",
+      await gw.postCsv(
+        `/v1/programmes/${programmeId}/disbursements`,
+        charity.apiKey,
+        disbursementCsv(heads.slice(0, 5).map((id) => [id, "1500000"] as const)),
+        "restart-dsb-1",
+      ),
     );
-    expect(dsb.status, dsb.text).to.equal(201);
+    expect(dsb.status, dsb.text).to.equal(202);
     expect(dsb.body.counts.issued).to.equal(5);
     disbursementId = dsb.body.disbursementId;
 
@@ -274,13 +279,17 @@ describe("e2e: restart on the same data folder", () => {
   });
 
   it("keeps working after the restart: a new disbursement is signed and issued with the charity's stored key", async () => {
-    const res = await gw.postCsv(
-      `/v1/programmes/${programmeId}/disbursements`,
+    const res = await settle(
+      gw,
       charity.apiKey,
-      disbursementCsv(heads.slice(5).map((id) => [id, "1000000"] as const)),
-      "restart-dsb-2",
+      await gw.postCsv(
+        `/v1/programmes/${programmeId}/disbursements`,
+        charity.apiKey,
+        disbursementCsv(heads.slice(5).map((id) => [id, "1000000"] as const)),
+        "restart-dsb-2",
+      ),
     );
-    expect(res.status, res.text).to.equal(201);
+    expect(res.status, res.text).to.equal(202);
     expect(res.body.counts.issued).to.equal(heads.length - 5);
     const programme = (await gw.get(`/v1/programmes/${programmeId}`, donor.apiKey)).body;
     expect(programme.funds.outstanding).to.equal(String(7_500_000 + (heads.length - 5) * 1_000_000));
