@@ -79,6 +79,9 @@ export const programmeSchema = z.strictObject({
   startsAt: timeSchema,
   endsAt: timeSchema,
   rule: programmeRuleSchema.nullable().describe("The eligibility rule, kept by the gateway; null for none"),
+  earmarks: z
+    .array(z.string())
+    .describe("The purposes a gift may be earmarked for (lower-case words joined by hyphens)"),
   paused: z.boolean(),
   funds: z
     .strictObject({
@@ -106,6 +109,7 @@ const programmeExample = {
   startsAt: "2026-12-01T00:00:00.000Z",
   endsAt: "2027-12-01T00:00:00.000Z",
   rule: null,
+  earmarks: ["winter-fuel", "school-meals"],
   paused: false,
   funds: {
     given: "400000000",

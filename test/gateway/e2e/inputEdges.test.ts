@@ -105,7 +105,7 @@ describe("e2e: input edges (canonical path ids, safe names, UTF-8 CSVs)", () => 
       });
     }
 
-    it("refuses a non-canonical programmeId in the eligibility query", async () => {
+    it("refuses a non-canonical programmeId in the eligibility path", async () => {
       const enrolled = await gw.post(
         "/v1/households",
         charity.apiKey,
@@ -115,7 +115,7 @@ describe("e2e: input edges (canonical path ids, safe names, UTF-8 CSVs)", () => 
       await expectRefused(
         () =>
           gw.get(
-            `/v1/households/${enrolled.body.householdRef}/eligibility?programmeId=0x${programmeId.toString(16)}`,
+            `/v1/programmes/0x${programmeId.toString(16)}/eligibility/${enrolled.body.householdRef}`,
             charity.apiKey,
           ),
         { status: 400, field: "programmeId" },

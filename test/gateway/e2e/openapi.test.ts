@@ -94,14 +94,27 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
       disbursementCsv([[head!, "1000000"]]),
       `dsb-${randomUUID()}`,
     );
-    ok(csv, 201);
+    ok(csv, 202);
     ok(await gw.get(`/v1/disbursements/${csv.body.disbursementId}?limit=10`, auditor.apiKey), 200);
+    ok(await gw.get("/v1/disbursements?limit=5", auditor.apiKey), 200);
+    ok(await gw.get("/v1/access-log?limit=5", auditor.apiKey), 200);
+    const registration = await gw.post("/v1/households/registrations", registrar.apiKey);
+    // The registrar registers the household the scenario left unregistered: a run to follow.
+    ok(registration, 202);
+    ok(
+      await gw.get(`/v1/households/registrations/${registration.body.registrationId}`, registrar.apiKey),
+      200,
+    );
+    ok(
+      await gw.get("/v1/households/registrations/reg_00000000-0000-4000-8000-000000000000", registrar.apiKey),
+      404,
+    );
     const eligible = await gw.post(`/v1/programmes/${programmeId}/disbursements`, charity.apiKey, {
       selection: "eligible",
       amount: "1000",
       idempotencyKey: `eligible-${randomUUID()}`,
     });
-    ok(eligible, 201);
+    ok(eligible, 202);
 
     const headRef = enrolled.body.members[0].beneficiaryRef as string;
     ok(await gw.get(`/v1/wallets/${headRef}`, registrar.apiKey), 200);
