@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { requireRole } from "../auth/requireRole";
-import { parseInput, validate, validated } from "../validation";
+import { validate, validated } from "../validation";
+import { parseInput } from "../../validation";
 import {
   errorResponses,
   idempotencyKeyParameter,
@@ -10,13 +11,12 @@ import {
   secured,
 } from "../openapi/jsonSchema";
 import * as docs from "./responseSchemas";
-import type { RouteModule } from "../routeModule";
+import type { DisbursementRouteServices, RouteModule } from "../routeModule";
 import { csvUpload, idempotencyKeyHeader } from "./csvUpload";
 import { programmeParams } from "./programmeRoutes";
 import { ownProgrammeOnly, refuseAmountAboveCap } from "./programmeAccess";
 import { tokenAmountSchema } from "../../programmes";
 import { disburseCsv, disburseEligible, getDisbursement } from "../../disbursement";
-import type { GatewayServices } from "../../main/services";
 import { cachedStatement } from "../../db/statements";
 import { NotFoundError } from "../../errors";
 
@@ -49,7 +49,7 @@ function remember(cache: Map<string, string>, key: string, body: string): void {
  * header) or selects the households its programme's rule makes eligible (JSON); each row comes back with
  * its status and, when not issued, a readable reason.
  */
-export function disbursementRoutes(services: GatewayServices): RouteModule {
+export function disbursementRoutes(services: DisbursementRouteServices): RouteModule {
   const finishedPages = new Map<string, string>();
   return {
     register(router) {
