@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import packageJson from "../../package.json";
 import type { Config } from "../config";
 import { identify } from "./auth/identify";
-import { migrateApiKeys } from "./auth/migrateApiKeys";
+import { migrateApiKeys } from "../apiKeys";
 import { errorHandler, notFound } from "./errors/errorHandler";
 import { healthRoutes } from "./health/healthRoutes";
 import { createMetrics, type Metrics } from "./metrics/createMetrics";

@@ -3,9 +3,19 @@ import "./locals";
 
 export { createApp, type AppDeps } from "./createApp";
 export { startServer, type RunningServer, type ServerOptions } from "./server";
-export { mountRouteModules, toOpenApiPath, type RouteContext, type RouteModule } from "./routeModule";
+export {
+  mountRouteModules,
+  toOpenApiPath,
+  type DisbursementRouteServices,
+  type HouseholdRouteServices,
+  type RouteContext,
+  type RouteModule,
+  type RouteServices,
+  type StatusRouteServices,
+  type WalletRouteServices,
+} from "./routeModule";
 export * from "./auth";
-export { validate, validated, parseInput, assertStrictObjects, type InputSource } from "./validation";
+export { validate, validated, assertStrictObjects } from "./validation";
 export { createMetrics, METRIC_PREFIX, type Metrics } from "./metrics/createMetrics";
 export {
   buildOpenApiDocument,

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Principal } from "./auth/roles";
+import type { Principal } from "../apiKeys";
 
 /** Per-request state the middleware leaves for route handlers, typed on `res.locals`. */
 declare global {

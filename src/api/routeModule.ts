@@ -1,7 +1,15 @@
 import type { Database } from "better-sqlite3";
 import { Router, type Express } from "express";
 import type { Logger } from "pino";
+import type { JsonRpcProvider } from "ethers";
+import type { ChainOutbox } from "../chain/outbox";
 import type { Config } from "../config";
+import type { SqliteStore } from "../db";
+import type { DisbursementDeps } from "../disbursement";
+import type { HouseholdContext } from "../households";
+import type { OrganisationDeps } from "../organisations";
+import type { ProgrammeDeps } from "../programmes";
+import type { WalletsContext } from "../wallets";
 import type { Metrics } from "./metrics/createMetrics";
 import { HTTP_METHODS, type HttpMethod, type OpenApiPaths } from "./openapi/types";
 
@@ -12,6 +20,43 @@ export interface RouteContext {
   logger: Logger;
   metrics: Metrics;
 }
+
+/**
+ * What route modules are handed to serve requests: the use-cases' dependencies and the chain facts the
+ * status page shows. Declared here, below the composition root, so that `src/main` builds it and no file
+ * in `src/api` imports `src/main`. Each module names the subset it reads (below).
+ */
+export interface RouteServices {
+  config: Config;
+  store: SqliteStore;
+  households: HouseholdContext;
+  wallets: WalletsContext;
+  provider: JsonRpcProvider;
+  settlementToken: string;
+  chainId: number;
+  /** The gateway's own account: registrar (and, embedded, regulator and council). */
+  operator: string;
+  outbox: ChainOutbox;
+  organisations: OrganisationDeps;
+  programmes: ProgrammeDeps;
+  disbursement: DisbursementDeps;
+  /** Households that a programme's eligibility rule selects, among those registered on chain. */
+  selectEligible(programmeId: number): Promise<string[]>;
+}
+
+export type StatusRouteServices = Pick<
+  RouteServices,
+  "config" | "store" | "provider" | "settlementToken" | "chainId" | "operator" | "outbox" | "disbursement"
+>;
+export type HouseholdRouteServices = Pick<
+  RouteServices,
+  "store" | "households" | "programmes" | "disbursement"
+>;
+export type DisbursementRouteServices = Pick<
+  RouteServices,
+  "store" | "programmes" | "disbursement" | "selectEligible"
+>;
+export type WalletRouteServices = Pick<RouteServices, "store" | "wallets" | "disbursement">;
 
 /**
  * A room's HTTP face. `register` adds routes with full paths (`/v1/households/:householdRef`) directly

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
-import { createApiKey } from "../api/auth/createApiKey";
-import { ROLES, type Role } from "../api/auth/roles";
+import { createApiKey, ROLES, type Role } from "../apiKeys";
 import { ConfigError, loadConfig } from "../config";
 import { openSqliteStore } from "../db";
 import { DemoStepError } from "../main/seedDemo";

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
-import { createApiKey } from "../api/auth/createApiKey";
+import { createApiKey } from "../apiKeys";
 import { loadConfig } from "../config";
 import { createLogger } from "../logging";
 import { bootGateway } from "../main/bootGateway";

@@ -5,7 +5,7 @@ import { parseUnits } from "ethers";
 import { writeJsonAtomically } from "../chain/deployment";
 import { findEvent } from "../chain/findEvent";
 import type { ChainJob, EnqueueParams } from "../chain/outbox";
-import { createApiKey } from "../api/auth/createApiKey";
+import { createApiKey } from "../apiKeys";
 import {
   disburseEligible,
   getDisbursement,

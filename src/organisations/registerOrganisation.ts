@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import { createApiKey } from "../api/auth/createApiKey";
-import { parseInput } from "../api/validation/parseInput";
+import { createApiKey } from "../apiKeys";
+import { parseInput } from "../validation";
 import { UNSAFE_TEXT_MESSAGES, unsafeTextProblem } from "../households/displayName";
 import { getOrganisation } from "./getOrganisation";
 import { LAYERS, LICENCE_KIND, ORGANISATION_ROLES, type Organisation, type OrganisationDeps } from "./types";

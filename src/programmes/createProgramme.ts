@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { TransactionReceipt } from "ethers";
 import { findEvent } from "../chain/findEvent";
 import { z } from "zod";
-import { parseInput } from "../api/validation/parseInput";
+import { parseInput } from "../validation";
 import type { ChainJob } from "../chain/outbox";
 import { canonicalJson, runIdempotent } from "../db/idempotency";
 import { AppError, ValidationError } from "../errors";

@@ -1,7 +1,7 @@
 import { Interface, type TransactionReceipt } from "ethers";
 import { findEvent } from "../chain/findEvent";
 import { z } from "zod";
-import { parseInput } from "../api/validation/parseInput";
+import { parseInput } from "../validation";
 import type { ChainJob } from "../chain/outbox";
 import { canonicalJson, runIdempotent } from "../db/idempotency";
 import { ValidationError } from "../errors";

@@ -7,7 +7,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import pino from "pino";
-import { createApiKey } from "../../../src/api/auth/createApiKey";
+import { createApiKey } from "../../../src/apiKeys";
 import { loadConfig } from "../../../src/config";
 import { createLogger } from "../../../src/logging";
 import { bootGateway } from "../../../src/main/bootGateway";

@@ -1,6 +1,6 @@
 import type { Database } from "better-sqlite3";
 import type { RequestHandler } from "express";
-import { findApiKey } from "./findApiKey";
+import { findApiKey } from "../../apiKeys";
 
 /**
  * Resolves the caller from `Authorization: Bearer <key>` or `X-API-Key: <key>`. It never rejects:

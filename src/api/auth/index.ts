@@ -1,10 +1,3 @@
-export { ROLES, type Principal, type Role } from "./roles";
-export { API_KEY_PREFIX, hashApiKey } from "./apiKeyFormat";
-export type { ApiKeyRecord } from "./apiKeyRecord";
-export { migrateApiKeys } from "./migrateApiKeys";
-export { createApiKey, type CreateApiKeyParameters, type CreatedApiKey } from "./createApiKey";
-export { findApiKey } from "./findApiKey";
-export { revokeApiKey } from "./revokeApiKey";
-export { listApiKeys } from "./listApiKeys";
+/** The HTTP side of API keys: who is calling (`identify`) and who may pass (`requireRole`). */
 export { identify } from "./identify";
 export { requireRole } from "./requireRole";

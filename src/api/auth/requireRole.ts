@@ -1,6 +1,6 @@
 import type { RequestHandler } from "express";
 import { ForbiddenError, UnauthenticatedError } from "../errors/httpErrors";
-import { ROLES, type Role } from "./roles";
+import { ROLES, type Role } from "../../apiKeys";
 
 /**
  * Lets the request through only with a valid key of one of `roles` (any valid key when none are

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Role } from "../auth/roles";
+import type { Role } from "../../apiKeys";
 import type {
   JsonSchema,
   OperationObject,

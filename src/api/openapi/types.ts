@@ -1,4 +1,4 @@
-import type { Role } from "../auth/roles";
+import type { Role } from "../../apiKeys";
 
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
 export const HTTP_METHODS: readonly HttpMethod[] = ["get", "post", "put", "patch", "delete"];

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { requireRole } from "../auth/requireRole";
-import { parseInput, validate, validated } from "../validation";
+import { validate, validated } from "../validation";
+import { parseInput } from "../../validation";
 import {
   errorResponses,
   idempotencyKeyParameter,
@@ -10,13 +11,12 @@ import {
   secured,
 } from "../openapi/jsonSchema";
 import * as docs from "./responseSchemas";
-import type { RouteModule } from "../routeModule";
+import type { DisbursementRouteServices, RouteModule } from "../routeModule";
 import { csvUpload, idempotencyKeyHeader } from "./csvUpload";
 import { programmeParams } from "./programmeRoutes";
 import { ownProgrammeOnly, refuseAmountAboveCap } from "./programmeAccess";
 import { tokenAmountSchema } from "../../programmes";
 import { disburseCsv, disburseEligible, getDisbursement, listDisbursements } from "../../disbursement";
-import type { GatewayServices } from "../../main/services";
 import { cachedStatement } from "../../db/statements";
 import { NotFoundError } from "../../errors";
 
@@ -55,7 +55,7 @@ function remember(cache: Map<string, string>, key: string, body: string): void {
  * progress until `state` is `done`, and each row its status, a readable reason when not issued, and the
  * issuance transaction's hash when issued.
  */
-export function disbursementRoutes(services: GatewayServices): RouteModule {
+export function disbursementRoutes(services: DisbursementRouteServices): RouteModule {
   const finishedPages = new Map<string, string>();
   return {
     register(router) {

@@ -9,7 +9,7 @@ import {
   parametersOf,
   secured,
 } from "../openapi/jsonSchema";
-import type { RouteModule } from "../routeModule";
+import type { HouseholdRouteServices, RouteModule } from "../routeModule";
 import { programmeParams } from "./programmeRoutes";
 import * as docs from "./responseSchemas";
 import { csvUpload, idempotencyKeyHeader } from "./csvUpload";
@@ -29,7 +29,6 @@ import { cachedStatement } from "../../db/statements";
 import { NotFoundError } from "../../errors";
 import { programmeRow } from "../../programmes";
 import { registerPendingOnChain, registrationRun } from "../../disbursement";
-import type { GatewayServices } from "../../main/services";
 
 const refPattern = /^0x[0-9a-f]{64}$/;
 const householdParams = z.strictObject({
@@ -67,7 +66,7 @@ const ACCESS_RIGHTS =
  * The household file: enrol once (JSON, or a CSV of thousands of rows), read a household's summary by
  * reference, explain its eligibility, and write enrolled households to the chain.
  */
-export function householdRoutes(services: GatewayServices): RouteModule {
+export function householdRoutes(services: HouseholdRouteServices): RouteModule {
   const ctx = services.households;
   return {
     register(router) {
@@ -337,7 +336,7 @@ export function householdRoutes(services: GatewayServices): RouteModule {
   };
 }
 
-function householdSummary(services: GatewayServices, householdRef: string) {
+function householdSummary(services: HouseholdRouteServices, householdRef: string) {
   const db = services.store.sqlite;
   const household = cachedStatement(
     db,

@@ -1,15 +1,14 @@
 import { requireRole } from "../auth/requireRole";
 import { jsonResponse, secured } from "../openapi/jsonSchema";
 import * as docs from "./responseSchemas";
-import type { RouteModule } from "../routeModule";
+import type { StatusRouteServices, RouteModule } from "../routeModule";
 import { readDeployment } from "../../chain/deployment";
 import { registrationCounts } from "../../disbursement";
-import type { GatewayServices } from "../../main/services";
 
 const ANY_ROLE = ["regulator", "charity", "vendor", "field_agent", "auditor", "registrar", "donor"] as const;
 
 /** What the gateway runs on and how far along it is: chain, contracts, queued writes, households. */
-export function statusRoutes(services: GatewayServices): RouteModule {
+export function statusRoutes(services: StatusRouteServices): RouteModule {
   return {
     register(router) {
       router.get("/v1/status", requireRole(...ANY_ROLE), async (_req, res) => {

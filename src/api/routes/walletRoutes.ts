@@ -3,10 +3,9 @@ import { requireRole } from "../auth/requireRole";
 import { validate, validated } from "../validation";
 import { errorResponses, jsonRequestBody, jsonResponse, parametersOf, secured } from "../openapi/jsonSchema";
 import * as docs from "./responseSchemas";
-import type { RouteModule } from "../routeModule";
+import type { WalletRouteServices, RouteModule } from "../routeModule";
 import { createChallenge, getWalletBinding, proveControl, rebindWallet, setPin } from "../../wallets";
 import { syncRebindsOnChain } from "../../disbursement";
-import type { GatewayServices } from "../../main/services";
 import { authoriseBeneficiaryRead } from "../../households";
 import { cachedStatement } from "../../db/statements";
 import { accessContext } from "./accessContext";
@@ -30,7 +29,7 @@ const STAFF = ["registrar", "charity"] as const;
  * Wallets: a beneficiary proves control of their own wallet by signing a challenge; a registrar rebinds a
  * lost wallet (the chain follows) and sets the PIN that unlocks a custodial wallet's signature.
  */
-export function walletRoutes(services: GatewayServices): RouteModule {
+export function walletRoutes(services: WalletRouteServices): RouteModule {
   const ctx = services.wallets;
   return {
     register(router) {

@@ -1,4 +1,3 @@
 export { validate, validated } from "./validate";
-export { parseInput, type InputSource } from "./parseInput";
 export { assertStrictObjects } from "./assertStrictObjects";
 export { canonicalId } from "./canonicalId";

@@ -1,7 +1,7 @@
 import type { RequestHandler } from "express";
 import type { z } from "zod";
 import { assertStrictObjects } from "./assertStrictObjects";
-import { parseInput, type InputSource } from "./parseInput";
+import { parseInput, type InputSource } from "../../validation";
 
 /**
  * Middleware that validates the request body (or query, or path parameters) against a strict zod

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import type { Response } from "supertest";
+import { requireRole } from "../../../src/api";
 import {
   API_KEY_PREFIX,
   createApiKey,
@@ -9,9 +10,8 @@ import {
   migrateApiKeys,
   revokeApiKey,
   ROLES,
-  requireRole,
   type Role,
-} from "../../../src/api";
+} from "../../../src/apiKeys";
 import { ValidationError } from "../../../src/errors";
 import { bearer, startGateway, type Gateway } from "./helpers/gateway";
 

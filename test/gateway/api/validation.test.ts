@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { z } from "zod";
-import { assertStrictObjects, parseInput, validate } from "../../../src/api";
+import { assertStrictObjects, validate } from "../../../src/api";
+import { parseInput } from "../../../src/validation";
 import { ValidationError } from "../../../src/errors";
 import { bearer, ID_ARABIC_INDIC, ID_ASCII, ID_PERSIAN, startGateway, type Gateway } from "./helpers/gateway";
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
-import { ROLES, type Role } from "../../../src/api/auth/roles";
+import { ROLES, type Role } from "../../../src/apiKeys";
 import { syntheticNationalId } from "../../../src/identity";
 import {
   bootE2e,

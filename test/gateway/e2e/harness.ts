@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseUnits, toQuantity } from "ethers";
 import request, { type Response } from "supertest";
-import { createApiKey } from "../../../src/api/auth/createApiKey";
+import { createApiKey } from "../../../src/apiKeys";
 import { loadConfig } from "../../../src/config";
 import { createLogger } from "../../../src/logging";
 import { bootGateway, type Gateway } from "../../../src/main/bootGateway";

@@ -5,18 +5,16 @@ import path from "node:path";
 import BetterSqlite3, { type Database } from "better-sqlite3";
 import request, { type Response } from "supertest";
 import {
-  createApiKey,
   type ErrorBody,
   createApp,
   createMetrics,
-  ROLES,
   startServer,
   type AppDeps,
   type Metrics,
-  type Role,
   type RouteModule,
   type RunningServer,
 } from "../../../../src/api";
+import { createApiKey, ROLES, type Role } from "../../../../src/apiKeys";
 import { loadConfig, type Config } from "../../../../src/config";
 import { createLogger } from "../../../../src/logging";
 import { testRoutes } from "./testRoutes";

@@ -1,5 +1,5 @@
 import type { Database } from "better-sqlite3";
-import { cachedStatement } from "../../db/statements";
+import { cachedStatement } from "../db/statements";
 import { hashApiKey, isApiKeyShaped } from "./apiKeyFormat";
 import { API_KEY_COLUMNS, toApiKeyRecord, type ApiKeyRecord, type ApiKeyRow } from "./apiKeyRecord";
 

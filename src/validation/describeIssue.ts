@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { redactText } from "../../logging/redactText";
+import { redactText } from "../logging/redactText";
 
 type Issue = z.core.$ZodIssue;
 

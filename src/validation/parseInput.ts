@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ValidationError } from "../../errors";
+import { ValidationError } from "../errors";
 import { describeIssue, formatPath } from "./describeIssue";
 
 export type InputSource = "body" | "query" | "params";

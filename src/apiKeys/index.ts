@@ -1,0 +1,9 @@
+/** API keys: their format and hash, the stored records, the roles they carry; no HTTP here. */
+export { ROLES, type Principal, type Role } from "./roles";
+export { API_KEY_PREFIX, generateApiKey, hashApiKey, isApiKeyShaped } from "./apiKeyFormat";
+export type { ApiKeyRecord } from "./apiKeyRecord";
+export { migrateApiKeys } from "./migrateApiKeys";
+export { createApiKey, type CreateApiKeyParameters, type CreatedApiKey } from "./createApiKey";
+export { findApiKey } from "./findApiKey";
+export { revokeApiKey } from "./revokeApiKey";
+export { listApiKeys } from "./listApiKeys";
