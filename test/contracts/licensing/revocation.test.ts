@@ -3,6 +3,7 @@ import { anyValue } from "@nomicfoundation/hardhat-chai-matchers/withArgs";
 import { ethers } from "hardhat";
 import { loadFixture, setBalance, time } from "@nomicfoundation/hardhat-network-helpers";
 import type { ContractRunner } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
 import type { LicenceRegistry } from "../../../typechain-types";
 import { deployAidSystem } from "../../../deploy/system";
 import {
@@ -573,55 +574,38 @@ describe("LicenceRegistry: revocation through a delay", function () {
       return { system, actors: system, contract: system.licences };
     }
     const refusedAsNotRegulator = (caller: { address: string }) => [caller.address, REGULATOR_ROLE];
+    /** Every role but the regulator is refused `call` with AccessControlUnauthorizedAccount. */
+    function refusedToNonRegulators(
+      title: string,
+      call: (
+        system: Awaited<ReturnType<typeof matrix>>["system"],
+        as: HardhatEthersSigner,
+      ) => Promise<unknown>,
+    ) {
+      shouldRefuseRoles(
+        title,
+        NOT_REGULATOR,
+        async () => {
+          const { system, actors, contract } = await matrix();
+          return { actors, contract, call: (as) => call(system, as) };
+        },
+        "AccessControlUnauthorizedAccount",
+        refusedAsNotRegulator,
+      );
+    }
 
-    shouldRefuseRoles(
-      "revokeLicence",
-      NOT_REGULATOR,
-      async () => {
-        const { system, actors, contract } = await matrix();
-        return {
-          actors,
-          contract,
-          call: (as) =>
-            system.licences
-              .connect(as)
-              .revokeLicence(system.charity.address, LicenceKind.Charity, REVOCATION_REASON),
-        };
-      },
-      "AccessControlUnauthorizedAccount",
-      refusedAsNotRegulator,
+    refusedToNonRegulators("revokeLicence", (system, as) =>
+      system.licences
+        .connect(as)
+        .revokeLicence(system.charity.address, LicenceKind.Charity, REVOCATION_REASON),
     );
 
-    shouldRefuseRoles(
-      "cancelRevocation",
-      NOT_REGULATOR,
-      async () => {
-        const { system, actors, contract } = await matrix();
-        return {
-          actors,
-          contract,
-          call: (as) =>
-            system.licences.connect(as).cancelRevocation(system.vendor.address, LicenceKind.Vendor),
-        };
-      },
-      "AccessControlUnauthorizedAccount",
-      refusedAsNotRegulator,
+    refusedToNonRegulators("cancelRevocation", (system, as) =>
+      system.licences.connect(as).cancelRevocation(system.vendor.address, LicenceKind.Vendor),
     );
 
-    shouldRefuseRoles(
-      "confirmRevocation",
-      NOT_REGULATOR,
-      async () => {
-        const { system, actors, contract } = await matrix();
-        return {
-          actors,
-          contract,
-          call: (as) =>
-            system.licences.connect(as).confirmRevocation(system.vendor.address, LicenceKind.Vendor),
-        };
-      },
-      "AccessControlUnauthorizedAccount",
-      refusedAsNotRegulator,
+    refusedToNonRegulators("confirmRevocation", (system, as) =>
+      system.licences.connect(as).confirmRevocation(system.vendor.address, LicenceKind.Vendor),
     );
 
     shouldRefuseRoles(
