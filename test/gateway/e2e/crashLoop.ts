@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { copyFileSync, renameSync } from "node:fs";
 import path from "node:path";
-import { ZeroAddress } from "ethers";
+import { ZeroAddress, dataSlice, getAddress, keccak256 } from "ethers";
 import { sampleHouseholdsCsv } from "../../../src/households";
 import {
   bootE2e,
@@ -15,6 +15,7 @@ import {
   registerOnChain,
   registerOrganisation,
   removeDataDir,
+  settle,
   type E2eGateway,
   type Organisation,
 } from "./harness";
@@ -277,32 +278,26 @@ async function checkAgainstChain(
   // Issuance: one TransferSingle mint per household's member wallet.
   const mints = new Map<string, number>();
   const transfer = ledger.interface.getEvent("TransferSingle")!;
+  // Entitlements are minted to the household's account, under the id `programmeId << 32 | period`.
   for (const entry of await logsOf(ledger.target as string, transfer.topicHash)) {
     const parsed = ledger.interface.parseLog(entry)!;
-    if (parsed.args.from !== ZeroAddress || Number(parsed.args.id) !== programmeId) continue;
-    const wallet = (parsed.args.to as string).toLowerCase();
-    mints.set(wallet, (mints.get(wallet) ?? 0) + 1);
+    if (parsed.args.from !== ZeroAddress || BigInt(parsed.args.id) >> 32n !== BigInt(programmeId)) continue;
+    const account = (parsed.args.to as string).toLowerCase();
+    mints.set(account, (mints.get(account) ?? 0) + 1);
   }
-  const walletOf = new Map(
-    (
-      db.prepare("SELECT household_ref AS householdRef, wallet FROM chain_registrations").all() as {
-        householdRef: string;
-        wallet: string;
-      }[]
-    ).map((row) => [row.householdRef, row.wallet]),
-  );
+  const accountOf = (householdRef: string) => householdAccount(householdRef).toLowerCase();
   const issuedRows = db
     .prepare(
-      `SELECT r.household_ref AS householdRef, r.beneficiary_ref AS beneficiaryRef, c.wallet FROM disbursement_rows r
+      `SELECT r.household_ref AS householdRef FROM disbursement_rows r
        JOIN chain_registrations c ON c.beneficiary_ref = r.beneficiary_ref WHERE r.status = 'issued'`,
     )
-    .all() as { householdRef: string; beneficiaryRef: string; wallet: string }[];
-  const issuedWallets = new Set(issuedRows.map((row) => row.wallet));
+    .all() as { householdRef: string }[];
+  const issuedAccounts = new Set(issuedRows.map((row) => accountOf(row.householdRef)));
   const reported = new Set([...issuedRows.map((row) => row.householdRef), ...reportedIssued]);
   let lost = 0;
-  for (const householdRef of reported) if (!mints.has(walletOf.get(householdRef) ?? "")) lost++;
+  for (const householdRef of reported) if (!mints.has(accountOf(householdRef))) lost++;
   let duplicates = [...mints.values()].filter((count) => count > 1).length;
-  let unreported = [...mints.keys()].filter((wallet) => !issuedWallets.has(wallet)).length;
+  let unreported = [...mints.keys()].filter((account) => !issuedAccounts.has(account)).length;
 
   // Registration: one BeneficiaryRegistered per registered beneficiary.
   const registeredOnChain = new Map<string, number>();
@@ -353,18 +348,23 @@ async function newWritesLand(
   programmeId: number,
   heads: readonly string[],
 ): Promise<boolean> {
-  const res = await gw.postCsv(
-    `/v1/programmes/${programmeId}/disbursements`,
+  // A disbursement answers 202 at once; follow it to the end.
+  const res = await settle(
+    gw,
     charity.apiKey,
-    disbursementCsv(heads.map((nationalId) => [nationalId, AMOUNT])),
-    `after-crashes-${randomUUID()}`,
+    await gw.postCsv(
+      `/v1/programmes/${programmeId}/disbursements`,
+      charity.apiKey,
+      disbursementCsv(heads.map((nationalId) => [nationalId, AMOUNT])),
+      `after-crashes-${randomUUID()}`,
+    ),
   );
   const gift = await gw.post(`/v1/programmes/${programmeId}/gifts`, donor.apiKey, {
     amount: "200",
     idempotencyKey: `after-crashes-${randomUUID()}`,
   });
   return (
-    res.status === 201 &&
+    res.status === 202 &&
     (res.body.rows as { status: string }[]).every((row) => row.status === "issued") &&
     gift.status === 201 &&
     gift.body.status === "received" &&
@@ -447,4 +447,9 @@ function mulberry32(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** The household's account, which holds its entitlements: the low 160 bits of keccak256(householdRef). */
+function householdAccount(householdRef: string): string {
+  return getAddress(dataSlice(keccak256(householdRef), 12));
 }
