@@ -78,6 +78,7 @@ async function disburseOnce(
       row.code = "above_cap";
     }
   }
+  refuseWhenEveryRowIsInvalid(rows, programme.cap);
   const period = Number(await deps.system.ledger.currentPeriod(params.programmeId));
   await markAlreadyCovered(deps, params.programmeId, period, rows);
 
@@ -249,4 +250,26 @@ export function issuanceHandlers(deps: DisbursementDeps) {
       }
     },
   };
+}
+
+/**
+ * A request no row of which could ever be issued is bad input, refused before anything is written: every
+ * amount above the programme's cap per period (400 `above_cap` on `amount`), or every row invalid in another
+ * way (400 `no_valid_row` on `file`). Rows refused for the state of the world (not enrolled, already covered)
+ * still make a disbursement, with a status per row.
+ */
+function refuseWhenEveryRowIsInvalid(rows: readonly PlannedRow[], cap: string): void {
+  if (rows.length === 0 || rows.some((row) => row.status !== "invalid")) return;
+  if (rows.every((row) => row.code === "above_cap")) {
+    throw new ValidationError(
+      "amount",
+      "above_cap",
+      `Every row's amount is above the programme's cap per period (${cap}): no row can be issued.`,
+    );
+  }
+  throw new ValidationError(
+    "file",
+    "no_valid_row",
+    "No row of this disbursement is valid, so none can be issued; nothing was written.",
+  );
 }

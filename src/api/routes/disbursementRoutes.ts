@@ -148,7 +148,7 @@ export function disbursementRoutes(services: DisbursementRouteServices): RouteMo
             "- a `text/csv` body of `national_id,amount` rows, with an `Idempotency-Key` header;",
             '- JSON `{"selection": "eligible", ...}`: every registered household the programme\'s rule selects, at one amount.',
             "",
-            "Each row comes back with its status and, when not issued, a reason in plain words. Only the programme's charity disburses it (403 `not_your_programme` otherwise). An amount above the programme's `capPerPeriod` can never be issued: a selection's amount above it is refused (400 `above_cap` on `amount`); a CSV row above it comes back `invalid` with code `above_cap`. A CSV that is not UTF-8 is refused naming the line. The same idempotency key answers the stored disbursement (200).",
+            "Each row comes back with its status and, when not issued, a reason in plain words. Only the programme's charity disburses it (403 `not_your_programme` otherwise). An amount above the programme's `capPerPeriod` can never be issued: a selection's amount above it is refused (400 `above_cap` on `amount`); a CSV row above it comes back `invalid` with code `above_cap`, and a disbursement none of whose rows is valid is refused whole (400: `above_cap` on `amount` when every row is above the cap, `no_valid_row` on `file` otherwise). A CSV that is not UTF-8 is refused naming the line. The same idempotency key answers the stored disbursement (200).",
           ].join("\n"),
           tags: ["disbursements"],
           parameters: [

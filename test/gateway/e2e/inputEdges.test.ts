@@ -6,7 +6,9 @@ import {
   bootE2e,
   countRows,
   createProgramme,
+  disbursementCsv,
   householdBody,
+  registerOnChain,
   registerOrganisation,
   removeDataDir,
   type E2eGateway,
@@ -209,6 +211,38 @@ describe("e2e: input edges (canonical path ids, safe names, UTF-8 CSVs)", () => 
       expect(res.body.error).to.include({ field: "file", code: "not_utf8" });
       expect(res.body.error.message).to.include("line 2");
       expect(counts()).to.deep.equal(before);
+    });
+  });
+
+  describe("a disbursement no row of which can be issued is refused whole", () => {
+    it("answers 400 above_cap on amount when every row is above the programme's cap per period", async () => {
+      const nationalId = syntheticNationalId(930_001);
+      const enrolled = await gw.post("/v1/households", charity.apiKey, householdBody([nationalId]));
+      expect(enrolled.status, enrolled.text).to.equal(201);
+      await registerOnChain(gw, charity.apiKey);
+      await expectRefused(
+        () =>
+          gw.postCsv(
+            `/v1/programmes/${programmeId}/disbursements`,
+            charity.apiKey,
+            disbursementCsv([[nationalId, "2500001"]]),
+            `above-cap-${programmeId}-1`,
+          ),
+        { status: 400, field: "amount", code: "above_cap" },
+      );
+    });
+
+    it("answers 400 no_valid_row on file when every row is invalid", async () => {
+      await expectRefused(
+        () =>
+          gw.postCsv(
+            `/v1/programmes/${programmeId}/disbursements`,
+            charity.apiKey,
+            "national_id,amount\n123,100\nnot-an-id,100\n",
+            `no-valid-row-${programmeId}-1`,
+          ),
+        { status: 400, field: "file", code: "no_valid_row" },
+      );
     });
   });
 });
