@@ -33,9 +33,9 @@ interface IRedemptionDesk {
     /// group's credit is released after `groupEnd + DISPUTE_WINDOW`. `owedTo` is the sum of the amounts.
     /// @param collectable What {collectSettlement} pays now.
     /// @param pendingEarlier Credit of the group before the vendor's latest, collectable after `earlierWindowClosesAt`.
-    /// @param earlierWindowClosesAt Zero when nothing is pending.
+    /// @param earlierWindowClosesAt The earlier group's last dispute second; zero when no credit is pending.
     /// @param pendingLatest Credit of the vendor's latest group, collectable after `latestWindowClosesAt`.
-    /// @param latestWindowClosesAt Zero when nothing is pending.
+    /// @param latestWindowClosesAt The latest group's last dispute second; zero when no credit is pending.
     /// @param held What open flags hold out of the vendor's credit: returned to the programme if upheld,
     /// released to the vendor if dismissed.
     struct Credit {
