@@ -1,10 +1,11 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { CsvError, parse } from "csv-parse";
 import type { ImportCounts, ImportRowRecord, Store } from "../db";
 import { AppError, DuplicateError, ValidationError } from "../errors";
+import { requestFingerprinter } from "../identity";
 import type { HouseholdContext } from "./context";
 import { checkHeader, type CsvColumn, type CsvRecord } from "./csvFormat";
 import { readImportReport, type ImportReport } from "./getImportReport";
@@ -82,7 +83,7 @@ export async function importHouseholdsCsv(
 
   keys.add(key);
   try {
-    const file = await readChecked(source);
+    const file = await readChecked(ctx, source);
     const existing = ctx.store.imports.findByIdempotencyKey(key);
     // An import made before keys were bound to their file at the start has no sha256 until it completed.
     const enrolledBy = options.enrolledBy ?? null;
@@ -113,9 +114,8 @@ export async function importHouseholdsCsv(
         orgId: enrolledBy,
       });
 
-    let fileSha256: string;
     try {
-      fileSha256 = await runImport(ctx, importId, file.open(), options);
+      await runImport(ctx, importId, file.open(), options);
     } catch (error) {
       const failure = asImportError(error);
       const errorCode = failure instanceof AppError ? (failure.code ?? failure.name) : "internal";
@@ -129,7 +129,7 @@ export async function importHouseholdsCsv(
     }
     ctx.store.imports.finish(importId, {
       status: "completed",
-      fileSha256,
+      fileSha256: file.sha256,
       errorCode: null,
       finishedAt: ctx.now().toISOString(),
     });
@@ -141,6 +141,7 @@ export async function importHouseholdsCsv(
 
 /** A file that was read to its end and found well-formed, with a way to read it again. */
 interface CheckedFile {
+  /** The file's keyed fingerprint (HMAC-SHA256 with the pepper): the file holds national IDs. */
   sha256: string;
   open(): Readable;
 }
@@ -149,9 +150,9 @@ interface CheckedFile {
  * Reads the whole file once, checking what would refuse it (header, CSV syntax, a dropped upload) before
  * anything is written. A path is read again for the import; an upload (capped in size) is kept in memory.
  */
-async function readChecked(source: ImportSource): Promise<CheckedFile> {
+async function readChecked(ctx: HouseholdContext, source: ImportSource): Promise<CheckedFile> {
   const chunks: Buffer[] = [];
-  const hash = createHash("sha256");
+  const hash = requestFingerprinter(ctx.peppers, "household-import");
   const keeper = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       hash.update(chunk);
@@ -206,17 +207,10 @@ async function runImport(
   importId: string,
   input: Readable,
   { onProgress, progressEvery = 250, enrolledBy = null }: ImportHouseholdsCsvOptions,
-): Promise<string> {
-  const hash = createHash("sha256");
-  const hasher = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      callback(null, chunk);
-    },
-  });
+): Promise<void> {
   // Rows come as arrays: the header is checked by us, so a bad header never reaches an error message.
   const parser = parse({ bom: true, trim: true, skip_empty_lines: true, max_record_size: 64 * 1024 });
-  const flowing = pipeline(input, hasher, parser);
+  const flowing = pipeline(input, parser);
   flowing.catch(() => undefined); // its error also ends the loop below, which reports it
 
   const recorded = ctx.store.imports.recordedRowNumbers(importId);
@@ -301,7 +295,6 @@ async function runImport(
     throw error;
   }
   report(true);
-  return hash.digest("hex");
 }
 
 function recordInvalidRow(

@@ -17,7 +17,14 @@ export { normalisePhone } from "./phone";
 export type { PhoneNumber } from "./phone";
 export { KeyRing, createMasterKeyRing, createPepperRing } from "./keyRing";
 export type { KeyRingOptions, KeyVersion, MasterKeyRing, PepperRing } from "./keyRing";
-export { beneficiaryRef, donorRef, householdRef, refCandidates, requestFingerprint } from "./refs";
+export {
+  beneficiaryRef,
+  donorRef,
+  householdRef,
+  refCandidates,
+  requestFingerprint,
+  requestFingerprinter,
+} from "./refs";
 export type { Ref, VersionedRef } from "./refs";
 export { PiiVault, VaultIntegrityError } from "./vault";
 export type { VaultStorage } from "./vault";

@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { createHmac, type Hmac } from "node:crypto";
 import type { NationalId } from "./nationalId";
 import type { PepperRing } from "./keyRing";
 
@@ -69,8 +69,10 @@ export function requestFingerprint(
   payload: string | Buffer,
   version: number = ring.current,
 ): string {
-  return createHmac("sha256", ring.secret(version))
-    .update(`request:${scope}:`, "utf8")
-    .update(payload)
-    .digest("hex");
+  return requestFingerprinter(ring, scope, version).update(payload).digest("hex");
+}
+
+/** `requestFingerprint` fed piece by piece, for a payload read as a stream (an uploaded file). */
+export function requestFingerprinter(ring: PepperRing, scope: string, version: number = ring.current): Hmac {
+  return createHmac("sha256", ring.secret(version)).update(`request:${scope}:`, "utf8");
 }

@@ -175,7 +175,10 @@ const importReportShape = {
   fileSha256: z
     .string()
     .regex(/^[0-9a-f]{64}$/)
-    .nullable(),
+    .nullable()
+    .describe(
+      "The file's keyed fingerprint (HMAC-SHA256 with the gateway's pepper), never a plain hash: the file holds national IDs",
+    ),
   errorCode: z.string().nullable(),
   counts: z.strictObject({
     rows: z.number().int(),

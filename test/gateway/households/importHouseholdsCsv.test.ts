@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Store } from "../../../src/db";
@@ -9,7 +10,7 @@ import {
   sampleHouseholdsCsv,
   type ImportProgress,
 } from "../../../src/households";
-import { beneficiaryRef, householdRef, syntheticNationalId } from "../../../src/identity";
+import { beneficiaryRef, householdRef, requestFingerprint, syntheticNationalId } from "../../../src/identity";
 import { testMasterKeys } from "../identity/testKeys";
 import { csvOf, memberRow, streamOf } from "./csvFixture";
 import { expectSameDeep, openHouseholdFixture, rejectionOf, type HouseholdFixture } from "./householdFixture";
@@ -51,6 +52,9 @@ describe("households: importHouseholdsCsv", () => {
       householdsEnrolled: sample.householdCount,
     });
     expect(result.fileSha256).to.match(/^[0-9a-f]{64}$/);
+    // The file holds national IDs: it is fingerprinted with the pepper, never by a plain hash.
+    expect(result.fileSha256).to.equal(requestFingerprint(ctx.peppers, "household-import", sample.csv));
+    expect(result.fileSha256).to.not.equal(createHash("sha256").update(sample.csv).digest("hex"));
     expectSameDeep(
       result.rows.map((r) => [r.rowNo, r.status, r.beneficiaryRef]),
       sample.nationalIds.map((id, i) => [i + 1, "enrolled", beneficiaryRef(ctx.peppers, id)]),
