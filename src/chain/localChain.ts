@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
+import type { BlockBuilder } from "./outbox";
 import { createProvider } from "./provider";
 
 /** A running embedded chain: anvil with its state kept in the data folder. */
@@ -27,7 +28,16 @@ export interface LocalChain {
   requestSave(): void;
   /** Saves the state, then stops the node. */
   stop(): Promise<void>;
+  /**
+   * Holds transactions in the pool (automine off) until released, then mines them in one block: each
+   * block costs anvil time that grows with its whole state, so a group of batches in one block instead of
+   * one each is what keeps registration and issuance flat as the chain grows.
+   */
+  blockBuilder: BlockBuilder;
 }
+
+/** The embedded node's block gas limit: a pipeline group of 32 batches of ~15M gas fits. */
+export const BLOCK_GAS_LIMIT = 1_000_000_000;
 
 export interface LocalChainOptions {
   dataDir: string;
@@ -71,8 +81,10 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Local
       "--chain-id",
       String(chainId),
       ...(existsSync(statePath) ? ["--load-state", statePath] : []),
+      // Room for a pipeline group in one block (see ChainOutbox's PIPELINE_DEPTH); each transaction stays
+      // under the 16.7M per-transaction cap.
       "--gas-limit",
-      "60000000",
+      String(BLOCK_GAS_LIMIT),
       "--silent",
     ],
     { stdio: ["ignore", "ignore", "pipe"] },
@@ -103,6 +115,7 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Local
     statePath,
     saveState: () => saver.save(),
     requestSave,
+    blockBuilder: automineSwitch(url),
     stop: async () => {
       clearInterval(watcher);
       if (child.exitCode === null) await saver.save();
@@ -135,11 +148,28 @@ function watchBlocks(url: string, loadedHead: string, pollMs: number, onBlock: (
   return timer;
 }
 
-async function rpc<T>(url: string, method: string): Promise<T> {
+/**
+ * Holds are counted, so overlapping groups release the node only when the last one ends. Turning automine
+ * back on mines everything the pool holds in one block (anvil does so at once). A crash while held leaves
+ * nothing wrong behind: the node is a child of the gateway and starts again with automine on.
+ */
+function automineSwitch(url: string): BlockBuilder {
+  let holds = 0;
+  return {
+    hold: async () => {
+      if (holds++ === 0) await rpc(url, "evm_setAutomine", [false]);
+    },
+    release: async () => {
+      if (--holds === 0) await rpc(url, "evm_setAutomine", [true]);
+    },
+  };
+}
+
+async function rpc<T>(url: string, method: string, params: unknown[] = []): Promise<T> {
   const response = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: [] }),
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
   });
   const body = (await response.json()) as { result?: T; error?: { message: string } };
   if (body.result === undefined) throw new Error(`${method} failed: ${body.error?.message}`);

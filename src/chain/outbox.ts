@@ -71,7 +71,37 @@ export interface EnqueueParams {
 export interface JobHandlers {
   confirmed?(job: ChainJob, receipt: TransactionReceipt): void;
   failed?(job: ChainJob, error: DecodedRevert): void;
+  /**
+   * The group a job of this kind belongs to, from its idempotency key, when the jobs of one group do not
+   * depend on each other (the batches of one registration run touch distinct heads): consecutive queued
+   * jobs of one group and signer are signed and sent together, up to `PIPELINE_DEPTH`, before any receipt
+   * is awaited, so they share blocks. Null (or no function) sends the job alone.
+   */
+  pipelineGroup?(idempotencyKey: string): string | null;
 }
+
+/**
+ * How the node is asked to put the transactions sent together into one block. The embedded anvil mines a
+ * block per transaction as it arrives, and each block costs it time that grows with its whole state (its
+ * state root): `hold` turns that off while a group is sent, `release` mines what it holds in one block.
+ * A node that mines on an interval (Besu's QBFT) needs none.
+ */
+export interface BlockBuilder {
+  hold(): Promise<void>;
+  release(): Promise<void>;
+}
+
+/**
+ * The pipeline group of a key shaped `<kind>:<run id>:<part>`: the run (`issue:<disbursementId>`), so
+ * that the parts of one run go together. Keys of any other shape have none.
+ */
+export function runOfKey(idempotencyKey: string): string | null {
+  const parts = idempotencyKey.split(":");
+  return parts.length >= 3 ? `${parts[0]}:${parts[1]}` : null;
+}
+
+/** Jobs of one group in flight at once: at ~15M gas each, a block of up to 32 fits a 1G block gas limit. */
+export const PIPELINE_DEPTH = 32;
 
 /** What the outbox needs of a key: a KMS or HSM signer can stand in for the local keystore. */
 export interface TransactionSigner {
@@ -94,6 +124,8 @@ export interface OutboxOptions {
   afterMined?(job: ChainJob): void;
   /** How many blocks below the head `reconcile` re-checks (default 1,000); jobs recorded above it always are. */
   recheckBlocks?: number;
+  /** Puts jobs sent together into one block (the embedded node); see `BlockBuilder`. */
+  blockBuilder?: BlockBuilder;
 }
 
 /** What happened to a job whose bytes the node refused because its nonce is already used. */
@@ -247,11 +279,83 @@ export class ChainOutbox {
     for (;;) {
       const row = this.nextJob();
       if (!row) return ended;
-      const job = await this.runJob(row);
-      if (job.status === "signed") return ended; // no receipt yet: leave it for the next run
-      if (job.status === "queued") continue; // its nonce was taken: signed again in its turn
-      ended.push(job);
+      const group = row.status === "queued" ? this.pipelineGroupOf(row) : [row];
+      const jobs = group.length > 1 ? await this.runTogether(group) : [await this.runJob(row)];
+      for (const job of jobs) {
+        if (job.status === "signed") return ended; // no receipt yet: leave it for the next run
+        if (job.status !== "queued") ended.push(job); // queued: its nonce was taken, signed again in its turn
+      }
     }
+  }
+
+  /** `row` and the queued jobs right after it of its pipeline group and signer (see `pipelineGroup`). */
+  private pipelineGroupOf(row: JobRow): JobRow[] {
+    const groupOf = this.handlers.get(row.kind)?.pipelineGroup;
+    const group = groupOf?.(row.idempotency_key);
+    if (!group) return [row];
+    const next = this.options.db
+      .prepare("SELECT * FROM chain_jobs WHERE status = 'queued' AND job_id > ? ORDER BY job_id LIMIT ?")
+      .all(row.job_id, PIPELINE_DEPTH - 1) as JobRow[];
+    const rows = [row];
+    for (const candidate of next) {
+      const same =
+        candidate.kind === row.kind &&
+        candidate.from_address === row.from_address &&
+        groupOf!(candidate.idempotency_key) === group;
+      if (!same) break;
+      rows.push(candidate);
+    }
+    return rows;
+  }
+
+  /**
+   * Signs and sends a group of independent queued jobs one after another (each recorded before it is
+   * sent, with the nonce after the previous one's), held in one block where the node allows, then waits
+   * for their receipts in order. Jobs are estimated against the chain without the others of the group,
+   * which is why only a group whose jobs do not depend on each other comes here. A job the chain refuses
+   * at estimation ends failed without a nonce, as alone. Returns the jobs in order, up to the first one
+   * still without a receipt.
+   */
+  private async runTogether(rows: readonly JobRow[]): Promise<ChainJob[]> {
+    const { blockBuilder } = this.options;
+    // In order: each job signed and sent, or ended (refused at estimation) without being sent.
+    const taken: { row: JobRow; sent: boolean }[] = [];
+    let nonce: number | undefined;
+    await blockBuilder?.hold();
+    try {
+      for (const queued of rows) {
+        const signed = await this.sign(queued, nonce);
+        if (!signed) {
+          taken.push({ row: queued, sent: false });
+          continue;
+        }
+        nonce = signed.nonce! + 1;
+        this.options.afterSign?.(toJob(signed));
+        try {
+          await this.send(signed.raw_tx!);
+        } catch (error) {
+          // Fresh bytes: only an unreachable node refuses them; they stay signed for the next run.
+          if (!isAlreadyKnown(error)) throw error;
+        }
+        taken.push({ row: signed, sent: true });
+      }
+    } finally {
+      await blockBuilder?.release();
+    }
+    const out: ChainJob[] = [];
+    for (const { row, sent } of taken) {
+      if (!sent) {
+        out.push(this.get(row.job_id)!);
+        continue;
+      }
+      const receipt = await this.waitForReceipt(row.tx_hash!, this.options.receiptTimeoutMs ?? 60_000);
+      if (!receipt) {
+        out.push(toJob(row));
+        break;
+      }
+      out.push(await this.end(row, receipt));
+    }
+    return out;
   }
 
   /**
@@ -289,6 +393,11 @@ export class ChainOutbox {
       return this.get(row.job_id)!;
     }
     if (!receipt) return toJob(row);
+    return this.end(row, receipt);
+  }
+
+  /** Ends a job with its receipt: confirmed, or failed with the contract's reason. */
+  private async end(row: JobRow, receipt: TransactionReceipt): Promise<ChainJob> {
     if (receipt.status === 1) {
       this.finish(row, "confirmed", receipt, null);
     } else {
@@ -298,8 +407,11 @@ export class ChainOutbox {
     return this.get(row.job_id)!;
   }
 
-  /** Estimates, signs and records the signed bytes; a revert at estimation fails the job without a nonce. */
-  private async sign(row: JobRow): Promise<JobRow | undefined> {
+  /**
+   * Estimates, signs and records the signed bytes; a revert at estimation fails the job without a nonce.
+   * `nonce` is given for a job sent right after another of its group, which the node may not count yet.
+   */
+  private async sign(row: JobRow, nonceAfterGroup?: number): Promise<JobRow | undefined> {
     const { provider, signers } = this.options;
     const wallet = signers.get(row.from_address);
     if (!wallet) {
@@ -320,7 +432,7 @@ export class ChainOutbox {
     // queued job is signed, so the node's next nonce is ours to take. A node that lost blocks has them
     // re-broadcast by `reconcile` first; a recorded nonce above the node's would leave a gap nothing fills.
     const [nonce, network, fees] = await Promise.all([
-      provider.getTransactionCount(wallet.address, "pending"),
+      nonceAfterGroup ?? provider.getTransactionCount(wallet.address, "pending"),
       provider.getNetwork(),
       provider.getFeeData(),
     ]);

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ChainJob } from "../chain/outbox";
+import { runOfKey, type ChainJob } from "../chain/outbox";
 import type { DecodedRevert } from "../chain/decodeRevert";
 import { runIdempotent } from "../db/idempotency";
 import { DuplicateError, ValidationError } from "../errors";
@@ -208,6 +208,8 @@ function charityAddress(deps: DisbursementDeps, disbursementId: string): string 
  */
 export function issuanceHandlers(deps: DisbursementDeps) {
   return {
+    // The batches of one run touch distinct households: sent together, they share blocks.
+    pipelineGroup: runOfKey,
     confirmed(job: ChainJob): void {
       deps.db.prepare("UPDATE disbursement_rows SET status = 'issued' WHERE job_id = ?").run(job.jobId);
     },

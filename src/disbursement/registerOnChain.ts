@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { ChainJob } from "../chain/outbox";
+import { runOfKey, type ChainJob } from "../chain/outbox";
 import type { DecodedRevert } from "../chain/decodeRevert";
 import { cachedStatement } from "../db/statements";
 import { NotFoundError } from "../errors";
@@ -245,6 +245,8 @@ function enqueueRegistration(
 /** Outbox handlers: a confirmed batch is registered; a refused entry is set aside and the rest retried. */
 export function registrationHandlers(deps: DisbursementDeps) {
   return {
+    // The batches of one run touch distinct households: sent together, they share blocks.
+    pipelineGroup: runOfKey,
     confirmed(job: ChainJob): void {
       deps.db
         .prepare("UPDATE chain_registrations SET status = 'registered', updated_at = ? WHERE job_id = ?")

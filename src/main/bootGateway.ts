@@ -123,6 +123,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       // Every block the gateway makes is saved as soon as the node can: the outbox replays what a crash
       // still loses, but a donor's own transaction in the same block would be lost for good.
       afterMined: chain ? () => chain!.requestSave() : undefined,
+      blockBuilder: chain?.blockBuilder,
     });
     const now = () => new Date();
     const peppers = createPepperRing({

@@ -40,7 +40,20 @@ export async function startGatewayProcess(dataDir: string): Promise<GatewayProce
     child.once("message", (message) => resolve(message as ServerReady));
     child.once("exit", (code) => reject(new Error(`the gateway exited during boot (code ${code})`)));
   });
-  return { ...ready, pid: child.pid!, stop: () => stopChild(child) };
+  // A gateway that dies mid-run makes the next request fail with a bare "fetch failed": say why here.
+  let stopping = false;
+  child.once("exit", (code, signal) => {
+    if (!stopping)
+      process.stderr.write(`[bench:gateway] the gateway exited (code ${code}, signal ${signal})\n`);
+  });
+  return {
+    ...ready,
+    pid: child.pid!,
+    stop: () => {
+      stopping = true;
+      return stopChild(child);
+    },
+  };
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

@@ -11,7 +11,7 @@ import {
   LocalKeystore,
   loadOrCreateKeystoreSalt,
 } from "../../../src/wallets";
-import { generateKey } from "../../../src/wallets/keystore/generateKey";
+import { generateKey, KEY_GENERATION_BACKEND } from "../../../src/wallets/keystore/generateKey";
 import { SEALED_BYTES, sealPrivateKey, unsealPrivateKey } from "../../../src/wallets/keystore/sealing";
 import { NotFoundError, ValidationError } from "../../../src/errors";
 import {
@@ -63,6 +63,20 @@ describe("wallets: local keystore", () => {
       } finally {
         rmSync(join(dataDir, ".."), { recursive: true, force: true });
       }
+    });
+  });
+
+  describe("key generation", () => {
+    it("uses native libsecp256k1 here, and its addresses are those ethers (pure JS) derives", () => {
+      // linux-x64 ships the prebuilt binding: the slow path must not be taken silently on this machine.
+      expect(KEY_GENERATION_BACKEND).to.equal("native");
+      const seen = new Set<string>();
+      for (let i = 0; i < 200; i++) {
+        const { address, privateKey } = generateKey();
+        expect(address).to.equal(new Wallet(`0x${privateKey.toString("hex")}`).address.toLowerCase());
+        seen.add(address);
+      }
+      expect(seen.size).to.equal(200);
     });
   });
 
