@@ -3,6 +3,7 @@ import { runOfKey, type ChainJob } from "../chain/outbox";
 import type { DecodedRevert } from "../chain/decodeRevert";
 import { cachedStatement } from "../db/statements";
 import { NotFoundError } from "../errors";
+import { yieldToEventLoop } from "../yieldToEventLoop";
 import { startDraining } from "./disburse";
 import { stateOf } from "./getDisbursement";
 import type { DisbursementDeps, JobProgress, JobState } from "./types";
@@ -158,6 +159,7 @@ async function queueStep(
       wallet: wallets.get(head.beneficiaryRef)!,
     }));
     deps.db.transaction(() => enqueueRegistration(deps, registrationId, batch))();
+    await yieldToEventLoop();
   }
 }
 

@@ -5,6 +5,7 @@ import { pipeline } from "node:stream/promises";
 import { CsvError, parse } from "csv-parse";
 import type { ImportCounts, ImportRowRecord, Store } from "../db";
 import { AppError, DuplicateError, ValidationError } from "../errors";
+import { yieldToEventLoop } from "../yieldToEventLoop";
 import { requestFingerprinter } from "../identity";
 import type { HouseholdContext } from "./context";
 import { checkHeader, type CsvColumn, type CsvRecord } from "./csvFormat";
@@ -40,9 +41,12 @@ export interface ImportHouseholdsCsvResult extends ImportReport {
 
 /**
  * Households written per SQLite transaction at most; progress reports and refused rows also close one.
- * One commit per household cost about as much as validating, encrypting and inserting it.
+ * One commit per household cost about as much as validating, encrypting and inserting it; and as every
+ * household lands on random pages of each index (its references are keyed hashes), a commit rewrites a
+ * share of every index that grows with the table: at 100 per commit the commits alone made an import's
+ * cost per household grow with the households already enrolled.
  */
-const HOUSEHOLDS_PER_TRANSACTION = 100;
+const HOUSEHOLDS_PER_TRANSACTION = 500;
 
 /** Keys being imported right now, per store, so two concurrent calls cannot interleave one import. */
 const running = new WeakMap<Store, Set<string>>();
@@ -233,11 +237,13 @@ async function runImport(
   let group: { key: string; rows: CsvRow[] } | undefined;
   let pending: CsvRow[][] = [];
   let writeFailed = false;
+  let committed = false;
   const writePending = () => {
     if (pending.length === 0) return;
     const households = pending;
     pending = [];
     writeFailed = true;
+    committed = true;
     for (const results of importHouseholdGroups(ctx, importId, households, enrolledBy)) count(results);
     writeFailed = false;
   };
@@ -249,7 +255,7 @@ async function runImport(
     if (!group.rows.every((row) => recorded.has(row.rowNo))) pending.push(group.rows);
     group = undefined;
     if (pending.length >= HOUSEHOLDS_PER_TRANSACTION) writePending();
-    if (rowsRead - reportedAt >= progressEvery) {
+    if (onProgress && rowsRead - reportedAt >= progressEvery) {
       writePending(); // what a progress report counts is committed
       report(false);
     }
@@ -272,6 +278,10 @@ async function runImport(
         continue;
       }
       flush();
+      if (committed) {
+        committed = false;
+        await yieldToEventLoop(); // between commits, other requests are answered
+      }
       if (key === "" || finished.has(key)) {
         // No key, or a household whose rows were split apart: the row stands alone and is refused.
         const code = key === "" ? "required" : "not_contiguous";

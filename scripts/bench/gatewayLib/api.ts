@@ -7,7 +7,11 @@ export interface Api {
 
 export function apiClient(baseUrl: string): Api {
   const call = async <T>(method: string, path: string, headers: Record<string, string>, body?: string) => {
-    const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+    const response = await fetch(`${baseUrl}${path}`, { method, headers, body }).catch((error: Error) => {
+      // undici says only "fetch failed": the socket's own error is in `cause`.
+      const cause = error.cause as { code?: string; message?: string } | undefined;
+      throw new Error(`${method} ${path}: ${error.message} (${cause?.code ?? ""} ${cause?.message ?? ""})`);
+    });
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text.slice(0, 300)}`);
     return JSON.parse(text) as T;

@@ -30,6 +30,15 @@ async function main(): Promise<void> {
     destination: pino.destination({ dest: join(config.dataDir, "gateway.log"), sync: false }),
   });
   const gateway = await bootGateway(config, { logger, listen: true });
+  if (process.env.BENCH_LOOP_WATCH) {
+    let last = performance.now();
+    setInterval(() => {
+      const now = performance.now();
+      if (now - last > 1000)
+        process.stderr.write(`[loop] blocked ${(now - last).toFixed(0)} ms\n${new Error().stack}\n`);
+      last = now;
+    }, 100).unref();
+  }
   const { key } = createApiKey(gateway.services.store.sqlite, {
     orgId: "regulator",
     role: "regulator",
