@@ -107,12 +107,17 @@ export interface ReceiptOptions {
   receipt?: Partial<Receipt>;
 }
 
-/** A receipt of `member` (its lowest unused nonce, valid for a day), signed as `options` say. */
+/**
+ * A receipt of `member` (its lowest unused nonce, valid for a day), signed as `options` say: by the member's
+ * own key unless `options.signer` is given (which a member whose wallet is a contract needs).
+ */
 export async function signedReceipt(
   world: Pick<BatchWorld, "ledger" | "programmeId" | "vendor">,
-  member: BatchMember,
+  member: Pick<BatchMember, "beneficiaryRef" | "householdRef"> & { wallet?: Signer },
   options: ReceiptOptions = {},
 ): Promise<SignedReceipt> {
+  const signer = options.signer ?? member.wallet;
+  if (!signer) throw new Error("signedReceipt: no signer for a member without a key");
   const { ledger } = world;
   const programmeId = options.programmeId ?? world.programmeId;
   const receipt: Receipt = {
@@ -128,7 +133,7 @@ export async function signedReceipt(
   };
   return {
     receipt,
-    beneficiarySignature: await signFor(options.signer ?? member.wallet, ledger, receipt),
+    beneficiarySignature: await signFor(signer, ledger, receipt),
     fieldAgentSignature: options.fieldAgent ? await signFor(options.fieldAgent, ledger, receipt) : "0x",
   };
 }
