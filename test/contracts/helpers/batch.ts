@@ -112,7 +112,7 @@ export interface ReceiptOptions {
  * own key unless `options.signer` is given (which a member whose wallet is a contract needs).
  */
 export async function signedReceipt(
-  world: Pick<BatchWorld, "ledger" | "programmeId" | "vendor">,
+  world: { ledger: AidLedger; programmeId: bigint; vendor: { address: string } },
   member: Pick<BatchMember, "beneficiaryRef" | "householdRef"> & { wallet?: Signer },
   options: ReceiptOptions = {},
 ): Promise<SignedReceipt> {
