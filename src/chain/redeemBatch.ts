@@ -1,27 +1,15 @@
 import type { Interface, LogDescription, TransactionReceipt } from "ethers";
+import type { IRedemptionDesk } from "../../typechain-types/contracts/ledger/AidLedger";
 import { decodeRevert, type DecodedRevert } from "./decodeRevert";
 
 /** `AidLedger.MAX_REDEEM_BATCH`: the most receipts one `redeemBatch` takes. */
 export const MAX_REDEEM_BATCH = 256;
 
-/** A delivery receipt as `AidLedger.redeem` and `redeemBatch` take it (`IRedemptionDesk.DeliveryReceipt`). */
-export interface DeliveryReceiptFields {
-  programmeId: bigint;
-  beneficiaryRef: string;
-  householdRef: string;
-  vendor: string;
-  amount: bigint;
-  evidenceHash: string;
-  nonce: bigint;
-  deadline: bigint;
-}
-
-/** One item of `redeemBatch` (`IRedemptionDesk.SignedReceipt`); `fieldAgentSignature` is `0x` if none. */
-export interface SignedDeliveryReceipt {
-  receipt: DeliveryReceiptFields;
-  beneficiarySignature: string;
-  fieldAgentSignature: string;
-}
+/**
+ * One item of `redeemBatch` (`IRedemptionDesk.SignedReceipt`): the receipt as the wallets room builds it
+ * (`DeliveryReceipt`), its beneficiary's signature, and the field agent's co-signature or `0x`.
+ */
+export type SignedDeliveryReceipt = IRedemptionDesk.SignedReceiptStruct;
 
 /** What became of one item of a mined `redeemBatch`. */
 export type RedeemBatchOutcome =
