@@ -27,6 +27,13 @@ interface IRedemptionDesk {
         uint256 deadline;
     }
 
+    /// @notice One item of {redeemBatch}: a receipt with the signatures {redeem} takes beside it.
+    struct SignedReceipt {
+        DeliveryReceipt receipt;
+        bytes beneficiarySignature;
+        bytes fieldAgentSignature;
+    }
+
     /// @notice A vendor's credit in a programme. Credit from a redemption becomes collectable only when the
     /// dispute window of its period has closed: periods are settled in groups of
     /// `ceil(DISPUTE_WINDOW / periodLength)` periods (one period when periods last 14 days or more), and a
@@ -97,6 +104,11 @@ interface IRedemptionDesk {
     error SettlementRecipientInvalid(address to);
     /// @notice The vendor has nothing to collect in the programme.
     error SettlementNothingOwed(uint256 programmeId, address vendor);
+    /// @notice A batch holds no receipt or more than `max`.
+    error RedemptionBatchSizeInvalid(uint256 size, uint256 max);
+    /// @notice The item at `index` ran out of gas: the whole batch reverts rather than refuse a good receipt
+    /// for want of gas. Send the batch again with more gas.
+    error RedemptionBatchOutOfGas(uint256 index);
 
     /// @notice Emitted for each redemption, beside a TransferSingle burn and {GiftSpent} per gift lot.
     event DeliveryRedeemed(
@@ -108,6 +120,20 @@ interface IRedemptionDesk {
         uint256 amount,
         bytes32 evidenceHash,
         address fieldAgent
+    );
+    /// @notice Emitted by {redeemBatch} for each receipt it refused, which it left as if never submitted.
+    /// @param redemptionId The refused receipt's EIP-712 digest (what its redemption id would have been).
+    /// @param caller Who sent the batch: anyone may, and only receipts naming the caller as vendor redeem.
+    /// @param reason The selector of the custom error {redeem} would have reverted with, e.g.
+    /// `ReceiptNonceUsed.selector`.
+    /// @param index The receipt's position in the batch.
+    /// @param detail That error in full (selector and arguments), as {redeem} would have reverted.
+    event RedemptionRefused(
+        bytes32 indexed redemptionId,
+        address indexed caller,
+        bytes4 indexed reason,
+        uint256 index,
+        bytes detail
     );
     /// @notice Emitted when a vendor collects what redemptions credited it.
     event SettlementCollected(
@@ -150,6 +176,24 @@ interface IRedemptionDesk {
         bytes calldata beneficiarySignature,
         bytes calldata fieldAgentSignature
     ) external returns (bytes32 redemptionId);
+
+    /// @notice Redeems many receipts in one transaction, each exactly as {redeem} would, and skips those
+    /// {redeem} would refuse: a distribution day's upload with one bad receipt keeps the others.
+    /// @dev Each item runs {redeem}'s own code (a `delegatecall` to this contract, so the caller stays the
+    /// sender): the same checks in the same order (vendor, deadline, amount, programme running, vendor
+    /// allowed and licensed, beneficiary signature by ECDSA or ERC-1271 or a previous wallet in grace,
+    /// field-agent co-signature, nonce, entitlement) and the same events (TransferSingle burn,
+    /// {DeliveryRedeemed}, {GiftSpent} per lot), in item order, so a rebuild from events cannot tell a batch
+    /// from single redemptions. A refused item changes nothing and emits {RedemptionRefused} with the error
+    /// {redeem} would have reverted with; later items see the state the earlier ones left (the same receipt
+    /// twice: the second is refused with {ReceiptNonceUsed}). Requires 1 to `MAX_REDEEM_BATCH` items.
+    /// Reverts whole only with {RedemptionBatchSizeInvalid}, or {RedemptionBatchOutOfGas} when an item ran
+    /// out of gas.
+    /// @return redeemed Bit `i` set when item `i` was redeemed.
+    function redeemBatch(SignedReceipt[] calldata items) external returns (uint256 redeemed);
+
+    /// @notice The most receipts one {redeemBatch} takes: one bit each of its result.
+    function MAX_REDEEM_BATCH() external view returns (uint256);
 
     /// @notice Pays the caller's collectable credit in a programme (see {Credit}), in the programme's token, to
     /// `to` (the caller if zero).

@@ -488,7 +488,7 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
         return (nonce >> _NONCE_PERIOD_SHIFT, nonce & _NONCE_INDEX_MASK);
     }
 
-    function _hashReceipt(DeliveryReceipt calldata r) private pure returns (bytes32) {
+    function _hashReceipt(DeliveryReceipt calldata r) internal pure returns (bytes32) {
         return
             keccak256(
                 abi.encode(

@@ -15,6 +15,7 @@ import {
   redemption,
   registration,
 } from "./lib/scenarios";
+import { batchRedemption } from "./lib/batchRedemption";
 import { benchWorld } from "./lib/world";
 
 const asJson = process.argv.includes("--json") || process.env.BENCH_JSON === "1";
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     ...(await issuance(system)),
     ...(await merkleRound(system)),
     ...(await redemption(system)),
+    ...(await batchRedemption(system)),
     ...(await anchoring(system)),
   ];
   const blockGasLimit = Number((await ethers.provider.getBlock("latest"))!.gasLimit);

@@ -32,6 +32,8 @@ const REQUIRED_OUTCOMES = [
   "redeem: ok",
   "redeem: EntitlementInsufficient",
   "redeem: ok out of order",
+  "redeem (batch): ok",
+  "redeem (batch): EntitlementInsufficient",
   "replay (resubmit): ReceiptNonceUsed",
   "replay (reuse): ReceiptNonceUsed",
   "replay (invalid): ReceiptNonceInvalid",

@@ -28,6 +28,8 @@ export type Action =
       overdraw: boolean;
       /** Each signed with the lowest unused receipt index, or else with the unused index chosen by `slot`. */
       receipts: ReceiptIndex[];
+      /** All in one `redeemBatch` (refused receipts skipped) rather than one `redeem` each. */
+      batched?: boolean;
     }
   | {
       kind: "replay";
@@ -147,18 +149,22 @@ const issue = fc.record({
   ),
 });
 
-const redeem = fc.record({
-  kind: fc.constant("redeem" as const),
-  pick: fc.nat(),
-  stray: oneIn(5),
-  again: fc.boolean(),
-  programme,
-  household,
-  vendor: fc.nat({ max: 1 }),
-  amount: fc.bigInt({ min: 1n, max: CAP_PER_PERIOD }),
-  overdraw: oneIn(4),
-  receipts: fc.array(fc.record({ lowest: fc.boolean(), slot: fc.nat() }), { minLength: 1, maxLength: 3 }),
-});
+const redeem = fc
+  .record({
+    kind: fc.constant("redeem" as const),
+    pick: fc.nat(),
+    stray: oneIn(5),
+    again: fc.boolean(),
+    programme,
+    household,
+    vendor: fc.nat({ max: 1 }),
+    amount: fc.bigInt({ min: 1n, max: CAP_PER_PERIOD }),
+    overdraw: oneIn(4),
+    receipts: fc.array(fc.record({ lowest: fc.boolean(), slot: fc.nat() }), { minLength: 1, maxLength: 3 }),
+  })
+  // Derived, drawing nothing, so the pinned campaign's other steps stay as they were: about half of the
+  // steps with several receipts send them in one batch.
+  .map((step) => ({ ...step, batched: step.receipts.length > 1 && step.receipts[0].slot % 2 === 1 }));
 
 const replay = fc.record({
   kind: fc.constant("replay" as const),

@@ -464,6 +464,7 @@ export class LedgerHandler {
         ? redeemedFrom[a.pick % redeemedFrom.length]
         : this.coverageFor(a.pick, a.stray, a.programme, a.household, at);
     const vendor = this.vendors()[a.vendor];
+    if (a.batched) return this.redeemBatched(a, p, h, vendor);
     for (const { lowest, slot } of a.receipts) {
       const next = this.nextTimestamp();
       const amount = a.overdraw ? a.amount : this.partialAmount(p, h, a.amount, next);
@@ -471,6 +472,75 @@ export class LedgerHandler {
       const receipt = this.receipt(p, h, vendor, amount, nonce, next + BigInt(DAY));
       await this.submit("redeem", p, h, vendor, receipt, await this.sign(h, receipt));
     }
+  }
+
+  /**
+   * The `redeem` step's receipts in one `redeemBatch`, mined at one second: each is predicted by the model in
+   * turn, after the ones before it, and applied to it if accepted. The chain must log exactly the predicted
+   * GiftSpent pieces and one RedemptionRefused per refused receipt, carrying the error the model names.
+   */
+  private async redeemBatched(
+    a: Extract<Action, { kind: "redeem" }>,
+    p: number,
+    h: number,
+    vendor: HardhatEthersSigner,
+  ): Promise<void> {
+    const { ledger } = this.world;
+    const at = this.nextTimestamp();
+    await this.expectNoncesUsed(p, h, LedgerModel.periodAt(at));
+    const items = [];
+    const outcomes: Expected[] = [];
+    const predicted: ExpectedSpend[] = [];
+    for (const { lowest, slot } of a.receipts) {
+      const amount = a.overdraw ? a.amount : this.partialAmount(p, h, a.amount, at);
+      const unused = this.model.unusedIndices(p, h, LedgerModel.periodAt(at));
+      const index =
+        unused.length === 0
+          ? BigInt(slot) % RECEIPT_NONCES_PER_PERIOD
+          : unused[lowest ? 0 : slot % unused.length];
+      const receipt = this.receipt(
+        p,
+        h,
+        vendor,
+        amount,
+        receiptNonceOf(LedgerModel.periodAt(at), index),
+        at + BigInt(DAY),
+      );
+      const signature = await this.sign(h, receipt);
+      const expected = this.model.expectRedeem(p, h, amount, receipt.nonce, receipt.deadline, at);
+      if (expected.ok) {
+        const redemptionId = ethers.TypedDataEncoder.hash(this.domain, RECEIPT_TYPES, receipt);
+        predicted.push(...this.model.redeem(p, h, vendor.address, amount, receipt.nonce, redemptionId, at));
+        this.redeemed.push({ p, h, vendor, receipt, signature });
+      }
+      items.push({ receipt, beneficiarySignature: signature, fieldAgentSignature: "0x" });
+      outcomes.push(expected);
+    }
+    await time.setNextBlockTimestamp(at);
+    const mined = await (await ledger.connect(vendor).redeemBatch(items)).wait();
+    const spent: ExpectedSpend[] = [];
+    const refused: string[] = [];
+    for (const log of mined!.logs) {
+      const parsed = ledger.interface.parseLog(log);
+      if (parsed?.name === "GiftSpent") {
+        const [giftId, programmeId, amount, kind, ref] = parsed.args;
+        spent.push({ giftId, programmeId, amount, kind: Number(kind), ref });
+        const ghost = this.ghosts.get(giftId) ?? { paid: 0n, refunded: 0n };
+        ghost.paid += amount;
+        this.ghosts.set(giftId, ghost);
+      } else if (parsed?.name === "RedemptionRefused") {
+        refused.push(`${parsed.args.index}: ${parsed.args.detail}`);
+      }
+    }
+    expect(spent, "redeem (batch): GiftSpent pieces").to.deep.equal(predicted);
+    expect(refused, "redeem (batch): refusals").to.deep.equal(
+      outcomes.flatMap((expected, i) =>
+        expected.ok ? [] : [`${i}: ${ledger.interface.encodeErrorResult(expected.error, expected.args)}`],
+      ),
+    );
+    for (const expected of outcomes) this.tally("redeem (batch)", expected.ok ? "ok" : expected.error);
+    this.model.now = at;
+    expect(BigInt(await time.latest()), "redeem (batch): mined at the pinned second").to.equal(at);
   }
 
   /**
