@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import type { Logger } from "pino";
 import { connectAidSystem } from "../../deploy/system";
 import { TestSettlementToken__factory } from "../../typechain-types";
+import { ANCHOR_JOB, anchorHandlers, closeDueBatches, type AnchoringDeps } from "../anchoring";
 import { createApp, startServer, type RunningServer } from "../api";
 import { ChainOutbox } from "../chain/outbox";
 import { createProvider } from "../chain/provider";
@@ -71,6 +72,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
   let chain: LocalChain | undefined;
   let server: RunningServer | undefined;
   let drainTimer: NodeJS.Timeout | undefined;
+  let batchTimer: NodeJS.Timeout | undefined;
   try {
     const keystoreKey = deriveKeystoreKey(
       config.keystorePassphrase.reveal(),
@@ -177,6 +179,15 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     outbox.on(REGISTER_JOB, registrationHandlers(disbursement));
     outbox.on(ISSUE_JOB, issuanceHandlers(disbursement));
     outbox.on(REBIND_JOB, rebindHandlers(disbursement));
+    const anchoring: AnchoringDeps = {
+      db: store.sqlite,
+      outbox,
+      anchor: system.anchor,
+      registrar: operator,
+      policy: config.anchoring,
+      now,
+    };
+    outbox.on(ANCHOR_JOB, anchorHandlers(anchoring));
 
     const services: GatewayServices = {
       config,
@@ -193,6 +204,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       organisations,
       programmes,
       disbursement,
+      anchoring,
       selectEligible: eligibleSelector(store.sqlite, households),
     };
 
@@ -219,6 +231,18 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
         .catch((error: unknown) => logger.warn({ err: describe(error) }, "chain writes will be retried"));
     }, 1_000);
     drainTimer.unref();
+    // Batches close by age here (by size as confirmations arrive); the drain timer sends their anchors.
+    batchTimer = setInterval(
+      () => {
+        try {
+          closeDueBatches(anchoring);
+        } catch (error) {
+          logger.warn({ err: describe(error) }, "confirmation batches will be closed on the next tick");
+        }
+      },
+      Math.min(5_000, config.anchoring.maxAgeMs / 4),
+    );
+    batchTimer.unref();
 
     if (options.listen !== false) {
       const app = createApp({
@@ -239,6 +263,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     }
 
     const stop = async () => {
+      if (batchTimer) clearInterval(batchTimer);
       if (drainTimer) clearInterval(drainTimer);
       await server?.stop();
       await outbox.drain().catch(() => undefined);
@@ -249,6 +274,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     };
     return { services, url: server?.url, chainUrl, stop };
   } catch (error) {
+    if (batchTimer) clearInterval(batchTimer);
     if (drainTimer) clearInterval(drainTimer);
     await server?.stop().catch(() => undefined);
     await chain?.stop().catch(() => undefined);
