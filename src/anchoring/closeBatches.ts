@@ -29,6 +29,15 @@ export function closeDueBatches(deps: AnchoringDeps, options: { sizeOnly?: boole
     const now = deps.now();
     const dueBefore = new Date(now.getTime() - maxAgeMs).toISOString();
     for (;;) {
+      // Pending rows lie between the oldest pending seq and the newest seq: fewer than a batch in that span
+      // means no full batch, found from two index lookups instead of a scan of the pending rows.
+      const span = cachedStatement(
+        deps.db,
+        `SELECT (SELECT max(seq) FROM confirmations) - (SELECT seq FROM confirmations WHERE batch_id IS NULL
+           ORDER BY seq LIMIT 1) + 1`,
+        "pluck",
+      ).get() as number | null;
+      if (span === null || span < batchSize) break;
       const full = cachedStatement(
         deps.db,
         "SELECT seq FROM confirmations WHERE batch_id IS NULL ORDER BY seq LIMIT 1 OFFSET ?",
