@@ -235,7 +235,12 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     batchTimer = setInterval(
       () => {
         try {
-          closeDueBatches(anchoring);
+          const closed = closeDueBatches(anchoring);
+          if (closed.length > 0)
+            logger.info(
+              { batches: closed.length, confirmations: closed.reduce((sum, batch) => sum + batch.count, 0) },
+              "confirmation batches closed for anchoring",
+            );
         } catch (error) {
           logger.warn({ err: describe(error) }, "confirmation batches will be closed on the next tick");
         }

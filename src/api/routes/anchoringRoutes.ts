@@ -41,7 +41,7 @@ const listQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(50),
 });
 const RECORDERS = ["charity", "field_agent"] as const;
-const READERS = ["charity", "field_agent", "auditor", "regulator"] as const;
+const READERS = ["charity", "field_agent", "vendor", "auditor", "regulator"] as const;
 const AUDITORS = ["auditor", "regulator"] as const;
 
 /** Auditors and regulators see every confirmation; others those of their programmes or recorded by them. */
@@ -140,7 +140,7 @@ export function anchoringRoutes(services: AnchoringRouteServices): RouteModule {
           operationId: "getConfirmation",
           summary: "A confirmation's state, batch root, inclusion proof and anchor transaction",
           description:
-            "`state` is `pending` until its batch closes, `batched` while the anchor is on its way, `anchored` once confirmed: then `batch.proof` holds the proof, and anyone can call `ReceiptAnchor.verifyReceipt(batch.root, confirmationHash, batch.proof)` on chain; `verify=true` makes that call and answers `verifiedOnChain`. A charity sees the confirmations of its programmes, a field agent those it recorded, auditors and regulators all; any other answers 404, as an unknown id does.",
+            "`state` is `pending` until its batch closes, `batched` while the anchor is on its way, `anchored` once confirmed: then `batch.proof` holds the proof, and anyone can call `ReceiptAnchor.verifyReceipt(batch.root, confirmationHash, batch.proof)` on chain; `verify=true` makes that call and answers `verifiedOnChain`. A charity sees the confirmations of its programmes, a field agent or a vendor those it recorded, auditors and regulators all; any other answers 404, as an unknown id does.",
           tags: ["confirmations"],
           parameters: [
             ...parametersOf(confirmationParams, "path", {

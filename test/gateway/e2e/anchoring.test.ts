@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { execFile } from "node:child_process";
+import path from "node:path";
 import { syntheticNationalId } from "../../../src/identity";
 import {
   bootE2e,
@@ -12,6 +14,23 @@ import {
 } from "./harness";
 
 const TABLES = ["confirmations", "anchor_batches", "chain_jobs"] as const;
+const BIN = path.join(__dirname, "..", "..", "..", "bin", "sintech.js");
+
+/** Runs the real CLI in its own process. */
+function sintech(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env: { PATH: process.env.PATH ?? "", ...env }, timeout: 120_000 },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+    );
+  });
+}
 
 /**
  * Off-chain confirmations through the API on the embedded chain: recorded by a programme's charity or a
@@ -26,6 +45,7 @@ describe("e2e: confirmations anchored in Merkle batches", function () {
   let agent: Organisation;
   let otherAgent: Organisation;
   let auditor: Organisation;
+  let vendor: Organisation;
   let programmeId: number;
   let householdRef: string;
   const nationalId = syntheticNationalId(930_001);
@@ -57,6 +77,7 @@ describe("e2e: confirmations anchored in Merkle batches", function () {
     agent = await registerOrganisation(gw, "field_agent");
     otherAgent = await registerOrganisation(gw, "field_agent");
     auditor = await registerOrganisation(gw, "auditor");
+    vendor = await registerOrganisation(gw, "vendor");
     programmeId = await createProgramme(gw, charity);
     const household = await gw.post("/v1/households", charity.apiKey, householdBody([nationalId]));
     expect(household.status, household.text).to.equal(201);
@@ -109,6 +130,7 @@ describe("e2e: confirmations anchored in Merkle batches", function () {
       [gw.regulatorKey, 200],
       [otherAgent.apiKey, 404],
       [otherCharity.apiKey, 404],
+      [vendor.apiKey, 404],
     ] as const) {
       const read = await gw.get(path, key);
       expect(read.status, read.text).to.equal(status);
@@ -167,5 +189,22 @@ describe("e2e: confirmations anchored in Merkle batches", function () {
     expect(unknown.status).to.equal(404);
     expect(unknown.body.error.field).to.equal("root");
     expect(gw.logLines.join("\n")).to.not.include(nationalId);
+  });
+
+  it("records with `sintech confirm` and checks the proof on chain with `sintech verify`", async function () {
+    const env = { SINTECH_URL: gw.url, SINTECH_API_KEY: agent.apiKey };
+    const confirm = await sintech(["confirm", String(programmeId), householdRef, "service_visit"], env);
+    expect(confirm.code, confirm.stderr).to.equal(0);
+    const [confirmationId, confirmationHash, state] = confirm.stdout.trim().split(" ");
+    expect(confirmationId).to.match(/^cnf_/);
+    expect(confirmationHash).to.match(/^0x[0-9a-f]{64}$/);
+    expect(state).to.equal("pending");
+    expect((await untilAnchored(confirmationId!, agent.apiKey)).body.state).to.equal("anchored");
+    const verify = await sintech(["verify", confirmationId!], env);
+    expect(verify.code, verify.stderr).to.equal(0);
+    expect(JSON.parse(verify.stdout)).to.include({ confirmationHash, verifiedOnChain: true });
+    const unknown = await sintech(["verify", "cnf_00000000-0000-4000-8000-000000000000"], env);
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.include("No confirmation has this id");
   });
 });
