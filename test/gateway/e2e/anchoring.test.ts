@@ -60,10 +60,10 @@ describe("e2e: confirmations anchored in Merkle batches", function () {
   });
 
   /** Reads the confirmation until its batch's anchor is confirmed (the timers close and send it). */
-  async function untilAnchored(confirmationId: string, key: string) {
+  async function untilAnchored(confirmationId: string, key: string, on: E2eGateway = gw) {
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const res = await gw.get(`/v1/confirmations/${confirmationId}?verify=true`, key);
+      const res = await on.get(`/v1/confirmations/${confirmationId}?verify=true`, key);
       expect(res.status, res.text).to.equal(200);
       if (res.body.state === "anchored" || Date.now() > deadline) return res;
       await new Promise((resolve) => setTimeout(resolve, 200));
@@ -206,5 +206,55 @@ describe("e2e: confirmations anchored in Merkle batches", function () {
     const unknown = await sintech(["verify", "cnf_00000000-0000-4000-8000-000000000000"], env);
     expect(unknown.code).to.equal(2);
     expect(unknown.stderr).to.include("No confirmation has this id");
+  });
+
+  it("loses nothing pending across a restart: confirmations recorded before a stop are anchored after it, once", async () => {
+    const first = await bootE2e({
+      env: { SINTECH_ANCHOR_BATCH_SIZE: "100", SINTECH_ANCHOR_BATCH_SECONDS: "86400" },
+    });
+    const restartEnv = { SINTECH_ANCHOR_BATCH_SIZE: "100", SINTECH_ANCHOR_BATCH_SECONDS: "1" };
+    let second: E2eGateway | undefined;
+    try {
+      const org = await registerOrganisation(first, "charity");
+      const programme = await createProgramme(first, org);
+      const household = await first.post(
+        "/v1/households",
+        org.apiKey,
+        householdBody([syntheticNationalId(930_101)]),
+      );
+      expect(household.status, household.text).to.equal(201);
+      const ids: string[] = [];
+      for (const kind of ["in_kind_distribution", "service_visit", "service_visit"]) {
+        const res = await first.post("/v1/confirmations", org.apiKey, {
+          programmeId: programme,
+          householdRef: household.body.householdRef,
+          kind,
+          deliveredAt: new Date(Date.now() - 60_000).toISOString(),
+        });
+        expect(res.status, res.text).to.equal(201);
+        ids.push(res.body.confirmationId);
+      }
+      await first.stop();
+      second = await bootE2e({
+        dataDir: first.dataDir,
+        anvilPort: first.anvilPort,
+        regulatorKey: first.regulatorKey,
+        env: restartEnv,
+      });
+      for (const id of ids) {
+        const res = await untilAnchored(id, org.apiKey, second);
+        expect(res.body.verifiedOnChain, res.text).to.equal(true);
+      }
+      const roots = second.services.store.sqlite.prepare("SELECT root, count FROM anchor_batches").all();
+      expect(roots).to.have.length(1);
+      expect(roots[0]).to.include({ count: 3 });
+      const events = await second.services.system.anchor.queryFilter(
+        second.services.system.anchor.filters.ReceiptsAnchored((roots[0] as { root: string }).root),
+      );
+      expect(events).to.have.length(1);
+    } finally {
+      await second?.stop();
+      removeDataDir(first.dataDir);
+    }
   });
 });
