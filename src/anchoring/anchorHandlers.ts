@@ -17,7 +17,7 @@ export function anchorHandlers(deps: AnchoringDeps): JobHandlers {
       if (batchId === undefined) return;
       const members = cachedStatement(
         deps.db,
-        "SELECT seq, confirmation_hash FROM confirmations WHERE batch_id = ? ORDER BY leaf_index",
+        "SELECT seq, confirmation_hash FROM confirmations WHERE batch_id = ? ORDER BY seq",
       ).all(batchId) as { seq: number; confirmation_hash: string }[];
       const tree = MerkleTree.ofConfirmations(members.map((member) => member.confirmation_hash));
       const setProof = cachedStatement(deps.db, "UPDATE confirmations SET proof = ? WHERE seq = ?");

@@ -1,4 +1,4 @@
-import { AbiCoder, keccak256, toUtf8Bytes, ZeroHash } from "ethers";
+import { getBytes, keccak256, toUtf8Bytes } from "ethers";
 import { CONFIRMATION_KINDS, type ConfirmationKind } from "./types";
 
 /**
@@ -29,16 +29,19 @@ export interface ConfirmationFields {
   recordedBy: string;
 }
 
+/**
+ * Every type is static, so `abi.encode` is the seven 32-byte words side by side: written here directly,
+ * since ethers' `AbiCoder` took about 0.9 ms a confirmation (the tests check both agree).
+ */
 export function confirmationHashOf(fields: ConfirmationFields): string {
-  return keccak256(
-    AbiCoder.defaultAbiCoder().encode(CONFIRMATION_TYPES, [
-      fields.salt,
-      fields.programmeId,
-      fields.householdRef,
-      CONFIRMATION_KINDS.indexOf(fields.kind),
-      Math.floor(fields.deliveredAt.getTime() / 1000),
-      fields.evidenceHash ?? ZeroHash,
-      keccak256(toUtf8Bytes(fields.recordedBy)),
-    ]),
-  );
+  const words = new Uint8Array(7 * 32);
+  const view = new DataView(words.buffer);
+  words.set(getBytes(fields.salt), 0);
+  view.setBigUint64(32 + 24, BigInt(fields.programmeId));
+  words.set(getBytes(fields.householdRef), 64);
+  words[96 + 31] = CONFIRMATION_KINDS.indexOf(fields.kind);
+  view.setBigUint64(128 + 24, BigInt(Math.floor(fields.deliveredAt.getTime() / 1000)));
+  if (fields.evidenceHash !== null) words.set(getBytes(fields.evidenceHash), 160);
+  words.set(getBytes(keccak256(toUtf8Bytes(fields.recordedBy))), 192);
+  return keccak256(words);
 }

@@ -41,6 +41,6 @@ export const ANCHORING_SQL = `
     leaf_index        INTEGER,
     proof             TEXT
   ) STRICT;
-  CREATE INDEX confirmations_pending ON confirmations (seq) WHERE batch_id IS NULL;
-  CREATE INDEX confirmations_by_batch ON confirmations (batch_id, leaf_index);
+  -- Pending confirmations (batch_id NULL) and each batch's members, both in seq order, which is leaf order.
+  CREATE INDEX confirmations_by_batch ON confirmations (batch_id, seq);
 `;

@@ -1,7 +1,9 @@
 import { expect } from "chai";
-import { ZeroHash, keccak256, toBeHex } from "ethers";
+import { AbiCoder, ZeroHash, keccak256, toBeHex, toUtf8Bytes } from "ethers";
 import {
   closeDueBatches,
+  CONFIRMATION_KINDS,
+  CONFIRMATION_TYPES,
   confirmationHashOf,
   getConfirmation,
   listAnchors,
@@ -366,6 +368,33 @@ describe("anchoring: confirmations in Merkle batches, anchored through the outbo
         expect(row).to.not.include("0012345679");
       } finally {
         gw.close();
+      }
+    });
+
+    it("hashes a confirmation as keccak256(abi.encode(...)) of its documented types", () => {
+      for (const [n, evidenceHash] of [
+        [0, null],
+        [1, `0x${"e1".repeat(32)}`],
+      ] as const) {
+        const fields = {
+          salt: `0x${"0f".repeat(31)}${String(n).padStart(2, "0")}`,
+          programmeId: 2 ** 40 + n,
+          householdRef: world.householdRefs[n]!,
+          kind: CONFIRMATION_KINDS[n]!,
+          deliveredAt: new Date(1_764_579_600_000 + n * 1000),
+          evidenceHash,
+          recordedBy: "org_3f9a2c1e",
+        };
+        const encoded = AbiCoder.defaultAbiCoder().encode(CONFIRMATION_TYPES, [
+          fields.salt,
+          fields.programmeId,
+          fields.householdRef,
+          n,
+          1_764_579_600 + n,
+          evidenceHash ?? ZeroHash,
+          keccak256(toUtf8Bytes(fields.recordedBy)),
+        ]);
+        expect(confirmationHashOf(fields)).to.equal(keccak256(encoded));
       }
     });
 
