@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { cachedStatement } from "../db/statements";
-import { NotFoundError, ValidationError } from "../errors";
+import { DuplicateError, NotFoundError, ValidationError } from "../errors";
 import { programmeRow } from "../programmes";
 import { parseInput } from "../validation";
 import { closeDueBatches } from "./closeBatches";
@@ -22,6 +22,11 @@ export const confirmationInputSchema = z.strictObject({
     .datetime({ offset: true })
     .describe("When it was delivered (ISO 8601, not in the future)"),
   evidenceHash: hash32.optional().describe("The `keccak256` commitment to the evidence file, if any"),
+  idempotencyKey: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{8,100}$/)
+    .optional()
+    .describe("Sent again with the same fields, answers the confirmation already recorded (`replayed`)"),
 });
 
 export interface RecordConfirmationParams {
@@ -31,6 +36,8 @@ export interface RecordConfirmationParams {
   /** ISO 8601; kept to the whole second, which is what the hash commits to. */
   deliveredAt: string;
   evidenceHash?: string;
+  /** Per recorder: the same key with the same fields answers the stored confirmation, nothing new. */
+  idempotencyKey?: string;
   /** The organisation that recorded it (a charity, a field agent, a vendor through the delivery room). */
   recordedBy: string;
 }
@@ -38,7 +45,9 @@ export interface RecordConfirmationParams {
 export interface RecordedConfirmation {
   confirmationId: string;
   confirmationHash: string;
-  state: "pending" | "batched";
+  state: "pending" | "batched" | "anchored";
+  /** True when the idempotency key was used before with the same fields: nothing new was written. */
+  replayed?: boolean;
 }
 
 /**
@@ -67,6 +76,17 @@ export function recordConfirmation(
   ).get(input.householdRef) as string | undefined;
   if (household !== "active") throw new NotFoundError("householdRef", "No household has this reference.");
 
+  if (input.idempotencyKey !== undefined) {
+    const replayed = replay(deps, recordedBy, input.idempotencyKey, {
+      programme_id: input.programmeId,
+      household_ref: input.householdRef,
+      kind: input.kind,
+      delivered_at: deliveredAt.toISOString(),
+      evidence_hash: input.evidenceHash ?? null,
+    });
+    if (replayed) return replayed;
+  }
+
   const salt = `0x${randomBytes(32).toString("hex")}`;
   const confirmationId = `cnf_${randomUUID()}`;
   const confirmationHash = confirmationHashOf({
@@ -82,7 +102,7 @@ export function recordConfirmation(
     cachedStatement(
       deps.db,
       `INSERT INTO confirmations (confirmation_id, programme_id, household_ref, kind, delivered_at, evidence_hash,
-         recorded_by, salt, confirmation_hash, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         recorded_by, idempotency_key, salt, confirmation_hash, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       confirmationId,
       input.programmeId,
@@ -91,6 +111,7 @@ export function recordConfirmation(
       deliveredAt.toISOString(),
       input.evidenceHash ?? null,
       recordedBy,
+      input.idempotencyKey ?? null,
       salt,
       confirmationHash,
       now.toISOString(),
@@ -99,4 +120,43 @@ export function recordConfirmation(
   })();
   if (closed.length > 0) deps.outbox.drain().catch(() => undefined);
   return { confirmationId, confirmationHash, state: closed.length > 0 ? "batched" : "pending" };
+}
+
+interface StoredFields {
+  programme_id: number;
+  household_ref: string;
+  kind: string;
+  delivered_at: string;
+  evidence_hash: string | null;
+}
+
+/** The confirmation already recorded under this key with these fields; 409 when the fields differ. */
+function replay(
+  deps: AnchoringDeps,
+  recordedBy: string,
+  idempotencyKey: string,
+  fields: StoredFields,
+): RecordedConfirmation | undefined {
+  const stored = cachedStatement(
+    deps.db,
+    `SELECT c.confirmation_id, c.confirmation_hash, c.programme_id, c.household_ref, c.kind, c.delivered_at,
+       c.evidence_hash, c.batch_id, b.status FROM confirmations c LEFT JOIN anchor_batches b ON b.batch_id = c.batch_id
+     WHERE c.recorded_by = ? AND c.idempotency_key = ?`,
+  ).get(recordedBy, idempotencyKey) as
+    | (StoredFields & { confirmation_id: string; confirmation_hash: string; status: string | null })
+    | undefined;
+  if (!stored) return undefined;
+  const same = (Object.keys(fields) as (keyof StoredFields)[]).every((name) => stored[name] === fields[name]);
+  if (!same)
+    throw new DuplicateError(
+      "idempotencyKey",
+      "idempotency_key_reused",
+      "This idempotency key was used for another confirmation.",
+    );
+  return {
+    confirmationId: stored.confirmation_id,
+    confirmationHash: stored.confirmation_hash,
+    state: stored.status === null ? "pending" : stored.status === "anchored" ? "anchored" : "batched",
+    replayed: true,
+  };
 }

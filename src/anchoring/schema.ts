@@ -34,6 +34,7 @@ export const ANCHORING_SQL = `
     delivered_at      TEXT NOT NULL,
     evidence_hash     TEXT,
     recorded_by       TEXT NOT NULL,
+    idempotency_key   TEXT,
     salt              TEXT NOT NULL,
     confirmation_hash TEXT NOT NULL UNIQUE,
     recorded_at       TEXT NOT NULL,
@@ -43,4 +44,7 @@ export const ANCHORING_SQL = `
   ) STRICT;
   -- Pending confirmations (batch_id NULL) and each batch's members, both in seq order, which is leaf order.
   CREATE INDEX confirmations_by_batch ON confirmations (batch_id, seq);
+  -- A device that uploads again after a lost answer names its confirmation once per recorder.
+  CREATE UNIQUE INDEX confirmations_idempotency ON confirmations (recorded_by, idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
 `;

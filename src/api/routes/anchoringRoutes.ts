@@ -77,7 +77,10 @@ export function anchoringRoutes(services: AnchoringRouteServices): RouteModule {
               );
           }
           const recorded = recordConfirmation(services.anchoring, { ...body, recordedBy: principal.orgId });
-          res.status(201).location(`/v1/confirmations/${recorded.confirmationId}`).json(recorded);
+          res
+            .status(recorded.replayed ? 200 : 201)
+            .location(`/v1/confirmations/${recorded.confirmationId}`)
+            .json(recorded);
         },
       );
       router.get(
@@ -116,7 +119,7 @@ export function anchoringRoutes(services: AnchoringRouteServices): RouteModule {
           description: [
             "A distribution in kind run by a charity itself, or a service visit: not a redemption. The gateway salts and hashes it (`confirmationHash`), and anchors it on chain in a Merkle batch that closes when it holds `SINTECH_ANCHOR_BATCH_SIZE` confirmations or its oldest is `SINTECH_ANCHOR_BATCH_SECONDS` old. Once the batch's anchor is confirmed, `GET /v1/confirmations/{confirmationId}` returns its inclusion proof.",
             "",
-            "A charity records for its own programmes only (403 `not_your_programme`); a field agent for any. An unknown programme or household is 404; a `deliveredAt` in the future is 400 `in_future`. A refused request writes nothing.",
+            "A charity records for its own programmes only (403 `not_your_programme`); a field agent for any. An unknown programme or household is 404; a `deliveredAt` in the future is 400 `in_future`. The same `idempotencyKey` with the same fields answers the stored confirmation (200, `replayed: true`); with other fields 409 `idempotency_key_reused`. A refused request writes nothing.",
           ].join("\n"),
           tags: ["confirmations"],
           requestBody: jsonRequestBody(confirmationInputSchema, {
@@ -124,6 +127,7 @@ export function anchoringRoutes(services: AnchoringRouteServices): RouteModule {
             householdRef: EXAMPLE_REF,
             kind: "in_kind_distribution",
             deliveredAt: "2026-12-01T08:00:00Z",
+            idempotencyKey: "visit-2026-12-01-0042",
           }),
           responses: {
             "201": jsonResponse(
@@ -131,7 +135,12 @@ export function anchoringRoutes(services: AnchoringRouteServices): RouteModule {
               docs.recordedConfirmation.schema,
               docs.recordedConfirmation.example,
             ),
-            ...errorResponses(400, 404, 413, 415),
+            "200": jsonResponse(
+              "The same `idempotencyKey` and fields were sent before: that confirmation, `replayed: true`, nothing new written",
+              docs.recordedConfirmation.schema,
+              docs.recordedConfirmation.replayed,
+            ),
+            ...errorResponses(400, 404, 409, 413, 415),
           },
         }),
       },

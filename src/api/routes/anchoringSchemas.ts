@@ -33,13 +33,22 @@ export const recordedConfirmation = {
       "What `ReceiptAnchor.verifyReceipt` takes; salted, so never a hash of guessable fields",
     ),
     state: z
-      .enum(["pending", "batched"])
-      .describe("`batched` when this confirmation filled a batch and its anchor was queued"),
+      .enum(["pending", "batched", "anchored"])
+      .describe(
+        "`batched` when this confirmation filled a batch and its anchor was queued; a replay answers the state now",
+      ),
+    replayed: z.literal(true).optional().describe("Present when the idempotency key was used before"),
   }),
   example: {
     confirmationId: "cnf_0d9c6f1e-8a3b-4c2d-9e7f-1a2b3c4d5e6f",
     confirmationHash: EXAMPLE_HASH,
     state: "pending",
+  },
+  replayed: {
+    confirmationId: "cnf_0d9c6f1e-8a3b-4c2d-9e7f-1a2b3c4d5e6f",
+    confirmationHash: EXAMPLE_HASH,
+    state: "anchored",
+    replayed: true,
   },
 };
 

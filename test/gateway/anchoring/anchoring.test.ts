@@ -347,6 +347,37 @@ describe("anchoring: confirmations in Merkle batches, anchored through the outbo
       }
     });
 
+    it("answers a repeated idempotency key with the stored confirmation, refuses it with other fields, and keeps keys per recorder", async () => {
+      const gw = world.open({ policy: { batchSize: 2, maxAgeMs: 10 * MINUTE } });
+      try {
+        const upload = confirmation(5, { idempotencyKey: "device-7:visit-0042" });
+        const first = recordConfirmation(gw.deps, upload);
+        const before = counts(gw.deps);
+        const again = recordConfirmation(gw.deps, upload);
+        expect(again).to.deep.equal({ ...first, replayed: true });
+        expect(counts(gw.deps)).to.deep.equal(before);
+        let refused: { status?: number; field?: string; code?: string } | undefined;
+        try {
+          recordConfirmation(gw.deps, { ...upload, kind: "in_kind_distribution" });
+        } catch (error) {
+          refused = error as typeof refused;
+        }
+        expect(refused).to.include({ status: 409, field: "idempotencyKey", code: "idempotency_key_reused" });
+        expect(counts(gw.deps)).to.deep.equal(before);
+        const otherRecorder = recordConfirmation(gw.deps, { ...upload, recordedBy: "org_field_agent" });
+        expect(otherRecorder.confirmationId).to.not.equal(first.confirmationId);
+        expect(otherRecorder.state).to.equal("batched");
+        await gw.outbox.drain();
+        expect(recordConfirmation(gw.deps, upload)).to.deep.equal({
+          ...first,
+          state: "anchored",
+          replayed: true,
+        });
+      } finally {
+        gw.close();
+      }
+    });
+
     it("gives equal confirmations different salts and hashes, each recomputable from the fields it returns", async () => {
       const gw = world.open({ policy: { batchSize: 2, maxAgeMs: 10 * MINUTE } });
       try {

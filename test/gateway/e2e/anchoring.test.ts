@@ -140,6 +140,20 @@ describe("e2e: confirmations anchored in Merkle batches", function () {
     }
   });
 
+  it("answers an upload repeated with its idempotency key once (200 replayed), and 409 for the key with other fields", async () => {
+    const upload = body({ idempotencyKey: "tablet-3:distribution-0001" });
+    const first = await gw.post("/v1/confirmations", agent.apiKey, upload);
+    expect(first.status, first.text).to.equal(201);
+    const before = counts();
+    const again = await gw.post("/v1/confirmations", agent.apiKey, upload);
+    expect(again.status, again.text).to.equal(200);
+    expect(again.body).to.include({ confirmationId: first.body.confirmationId, replayed: true });
+    const other = await gw.post("/v1/confirmations", agent.apiKey, { ...upload, kind: "service_visit" });
+    expect(other.status, other.text).to.equal(409);
+    expect(other.body.error).to.include({ field: "idempotencyKey", code: "idempotency_key_reused" });
+    expect(counts()).to.deep.equal(before);
+  });
+
   it("refuses another charity's programme (403 not_your_programme), writing nothing", async () => {
     const before = counts();
     const res = await gw.post("/v1/confirmations", otherCharity.apiKey, body());
