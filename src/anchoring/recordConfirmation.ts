@@ -12,6 +12,8 @@ const hash32 = z.string().regex(/^0x[0-9a-f]{64}$/);
 
 /** A device's clock may run a little ahead of the gateway's. */
 const CLOCK_SKEW_MS = 5 * 60_000;
+/** Older is a device's clock reset, not a delivery (and before 1970 it has no uint64 time at all). */
+const EARLIEST_DELIVERY = Date.parse("2000-01-01T00:00:00Z");
 
 /** What the API (and any room) sends to record a confirmation; `recordedBy` comes from the caller's key. */
 export const confirmationInputSchema = z.strictObject({
@@ -68,6 +70,8 @@ export function recordConfirmation(
   const now = deps.now();
   if (deliveredAt.getTime() > now.getTime() + CLOCK_SKEW_MS)
     throw new ValidationError("deliveredAt", "in_future", "deliveredAt must not be in the future.");
+  if (deliveredAt.getTime() < EARLIEST_DELIVERY)
+    throw new ValidationError("deliveredAt", "too_early", "deliveredAt must be in the year 2000 or later.");
   programmeRow(deps, input.programmeId);
   const household = cachedStatement(
     deps.db,

@@ -119,7 +119,7 @@ export function anchoringRoutes(services: AnchoringRouteServices): RouteModule {
           description: [
             "A distribution in kind run by a charity itself, or a service visit: not a redemption. The gateway salts and hashes it (`confirmationHash`), and anchors it on chain in a Merkle batch that closes when it holds `SINTECH_ANCHOR_BATCH_SIZE` confirmations or its oldest is `SINTECH_ANCHOR_BATCH_SECONDS` old. Once the batch's anchor is confirmed, `GET /v1/confirmations/{confirmationId}` returns its inclusion proof.",
             "",
-            "A charity records for its own programmes only (403 `not_your_programme`); a field agent for any. An unknown programme or household is 404; a `deliveredAt` in the future is 400 `in_future`. The same `idempotencyKey` with the same fields answers the stored confirmation (200, `replayed: true`); with other fields 409 `idempotency_key_reused`. A refused request writes nothing.",
+            "A charity records for its own programmes only (403 `not_your_programme`); a field agent for any. An unknown programme or household is 404; a `deliveredAt` in the future is 400 `in_future`, one before 2000 `too_early`. The same `idempotencyKey` with the same fields answers the stored confirmation (200, `replayed: true`); with other fields 409 `idempotency_key_reused`. A refused request writes nothing.",
           ].join("\n"),
           tags: ["confirmations"],
           requestBody: jsonRequestBody(confirmationInputSchema, {

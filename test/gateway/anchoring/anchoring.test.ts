@@ -320,6 +320,8 @@ describe("anchoring: confirmations in Merkle batches, anchored through the outbo
           [{ kind: "redemption" }, 400, "kind"],
           [{ deliveredAt: "yesterday" }, 400, "deliveredAt"],
           [{ deliveredAt: new Date(Date.now() + 3_600_000).toISOString() }, 400, "deliveredAt", "in_future"],
+          [{ deliveredAt: "1969-12-31T23:59:59Z" }, 400, "deliveredAt", "too_early"],
+          [{ deliveredAt: "0001-01-01T00:00:00Z" }, 400, "deliveredAt", "too_early"],
           [{ evidenceHash: "0xnothex" }, 400, "evidenceHash"],
           [{ recordedBy: "" }, 400, "recordedBy"],
           [{ nationalId: "0012345679" }, 400, "nationalId"],
