@@ -9,6 +9,7 @@ export type { RecordConfirmationParams, RecordedConfirmation } from "./recordCon
 export { closeDueBatches, ANCHOR_JOB, batchUri } from "./closeBatches";
 export type { ClosedBatch } from "./closeBatches";
 export { anchorHandlers } from "./anchorHandlers";
+export { closeBatchesOnTime } from "./batchTimer";
 export { getConfirmation } from "./getConfirmation";
 export type { ConfirmationViewer } from "./getConfirmation";
 export { verifyConfirmation } from "./verifyConfirmation";

@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import type { Logger } from "pino";
 import { connectAidSystem } from "../../deploy/system";
 import { TestSettlementToken__factory } from "../../typechain-types";
-import { ANCHOR_JOB, anchorHandlers, closeDueBatches, type AnchoringDeps } from "../anchoring";
+import { ANCHOR_JOB, anchorHandlers, closeBatchesOnTime, type AnchoringDeps } from "../anchoring";
 import { createApp, startServer, type RunningServer } from "../api";
 import { ChainOutbox } from "../chain/outbox";
 import { createProvider } from "../chain/provider";
@@ -72,7 +72,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
   let chain: LocalChain | undefined;
   let server: RunningServer | undefined;
   let drainTimer: NodeJS.Timeout | undefined;
-  let batchTimer: NodeJS.Timeout | undefined;
+  let stopClosingBatches: (() => void) | undefined;
   try {
     const keystoreKey = deriveKeystoreKey(
       config.keystorePassphrase.reveal(),
@@ -231,23 +231,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
         .catch((error: unknown) => logger.warn({ err: describe(error) }, "chain writes will be retried"));
     }, 1_000);
     drainTimer.unref();
-    // Batches close by age here (by size as confirmations arrive); the drain timer sends their anchors.
-    batchTimer = setInterval(
-      () => {
-        try {
-          const closed = closeDueBatches(anchoring);
-          if (closed.length > 0)
-            logger.info(
-              { batches: closed.length, confirmations: closed.reduce((sum, batch) => sum + batch.count, 0) },
-              "confirmation batches closed for anchoring",
-            );
-        } catch (error) {
-          logger.warn({ err: describe(error) }, "confirmation batches will be closed on the next tick");
-        }
-      },
-      Math.min(5_000, config.anchoring.maxAgeMs / 4),
-    );
-    batchTimer.unref();
+    stopClosingBatches = closeBatchesOnTime(anchoring, logger);
 
     if (options.listen !== false) {
       const app = createApp({
@@ -268,7 +252,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     }
 
     const stop = async () => {
-      if (batchTimer) clearInterval(batchTimer);
+      stopClosingBatches?.();
       if (drainTimer) clearInterval(drainTimer);
       await server?.stop();
       await outbox.drain().catch(() => undefined);
@@ -279,7 +263,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     };
     return { services, url: server?.url, chainUrl, stop };
   } catch (error) {
-    if (batchTimer) clearInterval(batchTimer);
+    stopClosingBatches?.();
     if (drainTimer) clearInterval(drainTimer);
     await server?.stop().catch(() => undefined);
     await chain?.stop().catch(() => undefined);
