@@ -6,7 +6,7 @@
 export { ANCHORING_SQL } from "./schema";
 export { recordConfirmation, confirmationInputSchema } from "./recordConfirmation";
 export type { RecordConfirmationParams, RecordedConfirmation } from "./recordConfirmation";
-export { closeDueBatches, ANCHOR_JOB, batchUri } from "./closeBatches";
+export { closeDueBatches, ANCHOR_JOB, BATCH_URI } from "./closeBatches";
 export type { ClosedBatch } from "./closeBatches";
 export { anchorHandlers } from "./anchorHandlers";
 export { closeBatchesOnTime } from "./batchTimer";

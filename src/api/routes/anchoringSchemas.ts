@@ -128,7 +128,7 @@ const anchorShape = {
   blockNumber: z.number().int().nullable(),
   closedAt: timeSchema,
   anchoredAt: timeSchema.nullable(),
-  uri: z.string().describe("Where the batch is listed, as anchored on chain"),
+  uri: z.string().describe("As anchored on chain: the route that lists batches, each under its root"),
 };
 const anchorExample = {
   root: EXAMPLE_ROOT,
@@ -140,7 +140,7 @@ const anchorExample = {
   blockNumber: 1812,
   closedAt: "2026-12-01T09:40:00.000Z",
   anchoredAt: "2026-12-01T09:40:02.000Z",
-  uri: `/v1/anchors/${EXAMPLE_ROOT}`,
+  uri: "/v1/anchors",
 };
 
 export const anchorList = {
