@@ -2,6 +2,7 @@ import type { Database } from "better-sqlite3";
 import { Router, type Express } from "express";
 import type { Logger } from "pino";
 import type { JsonRpcProvider } from "ethers";
+import type { AnchoringDeps } from "../anchoring";
 import type { ChainOutbox } from "../chain/outbox";
 import type { Config } from "../config";
 import type { SqliteStore } from "../db";
@@ -40,6 +41,8 @@ export interface RouteServices {
   organisations: OrganisationDeps;
   programmes: ProgrammeDeps;
   disbursement: DisbursementDeps;
+  /** Off-chain confirmations and their Merkle anchors. */
+  anchoring: AnchoringDeps;
   /** Households that a programme's eligibility rule selects, among those registered on chain. */
   selectEligible(programmeId: number): Promise<string[]>;
 }
@@ -57,6 +60,7 @@ export type DisbursementRouteServices = Pick<
   "store" | "programmes" | "disbursement" | "selectEligible"
 >;
 export type WalletRouteServices = Pick<RouteServices, "store" | "wallets" | "disbursement">;
+export type AnchoringRouteServices = Pick<RouteServices, "anchoring">;
 
 /**
  * A room's HTTP face. `register` adds routes with full paths (`/v1/households/:householdRef`) directly

@@ -15,6 +15,7 @@ import {
   uploadCsv,
   type JobStatus,
 } from "./apiClient";
+import { confirmCommand, verifyCommand } from "./confirmationCommands";
 import { deployCommand } from "./deployCommand";
 import { startCommand } from "./startCommand";
 
@@ -30,6 +31,11 @@ const USAGE = `sintech <command>
                                  disburse national_id,amount rows, with a progress bar until every
                                  chain write has ended (needs a charity's SINTECH_API_KEY)
   status                         chain, contracts, queued writes and counts (any SINTECH_API_KEY)
+  confirm <programmeId> <householdRef> <in_kind_distribution|service_visit>
+          [--delivered-at <ISO time>] [--evidence-hash <0x...>]
+                                 record an off-chain confirmation, anchored on chain in a Merkle batch
+                                 (a charity's or a field agent's SINTECH_API_KEY)
+  verify <confirmationId>        the confirmation's proof, checked on chain (exit 1 until anchored)
   keys create --role <role> --org <orgId> [--label <text>]
                                  issue an API key straight into the data folder's database
   help                           this text
@@ -59,6 +65,10 @@ export async function main(argv: string[]): Promise<number> {
         return await disburse(rest);
       case "status":
         return await status();
+      case "confirm":
+        return await confirmCommand(rest);
+      case "verify":
+        return await verifyCommand(rest);
       case "keys":
         return keys(rest);
       case undefined:

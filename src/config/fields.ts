@@ -157,6 +157,16 @@ export const FIELDS = {
       .regex(/^[1-9]\d*(?:b|kb|mb)$/, { error: 'must be a size such as "1mb", "512kb" or "2048b"' })
       .default("1mb"),
   },
+  anchorBatchSize: {
+    env: "SINTECH_ANCHOR_BATCH_SIZE",
+    flag: undefined,
+    schema: integer(1, 100_000).default(1_000),
+  },
+  anchorBatchSeconds: {
+    env: "SINTECH_ANCHOR_BATCH_SECONDS",
+    flag: undefined,
+    schema: integer(1, 86_400).default(600),
+  },
   logLevel: {
     env: "LOG_LEVEL",
     flag: "--log-level",

@@ -36,6 +36,8 @@ export interface Config {
   readonly rateLimit: Readonly<{ windowMs: number; max: number }>;
   /** Largest JSON body accepted, in the `bytes` notation express uses ("1mb"). */
   readonly bodyLimit: string;
+  /** Off-chain confirmations are anchored in batches of `batchSize`, or when the oldest is `maxAgeMs` old. */
+  readonly anchoring: Readonly<{ batchSize: number; maxAgeMs: number }>;
   readonly logLevel: LogLevel;
 }
 
@@ -101,6 +103,7 @@ export function loadConfig(
     keystorePassphrase: new Secret(secrets.keystorePassphrase),
     rateLimit: { windowMs: fields.rateLimitWindowMs, max: fields.rateLimitMax },
     bodyLimit: fields.bodyLimit,
+    anchoring: { batchSize: fields.anchorBatchSize, maxAgeMs: fields.anchorBatchSeconds * 1000 },
     logLevel: fields.logLevel,
   };
   // Printing the config (`${config}`, console.log, a log line) shows "[redacted]" for every Secret.

@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import type { Logger } from "pino";
 import { connectAidSystem } from "../../deploy/system";
 import { TestSettlementToken__factory } from "../../typechain-types";
+import { ANCHOR_JOB, anchorHandlers, closeBatchesOnTime, type AnchoringDeps } from "../anchoring";
 import { createApp, startServer, type RunningServer } from "../api";
 import { ChainOutbox } from "../chain/outbox";
 import { createProvider } from "../chain/provider";
@@ -71,6 +72,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
   let chain: LocalChain | undefined;
   let server: RunningServer | undefined;
   let drainTimer: NodeJS.Timeout | undefined;
+  let stopClosingBatches: (() => void) | undefined;
   try {
     const keystoreKey = deriveKeystoreKey(
       config.keystorePassphrase.reveal(),
@@ -178,6 +180,15 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     outbox.on(REGISTER_JOB, registrationHandlers(disbursement));
     outbox.on(ISSUE_JOB, issuanceHandlers(disbursement));
     outbox.on(REBIND_JOB, rebindHandlers(disbursement));
+    const anchoring: AnchoringDeps = {
+      db: store.sqlite,
+      outbox,
+      anchor: system.anchor,
+      registrar: operator,
+      policy: config.anchoring,
+      now,
+    };
+    outbox.on(ANCHOR_JOB, anchorHandlers(anchoring));
 
     const services: GatewayServices = {
       config,
@@ -194,6 +205,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       organisations,
       programmes,
       disbursement,
+      anchoring,
       selectEligible: eligibleSelector(store.sqlite, households),
     };
 
@@ -220,6 +232,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
         .catch((error: unknown) => logger.warn({ err: describe(error) }, "chain writes will be retried"));
     }, 1_000);
     drainTimer.unref();
+    stopClosingBatches = closeBatchesOnTime(anchoring, logger);
 
     if (options.listen !== false) {
       const app = createApp({
@@ -240,6 +253,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     }
 
     const stop = async () => {
+      stopClosingBatches?.();
       if (drainTimer) clearInterval(drainTimer);
       await server?.stop();
       await outbox.drain().catch(() => undefined);
@@ -250,6 +264,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     };
     return { services, url: server?.url, chainUrl, stop };
   } catch (error) {
+    stopClosingBatches?.();
     if (drainTimer) clearInterval(drainTimer);
     await server?.stop().catch(() => undefined);
     await chain?.stop().catch(() => undefined);

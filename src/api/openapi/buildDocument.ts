@@ -45,6 +45,10 @@ export const TAGS: readonly { name: string; description: string }[] = [
     description: "Entitlements issued to households, by CSV or by the programme's rule.",
   },
   { name: "wallets", description: "Beneficiary wallets: proof of control, rebinding, PINs." },
+  {
+    name: "confirmations",
+    description: "Off-chain confirmations anchored on chain in Merkle batches, with their inclusion proofs.",
+  },
 ];
 
 /**

@@ -372,7 +372,7 @@ async function newWritesLand(
   );
 }
 
-interface Child {
+export interface Child {
   url: string;
   exited: Promise<void>;
   kill(): void;
@@ -380,8 +380,15 @@ interface Child {
   rebroadcast(): number;
 }
 
-/** Starts `sintech start` in a process group of its own and resolves once it is listening. */
-async function startChild(dataDir: string, anvilPort: number): Promise<Child> {
+/**
+ * Starts `sintech start` in a process group of its own on `dataDir` (with more variables in `env`) and
+ * resolves once it is listening.
+ */
+export async function startChild(
+  dataDir: string,
+  anvilPort: number,
+  env: Record<string, string> = {},
+): Promise<Child> {
   for (let attempt = 1; ; attempt++) {
     const child = spawn(process.execPath, [path.join(ROOT, "bin", "sintech.js"), "start"], {
       cwd: ROOT,
@@ -394,6 +401,7 @@ async function startChild(dataDir: string, anvilPort: number): Promise<Child> {
         SINTECH_ANVIL_PORT: String(anvilPort),
         LOG_LEVEL: "info",
         SINTECH_RATE_LIMIT_MAX: "100000",
+        ...env,
       },
     });
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));

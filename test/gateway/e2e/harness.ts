@@ -56,6 +56,8 @@ export interface BootE2eOptions {
   responses?: string[];
   /** On a restart: the regulator key issued at the first boot. */
   regulatorKey?: string;
+  /** More configuration variables (e.g. SINTECH_ANCHOR_BATCH_SECONDS). */
+  env?: Record<string, string>;
 }
 
 export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -78,6 +80,7 @@ export async function bootE2e(options: BootE2eOptions = {}): Promise<E2eGateway>
       LOG_LEVEL: "debug",
       // The tests read hundreds of households one by one; the per-key limit has its own tests.
       SINTECH_RATE_LIMIT_MAX: "100000",
+      ...options.env,
     });
     try {
       gateway = await bootGateway(config, { logger });

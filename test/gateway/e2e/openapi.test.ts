@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { Wallet } from "ethers";
+import { closeDueBatches } from "../../../src/anchoring";
 import { sampleHouseholdsCsv } from "../../../src/households";
 import { syntheticNationalId } from "../../../src/identity";
 import type { OpenApiDocument } from "../../../src/api/openapi";
@@ -140,6 +141,24 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
       200,
     );
     ok(await gw.post("/v1/wallets/pins", registrar.apiKey, { beneficiaryRef: headRef, pin: "482913" }), 204);
+    const confirmation = await gw.post("/v1/confirmations", charity.apiKey, {
+      programmeId,
+      householdRef: householdRefs[0],
+      kind: "in_kind_distribution",
+      deliveredAt: new Date(Date.now() - 60_000).toISOString(),
+    });
+    ok(confirmation, 201);
+    // Its batch closed as if its age had passed, then anchored: the proof and the batch are answered too.
+    closeDueBatches({ ...gw.services.anchoring, now: () => new Date(Date.now() + 3_600_000) });
+    await gw.services.outbox.drain();
+    const anchored = await gw.get(
+      `/v1/confirmations/${confirmation.body.confirmationId}?verify=true`,
+      auditor.apiKey,
+    );
+    ok(anchored, 200);
+    expect(anchored.body.verifiedOnChain).to.equal(true);
+    ok(await gw.get("/v1/anchors?limit=5", auditor.apiKey), 200);
+    ok(await gw.get(`/v1/anchors/${anchored.body.batch.root}`, auditor.apiKey), 200);
     ok(await gw.get("/v1/status"), 401);
     ok(await gw.get("/v1/organisations", donor.apiKey), 403);
     ok(await gw.post("/v1/organisations", gw.regulatorKey, { name: "x" }), 400);

@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { keccak256, toUtf8Bytes } from "ethers";
+import { closeDueBatches } from "../../../src/anchoring";
 import { checkpoint } from "../../../src/db";
 import { sampleHouseholdsCsv } from "../../../src/households";
 import { donorRef, syntheticNationalId, toAsciiDigits } from "../../../src/identity";
@@ -371,6 +372,30 @@ describe("e2e: no personal data leaves the gateway except into its encrypted vau
     );
     expect(rowsRefused.status, rowsRefused.text).to.equal(201);
     expect(rowsRefused.body.counts.enrolled).to.equal(0);
+
+    // Off-chain confirmations of the disbursed households, anchored on chain; refused ones carry an ID.
+    const confirmed = dsb.body.rows.find((r: { householdRef: string | null }) => r.householdRef).householdRef;
+    const confirmation = await gw.post("/v1/confirmations", key, {
+      programmeId,
+      householdRef: confirmed,
+      kind: "in_kind_distribution",
+      deliveredAt: new Date(Date.now() - 60_000).toISOString(),
+    });
+    expect(confirmation.status, confirmation.text).to.equal(201);
+    for (const stray of [{ householdRef: id }, { nationalId: id }, { kind: id }]) {
+      const res = await gw.post("/v1/confirmations", key, {
+        programmeId,
+        householdRef: confirmed,
+        kind: "service_visit",
+        deliveredAt: new Date().toISOString(),
+        ...stray,
+      });
+      expect(res.status, res.text).to.equal(400);
+    }
+    closeDueBatches({ ...gw.services.anchoring, now: () => new Date(Date.now() + 86_400_000) });
+    await gw.services.outbox.drain();
+    const anchored = await gw.get(`/v1/confirmations/${confirmation.body.confirmationId}?verify=true`, key);
+    expect(anchored.body.verifiedOnChain, anchored.text).to.equal(true);
 
     // Every read the API offers on what was written.
     for (const row of dsb.body.rows.filter((r: { householdRef: string | null }) => r.householdRef)) {
