@@ -36,6 +36,8 @@ export interface Config {
   readonly rateLimit: Readonly<{ windowMs: number; max: number }>;
   /** Largest JSON body accepted, in the `bytes` notation express uses ("1mb"). */
   readonly bodyLimit: string;
+  /** A Kubo node's RPC API for evidence; null for the embedded Helia store under `dataDir/ipfs`. */
+  readonly ipfsApiUrl: string | null;
   readonly logLevel: LogLevel;
 }
 
@@ -101,6 +103,7 @@ export function loadConfig(
     keystorePassphrase: new Secret(secrets.keystorePassphrase),
     rateLimit: { windowMs: fields.rateLimitWindowMs, max: fields.rateLimitMax },
     bodyLimit: fields.bodyLimit,
+    ipfsApiUrl: fields.ipfsApiUrl ?? null,
     logLevel: fields.logLevel,
   };
   // Printing the config (`${config}`, console.log, a log line) shows "[redacted]" for every Secret.

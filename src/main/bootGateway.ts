@@ -20,6 +20,7 @@ import {
   syncRebindsOnChain,
   type DisbursementDeps,
 } from "../disbursement";
+import { openEvidenceStore, type EvidenceStore } from "../evidence";
 import { createHouseholdContext } from "../households";
 import { createMasterKeyRing, createPepperRing } from "../identity";
 import type { OrganisationDeps } from "../organisations";
@@ -42,6 +43,7 @@ import {
 import { contractInterfaces } from "./contractInterfaces";
 import { gatewayRoutes } from "./routes";
 import { eligibleSelector } from "./selectEligible";
+import { evidenceUploaders } from "./evidenceUploaders";
 import type { GatewayServices } from "./services";
 
 export interface Gateway {
@@ -71,6 +73,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
   let chain: LocalChain | undefined;
   let server: RunningServer | undefined;
   let drainTimer: NodeJS.Timeout | undefined;
+  let evidenceStore: EvidenceStore | undefined;
   try {
     const keystoreKey = deriveKeystoreKey(
       config.keystorePassphrase.reveal(),
@@ -178,6 +181,16 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     outbox.on(ISSUE_JOB, issuanceHandlers(disbursement));
     outbox.on(REBIND_JOB, rebindHandlers(disbursement));
 
+    // Helia opens its blockstore on disk (DATA_DIR/ipfs), or the Kubo client its endpoint.
+    evidenceStore = await openEvidenceStore({ dataDir: config.dataDir, ipfsApiUrl: config.ipfsApiUrl });
+    const evidence = {
+      db: store.sqlite,
+      store: evidenceStore,
+      keystoreKeys: wallets.keystoreKeys,
+      mayUpload: evidenceUploaders(store.sqlite, system),
+      now,
+    };
+
     const services: GatewayServices = {
       config,
       logger,
@@ -193,6 +206,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       organisations,
       programmes,
       disbursement,
+      evidence,
       selectEligible: eligibleSelector(store.sqlite, households),
     };
 
@@ -243,6 +257,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       await server?.stop();
       await outbox.drain().catch(() => undefined);
       provider.destroy();
+      await evidenceStore?.stop();
       await chain?.stop();
       store.close();
       logger.flush();
@@ -251,6 +266,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
   } catch (error) {
     if (drainTimer) clearInterval(drainTimer);
     await server?.stop().catch(() => undefined);
+    await evidenceStore?.stop().catch(() => undefined);
     await chain?.stop().catch(() => undefined);
     store.close();
     throw error;

@@ -1,5 +1,6 @@
 import type { RouteModule } from "../api";
 import { disbursementRoutes } from "../api/routes/disbursementRoutes";
+import { evidenceRoutes } from "../api/routes/evidenceRoutes";
 import { householdRoutes } from "../api/routes/householdRoutes";
 import { organisationRoutes } from "../api/routes/organisationRoutes";
 import { programmeRoutes } from "../api/routes/programmeRoutes";
@@ -16,5 +17,6 @@ export function gatewayRoutes(services: GatewayServices): RouteModule[] {
     programmeRoutes(services.programmes),
     disbursementRoutes(services),
     walletRoutes(services),
+    evidenceRoutes(services),
   ];
 }

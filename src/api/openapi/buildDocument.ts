@@ -45,6 +45,10 @@ export const TAGS: readonly { name: string; description: string }[] = [
     description: "Entitlements issued to households, by CSV or by the programme's rule.",
   },
   { name: "wallets", description: "Beneficiary wallets: proof of control, rebinding, PINs." },
+  {
+    name: "evidence",
+    description: "Photos, receipts and PDFs of deliveries, encrypted per file and stored on IPFS.",
+  },
 ];
 
 /**
