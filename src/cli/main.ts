@@ -16,6 +16,7 @@ import {
   type JobStatus,
 } from "./apiClient";
 import { deployCommand } from "./deployCommand";
+import { evidenceCommand } from "./evidenceCommand";
 import { startCommand } from "./startCommand";
 
 const USAGE = `sintech <command>
@@ -32,6 +33,9 @@ const USAGE = `sintech <command>
   status                         chain, contracts, queued writes and counts (any SINTECH_API_KEY)
   keys create --role <role> --org <orgId> [--label <text>]
                                  issue an API key straight into the data folder's database
+  evidence fetch --cid <cid> --key <hex> --hash <0x...> [--out <file>] [--ipfs-api <url> | --ipfs-dir <dir>]
+                                 open evidence offline: fetch the encrypted object by CID (Kubo, or the
+                                 Helia blockstore in DATA_DIR/ipfs), decrypt it and check its hash
   help                           this text
 
 API keys in the data folder: regulator.key is the gateway's first regulator key, written once when
@@ -61,6 +65,8 @@ export async function main(argv: string[]): Promise<number> {
         return await status();
       case "keys":
         return keys(rest);
+      case "evidence":
+        return await evidenceCommand(rest);
       case undefined:
       case "help":
       case "--help":
