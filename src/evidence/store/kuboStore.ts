@@ -12,6 +12,9 @@ export async function openKuboStore(
 ): Promise<EvidenceStore> {
   const { create, CID } = await loadKuboClient();
   const client = create({ url: apiUrl, timeout: options.timeoutMs ?? 30_000 });
+  // Kubo's global `offline` flag: the client passes unknown options on as query parameters (its
+  // `searchParams` option is dropped for URLSearchParams), but its types do not list this one.
+  const OFFLINE = { offline: true } as Parameters<typeof client.cat>[1];
   return {
     kind: "kubo",
     async put(bytes) {
@@ -26,10 +29,7 @@ export async function openKuboStore(
     async get(cid) {
       const chunks: Uint8Array[] = [];
       try {
-        for await (const chunk of client.cat(CID.parse(cid), {
-          searchParams: new URLSearchParams({ offline: "true" }),
-        }))
-          chunks.push(chunk);
+        for await (const chunk of client.cat(CID.parse(cid), OFFLINE)) chunks.push(chunk);
       } catch (error) {
         // Kubo answers 500 with "block was not found locally (offline)" for an object it lacks.
         if (/not found|offline/i.test(String((error as Error).message)))
