@@ -32,7 +32,7 @@ const binaryContent = () =>
   Object.fromEntries(
     EVIDENCE_MEDIA_TYPES.map((type) => [
       type,
-      { schema: { type: "string", format: "binary" }, example: `<the ${type} file's bytes>` },
+      { schema: { type: "string", contentMediaType: type }, example: `<the ${type} file's bytes>` },
     ]),
   );
 const UPLOADERS = ["vendor", "field_agent"] as const;
