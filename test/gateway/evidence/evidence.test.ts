@@ -18,6 +18,7 @@ import {
   storeEvidence,
   verifyEvidence,
   type EvidencePrincipal,
+  type StoreEvidenceParams,
 } from "../../../src/evidence";
 import { generateX25519, unwrapFileKey, wrapFileKey } from "../../../src/evidence/keyWrap";
 import { AppError } from "../../../src/errors";
@@ -271,78 +272,47 @@ describe("evidence: encrypted on IPFS (Helia on disk), keys wrapped per organisa
     });
 
     it("refuses a bad media type, a lying content type, an empty or oversized file, an unknown programme and a vendor the programme does not allow, writing and storing nothing", async () => {
-      const cases: [string, () => Promise<unknown>, Partial<AppError>][] = [
+      const vendor = { orgId: world.orgs.vendor, role: "vendor" };
+      const cases: [string, Partial<StoreEvidenceParams>, Partial<AppError>][] = [
         [
           "a PNG sent as image/jpeg",
-          () =>
-            storeEvidence(world.deps, {
-              programmeId: 4,
-              uploadedBy: { orgId: world.orgs.vendor, role: "vendor" },
-              mediaType: "image/jpeg",
-              bytes: fakePng(500),
-            }),
+          { bytes: fakePng(500) },
           { status: 400, field: "Content-Type", code: "content_mismatch" },
         ],
         [
           "HTML sent as application/pdf",
-          () =>
-            storeEvidence(world.deps, {
-              programmeId: 4,
-              uploadedBy: { orgId: world.orgs.vendor, role: "vendor" },
-              mediaType: "application/pdf",
-              bytes: Buffer.from("<html><script>alert(1)</script></html>"),
-            }),
+          { mediaType: "application/pdf", bytes: Buffer.from("<html><script>alert(1)</script></html>") },
           { status: 400, field: "Content-Type", code: "content_mismatch" },
         ],
         [
           "an empty file",
-          () =>
-            storeEvidence(world.deps, {
-              programmeId: 4,
-              uploadedBy: { orgId: world.orgs.vendor, role: "vendor" },
-              mediaType: "image/png",
-              bytes: Buffer.alloc(0),
-            }),
+          { mediaType: "image/png", bytes: Buffer.alloc(0) },
           { status: 400, field: "body", code: "empty" },
         ],
         [
           "a file over 10 MB",
-          () =>
-            storeEvidence(world.deps, {
-              programmeId: 4,
-              uploadedBy: { orgId: world.orgs.vendor, role: "vendor" },
-              mediaType: "image/jpeg",
-              bytes: fakeJpeg(EVIDENCE_MAX_BYTES + 1),
-            }),
+          { bytes: fakeJpeg(EVIDENCE_MAX_BYTES + 1) },
           { status: 413, field: "body", code: "too_large" },
         ],
-        [
-          "an unknown programme",
-          () =>
-            storeEvidence(world.deps, {
-              programmeId: 99,
-              uploadedBy: { orgId: world.orgs.vendor, role: "vendor" },
-              mediaType: "image/jpeg",
-              bytes: fakeJpeg(500),
-            }),
-          { status: 404, field: "programmeId" },
-        ],
+        ["an unknown programme", { programmeId: 99 }, { status: 404, field: "programmeId" }],
         [
           "a vendor the programme does not allow",
-          () =>
-            storeEvidence(world.deps, {
-              programmeId: 4,
-              uploadedBy: { orgId: world.orgs.otherVendor, role: "vendor" },
-              mediaType: "image/jpeg",
-              bytes: fakeJpeg(500),
-            }),
+          { uploadedBy: { orgId: world.orgs.otherVendor, role: "vendor" } },
           { status: 403, field: "programmeId", code: "not_your_programme" },
         ],
       ];
-      for (const [label, attempt, expected] of cases) {
+      for (const [label, overrides, expected] of cases) {
         const before = counts();
         const blocks = blockCount(world.ipfsDir);
-        const error = await refusal(attempt());
+        const error = await refusal(
+          storeEvidence(world.deps, {
+            programmeId: world.programmeId,
+            uploadedBy: vendor,
+            mediaType: "image/jpeg",
+            bytes: fakeJpeg(500),
+            ...overrides,
+          }),
+        );
         expect(error, label).to.include(expected);
         expect(counts(), label).to.deep.equal(before);
         expect(blockCount(world.ipfsDir), label).to.equal(blocks);
