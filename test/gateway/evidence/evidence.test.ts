@@ -143,6 +143,12 @@ describe("evidence: encrypted on IPFS (Helia on disk), keys wrapped per organisa
         principal: principal(world.orgs.auditor, "auditor"),
       });
       const opened = openAndVerify(raw, Buffer.from(key, "hex"), stored.evidenceHash);
+      // The key itself is nowhere in clear: only its wraps are stored.
+      world.deps.db.pragma("wal_checkpoint(TRUNCATE)");
+      for (const haystack of [world.temp.fileBytes(), ...filesUnder(world.ipfsDir)]) {
+        expect(haystack.includes(Buffer.from(key, "hex"))).to.equal(false);
+        expect(haystack.includes(Buffer.from(key, "utf8"))).to.equal(false);
+      }
       expect(opened.equals(photo)).to.equal(true);
       expect(() => openAndVerify(raw, newFileKey(), stored.evidenceHash)).to.throw(/authenticate/);
     });
