@@ -5,8 +5,9 @@ import { loadHelia } from "./loadEsm";
 
 /**
  * Embedded IPFS: Helia with its blockstore and datastore on disk under `dir` (DATA_DIR/ipfs), built
- * without libp2p networking (`createHeliaLight`), so blocks are neither announced nor fetched from peers. Restarting on the
- * same folder finds every block again. Files are added as UnixFS under IPIP-499's `unixfs-v1-2025` profile.
+ * without libp2p networking (`createHeliaLight`), so blocks are neither announced nor fetched from
+ * peers. Restarting on the same folder finds every block again. Files are added as UnixFS under
+ * IPIP-499's `unixfs-v1-2025` profile.
  */
 export async function openHeliaStore(dir: string): Promise<EvidenceStore> {
   const { createHeliaLight, unixfs, FsBlockstore, FsDatastore, CID } = await loadHelia();
