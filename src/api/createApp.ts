@@ -52,7 +52,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders());
   app.use(identify(db));
   app.use(rateLimiter(config.rateLimit));
-  app.use(jsonBody(config.bodyLimit));
 
   let document: OpenApiDocument | undefined;
   const modules = [
@@ -61,6 +60,12 @@ export function createApp(deps: AppDeps): Express {
     openapiRoutes(() => document!),
     ...(deps.routes ?? []),
   ];
+  app.use(
+    jsonBody(
+      config.bodyLimit,
+      modules.flatMap((module) => module.rawBodyPaths ?? []),
+    ),
+  );
   document = buildOpenApiDocument(modules, version);
   mountRouteModules(app, modules, { config, db, logger, metrics });
 

@@ -7,6 +7,7 @@ import type { ChainOutbox } from "../chain/outbox";
 import type { Config } from "../config";
 import type { SqliteStore } from "../db";
 import type { DisbursementDeps } from "../disbursement";
+import type { EvidenceDeps } from "../evidence";
 import type { HouseholdContext } from "../households";
 import type { OrganisationDeps } from "../organisations";
 import type { ProgrammeDeps } from "../programmes";
@@ -43,6 +44,7 @@ export interface RouteServices {
   disbursement: DisbursementDeps;
   /** Off-chain confirmations and their Merkle anchors. */
   anchoring: AnchoringDeps;
+  evidence: EvidenceDeps;
   /** Households that a programme's eligibility rule selects, among those registered on chain. */
   selectEligible(programmeId: number): Promise<string[]>;
 }
@@ -61,6 +63,7 @@ export type DisbursementRouteServices = Pick<
 >;
 export type WalletRouteServices = Pick<RouteServices, "store" | "wallets" | "disbursement">;
 export type AnchoringRouteServices = Pick<RouteServices, "anchoring">;
+export type EvidenceRouteServices = Pick<RouteServices, "evidence">;
 
 /**
  * A room's HTTP face. `register` adds routes with full paths (`/v1/households/:householdRef`) directly
@@ -70,6 +73,11 @@ export type AnchoringRouteServices = Pick<RouteServices, "anchoring">;
 export interface RouteModule {
   register(router: Router, ctx: RouteContext): void;
   openapi: OpenApiPaths;
+  /**
+   * Paths whose request bodies the route reads itself, whatever their media type (evidence uploads):
+   * the app-wide JSON-only rule leaves them alone, and the route refuses what it does not take.
+   */
+  rawBodyPaths?: readonly string[];
 }
 
 /** `/a/:b` → `/a/{b}`. Other path-to-regexp syntax (wildcards, optional groups) has no OpenAPI form. */

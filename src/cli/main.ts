@@ -17,6 +17,7 @@ import {
 } from "./apiClient";
 import { confirmCommand, verifyCommand } from "./confirmationCommands";
 import { deployCommand } from "./deployCommand";
+import { evidenceCommand } from "./evidenceCommand";
 import { startCommand } from "./startCommand";
 
 const USAGE = `sintech <command>
@@ -38,6 +39,9 @@ const USAGE = `sintech <command>
   verify <confirmationId>        the confirmation's proof, checked on chain (exit 1 until anchored)
   keys create --role <role> --org <orgId> [--label <text>]
                                  issue an API key straight into the data folder's database
+  evidence fetch --cid <cid> --key <hex> --hash <0x...> [--out <file>] [--ipfs-api <url> | --ipfs-dir <dir>]
+                                 open evidence offline: fetch the encrypted object by CID (Kubo, or the
+                                 Helia blockstore in DATA_DIR/ipfs), decrypt it and check its hash
   help                           this text
 
 API keys in the data folder: regulator.key is the gateway's first regulator key, written once when
@@ -71,6 +75,8 @@ export async function main(argv: string[]): Promise<number> {
         return await verifyCommand(rest);
       case "keys":
         return keys(rest);
+      case "evidence":
+        return await evidenceCommand(rest);
       case undefined:
       case "help":
       case "--help":

@@ -167,6 +167,25 @@ export const FIELDS = {
     flag: undefined,
     schema: integer(1, 86_400).default(600),
   },
+  ipfsApiUrl: {
+    env: "IPFS_API_URL",
+    flag: undefined,
+    schema: z
+      .string()
+      .trim()
+      .refine(
+        (value) => {
+          try {
+            return ["http:", "https:"].includes(new URL(value).protocol);
+          } catch {
+            return false;
+          }
+        },
+        // The URL is not repeated: it may carry credentials.
+        { error: "must be the http(s) URL of a Kubo RPC API, e.g. http://127.0.0.1:5001" },
+      )
+      .optional(),
+  },
   logLevel: {
     env: "LOG_LEVEL",
     flag: "--log-level",

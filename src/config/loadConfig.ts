@@ -38,6 +38,8 @@ export interface Config {
   readonly bodyLimit: string;
   /** Off-chain confirmations are anchored in batches of `batchSize`, or when the oldest is `maxAgeMs` old. */
   readonly anchoring: Readonly<{ batchSize: number; maxAgeMs: number }>;
+  /** A Kubo node's RPC API for evidence; null for the embedded Helia store under `dataDir/ipfs`. */
+  readonly ipfsApiUrl: string | null;
   readonly logLevel: LogLevel;
 }
 
@@ -104,6 +106,7 @@ export function loadConfig(
     rateLimit: { windowMs: fields.rateLimitWindowMs, max: fields.rateLimitMax },
     bodyLimit: fields.bodyLimit,
     anchoring: { batchSize: fields.anchorBatchSize, maxAgeMs: fields.anchorBatchSeconds * 1000 },
+    ipfsApiUrl: fields.ipfsApiUrl ?? null,
     logLevel: fields.logLevel,
   };
   // Printing the config (`${config}`, console.log, a log line) shows "[redacted]" for every Secret.

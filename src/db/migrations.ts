@@ -6,6 +6,7 @@ import { IDEMPOTENCY_SQL } from "./idempotency";
 import { WALLETS_SQL } from "../wallets/schema";
 import { HOUSEHOLD_ACCESS_SQL } from "../households/access/schema";
 import { ANCHORING_SQL } from "../anchoring/schema";
+import { EVIDENCE_SQL } from "../evidence/schema";
 
 /**
  * The schema, as numbered migrations kept in code so they ship with the build and run at boot.
@@ -125,5 +126,6 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: IDEMPOTENCY_SQL + EARMARKS_AND_GIFT_REQUESTS_SQL,
   },
   { version: 9, name: "household_access", sql: HOUSEHOLD_ACCESS_SQL },
+  { version: 10, name: "evidence", sql: EVIDENCE_SQL },
   { version: 11, name: "confirmations_and_anchor_batches", sql: ANCHORING_SQL },
 ];

@@ -21,6 +21,7 @@ import {
   syncRebindsOnChain,
   type DisbursementDeps,
 } from "../disbursement";
+import { openEvidenceStore, type EvidenceStore } from "../evidence";
 import { createHouseholdContext } from "../households";
 import { createMasterKeyRing, createPepperRing } from "../identity";
 import type { OrganisationDeps } from "../organisations";
@@ -43,6 +44,7 @@ import {
 import { contractInterfaces } from "./contractInterfaces";
 import { gatewayRoutes } from "./routes";
 import { eligibleSelector } from "./selectEligible";
+import { evidenceUploaders } from "./evidenceUploaders";
 import type { GatewayServices } from "./services";
 
 export interface Gateway {
@@ -73,6 +75,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
   let server: RunningServer | undefined;
   let drainTimer: NodeJS.Timeout | undefined;
   let stopClosingBatches: (() => void) | undefined;
+  let evidenceStore: EvidenceStore | undefined;
   try {
     const keystoreKey = deriveKeystoreKey(
       config.keystorePassphrase.reveal(),
@@ -190,6 +193,16 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     };
     outbox.on(ANCHOR_JOB, anchorHandlers(anchoring));
 
+    // Helia opens its blockstore on disk (DATA_DIR/ipfs), or the Kubo client its endpoint.
+    evidenceStore = await openEvidenceStore({ dataDir: config.dataDir, ipfsApiUrl: config.ipfsApiUrl });
+    const evidence = {
+      db: store.sqlite,
+      store: evidenceStore,
+      keystoreKeys: wallets.keystoreKeys,
+      mayUpload: evidenceUploaders(store.sqlite, system),
+      now,
+    };
+
     const services: GatewayServices = {
       config,
       logger,
@@ -206,6 +219,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       programmes,
       disbursement,
       anchoring,
+      evidence,
       selectEligible: eligibleSelector(store.sqlite, households),
     };
 
@@ -258,6 +272,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       await server?.stop();
       await outbox.drain().catch(() => undefined);
       provider.destroy();
+      await evidenceStore?.stop();
       await chain?.stop();
       store.close();
       logger.flush();
@@ -267,6 +282,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     stopClosingBatches?.();
     if (drainTimer) clearInterval(drainTimer);
     await server?.stop().catch(() => undefined);
+    await evidenceStore?.stop().catch(() => undefined);
     await chain?.stop().catch(() => undefined);
     store.close();
     throw error;

@@ -1,6 +1,7 @@
 import type { RouteModule } from "../api";
 import { anchoringRoutes } from "../api/routes/anchoringRoutes";
 import { disbursementRoutes } from "../api/routes/disbursementRoutes";
+import { evidenceRoutes } from "../api/routes/evidenceRoutes";
 import { householdRoutes } from "../api/routes/householdRoutes";
 import { organisationRoutes } from "../api/routes/organisationRoutes";
 import { programmeRoutes } from "../api/routes/programmeRoutes";
@@ -18,5 +19,6 @@ export function gatewayRoutes(services: GatewayServices): RouteModule[] {
     disbursementRoutes(services),
     walletRoutes(services),
     anchoringRoutes(services),
+    evidenceRoutes(services),
   ];
 }

@@ -23,6 +23,7 @@ const ROOMS: Record<string, Layer> = {
   disbursement: "useCase",
   organisations: "useCase",
   anchoring: "useCase",
+  evidence: "useCase",
   chain: "below",
   db: "below",
   identity: "below",
@@ -51,7 +52,7 @@ const FACE_EDGES: Record<string, (target: string) => boolean> = {
  * room's `schema.ts`. Those files hold SQL text only, so the test also insists they import nothing.
  */
 const SCHEMA_FILE =
-  /^(households|wallets|programmes|disbursement|organisations|anchoring)\/(.*\/)?schema\.ts$/;
+  /^(households|wallets|programmes|disbursement|organisations|anchoring|evidence)\/(.*\/)?schema\.ts$/;
 
 function roomOf(relative: string): string {
   const [first] = relative.split("/");

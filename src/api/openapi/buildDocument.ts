@@ -49,6 +49,10 @@ export const TAGS: readonly { name: string; description: string }[] = [
     name: "confirmations",
     description: "Off-chain confirmations anchored on chain in Merkle batches, with their inclusion proofs.",
   },
+  {
+    name: "evidence",
+    description: "Photos, receipts and PDFs of deliveries, encrypted per file and stored on IPFS.",
+  },
 ];
 
 /**

@@ -50,7 +50,11 @@ const registrationParams = z.strictObject({
 const INTAKE = ["charity", "registrar"] as const;
 const LOG_READERS = ["auditor", "regulator"] as const;
 const accessLogQuery = z.strictObject({
-  subject: z.string().regex(refPattern).optional(),
+  // A household reference, or an evidence id (reads of evidence content and keys are logged too).
+  subject: z
+    .string()
+    .regex(new RegExp(`${refPattern.source}|^ev_[0-9a-f-]{36}$`))
+    .optional(),
   orgId: z.string().min(1).max(64).optional(),
   after: canonicalId.optional(),
   limit: canonicalId.pipe(z.number().max(1000)).optional(),
@@ -284,7 +288,7 @@ export function householdRoutes(services: HouseholdRouteServices): RouteModule {
         get: secured([...LOG_READERS], {
           operationId: "listAccessLog",
           summary: "The access log: every read of household data, oldest first",
-          description: `Filter by \`subject\` (a household reference) or \`orgId\`; page with \`after\` (the \`next\` of the previous page) and \`limit\` (at most 1000, 100 by default). ${ACCESS_RIGHTS}`,
+          description: `Filter by \`subject\` (a household reference or an evidence id) or \`orgId\`; page with \`after\` (the \`next\` of the previous page) and \`limit\` (at most 1000, 100 by default). ${ACCESS_RIGHTS}`,
           tags: ["households"],
           parameters: parametersOf(accessLogQuery, "query", {
             subject: docs.EXAMPLE_REF_2,

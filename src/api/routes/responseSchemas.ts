@@ -596,8 +596,10 @@ export const accessLog = {
           "wallet.challenge",
           "wallet.proof",
           "import.report",
+          "evidence.content",
+          "evidence.key",
         ]),
-        subject: z.string().describe("The household reference (or import id) read"),
+        subject: z.string().describe("The household reference (or import id, or evidence id) read"),
         grounds: z
           .string()
           .describe(

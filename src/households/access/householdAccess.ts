@@ -16,7 +16,9 @@ export type AccessAction =
   | "wallet.binding"
   | "wallet.challenge"
   | "wallet.proof"
-  | "import.report";
+  | "import.report"
+  | "evidence.content"
+  | "evidence.key";
 
 export interface AccessLogEntry {
   entryId: number;
@@ -34,7 +36,7 @@ export interface AccessLogEntry {
 export interface RecordAccessParams {
   reader: Reader;
   action: AccessAction;
-  /** The household reference (or import id) read. */
+  /** The household reference (or import id, or evidence id) read. */
   subject: string;
   /** Why the read was allowed (see `householdGrounds`). */
   grounds: string;

@@ -55,6 +55,11 @@ describe("loadConfig", () => {
         logLevel: "info",
       });
       expect(config.rateLimit).to.deep.equal({ windowMs: 60_000, max: 300 });
+      // Evidence goes to the embedded Helia store unless a Kubo node is named.
+      expect(config.ipfsApiUrl).to.equal(null);
+      expect(loadConfig({ DATA_DIR: dataDir, IPFS_API_URL: "http://127.0.0.1:5001" }).ipfsApiUrl).to.equal(
+        "http://127.0.0.1:5001",
+      );
     });
 
     it("resolves a relative data directory against the working directory", () => {
@@ -203,6 +208,11 @@ describe("loadConfig", () => {
         { SINTECH_PEPPERS: `${PEPPER_1}:1` },
         "SINTECH_PEPPERS",
         "an entry: versions must be positive integers",
+      ],
+      [
+        { IPFS_API_URL: "ftp://ipfs.example.org:5001" },
+        "IPFS_API_URL",
+        "must be the http(s) URL of a Kubo RPC API, e.g. http://127.0.0.1:5001",
       ],
       [
         { SINTECH_KEYSTORE_PASSPHRASE: "short" },

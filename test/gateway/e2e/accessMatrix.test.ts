@@ -35,6 +35,9 @@ const TABLES = [
   "wallet_challenges",
   "confirmations",
   "anchor_batches",
+  "evidence",
+  "evidence_key_wraps",
+  "evidence_org_keys",
 ] as const;
 
 type Caller = "none" | Role | "otherCharity" | "thirdCharity";
@@ -133,7 +136,8 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         .replace("{importId}", importId)
         .replace("{disbursementId}", "dsb_00000000-0000-4000-8000-000000000000")
         .replace("{confirmationId}", "cnf_00000000-0000-4000-8000-000000000000")
-        .replace("{root}", `0x${"00".repeat(32)}`);
+        .replace("{root}", `0x${"00".repeat(32)}`)
+        .replace("{evidenceId}", "ev_00000000-0000-4000-8000-000000000000");
 
     it("answers 401 without a key, 403 to every role a route does not list, and lets its roles through, writing nothing when refused", async () => {
       const doc = (await gw.get("/openapi.json")).body as {
@@ -182,6 +186,10 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         "GET /v1/confirmations/{confirmationId}",
         "GET /v1/anchors",
         "GET /v1/anchors/{root}",
+        "POST /v1/evidence",
+        "GET /v1/evidence/{evidenceId}",
+        "GET /v1/evidence/{evidenceId}/content",
+        "GET /v1/evidence/{evidenceId}/key",
       ]);
     });
   });

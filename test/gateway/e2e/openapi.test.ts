@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { Wallet } from "ethers";
 import { closeDueBatches } from "../../../src/anchoring";
 import { sampleHouseholdsCsv } from "../../../src/households";
@@ -159,6 +159,26 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     expect(anchored.body.verifiedOnChain).to.equal(true);
     ok(await gw.get("/v1/anchors?limit=5", auditor.apiKey), 200);
     ok(await gw.get(`/v1/anchors/${anchored.body.batch.root}`, auditor.apiKey), 200);
+
+    // Evidence: a field agent's photo, its metadata, its decrypted content and its key.
+    const fieldAgent = await registerOrganisation(gw, "field_agent");
+    const photo = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), randomBytes(2000)]);
+    const uploaded = gw.record(
+      await gw
+        .http()
+        .post(`/v1/evidence?programmeId=${programmeId}`)
+        .set("Authorization", `Bearer ${fieldAgent.apiKey}`)
+        .set("Content-Type", "image/jpeg")
+        .send(photo),
+    );
+    ok(uploaded, 201);
+    const evidenceId = uploaded.body.evidenceId as string;
+    ok(await gw.get(`/v1/evidence/${evidenceId}`, fieldAgent.apiKey), 200);
+    const content = await gw.get(`/v1/evidence/${evidenceId}/content`, auditor.apiKey);
+    expect(content.status).to.equal(200);
+    expect(Buffer.compare(content.body as Buffer, photo)).to.equal(0);
+    ok(await gw.get(`/v1/evidence/${evidenceId}/key`, charity.apiKey), 200);
+    ok(await gw.get(`/v1/evidence/ev_00000000-0000-4000-8000-000000000000/key`, charity.apiKey), 404);
     ok(await gw.get("/v1/status"), 401);
     ok(await gw.get("/v1/organisations", donor.apiKey), 403);
     ok(await gw.post("/v1/organisations", gw.regulatorKey, { name: "x" }), 400);
