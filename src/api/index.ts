@@ -6,6 +6,7 @@ export { startServer, type RunningServer, type ServerOptions } from "./server";
 export {
   mountRouteModules,
   toOpenApiPath,
+  type DeliveryRouteServices,
   type DisbursementRouteServices,
   type HouseholdRouteServices,
   type RouteContext,

@@ -5,6 +5,7 @@ import type { JsonRpcProvider } from "ethers";
 import type { ChainOutbox } from "../chain/outbox";
 import type { Config } from "../config";
 import type { SqliteStore } from "../db";
+import type { DeliveryDeps } from "../delivery";
 import type { DisbursementDeps } from "../disbursement";
 import type { HouseholdContext } from "../households";
 import type { OrganisationDeps } from "../organisations";
@@ -40,6 +41,7 @@ export interface RouteServices {
   organisations: OrganisationDeps;
   programmes: ProgrammeDeps;
   disbursement: DisbursementDeps;
+  delivery: DeliveryDeps;
   /** Households that a programme's eligibility rule selects, among those registered on chain. */
   selectEligible(programmeId: number): Promise<string[]>;
 }
@@ -56,6 +58,7 @@ export type DisbursementRouteServices = Pick<
   RouteServices,
   "store" | "programmes" | "disbursement" | "selectEligible"
 >;
+export type DeliveryRouteServices = Pick<RouteServices, "store" | "delivery">;
 export type WalletRouteServices = Pick<RouteServices, "store" | "wallets" | "disbursement">;
 
 /**

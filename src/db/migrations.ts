@@ -5,6 +5,7 @@ import { EARMARKS_AND_GIFT_REQUESTS_SQL, PROGRAMMES_SQL } from "../programmes/sc
 import { IDEMPOTENCY_SQL } from "./idempotency";
 import { WALLETS_SQL } from "../wallets/schema";
 import { HOUSEHOLD_ACCESS_SQL } from "../households/access/schema";
+import { DELIVERY_SQL } from "../delivery/schema";
 
 /**
  * The schema, as numbered migrations kept in code so they ship with the build and run at boot.
@@ -124,4 +125,5 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: IDEMPOTENCY_SQL + EARMARKS_AND_GIFT_REQUESTS_SQL,
   },
   { version: 9, name: "household_access", sql: HOUSEHOLD_ACCESS_SQL },
+  { version: 12, name: "deliveries", sql: DELIVERY_SQL },
 ];

@@ -1,4 +1,5 @@
 import type { RouteModule } from "../api";
+import { deliveryRoutes } from "../api/routes/deliveryRoutes";
 import { disbursementRoutes } from "../api/routes/disbursementRoutes";
 import { householdRoutes } from "../api/routes/householdRoutes";
 import { organisationRoutes } from "../api/routes/organisationRoutes";
@@ -16,5 +17,6 @@ export function gatewayRoutes(services: GatewayServices): RouteModule[] {
     programmeRoutes(services.programmes),
     disbursementRoutes(services),
     walletRoutes(services),
+    deliveryRoutes(services),
   ];
 }

@@ -45,6 +45,11 @@ export const TAGS: readonly { name: string; description: string }[] = [
     description: "Entitlements issued to households, by CSV or by the programme's rule.",
   },
   { name: "wallets", description: "Beneficiary wallets: proof of control, rebinding, PINs." },
+  {
+    name: "deliveries",
+    description:
+      "Deliveries a vendor opens and the household accepts (wallet, SMS code or PIN) or disputes, redeemed on chain.",
+  },
 ];
 
 /**

@@ -596,6 +596,8 @@ export const accessLog = {
           "wallet.challenge",
           "wallet.proof",
           "import.report",
+          "delivery.lookup",
+          "delivery.receipts",
         ]),
         subject: z.string().describe("The household reference (or import id) read"),
         grounds: z

@@ -16,7 +16,9 @@ export type AccessAction =
   | "wallet.binding"
   | "wallet.challenge"
   | "wallet.proof"
-  | "import.report";
+  | "import.report"
+  | "delivery.lookup"
+  | "delivery.receipts";
 
 export interface AccessLogEntry {
   entryId: number;
