@@ -33,6 +33,9 @@ const TABLES = [
   "organisations",
   "api_keys",
   "wallet_challenges",
+  "deliveries",
+  "delivery_otps",
+  "household_receipts",
 ] as const;
 
 type Caller = "none" | Role | "otherCharity" | "thirdCharity";
@@ -129,7 +132,8 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         .replace("{householdRef}", ownRef)
         .replace("{beneficiaryRef}", ownHeadRef)
         .replace("{importId}", importId)
-        .replace("{disbursementId}", "dsb_00000000-0000-4000-8000-000000000000");
+        .replace("{disbursementId}", "dsb_00000000-0000-4000-8000-000000000000")
+        .replace("{deliveryId}", "dlv_00000000-0000-4000-8000-000000000000");
 
     it("answers 401 without a key, 403 to every role a route does not list, and lets its roles through, writing nothing when refused", async () => {
       const doc = (await gw.get("/openapi.json")).body as {
@@ -174,6 +178,15 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         "POST /v1/programmes/{programmeId}/disbursements",
         "POST /v1/wallets/challenges",
         "POST /v1/organisations",
+        "POST /v1/deliveries",
+        "GET /v1/deliveries",
+        "GET /v1/deliveries/{deliveryId}",
+        "POST /v1/deliveries/lookup",
+        "POST /v1/deliveries/{deliveryId}/acceptance",
+        "POST /v1/deliveries/{deliveryId}/sms-code",
+        "POST /v1/deliveries/{deliveryId}/dispute",
+        "POST /v1/deliveries/{deliveryId}/cosign",
+        "GET /v1/household-receipts/{householdRef}",
       ]);
     });
   });
