@@ -15,6 +15,7 @@ import {
   uploadCsv,
   type JobStatus,
 } from "./apiClient";
+import { deliveriesCommand, DELIVERIES_USAGE } from "./deliveriesCommand";
 import { deployCommand } from "./deployCommand";
 import { startCommand } from "./startCommand";
 
@@ -30,6 +31,7 @@ const USAGE = `sintech <command>
                                  disburse national_id,amount rows, with a progress bar until every
                                  chain write has ended (needs a charity's SINTECH_API_KEY)
   status                         chain, contracts, queued writes and counts (any SINTECH_API_KEY)
+${DELIVERIES_USAGE}
   keys create --role <role> --org <orgId> [--label <text>]
                                  issue an API key straight into the data folder's database
   help                           this text
@@ -59,6 +61,8 @@ export async function main(argv: string[]): Promise<number> {
         return await disburse(rest);
       case "status":
         return await status();
+      case "deliveries":
+        return await deliveriesCommand(rest);
       case "keys":
         return keys(rest);
       case undefined:
