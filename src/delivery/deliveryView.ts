@@ -1,6 +1,7 @@
 import { cachedStatement } from "../db/statements";
 import { NotFoundError } from "../errors";
-import { CHAIN_REFUSALS, fromUnits } from "../programmes";
+import { fromUnits } from "../programmes";
+import { refusalOf } from "./refusals";
 import { qrPayloadOf, typedDataOf, type ReceiptTypedData } from "./receipt";
 import type {
   AcceptanceChannel,
@@ -117,7 +118,7 @@ export async function deliveryView(deps: DeliveryDeps, row: DeliveryRow): Promis
         ? null
         : {
             code: row.refusal_name,
-            message: CHAIN_REFUSALS[row.refusal_name]?.message ?? "The chain refused the redemption.",
+            message: refusalOf(row.refusal_name).message,
             args,
           },
     flag,

@@ -41,7 +41,7 @@ export interface SmsCodeSent {
  */
 export async function requestSmsCode(deps: DeliveryDeps, deliveryId: string): Promise<SmsCodeSent> {
   const row = deliveryRow(deps, deliveryId);
-  if (row.state !== "open" && row.state !== "redeemed") {
+  if (row.state !== "open" && row.state !== "awaiting_cosign" && row.state !== "redeemed") {
     throw new DeliveryStateError("not_open", "This delivery can no longer be accepted or disputed.");
   }
   const phone = householdPhone(deps, row.household_ref, row.beneficiary_ref);

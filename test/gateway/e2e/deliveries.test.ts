@@ -561,6 +561,50 @@ describe("e2e: deliveries, from the counter to the chain", function () {
     });
   });
 
+  describe("refusals", () => {
+    it("shows the ledger's refusal, readable, when the chain will not redeem an accepted delivery (the vendor was disallowed meanwhile)", async () => {
+      const { gw, households, vendor, charity, programmeId } = world;
+      const household = households[5]!;
+      const ledger = gw.services.system.ledger;
+      const delivery = await openDelivery(world, { householdRef: household.householdRef, amount: "1000" });
+      const allow = async (allowed: boolean) => {
+        const job = gw.services.outbox.enqueue({
+          idempotencyKey: `e2e:allow:${randomUUID()}`,
+          kind: "e2e.vendors",
+          from: charity.address,
+          to: ledger.target as string,
+          data: ledger.interface.encodeFunctionData("setVendorsAllowed", [
+            programmeId,
+            [vendor.address],
+            allowed,
+          ]),
+        });
+        await gw.services.outbox.drain();
+        expect(gw.services.outbox.get(job.jobId)!.status).to.equal("confirmed");
+      };
+      await allow(false);
+      try {
+        const accepted = await gw.post(`/v1/deliveries/${delivery.deliveryId}/acceptance`, vendor.apiKey, {
+          pin: PIN,
+        });
+        expect(accepted.status, accepted.text).to.equal(200);
+        const refused = await settled(world, delivery.deliveryId);
+        expect(refused.state).to.equal("refused");
+        expect(refused.refusal).to.deep.include({
+          code: "VendorUnauthorized",
+          message: "The vendor is not allowed in the programme, or its licence does not cover it.",
+        });
+        const receipts = await gw.get(`/v1/household-receipts/${household.householdRef}`, charity.apiKey);
+        const line = receipts.body.receipts.find(
+          (r: { deliveryId: string }) => r.deliveryId === delivery.deliveryId,
+        );
+        expect(line.status).to.equal("refused");
+      } finally {
+        await allow(true);
+      }
+    });
+  });
+
   describe("lookups and who sees what", () => {
     it("tells a vendor only whether the household has an entitlement in its programme and up to how much, logged, an unknown ID alike", async () => {
       const { gw, households, vendor, programmeId } = world;
