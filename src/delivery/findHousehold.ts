@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { cachedStatement } from "../db/statements";
 import { NotFoundError, ValidationError } from "../errors";
 import { beneficiaryRef as deriveBeneficiaryRef, normaliseNationalId, refCandidates } from "../identity";
@@ -13,6 +14,16 @@ export interface HouseholdHandle {
   beneficiaryRef?: string;
   nationalId?: string;
 }
+
+const REF_SCHEMA = z.string().regex(/^0x[0-9a-f]{64}$/);
+
+/** A programme and one household handle, as a request names them (the lookup's and the opening's fields). */
+export const householdHandleShape = {
+  programmeId: z.number().int().positive(),
+  householdRef: REF_SCHEMA.optional(),
+  beneficiaryRef: REF_SCHEMA.optional(),
+  nationalId: z.string().max(64).optional(),
+};
 
 export interface FoundHousehold {
   householdRef: string;

@@ -5,16 +5,11 @@ import { fromUnits, programmeRow } from "../programmes";
 import { parseInput } from "../validation";
 import { readEntitlement } from "./entitlement";
 import { VendorNotAllowedError } from "./errors";
-import { findHousehold } from "./findHousehold";
+import { findHousehold, householdHandleShape } from "./findHousehold";
 import type { DeliveryDeps } from "./types";
 
-const REF = z.string().regex(/^0x[0-9a-f]{64}$/);
-export const lookupSchema = z.strictObject({
-  programmeId: z.number().int().positive(),
-  householdRef: REF.optional(),
-  beneficiaryRef: REF.optional(),
-  nationalId: z.string().max(64).optional(),
-});
+/** The programme and the household, named as at the counter (see `householdHandleShape`). */
+export const lookupSchema = z.strictObject(householdHandleShape);
 export type LookupParams = z.input<typeof lookupSchema>;
 
 /** All a vendor learns: whether the household may receive from this programme now, and up to how much. */

@@ -9,7 +9,7 @@ import { parseInput } from "../validation";
 import { deliveryRow, deliveryView, type DeliveryView } from "./deliveryView";
 import { freeNonce, promisedAmount, readEntitlement } from "./entitlement";
 import { EntitlementExceededError, VendorNotAllowedError } from "./errors";
-import { findHousehold, receiptSigner } from "./findHousehold";
+import { findHousehold, householdHandleShape, receiptSigner } from "./findHousehold";
 import { DELIVERY_ITEMS } from "./items";
 import { receiptDigest } from "./receipt";
 import type { DeliveryDeps } from "./types";
@@ -17,13 +17,8 @@ import type { DeliveryDeps } from "./types";
 /** How long a receipt can be accepted and redeemed: a day, well inside the custodial signer's week. */
 export const RECEIPT_LIFETIME_SECONDS = 24 * 3600;
 const ZERO_HASH = `0x${"0".repeat(64)}`;
-const REF = z.string().regex(/^0x[0-9a-f]{64}$/);
-
 export const openDeliverySchema = z.strictObject({
-  programmeId: z.number().int().positive(),
-  householdRef: REF.optional(),
-  beneficiaryRef: REF.optional(),
-  nationalId: z.string().max(64).optional(),
+  ...householdHandleShape,
   amount: tokenAmountSchema,
   item: z.enum(DELIVERY_ITEMS),
   quantity: z.number().int().positive().max(100_000).default(1),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ACCEPTANCE_CHANNELS, DELIVERY_ITEMS, DELIVERY_STATES, FLAG_STATES } from "../../delivery";
+import { DELIVERY_RECEIPT_TYPES } from "../../wallets";
 import { addressSchema, EXAMPLE_ADDRESS, EXAMPLE_REF, EXAMPLE_REF_2, refSchema } from "./responseSchemas";
 
 /**
@@ -75,18 +76,7 @@ export const deliverySchema = z.strictObject({
 
 const typedDataExample = {
   domain: { name: "SinTech AidLedger", version: "1", chainId: 31337, verifyingContract: EXAMPLE_LEDGER },
-  types: {
-    DeliveryReceipt: [
-      { name: "programmeId", type: "uint256" },
-      { name: "beneficiaryRef", type: "bytes32" },
-      { name: "householdRef", type: "bytes32" },
-      { name: "vendor", type: "address" },
-      { name: "amount", type: "uint256" },
-      { name: "evidenceHash", type: "bytes32" },
-      { name: "nonce", type: "uint256" },
-      { name: "deadline", type: "uint256" },
-    ],
-  },
+  types: DELIVERY_RECEIPT_TYPES,
   primaryType: "DeliveryReceipt",
   message: {
     programmeId: "4",
