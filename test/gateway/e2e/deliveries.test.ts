@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { Signature, Wallet, getAddress, toBeHex } from "ethers";
+import { queueRedemption, redemptionCall } from "../../../src/delivery";
 import { syntheticNationalId } from "../../../src/identity";
 import { countRows, removeDataDir } from "./harness";
 import {
@@ -605,6 +606,57 @@ describe("e2e: deliveries, from the counter to the chain", function () {
     });
   });
 
+  describe("the redemption queue", () => {
+    it("changes the delivery's state and queues its job in one transaction: a failure queueing leaves it open, with nothing written", async () => {
+      const { gw, households, vendor } = world;
+      const household = households[5]!;
+      const delivery = await openDelivery(world, { householdRef: household.householdRef, amount: "1000" });
+      const outbox = gw.services.outbox;
+      const enqueue = outbox.enqueue.bind(outbox);
+      outbox.enqueue = () => {
+        throw new Error("disk full");
+      };
+      const before = counts();
+      try {
+        const res = await gw.post(`/v1/deliveries/${delivery.deliveryId}/acceptance`, vendor.apiKey, {
+          pin: PIN,
+        });
+        expect(res.status).to.equal(500);
+      } finally {
+        outbox.enqueue = enqueue;
+      }
+      expect(counts()).to.deep.equal(before);
+      expect((await settled(world, delivery.deliveryId)).state).to.equal("open");
+      // Accepted again (the custodial signature is deterministic, so it is not counted twice), it is redeemed once.
+      const again = await gw.post(`/v1/deliveries/${delivery.deliveryId}/acceptance`, vendor.apiKey, {
+        pin: PIN,
+      });
+      expect(again.status, again.text).to.equal(200);
+      const done = await settled(world, delivery.deliveryId);
+      expect(done.state).to.equal("redeemed");
+      const jobs = gw.services.store.sqlite
+        .prepare("SELECT count(*) FROM chain_jobs WHERE kind = 'delivery.redeem' AND idempotency_key LIKE ?")
+        .pluck()
+        .get(`%${delivery.redemptionId}%`);
+      expect(jobs).to.equal(1);
+    });
+
+    it("builds the redemption call through one seam that refuses to mix vendors in a job", async () => {
+      const ledger = world.gw.services.system.ledger;
+      expect(() => redemptionCall(ledger.interface, [])).to.throw(RangeError);
+      const row = world.gw.services.store.sqlite.prepare("SELECT * FROM deliveries LIMIT 2").all() as never[];
+      const items = row.map((r) => ({
+        row: {
+          ...(r as object),
+          vendor_address: `0x${randomUUID().replace(/-/g, "").padEnd(40, "0")}`,
+        } as never,
+        beneficiarySignature: "0x",
+        fieldAgentSignature: "0x",
+      }));
+      expect(() => queueRedemption(world.gw.services.delivery, items)).to.throw(RangeError, "one vendor");
+    });
+  });
+
   describe("lookups and who sees what", () => {
     it("tells a vendor only whether the household has an entitlement in its programme and up to how much, logged, an unknown ID alike", async () => {
       const { gw, households, vendor, programmeId } = world;
@@ -615,7 +667,8 @@ describe("e2e: deliveries, from the counter to the chain", function () {
         nationalId: household.memberId,
       });
       expect(res.status, res.text).to.equal(200);
-      expect(res.body).to.deep.equal({ programmeId, hasEntitlement: true, upTo: "1000000" });
+      // 1,000,000 issued, 1,000 redeemed by the redemption-queue test above.
+      expect(res.body).to.deep.equal({ programmeId, hasEntitlement: true, upTo: "999000" });
       expect(countRows(gw, "access_log")).to.equal(logBefore + 1);
       const entry = gw.services.store.sqlite
         .prepare(
