@@ -1,7 +1,15 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { Signature, Wallet, getAddress, toBeHex } from "ethers";
-import { queueRedemption, redemptionCall } from "../../../src/delivery";
+import {
+  acceptDelivery,
+  disputeDelivery,
+  householdReceipts,
+  pendingDeliveriesFor,
+  queueRedemption,
+  redemptionCall,
+  requestSmsCode,
+} from "../../../src/delivery";
 import { syntheticNationalId } from "../../../src/identity";
 import { countRows, removeDataDir } from "./harness";
 import {
@@ -11,6 +19,7 @@ import {
   requestCode,
   settled,
   signDelivery,
+  smsCodesTo,
   type DeliveryBody,
   type DeliveryWorld,
 } from "./deliveryFixture";
@@ -559,6 +568,58 @@ describe("e2e: deliveries, from the counter to the chain", function () {
       });
       expect(res.status, res.text).to.equal(409);
       expect(res.body.error.code).to.equal("flag_from_own_wallet");
+    });
+  });
+
+  describe("the use-cases the USSD face calls", () => {
+    it("lists a household's open deliveries, accepts one by a USSD PIN, disputes one by SMS code, and reads the household's ledger", async () => {
+      const { gw, households } = world;
+      const deps = gw.services.delivery;
+      const household = households[1]!; // three deliveries left open by the opening tests
+      const pending = await pendingDeliveriesFor(deps, household.householdRef);
+      expect(pending.map((d) => d.amount)).to.deep.equal(["250000", "1000", "749000"]);
+      expect(pending.every((d) => d.state === "open")).to.equal(true);
+
+      const accepted = await acceptDelivery(deps, {
+        deliveryId: pending[1]!.deliveryId,
+        by: household.headRef,
+        channel: "ussd",
+        pin: PIN,
+      });
+      expect(accepted.acceptance).to.deep.equal({ channel: "ussd", by: household.headRef });
+      await requestSmsCode(deps, pending[0]!.deliveryId);
+      const code = smsCodesTo(gw, household.phone).at(-1)!;
+      const disputed = await disputeDelivery(deps, {
+        deliveryId: pending[0]!.deliveryId,
+        by: household.headRef,
+        reason: "wrong_item",
+        smsCode: code,
+      });
+      expect(disputed.state).to.equal("disputed");
+      await gw.services.outbox.drain();
+      expect(
+        (await pendingDeliveriesFor(deps, household.householdRef)).map((d) => d.deliveryId),
+      ).to.deep.equal([pending[2]!.deliveryId]);
+      const [latest] = householdReceipts(deps, household.householdRef);
+      expect(latest).to.deep.include({
+        deliveryId: pending[1]!.deliveryId,
+        channel: "ussd",
+        status: "redeemed",
+        amount: "1000",
+      });
+      expect(latest!.txHash).to.match(/^0x[0-9a-f]{64}$/);
+    });
+
+    it("sends at most five codes per delivery (429 after)", async () => {
+      const { gw, households, vendor } = world;
+      const delivery = await openDelivery(world, { householdRef: households[2]!.householdRef, amount: "1" });
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        statuses.push(
+          (await gw.post(`/v1/deliveries/${delivery.deliveryId}/sms-code`, vendor.apiKey, {})).status,
+        );
+      }
+      expect(statuses).to.deep.equal([201, 201, 201, 201, 201, 429]);
     });
   });
 
