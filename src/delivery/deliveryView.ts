@@ -1,5 +1,6 @@
 import { cachedStatement } from "../db/statements";
 import { NotFoundError } from "../errors";
+import { recordAccess, type Reader } from "../households";
 import { fromUnits } from "../programmes";
 import { refusalOf } from "./refusals";
 import { qrPayloadOf, typedDataOf, type ReceiptTypedData } from "./receipt";
@@ -74,6 +75,39 @@ export function mayRead(deps: Pick<DeliveryDeps, "db">, row: DeliveryRow, caller
   return false;
 }
 
+/**
+ * Records reads of deliveries in the access log, one entry per household read: a delivery names a household
+ * and what it received. Its own vendor reading it is not recorded (it wrote it); everyone else is, with the
+ * grounds it read on (`programme:<id>` for the programme's charity, `cosign` for a field agent, the role).
+ */
+export function recordDeliveryReads(
+  deps: Pick<DeliveryDeps, "db" | "now">,
+  reader: Reader,
+  rows: readonly DeliveryRow[],
+  context: { purpose: string | null; requestId: string },
+): void {
+  const seen = new Set<string>();
+  for (const row of rows) {
+    if (reader.role === "vendor" || seen.has(row.household_ref)) continue;
+    seen.add(row.household_ref);
+    const grounds =
+      reader.role === "charity"
+        ? `programme:${row.programme_id}`
+        : reader.role === "field_agent"
+          ? "cosign"
+          : reader.role;
+    recordAccess(deps.db, {
+      reader,
+      action: "delivery.read",
+      subject: row.household_ref,
+      grounds,
+      purpose: context.purpose,
+      requestId: context.requestId,
+      now: deps.now,
+    });
+  }
+}
+
 export function programmeCharity(deps: Pick<DeliveryDeps, "db">, programmeId: number): string | undefined {
   return cachedStatement(deps.db, "SELECT org_id FROM programmes WHERE programme_id = ?", "pluck").get(
     programmeId,
@@ -137,7 +171,7 @@ export async function listDeliveries(
   deps: DeliveryDeps,
   caller: DeliveryCaller,
   params: ListDeliveriesParams,
-): Promise<DeliveryView[]> {
+): Promise<{ rows: DeliveryRow[]; deliveries: DeliveryView[] }> {
   const scope =
     caller.role === "vendor"
       ? "d.vendor_org_id = @org"
@@ -158,5 +192,5 @@ export async function listDeliveries(
       programme: params.programmeId ?? null,
       limit: params.limit,
     }) as DeliveryRow[];
-  return Promise.all(rows.map((row) => deliveryView(deps, row)));
+  return { rows, deliveries: await Promise.all(rows.map((row) => deliveryView(deps, row))) };
 }

@@ -37,7 +37,14 @@ export type { EntitlementLookup, LookupParams } from "./lookupEntitlement";
 export { householdReceipts } from "./householdReceipts";
 export type { HouseholdReceipt } from "./householdReceipts";
 export { pendingDeliveriesFor } from "./pendingDeliveries";
-export { deliveryRow, deliveryView, listDeliveries, mayRead, visibleDeliveryRow } from "./deliveryView";
+export {
+  deliveryRow,
+  deliveryView,
+  listDeliveries,
+  mayRead,
+  recordDeliveryReads,
+  visibleDeliveryRow,
+} from "./deliveryView";
 export type { DeliveryView, ListDeliveriesParams } from "./deliveryView";
 export { ledgerDomain, qrPayloadOf, receiptDigest, typedDataOf } from "./receipt";
 export type { ReceiptTypedData } from "./receipt";

@@ -20,6 +20,7 @@ import {
   householdReceipts,
   listDeliveries,
   lookupEntitlement,
+  recordDeliveryReads,
   lookupSchema,
   openDelivery,
   openDeliverySchema,
@@ -100,13 +101,15 @@ export function deliveryRoutes(services: DeliveryRouteServices): RouteModule {
         "/v1/deliveries",
         requireRole(...READERS),
         validate(listQuery, "query"),
-        async (_req, res) => {
+        async (req, res) => {
           const query = validated(res, listQuery, "query");
-          const deliveries = await listDeliveries(deps(), res.locals.principal!, {
+          const { reader, ...context } = accessContext(req, res);
+          const { rows, deliveries } = await listDeliveries(deps(), res.locals.principal!, {
             state: query.state,
             programmeId: query.programmeId,
             limit: query.limit ?? 100,
           });
+          recordDeliveryReads(deps(), reader, rows, context);
           res.json({ deliveries });
         },
       );
@@ -114,9 +117,12 @@ export function deliveryRoutes(services: DeliveryRouteServices): RouteModule {
         "/v1/deliveries/:deliveryId",
         requireRole(...READERS, "field_agent"),
         validate(deliveryParams, "params"),
-        async (_req, res) => {
+        async (req, res) => {
           const { deliveryId } = validated(res, deliveryParams, "params");
-          res.json(await deliveryView(deps(), ownDelivery(deps(), deliveryId, res.locals.principal!)));
+          const { reader, ...context } = accessContext(req, res);
+          const row = ownDelivery(deps(), deliveryId, res.locals.principal!);
+          recordDeliveryReads(deps(), reader, [row], context);
+          res.json(await deliveryView(deps(), row));
         },
       );
       router.post(
@@ -258,7 +264,8 @@ export function deliveryRoutes(services: DeliveryRouteServices): RouteModule {
             "A delivery's state: open, accepted, redeemed (transaction, block) or refused (the ledger's reason), and its flag",
           description:
             "Its vendor, the programme's charity, auditors and the regulator read it; a field agent reads those waiting for a " +
-            "co-signature and those it co-signed. Anyone else gets 404, as for an unknown delivery.",
+            "co-signature and those it co-signed. Anyone else gets 404, as for an unknown delivery. Every read but its " +
+            "vendor's is recorded in the access log (`delivery.read`).",
           tags: ["deliveries"],
           parameters: parametersOf(deliveryParams, "path", { deliveryId: DELIVERY_EXAMPLE_ID }),
           responses: {

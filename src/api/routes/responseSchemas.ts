@@ -597,6 +597,7 @@ export const accessLog = {
           "wallet.proof",
           "import.report",
           "delivery.lookup",
+          "delivery.read",
           "delivery.receipts",
         ]),
         subject: z.string().describe("The household reference (or import id) read"),

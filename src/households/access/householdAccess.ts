@@ -18,6 +18,7 @@ export type AccessAction =
   | "wallet.proof"
   | "import.report"
   | "delivery.lookup"
+  | "delivery.read"
   | "delivery.receipts";
 
 export interface AccessLogEntry {

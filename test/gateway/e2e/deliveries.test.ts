@@ -788,7 +788,20 @@ describe("e2e: deliveries, from the counter to the chain", function () {
       const one = own.body.deliveries[0].deliveryId as string;
       expect((await gw.get(`/v1/deliveries/${one}`, otherVendor.apiKey)).status).to.equal(404);
       expect((await gw.get(`/v1/deliveries/${one}`, otherCharity.apiKey)).status).to.equal(404);
+      const logBefore = countRows(gw, "access_log");
       expect((await gw.get(`/v1/deliveries/${one}`, auditor.apiKey)).status).to.equal(200);
+      expect(countRows(gw, "access_log")).to.equal(logBefore + 1);
+      const read = gw.services.store.sqlite
+        .prepare("SELECT action, subject, grounds FROM access_log ORDER BY entry_id DESC LIMIT 1")
+        .get();
+      expect(read).to.deep.equal({
+        action: "delivery.read",
+        subject: own.body.deliveries[0].householdRef,
+        grounds: "auditor",
+      });
+      // Its own vendor reading it is not a read of someone else's household file.
+      await gw.get(`/v1/deliveries/${one}`, vendor.apiKey);
+      expect(countRows(gw, "access_log")).to.equal(logBefore + 1);
       const foreign = await gw.get(
         `/v1/household-receipts/${households[2]!.householdRef}`,
         otherCharity.apiKey,
