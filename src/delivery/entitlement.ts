@@ -2,8 +2,12 @@ import { dataSlice, getAddress, keccak256 } from "ethers";
 import { cachedStatement } from "../db/statements";
 import type { DeliveryDeps } from "./types";
 
-/** Deliveries that still count against the household's entitlement: promised, not yet redeemed or refused. */
-const HOLDING_STATES = "('open', 'awaiting_cosign', 'accepted')";
+/**
+ * Deliveries that still count against the household's entitlement: accepted (on their way to the chain),
+ * or waiting for the household or a field agent and not yet past their deadline (an expired receipt can
+ * never be redeemed, so it holds nothing).
+ */
+const HOLDING = `(state = 'accepted' OR (state IN ('open', 'awaiting_cosign') AND deadline > ?))`;
 
 export interface Entitlement {
   period: number;
@@ -21,7 +25,7 @@ export interface Entitlement {
  * ledger's coverage record), less what open deliveries already hold. Read from the chain each time.
  */
 export async function readEntitlement(
-  deps: Pick<DeliveryDeps, "db" | "system">,
+  deps: Pick<DeliveryDeps, "db" | "system" | "now">,
   programmeId: number,
   householdRef: string,
 ): Promise<Entitlement> {
@@ -37,7 +41,7 @@ export async function readEntitlement(
 }
 
 export function promisedAmount(
-  deps: Pick<DeliveryDeps, "db">,
+  deps: Pick<DeliveryDeps, "db" | "now">,
   programmeId: number,
   householdRef: string,
   period: number,
@@ -45,9 +49,9 @@ export function promisedAmount(
   const amounts = cachedStatement(
     deps.db,
     `SELECT amount FROM deliveries WHERE programme_id = ? AND household_ref = ? AND period = ?
-       AND state IN ${HOLDING_STATES}`,
+       AND ${HOLDING}`,
     "pluck",
-  ).all(programmeId, householdRef, period) as string[];
+  ).all(programmeId, householdRef, period, Math.floor(deps.now().getTime() / 1000)) as string[];
   return amounts.reduce((sum, amount) => sum + BigInt(amount), 0n);
 }
 

@@ -139,6 +139,30 @@ describe("e2e: deliveries, from the counter to the chain", function () {
       await openDelivery(world, { householdRef: household.householdRef, amount: "749000" });
     });
 
+    it("stops counting an open delivery against the entitlement once its receipt has expired, and refuses to accept it", async () => {
+      const { gw, households, vendor, programmeId } = world;
+      const household = households[2]!;
+      const lookup = async () =>
+        (
+          await gw.post("/v1/deliveries/lookup", vendor.apiKey, {
+            programmeId,
+            householdRef: household.householdRef,
+          })
+        ).body.upTo as string;
+      const before = await lookup();
+      const delivery = await openDelivery(world, { householdRef: household.householdRef, amount: "7000" });
+      expect(Number(await lookup())).to.equal(Number(before) - 7000);
+      gw.services.store.sqlite
+        .prepare("UPDATE deliveries SET deadline = ? WHERE delivery_id = ?")
+        .run(Math.floor(Date.now() / 1000) - 1, delivery.deliveryId);
+      expect(await lookup()).to.equal(before);
+      const late = await gw.post(`/v1/deliveries/${delivery.deliveryId}/acceptance`, vendor.apiKey, {
+        pin: PIN,
+      });
+      expect(late.status, late.text).to.equal(409);
+      expect(late.body.error.code).to.equal("expired");
+    });
+
     it("refuses free text as the item, a vendor the programme does not allow, and answers an unknown ID like an unknown card", async () => {
       const { gw, households, vendor, otherVendor, programmeId } = world;
       const before = counts();
