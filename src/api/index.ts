@@ -7,6 +7,7 @@ export {
   mountRouteModules,
   toOpenApiPath,
   type AnchoringRouteServices,
+  type DeliveryRouteServices,
   type DisbursementRouteServices,
   type HouseholdRouteServices,
   type RouteContext,

@@ -6,6 +6,7 @@ import type { AnchoringDeps } from "../anchoring";
 import type { ChainOutbox } from "../chain/outbox";
 import type { Config } from "../config";
 import type { SqliteStore } from "../db";
+import type { DeliveryDeps } from "../delivery";
 import type { DisbursementDeps } from "../disbursement";
 import type { EvidenceDeps } from "../evidence";
 import type { HouseholdContext } from "../households";
@@ -45,6 +46,7 @@ export interface RouteServices {
   /** Off-chain confirmations and their Merkle anchors. */
   anchoring: AnchoringDeps;
   evidence: EvidenceDeps;
+  delivery: DeliveryDeps;
   /** Households that a programme's eligibility rule selects, among those registered on chain. */
   selectEligible(programmeId: number): Promise<string[]>;
 }
@@ -61,6 +63,7 @@ export type DisbursementRouteServices = Pick<
   RouteServices,
   "store" | "programmes" | "disbursement" | "selectEligible"
 >;
+export type DeliveryRouteServices = Pick<RouteServices, "store" | "delivery">;
 export type WalletRouteServices = Pick<RouteServices, "store" | "wallets" | "disbursement">;
 export type AnchoringRouteServices = Pick<RouteServices, "anchoring">;
 export type EvidenceRouteServices = Pick<RouteServices, "evidence">;

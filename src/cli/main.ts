@@ -16,6 +16,7 @@ import {
   type JobStatus,
 } from "./apiClient";
 import { confirmCommand, verifyCommand } from "./confirmationCommands";
+import { deliveriesCommand, DELIVERIES_USAGE } from "./deliveriesCommand";
 import { deployCommand } from "./deployCommand";
 import { evidenceCommand } from "./evidenceCommand";
 import { startCommand } from "./startCommand";
@@ -37,6 +38,7 @@ const USAGE = `sintech <command>
                                  record an off-chain confirmation, anchored on chain in a Merkle batch
                                  (a charity's or a field agent's SINTECH_API_KEY)
   verify <confirmationId>        the confirmation's proof, checked on chain (exit 1 until anchored)
+${DELIVERIES_USAGE}
   keys create --role <role> --org <orgId> [--label <text>]
                                  issue an API key straight into the data folder's database
   evidence fetch --cid <cid> --key <hex> --hash <0x...> [--out <file>] [--ipfs-api <url> | --ipfs-dir <dir>]
@@ -73,6 +75,8 @@ export async function main(argv: string[]): Promise<number> {
         return await confirmCommand(rest);
       case "verify":
         return await verifyCommand(rest);
+      case "deliveries":
+        return await deliveriesCommand(rest);
       case "keys":
         return keys(rest);
       case "evidence":

@@ -7,6 +7,7 @@ import { WALLETS_SQL } from "../wallets/schema";
 import { HOUSEHOLD_ACCESS_SQL } from "../households/access/schema";
 import { ANCHORING_SQL } from "../anchoring/schema";
 import { EVIDENCE_SQL } from "../evidence/schema";
+import { DELIVERY_SQL } from "../delivery/schema";
 
 /**
  * The schema, as numbered migrations kept in code so they ship with the build and run at boot.
@@ -128,4 +129,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 9, name: "household_access", sql: HOUSEHOLD_ACCESS_SQL },
   { version: 10, name: "evidence", sql: EVIDENCE_SQL },
   { version: 11, name: "confirmations_and_anchor_batches", sql: ANCHORING_SQL },
+  { version: 12, name: "deliveries", sql: DELIVERY_SQL },
 ];

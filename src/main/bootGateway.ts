@@ -32,6 +32,16 @@ import {
   PROGRAMME_CREATE_JOB,
   type ProgrammeDeps,
 } from "../programmes";
+import {
+  fileSmsSender,
+  flagHandlers,
+  FLAG_JOB,
+  redemptionHandlers,
+  REDEEM_JOB,
+  SMS_OUTBOX_FILE,
+  type DeliveryDeps,
+} from "../delivery";
+import { CustodialSigner } from "../wallets";
 import { createWalletsContext } from "../wallets/context";
 import { createCustodialWallets } from "../wallets/custodial/createCustodialWallets";
 import { deriveKeystoreKey, loadOrCreateKeystoreSalt } from "../wallets/keystore/keystoreKey";
@@ -176,6 +186,26 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
         },
       },
     };
+    const delivery: DeliveryDeps = {
+      db: store.sqlite,
+      outbox,
+      system,
+      chainId: config.chainId,
+      ledgerAddress: (system.ledger.target as string).toLowerCase(),
+      decimals,
+      households,
+      wallets,
+      custodialSigner: new CustodialSigner(wallets, {
+        caps: custodialCaps(decimals),
+        ledger: { chainId: config.chainId, verifyingContract: system.ledger.target as string },
+      }),
+      // The development adapter: a consortium gateway plugs its SMS provider in here.
+      sms: fileSmsSender(join(config.dataDir, SMS_OUTBOX_FILE)),
+      fundGas,
+      now,
+    };
+    outbox.on(REDEEM_JOB, redemptionHandlers(delivery));
+    outbox.on(FLAG_JOB, flagHandlers(delivery));
     outbox.on(PROGRAMME_CREATE_JOB, {
       confirmed: (job, receipt) => onProgrammeCreated(programmes, job, receipt),
     });
@@ -220,6 +250,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       disbursement,
       anchoring,
       evidence,
+      delivery,
       selectEligible: eligibleSelector(store.sqlite, households),
     };
 
@@ -287,6 +318,15 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     store.close();
     throw error;
   }
+}
+
+/**
+ * What a custodial wallet may sign in any 24 hours: what a stolen PIN or a phone in the wrong hands can
+ * cost a household at most. Ten receipts, and more than any programme's cap per period (2.5M units in the
+ * demo), so the cap per period is the binding limit and these stop only a runaway.
+ */
+function custodialCaps(decimals: number) {
+  return { maxSignaturesPerDay: 10, maxAmountPerDay: 10n ** 9n * 10n ** BigInt(decimals) };
 }
 
 function operatorAddress(db: GatewayServices["store"]["sqlite"]): string | undefined {

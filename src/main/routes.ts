@@ -1,5 +1,6 @@
 import type { RouteModule } from "../api";
 import { anchoringRoutes } from "../api/routes/anchoringRoutes";
+import { deliveryRoutes } from "../api/routes/deliveryRoutes";
 import { disbursementRoutes } from "../api/routes/disbursementRoutes";
 import { evidenceRoutes } from "../api/routes/evidenceRoutes";
 import { householdRoutes } from "../api/routes/householdRoutes";
@@ -20,5 +21,6 @@ export function gatewayRoutes(services: GatewayServices): RouteModule[] {
     walletRoutes(services),
     anchoringRoutes(services),
     evidenceRoutes(services),
+    deliveryRoutes(services),
   ];
 }

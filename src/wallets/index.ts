@@ -34,7 +34,7 @@ export { createCustodialWallets, CUSTODIAL_ENROLMENT_REASON } from "./custodial/
 export type { CreateCustodialWalletsParams, CustodialWalletResult } from "./custodial/createCustodialWallets";
 export { setPin } from "./custodial/setPin";
 export type { SetPinParams } from "./custodial/setPin";
-export { MAX_PIN_ATTEMPTS, PIN_LOCKOUT_MS } from "./custodial/accessCheck";
+export { MAX_PIN_ATTEMPTS, PIN_LOCKOUT_MS, passAccessCheck } from "./custodial/accessCheck";
 export type { AccessCheck } from "./custodial/accessCheck";
 export { CAP_WINDOW_MS } from "./custodial/signingCaps";
 export type { CustodialCaps } from "./custodial/signingCaps";

@@ -10,7 +10,16 @@ const UNLIMITED_PATHS = new Set(["/health", "/metrics"]);
  * falling back to the client address for requests without a valid key. In memory: one gateway
  * process; a shared store is needed once several gateways sit behind one balancer.
  */
-export function rateLimiter({ windowMs, max }: { windowMs: number; max: number }): RequestHandler {
+export function rateLimiter({
+  windowMs,
+  max,
+  per = "key",
+}: {
+  windowMs: number;
+  max: number;
+  /** `organisation`: one budget shared by every key of the caller's organisation (a vendor's lookups). */
+  per?: "key" | "organisation";
+}): RequestHandler {
   return rateLimit({
     windowMs,
     limit: max,
@@ -19,7 +28,9 @@ export function rateLimiter({ windowMs, max }: { windowMs: number; max: number }
     skip: (req) => UNLIMITED_PATHS.has(req.path),
     keyGenerator: (req, res) =>
       res.locals.principal
-        ? `key:${res.locals.principal.keyId}`
+        ? per === "organisation"
+          ? `org:${res.locals.principal.orgId}`
+          : `key:${res.locals.principal.keyId}`
         : `ip:${ipKeyGenerator(req.ip ?? "unknown")}`,
     handler: (_req, _res, next) => next(new RateLimitedError()),
   });

@@ -53,6 +53,11 @@ export const TAGS: readonly { name: string; description: string }[] = [
     name: "evidence",
     description: "Photos, receipts and PDFs of deliveries, encrypted per file and stored on IPFS.",
   },
+  {
+    name: "deliveries",
+    description:
+      "Deliveries a vendor opens and the household accepts (wallet, SMS code or PIN) or disputes, redeemed on chain.",
+  },
 ];
 
 /**

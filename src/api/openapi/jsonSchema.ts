@@ -98,7 +98,8 @@ const ERRORS: Record<number, { description: string; example: Record<string, stri
     },
   },
   401: {
-    description: "Missing, unknown or revoked API key (see the `WWW-Authenticate` header)",
+    description:
+      "Missing, unknown or revoked API key (see the `WWW-Authenticate` header); where a route checks a beneficiary's PIN or SMS code, a wrong one (`code` `pin_incorrect` or `code_incorrect`)",
     example: { name: "UnauthenticatedError", message: "An API key is required" },
   },
   403: {
@@ -142,6 +143,16 @@ const ERRORS: Record<number, { description: string; example: Record<string, stri
     example: {
       name: "UnsupportedMediaTypeError",
       message: "Request bodies must be application/json in UTF-8",
+    },
+  },
+  423: {
+    description:
+      "Locked after too many wrong PINs or SMS codes: wait for the lockout to end, or ask for a new code",
+    example: {
+      name: "SmsCodeError",
+      message: "Too many wrong codes; ask for a new one.",
+      field: "smsCode",
+      code: "code_locked",
     },
   },
   429: {

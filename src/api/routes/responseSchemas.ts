@@ -598,6 +598,9 @@ export const accessLog = {
           "import.report",
           "evidence.content",
           "evidence.key",
+          "delivery.lookup",
+          "delivery.read",
+          "delivery.receipts",
         ]),
         subject: z.string().describe("The household reference (or import id, or evidence id) read"),
         grounds: z

@@ -18,7 +18,10 @@ export type AccessAction =
   | "wallet.proof"
   | "import.report"
   | "evidence.content"
-  | "evidence.key";
+  | "evidence.key"
+  | "delivery.lookup"
+  | "delivery.read"
+  | "delivery.receipts";
 
 export interface AccessLogEntry {
   entryId: number;

@@ -38,6 +38,9 @@ const TABLES = [
   "evidence",
   "evidence_key_wraps",
   "evidence_org_keys",
+  "deliveries",
+  "delivery_otps",
+  "household_receipts",
 ] as const;
 
 type Caller = "none" | Role | "otherCharity" | "thirdCharity";
@@ -137,7 +140,8 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         .replace("{disbursementId}", "dsb_00000000-0000-4000-8000-000000000000")
         .replace("{confirmationId}", "cnf_00000000-0000-4000-8000-000000000000")
         .replace("{root}", `0x${"00".repeat(32)}`)
-        .replace("{evidenceId}", "ev_00000000-0000-4000-8000-000000000000");
+        .replace("{evidenceId}", "ev_00000000-0000-4000-8000-000000000000")
+        .replace("{deliveryId}", "dlv_00000000-0000-4000-8000-000000000000");
 
     it("answers 401 without a key, 403 to every role a route does not list, and lets its roles through, writing nothing when refused", async () => {
       const doc = (await gw.get("/openapi.json")).body as {
@@ -190,6 +194,15 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         "GET /v1/evidence/{evidenceId}",
         "GET /v1/evidence/{evidenceId}/content",
         "GET /v1/evidence/{evidenceId}/key",
+        "POST /v1/deliveries",
+        "GET /v1/deliveries",
+        "GET /v1/deliveries/{deliveryId}",
+        "POST /v1/deliveries/lookup",
+        "POST /v1/deliveries/{deliveryId}/acceptance",
+        "POST /v1/deliveries/{deliveryId}/sms-code",
+        "POST /v1/deliveries/{deliveryId}/dispute",
+        "POST /v1/deliveries/{deliveryId}/cosign",
+        "GET /v1/household-receipts/{householdRef}",
       ]);
     });
   });

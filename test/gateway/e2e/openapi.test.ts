@@ -179,6 +179,62 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     expect(Buffer.compare(content.body as Buffer, photo)).to.equal(0);
     ok(await gw.get(`/v1/evidence/${evidenceId}/key`, charity.apiKey), 200);
     ok(await gw.get(`/v1/evidence/ev_00000000-0000-4000-8000-000000000000/key`, charity.apiKey), 404);
+    // Deliveries: opened by a vendor of a programme that needs a field agent, accepted with a PIN,
+    // co-signed, disputed, looked up, and the household's ledger read.
+    const vendor = await registerOrganisation(gw, "vendor");
+
+    const cosigned = await createProgramme(gw, charity, {
+      vendorOrgIds: [vendor.orgId],
+      requiresFieldAgent: true,
+      name: "E2E co-signed",
+    });
+    await give(gw, donor, cosigned, "10000000");
+    const issued = await gw.postCsv(
+      `/v1/programmes/${cosigned}/disbursements`,
+      charity.apiKey,
+      disbursementCsv([[head!, "1000000"]]),
+      `dsb-${randomUUID()}`,
+    );
+    ok(issued, 202);
+    await gw.services.outbox.drain();
+    const householdHead = (await gw.get(`/v1/households/${householdRefs[0]}`, auditor.apiKey)).body.members[0]
+      .beneficiaryRef as string;
+    ok(
+      await gw.post("/v1/wallets/pins", registrar.apiKey, { beneficiaryRef: householdHead, pin: "482913" }),
+      204,
+    );
+    ok(
+      await gw.post("/v1/deliveries/lookup", vendor.apiKey, { programmeId: cosigned, nationalId: head }),
+      200,
+    );
+    const open = (amount: string) =>
+      gw.post("/v1/deliveries", vendor.apiKey, {
+        programmeId: cosigned,
+        householdRef: householdRefs[0],
+        amount,
+        item: "tools",
+        idempotencyKey: `dlv-${randomUUID()}`,
+      });
+    const delivery = await open("1000");
+    ok(delivery, 201);
+    const deliveryId = delivery.body.delivery.deliveryId as string;
+    ok(await gw.post("/v1/deliveries", vendor.apiKey, { programmeId: cosigned }), 400);
+    ok(await gw.get("/v1/deliveries?limit=10", vendor.apiKey), 200);
+    ok(await gw.get(`/v1/deliveries/${deliveryId}`, charity.apiKey), 200);
+    const code = await gw.post(`/v1/deliveries/${deliveryId}/sms-code`, vendor.apiKey, {});
+    expect(code.status, code.text).to.be.oneOf([201, 409]);
+    ok(await gw.post(`/v1/deliveries/${deliveryId}/acceptance`, vendor.apiKey, { pin: "482913" }), 200);
+    ok(await gw.post(`/v1/deliveries/${deliveryId}/cosign`, fieldAgent.apiKey, {}), 200);
+    const other = await open("10");
+    ok(other, 201);
+    ok(
+      await gw.post(`/v1/deliveries/${other.body.delivery.deliveryId}/dispute`, vendor.apiKey, {
+        pin: "482913",
+      }),
+      200,
+    );
+    await gw.services.outbox.drain();
+    ok(await gw.get(`/v1/household-receipts/${householdRefs[0]}`, charity.apiKey), 200);
     ok(await gw.get("/v1/status"), 401);
     ok(await gw.get("/v1/organisations", donor.apiKey), 403);
     ok(await gw.post("/v1/organisations", gw.regulatorKey, { name: "x" }), 400);

@@ -1,0 +1,142 @@
+import { randomUUID } from "node:crypto";
+import { apiTarget, CliError, describeFailure, requestJson } from "./apiClient";
+
+export const DELIVERIES_USAGE = `  deliveries open --programme <id> (--household <ref> | --beneficiary <ref> | --national-id)
+                 --amount <units> --item <code> [--quantity <n>] [--evidence-hash <0x..>]
+                                 open a delivery (a vendor's SINTECH_API_KEY); prints it with the receipt to sign.
+                                 --national-id reads a member's ID from stdin, so it is never in argv or history
+  deliveries show <deliveryId>   a delivery's state, redemption or refusal, and flag
+  deliveries sms-code <deliveryId>
+                                 text the household a code bound to the delivery
+  deliveries accept <deliveryId> (--pin | --sms | --signature <0x..>) [--by <beneficiaryRef>]
+  deliveries dispute <deliveryId> (--pin | --sms | --signature <0x..>) [--by <ref>] [--reason <code>]
+                                 --pin and --sms read the PIN or code from stdin, never from argv`;
+
+type Flags = Map<string, string | true>;
+
+function parseFlags(args: string[]): { positional: string[]; flags: Flags } {
+  const flags: Flags = new Map();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith("--")) {
+      positional.push(arg);
+      continue;
+    }
+    const next = args[i + 1];
+    if (next !== undefined && !next.startsWith("--")) {
+      flags.set(arg.slice(2), next);
+      i++;
+    } else flags.set(arg.slice(2), true);
+  }
+  return { positional, flags };
+}
+
+function value(flags: Flags, name: string): string | undefined {
+  const found = flags.get(name);
+  if (found === true) throw new CliError(`--${name} needs a value.`);
+  return found;
+}
+
+/** One line typed on stdin (a PIN, a code, a national ID): secrets never go through argv. */
+async function readSecret(what: string, stdin: NodeJS.ReadableStream): Promise<string> {
+  let text = "";
+  for await (const chunk of stdin) {
+    text += String(chunk);
+    if (text.includes("\n")) break;
+  }
+  const line = text.split("\n")[0]!.trim();
+  if (!line) throw new CliError(`Type the ${what} on stdin.`);
+  return line;
+}
+
+/** What the household proves with: `--signature <hex>`, or a PIN or SMS code read from stdin. */
+async function proofOf(flags: Flags, stdin: NodeJS.ReadableStream): Promise<Record<string, string>> {
+  const chosen = ["pin", "sms", "signature"].filter((name) => flags.has(name));
+  if (chosen.length !== 1) throw new CliError("Give exactly one of --pin, --sms or --signature <0x..>.");
+  const by = value(flags, "by");
+  const proof: Record<string, string> = by ? { by } : {};
+  if (flags.has("signature")) proof.signature = value(flags, "signature") ?? "";
+  else if (flags.has("pin")) proof.pin = await readSecret("PIN", stdin);
+  else proof.smsCode = await readSecret("SMS code", stdin);
+  return proof;
+}
+
+interface DeliveryAnswer {
+  deliveryId: string;
+  state: string;
+  amount: string;
+  item: string;
+  redemption: { txHash: string; blockNumber: number } | null;
+  refusal: { code: string; message: string } | null;
+  flag: string;
+}
+
+function summary(delivery: DeliveryAnswer): string {
+  const parts = [`delivery ${delivery.deliveryId}: ${delivery.state}`, `${delivery.item} ${delivery.amount}`];
+  if (delivery.redemption)
+    parts.push(`tx ${delivery.redemption.txHash} block ${delivery.redemption.blockNumber}`);
+  if (delivery.refusal) parts.push(`refused ${delivery.refusal.code}: ${delivery.refusal.message}`);
+  if (delivery.flag !== "none") parts.push(`flag ${delivery.flag}`);
+  return parts.join(", ");
+}
+
+/** `sintech deliveries open|show|sms-code|accept|dispute`, against a running gateway. */
+export async function deliveriesCommand(
+  args: string[],
+  io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream } = process,
+): Promise<number> {
+  const [sub, ...rest] = args;
+  const { positional, flags } = parseFlags(rest);
+  const target = apiTarget(process.env);
+  const call = async (method: string, path: string, body?: unknown) => {
+    const result = await requestJson(target, method, path, body);
+    if (result.status >= 400) throw new CliError(describeFailure(result.status, result.body));
+    return result.body;
+  };
+  const idPath = () => {
+    const [deliveryId] = positional;
+    if (!deliveryId || !/^dlv_[0-9a-f-]{36}$/.test(deliveryId))
+      throw new CliError(`${sub} needs a delivery id (dlv_...).`);
+    return `/v1/deliveries/${deliveryId}`;
+  };
+  switch (sub) {
+    case "open": {
+      const programme = value(flags, "programme");
+      if (!programme || !/^[1-9][0-9]*$/.test(programme))
+        throw new CliError("--programme needs a programme id.");
+      const body: Record<string, unknown> = {
+        programmeId: Number(programme),
+        amount: value(flags, "amount"),
+        item: value(flags, "item"),
+        quantity: flags.has("quantity") ? Number(value(flags, "quantity")) : undefined,
+        evidenceHash: value(flags, "evidence-hash"),
+        householdRef: value(flags, "household"),
+        beneficiaryRef: value(flags, "beneficiary"),
+        idempotencyKey: `cli-${randomUUID()}`,
+      };
+      if (flags.has("national-id")) body.nationalId = await readSecret("national ID", io.stdin);
+      const opened = (await call("POST", "/v1/deliveries", body)) as { delivery: DeliveryAnswer };
+      io.stdout.write(`${summary(opened.delivery)}\n${JSON.stringify(opened.delivery, null, 2)}\n`);
+      return 0;
+    }
+    case "show":
+      io.stdout.write(`${summary((await call("GET", idPath())) as DeliveryAnswer)}\n`);
+      return 0;
+    case "sms-code": {
+      const sent = (await call("POST", `${idPath()}/sms-code`, {})) as { expiresAt: string };
+      io.stdout.write(`code sent to the household's phone; it expires at ${sent.expiresAt}\n`);
+      return 0;
+    }
+    case "accept":
+    case "dispute": {
+      const path = `${idPath()}/${sub === "accept" ? "acceptance" : "dispute"}`;
+      const body = await proofOf(flags, io.stdin);
+      if (sub === "dispute" && flags.has("reason")) body.reason = value(flags, "reason")!;
+      io.stdout.write(`${summary((await call("POST", path, body)) as DeliveryAnswer)}\n`);
+      return 0;
+    }
+    default:
+      throw new CliError(`Usage:\n${DELIVERIES_USAGE}`);
+  }
+}

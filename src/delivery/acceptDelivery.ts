@@ -1,0 +1,145 @@
+import { z } from "zod";
+import { cachedStatement } from "../db/statements";
+import { ValidationError } from "../errors";
+import { parseInput } from "../validation";
+import { deliveryRow, deliveryView, type DeliveryView } from "./deliveryView";
+import { DeliveryStateError } from "./errors";
+import { householdMember, requireSignedBy } from "./member";
+import { useSmsCode } from "./otp/smsCodes";
+import { ledgerDomain, receiptDigest, receiptOf } from "./receipt";
+import { queueRedemption } from "./redeemQueue";
+import type { AcceptanceChannel, DeliveryDeps, DeliveryRow } from "./types";
+
+const REF = z.string().regex(/^0x[0-9a-f]{64}$/);
+
+/** The beneficiary's proof, relayed by the vendor's device: exactly one of a signature, a PIN or an SMS code. */
+export const acceptanceSchema = z.strictObject({
+  signature: z.string().max(200).optional(),
+  pin: z.string().max(32).optional(),
+  smsCode: z.string().max(32).optional(),
+  by: REF.optional(),
+});
+export type AcceptanceProof = z.input<typeof acceptanceSchema>;
+
+export interface AcceptDeliveryParams {
+  deliveryId: string;
+  /** The member accepting; the receipt's own member when absent. */
+  by?: string;
+  /** How the proof arrived; `ussd` takes a PIN typed into the USSD menu. Defaults from the proof. */
+  channel?: AcceptanceChannel;
+  signature?: string;
+  pin?: string;
+  smsCode?: string;
+}
+
+/**
+ * Any active member of the household accepts an open delivery, and the proof is what authorises it: their
+ * own wallet's EIP-712 signature of the receipt (checked with libsecp256k1), or their custodial wallet
+ * signs after a PIN or the SMS code bound to this delivery. Where the programme needs a field agent the
+ * delivery waits for the co-signature (`awaiting_cosign`); otherwise the redemption is queued in the
+ * outbox in the same transaction as the state change, and written into the household file's ledger.
+ */
+export async function acceptDelivery(
+  deps: DeliveryDeps,
+  params: AcceptDeliveryParams,
+): Promise<DeliveryView> {
+  const { deliveryId, channel: asked, by: _by, ...proof } = params;
+  parseInput(acceptanceSchema, { ...proof, ...(params.by !== undefined && { by: params.by }) });
+  requireOneProof(params);
+  const row = openRow(deps, deliveryId);
+  const member = householdMember(deps, row, params.by ?? row.beneficiary_ref);
+  // Another member accepting signs a receipt in their own name: same delivery, nonce and amount.
+  const receiptRow: DeliveryRow = { ...row, beneficiary_ref: member.beneficiaryRef };
+  receiptRow.digest = receiptDigest(deps, receiptRow);
+  const programme = await deps.system.ledger.programme(row.programme_id);
+
+  let signature: string;
+  let channel: AcceptanceChannel;
+  if (params.signature !== undefined) {
+    requireSignedBy(receiptRow.digest, params.signature, member.binding.address);
+    signature = params.signature.toLowerCase();
+    channel = "wallet";
+  } else {
+    const check =
+      params.pin !== undefined
+        ? { pin: params.pin }
+        : { otpVerified: true as const, otpId: useSmsCode(deps, deliveryId, params.smsCode) };
+    channel = params.pin !== undefined ? (asked === "ussd" ? "ussd" : "pin") : "sms";
+    const signed = await deps.custodialSigner.signReceipt(
+      { beneficiaryRef: member.beneficiaryRef, check },
+      ledgerDomain(deps),
+      receiptOf(receiptRow),
+    );
+    signature = signed.signature;
+  }
+
+  const awaitingCosign = programme.requiresFieldAgent;
+  const at = deps.now().toISOString();
+  deps.db.transaction(() => {
+    // Checked again: another acceptance may have finished while this one was signing.
+    openRow(deps, deliveryId);
+    cachedStatement(
+      deps.db,
+      `UPDATE deliveries SET state = ?, channel = ?, accepted_by = ?, beneficiary_ref = ?, digest = ?,
+         beneficiary_sig = ?, updated_at = ? WHERE delivery_id = ?`,
+    ).run(
+      awaitingCosign ? "awaiting_cosign" : "accepted",
+      channel,
+      member.beneficiaryRef,
+      member.beneficiaryRef,
+      receiptRow.digest,
+      signature,
+      at,
+      deliveryId,
+    );
+    cachedStatement(
+      deps.db,
+      `INSERT INTO household_receipts (delivery_id, household_ref, programme_id, vendor_org_id, item, quantity,
+         amount, redemption_id, accepted_at, channel, status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted')`,
+    ).run(
+      deliveryId,
+      row.household_ref,
+      row.programme_id,
+      row.vendor_org_id,
+      row.item,
+      row.quantity,
+      row.amount,
+      receiptRow.digest,
+      at,
+      channel,
+    );
+    if (!awaitingCosign) {
+      queueRedemption(deps, [
+        { row: deliveryRow(deps, deliveryId), beneficiarySignature: signature, fieldAgentSignature: "0x" },
+      ]);
+    }
+  })();
+  startRedeeming(deps);
+  return deliveryView(deps, deliveryRow(deps, deliveryId));
+}
+
+/** The delivery, if it can still be accepted: open and inside its deadline. */
+function openRow(deps: DeliveryDeps, deliveryId: string): DeliveryRow {
+  const row = deliveryRow(deps, deliveryId);
+  if (row.state !== "open") {
+    throw new DeliveryStateError("not_open", "This delivery is no longer open for acceptance.");
+  }
+  if (row.deadline <= Math.floor(deps.now().getTime() / 1000)) {
+    throw new DeliveryStateError("expired", "This delivery's receipt has expired; open a new one.");
+  }
+  return row;
+}
+
+/** The outbox sends the redemption now rather than at its next tick; its failures are retried there. */
+export function startRedeeming(deps: Pick<DeliveryDeps, "outbox">): void {
+  deps.outbox.drain().catch(() => undefined);
+}
+
+/** Exactly one proof: a signature, a PIN or an SMS code. */
+export function requireOneProof(proof: { signature?: unknown; pin?: unknown; smsCode?: unknown }): void {
+  const given = [proof.signature, proof.pin, proof.smsCode].filter((value) => value !== undefined);
+  if (given.length !== 1) {
+    throw new ValidationError("signature", "one_proof", "Send exactly one of signature, pin or smsCode.");
+  }
+}

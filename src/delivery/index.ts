@@ -1,0 +1,64 @@
+/**
+ * Delivery: a vendor opens a delivery for a household, the household accepts it (own wallet's EIP-712
+ * signature, SMS code, PIN at the vendor's device, or a USSD PIN) or disputes it, a field agent co-signs
+ * where the programme needs one, the outbox redeems it on chain, and the household file's own ledger keeps
+ * every receipt. The use-cases the USSD and SMS faces call are plain functions over `DeliveryDeps`:
+ *
+ * - `pendingDeliveriesFor(deps, householdRef)`: open deliveries waiting for the household's word;
+ * - `acceptDelivery(deps, {deliveryId, by, channel, pin | smsCode | signature})`;
+ * - `disputeDelivery(deps, {deliveryId, by, reason, pin | smsCode | signature})`;
+ * - `requestSmsCode(deps, deliveryId)`: texts the household a code bound to that delivery;
+ * - `householdReceipts(deps, householdRef)`: the household's ledger, newest first.
+ */
+export { DELIVERY_SQL } from "./schema";
+export type { AcceptanceChannel, DeliveryCaller, DeliveryDeps, DeliveryState, FlagState } from "./types";
+export { ACCEPTANCE_CHANNELS, DELIVERY_STATES, FLAG_STATES } from "./types";
+export { DELIVERY_ITEMS } from "./items";
+export type { DeliveryItem } from "./items";
+export {
+  DeliveryStateError,
+  EntitlementExceededError,
+  SignatureRefusedError,
+  SmsCodeError,
+  VendorNotAllowedError,
+} from "./errors";
+export { DELIVERY_REFUSALS, DeliveryRefusedError } from "./refusals";
+export { openDelivery, openDeliverySchema, RECEIPT_LIFETIME_SECONDS } from "./openDelivery";
+export type { OpenDeliveryParams } from "./openDelivery";
+export { acceptDelivery, acceptanceSchema } from "./acceptDelivery";
+export type { AcceptDeliveryParams, AcceptanceProof } from "./acceptDelivery";
+export { cosignDelivery } from "./cosignDelivery";
+export { disputeDelivery, disputeMessage, disputeSchema, DISPUTE_REASONS } from "./disputeDelivery";
+export type { DisputeDeliveryParams } from "./disputeDelivery";
+export { requestSmsCode } from "./requestSmsCode";
+export type { SmsCodeSent } from "./requestSmsCode";
+export { lookupEntitlement, lookupSchema } from "./lookupEntitlement";
+export type { EntitlementLookup, LookupParams } from "./lookupEntitlement";
+export { householdReceipts } from "./householdReceipts";
+export type { HouseholdReceipt } from "./householdReceipts";
+export { pendingDeliveriesFor } from "./pendingDeliveries";
+export {
+  deliveryRow,
+  deliveryView,
+  listDeliveries,
+  mayRead,
+  recordDeliveryReads,
+  visibleDeliveryRow,
+} from "./deliveryView";
+export type { DeliveryView, ListDeliveriesParams } from "./deliveryView";
+export { ledgerDomain, qrPayloadOf, receiptDigest, typedDataOf } from "./receipt";
+export type { ReceiptTypedData } from "./receipt";
+export {
+  FLAG_JOB,
+  REDEEM_JOB,
+  flagHandlers,
+  queueRedemption,
+  redemptionCall,
+  redemptionHandlers,
+} from "./redeemQueue";
+export type { RedemptionItem } from "./redeemQueue";
+export { fileSmsSender, SMS_OUTBOX_FILE } from "./otp/smsSender";
+export type { SmsMessage, SmsSender } from "./otp/smsSender";
+export { MAX_SMS_CODE_ATTEMPTS, SMS_CODE_TTL_MS } from "./otp/smsCodes";
+export { nativeRecovery, nobleRecovery, recoverSigner, signerRecovery } from "./signatures/recoverSigner";
+export type { Recovery, SignerRecovery, SignatureProblem } from "./signatures/recoverSigner";
