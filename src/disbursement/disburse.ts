@@ -5,6 +5,7 @@ import { runIdempotent } from "../db/idempotency";
 import { DuplicateError, ValidationError } from "../errors";
 import { programmeRow } from "../programmes/getProgramme";
 import { toUnits } from "../programmes/amounts";
+import { yieldToEventLoop } from "../yieldToEventLoop";
 import { getDisbursement } from "./getDisbursement";
 import { groupQueuedByAmount, markAlreadyCovered, type PlannedRow } from "./planRows";
 import type { DisbursementDeps, DisbursementReport } from "./types";
@@ -83,6 +84,27 @@ async function disburseOnce(
   await markAlreadyCovered(deps, params.programmeId, period, rows);
 
   const disbursementId = `dsb_${randomUUID()}`;
+  // The batches' calldata is encoded before the transaction, yielding between batches: inside it, a
+  // 100,000-row disbursement held the event loop for seconds.
+  const batches: IssueBatch[] = [];
+  const from = charityAddress(deps, params.orgId);
+  for (const [amount, group] of groupQueuedByAmount(rows)) {
+    for (let start = 0; start < group.length; start += ISSUE_BATCH) {
+      const slice = group.slice(start, start + ISSUE_BATCH) as QueuedRow[];
+      batches.push({
+        label: `${batches.length}`,
+        rows: slice,
+        from,
+        data: deps.system.ledger.interface.encodeFunctionData("issueBatch", [
+          params.programmeId,
+          slice.map((row) => row.beneficiaryRef),
+          slice.map((row) => row.householdRef),
+          amount,
+        ]),
+      });
+      await yieldToEventLoop();
+    }
+  }
   deps.db.transaction(() => {
     claim();
     deps.db
@@ -115,20 +137,7 @@ async function disburseOnce(
         row.code,
       );
     }
-    const byAmount = groupQueuedByAmount(rows);
-    let chunk = 0;
-    for (const [amount, group] of byAmount) {
-      for (let start = 0; start < group.length; start += ISSUE_BATCH) {
-        enqueueIssue(
-          deps,
-          disbursementId,
-          params.programmeId,
-          amount,
-          group.slice(start, start + ISSUE_BATCH) as QueuedRow[],
-          `${chunk++}`,
-        );
-      }
-    }
+    for (const batch of batches) enqueueIssue(deps, disbursementId, batch);
   })();
   startDraining(deps);
   return getDisbursement(deps, disbursementId);
@@ -166,38 +175,33 @@ interface QueuedRow {
   beneficiaryRef: string;
 }
 
-function enqueueIssue(
-  deps: DisbursementDeps,
-  disbursementId: string,
-  programmeId: number,
-  amount: bigint,
-  rows: readonly QueuedRow[],
-  label: string,
-): void {
+/** One issuance transaction of a disbursement: rows of one amount, encoded before the rows are written. */
+interface IssueBatch {
+  label: string;
+  rows: readonly QueuedRow[];
+  from: string;
+  data: string;
+}
+
+function enqueueIssue(deps: DisbursementDeps, disbursementId: string, batch: IssueBatch): void {
   const job = deps.outbox.enqueue({
-    idempotencyKey: `issue:${disbursementId}:${label}`,
+    idempotencyKey: `issue:${disbursementId}:${batch.label}`,
     kind: ISSUE_JOB,
-    from: charityAddress(deps, disbursementId),
+    from: batch.from,
     to: deps.system.ledger.target as string,
-    data: deps.system.ledger.interface.encodeFunctionData("issueBatch", [
-      programmeId,
-      rows.map((row) => row.beneficiaryRef),
-      rows.map((row) => row.householdRef),
-      amount,
-    ]),
+    data: batch.data,
   });
   const assign = deps.db.prepare(
     "UPDATE disbursement_rows SET job_id = ?, status = 'queued' WHERE disbursement_id = ? AND row_no = ?",
   );
-  for (const row of rows) assign.run(job.jobId, disbursementId, row.rowNo);
+  for (const row of batch.rows) assign.run(job.jobId, disbursementId, row.rowNo);
 }
 
-function charityAddress(deps: DisbursementDeps, disbursementId: string): string {
-  const row = deps.db
-    .prepare(
-      "SELECT o.address FROM disbursements d JOIN organisations o ON o.org_id = d.org_id WHERE d.disbursement_id = ?",
-    )
-    .get(disbursementId) as { address: string };
+/** The charity's chain address: it signs the issuance. */
+function charityAddress(deps: DisbursementDeps, orgId: string): string {
+  const row = deps.db.prepare("SELECT address FROM organisations WHERE org_id = ?").get(orgId) as {
+    address: string;
+  };
   return row.address;
 }
 
@@ -234,21 +238,20 @@ export function issuanceHandlers(deps: DisbursementDeps) {
       const rest = blamed.length > 0 ? rows.filter((row) => !culprit(row)) : [];
       if (rest.length > 0) {
         const first = rest[0]!;
-        const programmeId = (
-          deps.db
-            .prepare("SELECT programme_id FROM disbursements WHERE disbursement_id = ?")
-            .get(first.disbursementId) as {
-            programme_id: number;
-          }
-        ).programme_id;
-        enqueueIssue(
-          deps,
-          first.disbursementId,
-          programmeId,
-          BigInt(first.amount),
-          rest,
-          `retry-${job.jobId}`,
-        );
+        const { programme_id: programmeId, org_id: orgId } = deps.db
+          .prepare("SELECT programme_id, org_id FROM disbursements WHERE disbursement_id = ?")
+          .get(first.disbursementId) as { programme_id: number; org_id: string };
+        enqueueIssue(deps, first.disbursementId, {
+          label: `retry-${job.jobId}`,
+          rows: rest,
+          from: charityAddress(deps, orgId),
+          data: deps.system.ledger.interface.encodeFunctionData("issueBatch", [
+            programmeId,
+            rest.map((row) => row.beneficiaryRef),
+            rest.map((row) => row.householdRef),
+            BigInt(first.amount),
+          ]),
+        });
       }
     },
   };

@@ -4,6 +4,7 @@ import { CsvError, parse } from "csv-parse";
 import { ValidationError } from "../errors";
 import { beneficiaryRef, checkNationalId, refCandidates } from "../identity";
 import { tokenAmountSchema, toUnits } from "../programmes/amounts";
+import { yieldToEventLoop } from "../yieldToEventLoop";
 import { runDisbursement } from "./disburse";
 import { refused, resolveRecipient, type PlannedRow } from "./planRows";
 import type { DisbursementDeps, DisbursementReport } from "./types";
@@ -71,7 +72,8 @@ async function planFromCsv(deps: DisbursementDeps, bytes: Buffer): Promise<Plann
         checkHeader(header);
         continue;
       }
-      rowNo++;
+      // The parser hands over a whole upload's rows without leaving the event loop: let requests in.
+      if (++rowNo % 1000 === 0) await yieldToEventLoop();
       const value = (column: string) => record[header!.indexOf(column)] ?? "";
       const id = checkNationalId(value("national_id"));
       if (!id.ok) {
