@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A production start, measured: build here, copy what a production install ships (package.json, the lock
 # file, bin/, dist/, config/) to an empty temp folder, `npm ci --omit=dev` there, start the gateway with
-# `node bin/sintech.js start` on free ports, wait for /health, then stop it with one SIGTERM to that one
+# `node --max-old-space-size=640 bin/sintech.js start` on free ports, wait for /health, then stop it with one SIGTERM to that one
 # process, as a service manager does. Prints the figures; exits non-zero on any failure.
 # Usage: npm run production-start   (KEEP=1 keeps the temp folder; SKIP_BUILD=1 reuses dist/)
 set -euo pipefail
@@ -39,7 +39,7 @@ ANVIL_PORT=$(free_port)
 mkdir -p "$WORK/data"
 t3=$(now)
 (cd "$APP" && exec env -i PATH="$PATH" HOME="$WORK" DATA_DIR="$WORK/data" PORT="$PORT" \
-  SINTECH_ANVIL_PORT="$ANVIL_PORT" LOG_LEVEL=warn node bin/sintech.js start >"$WORK/start.log" 2>&1) &
+  SINTECH_ANVIL_PORT="$ANVIL_PORT" LOG_LEVEL=warn node --max-old-space-size=640 bin/sintech.js start >"$WORK/start.log" 2>&1) &
 PID=$!
 health=""
 for _ in $(seq 1 600); do

@@ -38,6 +38,13 @@ async function main(): Promise<void> {
         process.stderr.write(`[loop] blocked ${(now - last).toFixed(0)} ms\n${new Error().stack}\n`);
       last = now;
     }, 100).unref();
+    setInterval(() => {
+      const m = process.memoryUsage();
+      const mb = (n: number) => Math.round(n / 2 ** 20);
+      process.stderr.write(
+        `[mem] rss ${mb(m.rss)} heapUsed ${mb(m.heapUsed)} heapTotal ${mb(m.heapTotal)} external ${mb(m.external)} arrayBuffers ${mb(m.arrayBuffers)}\n`,
+      );
+    }, 10_000).unref();
   }
   const { key } = createApiKey(gateway.services.store.sqlite, {
     orgId: "regulator",
