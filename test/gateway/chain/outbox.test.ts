@@ -1,55 +1,17 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import BetterSqlite3 from "better-sqlite3";
-import { Wallet, type JsonRpcProvider } from "ethers";
-import { migrate } from "../../../src/db/migrate";
-import { CHAIN_OUTBOX_SQL, ChainOutbox, type ChainJob } from "../../../src/chain/outbox";
-import { startLocalChain, type LocalChain } from "../../../src/chain/localChain";
-import { createProvider } from "../../../src/chain/provider";
-import { TestSettlementToken__factory, type TestSettlementToken } from "../../../typechain-types";
-
-// Anvil's first dev account: the embedded chain's funded operator.
-const OPERATOR_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+import { Wallet } from "ethers";
+import { ChainOutbox, type ChainJob } from "../../../src/chain/outbox";
+import { TestSettlementToken__factory } from "../../../typechain-types";
+import { useOutboxWorld } from "./outboxFixture";
 
 describe("ChainOutbox", function () {
-  let dir: string;
-  let chain: LocalChain;
-  let provider: JsonRpcProvider;
-  let operator: Wallet;
-  let token: TestSettlementToken;
-  let db: BetterSqlite3.Database;
-
-  before(async function () {
-    dir = mkdtempSync(join(tmpdir(), "sintech-outbox-"));
-    chain = await startLocalChain({ dataDir: dir, port: 18600 + Math.floor(Math.random() * 300) });
-    provider = createProvider(chain.url, chain.chainId, 50);
-    operator = new Wallet(OPERATOR_KEY, provider);
-    token = await new TestSettlementToken__factory(operator).deploy();
-    await token.waitForDeployment();
-  });
-
-  after(async function () {
-    provider.destroy();
-    await chain.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  beforeEach(function () {
-    db = new BetterSqlite3(join(dir, `gateway-${Date.now()}-${Math.random()}.db`));
-    migrate(db, [{ version: 1, name: "outbox", sql: CHAIN_OUTBOX_SQL }]);
-  });
-
-  afterEach(function () {
-    db.close();
-  });
+  const world = useOutboxWorld("sintech-outbox", 18600);
 
   function outbox(afterSign?: (job: ChainJob) => void): ChainOutbox {
     return new ChainOutbox({
-      db,
-      provider,
-      signers: new Map([[operator.address.toLowerCase(), operator]]),
+      db: world.db,
+      provider: world.provider,
+      signers: new Map([[world.operator.address.toLowerCase(), world.operator]]),
       interfaces: [TestSettlementToken__factory.createInterface()],
       receiptTimeoutMs: 10_000,
       afterSign,
@@ -60,9 +22,9 @@ describe("ChainOutbox", function () {
     return box.enqueue({
       idempotencyKey: key,
       kind: "mint",
-      from: operator.address,
-      to: await token.getAddress(),
-      data: token.interface.encodeFunctionData("mint", [to, amount]),
+      from: world.operator.address,
+      to: await world.token.getAddress(),
+      data: world.token.interface.encodeFunctionData("mint", [to, amount]),
     });
   }
 
@@ -76,7 +38,7 @@ describe("ChainOutbox", function () {
     const ended = await box.drain();
     expect(ended.map((job) => job.status)).to.deep.equal(["confirmed", "confirmed"]);
     expect(seen).to.deep.equal([first.jobId, second.jobId]);
-    expect(await token.balanceOf(recipient)).to.equal(12n);
+    expect(await world.token.balanceOf(recipient)).to.equal(12n);
     expect(box.get(first.jobId)!.blockNumber).to.be.a("number");
     expect(box.pendingCount()).to.equal(0);
   });
@@ -105,14 +67,14 @@ describe("ChainOutbox", function () {
     await expect(crashing.drain()).to.be.rejectedWith("simulated crash");
     const signed = crashing.get(job.jobId)!;
     expect(signed.status).to.equal("signed");
-    expect(await provider.getTransactionReceipt(signed.txHash!)).to.equal(null);
+    expect(await world.provider.getTransactionReceipt(signed.txHash!)).to.equal(null);
 
     const recovered = outbox();
     await recovered.drain();
     const done = recovered.get(job.jobId)!;
     expect(done.status).to.equal("confirmed");
     expect(done.txHash).to.equal(signed.txHash);
-    expect(await token.balanceOf(recipient)).to.equal(9n);
+    expect(await world.token.balanceOf(recipient)).to.equal(9n);
   });
 
   it("does not send twice when the crash came after broadcasting", async function () {
@@ -121,43 +83,43 @@ describe("ChainOutbox", function () {
     const box = outbox();
     await box.drain();
     // Pretend the process died before recording the receipt: the job is back to `signed` with its bytes.
-    db.prepare("UPDATE chain_jobs SET status = 'signed', block_number = NULL WHERE job_id = ?").run(
-      job.jobId,
-    );
+    world.db
+      .prepare("UPDATE chain_jobs SET status = 'signed', block_number = NULL WHERE job_id = ?")
+      .run(job.jobId);
     await outbox().drain();
     expect(box.get(job.jobId)!.status).to.equal("confirmed");
-    expect(await token.balanceOf(recipient)).to.equal(4n);
+    expect(await world.token.balanceOf(recipient)).to.equal(4n);
   });
 
   it("fails a job whose call reverts, naming the custom error, without using a nonce", async function () {
     const box = outbox();
     const failures: string[] = [];
     box.on("transfer", { failed: (_job, error) => failures.push(error.name) });
-    const nonceBefore = await provider.getTransactionCount(operator.address, "pending");
+    const nonceBefore = await world.provider.getTransactionCount(world.operator.address, "pending");
     const job = box.enqueue({
       idempotencyKey: "overdraw",
       kind: "transfer",
-      from: operator.address,
-      to: await token.getAddress(),
-      data: token.interface.encodeFunctionData("transfer", [Wallet.createRandom().address, 10n ** 30n]),
+      from: world.operator.address,
+      to: await world.token.getAddress(),
+      data: world.token.interface.encodeFunctionData("transfer", [Wallet.createRandom().address, 10n ** 30n]),
     });
     await box.drain();
     const failed = box.get(job.jobId)!;
     expect(failed.status).to.equal("failed");
     expect(failed.error!.name).to.equal("ERC20InsufficientBalance");
     expect(failures).to.deep.equal(["ERC20InsufficientBalance"]);
-    expect(await provider.getTransactionCount(operator.address, "pending")).to.equal(nonceBefore);
+    expect(await world.provider.getTransactionCount(world.operator.address, "pending")).to.equal(nonceBefore);
   });
 
   describe("after the node lost blocks (restarted from an older state)", function () {
-    /** Takes the chain back to before `action`, as a node restarted from a state saved before it. */
+    /** Takes the world.chain back to before `action`, as a node restarted from a state saved before it. */
     async function lostAfter(action: () => Promise<void>): Promise<void> {
-      const snapshot = (await provider.send("evm_snapshot", [])) as string;
+      const snapshot = (await world.provider.send("evm_snapshot", [])) as string;
       await action();
-      await provider.send("evm_revert", [snapshot]);
+      await world.provider.send("evm_revert", [snapshot]);
     }
 
-    it("re-broadcasts on start a job marked confirmed whose transaction the chain lost, byte for byte, without re-running its effect", async function () {
+    it("re-broadcasts on start a job marked confirmed whose transaction the world.chain lost, byte for byte, without re-running its effect", async function () {
       const recipient = Wallet.createRandom().address;
       const seen: number[] = [];
       let job!: ChainJob;
@@ -169,8 +131,8 @@ describe("ChainOutbox", function () {
         expect(box.get(job.jobId)!.status).to.equal("confirmed");
       });
       const confirmed = outbox().get(job.jobId)!;
-      expect(await provider.getTransactionReceipt(confirmed.txHash!)).to.equal(null);
-      expect(await token.balanceOf(recipient)).to.equal(0n);
+      expect(await world.provider.getTransactionReceipt(confirmed.txHash!)).to.equal(null);
+      expect(await world.token.balanceOf(recipient)).to.equal(0n);
 
       const restarted = outbox();
       restarted.on("mint", { confirmed: (ended) => seen.push(ended.jobId) });
@@ -181,8 +143,10 @@ describe("ChainOutbox", function () {
       expect(again.status).to.equal("confirmed");
       expect(again.txHash).to.equal(confirmed.txHash);
       expect(again.nonce).to.equal(confirmed.nonce);
-      expect((await provider.getTransactionReceipt(again.txHash!))!.blockNumber).to.equal(again.blockNumber);
-      expect(await token.balanceOf(recipient)).to.equal(6n);
+      expect((await world.provider.getTransactionReceipt(again.txHash!))!.blockNumber).to.equal(
+        again.blockNumber,
+      );
+      expect(await world.token.balanceOf(recipient)).to.equal(6n);
       expect(seen).to.deep.equal([job.jobId]); // the effect ran when it first confirmed, not again
       expect(await restarted.reconcile()).to.deep.equal([]);
     });
@@ -206,7 +170,7 @@ describe("ChainOutbox", function () {
         "confirmed",
         "confirmed",
       ]);
-      expect(await token.balanceOf(recipient)).to.equal(13n);
+      expect(await world.token.balanceOf(recipient)).to.equal(13n);
     });
 
     it("signs a job again with a fresh nonce when another transaction took its nonce: applied once", async function () {
@@ -220,7 +184,7 @@ describe("ChainOutbox", function () {
       });
       const lostHash = outbox().get(job.jobId)!.txHash;
       // Another transaction from the same key takes the nonce the lost job held.
-      await (await token.connect(operator).mint(Wallet.createRandom().address, 1n)).wait();
+      await (await world.token.connect(world.operator).mint(Wallet.createRandom().address, 1n)).wait();
       const restarted = outbox();
       restarted.on("mint", { confirmed: (ended) => seen.push(ended.jobId) });
       await restarted.reconcile();
@@ -228,17 +192,17 @@ describe("ChainOutbox", function () {
       const done = restarted.get(job.jobId)!;
       expect(done.status).to.equal("confirmed");
       expect(done.txHash).to.not.equal(lostHash);
-      expect(await provider.getTransactionReceipt(lostHash!)).to.equal(null);
-      expect(await token.balanceOf(recipient)).to.equal(3n);
+      expect(await world.provider.getTransactionReceipt(lostHash!)).to.equal(null);
+      expect(await world.token.balanceOf(recipient)).to.equal(3n);
       expect(seen).to.deep.equal([]); // it had confirmed before, and confirmed again: no second effect
     });
 
     it("fails a lost job that reverts when it lands again and runs its failed handler: the rows follow the chain", async function () {
       const recipient = Wallet.createRandom().address;
-      const spender = Wallet.createRandom(provider);
-      await provider.send("anvil_setBalance", [spender.address, "0xde0b6b3a7640000"]);
-      await (await token.connect(operator).mint(operator.address, 5n)).wait();
-      await (await token.connect(operator).approve(spender.address, 2n ** 255n)).wait();
+      const spender = Wallet.createRandom(world.provider);
+      await world.provider.send("anvil_setBalance", [spender.address, "0xde0b6b3a7640000"]);
+      await (await world.token.connect(world.operator).mint(world.operator.address, 5n)).wait();
+      await (await world.token.connect(world.operator).approve(spender.address, 2n ** 255n)).wait();
       const box = outbox();
       const effects: string[] = [];
       const handlers = {
@@ -251,16 +215,18 @@ describe("ChainOutbox", function () {
         job = box.enqueue({
           idempotencyKey: "lost-then-refused",
           kind: "transfer",
-          from: operator.address,
-          to: await token.getAddress(),
-          data: token.interface.encodeFunctionData("transfer", [recipient, 5n]),
+          from: world.operator.address,
+          to: await world.token.getAddress(),
+          data: world.token.interface.encodeFunctionData("transfer", [recipient, 5n]),
         });
         await box.drain();
         expect(box.get(job.jobId)!.status).to.equal("confirmed");
       });
-      // Meanwhile, on the chain as it is now, the tokens leave by another account's transaction.
-      const balance = await token.balanceOf(operator.address);
-      await (await token.connect(spender).transferFrom(operator.address, spender.address, balance)).wait();
+      // Meanwhile, on the world.chain as it is now, the tokens leave by another account's transaction.
+      const balance = await world.token.balanceOf(world.operator.address);
+      await (
+        await world.token.connect(spender).transferFrom(world.operator.address, spender.address, balance)
+      ).wait();
 
       const restarted = outbox();
       restarted.on("transfer", handlers);
@@ -269,9 +235,9 @@ describe("ChainOutbox", function () {
       const done = restarted.get(job.jobId)!;
       expect(done.status).to.equal("failed");
       expect(done.error!.name).to.equal("ERC20InsufficientBalance");
-      expect((await provider.getTransactionReceipt(done.txHash!))!.status).to.equal(0);
+      expect((await world.provider.getTransactionReceipt(done.txHash!))!.status).to.equal(0);
       expect(effects).to.deep.equal(["confirmed", "failed:ERC20InsufficientBalance"]);
-      expect(await token.balanceOf(recipient)).to.equal(0n);
+      expect(await world.token.balanceOf(recipient)).to.equal(0n);
     });
 
     it("fills a nonce gap no job of ours holds with an empty transaction instead of waiting forever", async function () {
@@ -279,13 +245,15 @@ describe("ChainOutbox", function () {
       let job!: ChainJob;
       await lostAfter(async () => {
         // A transaction the outbox never saw, lost with the block before the job's.
-        await (await token.connect(operator).mint(Wallet.createRandom().address, 1n)).wait();
+        await (await world.token.connect(world.operator).mint(Wallet.createRandom().address, 1n)).wait();
         const box = outbox();
         job = await mintJob(box, "gap-1", recipient, 8n);
         await box.drain();
       });
       const recorded = outbox().get(job.jobId)!;
-      expect(await provider.getTransactionCount(operator.address, "pending")).to.equal(recorded.nonce! - 1);
+      expect(await world.provider.getTransactionCount(world.operator.address, "pending")).to.equal(
+        recorded.nonce! - 1,
+      );
       const restarted = outbox();
       await restarted.reconcile();
       await restarted.drain();
@@ -293,7 +261,7 @@ describe("ChainOutbox", function () {
       expect(done.status).to.equal("confirmed");
       expect(done.txHash).to.equal(recorded.txHash);
       expect(restarted.filledNonces).to.equal(1);
-      expect(await token.balanceOf(recipient)).to.equal(8n);
+      expect(await world.token.balanceOf(recipient)).to.equal(8n);
     });
   });
 
@@ -305,21 +273,21 @@ describe("ChainOutbox", function () {
     const job = await mintJob(crashing, "pooled-1", recipient, 2n);
     await expect(crashing.drain()).to.be.rejectedWith("simulated crash");
     const signed = crashing.get(job.jobId)!;
-    await provider.send("evm_setAutomine", [false]);
+    await world.provider.send("evm_setAutomine", [false]);
     try {
-      await provider.send("eth_sendRawTransaction", [
-        db.prepare("SELECT raw_tx FROM chain_jobs WHERE job_id = ?").pluck().get(job.jobId),
+      await world.provider.send("eth_sendRawTransaction", [
+        world.db.prepare("SELECT raw_tx FROM chain_jobs WHERE job_id = ?").pluck().get(job.jobId),
       ]);
       const draining = outbox().drain();
       await new Promise((resolve) => setTimeout(resolve, 300));
-      await provider.send("evm_mine", []);
+      await world.provider.send("evm_mine", []);
       await draining;
     } finally {
-      await provider.send("evm_setAutomine", [true]);
+      await world.provider.send("evm_setAutomine", [true]);
     }
     const done = crashing.get(job.jobId)!;
     expect(done.status).to.equal("confirmed");
     expect(done.txHash).to.equal(signed.txHash);
-    expect(await token.balanceOf(recipient)).to.equal(2n);
+    expect(await world.token.balanceOf(recipient)).to.equal(2n);
   });
 });

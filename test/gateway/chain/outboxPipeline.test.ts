@@ -1,69 +1,25 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import BetterSqlite3 from "better-sqlite3";
-import { Wallet, type JsonRpcProvider } from "ethers";
-import { migrate } from "../../../src/db/migrate";
-import {
-  CHAIN_OUTBOX_SQL,
-  ChainOutbox,
-  PIPELINE_DEPTH,
-  runOfKey,
-  type ChainJob,
-} from "../../../src/chain/outbox";
-import { startLocalChain, type LocalChain } from "../../../src/chain/localChain";
-import { createProvider } from "../../../src/chain/provider";
-import { TestSettlementToken__factory, type TestSettlementToken } from "../../../typechain-types";
-
-// Anvil's first dev account: the embedded chain's funded operator.
-const OPERATOR_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+import { Wallet } from "ethers";
+import { ChainOutbox, PIPELINE_DEPTH, runOfKey, type ChainJob } from "../../../src/chain/outbox";
+import { TestSettlementToken__factory } from "../../../typechain-types";
+import { useOutboxWorld } from "./outboxFixture";
 
 /**
  * Independent jobs of one run are signed and sent together and share a block on the embedded node: the
  * node's per-block cost grows with its whole state, so one block per batch made 100,000 households slow.
  */
 describe("ChainOutbox: pipeline groups", function () {
-  let dir: string;
-  let chain: LocalChain;
-  let provider: JsonRpcProvider;
-  let operator: Wallet;
-  let token: TestSettlementToken;
-  let db: BetterSqlite3.Database;
-
-  before(async function () {
-    dir = mkdtempSync(join(tmpdir(), "sintech-pipeline-"));
-    chain = await startLocalChain({ dataDir: dir, port: 18900 + Math.floor(Math.random() * 300) });
-    provider = createProvider(chain.url, chain.chainId, 50);
-    operator = new Wallet(OPERATOR_KEY, provider);
-    token = await new TestSettlementToken__factory(operator).deploy();
-    await token.waitForDeployment();
-  });
-
-  after(async function () {
-    provider.destroy();
-    await chain.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  beforeEach(function () {
-    db = new BetterSqlite3(join(dir, `gateway-${Date.now()}-${Math.random()}.db`));
-    migrate(db, [{ version: 1, name: "outbox", sql: CHAIN_OUTBOX_SQL }]);
-  });
-
-  afterEach(function () {
-    db.close();
-  });
+  const world = useOutboxWorld("sintech-pipeline", 18900);
 
   function outbox(options: { afterSign?: (job: ChainJob) => void; blocks?: boolean } = {}): ChainOutbox {
     const box = new ChainOutbox({
-      db,
-      provider,
-      signers: new Map([[operator.address.toLowerCase(), operator]]),
+      db: world.db,
+      provider: world.provider,
+      signers: new Map([[world.operator.address.toLowerCase(), world.operator]]),
       interfaces: [TestSettlementToken__factory.createInterface()],
       receiptTimeoutMs: 10_000,
       afterSign: options.afterSign,
-      blockBuilder: options.blocks === false ? undefined : chain.blockBuilder,
+      blockBuilder: options.blocks === false ? undefined : world.chain.blockBuilder,
     });
     box.on("token", { pipelineGroup: runOfKey });
     box.on("solo", {});
@@ -74,12 +30,12 @@ describe("ChainOutbox: pipeline groups", function () {
     return box.enqueue({
       idempotencyKey: key,
       kind,
-      from: operator.address,
-      to: await token.getAddress(),
+      from: world.operator.address,
+      to: await world.token.getAddress(),
       data,
     });
   }
-  const mint = (to: string, amount: bigint) => token.interface.encodeFunctionData("mint", [to, amount]);
+  const mint = (to: string, amount: bigint) => world.token.interface.encodeFunctionData("mint", [to, amount]);
 
   it("sends the jobs of one run together: one block, consecutive nonces, each applied once", async function () {
     const box = outbox();
@@ -93,8 +49,9 @@ describe("ChainOutbox: pipeline groups", function () {
     expect(blocks.size).to.equal(1);
     const nonces = ended.map((j) => j.nonce!);
     expect(nonces).to.deep.equal(nonces.map((_, i) => nonces[0]! + i));
-    for (const [i, to] of recipients.entries()) expect(await token.balanceOf(to)).to.equal(10n + BigInt(i));
-    const block = await provider.getBlock([...blocks][0]!);
+    for (const [i, to] of recipients.entries())
+      expect(await world.token.balanceOf(to)).to.equal(10n + BigInt(i));
+    const block = await world.provider.getBlock([...blocks][0]!);
     expect(block!.transactions).to.have.length(5);
     expect(jobs.every((j) => box.get(j.jobId)!.status === "confirmed")).to.equal(true);
   });
@@ -112,18 +69,18 @@ describe("ChainOutbox: pipeline groups", function () {
     expect(blockOf("mint:run-b:0")).to.equal(blockOf("mint:run-b:1"));
     const others = ["mint:run-c:0", "mint:run-c:1", "mint-no-run"].map(blockOf);
     expect(new Set([blockOf("mint:run-b:0"), ...others]).size).to.equal(4);
-    expect(await token.balanceOf(to)).to.equal(5n);
+    expect(await world.token.balanceOf(to)).to.equal(5n);
   });
 
   it("fails a job of the group refused at estimation without a nonce; the rest land with no gap", async function () {
     const box = outbox();
     const to = Wallet.createRandom().address;
     await job(box, "mint:run-d:0", mint(to, 3n));
-    // The operator holds no tokens of its own: this transfer reverts at estimation.
+    // The world.operator holds no tokens of its own: this transfer reverts at estimation.
     const refused = await job(
       box,
       "mint:run-d:1",
-      token.interface.encodeFunctionData("transfer", [to, 10n ** 30n]),
+      world.token.interface.encodeFunctionData("transfer", [to, 10n ** 30n]),
     );
     await job(box, "mint:run-d:2", mint(to, 4n));
     const ended = await box.drain();
@@ -132,7 +89,7 @@ describe("ChainOutbox: pipeline groups", function () {
     expect(box.get(refused.jobId)!.error!.name).to.equal("ERC20InsufficientBalance");
     const [first, , third] = ended;
     expect(third!.nonce).to.equal(first!.nonce! + 1);
-    expect(await token.balanceOf(to)).to.equal(7n);
+    expect(await world.token.balanceOf(to)).to.equal(7n);
   });
 
   it("lands every job exactly once after a crash in the middle of sending a group", async function () {
@@ -149,10 +106,10 @@ describe("ChainOutbox: pipeline groups", function () {
     const recovered = outbox();
     const ended = await recovered.drain();
     expect(ended.filter((j) => j.status === "confirmed")).to.have.length(6);
-    expect(await token.balanceOf(to)).to.equal(6n);
+    expect(await world.token.balanceOf(to)).to.equal(6n);
     expect(recovered.pendingCount()).to.equal(0);
     // And the node mines on its own again: a transaction sent straight to it lands.
-    const direct = await token.mint(to, 1n);
+    const direct = await world.token.mint(to, 1n);
     expect((await direct.wait())!.status).to.equal(1);
   });
 
@@ -163,7 +120,7 @@ describe("ChainOutbox: pipeline groups", function () {
     const ended = await box.drain();
     expect(ended).to.have.length(PIPELINE_DEPTH + 3);
     expect(ended.every((j) => j.status === "confirmed")).to.equal(true);
-    expect(await token.balanceOf(to)).to.equal(BigInt(PIPELINE_DEPTH + 3));
+    expect(await world.token.balanceOf(to)).to.equal(BigInt(PIPELINE_DEPTH + 3));
     const held = outbox();
     for (let i = 0; i < PIPELINE_DEPTH + 3; i++) await job(held, `mint:run-g:${i}`, mint(to, 1n));
     const together = await held.drain();
