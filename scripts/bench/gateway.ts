@@ -8,7 +8,8 @@
  *   npm run -s bench:gateway -- --json                     # one JSON object on stdout; progress on stderr
  *   npm run bench:gateway -- --households 10000,100000,1000000
  *   options: --households=N[,N...] --seconds=N --rate=N (defaults 10000, 10, 500); BENCH_KEEP=1
- *   keeps the data folders; BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the gateway process there.
+ *   keeps the data folders; BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the gateway process there;
+ *   BENCH_LOOP_WATCH=1 has the gateway print every event-loop stall over 1 s and its memory every 10 s.
  *
  * The gateway runs in a child process (the load generator never shares its event loop); npm prints its
  * own banner on stdout, so use `npm run -s` (or node directly) when stdout must be JSON only.
@@ -49,9 +50,8 @@ const option = (name: string, fallback: number) => {
 };
 
 /**
- * The sizes run by default: 10,000 households with the reads and baselines, as before. The 100,000 point
- * took 10 to 15 minutes on this project's shared 2-core VM (the embedded anvil rewriting its whole state
- * every 2 s is most of it), too long for a default run: pass `--households 10000,100000`.
+ * The sizes run by default: 10,000 households with the reads and baselines. The 100,000 point takes
+ * minutes on this project's 2-core VM, too long for a default run: pass `--households 10000,100000`.
  */
 export const DEFAULT_SIZES = [HOUSEHOLDS];
 
