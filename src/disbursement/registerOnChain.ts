@@ -86,6 +86,21 @@ const queueingRuns = new WeakMap<
 >();
 const remainingHeads = new Map<string, number>();
 
+interface PendingHead {
+  beneficiaryRef: string;
+  householdRef: string;
+}
+
+/**
+ * Heads of active households not yet written to the registry, with member rowids in (?, ?], enrolled by
+ * the filter's organisation when it has one (parameters: from, to, filtered, orgId, includeUnrecorded).
+ */
+const PENDING_HEADS = `FROM members m
+  JOIN households h ON h.household_ref = m.household_ref
+  LEFT JOIN chain_registrations r ON r.beneficiary_ref = m.beneficiary_ref
+  WHERE m.rowid > ? AND m.rowid <= ? AND m.role = 'head' AND h.status = 'active' AND r.beneficiary_ref IS NULL
+    AND (? = 0 OR h.enrolled_by = ? OR (? = 1 AND h.enrolled_by IS NULL))`;
+
 async function registerPending(
   deps: DisbursementDeps,
   stepSize: number,
@@ -95,39 +110,42 @@ async function registerPending(
   const queueing = queueingRuns.get(deps);
   if (queueing && queueing.filter === filterKey(enrolledBy))
     return registrationRun(deps, queueing.registrationId);
-  const heads = deps.db
-    .prepare(
-      `SELECT m.beneficiary_ref AS beneficiaryRef, m.household_ref AS householdRef FROM members m
-       JOIN households h ON h.household_ref = m.household_ref
-       LEFT JOIN chain_registrations r ON r.beneficiary_ref = m.beneficiary_ref
-       WHERE m.role = 'head' AND h.status = 'active' AND r.beneficiary_ref IS NULL
-         AND (? = 0 OR h.enrolled_by = ? OR (? = 1 AND h.enrolled_by IS NULL))
-       ORDER BY m.rowid`,
-    )
-    .all(enrolledBy ? 1 : 0, enrolledBy?.orgId ?? null, enrolledBy?.includeUnrecorded ? 1 : 0) as {
-    beneficiaryRef: string;
-    householdRef: string;
-  }[];
-  if (heads.length === 0) {
+  const filter = [enrolledBy ? 1 : 0, enrolledBy?.orgId ?? null, enrolledBy?.includeUnrecorded ? 1 : 0];
+  // The run is the heads pending now, read a step at a time (a million heads' references held at once
+  // would be most of the gateway's heap): up to the last member's rowid, from a cursor.
+  const { total, last } = deps.db
+    .prepare(`SELECT count(*) AS total, coalesce(max(m.rowid), 0) AS last ${PENDING_HEADS}`)
+    .get(0, Number.MAX_SAFE_INTEGER, ...filter) as { total: number; last: number };
+  if (total === 0) {
     return {
       registrationId: null,
       state: "done",
       progress: { rows: 0, done: 0, refused: 0, pending: 0, chainWritesPending: 0 },
     };
   }
+  const page = deps.db.prepare(
+    `SELECT m.rowid AS rowNo, m.beneficiary_ref AS beneficiaryRef, m.household_ref AS householdRef
+     ${PENDING_HEADS} ORDER BY m.rowid LIMIT ?`,
+  );
+  let cursor = 0;
+  const nextStep = () => {
+    const step = page.all(cursor, last, ...filter, stepSize) as (PendingHead & { rowNo: number })[];
+    if (step.length > 0) cursor = step[step.length - 1]!.rowNo;
+    return step;
+  };
   const registrationId = `reg_${randomUUID()}`;
-  await queueStep(deps, registrationId, heads.slice(0, stepSize));
+  const first = nextStep();
+  await queueStep(deps, registrationId, first);
   startDraining(deps);
-  if (heads.length > stepSize) {
-    const state = { registrationId, filter: filterKey(enrolledBy), remaining: heads.length - stepSize };
+  if (total > first.length) {
+    const state = { registrationId, filter: filterKey(enrolledBy), remaining: total - first.length };
     queueingRuns.set(deps, state);
     remainingHeads.set(registrationId, state.remaining);
     const rest = (async () => {
       try {
-        for (let start = stepSize; start < heads.length; start += stepSize) {
-          const step = heads.slice(start, start + stepSize);
+        for (let step = nextStep(); step.length > 0; step = nextStep()) {
           await queueStep(deps, registrationId, step);
-          state.remaining -= step.length;
+          state.remaining = Math.max(0, state.remaining - step.length);
           remainingHeads.set(registrationId, state.remaining);
           startDraining(deps);
         }
@@ -154,7 +172,7 @@ async function registerPending(
 async function queueStep(
   deps: DisbursementDeps,
   registrationId: string,
-  heads: readonly { beneficiaryRef: string; householdRef: string }[],
+  heads: readonly PendingHead[],
 ): Promise<void> {
   for (let start = 0; start < heads.length; start += REGISTRATION_BATCH) {
     const slice = heads.slice(start, start + REGISTRATION_BATCH);
