@@ -1,3 +1,4 @@
+import { CHAIN_READ_CACHE_SQL } from "../chain/readCache";
 import { CHAIN_OUTBOX_SQL } from "../chain/outbox";
 import { DISBURSEMENT_SQL } from "../disbursement/schema";
 import { ORGANISATIONS_SQL } from "../organisations/schema";
@@ -130,4 +131,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: "evidence", sql: EVIDENCE_SQL },
   { version: 11, name: "confirmations_and_anchor_batches", sql: ANCHORING_SQL },
   { version: 12, name: "deliveries", sql: DELIVERY_SQL },
+  { version: 14, name: "chain_read_cache", sql: CHAIN_READ_CACHE_SQL },
 ];

@@ -48,8 +48,10 @@ export {
 export type { DeliveryView, ListDeliveriesParams } from "./deliveryView";
 export { ledgerDomain, qrPayloadOf, receiptDigest, typedDataOf } from "./receipt";
 export type { ReceiptTypedData } from "./receipt";
+export { batchQueuedRedemptions } from "./batchRedemptions";
 export {
   FLAG_JOB,
+  REDEEM_BATCH_SIZE,
   REDEEM_JOB,
   flagHandlers,
   queueRedemption,
