@@ -150,6 +150,7 @@ interface JobRow {
 
 export class ChainOutbox {
   private readonly handlers = new Map<string, JobHandlers>();
+  private readonly beforeJob: (() => void)[] = [];
   private running: Promise<ChainJob[]> | undefined;
   private ended = 0;
   private filled = 0;
@@ -159,6 +160,15 @@ export class ChainOutbox {
   /** Registers what a kind of job does to the business rows when it ends. */
   on(kind: string, handlers: JobHandlers): void {
     this.handlers.set(kind, handlers);
+  }
+
+  /**
+   * Runs `hook` before each job the worker picks, while nothing is being signed or sent: a room may
+   * rewrite its own jobs that are still `queued` with no nonce (gather them into a batch), synchronously
+   * and in one DB transaction. A hook that throws leaves the jobs as they were; they run as queued.
+   */
+  beforeEachJob(hook: () => void): void {
+    this.beforeJob.push(hook);
   }
 
   /**
@@ -277,6 +287,13 @@ export class ChainOutbox {
   private async runPending(): Promise<ChainJob[]> {
     const ended: ChainJob[] = [];
     for (;;) {
+      for (const hook of this.beforeJob) {
+        try {
+          hook();
+        } catch {
+          // the jobs run as they were queued
+        }
+      }
       const row = this.nextJob();
       if (!row) return ended;
       const group = row.status === "queued" ? this.pipelineGroupOf(row) : [row];

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { apiTarget, CliError, describeFailure, requestJson } from "./apiClient";
+import { sealPinFor, SEAL_PIN_USAGE } from "./sealPinCommand";
 
 export const DELIVERIES_USAGE = `  deliveries open --programme <id> (--household <ref> | --beneficiary <ref> | --national-id)
                  --amount <units> --item <code> [--quantity <n>] [--evidence-hash <0x..>]
@@ -10,7 +11,8 @@ export const DELIVERIES_USAGE = `  deliveries open --programme <id> (--household
                                  text the household a code bound to the delivery
   deliveries accept <deliveryId> (--pin | --sms | --signature <0x..>) [--by <beneficiaryRef>]
   deliveries dispute <deliveryId> (--pin | --sms | --signature <0x..>) [--by <ref>] [--reason <code>]
-                                 --pin and --sms read the PIN or code from stdin, never from argv`;
+                                 --pin and --sms read the PIN or code from stdin, never from argv
+${SEAL_PIN_USAGE}`;
 
 type Flags = Map<string, string | true>;
 
@@ -88,9 +90,9 @@ export async function deliveriesCommand(
 ): Promise<number> {
   const [sub, ...rest] = args;
   const { positional, flags } = parseFlags(rest);
-  const target = apiTarget(process.env);
+  // Lazily: `seal-pin` with its key and redemption id given needs no gateway (a device developer's bench).
   const call = async (method: string, path: string, body?: unknown) => {
-    const result = await requestJson(target, method, path, body);
+    const result = await requestJson(apiTarget(process.env), method, path, body);
     if (result.status >= 400) throw new CliError(describeFailure(result.status, result.body));
     return result.body;
   };
@@ -134,6 +136,16 @@ export async function deliveriesCommand(
       const body = await proofOf(flags, io.stdin);
       if (sub === "dispute" && flags.has("reason")) body.reason = value(flags, "reason")!;
       io.stdout.write(`${summary((await call("POST", path, body)) as DeliveryAnswer)}\n`);
+      return 0;
+    }
+    case "seal-pin": {
+      const given = value(flags, "redemption-id");
+      const redemptionId = given ?? ((await call("GET", idPath())) as { redemptionId: string }).redemptionId;
+      const publicKey =
+        value(flags, "public-key") ??
+        ((await call("GET", "/v1/deliveries/offline-key")) as { publicKey: string }).publicKey;
+      const pin = await readSecret("PIN", io.stdin);
+      io.stdout.write(`${sealPinFor({ redemptionId, publicKey, pin })}\n`);
       return 0;
     }
     default:

@@ -1,3 +1,5 @@
+import { CHAIN_READ_CACHE_SQL } from "../chain/readCache";
+import { OFFLINE_SQL } from "../delivery/offline/schema";
 import { CHAIN_OUTBOX_SQL } from "../chain/outbox";
 import { DISBURSEMENT_SQL } from "../disbursement/schema";
 import { ORGANISATIONS_SQL } from "../organisations/schema";
@@ -130,6 +132,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: "evidence", sql: EVIDENCE_SQL },
   { version: 11, name: "confirmations_and_anchor_batches", sql: ANCHORING_SQL },
   { version: 12, name: "deliveries", sql: DELIVERY_SQL },
+  { version: 14, name: "chain_read_cache_and_offline_uploads", sql: CHAIN_READ_CACHE_SQL + OFFLINE_SQL },
   {
     // Registration runs and disbursements count their rows by status on every progress poll: from an index
     // alone, instead of one table read per row (at 100,000 rows, each poll read them all).

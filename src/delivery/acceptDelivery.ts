@@ -3,6 +3,7 @@ import { cachedStatement } from "../db/statements";
 import { ValidationError } from "../errors";
 import { parseInput } from "../validation";
 import { deliveryRow, deliveryView, type DeliveryView } from "./deliveryView";
+import { needsFieldAgent } from "./chainFacts";
 import { DeliveryStateError } from "./errors";
 import { householdMember, requireSignedBy } from "./member";
 import { useSmsCode } from "./otp/smsCodes";
@@ -51,7 +52,7 @@ export async function acceptDelivery(
   // Another member accepting signs a receipt in their own name: same delivery, nonce and amount.
   const receiptRow: DeliveryRow = { ...row, beneficiary_ref: member.beneficiaryRef };
   receiptRow.digest = receiptDigest(deps, receiptRow);
-  const programme = await deps.system.ledger.programme(row.programme_id);
+  const requiresFieldAgent = await needsFieldAgent(deps, row.programme_id);
 
   let signature: string;
   let channel: AcceptanceChannel;
@@ -73,7 +74,7 @@ export async function acceptDelivery(
     signature = signed.signature;
   }
 
-  const awaitingCosign = programme.requiresFieldAgent;
+  const awaitingCosign = requiresFieldAgent;
   const at = deps.now().toISOString();
   deps.db.transaction(() => {
     // Checked again: another acceptance may have finished while this one was signing.

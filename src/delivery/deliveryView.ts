@@ -1,3 +1,4 @@
+import { isUnreachable } from "../chain/readCache";
 import { cachedStatement } from "../db/statements";
 import { NotFoundError } from "../errors";
 import { recordAccess, type Reader } from "../households";
@@ -118,7 +119,12 @@ export function programmeCharity(deps: Pick<DeliveryDeps, "db">, programmeId: nu
 export async function deliveryView(deps: DeliveryDeps, row: DeliveryRow): Promise<DeliveryView> {
   let flag: FlagState = row.flag_state ?? "none";
   if (row.state === "redeemed" && row.flag_state !== "refused") {
-    const onChain = CHAIN_DISPUTE[Number(await deps.system.ledger.disputeStatus(row.digest))] ?? "none";
+    // While the chain is unreachable the delivery is served as the gateway last knew its flag.
+    const status = await deps.system.ledger.disputeStatus(row.digest).catch((error: unknown) => {
+      if (isUnreachable(error)) return undefined;
+      throw error;
+    });
+    const onChain = status === undefined ? flag : (CHAIN_DISPUTE[Number(status)] ?? "none");
     if (onChain !== "none" || row.flag_state === null) flag = onChain;
   }
   const args = row.refusal_args ? (JSON.parse(row.refusal_args) as string[]) : [];

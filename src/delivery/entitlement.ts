@@ -1,4 +1,5 @@
 import { dataSlice, getAddress, keccak256 } from "ethers";
+import { readThrough } from "../chain/readCache";
 import { cachedStatement } from "../db/statements";
 import type { DeliveryDeps } from "./types";
 
@@ -22,7 +23,10 @@ export interface Entitlement {
 
 /**
  * What the household has left in the programme now: its ERC-1155 balance for the current period (the
- * ledger's coverage record), less what open deliveries already hold. Read from the chain each time.
+ * ledger's coverage record), less what open deliveries already hold. Read from the chain each time; while
+ * the chain is unreachable, from the last read (period from the programme's period length, the balance
+ * less what the gateway saw redeemed since, the used nonces as read: the gateway's own deliveries hold
+ * theirs anyway). The chain checks it all again at redemption.
  */
 export async function readEntitlement(
   deps: Pick<DeliveryDeps, "db" | "system" | "now">,
@@ -30,14 +34,60 @@ export async function readEntitlement(
   householdRef: string,
 ): Promise<Entitlement> {
   const { ledger } = deps.system;
-  const period = Number(await ledger.currentPeriod(programmeId));
-  const [onChain, usedNonces] = await Promise.all([
-    ledger.balanceOf(householdAccount(householdRef), (BigInt(programmeId) << 32n) | BigInt(period)),
-    ledger.receiptNoncesUsed(programmeId, householdRef, period),
-  ]);
+  const period = (
+    await readThrough(
+      deps.db,
+      `ledger.currentPeriod:${programmeId}`,
+      async () => Number(await ledger.currentPeriod(programmeId)),
+      deps.now,
+    ).catch(() => ({ value: localPeriod(deps, programmeId), fresh: false }))
+  ).value;
+  const read = await readThrough(
+    deps.db,
+    `ledger.entitlement:${programmeId}:${householdRef}:${period}`,
+    async () => {
+      const [balance, nonces] = await Promise.all([
+        ledger.balanceOf(householdAccount(householdRef), (BigInt(programmeId) << 32n) | BigInt(period)),
+        ledger.receiptNoncesUsed(programmeId, householdRef, period),
+      ]);
+      return { balance, usedNonces: Number(nonces) };
+    },
+    deps.now,
+  );
+  const onChain = read.fresh
+    ? read.value.balance
+    : read.value.balance - redeemedSince(deps, programmeId, householdRef, period, read.readAt);
   const promised = promisedAmount(deps, programmeId, householdRef, period);
   const remaining = onChain > promised ? onChain - promised : 0n;
-  return { period, onChain, promised, remaining, usedNonces: Number(usedNonces) };
+  return { period, onChain, promised, remaining, usedNonces: read.value.usedNonces };
+}
+
+/** The period the ledger would answer now, from the programme's period length as the gateway stored it. */
+function localPeriod(deps: Pick<DeliveryDeps, "db" | "now">, programmeId: number): number {
+  const length = cachedStatement(
+    deps.db,
+    "SELECT period_length FROM programmes WHERE programme_id = ?",
+    "pluck",
+  ).get(programmeId) as number | undefined;
+  if (length === undefined) throw new RangeError(`programme ${programmeId} is not known to the gateway`);
+  return Math.floor(deps.now().getTime() / 1000 / length);
+}
+
+/** What the gateway saw redeemed for the household since `readAt` (already out of the balance read then). */
+function redeemedSince(
+  deps: Pick<DeliveryDeps, "db">,
+  programmeId: number,
+  householdRef: string,
+  period: number,
+  readAt: string,
+): bigint {
+  const amounts = cachedStatement(
+    deps.db,
+    `SELECT amount FROM deliveries WHERE programme_id = ? AND household_ref = ? AND period = ?
+       AND state = 'redeemed' AND updated_at >= ?`,
+    "pluck",
+  ).all(programmeId, householdRef, period, readAt) as string[];
+  return amounts.reduce((sum, amount) => sum + BigInt(amount), 0n);
 }
 
 export function promisedAmount(

@@ -48,8 +48,10 @@ export {
 export type { DeliveryView, ListDeliveriesParams } from "./deliveryView";
 export { ledgerDomain, qrPayloadOf, receiptDigest, typedDataOf } from "./receipt";
 export type { ReceiptTypedData } from "./receipt";
+export { batchQueuedRedemptions } from "./batchRedemptions";
 export {
   FLAG_JOB,
+  REDEEM_BATCH_SIZE,
   REDEEM_JOB,
   flagHandlers,
   queueRedemption,
@@ -62,3 +64,8 @@ export type { SmsMessage, SmsSender } from "./otp/smsSender";
 export { MAX_SMS_CODE_ATTEMPTS, SMS_CODE_TTL_MS } from "./otp/smsCodes";
 export { nativeRecovery, nobleRecovery, recoverSigner, signerRecovery } from "./signatures/recoverSigner";
 export type { Recovery, SignerRecovery, SignatureProblem } from "./signatures/recoverSigner";
+export { offlineKey } from "./offline/offlineKey";
+export type { OfflineKey } from "./offline/offlineKey";
+export { openSealedPin, sealPin, SEALED_PIN_ALGORITHM, SealedPinError } from "./offline/sealedPin";
+export { MAX_OFFLINE_ITEMS, offlineUploadSchema, uploadOfflineDeliveries } from "./offline/uploadOffline";
+export type { OfflineItemResult, OfflineUpload, OfflineUploadParams } from "./offline/uploadOffline";

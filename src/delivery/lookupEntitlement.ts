@@ -3,6 +3,7 @@ import { recordAccess, type Reader } from "../households";
 import { getOrganisation } from "../organisations";
 import { fromUnits, programmeRow } from "../programmes";
 import { parseInput } from "../validation";
+import { vendorAllowed } from "./chainFacts";
 import { readEntitlement } from "./entitlement";
 import { VendorNotAllowedError } from "./errors";
 import { findHousehold, householdHandleShape } from "./findHousehold";
@@ -34,10 +35,7 @@ export async function lookupEntitlement(
   const input = parseInput(lookupSchema, params);
   programmeRow(deps, input.programmeId);
   const vendor = getOrganisation(deps, reader.orgId);
-  if (
-    vendor.role !== "vendor" ||
-    !(await deps.system.ledger.isVendorAllowed(input.programmeId, vendor.address))
-  ) {
+  if (vendor.role !== "vendor" || !(await vendorAllowed(deps, input.programmeId, vendor.address))) {
     throw new VendorNotAllowedError();
   }
   let householdRef: string;

@@ -7,6 +7,7 @@ import { getOrganisation } from "../organisations";
 import { programmeRow, tokenAmountSchema, toUnits } from "../programmes";
 import { parseInput } from "../validation";
 import { deliveryRow, deliveryView, type DeliveryView } from "./deliveryView";
+import { vendorAllowed } from "./chainFacts";
 import { freeNonce, promisedAmount, readEntitlement } from "./entitlement";
 import { EntitlementExceededError, VendorNotAllowedError } from "./errors";
 import { findHousehold, householdHandleShape, receiptSigner } from "./findHousehold";
@@ -70,9 +71,7 @@ export async function openDelivery(
       }
       const vendor = getOrganisation(deps, vendorOrgId);
       if (vendor.role !== "vendor") throw new VendorNotAllowedError();
-      const { ledger } = deps.system;
-      if (!(await ledger.isVendorAllowed(input.programmeId, vendor.address)))
-        throw new VendorNotAllowedError();
+      if (!(await vendorAllowed(deps, input.programmeId, vendor.address))) throw new VendorNotAllowedError();
       const signer = receiptSigner(deps, found);
       if (signer === undefined) {
         throw new AppError(

@@ -1,5 +1,7 @@
-import type { Interface } from "ethers";
+import type { Interface, TransactionReceipt } from "ethers";
+import type { DecodedRevert } from "../chain/decodeRevert";
 import type { ChainJob, JobHandlers } from "../chain/outbox";
+import { encodeRedeemBatch, redeemBatchOutcomes } from "../chain/redeemBatch";
 import { cachedStatement } from "../db/statements";
 import { receiptOf } from "./receipt";
 import type { DeliveryDeps, DeliveryRow } from "./types";
@@ -15,20 +17,41 @@ export interface RedemptionItem {
 }
 
 /**
- * The seam for batched redemption: the calldata that redeems `items`, all of one vendor. One receipt is
- * `redeem(receipt, beneficiarySignature, fieldAgentSignature)`. When the ledger gains `redeemBatch`, this is
- * the one function to change (encode the list); the queue already records each delivery's job, so a job
- * confirmed or failed moves every delivery it carries.
+ * The most receipts one redemption job carries: ~55k gas each at 50 (a 2.8M-gas transaction), well inside
+ * a block, and a refused batch (whole) costs little to retry.
+ */
+export const REDEEM_BATCH_SIZE = 50;
+
+/**
+ * The calldata that redeems `items`, all of one vendor: one receipt is a plain
+ * `redeem(receipt, beneficiarySignature, fieldAgentSignature)`, which the chain refuses whole; more are one
+ * `redeemBatch`, where each item is redeemed or refused on its own (see `redemptionHandlers`).
  */
 export function redemptionCall(ledger: Interface, items: readonly RedemptionItem[]): string {
-  if (items.length !== 1)
-    throw new RangeError("the ledger redeems one receipt per call (no redeemBatch yet)");
+  if (items.length === 0 || items.length > REDEEM_BATCH_SIZE) {
+    throw new RangeError(`a redemption job carries 1 to ${REDEEM_BATCH_SIZE} receipts, not ${items.length}`);
+  }
+  if (items.length > 1) {
+    return encodeRedeemBatch(
+      ledger,
+      items.map((item) => ({
+        receipt: receiptOf(item.row),
+        beneficiarySignature: item.beneficiarySignature,
+        fieldAgentSignature: item.fieldAgentSignature,
+      })),
+    );
+  }
   const [item] = items as [RedemptionItem];
   return ledger.encodeFunctionData("redeem", [
     receiptOf(item.row),
     item.beneficiarySignature,
     item.fieldAgentSignature,
   ]);
+}
+
+/** Whether a redemption job's calldata is a `redeemBatch` (its items end one by one) or a plain `redeem`. */
+export function isBatchCall(ledger: Interface, data: string): boolean {
+  return data.slice(0, 10) === ledger.getFunction("redeemBatch")!.selector;
 }
 
 /**
@@ -54,36 +77,80 @@ export function queueRedemption(
   return job;
 }
 
-/** What a redemption's end does to its deliveries and to the household file's ledger. */
-export function redemptionHandlers(deps: Pick<DeliveryDeps, "db" | "now">): JobHandlers {
+/**
+ * What a redemption's end does to its deliveries and to the household file's ledger. A plain `redeem`
+ * moves every delivery of its job; a mined `redeemBatch` moves each delivery by its own item's outcome
+ * (matched by redemption id, the receipt's digest): redeemed, or refused with that item's reason.
+ */
+export function redemptionHandlers(deps: Pick<DeliveryDeps, "db" | "now" | "system">): JobHandlers {
+  const { ledger, registry } = deps.system;
   return {
     confirmed(job, receipt) {
-      const at = deps.now().toISOString();
-      cachedStatement(
+      if (!isBatchCall(ledger.interface, job.data)) {
+        markRedeemed(deps, "redeem_job_id = ?", job.jobId, receipt);
+        return;
+      }
+      const digests = cachedStatement(
         deps.db,
-        `UPDATE deliveries SET state = 'redeemed', tx_hash = ?, block_number = ?, refusal_name = NULL,
-           refusal_args = NULL, updated_at = ? WHERE redeem_job_id = ?`,
-      ).run(receipt.hash, receipt.blockNumber, at, job.jobId);
-      cachedStatement(
-        deps.db,
-        `UPDATE household_receipts SET status = 'redeemed', tx_hash = ?, block_number = ?, redeemed_at = ?
-          WHERE delivery_id IN (SELECT delivery_id FROM deliveries WHERE redeem_job_id = ?)`,
-      ).run(receipt.hash, receipt.blockNumber, at, job.jobId);
+        "SELECT digest FROM deliveries WHERE redeem_job_id = ?",
+        "pluck",
+      ).all(job.jobId) as string[];
+      const outcomes = redeemBatchOutcomes(
+        ledger.interface,
+        ledger.target as string,
+        receipt,
+        digests.length,
+        [ledger.interface, registry.interface],
+      );
+      for (const outcome of outcomes) {
+        const digest = outcome.redemptionId.toLowerCase();
+        if (outcome.redeemed) markRedeemed(deps, "digest = ?", digest, receipt);
+        else markRefused(deps, "digest = ?", digest, outcome.error, receipt.hash, receipt.blockNumber);
+      }
     },
     failed(job, error) {
-      const at = deps.now().toISOString();
-      cachedStatement(
-        deps.db,
-        `UPDATE deliveries SET state = 'refused', refusal_name = ?, refusal_args = ?, tx_hash = ?, block_number = ?,
-           updated_at = ? WHERE redeem_job_id = ?`,
-      ).run(error.name, JSON.stringify(error.args), job.txHash, job.blockNumber, at, job.jobId);
-      cachedStatement(
-        deps.db,
-        `UPDATE household_receipts SET status = 'refused'
-          WHERE delivery_id IN (SELECT delivery_id FROM deliveries WHERE redeem_job_id = ?)`,
-      ).run(job.jobId);
+      markRefused(deps, "redeem_job_id = ?", job.jobId, error, job.txHash, job.blockNumber);
     },
   };
+}
+
+function markRedeemed(
+  deps: Pick<DeliveryDeps, "db" | "now">,
+  where: "redeem_job_id = ?" | "digest = ?",
+  key: number | string,
+  receipt: TransactionReceipt,
+): void {
+  const at = deps.now().toISOString();
+  cachedStatement(
+    deps.db,
+    `UPDATE deliveries SET state = 'redeemed', tx_hash = ?, block_number = ?, refusal_name = NULL,
+       refusal_args = NULL, updated_at = ? WHERE ${where}`,
+  ).run(receipt.hash, receipt.blockNumber, at, key);
+  cachedStatement(
+    deps.db,
+    `UPDATE household_receipts SET status = 'redeemed', tx_hash = ?, block_number = ?, redeemed_at = ?
+      WHERE delivery_id IN (SELECT delivery_id FROM deliveries WHERE ${where})`,
+  ).run(receipt.hash, receipt.blockNumber, at, key);
+}
+
+function markRefused(
+  deps: Pick<DeliveryDeps, "db" | "now">,
+  where: "redeem_job_id = ?" | "digest = ?",
+  key: number | string,
+  error: DecodedRevert,
+  txHash: string | null,
+  blockNumber: number | null,
+): void {
+  cachedStatement(
+    deps.db,
+    `UPDATE deliveries SET state = 'refused', refusal_name = ?, refusal_args = ?, tx_hash = ?, block_number = ?,
+       updated_at = ? WHERE ${where}`,
+  ).run(error.name, JSON.stringify(error.args), txHash, blockNumber, deps.now().toISOString(), key);
+  cachedStatement(
+    deps.db,
+    `UPDATE household_receipts SET status = 'refused'
+      WHERE delivery_id IN (SELECT delivery_id FROM deliveries WHERE ${where})`,
+  ).run(key);
 }
 
 /** What a flag's end does: the delivery shows it flagged (its resolution is then read from the chain). */

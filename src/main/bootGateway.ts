@@ -37,6 +37,7 @@ import {
   flagHandlers,
   FLAG_JOB,
   redemptionHandlers,
+  batchQueuedRedemptions,
   REDEEM_JOB,
   SMS_OUTBOX_FILE,
   type DeliveryDeps,
@@ -62,6 +63,8 @@ export interface Gateway {
   /** The API's base URL, when listening. */
   url: string | undefined;
   chainUrl: string;
+  /** The embedded node, when the profile runs one (tests stop and start it to play an outage). */
+  chain: LocalChain | undefined;
   stop(): Promise<void>;
 }
 
@@ -205,6 +208,8 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       now,
     };
     outbox.on(REDEEM_JOB, redemptionHandlers(delivery));
+    // Redemptions that piled up (under load, or while the chain was unreachable) go 50 to a transaction.
+    outbox.beforeEachJob(() => batchQueuedRedemptions(delivery));
     outbox.on(FLAG_JOB, flagHandlers(delivery));
     outbox.on(PROGRAMME_CREATE_JOB, {
       confirmed: (job, receipt) => onProgrammeCreated(programmes, job, receipt),
@@ -308,7 +313,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       store.close();
       logger.flush();
     };
-    return { services, url: server?.url, chainUrl, stop };
+    return { services, url: server?.url, chainUrl, chain, stop };
   } catch (error) {
     stopClosingBatches?.();
     if (drainTimer) clearInterval(drainTimer);

@@ -1,5 +1,6 @@
 import type { Database } from "better-sqlite3";
 import type { AidSystem } from "../../deploy/system";
+import { readThrough } from "../chain/readCache";
 import type { EvidenceDeps } from "../evidence";
 
 /** The chain's `LicenceKind` values (contracts/types/AidTypes.sol). */
@@ -9,7 +10,8 @@ const FIELD_AGENT_LICENCE = 3;
 /**
  * Who may attach evidence to a programme, read from the chain: a vendor the programme allows and whose
  * vendor licence is active, or a field agent with an active licence (field agents co-sign any
- * programme's deliveries, so their licence is the test).
+ * programme's deliveries, so their licence is the test). While the chain is unreachable the answer is the
+ * last one read (the delivery it documents is checked again by the chain at redemption).
  */
 export function evidenceUploaders(db: Database, system: AidSystem): EvidenceDeps["mayUpload"] {
   return async (programmeId, uploader) => {
@@ -20,12 +22,21 @@ export function evidenceUploaders(db: Database, system: AidSystem): EvidenceDeps
     if (address === undefined) return false;
     if (uploader.role === "vendor") {
       const [allowed, licensed] = await Promise.all([
-        system.ledger.isVendorAllowed(programmeId, address),
-        system.licences.isActive(address, VENDOR_LICENCE),
+        readThrough(db, `ledger.isVendorAllowed:${programmeId}:${address}`, () =>
+          system.ledger.isVendorAllowed(programmeId, address),
+        ),
+        readThrough(db, `licences.isActive:${address}:${VENDOR_LICENCE}`, () =>
+          system.licences.isActive(address, VENDOR_LICENCE),
+        ),
       ]);
-      return allowed && licensed;
+      return allowed.value && licensed.value;
     }
-    if (uploader.role === "field_agent") return system.licences.isActive(address, FIELD_AGENT_LICENCE);
+    if (uploader.role === "field_agent") {
+      const licensed = await readThrough(db, `licences.isActive:${address}:${FIELD_AGENT_LICENCE}`, () =>
+        system.licences.isActive(address, FIELD_AGENT_LICENCE),
+      );
+      return licensed.value;
+    }
     return false;
   };
 }

@@ -1,6 +1,7 @@
 import type { RouteModule } from "../api";
 import { anchoringRoutes } from "../api/routes/anchoringRoutes";
 import { deliveryRoutes } from "../api/routes/deliveryRoutes";
+import { offlineDeliveryRoutes } from "../api/routes/offlineDeliveryRoutes";
 import { disbursementRoutes } from "../api/routes/disbursementRoutes";
 import { evidenceRoutes } from "../api/routes/evidenceRoutes";
 import { householdRoutes } from "../api/routes/householdRoutes";
@@ -21,6 +22,8 @@ export function gatewayRoutes(services: GatewayServices): RouteModule[] {
     walletRoutes(services),
     anchoringRoutes(services),
     evidenceRoutes(services),
+    // Before deliveryRoutes: its /v1/deliveries/:deliveryId would take /v1/deliveries/offline(-key).
+    offlineDeliveryRoutes(services),
     deliveryRoutes(services),
   ];
 }

@@ -194,6 +194,8 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         "GET /v1/evidence/{evidenceId}",
         "GET /v1/evidence/{evidenceId}/content",
         "GET /v1/evidence/{evidenceId}/key",
+        "GET /v1/deliveries/offline-key",
+        "POST /v1/deliveries/offline",
         "POST /v1/deliveries",
         "GET /v1/deliveries",
         "GET /v1/deliveries/{deliveryId}",

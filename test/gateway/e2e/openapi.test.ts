@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { randomBytes, randomUUID } from "node:crypto";
 import { Wallet } from "ethers";
 import { closeDueBatches } from "../../../src/anchoring";
+import { sealPin } from "../../../src/delivery";
 import { sampleHouseholdsCsv } from "../../../src/households";
 import { syntheticNationalId } from "../../../src/identity";
 import type { OpenApiDocument } from "../../../src/api/openapi";
@@ -219,6 +220,28 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     ok(delivery, 201);
     const deliveryId = delivery.body.delivery.deliveryId as string;
     ok(await gw.post("/v1/deliveries", vendor.apiKey, { programmeId: cosigned }), 400);
+    const offlineKey = await gw.get("/v1/deliveries/offline-key", vendor.apiKey);
+    ok(offlineKey, 200);
+    const offline = await open("1000");
+    const offlineDelivery = offline.body.delivery as { deliveryId: string; redemptionId: string };
+    ok(
+      await gw.post("/v1/deliveries/offline", vendor.apiKey, {
+        idempotencyKey: `offline-${randomUUID()}`,
+        items: [
+          {
+            deliveryId: offlineDelivery.deliveryId,
+            acceptedAt: new Date().toISOString(),
+            sealedPin: sealPin(
+              Buffer.from(offlineKey.body.publicKey, "base64url"),
+              offlineDelivery.redemptionId,
+              "482913",
+            ),
+          },
+        ],
+      }),
+      201,
+    );
+    ok(await gw.post("/v1/deliveries/offline", vendor.apiKey, { items: [] }), 400);
     ok(await gw.get("/v1/deliveries?limit=10", vendor.apiKey), 200);
     ok(await gw.get(`/v1/deliveries/${deliveryId}`, charity.apiKey), 200);
     const code = await gw.post(`/v1/deliveries/${deliveryId}/sms-code`, vendor.apiKey, {});
