@@ -1,6 +1,7 @@
 import type { RouteModule } from "../api";
 import { anchoringRoutes } from "../api/routes/anchoringRoutes";
 import { deliveryRoutes } from "../api/routes/deliveryRoutes";
+import { donorRoutes } from "../api/routes/donorRoutes";
 import { disbursementRoutes } from "../api/routes/disbursementRoutes";
 import { evidenceRoutes } from "../api/routes/evidenceRoutes";
 import { householdRoutes } from "../api/routes/householdRoutes";
@@ -22,5 +23,6 @@ export function gatewayRoutes(services: GatewayServices): RouteModule[] {
     anchoringRoutes(services),
     evidenceRoutes(services),
     deliveryRoutes(services),
+    donorRoutes(services),
   ];
 }
