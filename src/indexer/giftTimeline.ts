@@ -1,4 +1,5 @@
 import { formatUnits } from "ethers";
+import { anchoredProofsOf } from "../anchoring";
 import { readCheckpoint } from "./checkpoint";
 import type { IndexedGift } from "./giftAccess";
 import { coarseRegions, postalArea, type RegionCount } from "./regions";
@@ -40,12 +41,31 @@ export interface GiftTimeline {
     }[];
   };
   deliveries: TimelineDelivery[];
+  /**
+   * The programme's deliveries confirmed off-chain (in kind, service visits) and anchored as Merkle roots:
+   * how many, and the newest with their inclusion proofs and the anchoring transaction the indexer read.
+   */
+  anchoredConfirmations: { count: number; latest: AnchoredConfirmation[] };
   refunded: { amount: string; txHashes: string[] };
   reallocated: { amount: string; toGiftIds: number[] };
   /** Households this gift reached, by coarse region; regions under five households are "other". */
   households: { reached: number; regions: RegionCount[] };
   indexedThroughBlock: number | null;
 }
+
+export interface AnchoredConfirmation {
+  confirmationHash: string;
+  kind: string;
+  deliveredAt: string;
+  root: string;
+  leafIndex: number;
+  proof: string[];
+  /** The `ReceiptsAnchored` event's transaction; null until the indexer has read it. */
+  anchorTxHash: string | null;
+}
+
+/** The newest anchored confirmations a timeline lists with their proofs. */
+const ANCHORED_PROOFS_SHOWN = 50;
 
 interface FlowRow {
   kind: "settlement" | "refund" | "reallocation" | "reversal";
@@ -176,6 +196,7 @@ export function giftTimeline(deps: IndexerDeps, gift: IndexedGift): GiftTimeline
       })),
     },
     deliveries,
+    anchoredConfirmations: anchoredConfirmations(deps, gift.programmeId),
     refunded: { amount: units(refunded), txHashes: refundTxs },
     reallocated: { amount: units(reallocated), toGiftIds },
     households: {
@@ -183,6 +204,26 @@ export function giftTimeline(deps: IndexerDeps, gift: IndexedGift): GiftTimeline
       regions: coarseRegions([...households].map((ref) => regionOf(deps, ref))),
     },
     indexedThroughBlock: readCheckpoint(db)?.blockNumber ?? null,
+  };
+}
+
+function anchoredConfirmations(
+  deps: IndexerDeps,
+  programmeId: number,
+): GiftTimeline["anchoredConfirmations"] {
+  const { count, latest } = anchoredProofsOf(deps.db, programmeId, ANCHORED_PROOFS_SHOWN);
+  const anchorTx = deps.db
+    .prepare(
+      `SELECT tx_hash FROM chain_events
+       WHERE name = 'ReceiptsAnchored' AND json_extract(args_json, '$.root') = ? LIMIT 1`,
+    )
+    .pluck();
+  return {
+    count,
+    latest: latest.map((proof) => ({
+      ...proof,
+      anchorTxHash: (anchorTx.get(proof.root) as string | undefined) ?? null,
+    })),
   };
 }
 

@@ -60,6 +60,24 @@ export const giftTimeline = {
         at: z.string().nullable(),
       }),
     ),
+    anchoredConfirmations: z
+      .strictObject({
+        count: z.number().int(),
+        latest: z.array(
+          z.strictObject({
+            confirmationHash: hash32.describe("Salted: it names no household"),
+            kind: z.enum(["in_kind_distribution", "service_visit"]),
+            deliveredAt: z.string(),
+            root: hash32,
+            leafIndex: z.number().int(),
+            proof: z
+              .array(hash32)
+              .describe("Check with ReceiptAnchor.verifyReceipt(root, confirmationHash, proof)"),
+            anchorTxHash: hash32.nullable(),
+          }),
+        ),
+      })
+      .describe("The programme's off-chain confirmations anchored on chain, the newest 50 with proofs"),
     refunded: z.strictObject({ amount: units, txHashes: z.array(hash32) }),
     reallocated: z.strictObject({ amount: units, toGiftIds: z.array(z.number().int()) }),
     households: z.strictObject({
@@ -102,6 +120,20 @@ export const giftTimeline = {
         at: TIME,
       },
     ],
+    anchoredConfirmations: {
+      count: 1,
+      latest: [
+        {
+          confirmationHash: EXAMPLE_REDEMPTION,
+          kind: "in_kind_distribution",
+          deliveredAt: TIME,
+          root: EXAMPLE_TX,
+          leafIndex: 0,
+          proof: [],
+          anchorTxHash: EXAMPLE_TX,
+        },
+      ],
+    },
     refunded: { amount: "0", txHashes: [] },
     reallocated: { amount: "0", toGiftIds: [] },
     households: { reached: 1, regions: [{ region: "other", households: 1 }] },

@@ -6,7 +6,11 @@ import { verifySignature } from "../../../src/indexer";
 import { bootE2e, mintTokens, registerOrganisation, removeDataDir, type Organisation } from "./harness";
 import { deliveryWorld, openDelivery, PIN, settled, type DeliveryWorld } from "./deliveryFixture";
 
-const ENV = { SINTECH_INDEXER_POLL_MS: "100", SINTECH_WEBHOOK_RETRY_BASE_MS: "50" };
+const ENV = {
+  SINTECH_INDEXER_POLL_MS: "100",
+  SINTECH_WEBHOOK_RETRY_BASE_MS: "50",
+  SINTECH_ANCHOR_BATCH_SECONDS: "1",
+};
 
 interface Received {
   eventId: string;
@@ -254,6 +258,30 @@ describe("e2e: donors follow their gift (indexer timeline, receipt codes, SSE, s
       expect({ ...res.body.error, requestId: "" }).to.deep.equal({ ...unknown.body.error, requestId: "" });
     }
     expect(gw.logLines.join("\n")).to.not.include(secret);
+  });
+
+  it("lists the programme's anchored confirmations with Merkle proofs the contract accepts, naming no household", async () => {
+    const household = world.households[0]!;
+    const recorded = await world.gw.post("/v1/confirmations", world.charity.apiKey, {
+      programmeId: world.programmeId,
+      householdRef: household.householdRef,
+      kind: "in_kind_distribution",
+      deliveredAt: new Date(Date.now() - 3_600_000).toISOString(),
+    });
+    expect(recorded.status, recorded.text).to.equal(201);
+    const body = await until("the anchored confirmation in the timeline", async () => {
+      const res = await timeline(world.donor.apiKey);
+      const latest = res.body.anchoredConfirmations?.latest ?? [];
+      return latest.length === 1 && latest[0].anchorTxHash !== null ? res.body : undefined;
+    });
+    const [proof] = body.anchoredConfirmations.latest;
+    expect(body.anchoredConfirmations.count).to.equal(1);
+    expect(proof.confirmationHash).to.equal(recorded.body.confirmationHash);
+    const anchor = world.gw.services.system.anchor;
+    expect(await anchor.verifyReceipt(proof.root, proof.confirmationHash, proof.proof)).to.equal(true);
+    const receipt = await world.gw.services.provider.getTransactionReceipt(proof.anchorTxHash);
+    expect(receipt!.to!.toLowerCase()).to.equal((anchor.target as string).toLowerCase());
+    expect(JSON.stringify(body)).to.not.include(household.householdRef);
   });
 
   it("keeps undelivered webhooks across a gateway restart and delivers them after, with the same event id", async () => {
