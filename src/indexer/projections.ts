@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Database } from "better-sqlite3";
+import { cachedStatement } from "../db/statements";
 import { formatUnits } from "ethers";
 import type { DecodedEvent } from "./decodeLogs";
 import type { GiftEvent, GiftEventType } from "./types";
@@ -26,7 +27,8 @@ export function applyEvents(
   decimals: number,
   now: Date,
 ): GiftEvent[] {
-  const insertEvent = db.prepare(
+  const insertEvent = cachedStatement(
+    db,
     `INSERT OR IGNORE INTO chain_events (tx_hash, log_index, block_number, contract, name, args_json)
      VALUES (?, ?, ?, ?, ?, ?)`,
   );
@@ -54,7 +56,8 @@ function project(db: Database, event: DecodedEvent): FlowKind | null {
   const a = event.args as Record<string, string>;
   switch (event.name) {
     case "GiftReceived":
-      db.prepare(
+      cachedStatement(
+        db,
         `INSERT OR IGNORE INTO idx_gifts
            (gift_id, programme_id, donor, donor_ref, amount, reallocate_to, tx_hash, block_number)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -72,7 +75,8 @@ function project(db: Database, event: DecodedEvent): FlowKind | null {
     case "GiftSpent":
     case "GiftSettlementReversed": {
       const kind: FlowKind = event.name === "GiftSpent" ? OUTFLOWS[Number(a.kind)]! : "reversal";
-      db.prepare(
+      cachedStatement(
+        db,
         `INSERT OR IGNORE INTO idx_gift_flows
            (tx_hash, log_index, gift_id, programme_id, kind, amount, ref, block_number)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -89,7 +93,8 @@ function project(db: Database, event: DecodedEvent): FlowKind | null {
       return kind;
     }
     case "DeliveryRedeemed":
-      db.prepare(
+      cachedStatement(
+        db,
         `INSERT OR IGNORE INTO idx_redemptions
            (redemption_id, programme_id, household_ref, vendor, amount, tx_hash, block_number)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -106,7 +111,8 @@ function project(db: Database, event: DecodedEvent): FlowKind | null {
     case "TransferSingle":
       // Mints only: an entitlement id is (programmeId << 32) | period.
       if (!/^0x0{40}$/i.test(a.from)) return null;
-      db.prepare(
+      cachedStatement(
+        db,
         `INSERT OR IGNORE INTO idx_issuance (tx_hash, log_index, programme_id, account, amount, block_number)
          VALUES (?, ?, ?, ?, ?, ?)`,
       ).run(
@@ -140,7 +146,7 @@ function recordGiftEvent(
   const a = event.args as Record<string, string>;
   const redemption =
     kind === "settlement" || kind === "reversal"
-      ? (db.prepare("SELECT vendor FROM idx_redemptions WHERE redemption_id = ?").get(a.ref) as
+      ? (cachedStatement(db, "SELECT vendor FROM idx_redemptions WHERE redemption_id = ?").get(a.ref) as
           { vendor: string } | undefined)
       : undefined;
   const giftEvent: GiftEvent = {
@@ -155,19 +161,18 @@ function recordGiftEvent(
     vendor: redemption?.vendor ?? null,
     reallocatedToGiftId: kind === "reallocation" ? Number(BigInt(a.ref)) : null,
   };
-  const inserted = db
-    .prepare(
-      `INSERT OR IGNORE INTO gift_events (event_id, gift_id, type, payload_json, block_number, created_at)
+  const inserted = cachedStatement(
+    db,
+    `INSERT OR IGNORE INTO gift_events (event_id, gift_id, type, payload_json, block_number, created_at)
        VALUES (?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      giftEvent.eventId,
-      giftEvent.giftId,
-      giftEvent.type,
-      JSON.stringify(giftEvent),
-      event.blockNumber,
-      now.toISOString(),
-    );
+  ).run(
+    giftEvent.eventId,
+    giftEvent.giftId,
+    giftEvent.type,
+    JSON.stringify(giftEvent),
+    event.blockNumber,
+    now.toISOString(),
+  );
   if (inserted.changes === 1) queueWebhookDeliveries(db, giftEvent, now);
   return giftEvent;
 }
