@@ -1,5 +1,5 @@
 import { formatUnits } from "ethers";
-import { anchoredProofsOf } from "../anchoring";
+import { anchoredProofsOf, type AnchoredProof } from "../anchoring";
 import { readCheckpoint } from "./checkpoint";
 import type { IndexedGift } from "./giftAccess";
 import { coarseRegions, postalArea, type RegionCount } from "./regions";
@@ -53,13 +53,7 @@ export interface GiftTimeline {
   indexedThroughBlock: number | null;
 }
 
-export interface AnchoredConfirmation {
-  confirmationHash: string;
-  kind: string;
-  deliveredAt: string;
-  root: string;
-  leafIndex: number;
-  proof: string[];
+export interface AnchoredConfirmation extends AnchoredProof {
   /** The `ReceiptsAnchored` event's transaction; null until the indexer has read it. */
   anchorTxHash: string | null;
 }

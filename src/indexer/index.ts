@@ -12,7 +12,7 @@ export { GiftNotifier } from "./giftNotifier";
 export { readableGift, giftNotFound } from "./giftAccess";
 export type { GiftReader, IndexedGift } from "./giftAccess";
 export { giftTimeline } from "./giftTimeline";
-export type { DeliveryStatus, GiftTimeline, TimelineDelivery } from "./giftTimeline";
+export type { AnchoredConfirmation, DeliveryStatus, GiftTimeline, TimelineDelivery } from "./giftTimeline";
 export { coarseRegions, postalArea, SMALL_COUNT, OTHER_REGION } from "./regions";
 export type { RegionCount } from "./regions";
 export { issueReceiptCode, giftOfReceiptCode, RECEIPT_SECRET_HEADER } from "./receiptCodes";
