@@ -40,6 +40,8 @@ export interface GiftTimeline {
       deliveries: number;
     }[];
   };
+  /** How many redemptions this gift paid for; `deliveries` lists the newest `DELIVERIES_SHOWN` of them. */
+  deliveryCount: number;
   deliveries: TimelineDelivery[];
   /**
    * The programme's deliveries confirmed off-chain (in kind, service visits) and anchored as Merkle roots:
@@ -58,6 +60,8 @@ export interface AnchoredConfirmation extends AnchoredProof {
   anchorTxHash: string | null;
 }
 
+/** The newest deliveries a timeline lists; the amounts, vendors and regions count them all. */
+const DELIVERIES_SHOWN = 500;
 /** The newest anchored confirmations a timeline lists with their proofs. */
 const ANCHORED_PROOFS_SHOWN = 50;
 
@@ -189,7 +193,10 @@ export function giftTimeline(deps: IndexerDeps, gift: IndexedGift): GiftTimeline
         amount: units(total),
       })),
     },
-    deliveries,
+    deliveryCount: deliveries.length,
+    deliveries: deliveries
+      .sort((a, b) => b.blockNumber - a.blockNumber || a.redemptionId.localeCompare(b.redemptionId))
+      .slice(0, DELIVERIES_SHOWN),
     anchoredConfirmations: anchoredConfirmations(deps, gift.programmeId),
     refunded: { amount: units(refunded), txHashes: refundTxs },
     reallocated: { amount: units(reallocated), toGiftIds },

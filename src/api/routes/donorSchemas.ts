@@ -45,6 +45,10 @@ export const giftTimeline = {
         }),
       ),
     }),
+    deliveryCount: z
+      .number()
+      .int()
+      .describe("Redemptions this gift paid for; `deliveries` lists the newest 500"),
     deliveries: z.array(
       z.strictObject({
         redemptionId: hash32,
@@ -107,6 +111,7 @@ export const giftTimeline = {
         },
       ],
     },
+    deliveryCount: 1,
     deliveries: [
       {
         redemptionId: EXAMPLE_REDEMPTION,

@@ -180,6 +180,9 @@ describe("e2e: donors follow their gift (indexer timeline, receipt codes, SSE, s
     for (const index of [2, 3, 4, 5]) await deliver(index);
     const body = await deliveredCount(6);
     expect(body.households).to.deep.equal({ reached: 6, regions: [{ region: "postal-12", households: 6 }] });
+    expect(body.deliveryCount).to.equal(6);
+    const blocks = body.deliveries.map((d: { blockNumber: number }) => d.blockNumber);
+    expect(blocks).to.deep.equal([...blocks].sort((a, b) => b - a));
   });
 
   it("sent every delivery once on the stream and by webhook: signed, retried after 500s, one stable id per event", async () => {
