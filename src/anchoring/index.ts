@@ -15,6 +15,8 @@ export type { ConfirmationViewer } from "./getConfirmation";
 export { verifyConfirmation } from "./verifyConfirmation";
 export type { VerifiedConfirmation } from "./verifyConfirmation";
 export { listAnchors, getAnchor } from "./listAnchors";
+export { anchoredProofsOf } from "./anchoredProofs";
+export type { AnchoredProof } from "./anchoredProofs";
 export type { AnchorDetail, AnchorPage } from "./listAnchors";
 export { confirmationHashOf, CONFIRMATION_TYPES } from "./confirmationHash";
 export type { ConfirmationFields } from "./confirmationHash";

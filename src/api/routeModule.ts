@@ -10,6 +10,7 @@ import type { DeliveryDeps } from "../delivery";
 import type { DisbursementDeps } from "../disbursement";
 import type { EvidenceDeps } from "../evidence";
 import type { HouseholdContext } from "../households";
+import type { IndexerDeps } from "../indexer";
 import type { OrganisationDeps } from "../organisations";
 import type { ProgrammeDeps } from "../programmes";
 import type { WalletsContext } from "../wallets";
@@ -47,6 +48,8 @@ export interface RouteServices {
   anchoring: AnchoringDeps;
   evidence: EvidenceDeps;
   delivery: DeliveryDeps;
+  /** Chain events read into the donors' timelines, their receipt codes, event streams and webhooks. */
+  indexer: IndexerDeps;
   /** Households that a programme's eligibility rule selects, among those registered on chain. */
   selectEligible(programmeId: number): Promise<string[]>;
 }
@@ -67,6 +70,7 @@ export type DeliveryRouteServices = Pick<RouteServices, "store" | "delivery">;
 export type WalletRouteServices = Pick<RouteServices, "store" | "wallets" | "disbursement">;
 export type AnchoringRouteServices = Pick<RouteServices, "anchoring">;
 export type EvidenceRouteServices = Pick<RouteServices, "evidence">;
+export type DonorRouteServices = Pick<RouteServices, "indexer">;
 
 /**
  * A room's HTTP face. `register` adds routes with full paths (`/v1/households/:householdRef`) directly

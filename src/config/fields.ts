@@ -167,6 +167,31 @@ export const FIELDS = {
     flag: undefined,
     schema: integer(1, 86_400).default(600),
   },
+  indexerConfirmations: {
+    env: "SINTECH_INDEXER_CONFIRMATIONS",
+    flag: undefined,
+    schema: integer(0, 10_000).default(0),
+  },
+  indexerBlockRange: {
+    env: "SINTECH_INDEXER_BLOCK_RANGE",
+    flag: undefined,
+    schema: integer(1, 100_000).default(500),
+  },
+  indexerPollMs: {
+    env: "SINTECH_INDEXER_POLL_MS",
+    flag: undefined,
+    schema: integer(50, 600_000).default(1_000),
+  },
+  webhookRetryBaseMs: {
+    env: "SINTECH_WEBHOOK_RETRY_BASE_MS",
+    flag: undefined,
+    schema: integer(10, 3_600_000).default(5_000),
+  },
+  webhookMaxAttempts: {
+    env: "SINTECH_WEBHOOK_MAX_ATTEMPTS",
+    flag: undefined,
+    schema: integer(1, 50).default(12),
+  },
   ipfsApiUrl: {
     env: "IPFS_API_URL",
     flag: undefined,

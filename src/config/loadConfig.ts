@@ -38,6 +38,14 @@ export interface Config {
   readonly bodyLimit: string;
   /** Off-chain confirmations are anchored in batches of `batchSize`, or when the oldest is `maxAgeMs` old. */
   readonly anchoring: Readonly<{ batchSize: number; maxAgeMs: number }>;
+  /**
+   * The chain follower: it reads up to head − `confirmations` (0 on the embedded node, whose blocks are
+   * final unless it is rewound; Besu QBFT is final at once), at most `blockRange` blocks per eth_getLogs,
+   * every `pollMs`.
+   */
+  readonly indexer: Readonly<{ confirmations: number; blockRange: number; pollMs: number }>;
+  /** Webhook retries: the n-th wait is `retryBaseMs` × 2^(n−1) (at most an hour), `maxAttempts` in all. */
+  readonly webhooks: Readonly<{ retryBaseMs: number; maxAttempts: number }>;
   /** A Kubo node's RPC API for evidence; null for the embedded Helia store under `dataDir/ipfs`. */
   readonly ipfsApiUrl: string | null;
   readonly logLevel: LogLevel;
@@ -106,6 +114,12 @@ export function loadConfig(
     rateLimit: { windowMs: fields.rateLimitWindowMs, max: fields.rateLimitMax },
     bodyLimit: fields.bodyLimit,
     anchoring: { batchSize: fields.anchorBatchSize, maxAgeMs: fields.anchorBatchSeconds * 1000 },
+    indexer: {
+      confirmations: fields.indexerConfirmations,
+      blockRange: fields.indexerBlockRange,
+      pollMs: fields.indexerPollMs,
+    },
+    webhooks: { retryBaseMs: fields.webhookRetryBaseMs, maxAttempts: fields.webhookMaxAttempts },
     ipfsApiUrl: fields.ipfsApiUrl ?? null,
     logLevel: fields.logLevel,
   };

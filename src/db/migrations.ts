@@ -10,6 +10,7 @@ import { HOUSEHOLD_ACCESS_SQL } from "../households/access/schema";
 import { ANCHORING_SQL } from "../anchoring/schema";
 import { EVIDENCE_SQL } from "../evidence/schema";
 import { DELIVERY_SQL } from "../delivery/schema";
+import { INDEXER_SQL } from "../indexer/schema";
 
 /**
  * The schema, as numbered migrations kept in code so they ship with the build and run at boot.
@@ -133,6 +134,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: "confirmations_and_anchor_batches", sql: ANCHORING_SQL },
   { version: 12, name: "deliveries", sql: DELIVERY_SQL },
   { version: 14, name: "chain_read_cache_and_offline_uploads", sql: CHAIN_READ_CACHE_SQL + OFFLINE_SQL },
+  { version: 15, name: "indexer_gift_timeline_webhooks", sql: INDEXER_SQL },
   {
     // Registration runs and disbursements count their rows by status on every progress poll: from an index
     // alone, instead of one table read per row (at 100,000 rows, each poll read them all).

@@ -23,6 +23,7 @@ import {
 } from "../disbursement";
 import { openEvidenceStore, type EvidenceStore } from "../evidence";
 import { createHouseholdContext } from "../households";
+import { followChainOnTime, GiftNotifier, type IndexerDeps } from "../indexer";
 import { createMasterKeyRing, createPepperRing } from "../identity";
 import type { OrganisationDeps } from "../organisations";
 import {
@@ -88,6 +89,8 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
   let server: RunningServer | undefined;
   let drainTimer: NodeJS.Timeout | undefined;
   let stopClosingBatches: (() => void) | undefined;
+  let stopIndexer: (() => Promise<void>) | undefined;
+  let notifier: GiftNotifier | undefined;
   let evidenceStore: EvidenceStore | undefined;
   try {
     const keystoreKey = deriveKeystoreKey(
@@ -238,6 +241,20 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       now,
     };
 
+    notifier = new GiftNotifier();
+    const indexer: IndexerDeps = {
+      db: store.sqlite,
+      provider,
+      system,
+      peppers,
+      households,
+      decimals,
+      policy: config.indexer,
+      webhooks: config.webhooks,
+      notifier,
+      now,
+    };
+
     const services: GatewayServices = {
       config,
       logger,
@@ -256,6 +273,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       anchoring,
       evidence,
       delivery,
+      indexer,
       selectEligible: eligibleSelector(store.sqlite, households),
     };
 
@@ -283,6 +301,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     }, 1_000);
     drainTimer.unref();
     stopClosingBatches = closeBatchesOnTime(anchoring, logger);
+    stopIndexer = followChainOnTime(indexer, logger);
 
     if (options.listen !== false) {
       const app = createApp({
@@ -304,6 +323,9 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
 
     const stop = async () => {
       stopClosingBatches?.();
+      await stopIndexer?.();
+      // Open event streams end now rather than hold the server's close for its grace period.
+      notifier?.close();
       if (drainTimer) clearInterval(drainTimer);
       await server?.stop();
       await outbox.drain().catch(() => undefined);
@@ -316,6 +338,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     return { services, url: server?.url, chainUrl, chain, stop };
   } catch (error) {
     stopClosingBatches?.();
+    await stopIndexer?.().catch(() => undefined);
     if (drainTimer) clearInterval(drainTimer);
     await server?.stop().catch(() => undefined);
     await evidenceStore?.stop().catch(() => undefined);

@@ -2,6 +2,7 @@ import type { RouteModule } from "../api";
 import { anchoringRoutes } from "../api/routes/anchoringRoutes";
 import { deliveryRoutes } from "../api/routes/deliveryRoutes";
 import { offlineDeliveryRoutes } from "../api/routes/offlineDeliveryRoutes";
+import { donorRoutes } from "../api/routes/donorRoutes";
 import { disbursementRoutes } from "../api/routes/disbursementRoutes";
 import { evidenceRoutes } from "../api/routes/evidenceRoutes";
 import { householdRoutes } from "../api/routes/householdRoutes";
@@ -25,5 +26,6 @@ export function gatewayRoutes(services: GatewayServices): RouteModule[] {
     // Before deliveryRoutes: its /v1/deliveries/:deliveryId would take /v1/deliveries/offline(-key).
     offlineDeliveryRoutes(services),
     deliveryRoutes(services),
+    donorRoutes(services),
   ];
 }

@@ -25,6 +25,7 @@ const ROOMS: Record<string, Layer> = {
   anchoring: "useCase",
   evidence: "useCase",
   delivery: "useCase",
+  indexer: "useCase",
   chain: "below",
   db: "below",
   identity: "below",
@@ -54,7 +55,7 @@ const FACE_EDGES: Record<string, (target: string) => boolean> = {
  * room's `schema.ts`. Those files hold SQL text only, so the test also insists they import nothing.
  */
 const SCHEMA_FILE =
-  /^(households|wallets|programmes|disbursement|organisations|anchoring|evidence|delivery)\/(.*\/)?schema\.ts$/;
+  /^(households|wallets|programmes|disbursement|organisations|anchoring|evidence|delivery|indexer)\/(.*\/)?schema\.ts$/;
 
 function roomOf(relative: string): string {
   const [first] = relative.split("/");

@@ -58,6 +58,11 @@ export const TAGS: readonly { name: string; description: string }[] = [
     description:
       "Deliveries a vendor opens and the household accepts (wallet, SMS code or PIN) or disputes, redeemed on chain.",
   },
+  {
+    name: "donors",
+    description:
+      "A gift's timeline from chain events, receipt codes for cash donors, event streams and signed webhooks; the indexer's status.",
+  },
 ];
 
 /**

@@ -41,6 +41,9 @@ const TABLES = [
   "deliveries",
   "delivery_otps",
   "household_receipts",
+  "gift_receipt_codes",
+  "webhooks",
+  "webhook_deliveries",
 ] as const;
 
 type Caller = "none" | Role | "otherCharity" | "thirdCharity";
@@ -141,7 +144,9 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         .replace("{confirmationId}", "cnf_00000000-0000-4000-8000-000000000000")
         .replace("{root}", `0x${"00".repeat(32)}`)
         .replace("{evidenceId}", "ev_00000000-0000-4000-8000-000000000000")
-        .replace("{deliveryId}", "dlv_00000000-0000-4000-8000-000000000000");
+        .replace("{deliveryId}", "dlv_00000000-0000-4000-8000-000000000000")
+        // No gift has this id: every permitted caller is told 404, none may stream or act on it.
+        .replace("{giftId}", "999999");
 
     it("answers 401 without a key, 403 to every role a route does not list, and lets its roles through, writing nothing when refused", async () => {
       const doc = (await gw.get("/openapi.json")).body as {
@@ -205,6 +210,11 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         "POST /v1/deliveries/{deliveryId}/dispute",
         "POST /v1/deliveries/{deliveryId}/cosign",
         "GET /v1/household-receipts/{householdRef}",
+        "GET /v1/indexer/status",
+        "GET /v1/gifts/{giftId}/timeline",
+        "GET /v1/gifts/{giftId}/events",
+        "POST /v1/gifts/{giftId}/receipt-code",
+        "POST /v1/webhooks",
       ]);
     });
   });

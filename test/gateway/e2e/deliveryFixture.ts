@@ -36,6 +36,9 @@ export interface DeliveryWorld {
   fieldAgent: Organisation;
   auditor: Organisation;
   registrar: Organisation;
+  /** Gave `giftIds[i]` to the i-th programme (programmeId, then cosignedProgrammeId). */
+  donor: Organisation;
+  giftIds: number[];
   /** Allows `vendor`; no field agent needed. */
   programmeId: number;
   /** Allows `vendor`; every redemption needs a field agent's co-signature. */
@@ -52,8 +55,12 @@ export const PIN = "582914";
  * vendor, and `count` two-member households enrolled with a phone, registered on chain (heads with
  * custodial wallets and the PIN above) and issued `ENTITLEMENT` in both programmes.
  */
-export async function deliveryWorld(count: number, firstSeed: number): Promise<DeliveryWorld> {
-  const gw = await bootE2e();
+export async function deliveryWorld(
+  count: number,
+  firstSeed: number,
+  env?: Record<string, string>,
+): Promise<DeliveryWorld> {
+  const gw = await bootE2e({ env });
   const charity = await registerOrganisation(gw, "charity");
   const otherCharity = await registerOrganisation(gw, "charity");
   const vendor = await registerOrganisation(gw, "vendor");
@@ -101,8 +108,9 @@ export async function deliveryWorld(count: number, firstSeed: number): Promise<D
     requiresFieldAgent: true,
     name: "E2E co-signed repairs",
   });
+  const giftIds: number[] = [];
   for (const id of [programmeId, cosignedProgrammeId]) {
-    await give(gw, donor, id, "20000000");
+    giftIds.push(await give(gw, donor, id, "20000000"));
     const csv = disbursementCsv(households.map((household) => [household.nationalId, ENTITLEMENT]));
     const res = await gw.postCsv(
       `/v1/programmes/${id}/disbursements`,
@@ -122,6 +130,8 @@ export async function deliveryWorld(count: number, firstSeed: number): Promise<D
     fieldAgent,
     auditor,
     registrar,
+    donor,
+    giftIds,
     programmeId,
     cosignedProgrammeId,
     households,

@@ -83,7 +83,7 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
 
     await mintTokens(gw, donor.address, "1000000000");
     const programmeId = await createProgramme(gw, charity, { capPerPeriod: "2500000" });
-    await give(gw, donor, programmeId, "100000000");
+    const giftId = await give(gw, donor, programmeId, "100000000");
     ok(await gw.get("/v1/programmes", donor.apiKey), 200);
     ok(await gw.get(`/v1/programmes/${programmeId}`, donor.apiKey), 200);
     ok(await gw.get(`/v1/programmes/999999`, donor.apiKey), 404);
@@ -258,6 +258,31 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     );
     await gw.services.outbox.drain();
     ok(await gw.get(`/v1/household-receipts/${householdRefs[0]}`, charity.apiKey), 200);
+    // Donors: the gift's timeline once the indexer has read it, its event stream (an unknown gift: a 200
+    // would stream on), a webhook, a receipt code (refused: the gift was not a cash gift) and the status.
+    for (
+      let tries = 0;
+      (await gw.get(`/v1/gifts/${giftId}/timeline`, donor.apiKey)).status !== 200;
+      tries++
+    ) {
+      expect(tries, "the gift indexed").to.be.below(100);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    ok(await gw.get(`/v1/gifts/999999/timeline`, donor.apiKey), 404);
+    ok(await gw.get(`/v1/gifts/999999/events`, donor.apiKey), 404);
+    ok(await gw.post("/v1/webhooks", donor.apiKey, { url: "http://127.0.0.1:9/hook", giftId }), 201);
+    ok(await gw.post("/v1/webhooks", donor.apiKey, { url: "ftp://example.org/" }), 400);
+    ok(await gw.post(`/v1/gifts/${giftId}/receipt-code`, charity.apiKey), 400);
+    ok(
+      gw.record(
+        await gw
+          .http()
+          .get(`/v1/gift-receipts/gr_${"x".repeat(22)}/timeline`)
+          .set("X-Receipt-Secret", "nope"),
+      ),
+      404,
+    );
+    ok(await gw.get("/v1/indexer/status", auditor.apiKey), 200);
     ok(await gw.get("/v1/status"), 401);
     ok(await gw.get("/v1/organisations", donor.apiKey), 403);
     ok(await gw.post("/v1/organisations", gw.regulatorKey, { name: "x" }), 400);

@@ -1,0 +1,143 @@
+/**
+ * The indexer's read models, the donors' receipt codes and the webhook queue (migration 15).
+ *
+ * Every row the indexer writes names the block it came from, so a reorganisation rewinds by deleting what
+ * lies above the fork point. Events are keyed by (tx_hash, log_index): reading a block again inserts
+ * nothing. No column holds personal data: households appear only as the keyed references the chain
+ * itself carries, a receipt code's secret only as a keyed hash, and a webhook's signing secret not at all
+ * (it is derived from the pepper when needed).
+ */
+export const INDEXER_SQL = `
+  CREATE TABLE indexer_checkpoint (
+    id           INTEGER PRIMARY KEY CHECK (id = 1),
+    block_number INTEGER NOT NULL,
+    block_hash   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
+  ) STRICT;
+
+  -- Hashes of the blocks read (those with events, and each range's last block), to find a fork point.
+  CREATE TABLE indexer_blocks (
+    block_number INTEGER PRIMARY KEY,
+    block_hash   TEXT NOT NULL,
+    timestamp    INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE indexer_reorgs (
+    reorg_id         INTEGER PRIMARY KEY,
+    detected_at      TEXT NOT NULL,
+    checkpoint_block INTEGER NOT NULL,
+    fork_block       INTEGER NOT NULL,
+    depth            INTEGER NOT NULL,
+    confirmations    INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE chain_events (
+    tx_hash      TEXT NOT NULL,
+    log_index    INTEGER NOT NULL,
+    block_number INTEGER NOT NULL,
+    contract     TEXT NOT NULL,
+    name         TEXT NOT NULL,
+    args_json    TEXT NOT NULL,
+    PRIMARY KEY (tx_hash, log_index)
+  ) STRICT;
+  CREATE INDEX chain_events_by_block ON chain_events (block_number);
+  CREATE INDEX chain_events_by_name ON chain_events (name);
+
+  CREATE TABLE idx_gifts (
+    gift_id       INTEGER PRIMARY KEY,
+    programme_id  INTEGER NOT NULL,
+    donor         TEXT NOT NULL,
+    donor_ref     TEXT,
+    amount        TEXT NOT NULL,
+    reallocate_to INTEGER NOT NULL,
+    tx_hash       TEXT NOT NULL,
+    block_number  INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX idx_gifts_by_block ON idx_gifts (block_number);
+
+  -- Money leaving a gift's lot (settlement, refund, reallocation) or coming back to it (reversal).
+  CREATE TABLE idx_gift_flows (
+    tx_hash      TEXT NOT NULL,
+    log_index    INTEGER NOT NULL,
+    gift_id      INTEGER NOT NULL,
+    programme_id INTEGER NOT NULL,
+    kind         TEXT NOT NULL CHECK (kind IN ('settlement', 'refund', 'reallocation', 'reversal')),
+    amount       TEXT NOT NULL,
+    ref          TEXT NOT NULL,
+    block_number INTEGER NOT NULL,
+    PRIMARY KEY (tx_hash, log_index)
+  ) STRICT;
+  CREATE INDEX idx_gift_flows_by_gift ON idx_gift_flows (gift_id);
+  CREATE INDEX idx_gift_flows_by_block ON idx_gift_flows (block_number);
+
+  CREATE TABLE idx_redemptions (
+    redemption_id TEXT PRIMARY KEY,
+    programme_id  INTEGER NOT NULL,
+    household_ref TEXT NOT NULL,
+    vendor        TEXT NOT NULL,
+    amount        TEXT NOT NULL,
+    tx_hash       TEXT NOT NULL,
+    block_number  INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX idx_redemptions_by_block ON idx_redemptions (block_number);
+
+  -- Entitlements minted (ERC-1155 TransferSingle from zero), per programme.
+  CREATE TABLE idx_issuance (
+    tx_hash      TEXT NOT NULL,
+    log_index    INTEGER NOT NULL,
+    programme_id INTEGER NOT NULL,
+    account      TEXT NOT NULL,
+    amount       TEXT NOT NULL,
+    block_number INTEGER NOT NULL,
+    PRIMARY KEY (tx_hash, log_index)
+  ) STRICT;
+  CREATE INDEX idx_issuance_by_programme ON idx_issuance (programme_id);
+  CREATE INDEX idx_issuance_by_block ON idx_issuance (block_number);
+
+  -- What a donor is told about its gift (SSE and webhooks); event_id is stable for a (tx, log) pair.
+  CREATE TABLE gift_events (
+    seq          INTEGER PRIMARY KEY,
+    event_id     TEXT NOT NULL UNIQUE,
+    gift_id      INTEGER NOT NULL,
+    type         TEXT NOT NULL,
+    payload_json TEXT NOT NULL,
+    block_number INTEGER NOT NULL,
+    created_at   TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX gift_events_by_gift ON gift_events (gift_id, seq);
+
+  -- A cash donor's receipt code: the code is random (not personal data), its secret kept as a keyed hash.
+  CREATE TABLE gift_receipt_codes (
+    code           TEXT PRIMARY KEY,
+    gift_id        INTEGER NOT NULL UNIQUE,
+    org_id         TEXT NOT NULL REFERENCES organisations (org_id),
+    secret_hash    TEXT NOT NULL,
+    pepper_version INTEGER NOT NULL,
+    created_at     TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE webhooks (
+    webhook_id     TEXT PRIMARY KEY,
+    org_id         TEXT NOT NULL REFERENCES organisations (org_id),
+    url            TEXT NOT NULL,
+    gift_id        INTEGER,
+    pepper_version INTEGER NOT NULL,
+    created_at     TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX webhooks_by_org ON webhooks (org_id);
+
+  -- The durable queue: one row per (webhook, event), retried with backoff until delivered or given up.
+  CREATE TABLE webhook_deliveries (
+    delivery_id     INTEGER PRIMARY KEY,
+    webhook_id      TEXT NOT NULL REFERENCES webhooks (webhook_id),
+    event_id        TEXT NOT NULL,
+    status          TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    last_status     INTEGER,
+    delivered_at    TEXT,
+    created_at      TEXT NOT NULL,
+    UNIQUE (webhook_id, event_id)
+  ) STRICT;
+  CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
+`;
