@@ -62,3 +62,6 @@ export type { SmsMessage, SmsSender } from "./otp/smsSender";
 export { MAX_SMS_CODE_ATTEMPTS, SMS_CODE_TTL_MS } from "./otp/smsCodes";
 export { nativeRecovery, nobleRecovery, recoverSigner, signerRecovery } from "./signatures/recoverSigner";
 export type { Recovery, SignerRecovery, SignatureProblem } from "./signatures/recoverSigner";
+export { handleUssd, ussdRequestSchema } from "./ussd/handleUssd";
+export type { UssdAnswer, UssdDeps, UssdRequest } from "./ussd/handleUssd";
+export { MAX_SCREEN_LENGTH } from "./ussd/menu";

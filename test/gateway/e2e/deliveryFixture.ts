@@ -13,6 +13,7 @@ import {
   registerOnChain,
   registerOrganisation,
   settle,
+  type BootE2eOptions,
   type E2eGateway,
   type Organisation,
 } from "./harness";
@@ -52,8 +53,12 @@ export const PIN = "582914";
  * vendor, and `count` two-member households enrolled with a phone, registered on chain (heads with
  * custodial wallets and the PIN above) and issued `ENTITLEMENT` in both programmes.
  */
-export async function deliveryWorld(count: number, firstSeed: number): Promise<DeliveryWorld> {
-  const gw = await bootE2e();
+export async function deliveryWorld(
+  count: number,
+  firstSeed: number,
+  options: BootE2eOptions = {},
+): Promise<DeliveryWorld> {
+  const gw = await bootE2e(options);
   const charity = await registerOrganisation(gw, "charity");
   const otherCharity = await registerOrganisation(gw, "charity");
   const vendor = await registerOrganisation(gw, "vendor");
