@@ -67,7 +67,7 @@ export type DeliveryRouteServices = Pick<RouteServices, "store" | "delivery">;
 export type WalletRouteServices = Pick<RouteServices, "store" | "wallets" | "disbursement">;
 export type AnchoringRouteServices = Pick<RouteServices, "anchoring">;
 export type EvidenceRouteServices = Pick<RouteServices, "evidence">;
-export type UssdRouteServices = Pick<RouteServices, "config" | "delivery">;
+export type UssdRouteServices = Pick<RouteServices, "delivery">;
 
 /**
  * A room's HTTP face. `register` adds routes with full paths (`/v1/households/:householdRef`) directly

@@ -4,6 +4,7 @@ import { UnauthenticatedError, UnsupportedMediaTypeError } from "../errors/httpE
 import { rateLimiter } from "../middleware/rateLimit";
 import { errorResponse, errorResponses, jsonSchemaOf } from "../openapi/jsonSchema";
 import type { RouteModule, UssdRouteServices } from "../routeModule";
+import type { Config } from "../../config";
 import { handleUssd, ussdRequestSchema } from "../../delivery";
 
 const USSD_PATH = "/v1/ussd";
@@ -22,9 +23,9 @@ const REQUEST_EXAMPLE = {
 const sha256 = (value: string) => createHash("sha256").update(value, "utf8").digest();
 
 /** The aggregator proves itself with the shared secret; with none configured, every call is refused. */
-function requireAggregator(services: UssdRouteServices): RequestHandler {
+function requireAggregator(config: Config): RequestHandler {
   return (req, _res, next) => {
-    const secret = services.config.ussd.secret;
+    const secret = config.ussd.secret;
     const given = req.headers[USSD_SECRET_HEADER];
     if (secret === null) throw new UnauthenticatedError("The USSD face is not enabled on this gateway");
     if (typeof given !== "string" || !timingSafeEqual(sha256(given), sha256(secret.reveal()))) {
@@ -56,16 +57,16 @@ export function ussdRoutes(services: UssdRouteServices): RouteModule {
   return {
     rawBodyPaths: [USSD_PATH],
     ownRateLimitPaths: [USSD_PATH],
-    register(router) {
+    register(router, { config }) {
       router.post(
         USSD_PATH,
-        requireAggregator(services),
+        requireAggregator(config),
         // One client speaks for every caller, so it gets its own budget rather than one API key's.
-        rateLimiter({ windowMs: services.config.rateLimit.windowMs, max: services.config.ussd.rateLimitMax }),
+        rateLimiter({ windowMs: config.rateLimit.windowMs, max: config.ussd.rateLimitMax }),
         ...readCallback,
         async (req, res) => {
           const answer = await handleUssd(
-            { ...services.delivery, sessionTimeoutMs: services.config.ussd.sessionSeconds * 1000 },
+            { ...services.delivery, sessionTimeoutMs: config.ussd.sessionSeconds * 1000 },
             req.body,
           );
           res.locals.log.info(

@@ -1,6 +1,6 @@
 import { toAsciiDigits } from "../../identity";
 import { DISPUTE_REASONS } from "../disputeDelivery";
-import { groupDigits, inScript, itemLabel, TEXTS, type Language } from "./texts";
+import { groupDigits, inScript, itemLabel, LANGUAGE_MENU, TEXTS, type Language } from "./texts";
 
 /** A USSD screen holds at most 182 characters, `CON `/`END ` included. */
 export const MAX_SCREEN_LENGTH = 182;
@@ -213,7 +213,7 @@ function end(state: MenuState, text: string): Step {
 
 /** The reply in the language's script, cut to the screen's limit as a last resort. */
 function screenOf(language: Language, kind: Reply["kind"], body: string): Reply {
-  const text = inScript(language, body);
+  const text = body.endsWith(LANGUAGE_MENU) ? body : inScript(language, body);
   const room = MAX_SCREEN_LENGTH - kind.length - 1;
   return { kind, text: text.length <= room ? text : `${text.slice(0, room - 1)}…` };
 }

@@ -31,11 +31,12 @@ export interface Texts {
   languageSet: string;
 }
 
-const BOTH_LANGUAGES = "1 فارسی\n2 English";
+/** Shown before a language is known: both names, ASCII digits (every keypad has them; Persian ones work too). */
+export const LANGUAGE_MENU = "کمک سین‌تک / Sin Tech aid\n1 فارسی\n2 English";
 
 export const TEXTS: Record<Language, Texts> = {
   en: {
-    chooseLanguage: `Sin Tech aid\n${BOTH_LANGUAGES}`,
+    chooseLanguage: LANGUAGE_MENU,
     main: "Sin Tech aid\n1 Pending deliveries\n2 Last receipts\n3 Language",
     noPending: "No deliveries are waiting for you.\n0 Back",
     pendingTitle: "Pending deliveries",
@@ -46,7 +47,7 @@ export const TEXTS: Record<Language, Texts> = {
     delivery: (vendor, programme, item, amount) => `${vendor}\n${programme}\n${item}\nAmount ${amount}`,
     acceptOrDispute: "1 Accept\n2 Dispute\n0 Back",
     enterPin: "Enter your PIN\n0 Back",
-    wrongPin: (left) => `Wrong PIN. ${left} tries left.\nEnter your PIN\n0 Back`,
+    wrongPin: (left) => `Wrong PIN. ${left} ${left === 1 ? "try" : "tries"} left.\nEnter your PIN\n0 Back`,
     pinFormat: "A PIN is 4 to 8 digits.\nEnter your PIN\n0 Back",
     locked: "Too many wrong PINs. Try again in 15 minutes.",
     accepted: "Thank you. The delivery is accepted and recorded in your household file.",
@@ -66,7 +67,7 @@ export const TEXTS: Record<Language, Texts> = {
     languageSet: "Language set.",
   },
   fa: {
-    chooseLanguage: `کمک سین‌تک\n${BOTH_LANGUAGES}`,
+    chooseLanguage: LANGUAGE_MENU,
     main: "کمک سین‌تک\n1 تحویل‌های در انتظار\n2 رسیدهای اخیر\n3 زبان",
     noPending: "تحویلی در انتظار شما نیست.\n0 بازگشت",
     pendingTitle: "تحویل‌های در انتظار",

@@ -219,7 +219,9 @@ describe("e2e: the USSD menu for feature phones", function () {
     const answers: string[] = [];
     for (let attempt = 0; attempt < 5; attempt++) answers.push(await caller.type("000111"));
     expect(answers.slice(0, 4)).to.deep.equal(
-      [4, 3, 2, 1].map((left) => `CON Wrong PIN. ${left} tries left.\nEnter your PIN\n0 Back`),
+      ["4 tries", "3 tries", "2 tries", "1 try"].map(
+        (left) => `CON Wrong PIN. ${left} left.\nEnter your PIN\n0 Back`,
+      ),
     );
     expect(answers[4]).to.match(/^END Too many wrong PINs/);
     const locked = world.gw.services.store.sqlite
