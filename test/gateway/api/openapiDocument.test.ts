@@ -49,11 +49,12 @@ describe("the gateway's OpenAPI document (every route module, as scripts/openapi
     operations = operationsOf(document);
   });
 
-  it("declares servers, a licence, tags with descriptions and the bearer scheme", () => {
+  it("declares servers, a licence, tags with descriptions, the bearer scheme and the USSD aggregator's header", () => {
     expect(document.servers).to.have.length.greaterThan(0);
     expect(document.info.license).to.deep.equal({ name: "Apache-2.0", identifier: "Apache-2.0" });
     for (const tag of document.tags) expect(tag.description, tag.name).to.be.a("string").and.not.empty;
-    expect(document.components.securitySchemes).to.have.keys("apiKey");
+    expect(document.components.securitySchemes).to.have.keys("apiKey", "ussdSecret");
+    expect(document.components.securitySchemes.ussdSecret).to.include({ type: "apiKey", in: "header" });
   });
 
   it("gives every operation a unique operationId, a summary, declared tags and its security", () => {
@@ -68,7 +69,12 @@ describe("the gateway's OpenAPI document (every route module, as scripts/openapi
       expect(operation.tags, where).to.have.length.greaterThan(0);
       for (const tag of operation.tags) expect(tags, where).to.include(tag);
       expect(operation.security, where).to.be.an("array");
-      if (path.startsWith("/v1/")) {
+      if (path === "/v1/ussd") {
+        // Called by the USSD aggregator, not by an organisation: its shared secret, no API key or role.
+        expect(operation.security, where).to.deep.equal([{ ussdSecret: [] }]);
+        expect(operation["x-roles"], where).to.equal(undefined);
+        expect(operation.responses, where).to.include.keys("401", "429");
+      } else if (path.startsWith("/v1/")) {
         expect(operation.security, where).to.deep.equal([{ apiKey: [] }]);
         expect(operation["x-roles"], where).to.have.length.greaterThan(0);
         expect(operation.responses, where).to.include.keys("401", "403", "429");
