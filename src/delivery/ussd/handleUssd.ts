@@ -15,7 +15,6 @@ import { advance, show, startState, type ActionOutcome, type MenuCalls, type Rep
 import { TEXTS } from "./texts";
 import {
   dropExpiredSessions,
-  endSession,
   loadSession,
   rememberedLanguage,
   rememberLanguage,
@@ -52,8 +51,8 @@ export interface UssdAnswer {
  * Answers one aggregator callback. The phone number becomes its keyed reference at once and is dropped;
  * the household is the one whose member gave that number. An unknown number (or one two households
  * share) gets a polite `END` that says nothing about why. The inputs this callback adds to the session's
- * text drive the menu (`advance`); a session idle past its timeout starts over at the first menu, and a
- * session that answers `END` is deleted.
+ * text drive the menu (`advance`); a new session, or one idle past its timeout, starts at the first menu,
+ * and a session that answered `END` takes no more input.
  */
 export async function handleUssd(deps: UssdDeps, request: unknown): Promise<UssdAnswer> {
   const input = parseInput(ussdRequestSchema, request);
@@ -73,11 +72,17 @@ export async function handleUssd(deps: UssdDeps, request: unknown): Promise<Ussd
 
   const stored = loadSession(deps.db, sessionRef);
   const current = stored !== undefined && stored.householdRef === match.householdRef;
-  const timedOut = current && stored.expiresAt <= now.getTime();
-  const resume = current && !timedOut && stored.consumed <= inputs.length;
-  let state = resume ? stored.state : startState(rememberedLanguage(deps.db, callerRef));
-  // A fresh session handles what the dial string already carried; one that timed out starts over.
-  const consumed = resume ? stored.consumed : current ? inputs.length : 0;
+  const live = current && stored.expiresAt > now.getTime() && stored.consumed <= inputs.length;
+  if (live && stored.ended) {
+    return {
+      reply: { kind: "END", text: TEXTS[stored.state.language ?? "fa"].sessionOver },
+      caller: "known",
+    };
+  }
+  let state = live ? stored.state : startState(rememberedLanguage(deps.db, callerRef));
+  // A new session (or one that timed out) starts at the first menu, whatever text it arrives with: keys
+  // replayed into a fresh menu could choose another delivery than the caller saw.
+  const consumed = live ? stored.consumed : inputs.length;
 
   let action: ActionOutcome | undefined;
   const calls = bindCalls(deps, match, callerRef, (outcome) => (action = outcome));
@@ -89,19 +94,17 @@ export async function handleUssd(deps: UssdDeps, request: unknown): Promise<Ussd
   }
   step ??= await show(state, calls);
 
-  if (step.reply.kind === "END") endSession(deps.db, sessionRef);
-  else {
-    saveSession(deps.db, {
-      sessionRef,
-      phoneRef: callerRef,
-      householdRef: match.householdRef,
-      beneficiaryRef: match.beneficiaryRef,
-      state: step.state,
-      consumed: inputs.length,
-      now,
-      timeoutMs: deps.sessionTimeoutMs,
-    });
-  }
+  saveSession(deps.db, {
+    sessionRef,
+    phoneRef: callerRef,
+    householdRef: match.householdRef,
+    beneficiaryRef: match.beneficiaryRef,
+    state: step.state,
+    consumed: inputs.length,
+    ended: step.reply.kind === "END",
+    now,
+    timeoutMs: deps.sessionTimeoutMs,
+  });
   return { reply: step.reply, caller: "known", ...(action !== undefined && { action }) };
 }
 

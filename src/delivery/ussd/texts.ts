@@ -28,7 +28,7 @@ export interface Texts {
   status: Record<"accepted" | "redeemed" | "refused" | "disputed", string>;
   invalid: string;
   unknownCaller: string;
-  languageSet: string;
+  sessionOver: string;
 }
 
 /** Shown before a language is known: both names, ASCII digits (every keypad has them; Persian ones work too). */
@@ -64,7 +64,7 @@ export const TEXTS: Record<Language, Texts> = {
     status: { accepted: "accepted", redeemed: "paid", refused: "refused", disputed: "disputed" },
     invalid: "Invalid choice.",
     unknownCaller: "Sorry, this service is not available for this number. Please contact your charity.",
-    languageSet: "Language set.",
+    sessionOver: "This session is over. Dial again to start.",
   },
   fa: {
     chooseLanguage: LANGUAGE_MENU,
@@ -95,7 +95,7 @@ export const TEXTS: Record<Language, Texts> = {
     status: { accepted: "تأیید", redeemed: "پرداخت", refused: "رد", disputed: "اعتراض" },
     invalid: "گزینه نامعتبر.",
     unknownCaller: "متأسفیم، این خدمت برای این شماره در دسترس نیست. با خیریه خود تماس بگیرید.",
-    languageSet: "زبان تنظیم شد.",
+    sessionOver: "این نشست تمام شد. برای شروع دوباره شماره‌گیری کنید.",
   },
 };
 

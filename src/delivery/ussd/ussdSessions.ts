@@ -9,6 +9,7 @@ export interface StoredSession {
   state: MenuState;
   consumed: number;
   expiresAt: number;
+  ended: boolean;
 }
 
 interface Row {
@@ -17,12 +18,13 @@ interface Row {
   screen: string;
   consumed: number;
   expires_at: number;
+  ended: number;
 }
 
 export function loadSession(db: Database, sessionRef: string): StoredSession | undefined {
   const row = cachedStatement(
     db,
-    "SELECT household_ref, language, screen, consumed, expires_at FROM ussd_sessions WHERE session_ref = ?",
+    "SELECT household_ref, language, screen, consumed, expires_at, ended FROM ussd_sessions WHERE session_ref = ?",
   ).get(sessionRef) as Row | undefined;
   if (!row) return undefined;
   return {
@@ -30,6 +32,7 @@ export function loadSession(db: Database, sessionRef: string): StoredSession | u
     state: { language: row.language, screen: JSON.parse(row.screen) as MenuState["screen"] },
     consumed: row.consumed,
     expiresAt: row.expires_at,
+    ended: row.ended === 1,
   };
 }
 
@@ -40,6 +43,8 @@ export interface SaveSessionParams {
   beneficiaryRef: string;
   state: MenuState;
   consumed: number;
+  /** The menu answered END: the session takes no more input. */
+  ended: boolean;
   now: Date;
   timeoutMs: number;
 }
@@ -49,10 +54,10 @@ export function saveSession(db: Database, params: SaveSessionParams): void {
   cachedStatement(
     db,
     `INSERT INTO ussd_sessions (session_ref, phone_ref, household_ref, beneficiary_ref, language, screen, consumed,
-       started_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ended, started_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (session_ref) DO UPDATE SET household_ref = excluded.household_ref,
        beneficiary_ref = excluded.beneficiary_ref, language = excluded.language, screen = excluded.screen,
-       consumed = excluded.consumed, expires_at = excluded.expires_at`,
+       consumed = excluded.consumed, ended = excluded.ended, expires_at = excluded.expires_at`,
   ).run(
     params.sessionRef,
     params.phoneRef,
@@ -61,16 +66,13 @@ export function saveSession(db: Database, params: SaveSessionParams): void {
     params.state.language,
     JSON.stringify(params.state.screen),
     params.consumed,
+    params.ended ? 1 : 0,
     params.now.toISOString(),
     params.now.getTime() + params.timeoutMs,
   );
 }
 
-/** A session that ended (`END`) is gone; so are sessions whose timeout passed. */
-export function endSession(db: Database, sessionRef: string): void {
-  cachedStatement(db, "DELETE FROM ussd_sessions WHERE session_ref = ?").run(sessionRef);
-}
-
+/** Sessions whose timeout passed before `before` are forgotten. */
 export function dropExpiredSessions(db: Database, now: Date): void {
   cachedStatement(db, "DELETE FROM ussd_sessions WHERE expires_at <= ?").run(now.getTime());
 }
