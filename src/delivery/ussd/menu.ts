@@ -1,9 +1,21 @@
 import { toAsciiDigits } from "../../identity";
 import { DISPUTE_REASONS } from "../disputeDelivery";
-import { groupDigits, inScript, itemLabel, LANGUAGE_MENU, TEXTS, type Language } from "./texts";
+import {
+  deliveryText,
+  pendingPages,
+  pendingScreen,
+  receiptPages,
+  receiptScreen,
+  screenOf,
+  type PendingLine,
+  type ReceiptLine,
+  type Reply,
+} from "./screens";
+import { TEXTS, type Language } from "./texts";
 
-/** A USSD screen holds at most 182 characters, `CON `/`END ` included. */
-export const MAX_SCREEN_LENGTH = 182;
+export { MAX_SCREEN_LENGTH } from "./screens";
+export type { PendingLine, ReceiptLine, Reply } from "./screens";
+
 type Reason = (typeof DISPUTE_REASONS)[number];
 
 /** Where the caller is in the menu; stored as JSON between requests. */
@@ -22,22 +34,6 @@ export interface MenuState {
   screen: Screen;
 }
 
-export interface PendingLine {
-  deliveryId: string;
-  vendorName: string;
-  programmeName: string;
-  item: string;
-  quantity: number;
-  amount: string;
-}
-
-export interface ReceiptLine {
-  vendorName: string;
-  amount: string;
-  acceptedAt: string;
-  status: "accepted" | "redeemed" | "refused" | "disputed";
-}
-
 /** What a PIN-checked action came to, in terms the menu can say. */
 export type ActionOutcome =
   | { ok: true }
@@ -51,12 +47,6 @@ export interface MenuCalls {
   accept(deliveryId: string, pin: string): Promise<ActionOutcome>;
   dispute(deliveryId: string, reason: Reason, pin: string): Promise<ActionOutcome>;
   rememberLanguage(language: Language): void;
-}
-
-export interface Reply {
-  /** `CON`: the menu goes on; `END`: the session is over. */
-  kind: "CON" | "END";
-  text: string;
 }
 
 export interface Step {
@@ -209,91 +199,4 @@ function parentOf(screen: Screen): Screen {
 
 function end(state: MenuState, text: string): Step {
   return { state, reply: screenOf(state.language ?? "fa", "END", text) };
-}
-
-/** The reply in the language's script, cut to the screen's limit as a last resort. */
-function screenOf(language: Language, kind: Reply["kind"], body: string): Reply {
-  const text = body.endsWith(LANGUAGE_MENU) ? body : inScript(language, body);
-  const room = MAX_SCREEN_LENGTH - kind.length - 1;
-  return { kind, text: text.length <= room ? text : `${text.slice(0, room - 1)}…` };
-}
-
-/** A name cut to `max` characters, so a long vendor or programme name cannot push a menu off screen. */
-function short(name: string, max: number): string {
-  return name.length <= max ? name : `${name.slice(0, max - 1)}…`;
-}
-
-function deliveryText(language: Language, line: PendingLine): string {
-  return TEXTS[language].delivery(
-    short(line.vendorName, 30),
-    short(line.programmeName, 30),
-    itemLabel(language, line.item, line.quantity),
-    groupDigits(line.amount),
-  );
-}
-
-const pendingLine = (line: PendingLine, n: number) =>
-  `${n} ${short(line.vendorName, 18)}/${short(line.programmeName, 18)} ${groupDigits(line.amount)}`;
-const receiptLine = (language: Language, line: ReceiptLine) =>
-  `${dayOf(language, line.acceptedAt)} ${short(line.vendorName, 16)} ${groupDigits(line.amount)} ${TEXTS[language].status[line.status]}`;
-
-const PERSIAN_DAY = new Intl.DateTimeFormat("fa-IR-u-ca-persian-nu-latn", {
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  timeZone: "Asia/Tehran",
-});
-
-/** The day in the caller's calendar: Solar Hijri for Persian (digits follow the script), ISO for English. */
-function dayOf(language: Language, at: string): string {
-  return language === "fa" ? PERSIAN_DAY.format(new Date(at)) : at.slice(0, 10);
-}
-
-function pendingScreen(language: Language, page: PendingLine[], more: boolean): string {
-  const texts = TEXTS[language];
-  return [
-    texts.pendingTitle,
-    ...page.map((line, i) => pendingLine(line, i + 1)),
-    ...(more ? [texts.more] : []),
-    texts.back,
-  ].join("\n");
-}
-
-function receiptScreen(language: Language, page: ReceiptLine[], more: boolean): string {
-  const texts = TEXTS[language];
-  return [
-    texts.receiptsTitle,
-    ...page.map((line) => receiptLine(language, line)),
-    ...(more ? [texts.more] : []),
-    texts.back,
-  ].join("\n");
-}
-
-/**
- * Splits a list into pages that each fit one screen with its title, "9 more" and "0 back" (a notice
- * line of room kept spare), at most 8 entries a page so every entry has a one-digit choice.
- */
-function paginate<T>(lines: T[], fits: (page: T[]) => boolean): T[][] {
-  const pages: T[][] = [];
-  let page: T[] = [];
-  for (const line of lines) {
-    if (page.length > 0 && (page.length === 8 || !fits([...page, line]))) {
-      pages.push(page);
-      page = [];
-    }
-    page.push(line);
-  }
-  if (page.length > 0) pages.push(page);
-  return pages;
-}
-
-const NOTICE_ROOM = 24;
-const fitsScreen = (body: string) => body.length + 4 + NOTICE_ROOM <= MAX_SCREEN_LENGTH;
-
-function pendingPages(language: Language, lines: PendingLine[]): PendingLine[][] {
-  return paginate(lines, (page) => fitsScreen(pendingScreen(language, page, true)));
-}
-
-function receiptPages(language: Language, lines: ReceiptLine[]): ReceiptLine[][] {
-  return paginate(lines, (page) => fitsScreen(receiptScreen(language, page, true)));
 }
