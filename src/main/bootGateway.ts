@@ -155,7 +155,8 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     });
     // Households enrolled before the keyed phone index: their numbers are read from the vault once.
     const phonesIndexed = await indexPhoneBacklog(households);
-    if (phonesIndexed > 0) logger.info({ households: phonesIndexed }, "indexed phone refs of earlier households");
+    if (phonesIndexed > 0)
+      logger.info({ households: phonesIndexed }, "indexed phone refs of earlier households");
     const organisations: OrganisationDeps = {
       db: store.sqlite,
       outbox,
