@@ -165,6 +165,10 @@ describe("the gateway's OpenAPI document (every route module, as scripts/openapi
     const html = renderDocsPage(document);
     expect(html).to.include("<code>Authorization: Bearer stk_...</code>");
     expect(html).to.include("<code>Idempotency-Key</code>");
+    const ussd = html.slice(html.indexOf('id="post-/v1/ussd"'));
+    expect(ussd.slice(0, ussd.indexOf("</section>"))).to.include(
+      "The USSD aggregator's shared secret (X-USSD-Secret header), no API key",
+    );
     const text = html.replace(/<pre>[\s\S]*?<\/pre>/g, "");
     expect(text).not.to.include("`");
     expect(html).not.to.match(/<script|<link|src=/i);
