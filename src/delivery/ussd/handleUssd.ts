@@ -2,7 +2,7 @@ import { z } from "zod";
 import { cachedStatement } from "../../db/statements";
 import { ValidationError } from "../../errors";
 import { findHouseholdByPhone } from "../../households";
-import { normalisePhone, phoneRef, requestFingerprint } from "../../identity";
+import { requestFingerprint } from "../../identity";
 import { parseInput } from "../../validation";
 import { AccessCheckError, AccessLockedError } from "../../wallets";
 import { acceptDelivery } from "../acceptDelivery";
@@ -66,7 +66,7 @@ export async function handleUssd(deps: UssdDeps, request: unknown): Promise<Ussd
       caller: "unknown",
     };
   }
-  const callerRef = phoneRef(deps.households.peppers, normalisedPhone(input.phoneNumber));
+  const callerRef = match.phoneRef;
   const sessionRef = requestFingerprint(deps.households.peppers, "ussd-session", input.sessionId);
   const inputs = input.text === "" ? [] : input.text.split("*");
 
@@ -106,11 +106,6 @@ export async function handleUssd(deps: UssdDeps, request: unknown): Promise<Ussd
     timeoutMs: deps.sessionTimeoutMs,
   });
   return { reply: step.reply, caller: "known", ...(action !== undefined && { action }) };
-}
-
-function normalisedPhone(raw: string) {
-  const trimmed = raw.trim();
-  return normalisePhone(/^98[0-9]{10}$/.test(trimmed) ? `0${trimmed.slice(2)}` : trimmed);
 }
 
 /** The delivery room's use-cases, for this caller's household and member only. */

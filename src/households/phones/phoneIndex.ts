@@ -5,6 +5,8 @@ import type { HouseholdContext } from "../context";
 export interface PhoneMatch {
   householdRef: string;
   beneficiaryRef: string;
+  /** The caller's number as its keyed reference under the current pepper: what sessions may store. */
+  phoneRef: string;
 }
 
 /**
@@ -48,7 +50,11 @@ export function findHouseholdByPhone(
   );
   const households = new Set(rows.map((row) => row.householdRef));
   if (households.size !== 1) return undefined;
-  return { householdRef: rows[0]!.householdRef, beneficiaryRef: rows[0]!.beneficiaryRef };
+  return {
+    householdRef: rows[0]!.householdRef,
+    beneficiaryRef: rows[0]!.beneficiaryRef,
+    phoneRef: phoneRef(ctx.peppers, phone),
+  };
 }
 
 /** Aggregators send `98912...` (E.164 without the plus): the national form is `0912...`. */

@@ -73,6 +73,16 @@ describe("e2e: the USSD menu for feature phones", function () {
     };
   }
 
+  /** A household's first session: English chosen, then its first pending delivery opened. */
+  async function firstDeliveryInEnglish(household: DeliveryHousehold) {
+    const caller = session(household);
+    await caller.start();
+    await caller.type("2");
+    await caller.type("1");
+    expect(await caller.type("1")).to.include("1 Accept");
+    return caller;
+  }
+
   const sessionRows = () => countRows(world.gw, "ussd_sessions");
 
   it("refuses a caller without the aggregator's secret, writing nothing", async () => {
@@ -150,11 +160,7 @@ describe("e2e: the USSD menu for feature phones", function () {
   it("disputes a delivery with a reason and the PIN: it is never redeemed", async () => {
     const household = world.households[1]!;
     const delivery = await openDelivery(world, { householdRef: household.householdRef });
-    const caller = session(household);
-    await caller.start();
-    await caller.type("2");
-    await caller.type("1");
-    await caller.type("1");
+    const caller = await firstDeliveryInEnglish(household);
     expect(await caller.type("2"))
       .to.include("Not received")
       .and.include("Wrong amount");
@@ -217,11 +223,7 @@ describe("e2e: the USSD menu for feature phones", function () {
   it("counts wrong PINs towards the wallet's limit and locks it, leaving the delivery open", async () => {
     const household = world.households[3]!;
     const delivery = await openDelivery(world, { householdRef: household.householdRef });
-    const caller = session(household);
-    await caller.start();
-    await caller.type("2");
-    await caller.type("1");
-    await caller.type("1");
+    const caller = await firstDeliveryInEnglish(household);
     await caller.type("1");
     const answers: string[] = [];
     for (let attempt = 0; attempt < 5; attempt++) answers.push(await caller.type("000111"));

@@ -39,9 +39,10 @@ describe("households: the keyed phone index", () => {
     const enrolled = await enrolHousehold(fx.ctx, household(7_001, [PHONE, SPOUSE_PHONE, undefined]));
     const [head, spouse] = enrolled.members.map((member) => member.beneficiaryRef);
     for (const written of [PHONE, "+989121234567", "00989121234567", "989121234567", "۰۹۱۲ ۱۲۳ ۴۵۶۷"]) {
-      expect(findHouseholdByPhone(fx.ctx, written), written).to.deep.equal({
+      expect(findHouseholdByPhone(fx.ctx, written), written).to.deep.include({
         householdRef: enrolled.householdRef,
         beneficiaryRef: head,
+        phoneRef: rows().find((row) => row.beneficiary_ref === head)!.phone_ref,
       });
     }
     expect(findHouseholdByPhone(fx.ctx, SPOUSE_PHONE)?.beneficiaryRef).to.equal(spouse);
@@ -88,7 +89,7 @@ describe("households: the keyed phone index", () => {
     expect(findHouseholdByPhone(fx.ctx, PHONE)).to.equal(undefined);
 
     expect(await indexPhoneBacklog(fx.ctx, 1)).to.equal(2);
-    expect(findHouseholdByPhone(fx.ctx, PHONE)).to.deep.equal({
+    expect(findHouseholdByPhone(fx.ctx, PHONE)).to.deep.include({
       householdRef: before.householdRef,
       beneficiaryRef: before.members[1]!.beneficiaryRef,
     });
