@@ -51,7 +51,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(observeRequests(metrics));
   app.use(securityHeaders());
   app.use(identify(db));
-  app.use(rateLimiter(config.rateLimit));
 
   let document: OpenApiDocument | undefined;
   const modules = [
@@ -60,6 +59,12 @@ export function createApp(deps: AppDeps): Express {
     openapiRoutes(() => document!),
     ...(deps.routes ?? []),
   ];
+  app.use(
+    rateLimiter({
+      ...config.rateLimit,
+      ownLimitPaths: modules.flatMap((module) => module.ownRateLimitPaths ?? []),
+    }),
+  );
   app.use(
     jsonBody(
       config.bodyLimit,

@@ -71,6 +71,7 @@ export type WalletRouteServices = Pick<RouteServices, "store" | "wallets" | "dis
 export type AnchoringRouteServices = Pick<RouteServices, "anchoring">;
 export type EvidenceRouteServices = Pick<RouteServices, "evidence">;
 export type DonorRouteServices = Pick<RouteServices, "indexer">;
+export type UssdRouteServices = Pick<RouteServices, "delivery">;
 
 /**
  * A room's HTTP face. `register` adds routes with full paths (`/v1/households/:householdRef`) directly
@@ -85,6 +86,11 @@ export interface RouteModule {
    * the app-wide JSON-only rule leaves them alone, and the route refuses what it does not take.
    */
   rawBodyPaths?: readonly string[];
+  /**
+   * Paths whose route limits requests itself (the USSD aggregator, one client for thousands of callers):
+   * the app-wide per-key limit leaves them alone.
+   */
+  ownRateLimitPaths?: readonly string[];
 }
 
 /** `/a/:b` → `/a/{b}`. Other path-to-regexp syntax (wildcards, optional groups) has no OpenAPI form. */

@@ -211,6 +211,26 @@ export const FIELDS = {
       )
       .optional(),
   },
+  ussdSecret: {
+    env: "SINTECH_USSD_SECRET",
+    flag: undefined,
+    schema: z
+      .string({ error: "must be a string of at least 32 characters" })
+      .trim()
+      .min(32, { error: "must be a string of at least 32 characters" })
+      .max(256, { error: "must be at most 256 characters" })
+      .optional(),
+  },
+  ussdSessionSeconds: {
+    env: "SINTECH_USSD_SESSION_SECONDS",
+    flag: undefined,
+    schema: integer(10, 3_600).default(180),
+  },
+  ussdRateLimitMax: {
+    env: "SINTECH_USSD_RATE_LIMIT_MAX",
+    flag: undefined,
+    schema: integer(1, 1_000_000).default(1_200),
+  },
   logLevel: {
     env: "LOG_LEVEL",
     flag: "--log-level",

@@ -48,6 +48,12 @@ export interface Config {
   readonly webhooks: Readonly<{ retryBaseMs: number; maxAttempts: number }>;
   /** A Kubo node's RPC API for evidence; null for the embedded Helia store under `dataDir/ipfs`. */
   readonly ipfsApiUrl: string | null;
+  /**
+   * The USSD face: the aggregator authenticates with `secret` in the `X-USSD-Secret` header (null: the
+   * endpoint refuses every call); a session lasts `sessionSeconds` after its last input; `rateLimitMax`
+   * requests per rate-limit window from the aggregator.
+   */
+  readonly ussd: Readonly<{ secret: Secret<string> | null; sessionSeconds: number; rateLimitMax: number }>;
   readonly logLevel: LogLevel;
 }
 
@@ -121,6 +127,11 @@ export function loadConfig(
     },
     webhooks: { retryBaseMs: fields.webhookRetryBaseMs, maxAttempts: fields.webhookMaxAttempts },
     ipfsApiUrl: fields.ipfsApiUrl ?? null,
+    ussd: {
+      secret: fields.ussdSecret === undefined ? null : new Secret(fields.ussdSecret),
+      sessionSeconds: fields.ussdSessionSeconds,
+      rateLimitMax: fields.ussdRateLimitMax,
+    },
     logLevel: fields.logLevel,
   };
   // Printing the config (`${config}`, console.log, a log line) shows "[redacted]" for every Secret.

@@ -11,6 +11,8 @@ import { ANCHORING_SQL } from "../anchoring/schema";
 import { EVIDENCE_SQL } from "../evidence/schema";
 import { DELIVERY_SQL } from "../delivery/schema";
 import { INDEXER_SQL } from "../indexer/schema";
+import { PHONE_REFS_SQL } from "../households/phones/schema";
+import { USSD_SQL } from "../delivery/ussd/schema";
 
 /**
  * The schema, as numbered migrations kept in code so they ship with the build and run at boot.
@@ -133,6 +135,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: "evidence", sql: EVIDENCE_SQL },
   { version: 11, name: "confirmations_and_anchor_batches", sql: ANCHORING_SQL },
   { version: 12, name: "deliveries", sql: DELIVERY_SQL },
+  { version: 13, name: "phone_refs_and_ussd_sessions", sql: PHONE_REFS_SQL + USSD_SQL },
   { version: 14, name: "chain_read_cache_and_offline_uploads", sql: CHAIN_READ_CACHE_SQL + OFFLINE_SQL },
   { version: 15, name: "indexer_gift_timeline_webhooks", sql: INDEXER_SQL },
   {

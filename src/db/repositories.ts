@@ -50,6 +50,27 @@ export interface MemberRepository {
   count(): number;
 }
 
+/** One member's phone number as the keyed index holds it: never the number itself. */
+export interface PhoneRefRecord {
+  /** HMAC-SHA256(pepper_v, "phone:" + normalised number). */
+  phoneRef: string;
+  pepperVersion: number;
+  householdRef: string;
+  beneficiaryRef: string;
+}
+
+export interface PhoneRefRepository {
+  /** Idempotent: the same member and number twice is one row. */
+  insert(record: PhoneRefRecord): void;
+  /** Rows of active households whose phone ref is any of `phoneRefs` (one per pepper version). */
+  findByRefs(phoneRefs: readonly string[]): PhoneRefRecord[];
+  /** Forgets a household's numbers (crypto-shredding), and drops it from the backlog. */
+  deleteHousehold(householdRef: string): void;
+  /** Households enrolled before the index existed, whose numbers are still to be indexed. */
+  backlog(limit: number): string[];
+  backlogDone(householdRef: string): void;
+}
+
 export interface WrappedKeyRecord {
   householdRef: string;
   /** Version of the master key that wrapped it. */
@@ -166,6 +187,7 @@ export interface Store {
   readonly members: MemberRepository;
   readonly vaultKeys: VaultKeyRepository;
   readonly vaultRecords: VaultRecordRepository;
+  readonly phoneRefs: PhoneRefRepository;
   readonly imports: ImportRepository;
   /** Runs `fn` atomically; nested calls become savepoints. Throwing rolls everything back. */
   transaction<T>(fn: () => T): T;

@@ -7,6 +7,7 @@ import type { Store } from "./repositories";
 import { sqliteHouseholds } from "./sqliteHouseholds";
 import { sqliteImports } from "./sqliteImports";
 import { sqliteMembers } from "./sqliteMembers";
+import { sqlitePhoneRefs } from "./sqlitePhoneRefs";
 import { sqliteVaultKeys, sqliteVaultRecords } from "./sqliteVault";
 
 /** The SQLite store; `sqlite` is exposed for tests and maintenance, use-cases use the repositories. */
@@ -42,6 +43,7 @@ export function openSqliteStore(filename: string): SqliteStore {
     members: sqliteMembers(sqlite),
     vaultKeys: sqliteVaultKeys(sqlite),
     vaultRecords: sqliteVaultRecords(sqlite),
+    phoneRefs: sqlitePhoneRefs(sqlite),
     imports: sqliteImports(sqlite),
     transaction: <T>(fn: () => T): T => sqlite.transaction(fn)(),
     close() {

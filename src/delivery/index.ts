@@ -69,3 +69,6 @@ export type { OfflineKey } from "./offline/offlineKey";
 export { openSealedPin, sealPin, SEALED_PIN_ALGORITHM, SealedPinError } from "./offline/sealedPin";
 export { MAX_OFFLINE_ITEMS, offlineUploadSchema, uploadOfflineDeliveries } from "./offline/uploadOffline";
 export type { OfflineItemResult, OfflineUpload, OfflineUploadParams } from "./offline/uploadOffline";
+export { handleUssd, ussdRequestSchema } from "./ussd/handleUssd";
+export type { UssdAnswer, UssdDeps, UssdRequest } from "./ussd/handleUssd";
+export { MAX_SCREEN_LENGTH } from "./ussd/menu";

@@ -58,3 +58,6 @@ export type {
   RecordAccessParams,
 } from "./access/householdAccess";
 export { utf8Guard } from "./utf8Guard";
+export { findHouseholdByPhone, indexMemberPhones } from "./phones/phoneIndex";
+export type { PhoneMatch } from "./phones/phoneIndex";
+export { indexPhoneBacklog } from "./phones/indexPhoneBacklog";

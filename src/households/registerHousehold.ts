@@ -3,6 +3,7 @@ import { beneficiaryRef, householdRef, refCandidates, type Ref } from "../identi
 import type { HouseholdContext } from "./context";
 import { toPii, type HouseholdDraft } from "./draft";
 import { isSensitiveJob } from "./jobCodes";
+import { indexMemberPhones } from "./phones/phoneIndex";
 
 export type ConflictCode = "enrolled_elsewhere" | "repeated_in_household" | "household_already_enrolled";
 
@@ -95,5 +96,10 @@ export function registerHousehold(
     }),
   );
   ctx.vault.put(ref, toPii(draft, head.nationalId));
+  indexMemberPhones(
+    ctx,
+    ref,
+    draft.members.map((member, index) => ({ beneficiaryRef: refs[index]!, phone: member.phone })),
+  );
   return { outcome: "enrolled", householdRef: ref, beneficiaryRefs: refs };
 }

@@ -21,6 +21,7 @@ export {
   beneficiaryRef,
   donorRef,
   householdRef,
+  phoneRef,
   refCandidates,
   requestFingerprint,
   requestFingerprinter,

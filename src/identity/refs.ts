@@ -1,6 +1,7 @@
 import { createHmac, type Hmac } from "node:crypto";
 import type { NationalId } from "./nationalId";
 import type { PepperRing } from "./keyRing";
+import type { PhoneNumber } from "./phone";
 
 /** A pseudonymous reference as the contracts take it: 0x-prefixed, 32 bytes of lowercase hex. */
 export type Ref = `0x${string}`;
@@ -57,6 +58,15 @@ export function refCandidates(
  */
 export function donorRef(ring: PepperRing, reference: string, version: number = ring.current): Ref {
   return keyedRef(ring, "donor", reference.trim(), version);
+}
+
+/**
+ * HMAC-SHA256(pepper_v, "phone:" + normalisedPhone): how a caller's phone number finds its household (the
+ * USSD face) without the number being stored anywhere but the encrypted vault. Keyed because Iranian
+ * mobile numbers are about 10^9: an unkeyed hash of one is reversed by trying them all.
+ */
+export function phoneRef(ring: PepperRing, phone: PhoneNumber, version: number = ring.current): Ref {
+  return keyedRef(ring, "phone", phone, version);
 }
 
 /**

@@ -22,7 +22,7 @@ import {
   type DisbursementDeps,
 } from "../disbursement";
 import { openEvidenceStore, type EvidenceStore } from "../evidence";
-import { createHouseholdContext } from "../households";
+import { createHouseholdContext, indexPhoneBacklog } from "../households";
 import { followChainOnTime, GiftNotifier, type IndexerDeps } from "../indexer";
 import { createMasterKeyRing, createPepperRing } from "../identity";
 import type { OrganisationDeps } from "../organisations";
@@ -159,6 +159,10 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
         keys: [{ version: 1, secret: config.vaultMasterKey.reveal() }],
       }),
     });
+    // Households enrolled before the keyed phone index: their numbers are read from the vault once.
+    const phonesIndexed = await indexPhoneBacklog(households);
+    if (phonesIndexed > 0)
+      logger.info({ households: phonesIndexed }, "indexed phone refs of earlier households");
     const organisations: OrganisationDeps = {
       db: store.sqlite,
       outbox,

@@ -9,6 +9,7 @@ import { householdRoutes } from "../api/routes/householdRoutes";
 import { organisationRoutes } from "../api/routes/organisationRoutes";
 import { programmeRoutes } from "../api/routes/programmeRoutes";
 import { statusRoutes } from "../api/routes/statusRoutes";
+import { ussdRoutes } from "../api/routes/ussdRoutes";
 import { walletRoutes } from "../api/routes/walletRoutes";
 import type { GatewayServices } from "./services";
 
@@ -27,5 +28,6 @@ export function gatewayRoutes(services: GatewayServices): RouteModule[] {
     offlineDeliveryRoutes(services),
     deliveryRoutes(services),
     donorRoutes(services),
+    ussdRoutes(services),
   ];
 }

@@ -14,9 +14,12 @@ export function rateLimiter({
   windowMs,
   max,
   per = "key",
+  ownLimitPaths = [],
 }: {
   windowMs: number;
   max: number;
+  /** Paths whose route applies a limit of its own (the USSD aggregator's callbacks): left alone here. */
+  ownLimitPaths?: readonly string[];
   /** `organisation`: one budget shared by every key of the caller's organisation (a vendor's lookups). */
   per?: "key" | "organisation";
 }): RequestHandler {
@@ -25,7 +28,7 @@ export function rateLimiter({
     limit: max,
     standardHeaders: "draft-8",
     legacyHeaders: false,
-    skip: (req) => UNLIMITED_PATHS.has(req.path),
+    skip: (req) => UNLIMITED_PATHS.has(req.path) || ownLimitPaths.includes(req.path),
     keyGenerator: (req, res) =>
       res.locals.principal
         ? per === "organisation"

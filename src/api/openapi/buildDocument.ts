@@ -63,6 +63,11 @@ export const TAGS: readonly { name: string; description: string }[] = [
     description:
       "A gift's timeline from chain events, receipt codes for cash donors, event streams and signed webhooks; the indexer's status.",
   },
+  {
+    name: "ussd",
+    description:
+      "The feature-phone menu, called by a USSD aggregator: pending deliveries, receipts, language.",
+  },
 ];
 
 /**
@@ -126,7 +131,15 @@ export function buildOpenApiDocument(modules: readonly RouteModule[], version: s
     tags: [...TAGS],
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
     components: {
-      securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "An API key (stk_...)" } },
+      securitySchemes: {
+        apiKey: { type: "http", scheme: "bearer", description: "An API key (stk_...)" },
+        ussdSecret: {
+          type: "apiKey",
+          in: "header",
+          name: "X-USSD-Secret",
+          description: "The shared secret of the USSD aggregator (`SINTECH_USSD_SECRET`)",
+        },
+      },
       schemas: { Error: ERROR_SCHEMA },
     },
   };

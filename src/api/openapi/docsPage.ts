@@ -36,9 +36,11 @@ function renderOperation(path: string, method: string, operation: OperationObjec
     `<p class="roles">${
       operation["x-roles"]?.length
         ? `API key roles: ${escapeHtml(operation["x-roles"].join(", "))}`
-        : operation.security.length
-          ? "Any valid API key"
-          : "Public: no API key needed"
+        : operation.security.some((requirement) => "ussdSecret" in requirement)
+          ? "The USSD aggregator's shared secret (X-USSD-Secret header), no API key"
+          : operation.security.length
+            ? "Any valid API key"
+            : "Public: no API key needed"
     }</p>`,
   );
   if (operation.parameters?.length) {

@@ -49,11 +49,12 @@ describe("the gateway's OpenAPI document (every route module, as scripts/openapi
     operations = operationsOf(document);
   });
 
-  it("declares servers, a licence, tags with descriptions and the bearer scheme", () => {
+  it("declares servers, a licence, tags with descriptions, the bearer scheme and the USSD aggregator's header", () => {
     expect(document.servers).to.have.length.greaterThan(0);
     expect(document.info.license).to.deep.equal({ name: "Apache-2.0", identifier: "Apache-2.0" });
     for (const tag of document.tags) expect(tag.description, tag.name).to.be.a("string").and.not.empty;
-    expect(document.components.securitySchemes).to.have.keys("apiKey");
+    expect(document.components.securitySchemes).to.have.keys("apiKey", "ussdSecret");
+    expect(document.components.securitySchemes.ussdSecret).to.include({ type: "apiKey", in: "header" });
   });
 
   /**
@@ -74,7 +75,12 @@ describe("the gateway's OpenAPI document (every route module, as scripts/openapi
       expect(operation.tags, where).to.have.length.greaterThan(0);
       for (const tag of operation.tags) expect(tags, where).to.include(tag);
       expect(operation.security, where).to.be.an("array");
-      if (path.startsWith("/v1/") && !KEYLESS_V1.includes(path)) {
+      if (path === "/v1/ussd") {
+        // Called by the USSD aggregator, not by an organisation: its shared secret, no API key or role.
+        expect(operation.security, where).to.deep.equal([{ ussdSecret: [] }]);
+        expect(operation["x-roles"], where).to.equal(undefined);
+        expect(operation.responses, where).to.include.keys("401", "429");
+      } else if (path.startsWith("/v1/") && !KEYLESS_V1.includes(path)) {
         expect(operation.security, where).to.deep.equal([{ apiKey: [] }]);
         expect(operation["x-roles"], where).to.have.length.greaterThan(0);
         expect(operation.responses, where).to.include.keys("401", "403", "429");
@@ -165,6 +171,10 @@ describe("the gateway's OpenAPI document (every route module, as scripts/openapi
     const html = renderDocsPage(document);
     expect(html).to.include("<code>Authorization: Bearer stk_...</code>");
     expect(html).to.include("<code>Idempotency-Key</code>");
+    const ussd = html.slice(html.indexOf('id="post-/v1/ussd"'));
+    expect(ussd.slice(0, ussd.indexOf("</section>"))).to.include(
+      "The USSD aggregator's shared secret (X-USSD-Secret header), no API key",
+    );
     const text = html.replace(/<pre>[\s\S]*?<\/pre>/g, "");
     expect(text).not.to.include("`");
     expect(html).not.to.match(/<script|<link|src=/i);

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { ussdRoutes } from "../../../src/api/routes/ussdRoutes";
 import { bearer, expectErrorBody, startGateway, type Gateway } from "./helpers/gateway";
 
 describe("rate limiting per API key", () => {
@@ -46,5 +47,37 @@ describe("rate limiting per API key", () => {
       expect((await gateway.http().get("/health")).status).to.equal(200);
       expect((await gateway.http().get("/metrics")).status).to.equal(200);
     }
+  });
+});
+
+describe("rate limiting of the USSD aggregator", () => {
+  const SECRET = "rate-limit-ussd-secret-0123456789abcdef";
+  let gateway: Gateway;
+  before(async () => {
+    gateway = await startGateway({
+      env: {
+        SINTECH_RATE_LIMIT_MAX: "1",
+        SINTECH_USSD_RATE_LIMIT_MAX: "3",
+        SINTECH_USSD_SECRET: SECRET,
+      },
+      // Only the face: a callback without its fields is refused (400) before any use-case runs.
+      routes: [ussdRoutes({} as never)],
+    });
+  });
+  after(async () => {
+    await gateway.stop();
+  });
+
+  it("gives the aggregator its own budget, not the per-key one, and refuses past it with 429", async () => {
+    const statuses = [];
+    for (let i = 0; i < 4; i++) {
+      statuses.push((await gateway.http().post("/v1/ussd").set("X-USSD-Secret", SECRET).send({})).status);
+    }
+    expect(statuses).to.deep.equal([400, 400, 400, 429]);
+  });
+
+  it("authenticates before counting: a caller without the secret cannot spend the aggregator's budget", async () => {
+    const res = await gateway.http().post("/v1/ussd").send({});
+    expect(res.status).to.equal(401);
   });
 });

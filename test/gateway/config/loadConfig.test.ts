@@ -312,6 +312,34 @@ describe("loadConfig", () => {
     });
   });
 
+  describe("the USSD face", () => {
+    const SECRET = "a-ussd-aggregator-secret-of-40-characters";
+
+    it("is off without a secret, with a 180-second session and its own rate limit by default", () => {
+      expect(loadConfig({ DATA_DIR: dataDir }).ussd).to.deep.equal({
+        secret: null,
+        sessionSeconds: 180,
+        rateLimitMax: 1200,
+      });
+    });
+
+    it("takes the aggregator's secret, kept redacted, and refuses a short one without repeating it", () => {
+      const config = loadConfig({
+        DATA_DIR: dataDir,
+        SINTECH_USSD_SECRET: SECRET,
+        SINTECH_USSD_SESSION_SECONDS: "90",
+      });
+      expect(config.ussd.secret!.reveal()).to.equal(SECRET);
+      expect(config.ussd.sessionSeconds).to.equal(90);
+      expect(String(config)).to.not.include(SECRET);
+      const error = configError(() => loadConfig({ DATA_DIR: dataDir, SINTECH_USSD_SECRET: "short-secret" }));
+      expect(error.issues).to.deep.equal([
+        { variable: "SINTECH_USSD_SECRET", message: "must be a string of at least 32 characters" },
+      ]);
+      expect(JSON.stringify(error.issues)).to.not.include("short-secret");
+    });
+  });
+
   describe("secrets stay secret", () => {
     let config: Config;
     beforeEach(() => {

@@ -44,7 +44,12 @@ const TABLES = [
   "gift_receipt_codes",
   "webhooks",
   "webhook_deliveries",
+  "phone_refs",
+  "ussd_sessions",
+  "ussd_languages",
 ] as const;
+
+const USSD_SECRET = "access-matrix-ussd-secret-0123456789abcdef";
 
 type Caller = "none" | Role | "otherCharity" | "thirdCharity";
 
@@ -77,7 +82,7 @@ describe("e2e: access matrix (every role against every route) and tiered househo
   const accessLogCount = () => countRows(gw, "access_log");
 
   before(async () => {
-    gw = await bootE2e();
+    gw = await bootE2e({ env: { SINTECH_USSD_SECRET: USSD_SECRET } });
     for (const role of ["charity", "registrar", "auditor", "donor", "vendor", "field_agent"] as const) {
       orgs[role] = await registerOrganisation(gw, role);
     }
@@ -428,6 +433,38 @@ describe("e2e: access matrix (every role against every route) and tiered househo
       expect(res.status, res.text).to.equal(409);
       expect(res.body.error.code).to.equal("idempotency_key_reused");
       expect(counts()).to.deep.equal(before);
+    });
+  });
+
+  describe("the USSD aggregator's callback", () => {
+    const callback = {
+      sessionId: "ATUid_matrix",
+      serviceCode: "*384*7#",
+      phoneNumber: "+989120000000",
+      text: "",
+    };
+
+    it("admits only the shared secret: no API key of any role stands in for it, and a refusal writes nothing", async () => {
+      for (const caller of ["none", ...ROLES] as Caller[]) {
+        for (const secret of [undefined, "not-the-secret-not-the-secret-not-the-secret"]) {
+          const before = counts();
+          let test = gw.http().post("/v1/ussd");
+          const key = keyOf(caller);
+          if (key) test = test.set("Authorization", `Bearer ${key}`);
+          if (secret) test = test.set("X-USSD-Secret", secret);
+          const res = gw.record(await test.send(callback));
+          const label = `${caller}, ${secret ? "a wrong" : "no"} secret → POST /v1/ussd: ${res.status} ${res.text}`;
+          expect(res.status, label).to.equal(401);
+          expect(res.body.error.name, label).to.equal("UnauthenticatedError");
+          expect(counts(), label).to.deep.equal(before);
+        }
+        const key = keyOf(caller);
+        let admitted = gw.http().post("/v1/ussd").set("X-USSD-Secret", USSD_SECRET);
+        if (key) admitted = admitted.set("Authorization", `Bearer ${key}`);
+        const res = gw.record(await admitted.send(callback));
+        expect(res.status, `${caller} with the secret: ${res.text}`).to.equal(200);
+        expect(res.text).to.match(/^END /);
+      }
     });
   });
 });

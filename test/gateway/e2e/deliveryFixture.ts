@@ -13,6 +13,7 @@ import {
   registerOnChain,
   registerOrganisation,
   settle,
+  type BootE2eOptions,
   type E2eGateway,
   type Organisation,
 } from "./harness";
@@ -58,9 +59,9 @@ export const PIN = "582914";
 export async function deliveryWorld(
   count: number,
   firstSeed: number,
-  env?: Record<string, string>,
+  options: BootE2eOptions = {},
 ): Promise<DeliveryWorld> {
-  const gw = await bootE2e({ env });
+  const gw = await bootE2e(options);
   const charity = await registerOrganisation(gw, "charity");
   const otherCharity = await registerOrganisation(gw, "charity");
   const vendor = await registerOrganisation(gw, "vendor");

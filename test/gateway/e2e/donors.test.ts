@@ -90,7 +90,7 @@ describe("e2e: donors follow their gift (indexer timeline, receipt codes, SSE, s
     });
 
   before(async () => {
-    world = await deliveryWorld(6, 940_000, ENV);
+    world = await deliveryWorld(6, 940_000, { env: ENV });
     otherDonor = await registerOrganisation(world.gw, "donor");
     hook = await receiver(2);
     const registered = await world.gw.post("/v1/webhooks", world.donor.apiKey, { url: hook.url });

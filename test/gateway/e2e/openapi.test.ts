@@ -21,6 +21,7 @@ import {
 } from "./harness";
 
 const METHODS = ["get", "post", "put", "patch", "delete"] as const;
+const USSD_SECRET = "openapi-e2e-ussd-secret-0123456789abcdef";
 
 /**
  * Every documented operation answered for real at least once, and each answer checked against the document
@@ -32,7 +33,7 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
   let document: OpenApiDocument;
 
   before(async () => {
-    gw = await bootE2e();
+    gw = await bootE2e({ env: { SINTECH_USSD_SECRET: USSD_SECRET } });
     document = (await gw.get("/openapi.json")).body as OpenApiDocument;
   });
   after(async () => {
@@ -283,6 +284,18 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
       404,
     );
     ok(await gw.get("/v1/indexer/status", auditor.apiKey), 200);
+    // The USSD aggregator: a form callback answered in plain text, and one without its secret.
+    const ussd = {
+      sessionId: "ATUid_openapi",
+      serviceCode: "*384*7#",
+      phoneNumber: "+989120000000",
+      text: "",
+    };
+    ok(
+      gw.record(await gw.http().post("/v1/ussd").set("X-USSD-Secret", USSD_SECRET).type("form").send(ussd)),
+      200,
+    );
+    ok(gw.record(await gw.http().post("/v1/ussd").send(ussd)), 401);
     ok(await gw.get("/v1/status"), 401);
     ok(await gw.get("/v1/organisations", donor.apiKey), 403);
     ok(await gw.post("/v1/organisations", gw.regulatorKey, { name: "x" }), 400);

@@ -28,6 +28,8 @@ import {
 } from "./harness";
 import { LeakScanner } from "./leakScan";
 
+const USSD_SECRET = "privacy-e2e-ussd-secret-0123456789abcdef";
+
 /** Three households enrolled one by one, with every personal field and digits in every script. */
 const PEOPLE = [
   { id: syntheticNationalId(130_001), name: "نرگس صادقی", phone: "+۹۸ ۹۱۲ ۳۴۵ ۶۷۸۹", postal: "۱۹۳۸۷۶۵۴۳۲" },
@@ -80,7 +82,7 @@ describe("e2e: no personal data leaves the gateway except into its encrypted vau
   }
 
   before(async () => {
-    gw = await bootE2e();
+    gw = await bootE2e({ env: { SINTECH_USSD_SECRET: USSD_SECRET } });
     addPersonalValues(scanner);
   });
   after(async () => {
@@ -479,6 +481,47 @@ describe("e2e: no personal data leaves the gateway except into its encrypted vau
     expect(states).to.deep.equal(["redeemed", "redeemed", "disputed"]);
     // The development SMS outbox did text the household's phone: it is the phone network, not the gateway.
     expect(readFileSync(outbox, "utf8")).to.include("0912345678");
+  });
+
+  it("runs a USSD session from the household's phone: its pending delivery, a wrong PIN, then the right one", async () => {
+    const person = PEOPLE[0]!;
+    const opened = await gw.post("/v1/deliveries", vendor.apiKey, {
+      programmeId,
+      nationalId: person.id,
+      amount: "1000",
+      item: "bread",
+      idempotencyKey: "privacy-delivery-ussd",
+    });
+    expect(opened.status, opened.text).to.equal(201);
+    // The aggregator writes the caller as E.164; the phone was enrolled in Persian digits with spaces.
+    const phoneNumber = `+98${toAsciiDigits(person.phone).replace(/\D/g, "").slice(2)}`;
+    const typed: string[] = [];
+    const say = async (input?: string) => {
+      if (input !== undefined) typed.push(input);
+      const res = gw.record(
+        await gw
+          .http()
+          .post("/v1/ussd")
+          .set("X-USSD-Secret", USSD_SECRET)
+          .type("form")
+          .send({ sessionId: "ATUid_privacy", serviceCode: "*384*7#", phoneNumber, text: typed.join("*") }),
+      );
+      expect(res.status, res.text).to.equal(200);
+      return res.text;
+    };
+    expect(await say()).to.match(/^CON /);
+    await say("2");
+    expect(await say("1")).to.include("1,000");
+    await say("1");
+    await say("1");
+    expect(await say("583921")).to.match(/^CON Wrong PIN/);
+    expect(await say(writeDigits("583920", "persian"))).to.match(/^END Thank you/);
+    await gw.services.outbox.drain();
+    const state = gw.services.store.sqlite
+      .prepare("SELECT state FROM deliveries WHERE idempotency_key = ?")
+      .pluck()
+      .get("privacy-delivery-ussd");
+    expect(state).to.equal("redeemed");
   });
 
   it("wrote no SMS code or PIN, in clear or as an unkeyed hash, into logs, responses or any database row", () => {
