@@ -13,6 +13,7 @@ import {
   registerOnChain,
   registerOrganisation,
   settle,
+  type BootE2eOptions,
   type E2eGateway,
   type Organisation,
 } from "./harness";
@@ -52,8 +53,12 @@ export const PIN = "582914";
  * vendor, and `count` two-member households enrolled with a phone, registered on chain (heads with
  * custodial wallets and the PIN above) and issued `ENTITLEMENT` in both programmes.
  */
-export async function deliveryWorld(count: number, firstSeed: number): Promise<DeliveryWorld> {
-  const gw = await bootE2e();
+export async function deliveryWorld(
+  count: number,
+  firstSeed: number,
+  boot: BootE2eOptions = {},
+): Promise<DeliveryWorld> {
+  const gw = await bootE2e(boot);
   const charity = await registerOrganisation(gw, "charity");
   const otherCharity = await registerOrganisation(gw, "charity");
   const vendor = await registerOrganisation(gw, "vendor");
@@ -94,7 +99,9 @@ export async function deliveryWorld(count: number, firstSeed: number): Promise<D
     expect(pin.status, pin.text).to.equal(204);
   }
 
-  await mintTokens(gw, donor.address, "100000000");
+  // Each programme's budget covers every household's entitlement (20,000,000 at least, as before).
+  const budget = Math.max(20_000_000, count * Number(ENTITLEMENT));
+  await mintTokens(gw, donor.address, String(Math.max(100_000_000, 2 * budget)));
   const programmeId = await createProgramme(gw, charity, { vendorOrgIds: [vendor.orgId] });
   const cosignedProgrammeId = await createProgramme(gw, charity, {
     vendorOrgIds: [vendor.orgId],
@@ -102,7 +109,7 @@ export async function deliveryWorld(count: number, firstSeed: number): Promise<D
     name: "E2E co-signed repairs",
   });
   for (const id of [programmeId, cosignedProgrammeId]) {
-    await give(gw, donor, id, "20000000");
+    await give(gw, donor, id, String(budget));
     const csv = disbursementCsv(households.map((household) => [household.nationalId, ENTITLEMENT]));
     const res = await gw.postCsv(
       `/v1/programmes/${id}/disbursements`,
