@@ -4,6 +4,7 @@ import { ValidationError } from "../errors";
 import { parseInput } from "../validation";
 import { deliveryRow, deliveryView, type DeliveryView } from "./deliveryView";
 import { DeliveryStateError } from "./errors";
+import { requiresFieldAgent } from "./fieldAgentRule";
 import { householdMember, requireSignedBy } from "./member";
 import { useSmsCode } from "./otp/smsCodes";
 import { ledgerDomain, receiptDigest, receiptOf } from "./receipt";
@@ -50,8 +51,9 @@ export async function acceptDelivery(
   const member = householdMember(deps, row, params.by ?? row.beneficiary_ref);
   // Another member accepting signs a receipt in their own name: same delivery, nonce and amount.
   const receiptRow: DeliveryRow = { ...row, beneficiary_ref: member.beneficiaryRef };
-  receiptRow.digest = receiptDigest(deps, receiptRow);
-  const programme = await deps.system.ledger.programme(row.programme_id);
+  // The row's digest is its own member's receipt's; hashing it again was an eighth of an acceptance's time.
+  if (member.beneficiaryRef !== row.beneficiary_ref) receiptRow.digest = receiptDigest(deps, receiptRow);
+  const awaitingCosign = await requiresFieldAgent(deps, row.programme_id);
 
   let signature: string;
   let channel: AcceptanceChannel;
@@ -73,7 +75,6 @@ export async function acceptDelivery(
     signature = signed.signature;
   }
 
-  const awaitingCosign = programme.requiresFieldAgent;
   const at = deps.now().toISOString();
   deps.db.transaction(() => {
     // Checked again: another acceptance may have finished while this one was signing.

@@ -2,6 +2,7 @@ import type { Interface } from "ethers";
 import type { ChainJob, JobHandlers } from "../chain/outbox";
 import { cachedStatement } from "../db/statements";
 import { receiptOf } from "./receipt";
+import { encodeRedeem } from "./redeemCalldata";
 import type { DeliveryDeps, DeliveryRow } from "./types";
 
 export const REDEEM_JOB = "delivery.redeem";
@@ -24,11 +25,7 @@ export function redemptionCall(ledger: Interface, items: readonly RedemptionItem
   if (items.length !== 1)
     throw new RangeError("the ledger redeems one receipt per call (no redeemBatch yet)");
   const [item] = items as [RedemptionItem];
-  return ledger.encodeFunctionData("redeem", [
-    receiptOf(item.row),
-    item.beneficiarySignature,
-    item.fieldAgentSignature,
-  ]);
+  return encodeRedeem(ledger, receiptOf(item.row), item.beneficiarySignature, item.fieldAgentSignature);
 }
 
 /**
