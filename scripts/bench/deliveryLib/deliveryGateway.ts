@@ -11,7 +11,7 @@ import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { Session } from "node:inspector";
 import type { AddressInfo } from "node:net";
-import { Wallet } from "ethers";
+import { Wallet, type Interface } from "ethers";
 import { encodeRedeemBatch } from "../../../src/chain/redeemBatch";
 import { deliveryWorld, type DeliveryWorld } from "../../../test/gateway/e2e/deliveryFixture";
 import { benchHeadKey, type BenchReply, type BenchRequest, type OpenedDelivery } from "./protocol";
@@ -171,7 +171,7 @@ async function redeemThroughOutbox(world: DeliveryWorld, count: number, batch: n
     const chunk = items.slice(first, first + batch);
     const data =
       batch === 1
-        ? ledger.interface.encodeFunctionData("redeem", [
+        ? (ledger.interface as Interface).encodeFunctionData("redeem", [
             chunk[0]!.receipt,
             chunk[0]!.beneficiarySignature,
             "0x",
