@@ -28,6 +28,7 @@ import { renderDeliveryTable, type AcceptanceRun, type DeliveryBenchReport } fro
 import { recoveryBaseline, signDigest } from "./deliveryLib/signing";
 import { runOpenLoop } from "./gatewayLib/loadgen";
 import { machineInfo } from "./gatewayLib/report";
+import { cpuMeter, firstChildPid } from "./gatewayLib/processCpu";
 import { progress } from "./gatewayLib/progress";
 
 const argv = process.argv.slice(2);
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
       progress(`${run.label}: ${count} wallet-signed acceptances, open loop...`);
       const profileDir = process.env.BENCH_CPU_PROF;
       if (profileDir) await gateway.ask({ type: "profile" }, "profiling");
+      const cpu = cpuMeter({ gateway: gateway.pid, chain: firstChildPid(gateway.pid) });
       const result = await runOpenLoop({
         baseUrl: ready.url,
         paths: deliveries.map((delivery) => `/v1/deliveries/${delivery.deliveryId}/acceptance`),
@@ -118,6 +120,7 @@ async function main(): Promise<void> {
         ratePerSecond: run.rate,
         durationSeconds: run.seconds,
       });
+      const used = cpu();
       if (profileDir) {
         const file = join(profileDir, `accept-${run.rate}-${count}.cpuprofile`);
         await gateway.ask({ type: "profile", file }, "profiling");
@@ -132,6 +135,9 @@ async function main(): Promise<void> {
         openPerSecond: count / (openMs / 1000),
         rowsAccepted: acceptedRows(after.states) - acceptedRows(before.states),
         outboxPendingAfter: after.outboxPending,
+        cpu: used,
+        gatewayCpuMsPerAcceptance:
+          used.gateway === undefined || result.ok === 0 ? undefined : (1000 * used.gateway) / result.ok,
       });
       progress(
         `${run.label}: ${result.ok}/${count} ok, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ` +

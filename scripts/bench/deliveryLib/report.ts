@@ -1,4 +1,5 @@
 import type { LoadResult } from "../gatewayLib/loadgen";
+import type { CpuSplit } from "../gatewayLib/processCpu";
 import type { machineInfo } from "../gatewayLib/report";
 import type { AnchoringGasFigure } from "./anchoringGas";
 import type { RedeemFigure } from "./protocol";
@@ -19,6 +20,13 @@ export interface AcceptanceRun {
   rowsAccepted: number;
   /** Redemptions still queued in the outbox when the run ended (they are sent in the background). */
   outboxPendingAfter: number;
+  /** CPU seconds of the gateway process and its node over the run (the outbox's sending included). */
+  cpu: CpuSplit;
+  /**
+   * Gateway CPU milliseconds per answered acceptance: unlike latency, this does not grow when other
+   * processes share the cores; 1000 / it is what one free core would sustain.
+   */
+  gatewayCpuMsPerAcceptance?: number;
 }
 
 export interface DeliveryBenchReport {
@@ -67,7 +75,10 @@ export function renderDeliveryTable(report: DeliveryBenchReport, targetRate: num
       row(
         run.label,
         run.result,
-        `  rows ${run.rowsAccepted}  queued after ${run.outboxPendingAfter}  (opened ${fmt(run.openPerSecond)}/s)`,
+        `  rows ${run.rowsAccepted}  queued after ${run.outboxPendingAfter}  (opened ${fmt(run.openPerSecond)}/s)` +
+          (run.gatewayCpuMsPerAcceptance === undefined
+            ? ""
+            : `  gateway CPU ${run.gatewayCpuMsPerAcceptance.toFixed(2)} ms each (${fmt(1000 / run.gatewayCpuMsPerAcceptance)}/s a free core)`),
       ),
     );
   }
