@@ -1,6 +1,6 @@
 import { copyFileSync, renameSync } from "node:fs";
 import path from "node:path";
-import { startChild } from "./crashLoop";
+import { mulberry32, startChild } from "./crashLoop";
 import { bootE2e, removeDataDir, type E2eGateway } from "./harness";
 import { deliveryWorld, PIN } from "./deliveryFixture";
 import { checkDeliveriesOnChain, type DeliveryChainCheck } from "./deliveryCrashCheck";
@@ -215,15 +215,3 @@ export async function runDeliveryCrashLoop(
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A small seeded generator, so a run's kill times can be replayed. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
