@@ -4,6 +4,7 @@ import type { ChainJob, JobHandlers } from "../chain/outbox";
 import { encodeRedeemBatch, redeemBatchOutcomes } from "../chain/redeemBatch";
 import { cachedStatement } from "../db/statements";
 import { receiptOf } from "./receipt";
+import { encodeRedeem } from "./redeemCalldata";
 import type { DeliveryDeps, DeliveryRow } from "./types";
 
 export const REDEEM_JOB = "delivery.redeem";
@@ -42,11 +43,7 @@ export function redemptionCall(ledger: Interface, items: readonly RedemptionItem
     );
   }
   const [item] = items as [RedemptionItem];
-  return ledger.encodeFunctionData("redeem", [
-    receiptOf(item.row),
-    item.beneficiarySignature,
-    item.fieldAgentSignature,
-  ]);
+  return encodeRedeem(ledger, receiptOf(item.row), item.beneficiarySignature, item.fieldAgentSignature);
 }
 
 /** Whether a redemption job's calldata is a `redeemBatch` (its items end one by one) or a plain `redeem`. */

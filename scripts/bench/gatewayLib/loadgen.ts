@@ -6,6 +6,8 @@ export interface LoadOptions {
   /** Paths requested in turn (one, or many to spread reads over rows). */
   paths: readonly string[];
   headers?: Record<string, string>;
+  /** POST request i with `bodies[i]` (JSON) to `paths[i]`; GET without. */
+  bodies?: readonly string[];
   ratePerSecond: number;
   durationSeconds: number;
   /** A request still unanswered this long after the last one was due is cut and counted as a timeout. */
@@ -24,6 +26,8 @@ export interface LoadResult {
   maxMs: number;
   /** Completed requests per second over the run. */
   achievedRate: number;
+  /** Completed requests per second from the first one due to the last answer: what was sustained. */
+  completedPerSecond: number;
   /** How late the generator itself was in sending, at worst: large values mean the client is the limit. */
   maxSendLagMs: number;
 }
@@ -51,6 +55,7 @@ export function runOpenLoop(options: LoadOptions): Promise<LoadResult> {
   let ok = 0;
   let errors = 0;
   let maxSendLagMs = 0;
+  let lastSettledAt = start;
   let done = false;
 
   return new Promise((resolve) => {
@@ -60,11 +65,22 @@ export function runOpenLoop(options: LoadOptions): Promise<LoadResult> {
       clearTimeout(guard);
       for (const req of inFlight) req.destroy();
       agent.destroy();
-      resolve(summarise(latencies, { total, ok, errors, maxSendLagMs, seconds: options.durationSeconds }));
+      const elapsedSeconds = Math.max(options.durationSeconds, (lastSettledAt - start) / 1000);
+      resolve(
+        summarise(latencies, {
+          total,
+          ok,
+          errors,
+          maxSendLagMs,
+          seconds: options.durationSeconds,
+          elapsedSeconds,
+        }),
+      );
     };
     const settle = (i: number, scheduledAt: number, success: boolean) => {
       if (done) return; // cut at the deadline: stays a timeout
-      latencies[i] = performance.now() - scheduledAt;
+      lastSettledAt = performance.now();
+      latencies[i] = lastSettledAt - scheduledAt;
       if (success) ok++;
       else errors++;
       settled++;
@@ -72,13 +88,21 @@ export function runOpenLoop(options: LoadOptions): Promise<LoadResult> {
     };
     const fire = (i: number) => {
       const scheduledAt = start + i * interval;
+      const body = options.bodies?.[i % options.bodies.length];
       const req = request(
         {
           host: url.hostname.replace(/^\[|\]$/g, ""),
           port: url.port,
           path: options.paths[i % options.paths.length],
-          method: "GET",
-          headers: options.headers,
+          method: body === undefined ? "GET" : "POST",
+          headers:
+            body === undefined
+              ? options.headers
+              : {
+                  ...options.headers,
+                  "content-type": "application/json",
+                  "content-length": Buffer.byteLength(body),
+                },
           agent,
         },
         (res) => {
@@ -94,7 +118,7 @@ export function runOpenLoop(options: LoadOptions): Promise<LoadResult> {
       };
       req.once("error", failed);
       inFlight.add(req);
-      req.end();
+      req.end(body);
     };
     const tick = () => {
       const now = performance.now();
@@ -111,7 +135,14 @@ export function runOpenLoop(options: LoadOptions): Promise<LoadResult> {
 
 function summarise(
   latencies: Float64Array,
-  run: { total: number; ok: number; errors: number; maxSendLagMs: number; seconds: number },
+  run: {
+    total: number;
+    ok: number;
+    errors: number;
+    maxSendLagMs: number;
+    seconds: number;
+    elapsedSeconds: number;
+  },
 ): LoadResult {
   const sorted = Float64Array.from(latencies).sort();
   const at = (q: number) =>
@@ -127,6 +158,7 @@ function summarise(
     p99Ms: at(0.99),
     maxMs: sorted[sorted.length - 1]!,
     achievedRate: (run.ok + run.errors) / run.seconds,
+    completedPerSecond: (run.ok + run.errors) / run.elapsedSeconds,
     maxSendLagMs: run.maxSendLagMs,
   };
 }

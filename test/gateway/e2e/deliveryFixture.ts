@@ -102,7 +102,9 @@ export async function deliveryWorld(
     expect(pin.status, pin.text).to.equal(204);
   }
 
-  await mintTokens(gw, donor.address, "100000000");
+  // Each programme's budget covers every household's entitlement (20,000,000 at least, as before).
+  const budget = Math.max(20_000_000, count * Number(ENTITLEMENT));
+  await mintTokens(gw, donor.address, String(Math.max(100_000_000, 2 * budget)));
   const programmeId = await createProgramme(gw, charity, { vendorOrgIds: [vendor.orgId] });
   const cosignedProgrammeId = await createProgramme(gw, charity, {
     vendorOrgIds: [vendor.orgId],
@@ -111,7 +113,7 @@ export async function deliveryWorld(
   });
   const giftIds: number[] = [];
   for (const id of [programmeId, cosignedProgrammeId]) {
-    giftIds.push(await give(gw, donor, id, "20000000"));
+    giftIds.push(await give(gw, donor, id, String(budget)));
     const csv = disbursementCsv(households.map((household) => [household.nationalId, ENTITLEMENT]));
     const res = await gw.postCsv(
       `/v1/programmes/${id}/disbursements`,

@@ -58,6 +58,8 @@ export interface BootE2eOptions {
   regulatorKey?: string;
   /** More configuration variables (e.g. SINTECH_ANCHOR_BATCH_SECONDS). */
   env?: Record<string, string>;
+  /** `debug` by default; a benchmark logs as production does (`info`, one line a request). */
+  logLevel?: "debug" | "info";
 }
 
 export const bearer = (key: string) => ({ Authorization: `Bearer ${key}` });
@@ -66,8 +68,9 @@ export async function bootE2e(options: BootE2eOptions = {}): Promise<E2eGateway>
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), "sintech-e2e-"));
   const logLines = options.logLines ?? [];
   const responses = options.responses ?? [];
+  const logLevel = options.logLevel ?? "debug";
   const logger = createLogger({
-    level: "debug",
+    level: logLevel,
     destination: { write: (line: string) => void logLines.push(line) },
   });
   let anvilPort = options.anvilPort ?? (await freePort());
@@ -77,7 +80,7 @@ export async function bootE2e(options: BootE2eOptions = {}): Promise<E2eGateway>
       DATA_DIR: dataDir,
       PORT: "0",
       SINTECH_ANVIL_PORT: String(anvilPort),
-      LOG_LEVEL: "debug",
+      LOG_LEVEL: logLevel,
       // The tests read hundreds of households one by one; the per-key limit has its own tests.
       SINTECH_RATE_LIMIT_MAX: "100000",
       ...options.env,
