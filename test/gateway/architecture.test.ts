@@ -25,6 +25,7 @@ const ROOMS: Record<string, Layer> = {
   anchoring: "useCase",
   evidence: "useCase",
   delivery: "useCase",
+  audit: "useCase",
   chain: "below",
   db: "below",
   identity: "below",
