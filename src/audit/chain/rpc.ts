@@ -1,18 +1,31 @@
-import { JsonRpcProvider } from "ethers";
-
 /**
- * The node the audit reads, spoken to in plain JSON-RPC: `eth_getLogs`, `eth_getTransactionByHash`,
- * `eth_getBlockByNumber` and `eth_call` at a block. Nothing else: no gateway, no database.
+ * The node the audit reads, spoken to in plain JSON-RPC over HTTP: `eth_getLogs`, `eth_getTransactionByHash`,
+ * `eth_getBlockByNumber`, `eth_getCode` and `eth_call` at a block. Nothing else: no gateway, no database.
  */
 export interface AuditRpc {
   send<T>(method: string, params: unknown[]): Promise<T>;
 }
 
+export class RpcError extends Error {
+  override readonly name = "RpcError";
+}
+
+/** A client of the node at `url`: one `fetch` per call, the answer's `result` as is (no provider layer). */
 export function rpcAt(url: string): AuditRpc & { close(): void } {
-  const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true, batchMaxCount: 1 });
+  let nextId = 1;
   return {
-    send: <T>(method: string, params: unknown[]) => provider.send(method, params) as Promise<T>,
-    close: () => provider.destroy(),
+    async send<T>(method: string, params: unknown[]): Promise<T> {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: nextId++, method, params }),
+      });
+      if (!response.ok) throw new RpcError(`${method}: the node answered HTTP ${response.status}`);
+      const answer = (await response.json()) as { result?: T; error?: { message: string } };
+      if (answer.error) throw new RpcError(`${method}: ${answer.error.message}`);
+      return answer.result as T;
+    },
+    close() {},
   };
 }
 

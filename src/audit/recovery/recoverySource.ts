@@ -9,10 +9,11 @@
  * recovered address, all zero when nothing recovers.
  */
 export const RECOVERY_SOURCE = `
-const ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
-const HALF = ORDER >> 1n;
+const ORDER = Buffer.from("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", "hex");
+const HALF = Buffer.from("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0", "hex");
+const ZERO = Buffer.alloc(32);
 function makeRecover(paths) {
-  const { keccak256 } = require(paths.ethers);
+  const { keccak_256 } = require(paths.keccak);
   let recoverKey;
   try {
     const binding = require(paths.native);
@@ -22,23 +23,21 @@ function makeRecover(paths) {
     recoverKey = (digest, rs, recid) =>
       secp256k1.Signature.fromBytes(rs, "compact").addRecoveryBit(recid).recoverPublicKey(digest).toBytes(false);
   }
-  const big = (bytes) => BigInt("0x" + Buffer.from(bytes).toString("hex"));
   return function recoverAll(input, count, output) {
+    const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     for (let i = 0; i < count; i++) {
       const base = i * 97;
-      const digest = input.subarray(base, base + 32);
-      const rs = input.subarray(base + 32, base + 96);
-      const v = input[base + 96];
+      const v = bytes[base + 96];
       const recid = v >= 27 ? v - 27 : v;
       if (recid !== 0 && recid !== 1) continue;
-      const r = big(rs.subarray(0, 32));
-      const s = big(rs.subarray(32, 64));
-      if (r === 0n || r >= ORDER || s === 0n || s > HALF) continue;
+      const r = bytes.subarray(base + 32, base + 64);
+      const s = bytes.subarray(base + 64, base + 96);
+      // Big-endian words compare as the numbers do.
+      if (r.equals(ZERO) || r.compare(ORDER) >= 0 || s.equals(ZERO) || s.compare(HALF) > 0) continue;
       let key;
-      try { key = recoverKey(digest, rs, recid); } catch { continue; }
+      try { key = recoverKey(bytes.subarray(base, base + 32), bytes.subarray(base + 32, base + 96), recid); } catch { continue; }
       if (!key || key.length !== 65) continue;
-      const hash = keccak256(key.subarray(1));
-      output.set(Buffer.from(hash.slice(26), "hex"), i * 20);
+      output.set(keccak_256(key.subarray(1)).subarray(12), i * 20);
     }
   };
 }
