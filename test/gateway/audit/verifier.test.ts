@@ -7,7 +7,9 @@ import { addressesOf } from "../../../deploy/system";
 import { MerkleTree } from "../../../src/anchoring/merkle";
 import { runAudit, type AuditRpc, type Finding, type PublishedProof } from "../../../src/audit";
 import {
+  createProgramme,
   firstMemberReceipt,
+  programmeParams,
   issueTo,
   ledgerWorld,
   passDisputeWindows,
@@ -97,6 +99,45 @@ describe("audit: the independent verifier", () => {
     expect([books.given, books.paid, books.collected]).to.deep.equal([1000n * UNIT, 65n * UNIT, 65n * UNIT]);
   });
 
+  it("passes a field agent's co-signed redemption and a receipt signed by the previous wallet within its grace", async () => {
+    const world = await loadFixture(auditedWorld);
+    const { ledger, charity, donor, vendor, fieldAgent, registry, registrar, token, households } = world;
+    const agentProgramme = await createProgramme(
+      ledger,
+      charity,
+      await programmeParams(token, { requiresFieldAgent: true, vendors: [vendor.address] }),
+    );
+    await ledger.connect(donor).give(agentProgramme, 200n * UNIT, ethers.ZeroHash, ethers.ZeroAddress, 0);
+    const [h1, , h3] = households;
+    await issueTo(ledger, charity, agentProgramme, [h1!], 50n * UNIT);
+    const receipt = await receiptFor(
+      ledger,
+      agentProgramme,
+      h1!.householdRef,
+      h1!.members[0]!,
+      vendor,
+      20n * UNIT,
+    );
+    await redeemSigned(
+      ledger,
+      vendor,
+      h1!.members[0]!.wallet,
+      receipt,
+      await signReceipt(fieldAgent, ledger, receipt),
+    );
+    // The third household's wallet is rebound; a receipt its old wallet signed is still good within the grace.
+    const member = h3!.members[0]!;
+    const old = await receiptFor(ledger, world.programmeId, h3!.householdRef, member, vendor, 10n * UNIT);
+    const oldSignature = await signReceipt(member.wallet, ledger, old);
+    await registry
+      .connect(registrar)
+      .rebindWallet(member.beneficiaryRef, world.spareWallets[0]!.address, ethers.id("lost"));
+    await ledger.connect(vendor).redeem(old, oldSignature, "0x");
+    const result = await runAudit({ rpc, addresses: world.addresses, proofs: world.proofs });
+    expect(result.findings).to.deep.equal([]);
+    expect(result.counts.signaturesVerified).to.equal(5);
+  });
+
   it("finds a redemption whose beneficiary signature is forged, and names its event", async () => {
     const world = await loadFixture(auditedWorld);
     const [, , h3] = world.households;
@@ -165,6 +206,31 @@ describe("audit: the independent verifier", () => {
     expect(finding!.message).to.match(/published proof 1/);
     const anchored = await world.anchor.queryFilter(world.anchor.filters.ReceiptsAnchored());
     expect(finding!.event).to.include({ txHash: anchored[0]!.transactionHash, logIndex: anchored[0]!.index });
+  });
+
+  it("finds a redemption without the field agent its programme requires", async () => {
+    const world = await loadFixture(auditedWorld);
+    const { ledger, charity, donor, vendor, token, households } = world;
+    const agentProgramme = await createProgramme(
+      ledger,
+      charity,
+      await programmeParams(token, { requiresFieldAgent: true, vendors: [vendor.address] }),
+    );
+    await ledger.connect(donor).give(agentProgramme, 200n * UNIT, ethers.ZeroHash, ethers.ZeroAddress, 0);
+    const [h1] = households;
+    await issueTo(ledger, charity, agentProgramme, [h1!], 50n * UNIT);
+    const member = h1!.members[0]!;
+    const receipt = await receiptFor(ledger, agentProgramme, h1!.householdRef, member, vendor, 20n * UNIT);
+    const forged = await forgeRedemption(
+      world,
+      vendor,
+      receipt,
+      await signReceipt(member.wallet, ledger, receipt),
+    );
+    const result = await runAudit({ rpc, addresses: world.addresses });
+    const hits = named(result.findings, "field_agent", forged);
+    expect(hits).to.have.length(1);
+    expect(hits[0]!.message).to.match(/requires a field agent/);
   });
 
   it("finds a redemption after the vendor's licence was suspended", async () => {
