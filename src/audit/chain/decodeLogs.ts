@@ -33,13 +33,14 @@ const DELIVERY_REDEEMED = id(
   "DeliveryRedeemed(bytes32,uint256,bytes32,bytes32,address,uint256,bytes32,address)",
 );
 const GIFT_SPENT = id("GiftSpent(uint256,uint256,uint256,uint8,bytes32)");
+const BENEFICIARY_REGISTERED = id("BeneficiaryRegistered(bytes32,bytes32,address)");
 
 const word = (data: string, index: number): string => `0x${data.slice(2 + index * 64, 66 + index * 64)}`;
 const wordAddress = (hex: string): string => `0x${hex.slice(-40)}`;
 
 /**
- * The three events a redemption emits (a burn, the redemption, a piece per gift lot) are most of a ledger's
- * logs; they are read word by word here, which is many times cheaper than the general ABI decoder that reads
+ * The three events a redemption emits (a burn, the redemption, a piece per gift lot) and the registration
+ * of each beneficiary are most of a ledger's logs; they are read word by word here, which is many times cheaper than the general ABI decoder that reads
  * every other event.
  */
 function decodeHot(topic: string, log: RawLog): [string, Record<string, unknown>] | undefined {
@@ -71,6 +72,12 @@ function decodeHot(topic: string, log: RawLog): [string, Record<string, unknown>
       },
     ];
   }
+  if (topic === BENEFICIARY_REGISTERED) {
+    return [
+      "BeneficiaryRegistered",
+      { beneficiaryRef: topics[1]!, householdRef: topics[2]!, wallet: wordAddress(topics[3]!) },
+    ];
+  }
   if (topic === GIFT_SPENT) {
     return [
       "GiftSpent",
@@ -94,7 +101,7 @@ export function decodeLog(
 ): ChainEvent | undefined {
   const topic = log.topics[0];
   if (topic === undefined) return undefined;
-  let decoded = source === "ledger" ? decodeHot(topic, log) : undefined;
+  let decoded = source === "ledger" || source === "registry" ? decodeHot(topic, log) : undefined;
   if (!decoded) {
     const parsed = INTERFACES[source].parseLog({ topics: log.topics, data: log.data });
     if (!parsed) return undefined;

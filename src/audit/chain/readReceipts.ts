@@ -1,5 +1,6 @@
 import type { Result } from "ethers";
 import { AidLedger__factory } from "../../../typechain-types";
+import { decodeRedeemBatch } from "./redeemBatchCalldata";
 import { receiptDigest, type CalldataReceipt } from "./receiptDigest";
 import { mapLimited, type AuditRpc } from "./rpc";
 
@@ -61,15 +62,8 @@ export async function readReceipts(
         sender,
       });
     } else if (selector === REDEEM_BATCH) {
-      const [list] = LEDGER.decodeFunctionData("redeemBatch", tx.input);
-      for (const item of list as Result[]) {
-        items.push({
-          receipt: toReceipt(item[0] as Result),
-          beneficiarySignature: item[1] as string,
-          fieldAgentSignature: item[2] as string,
-          sender,
-        });
-      }
+      for (const [digest, item] of decodeRedeemBatch(tx.input, separator, sender))
+        submitted.set(digest, item);
     }
     for (const item of items) submitted.set(receiptDigest(separator, item.receipt), item);
   }
