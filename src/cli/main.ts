@@ -15,6 +15,7 @@ import {
   uploadCsv,
   type JobStatus,
 } from "./apiClient";
+import { AUDIT_USAGE, auditCommand } from "./auditCommand";
 import { confirmCommand, verifyCommand } from "./confirmationCommands";
 import { deliveriesCommand, DELIVERIES_USAGE } from "./deliveriesCommand";
 import { deployCommand } from "./deployCommand";
@@ -39,6 +40,7 @@ const USAGE = `sintech <command>
                                  (a charity's or a field agent's SINTECH_API_KEY)
   verify <confirmationId>        the confirmation's proof, checked on chain (exit 1 until anchored)
 ${DELIVERIES_USAGE}
+${AUDIT_USAGE}
   keys create --role <role> --org <orgId> [--label <text>]
                                  issue an API key straight into the data folder's database
   evidence fetch --cid <cid> --key <hex> --hash <0x...> [--out <file>] [--ipfs-api <url> | --ipfs-dir <dir>]
@@ -77,6 +79,8 @@ export async function main(argv: string[]): Promise<number> {
         return await verifyCommand(rest);
       case "deliveries":
         return await deliveriesCommand(rest);
+      case "audit":
+        return await auditCommand(rest);
       case "keys":
         return keys(rest);
       case "evidence":

@@ -26,6 +26,7 @@ const ROOMS: Record<string, Layer> = {
   evidence: "useCase",
   delivery: "useCase",
   indexer: "useCase",
+  audit: "useCase",
   chain: "below",
   db: "below",
   identity: "below",

@@ -1,0 +1,126 @@
+/**
+ * Audit benchmark: a generated ledger with 10,000 and 100,000 redemptions on the embedded anvil (state cached
+ * in cache/bench-audit), audited from the chain alone with every beneficiary signature re-verified (worker
+ * threads, native libsecp256k1), beside the raw recovery rates of native libsecp256k1 and @noble/curves on
+ * one core, measured in the same run.
+ *
+ *   npm run bench:audit                   # table
+ *   npm run -s bench:audit -- --json      # one JSON object on stdout
+ *   BENCH_AUDIT_SIZES=2000,10000 npm run bench:audit
+ */
+import { join } from "node:path";
+import { cpus } from "node:os";
+import { id } from "ethers";
+import { recoverMany, rpcAt, runAudit, type RecoveryTask } from "../../src/audit";
+import { nativeRecovery, nobleRecovery } from "../../src/delivery/signatures/recoverSigner";
+import { generatedLedger } from "./auditLib/generateLedger";
+
+const asJson = process.argv.includes("--json") || process.env.BENCH_JSON === "1";
+const sizes = (process.env.BENCH_AUDIT_SIZES ?? "10000,100000").split(",").map(Number);
+const TARGET_100K_MS = 6_000;
+
+function recoveryTasks(count: number): RecoveryTask[] {
+  const native = require("secp256k1/bindings") as {
+    ecdsaSign(msg32: Uint8Array, key: Uint8Array): { signature: Uint8Array; recid: number };
+  };
+  const key = Buffer.from(id("bench key").slice(2), "hex");
+  return Array.from({ length: count }, (_, i) => {
+    const digest = id(`bench digest ${i}`);
+    const output = native.ecdsaSign(Buffer.from(digest.slice(2), "hex"), key);
+    return {
+      digest,
+      signature: `0x${Buffer.from(output.signature).toString("hex")}${(27 + output.recid).toString(16)}`,
+    };
+  });
+}
+
+async function rawRates(): Promise<{ nativePerSecond: number; noblePerSecond: number }> {
+  const tasks = recoveryTasks(20_000).map(({ digest, signature }) => ({
+    digest: Buffer.from(digest.slice(2), "hex"),
+    signature: Buffer.from(signature.slice(2), "hex"),
+  }));
+  const measure = (recovery: NonNullable<ReturnType<typeof nativeRecovery>>, n: number) => {
+    const started = performance.now();
+    for (let i = 0; i < n; i++) {
+      const { digest, signature } = tasks[i]!;
+      recovery.recoverPublicKey(digest, signature.subarray(0, 64), signature[64]! - 27);
+    }
+    return Math.round((n * 1000) / (performance.now() - started));
+  };
+  return {
+    nativePerSecond: measure(nativeRecovery()!, 20_000),
+    noblePerSecond: measure(nobleRecovery(), 2_000),
+  };
+}
+
+async function main(): Promise<void> {
+  const baseline = await rawRates();
+  const workers = cpus().length;
+  const pooled = recoveryTasks(50_000);
+  const pooledStarted = performance.now();
+  await recoverMany(pooled, { workers });
+  const pooledPerSecond = Math.round((pooled.length * 1000) / (performance.now() - pooledStarted));
+  const runs = [];
+  for (const [index, size] of sizes.entries()) {
+    const ledger = await generatedLedger(join(process.cwd(), "cache", "bench-audit"), size, 18_645 + index);
+    const rpc = rpcAt(ledger.chain.url);
+    try {
+      const result = await runAudit({
+        rpc,
+        addresses: ledger.addresses,
+        throughBlock: ledger.throughBlock,
+        workers,
+      });
+      runs.push({
+        redemptions: size,
+        generatedMs: ledger.generatedMs === undefined ? "cached" : Math.round(ledger.generatedMs),
+        events: result.counts.events,
+        signaturesVerified: result.counts.signaturesVerified,
+        findings: result.findings.length,
+        auditMs: Math.round(result.timings.totalMs),
+        readMs: Math.round(result.timings.readMs),
+        recoverMs: Math.round(result.timings.recoverMs),
+        checkMs: Math.round(result.timings.checkMs),
+        eventsPerSecond: Math.round((result.counts.events * 1000) / result.timings.totalMs),
+      });
+    } finally {
+      rpc.close();
+      await ledger.chain.stop();
+    }
+  }
+  const at100k = runs.find((run) => run.redemptions === 100_000);
+  const report = {
+    machine: { cores: workers },
+    recoveryPerSecond: {
+      native1Core: baseline.nativePerSecond,
+      noble1Core: baseline.noblePerSecond,
+      nativeWorkers: pooledPerSecond,
+    },
+    runs,
+    target: at100k
+      ? { ms: TARGET_100K_MS, met: at100k.auditMs < TARGET_100K_MS && at100k.findings === 0 }
+      : undefined,
+  };
+  if (asJson) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return;
+  }
+  process.stdout.write(
+    `recoveries/s, one core: native ${baseline.nativePerSecond}, noble ${baseline.noblePerSecond}; ` +
+      `${workers} workers native: ${pooledPerSecond}\n`,
+  );
+  for (const run of runs) {
+    process.stdout.write(
+      `${run.redemptions} redemptions: audit ${run.auditMs} ms (read ${run.readMs}, recover ${run.recoverMs}, check ${run.checkMs}), ` +
+        `${run.events} events, ${run.eventsPerSecond} events/s, ${run.signaturesVerified} signatures, ${run.findings} findings` +
+        ` (ledger generated: ${run.generatedMs}${run.generatedMs === "cached" ? "" : " ms"})\n`,
+    );
+  }
+  if (report.target)
+    process.stdout.write(`target 100,000 in < 6 s: ${report.target.met ? "met" : "NOT met"}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

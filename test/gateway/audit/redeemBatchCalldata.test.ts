@@ -1,0 +1,51 @@
+import { expect } from "chai";
+import { Wallet, id } from "ethers";
+import { AidLedger__factory } from "../../../typechain-types";
+import { decodeRedeemBatch } from "../../../src/audit/chain/redeemBatchCalldata";
+import { domainSeparator, receiptDigest } from "../../../src/audit/chain/receiptDigest";
+
+/** `length` bytes derived from `seed`. */
+function signatureBytes(seed: number, length: number): string {
+  let hex = "";
+  for (let n = 0; hex.length < length * 2; n++) hex += id(`signature ${seed} ${n}`).slice(2);
+  return `0x${hex.slice(0, length * 2)}`;
+}
+
+describe("audit: redeemBatch calldata read word by word", () => {
+  const ledger = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
+  const separator = domainSeparator(31337, ledger);
+  const items = Array.from({ length: 5 }, (_, i) => ({
+    receipt: {
+      programmeId: BigInt(i + 1),
+      beneficiaryRef: id(`beneficiary ${i}`),
+      householdRef: id(`household ${i}`),
+      vendor: new Wallet(id(`vendor ${i}`)).address.toLowerCase(),
+      amount: 10n ** 18n * BigInt(i + 3),
+      evidenceHash: id(`evidence ${i}`),
+      nonce: (20_000n << 8n) | BigInt(i),
+      deadline: 1_900_000_000n + BigInt(i),
+    },
+    // Signatures of every length the ABI allows: empty, short, the usual 65 bytes, longer (ERC-1271 wallets).
+    beneficiarySignature: signatureBytes(i, [0, 1, 65, 65, 97][i]!),
+    fieldAgentSignature: i % 2 === 0 ? "0x" : id(`agent ${i}`) + id(`agent more ${i}`).slice(2) + "1b",
+  }));
+
+  it("agrees with the ABI decoder and the EIP-712 digest on every item", () => {
+    const input = AidLedger__factory.createInterface().encodeFunctionData("redeemBatch", [items]);
+    const decoded = decodeRedeemBatch(input, separator, "0xsender");
+    expect(decoded).to.have.length(items.length);
+    decoded.forEach(([digest, submitted], i) => {
+      expect(digest).to.equal(receiptDigest(separator, items[i]!.receipt));
+      expect(submitted.receipt).to.deep.equal(items[i]!.receipt);
+      expect(submitted.beneficiarySignature).to.equal(items[i]!.beneficiarySignature.toLowerCase());
+      expect(submitted.fieldAgentSignature).to.equal(items[i]!.fieldAgentSignature.toLowerCase());
+    });
+  });
+
+  it("throws on calldata cut short, as the ABI decoder would", () => {
+    const input = AidLedger__factory.createInterface().encodeFunctionData("redeemBatch", [items]);
+    expect(() => decodeRedeemBatch(input.slice(0, input.length - 200), separator, "0xsender")).to.throw(
+      /out of bounds/,
+    );
+  });
+});
