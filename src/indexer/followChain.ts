@@ -1,8 +1,12 @@
 import type { Block, Log } from "ethers";
 import { readCheckpoint, rewindTo, writeCheckpoint } from "./checkpoint";
 import { contractMap, type ContractMap, type DecodedEvent } from "./decodeLogs";
+import { yieldToEventLoop } from "../yieldToEventLoop";
 import { applyEvents } from "./projections";
 import type { Checkpoint, GiftEvent, IndexerDeps, IndexStep, ReorgReport } from "./types";
+
+/** Events applied per SQLite transaction within a range. */
+const APPLY_SLICE = 2_000;
 
 /** How many stored block hashes a fork search compares before it starts again from the first block. */
 const FORK_SEARCH_LIMIT = 2_000;
@@ -28,15 +32,28 @@ export async function indexOnce(deps: IndexerDeps, maxRanges = 20): Promise<Inde
     const read = await readRange(deps, contracts, from, to);
     // A block replaced while we read it: leave the range for the next pass, which checks again.
     if (read === null) break;
-    const published = deps.db.transaction(() => {
-      const insertBlock = deps.db.prepare(
-        "INSERT OR REPLACE INTO indexer_blocks (block_number, block_hash, timestamp) VALUES (?, ?, ?)",
+    // A block of pipelined batches holds tens of thousands of events: they are applied a slice per
+    // transaction, the event loop running between slices, and the checkpoint moves with the last slice.
+    // A crash between slices re-reads the range, and applying an event again changes nothing.
+    const published: GiftEvent[] = [];
+    for (let start = 0; start === 0 || start < read.events.length; start += APPLY_SLICE) {
+      const slice = read.events.slice(start, start + APPLY_SLICE);
+      const last = start + APPLY_SLICE >= read.events.length;
+      published.push(
+        ...deps.db.transaction(() => {
+          const giftEvents = applyEvents(deps.db, slice, deps.decimals, deps.now());
+          if (last) {
+            const insertBlock = deps.db.prepare(
+              "INSERT OR REPLACE INTO indexer_blocks (block_number, block_hash, timestamp) VALUES (?, ?, ?)",
+            );
+            for (const block of read.blocks) insertBlock.run(block.number, block.hash, block.timestamp);
+            writeCheckpoint(deps.db, read.checkpoint, deps.now());
+          }
+          return giftEvents;
+        })(),
       );
-      for (const block of read.blocks) insertBlock.run(block.number, block.hash, block.timestamp);
-      const giftEvents = applyEvents(deps.db, read.events, deps.decimals, deps.now());
-      writeCheckpoint(deps.db, read.checkpoint, deps.now());
-      return giftEvents;
-    })();
+      if (!last) await yieldToEventLoop();
+    }
     eventsApplied += read.events.length;
     checkpoint = read.checkpoint;
     publish(deps, published);
@@ -75,10 +92,13 @@ async function readRange(
     hashOf.set(block.number, block);
   }
   if (logs.some((log) => hashOf.get(log.blockNumber)!.hash !== log.blockHash)) return null;
-  const events = logs
-    .map((log) => contracts.decode(log))
-    .filter((event): event is DecodedEvent => event !== null)
-    .sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
+  const events: DecodedEvent[] = [];
+  for (const [index, log] of logs.entries()) {
+    const event = contracts.decode(log);
+    if (event !== null) events.push(event);
+    if (index % APPLY_SLICE === APPLY_SLICE - 1) await yieldToEventLoop(); // decoding is ~20 µs a log
+  }
+  events.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
   return {
     events,
     blocks: [...hashOf.values()].map((b) => ({ number: b.number, hash: b.hash!, timestamp: b.timestamp })),
