@@ -1,10 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync } from "node:fs";
 import { open, rename } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { gunzip } from "node:zlib";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createGunzip } from "node:zlib";
 import type { BlockBuilder } from "./outbox";
 import { createProvider } from "./provider";
 
@@ -240,12 +241,16 @@ const SAVE_SPACING = 9;
 /** Writes anvil's state where `--load-state` reads it, atomically: a kill at any moment leaves a whole file. */
 async function dumpState(url: string, statePath: string): Promise<void> {
   const dump = await rpc<string>(url, "anvil_dumpState");
-  // anvil answers gzipped JSON; --load-state reads plain JSON.
-  const state = await promisify(gunzip)(Buffer.from(dump.slice(2), "hex"));
+  // anvil answers gzipped JSON; --load-state reads plain JSON. It is unzipped as it is written: the whole
+  // unzipped state in one buffer was 550 MB of the gateway's memory at 100,000 households.
   const temporary = `${statePath}.${process.pid}.tmp`;
-  const file = await open(temporary, "w", 0o600);
+  await pipeline(
+    Readable.from([Buffer.from(dump.slice(2), "hex")]),
+    createGunzip(),
+    createWriteStream(temporary, { mode: 0o600 }),
+  );
+  const file = await open(temporary, "r+");
   try {
-    await file.writeFile(state);
     await file.sync();
   } finally {
     await file.close();
