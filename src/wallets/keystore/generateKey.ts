@@ -7,38 +7,33 @@ export interface GeneratedKey {
   privateKey: Buffer;
 }
 
-type PublicKeyOf = (privateKey: Buffer) => Uint8Array | string;
+interface NativeSecp256k1 {
+  privateKeyVerify(key: Uint8Array): boolean;
+  publicKeyCreate(key: Uint8Array, compressed: boolean): Uint8Array;
+}
+
+/** The `secp256k1` package's prebuilt binding itself, not its index, which falls back to `elliptic` silently. */
+const native: NativeSecp256k1 | null = (() => {
+  try {
+    return require("secp256k1/bindings") as NativeSecp256k1;
+  } catch {
+    return null;
+  }
+})();
+
+/** Which curve implementation makes the keys: "native" or "noble". */
+export const KEY_GENERATION_BACKEND: "native" | "noble" = native ? "native" : "noble";
 
 /**
- * The uncompressed public key of a private key: native libsecp256k1 (the `secp256k1` package's prebuilt
- * binding, about 20 µs) where it loads, else noble through ethers (pure JS, about a third of a millisecond).
- * Creating 100,000 custodial wallets spent 30 s of CPU in the pure-JS multiplication alone.
+ * The uncompressed public key of a private key: native libsecp256k1 (about 20 µs) where it loads, else
+ * noble through ethers (pure JS, about a third of a millisecond). Creating 100,000 custodial wallets spent
+ * 30 s of CPU in the pure-JS multiplication alone.
  */
-const publicKeyOf: PublicKeyOf = (() => {
-  try {
-    // The binding itself, not the package's index, which falls back to the slow `elliptic` silently.
-    const native = require("secp256k1/bindings") as {
-      privateKeyVerify(key: Uint8Array): boolean;
-      publicKeyCreate(key: Uint8Array, compressed: boolean): Uint8Array;
-    };
-    return (privateKey: Buffer) => {
-      if (!native.privateKeyVerify(privateKey)) throw new RangeError("not a secp256k1 scalar");
-      return native.publicKeyCreate(privateKey, false);
-    };
-  } catch {
-    return (privateKey: Buffer) => SigningKey.computePublicKey(privateKey, false);
-  }
-})();
-
-/** Which curve implementation made the keys: "native" or "noble". */
-export const KEY_GENERATION_BACKEND: "native" | "noble" = (() => {
-  try {
-    require("secp256k1/bindings");
-    return "native";
-  } catch {
-    return "noble";
-  }
-})();
+function publicKeyOf(privateKey: Buffer): Uint8Array | string {
+  if (!native) return SigningKey.computePublicKey(privateKey, false);
+  if (!native.privateKeyVerify(privateKey)) throw new RangeError("not a secp256k1 scalar");
+  return native.publicKeyCreate(privateKey, false);
+}
 
 /** A fresh secp256k1 key: one base-point multiplication and one keccak256. */
 export function generateKey(): GeneratedKey {
