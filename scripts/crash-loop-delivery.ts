@@ -16,13 +16,9 @@
  * (test/gateway/e2e/deliveryCrash.test.ts).
  */
 import { runDeliveryCrashLoop, type DeliveryCrashLoopReport } from "../test/gateway/e2e/deliveryCrashLoop";
+import { cliOptions } from "./cliOptions";
 
-const argv = process.argv.slice(2);
-const asJson = argv.includes("--json");
-const option = (name: string, fallback: number) => {
-  const value = argv.find((arg) => arg.startsWith(`--${name}=`))?.split("=")[1];
-  return value === undefined ? fallback : Number(value);
-};
+const { asJson, number: option } = cliOptions();
 
 async function main(): Promise<void> {
   const report = await runDeliveryCrashLoop({

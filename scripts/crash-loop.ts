@@ -12,13 +12,9 @@
  * the gateway took no new write after the last boot. `npm test` runs a short loop (test/gateway/e2e/crash.test.ts).
  */
 import { runCrashLoop, type CrashLoopReport } from "../test/gateway/e2e/crashLoop";
+import { cliOptions } from "./cliOptions";
 
-const argv = process.argv.slice(2);
-const asJson = argv.includes("--json");
-const option = (name: string, fallback: number) => {
-  const value = argv.find((arg) => arg.startsWith(`--${name}=`))?.split("=")[1];
-  return value === undefined ? fallback : Number(value);
-};
+const { asJson, number: option } = cliOptions();
 
 async function main(): Promise<void> {
   const report = await runCrashLoop({
