@@ -33,7 +33,12 @@ export function batchQueuedRedemptions(deps: Pick<DeliveryDeps, "db" | "system">
   ).all(REDEEM_JOB) as QueuedRedemption[];
   if (queued.length < 2) return 0;
   const byVendor = new Map<string, QueuedRedemption[]>();
-  for (const job of queued) byVendor.set(job.from_address, [...(byVendor.get(job.from_address) ?? []), job]);
+  for (const job of queued) {
+    // Appended in place: copying the vendor's list for every job was quadratic in a vendor's backlog.
+    let jobs = byVendor.get(job.from_address);
+    if (!jobs) byVendor.set(job.from_address, (jobs = []));
+    jobs.push(job);
+  }
   let folded = 0;
   db.transaction(() => {
     for (const jobs of byVendor.values()) {
