@@ -1,5 +1,8 @@
-import type { Interface, Log, Result } from "ethers";
 import type { AidSystem } from "../../deploy/system";
+import { hexToNumber, type RawLog } from "../chain/jsonRpc";
+import { logDecoder, type JsonValue, type LogDecoder } from "../chain/logDecoder";
+
+export type { JsonValue } from "../chain/logDecoder";
 
 /** A contract log the indexer understood: which contract, which event, its arguments as JSON values. */
 export interface DecodedEvent {
@@ -12,51 +15,41 @@ export interface DecodedEvent {
   args: Record<string, JsonValue>;
 }
 
-export type JsonValue = string | number | boolean | null | JsonValue[];
-
 /** The contracts followed: the ledger (gifts, entitlements, redemptions), anchors, registry and licences. */
 export const FOLLOWED = ["ledger", "anchor", "registry", "licences", "auditLog"] as const;
 export type FollowedContract = (typeof FOLLOWED)[number];
 
 export interface ContractMap {
   addresses: string[];
-  decode(log: Log): DecodedEvent | null;
+  decode(log: RawLog): DecodedEvent | null;
 }
 
 export function contractMap(system: AidSystem): ContractMap {
-  const byAddress = new Map<string, { contract: FollowedContract; iface: Interface }>();
+  const byAddress = new Map<string, { contract: FollowedContract; decode: LogDecoder }>();
   for (const contract of FOLLOWED) {
     const handle = system[contract];
-    byAddress.set((handle.target as string).toLowerCase(), { contract, iface: handle.interface });
+    byAddress.set((handle.target as string).toLowerCase(), {
+      contract,
+      decode: logDecoder(handle.interface),
+    });
   }
   return {
     addresses: [...byAddress.keys()],
     decode(log) {
       const known = byAddress.get(log.address.toLowerCase());
       if (!known) return null;
-      const parsed = known.iface.parseLog({ topics: [...log.topics], data: log.data });
       // An event of an interface this build does not know (a newer contract) is skipped, not guessed.
-      if (!parsed) return null;
-      const args: Record<string, JsonValue> = {};
-      parsed.fragment.inputs.forEach((input, index) => {
-        args[input.name || `arg${index}`] = toJson(parsed.args[index]);
-      });
+      const decoded = known.decode(log.topics, log.data);
+      if (!decoded) return null;
       return {
         txHash: log.transactionHash,
-        logIndex: log.index,
-        blockNumber: log.blockNumber,
+        logIndex: hexToNumber(log.logIndex),
+        blockNumber: hexToNumber(log.blockNumber),
         blockHash: log.blockHash,
         contract: known.contract,
-        name: parsed.name,
-        args,
+        name: decoded.name,
+        args: decoded.args,
       };
     },
   };
-}
-
-function toJson(value: unknown): JsonValue {
-  if (typeof value === "bigint") return value.toString();
-  if (typeof value === "string" || typeof value === "boolean" || typeof value === "number") return value;
-  if (Array.isArray(value)) return (value as Result).map(toJson);
-  return value === null || value === undefined ? null : String(value);
 }

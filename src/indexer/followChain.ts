@@ -1,4 +1,4 @@
-import type { Block, Log } from "ethers";
+import { hexToNumber, numberToHex, type RawBlockHeader, type RawLog } from "../chain/jsonRpc";
 import { readCheckpoint, rewindTo, writeCheckpoint } from "./checkpoint";
 import { contractMap, type ContractMap, type DecodedEvent } from "./decodeLogs";
 import { yieldToEventLoop } from "../yieldToEventLoop";
@@ -20,7 +20,7 @@ const FORK_SEARCH_LIMIT = 2_000;
  */
 export async function indexOnce(deps: IndexerDeps, maxRanges = 20): Promise<IndexStep> {
   const contracts = contractMap(deps.system);
-  const head = await deps.provider.getBlockNumber();
+  const head = hexToNumber(await deps.rpc.send<string>("eth_blockNumber", []));
   const target = head - deps.policy.confirmations;
   const reorg = await rewindIfForked(deps, head);
   let checkpoint = readCheckpoint(deps.db);
@@ -67,10 +67,26 @@ export async function indexOnce(deps: IndexerDeps, maxRanges = 20): Promise<Inde
   };
 }
 
+interface BlockHeader {
+  number: number;
+  hash: string;
+  timestamp: number;
+}
+
 interface RangeRead {
   events: DecodedEvent[];
-  blocks: { number: number; hash: string; timestamp: number }[];
+  blocks: BlockHeader[];
   checkpoint: Checkpoint;
+}
+
+/** The block at `number`, or null when the chain does not (or no longer) have it. */
+async function blockHeader(deps: IndexerDeps, number: number): Promise<BlockHeader | null> {
+  const block = await deps.rpc.send<RawBlockHeader | null>("eth_getBlockByNumber", [
+    numberToHex(number),
+    false,
+  ]);
+  if (block === null || !block.hash) return null;
+  return { number: hexToNumber(block.number), hash: block.hash, timestamp: hexToNumber(block.timestamp) };
 }
 
 async function readRange(
@@ -79,30 +95,30 @@ async function readRange(
   from: number,
   to: number,
 ): Promise<RangeRead | null> {
-  const logs: Log[] = await deps.provider.getLogs({
-    address: contracts.addresses,
-    fromBlock: from,
-    toBlock: to,
-  });
-  const numbers = [...new Set([...logs.map((log) => log.blockNumber), to])];
-  const blocks = await Promise.all(numbers.map((n) => deps.provider.getBlock(n)));
-  const hashOf = new Map<number, Block>();
+  const logs = await deps.rpc.send<RawLog[]>("eth_getLogs", [
+    { address: contracts.addresses, fromBlock: numberToHex(from), toBlock: numberToHex(to) },
+  ]);
+  const numbers = [...new Set([...logs.map((log) => hexToNumber(log.blockNumber)), to])];
+  const blocks = await Promise.all(numbers.map((n) => blockHeader(deps, n)));
+  const hashOf = new Map<number, BlockHeader>();
   for (const block of blocks) {
-    if (block === null || block.hash === null) return null;
+    if (block === null) return null;
     hashOf.set(block.number, block);
   }
-  if (logs.some((log) => hashOf.get(log.blockNumber)!.hash !== log.blockHash)) return null;
+  if (logs.some((log) => log.removed || hashOf.get(hexToNumber(log.blockNumber))!.hash !== log.blockHash)) {
+    return null;
+  }
   const events: DecodedEvent[] = [];
   for (const [index, log] of logs.entries()) {
     const event = contracts.decode(log);
     if (event !== null) events.push(event);
-    if (index % APPLY_SLICE === APPLY_SLICE - 1) await yieldToEventLoop(); // decoding is ~20 µs a log
+    if (index % APPLY_SLICE === APPLY_SLICE - 1) await yieldToEventLoop();
   }
   events.sort((a, b) => a.blockNumber - b.blockNumber || a.logIndex - b.logIndex);
   return {
     events,
-    blocks: [...hashOf.values()].map((b) => ({ number: b.number, hash: b.hash!, timestamp: b.timestamp })),
-    checkpoint: { blockNumber: to, blockHash: hashOf.get(to)!.hash! },
+    blocks: [...hashOf.values()],
+    checkpoint: { blockNumber: to, blockHash: hashOf.get(to)!.hash },
   };
 }
 
@@ -116,7 +132,7 @@ async function rewindIfForked(deps: IndexerDeps, head: number): Promise<ReorgRep
   const checkpoint = readCheckpoint(deps.db);
   if (checkpoint === null) return null;
   if (checkpoint.blockNumber <= head) {
-    const block = await deps.provider.getBlock(checkpoint.blockNumber);
+    const block = await blockHeader(deps, checkpoint.blockNumber);
     if (block?.hash === checkpoint.blockHash) return null;
   }
   const stored = deps.db
@@ -128,7 +144,7 @@ async function rewindIfForked(deps: IndexerDeps, head: number): Promise<ReorgRep
   let fork: { number: number; hash: string | null } = { number: -1, hash: null };
   for (const row of stored) {
     if (row.block_number > head) continue;
-    const block = await deps.provider.getBlock(row.block_number);
+    const block = await blockHeader(deps, row.block_number);
     if (block?.hash === row.block_hash) {
       fork = { number: row.block_number, hash: row.block_hash };
       break;

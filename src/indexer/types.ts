@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import type { JsonRpcProvider } from "ethers";
 import type { AidSystem } from "../../deploy/system";
+import type { JsonRpc } from "../chain/jsonRpc";
 import type { HouseholdContext } from "../households";
 import type { PepperRing } from "../identity";
 import type { GiftNotifier } from "./giftNotifier";
@@ -22,6 +23,8 @@ export interface WebhookPolicy {
 export interface IndexerDeps {
   db: Database;
   provider: JsonRpcProvider;
+  /** The same node in plain JSON-RPC, for the follower's log and block reads. */
+  rpc: JsonRpc;
   system: AidSystem;
   /** Keys receipt-code secrets and derives webhook signing secrets. */
   peppers: PepperRing;

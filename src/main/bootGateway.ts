@@ -7,6 +7,7 @@ import { ANCHOR_JOB, anchorHandlers, closeBatchesOnTime, type AnchoringDeps } fr
 import { createApp, startServer, type RunningServer } from "../api";
 import { ChainOutbox } from "../chain/outbox";
 import { createProvider } from "../chain/provider";
+import { jsonRpcAt } from "../chain/jsonRpc";
 import { startLocalChain, type LocalChain } from "../chain/localChain";
 import { RawSignerAdapter } from "../chain/signerAdapter";
 import type { Config } from "../config";
@@ -249,6 +250,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     const indexer: IndexerDeps = {
       db: store.sqlite,
       provider,
+      rpc: jsonRpcAt(chainUrl),
       system,
       peppers,
       households,
