@@ -5,8 +5,8 @@ import { runIdempotent } from "../db/idempotency";
 import { DuplicateError, ValidationError } from "../errors";
 import { programmeRow } from "../programmes/getProgramme";
 import { toUnits } from "../programmes/amounts";
-import { yieldToEventLoop } from "../yieldToEventLoop";
 import { getDisbursement } from "./getDisbursement";
+import { encodeIssueBatch } from "./issueBatchCalldata";
 import { groupQueuedByAmount, markAlreadyCovered, type PlannedRow } from "./planRows";
 import type { DisbursementDeps, DisbursementReport } from "./types";
 
@@ -84,27 +84,10 @@ async function disburseOnce(
   await markAlreadyCovered(deps, params.programmeId, period, rows);
 
   const disbursementId = `dsb_${randomUUID()}`;
-  // The batches' calldata is encoded before the transaction, yielding between batches: inside it, a
-  // 100,000-row disbursement held the event loop for seconds.
-  const batches: IssueBatch[] = [];
   const from = charityAddress(deps, params.orgId);
-  for (const [amount, group] of groupQueuedByAmount(rows)) {
-    for (let start = 0; start < group.length; start += ISSUE_BATCH) {
-      const slice = group.slice(start, start + ISSUE_BATCH) as QueuedRow[];
-      batches.push({
-        label: `${batches.length}`,
-        rows: slice,
-        from,
-        data: deps.system.ledger.interface.encodeFunctionData("issueBatch", [
-          params.programmeId,
-          slice.map((row) => row.beneficiaryRef),
-          slice.map((row) => row.householdRef),
-          amount,
-        ]),
-      });
-      await yieldToEventLoop();
-    }
-  }
+  // Each batch's calldata is written by hand as its job is queued and let go: pre-encoding them all
+  // with the general coder held a million-household disbursement's calldata (128 MB) at once. The rows
+  // are written once, with their job, not written and then updated.
   deps.db.transaction(() => {
     claim();
     deps.db
@@ -121,9 +104,22 @@ async function disburseOnce(
         period,
         deps.now().toISOString(),
       );
+    const jobOfRow = new Map<number, number>();
+    let label = 0;
+    for (const [amount, group] of groupQueuedByAmount(rows)) {
+      for (let start = 0; start < group.length; start += ISSUE_BATCH) {
+        const slice = group.slice(start, start + ISSUE_BATCH) as QueuedRow[];
+        const jobId = enqueueIssue(deps, disbursementId, {
+          label: `${label++}`,
+          from,
+          data: issueCalldata(deps, params.programmeId, slice, amount),
+        });
+        for (const row of slice) jobOfRow.set(row.rowNo, jobId);
+      }
+    }
     const insert = deps.db.prepare(
-      `INSERT INTO disbursement_rows (disbursement_id, row_no, household_ref, beneficiary_ref, amount, status, error_field, error_code)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO disbursement_rows (disbursement_id, row_no, household_ref, beneficiary_ref, amount, status, error_field, error_code, job_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const row of rows) {
       insert.run(
@@ -135,9 +131,9 @@ async function disburseOnce(
         row.status,
         row.field,
         row.code,
+        jobOfRow.get(row.rowNo) ?? null,
       );
     }
-    for (const batch of batches) enqueueIssue(deps, disbursementId, batch);
   })();
   startDraining(deps);
   return getDisbursement(deps, disbursementId);
@@ -175,26 +171,37 @@ interface QueuedRow {
   beneficiaryRef: string;
 }
 
-/** One issuance transaction of a disbursement: rows of one amount, encoded before the rows are written. */
+/** One issuance transaction of a disbursement: rows of one amount. */
 interface IssueBatch {
   label: string;
-  rows: readonly QueuedRow[];
   from: string;
   data: string;
 }
 
-function enqueueIssue(deps: DisbursementDeps, disbursementId: string, batch: IssueBatch): void {
-  const job = deps.outbox.enqueue({
+/** Queues one issuance transaction; returns its job's id, which its rows carry. */
+function enqueueIssue(deps: DisbursementDeps, disbursementId: string, batch: IssueBatch): number {
+  return deps.outbox.enqueue({
     idempotencyKey: `issue:${disbursementId}:${batch.label}`,
     kind: ISSUE_JOB,
     from: batch.from,
     to: deps.system.ledger.target as string,
     data: batch.data,
-  });
-  const assign = deps.db.prepare(
-    "UPDATE disbursement_rows SET job_id = ?, status = 'queued' WHERE disbursement_id = ? AND row_no = ?",
+  }).jobId;
+}
+
+function issueCalldata(
+  deps: DisbursementDeps,
+  programmeId: number,
+  rows: readonly QueuedRow[],
+  amount: bigint,
+): string {
+  return encodeIssueBatch(
+    deps.system.ledger.interface,
+    programmeId,
+    rows.map((row) => row.beneficiaryRef),
+    rows.map((row) => row.householdRef),
+    amount,
   );
-  for (const row of batch.rows) assign.run(job.jobId, disbursementId, row.rowNo);
 }
 
 /** The charity's chain address: it signs the issuance. */
@@ -241,17 +248,15 @@ export function issuanceHandlers(deps: DisbursementDeps) {
         const { programme_id: programmeId, org_id: orgId } = deps.db
           .prepare("SELECT programme_id, org_id FROM disbursements WHERE disbursement_id = ?")
           .get(first.disbursementId) as { programme_id: number; org_id: string };
-        enqueueIssue(deps, first.disbursementId, {
+        const retry = enqueueIssue(deps, first.disbursementId, {
           label: `retry-${job.jobId}`,
-          rows: rest,
           from: charityAddress(deps, orgId),
-          data: deps.system.ledger.interface.encodeFunctionData("issueBatch", [
-            programmeId,
-            rest.map((row) => row.beneficiaryRef),
-            rest.map((row) => row.householdRef),
-            BigInt(first.amount),
-          ]),
+          data: issueCalldata(deps, programmeId, rest, BigInt(first.amount)),
         });
+        const assign = deps.db.prepare(
+          "UPDATE disbursement_rows SET job_id = ?, status = 'queued' WHERE disbursement_id = ? AND row_no = ?",
+        );
+        for (const row of rest) assign.run(retry, row.disbursementId, row.rowNo);
       }
     },
   };
