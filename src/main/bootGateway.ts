@@ -10,6 +10,7 @@ import { createProvider } from "../chain/provider";
 import { startLocalChain, type LocalChain } from "../chain/localChain";
 import { RawSignerAdapter } from "../chain/signerAdapter";
 import type { Config } from "../config";
+import type { CoverageDeps } from "../coverage";
 import { openSqliteStore } from "../db";
 import {
   issuanceHandlers,
@@ -259,6 +260,15 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       now,
     };
 
+    const selectEligible = eligibleSelector(store.sqlite, households);
+    const coverage: CoverageDeps = {
+      db: store.sqlite,
+      households,
+      decimals,
+      currentPeriod: async (programmeId) => Number(await system.ledger.currentPeriod(programmeId)),
+      selectEligible,
+    };
+
     const services: GatewayServices = {
       config,
       logger,
@@ -278,7 +288,8 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       evidence,
       delivery,
       indexer,
-      selectEligible: eligibleSelector(store.sqlite, households),
+      coverage,
+      selectEligible,
     };
 
     // A node restarted from an older state lacks blocks the outbox saw confirmed: those jobs are sent
