@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { Wallet } from "ethers";
 import { OPEN_DATA_COLUMNS } from "../../../src/coverage";
-import { main } from "../../../src/cli/main";
 import { syntheticNationalId } from "../../../src/identity";
 import { householdAccount } from "../../../src/delivery/entitlement";
+import { runCli as cli } from "../cli/runCli";
 import { LeakScanner } from "./leakScan";
 import {
   bootE2e,
@@ -35,27 +35,6 @@ interface Household {
   householdRef: string;
   headRef: string;
   memberRef: string;
-}
-
-/** Runs the CLI in-process with `env` set, stdout captured. */
-async function cli(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
-  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
-  Object.assign(process.env, env);
-  const write = process.stdout.write.bind(process.stdout);
-  let out = "";
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += chunk.toString();
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    return { code: await main(args), out };
-  } finally {
-    process.stdout.write = write;
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  }
 }
 
 /**
@@ -101,6 +80,22 @@ describe("e2e: under-coverage and open data per programme period", function () {
   const underCoverage = (key: string | undefined, query = "") =>
     gw.get(`/v1/programmes/${programmeId}/under-coverage${query}`, key);
   const openData = (query = "") => gw.get(`/v1/programmes/${programmeId}/open-data${query}`);
+  /** `sintech audit` of the gateway's chain with an under-coverage file, as an auditor runs it. */
+  const audit = (underCoverageFile: string, out: string) =>
+    cli(
+      [
+        "audit",
+        "--rpc",
+        `http://127.0.0.1:${gw.anvilPort}`,
+        "--deployment",
+        path.join(gw.dataDir, "deployment.json"),
+        "--under-coverage",
+        underCoverageFile,
+        "--out",
+        out,
+      ],
+      { SINTECH_AUDITOR_KEY: Wallet.createRandom().privateKey },
+    );
 
   before(async () => {
     folder = mkdtempSync(path.join(tmpdir(), "sintech-coverage-"));
@@ -404,22 +399,9 @@ describe("e2e: under-coverage and open data per programme period", function () {
       expect(refused.code).to.equal(2);
 
       const reports = path.join(folder, "audit");
-      const audit = await cli(
-        [
-          "audit",
-          "--rpc",
-          `http://127.0.0.1:${gw.anvilPort}`,
-          "--deployment",
-          path.join(gw.dataDir, "deployment.json"),
-          "--under-coverage",
-          file,
-          "--out",
-          reports,
-        ],
-        { SINTECH_AUDITOR_KEY: Wallet.createRandom().privateKey },
-      );
-      expect(audit.code, audit.out).to.be.oneOf([0, 1]);
-      expect(audit.out).to.include(
+      const audited = await audit(file, reports);
+      expect(audited.code, audited.out).to.be.oneOf([0, 1]);
+      expect(audited.out).to.include(
         `under-coverage of programme ${programmeId}, period ${JSON.parse(readFileSync(file, "utf8")).period}: 4 of 10 eligible households not covered; 6 issued on chain`,
       );
       const [jsonName] = readdirSync(reports).filter((name) => name.endsWith(".json"));
@@ -442,35 +424,11 @@ describe("e2e: under-coverage and open data per programme period", function () {
       const forged = path.join(folder, "forged.json");
       const original = JSON.parse(readFileSync(file, "utf8"));
       writeFileSync(forged, JSON.stringify({ ...original, issuedHouseholds: 9 }));
-      const again = await cli(
-        [
-          "audit",
-          "--rpc",
-          `http://127.0.0.1:${gw.anvilPort}`,
-          "--deployment",
-          path.join(gw.dataDir, "deployment.json"),
-          "--under-coverage",
-          forged,
-          "--out",
-          path.join(folder, "audit-forged"),
-        ],
-        { SINTECH_AUDITOR_KEY: Wallet.createRandom().privateKey },
-      );
+      const again = await audit(forged, path.join(folder, "audit-forged"));
       expect(again.out).to.include("but the gateway reports 9");
       const broken = path.join(folder, "broken.json");
       writeFileSync(broken, JSON.stringify({ ...original, regions: [{ region: "1318514301" }] }));
-      const refusedFile = await cli(
-        [
-          "audit",
-          "--rpc",
-          `http://127.0.0.1:${gw.anvilPort}`,
-          "--deployment",
-          path.join(gw.dataDir, "deployment.json"),
-          "--under-coverage",
-          broken,
-        ],
-        { SINTECH_AUDITOR_KEY: Wallet.createRandom().privateKey },
-      );
+      const refusedFile = await audit(broken, path.join(folder, "audit-broken"));
       expect(refusedFile.code).to.equal(2);
     });
   });
