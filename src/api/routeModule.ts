@@ -5,6 +5,7 @@ import type { JsonRpcProvider } from "ethers";
 import type { AnchoringDeps } from "../anchoring";
 import type { ChainOutbox } from "../chain/outbox";
 import type { Config } from "../config";
+import type { CoverageDeps } from "../coverage";
 import type { SqliteStore } from "../db";
 import type { DeliveryDeps } from "../delivery";
 import type { DisbursementDeps } from "../disbursement";
@@ -50,6 +51,8 @@ export interface RouteServices {
   delivery: DeliveryDeps;
   /** Chain events read into the donors' timelines, their receipt codes, event streams and webhooks. */
   indexer: IndexerDeps;
+  /** Under-coverage and open data per programme period, from the indexer and the household file. */
+  coverage: CoverageDeps;
   /** Households that a programme's eligibility rule selects, among those registered on chain. */
   selectEligible(programmeId: number): Promise<string[]>;
 }
@@ -71,6 +74,7 @@ export type WalletRouteServices = Pick<RouteServices, "store" | "wallets" | "dis
 export type AnchoringRouteServices = Pick<RouteServices, "anchoring">;
 export type EvidenceRouteServices = Pick<RouteServices, "evidence">;
 export type DonorRouteServices = Pick<RouteServices, "indexer">;
+export type CoverageRouteServices = Pick<RouteServices, "coverage">;
 export type UssdRouteServices = Pick<RouteServices, "delivery">;
 
 /**

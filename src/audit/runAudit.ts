@@ -8,7 +8,7 @@ import { Findings } from "./checks/findings";
 import type { RedemptionEvidence } from "./checks/redemptionCheck";
 import { replay } from "./checks/replay";
 import { recoverMany, type RecoveryTask } from "./recovery/recoverMany";
-import type { AuditAddresses, AuditResult, PublishedProof } from "./types";
+import type { AuditAddresses, AuditResult, ChainEvent, MintRecord, PublishedProof } from "./types";
 
 export interface AuditOptions {
   rpc: AuditRpc;
@@ -107,6 +107,26 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     findings: findings.list,
     programmes: [...state.books.values()],
     redemptions,
+    mints: mintsOf(events),
     timings: { readMs, recoverMs, checkMs, totalMs: performance.now() - started },
   };
+}
+
+const ZERO_ADDRESS = `0x${"0".repeat(40)}`;
+
+/** Entitlements minted: the ERC-1155 id is `programmeId << 32 | period`. */
+function mintsOf(events: readonly ChainEvent[]): MintRecord[] {
+  const mints: MintRecord[] = [];
+  for (const event of events) {
+    if (event.name !== "TransferSingle" || (event.args.from as string).toLowerCase() !== ZERO_ADDRESS)
+      continue;
+    const id = event.args.id as bigint;
+    mints.push({
+      programmeId: (id >> 32n).toString(),
+      period: Number(id & 0xffffffffn),
+      account: (event.args.to as string).toLowerCase(),
+      blockNumber: event.blockNumber,
+    });
+  }
+  return mints;
 }

@@ -81,6 +81,15 @@ export interface ProgrammeBooks {
   gifts: Map<string, bigint>;
 }
 
+/** One entitlement minted (a `TransferSingle` from the zero address), for the under-coverage section. */
+export interface MintRecord {
+  programmeId: string;
+  period: number;
+  /** The household's account, lower-case. */
+  account: string;
+  blockNumber: number;
+}
+
 /** What one audit run found. */
 export interface AuditResult {
   chainId: number;
@@ -100,5 +109,7 @@ export interface AuditResult {
   findings: Finding[];
   programmes: ProgrammeBooks[];
   redemptions: RedemptionRecord[];
+  /** Every entitlement minted in the audited blocks. */
+  mints: MintRecord[];
   timings: { readMs: number; recoverMs: number; checkMs: number; totalMs: number };
 }

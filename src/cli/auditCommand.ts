@@ -4,6 +4,7 @@ import { JsonRpcProvider, Wallet } from "ethers";
 import {
   anchorReport,
   htmlReport,
+  parseUnderCoverage,
   reportBodyOf,
   reportFromHtml,
   rpcAt,
@@ -14,15 +15,19 @@ import {
   type PublishedProof,
   type RegionCoverage,
   type SignedReport,
+  type UnderCoverageInput,
 } from "../audit";
 import { CliError } from "./apiClient";
 
 export const AUDIT_USAGE = `  audit --rpc <url> (--deployment <deployment.json> | --ledger <a> --registry <a> --licences <a>
         --anchor-contract <a> --audit-log <a>) [--from-block <n>] [--through-block <n>]
-        [--proofs <proofs.json>] [--coverage <regions.json>] [--out <dir>] [--anchor]
+        [--proofs <proofs.json>] [--coverage <regions.json>] [--under-coverage <file.json>]
+        [--out <dir>] [--anchor]
                                  rebuild the ledger from the chain alone and check it; writes
                                  audit-<block>.json and .html signed with SINTECH_AUDITOR_KEY (or
-                                 --key-file); --anchor records the report hash in the audit log
+                                 --key-file); --anchor records the report hash in the audit log;
+                                 --under-coverage adds \`sintech under-coverage --out\` files (one
+                                 report or a list) as their own section, beside the chain's count
                                  (exit 1 when a check fails)
   audit verify-report <report.json|.html> [--rpc <url>]
                                  check a report's hash, signature and (with --rpc) its on-chain anchor`;
@@ -99,6 +104,16 @@ export async function auditCommand(args: string[]): Promise<number> {
   const coverageFile = text(options, "--coverage");
   const proofs = proofsFile ? readJson<PublishedProof[]>(proofsFile, "--proofs") : undefined;
   const coverage = coverageFile ? readJson<RegionCoverage[]>(coverageFile, "--coverage") : undefined;
+  const underCoverageFile = text(options, "--under-coverage");
+  let underCoverage: UnderCoverageInput[] | undefined;
+  if (underCoverageFile) {
+    try {
+      underCoverage = parseUnderCoverage(readJson<unknown>(underCoverageFile, "--under-coverage"));
+    } catch (error) {
+      if (error instanceof CliError) throw error;
+      throw new CliError(`--under-coverage: ${(error as Error).message}.`);
+    }
+  }
   const rpc = rpcAt(url);
   try {
     const result = await runAudit({
@@ -110,7 +125,7 @@ export async function auditCommand(args: string[]): Promise<number> {
     });
     const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true });
     const auditor = new Wallet(key, provider);
-    let report = await signReport(reportBodyOf(result, coverage), auditor);
+    let report = await signReport(reportBodyOf(result, coverage, underCoverage), auditor);
     const out = resolve(text(options, "--out") ?? ".");
     mkdirSync(out, { recursive: true });
     const jsonPath = join(out, `audit-${result.throughBlock}.json`);
@@ -144,6 +159,12 @@ function summary(report: SignedReport, jsonPath: string): string {
             ? ` [${finding.event.name} tx ${finding.event.txHash} log ${finding.event.logIndex}]`
             : ""
         }`,
+    ),
+    ...(body.underCoverage ?? []).map(
+      (section) =>
+        `  under-coverage of programme ${section.programmeId}, period ${section.period}: ${section.uncovered} of ` +
+        `${section.eligible} eligible households not covered; ${section.issuedOnChain} issued on chain` +
+        `${section.consistentWithChain ? "" : ` but the gateway reports ${section.issuedHouseholds}`}`,
     ),
     `report ${jsonPath} (hash ${report.reportHash}, signed by ${report.auditor}${
       report.anchor ? `, anchored in ${report.anchor.txHash}` : ""

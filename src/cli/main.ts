@@ -17,6 +17,7 @@ import {
 } from "./apiClient";
 import { AUDIT_USAGE, auditCommand } from "./auditCommand";
 import { confirmCommand, verifyCommand } from "./confirmationCommands";
+import { COVERAGE_USAGE, openDataCommand, underCoverageCommand } from "./coverageCommands";
 import { deliveriesCommand, DELIVERIES_USAGE } from "./deliveriesCommand";
 import { deployCommand } from "./deployCommand";
 import { evidenceCommand } from "./evidenceCommand";
@@ -41,6 +42,7 @@ const USAGE = `sintech <command>
   verify <confirmationId>        the confirmation's proof, checked on chain (exit 1 until anchored)
 ${DELIVERIES_USAGE}
 ${AUDIT_USAGE}
+${COVERAGE_USAGE}
   keys create --role <role> --org <orgId> [--label <text>]
                                  issue an API key straight into the data folder's database
   evidence fetch --cid <cid> --key <hex> --hash <0x...> [--out <file>] [--ipfs-api <url> | --ipfs-dir <dir>]
@@ -81,6 +83,10 @@ export async function main(argv: string[]): Promise<number> {
         return await deliveriesCommand(rest);
       case "audit":
         return await auditCommand(rest);
+      case "under-coverage":
+        return await underCoverageCommand(rest);
+      case "open-data":
+        return await openDataCommand(rest);
       case "keys":
         return keys(rest);
       case "evidence":

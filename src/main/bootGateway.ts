@@ -11,6 +11,7 @@ import { jsonRpcAt } from "../chain/jsonRpc";
 import { startLocalChain, type LocalChain } from "../chain/localChain";
 import { RawSignerAdapter } from "../chain/signerAdapter";
 import type { Config } from "../config";
+import type { CoverageDeps } from "../coverage";
 import { openSqliteStore } from "../db";
 import {
   issuanceHandlers,
@@ -261,6 +262,15 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       now,
     };
 
+    const selectEligible = eligibleSelector(store.sqlite, households);
+    const coverage: CoverageDeps = {
+      db: store.sqlite,
+      households,
+      decimals,
+      currentPeriod: async (programmeId) => Number(await system.ledger.currentPeriod(programmeId)),
+      selectEligible,
+    };
+
     const services: GatewayServices = {
       config,
       logger,
@@ -280,7 +290,8 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       evidence,
       delivery,
       indexer,
-      selectEligible: eligibleSelector(store.sqlite, households),
+      coverage,
+      selectEligible,
     };
 
     // A node restarted from an older state lacks blocks the outbox saw confirmed: those jobs are sent

@@ -1,5 +1,6 @@
 import type { RouteModule } from "../api";
 import { anchoringRoutes } from "../api/routes/anchoringRoutes";
+import { coverageRoutes } from "../api/routes/coverageRoutes";
 import { deliveryRoutes } from "../api/routes/deliveryRoutes";
 import { offlineDeliveryRoutes } from "../api/routes/offlineDeliveryRoutes";
 import { donorRoutes } from "../api/routes/donorRoutes";
@@ -28,6 +29,7 @@ export function gatewayRoutes(services: GatewayServices): RouteModule[] {
     offlineDeliveryRoutes(services),
     deliveryRoutes(services),
     donorRoutes(services),
+    coverageRoutes(services),
     ussdRoutes(services),
   ];
 }

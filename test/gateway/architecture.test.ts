@@ -27,6 +27,7 @@ const ROOMS: Record<string, Layer> = {
   delivery: "useCase",
   indexer: "useCase",
   audit: "useCase",
+  coverage: "useCase",
   chain: "below",
   db: "below",
   identity: "below",

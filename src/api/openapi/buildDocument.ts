@@ -64,6 +64,11 @@ export const TAGS: readonly { name: string; description: string }[] = [
       "A gift's timeline from chain events, receipt codes for cash donors, event streams and signed webhooks; the indexer's status.",
   },
   {
+    name: "coverage",
+    description:
+      "Under-coverage of eligible households per programme period, and public open data (aggregates only, JSON or CSV).",
+  },
+  {
     name: "ussd",
     description:
       "The feature-phone menu, called by a USSD aggregator: pending deliveries, receipts, language.",

@@ -1,5 +1,6 @@
 import type { SignedReport } from "./signReport";
 import { coverageSvg, deliveriesSvg, escapeHtml, moneyFlowSvg } from "./svgCharts";
+import { underCoverageHtml } from "./underCoverageHtml";
 
 /**
  * The report as one self-contained HTML page: no script, no external file; charts are inline SVG. The signed
@@ -53,6 +54,7 @@ ${findingRows ? `<h2>Findings</h2><table><tr><th>check</th><th>what</th><th>even
 <h2>Money flows, from gifts to vendors</h2>${programmes}
 <h2>Deliveries over time</h2>${deliveriesSvg(body.deliveriesPerDay)}
 ${body.coverage ? `<h2>Coverage against enrolment by region</h2>${coverageSvg(body.coverage)}` : ""}
+${body.underCoverage ? underCoverageHtml(body.underCoverage) : ""}
 <script type="application/json" id="signed-report">${embedded}</script>
 </body></html>
 `;

@@ -1,4 +1,9 @@
 import type { AuditResult } from "../types";
+import {
+  underCoverageSections,
+  type UnderCoverageInput,
+  type UnderCoverageSection,
+} from "./underCoverageSection";
 
 /** Coverage against enrolment in one coarse region, from the gateway's open-data file (counts only). */
 export interface RegionCoverage {
@@ -35,10 +40,19 @@ export interface ReportBody {
   /** Redemptions per day (UTC), for the deliveries chart. */
   deliveriesPerDay: { day: string; count: number; amount: string }[];
   coverage?: RegionCoverage[];
+  /**
+   * Under-coverage (کم‌پوشانی) per programme period from the gateway's household file, each beside the
+   * chain's own count of households issued an entitlement for that period.
+   */
+  underCoverage?: UnderCoverageSection[];
   timings: AuditResult["timings"];
 }
 
-export function reportBodyOf(result: AuditResult, coverage?: RegionCoverage[]): ReportBody {
+export function reportBodyOf(
+  result: AuditResult,
+  coverage?: RegionCoverage[],
+  underCoverage?: readonly UnderCoverageInput[],
+): ReportBody {
   const perDay = new Map<string, { count: number; amount: bigint }>();
   for (const redemption of result.redemptions) {
     const day = new Date(redemption.timestamp * 1000).toISOString().slice(0, 10);
@@ -75,6 +89,9 @@ export function reportBodyOf(result: AuditResult, coverage?: RegionCoverage[]): 
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([day, entry]) => ({ day, count: entry.count, amount: entry.amount.toString() })),
     ...(coverage ? { coverage } : {}),
+    ...(underCoverage
+      ? { underCoverage: underCoverageSections(underCoverage, result.mints, result.throughBlock) }
+      : {}),
     timings: result.timings,
   };
 }

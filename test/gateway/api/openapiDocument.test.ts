@@ -58,10 +58,11 @@ describe("the gateway's OpenAPI document (every route module, as scripts/openapi
   });
 
   /**
-   * The one /v1 read without an API key: a cash donor has none, and the receipt secret in its header is
-   * the credential (an unknown code and a wrong secret answer the same 404, rate-limited per address).
+   * The /v1 reads without an API key: a cash donor has none, and the receipt secret in its header is the
+   * credential (an unknown code and a wrong secret answer the same 404, rate-limited per address); open
+   * data is public by purpose (aggregates only, rate-limited per address).
    */
-  const KEYLESS_V1 = ["/v1/gift-receipts/{code}/timeline"];
+  const KEYLESS_V1 = ["/v1/gift-receipts/{code}/timeline", "/v1/programmes/{programmeId}/open-data"];
 
   it("gives every operation a unique operationId, a summary, declared tags and its security", () => {
     expect(operations.length).to.be.greaterThan(20);

@@ -2,24 +2,9 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "../../../src/cli/main";
+import { runCli as cli } from "../cli/runCli";
 import { generatedLedger, type GeneratedLedger } from "../../../scripts/bench/auditLib/generateLedger";
 import type { SignedReport } from "../../../src/audit";
-
-/** Runs the CLI with stdout captured. */
-async function cli(args: string[]): Promise<{ code: number; out: string }> {
-  const write = process.stdout.write.bind(process.stdout);
-  let out = "";
-  process.stdout.write = ((chunk: string | Uint8Array) => {
-    out += chunk.toString();
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    return { code: await main(args), out };
-  } finally {
-    process.stdout.write = write;
-  }
-}
 
 describe("sintech audit (CLI, embedded anvil)", function () {
   this.timeout(300_000);

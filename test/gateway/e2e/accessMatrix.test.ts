@@ -220,6 +220,7 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         "GET /v1/gifts/{giftId}/events",
         "POST /v1/gifts/{giftId}/receipt-code",
         "POST /v1/webhooks",
+        "GET /v1/programmes/{programmeId}/under-coverage",
       ]);
     });
   });
@@ -374,6 +375,23 @@ describe("e2e: access matrix (every role against every route) and tiered househo
       expect(eligible.status, eligible.text).to.equal(403);
       expect(eligible.body.error.code).to.equal("not_your_programme");
       expect(counts()).to.deep.equal(before);
+    });
+
+    it("answers 403 not_your_programme to a charity reading another charity's under-coverage, and the owner 200", async () => {
+      const path = `/v1/programmes/${programmeId}/under-coverage`;
+      const other = await gw.get(path, orgs.otherCharity.apiKey);
+      expect(other.status, other.text).to.equal(403);
+      expect(other.body.error).to.include({
+        name: "ForbiddenError",
+        field: "programmeId",
+        code: "not_your_programme",
+      });
+      expect((await gw.get(path, orgs.charity.apiKey)).status).to.equal(200);
+      // Open data is public: no key, and any key alike.
+      for (const caller of ["none", "otherCharity", "donor", "vendor"] as Caller[]) {
+        const res = await gw.get(`/v1/programmes/${programmeId}/open-data`, keyOf(caller));
+        expect(res.status, `${caller}: ${res.text}`).to.equal(200);
+      }
     });
 
     it("refuses a selection whose amount is above the cap per period (400 above_cap), before any job", async () => {

@@ -284,6 +284,14 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
       404,
     );
     ok(await gw.get("/v1/indexer/status", auditor.apiKey), 200);
+    // Under-coverage and open data of the programme's current period (JSON and CSV), and refusals.
+    ok(await gw.get(`/v1/programmes/${programmeId}/under-coverage`, charity.apiKey), 200);
+    ok(await gw.get(`/v1/programmes/${programmeId}/under-coverage?period=x`, auditor.apiKey), 400);
+    ok(await gw.get(`/v1/programmes/999999/under-coverage`, auditor.apiKey), 404);
+    ok(await gw.get(`/v1/programmes/${programmeId}/open-data`), 200);
+    ok(gw.record(await gw.http().get(`/v1/programmes/${programmeId}/open-data?format=csv`)), 200);
+    ok(await gw.get(`/v1/programmes/${programmeId}/open-data?format=xml`), 400);
+    ok(await gw.get(`/v1/programmes/999999/open-data`), 404);
     // The USSD aggregator: a form callback answered in plain text, and one without its secret.
     const ussd = {
       sessionId: "ATUid_openapi",
