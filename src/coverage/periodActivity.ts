@@ -54,6 +54,10 @@ export function redemptionsInPeriod(
 
 /** The last block the indexer applied, or null before its first. */
 export function indexedThrough(db: Database): number | null {
-  const block = cachedStatement(db, "SELECT block_number FROM indexer_checkpoint WHERE id = 1", "pluck").get();
+  const block = cachedStatement(
+    db,
+    "SELECT block_number FROM indexer_checkpoint WHERE id = 1",
+    "pluck",
+  ).get();
   return (block as number | undefined) ?? null;
 }
