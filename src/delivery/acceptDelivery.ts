@@ -138,13 +138,8 @@ export function recordAcceptance(
     channel,
   );
   if (!awaitingCosign) {
-    queueRedemption(deps, [
-      {
-        row: deliveryRow(deps, receiptRow.delivery_id),
-        beneficiarySignature: signature,
-        fieldAgentSignature: "0x",
-      },
-    ]);
+    // The receipt's fields are the row's as just written: no need to read it back.
+    queueRedemption(deps, [{ row: receiptRow, beneficiarySignature: signature, fieldAgentSignature: "0x" }]);
   }
 }
 

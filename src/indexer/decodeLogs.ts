@@ -1,5 +1,6 @@
 import type { Interface, Log, Result } from "ethers";
 import type { AidSystem } from "../../deploy/system";
+import { parseLog } from "../chain/parseLog";
 
 /** A contract log the indexer understood: which contract, which event, its arguments as JSON values. */
 export interface DecodedEvent {
@@ -34,7 +35,7 @@ export function contractMap(system: AidSystem): ContractMap {
     decode(log) {
       const known = byAddress.get(log.address.toLowerCase());
       if (!known) return null;
-      const parsed = known.iface.parseLog({ topics: [...log.topics], data: log.data });
+      const parsed = parseLog(known.iface, log);
       // An event of an interface this build does not know (a newer contract) is skipped, not guessed.
       if (!parsed) return null;
       const args: Record<string, JsonValue> = {};
