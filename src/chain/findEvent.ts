@@ -1,4 +1,5 @@
 import type { Interface, LogDescription, TransactionReceipt } from "ethers";
+import { parseLog } from "./parseLog";
 
 /** The first event named `name` that `iface` can decode among a receipt's logs, if any. */
 export function findEvent(
@@ -9,7 +10,7 @@ export function findEvent(
   for (const log of receipt.logs) {
     let parsed: LogDescription | null = null;
     try {
-      parsed = iface.parseLog(log);
+      parsed = parseLog(iface, log);
     } catch {
       // another contract's log, or an event this ABI does not know
     }

@@ -19,15 +19,28 @@ export type LogDecoder = (topics: readonly string[], data: string) => DecodedLog
  */
 export function logDecoder(iface: Interface): LogDecoder {
   const byTopic = new Map<string, LogDecoder>();
-  iface.forEachEvent((fragment) => {
-    byTopic.set(fragment.topicHash.toLowerCase(), eventDecoder(iface, fragment));
-  });
+  for (const [topic, fragment] of eventsByTopic(iface)) byTopic.set(topic, eventDecoder(iface, fragment));
   return (topics, data) => {
     const topic = topics[0];
     if (topic === undefined) return null;
     const decode = byTopic.get(topic.toLowerCase());
     return decode ? decode(topics, data) : null;
   };
+}
+
+const topicIndexes = new WeakMap<Interface, ReadonlyMap<string, EventFragment>>();
+
+/** The interface's (non-anonymous) events by their topic hash, lower case, computed once per interface. */
+export function eventsByTopic(iface: Interface): ReadonlyMap<string, EventFragment> {
+  let index = topicIndexes.get(iface);
+  if (!index) {
+    const events = new Map<string, EventFragment>();
+    iface.forEachEvent((fragment) => {
+      if (!fragment.anonymous) events.set(fragment.topicHash.toLowerCase(), fragment);
+    });
+    topicIndexes.set(iface, (index = events));
+  }
+  return index;
 }
 
 function eventDecoder(iface: Interface, fragment: EventFragment): LogDecoder {

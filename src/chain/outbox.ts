@@ -7,6 +7,7 @@ import {
   type TransactionReceipt,
   type TransactionRequest,
 } from "ethers";
+import { cachedStatement } from "../db/statements";
 import { DuplicateError } from "../errors";
 import { decodeRevert, type DecodedRevert } from "./decodeRevert";
 
@@ -177,9 +178,9 @@ export class ChainOutbox {
    */
   enqueue(params: EnqueueParams): ChainJob {
     const { db } = this.options;
-    const existing = db
-      .prepare("SELECT * FROM chain_jobs WHERE idempotency_key = ?")
-      .get(params.idempotencyKey) as JobRow | undefined;
+    const existing = cachedStatement(db, "SELECT * FROM chain_jobs WHERE idempotency_key = ?").get(
+      params.idempotencyKey,
+    ) as JobRow | undefined;
     if (existing) {
       const same =
         existing.kind === params.kind &&
@@ -195,33 +196,32 @@ export class ChainOutbox {
       return toJob(existing);
     }
     const now = new Date().toISOString();
-    const result = db
-      .prepare(
-        `INSERT INTO chain_jobs (idempotency_key, kind, from_address, to_address, data, status, created_at, updated_at)
+    const result = cachedStatement(
+      db,
+      `INSERT INTO chain_jobs (idempotency_key, kind, from_address, to_address, data, status, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, 'queued', ?, ?)`,
-      )
-      .run(
-        params.idempotencyKey,
-        params.kind,
-        params.from.toLowerCase(),
-        params.to.toLowerCase(),
-        params.data,
-        now,
-        now,
-      );
+    ).run(
+      params.idempotencyKey,
+      params.kind,
+      params.from.toLowerCase(),
+      params.to.toLowerCase(),
+      params.data,
+      now,
+      now,
+    );
     return this.get(Number(result.lastInsertRowid))!;
   }
 
   get(jobId: number): ChainJob | undefined {
-    const row = this.options.db.prepare("SELECT * FROM chain_jobs WHERE job_id = ?").get(jobId) as
+    const row = cachedStatement(this.options.db, "SELECT * FROM chain_jobs WHERE job_id = ?").get(jobId) as
       JobRow | undefined;
     return row && toJob(row);
   }
 
   byKey(idempotencyKey: string): ChainJob | undefined {
-    const row = this.options.db
-      .prepare("SELECT * FROM chain_jobs WHERE idempotency_key = ?")
-      .get(idempotencyKey) as JobRow | undefined;
+    const row = cachedStatement(this.options.db, "SELECT * FROM chain_jobs WHERE idempotency_key = ?").get(
+      idempotencyKey,
+    ) as JobRow | undefined;
     return row && toJob(row);
   }
 
@@ -247,12 +247,11 @@ export class ChainOutbox {
   async reconcile(): Promise<ChainJob[]> {
     const { db, provider } = this.options;
     const head = await provider.getBlockNumber();
-    const rows = db
-      .prepare(
-        `SELECT * FROM chain_jobs WHERE status IN ('confirmed', 'failed') AND tx_hash IS NOT NULL
+    const rows = cachedStatement(
+      db,
+      `SELECT * FROM chain_jobs WHERE status IN ('confirmed', 'failed') AND tx_hash IS NOT NULL
            AND block_number IS NOT NULL AND block_number > ? ORDER BY job_id`,
-      )
-      .all(head - (this.options.recheckBlocks ?? 1_000)) as JobRow[];
+    ).all(head - (this.options.recheckBlocks ?? 1_000)) as JobRow[];
     const lost: JobRow[] = [];
     for (let start = 0; start < rows.length; start += 32) {
       const chunk = rows.slice(start, start + 32);
@@ -261,7 +260,10 @@ export class ChainOutbox {
         if (!receipts[index]) lost.push(row);
       });
     }
-    const reopen = db.prepare("UPDATE chain_jobs SET status = 'signed', updated_at = ? WHERE job_id = ?");
+    const reopen = cachedStatement(
+      db,
+      "UPDATE chain_jobs SET status = 'signed', updated_at = ? WHERE job_id = ?",
+    );
     const now = new Date().toISOString();
     db.transaction(() => {
       for (const row of lost) reopen.run(now, row.job_id);
@@ -270,9 +272,10 @@ export class ChainOutbox {
   }
 
   pendingCount(): number {
-    const row = this.options.db
-      .prepare("SELECT count(*) AS n FROM chain_jobs WHERE status IN ('queued', 'signed')")
-      .get() as { n: number };
+    const row = cachedStatement(
+      this.options.db,
+      "SELECT count(*) AS n FROM chain_jobs WHERE status IN ('queued', 'signed')",
+    ).get() as { n: number };
     return row.n;
   }
 
@@ -310,9 +313,10 @@ export class ChainOutbox {
     const groupOf = this.handlers.get(row.kind)?.pipelineGroup;
     const group = groupOf?.(row.idempotency_key);
     if (!group) return [row];
-    const next = this.options.db
-      .prepare("SELECT * FROM chain_jobs WHERE status = 'queued' AND job_id > ? ORDER BY job_id LIMIT ?")
-      .all(row.job_id, PIPELINE_DEPTH - 1) as JobRow[];
+    const next = cachedStatement(
+      this.options.db,
+      "SELECT * FROM chain_jobs WHERE status = 'queued' AND job_id > ? ORDER BY job_id LIMIT ?",
+    ).all(row.job_id, PIPELINE_DEPTH - 1) as JobRow[];
     const rows = [row];
     for (const candidate of next) {
       const same =
@@ -382,17 +386,19 @@ export class ChainOutbox {
    */
   private nextJob(): JobRow | undefined {
     const { db } = this.options;
-    const first = db
-      .prepare("SELECT from_address FROM chain_jobs WHERE status = 'signed' ORDER BY job_id LIMIT 1")
-      .get() as { from_address: string } | undefined;
+    const first = cachedStatement(
+      db,
+      "SELECT from_address FROM chain_jobs WHERE status = 'signed' ORDER BY job_id LIMIT 1",
+    ).get() as { from_address: string } | undefined;
     if (first)
-      return db
-        .prepare(
-          "SELECT * FROM chain_jobs WHERE status = 'signed' AND from_address = ? ORDER BY nonce LIMIT 1",
-        )
-        .get(first.from_address) as JobRow;
-    return db.prepare("SELECT * FROM chain_jobs WHERE status = 'queued' ORDER BY job_id LIMIT 1").get() as
-      JobRow | undefined;
+      return cachedStatement(
+        db,
+        "SELECT * FROM chain_jobs WHERE status = 'signed' AND from_address = ? ORDER BY nonce LIMIT 1",
+      ).get(first.from_address) as JobRow;
+    return cachedStatement(
+      db,
+      "SELECT * FROM chain_jobs WHERE status = 'queued' ORDER BY job_id LIMIT 1",
+    ).get() as JobRow | undefined;
   }
 
   private async runJob(row: JobRow): Promise<ChainJob> {
@@ -463,11 +469,10 @@ export class ChainOutbox {
       maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 0n,
     });
     const txHash = keccak256(rawTx);
-    this.options.db
-      .prepare(
-        "UPDATE chain_jobs SET status = 'signed', nonce = ?, raw_tx = ?, tx_hash = ?, updated_at = ? WHERE job_id = ?",
-      )
-      .run(nonce, rawTx, txHash, new Date().toISOString(), row.job_id);
+    cachedStatement(
+      this.options.db,
+      "UPDATE chain_jobs SET status = 'signed', nonce = ?, raw_tx = ?, tx_hash = ?, updated_at = ? WHERE job_id = ?",
+    ).run(nonce, rawTx, txHash, new Date().toISOString(), row.job_id);
     return { ...row, status: "signed", nonce, raw_tx: rawTx, tx_hash: txHash };
   }
 
@@ -547,11 +552,10 @@ export class ChainOutbox {
    * chain refuses it now, it fails with the contract's reason and its rows follow.
    */
   private requeue(row: JobRow): void {
-    this.options.db
-      .prepare(
-        "UPDATE chain_jobs SET status = 'queued', nonce = NULL, raw_tx = NULL, tx_hash = NULL, updated_at = ? WHERE job_id = ?",
-      )
-      .run(new Date().toISOString(), row.job_id);
+    cachedStatement(
+      this.options.db,
+      "UPDATE chain_jobs SET status = 'queued', nonce = NULL, raw_tx = NULL, tx_hash = NULL, updated_at = ? WHERE job_id = ?",
+    ).run(new Date().toISOString(), row.job_id);
   }
 
   /**
@@ -601,7 +605,8 @@ export class ChainOutbox {
           : "failed"
         : undefined;
     db.transaction(() => {
-      db.prepare(
+      cachedStatement(
+        db,
         `UPDATE chain_jobs SET status = ?, block_number = ?, gas_used = ?, error_name = ?, error_args = ?, updated_at = ?
          WHERE job_id = ?`,
       ).run(

@@ -1,6 +1,7 @@
 import type { Interface, LogDescription, TransactionReceipt } from "ethers";
 import type { IRedemptionDesk } from "../../typechain-types/contracts/ledger/AidLedger";
 import { decodeRevert, type DecodedRevert } from "./decodeRevert";
+import { parseLog } from "./parseLog";
 
 /** `AidLedger.MAX_REDEEM_BATCH`: the most receipts one `redeemBatch` takes. */
 export const MAX_REDEEM_BATCH = 256;
@@ -65,12 +66,14 @@ export function redeemBatchOutcomes(
   );
 }
 
+const OUTCOME_EVENTS: ReadonlySet<string> = new Set(["DeliveryRedeemed", "RedemptionRefused"]);
+
 function ledgerLogs(ledger: Interface, ledgerAddress: string, receipt: TransactionReceipt): LogDescription[] {
   const address = ledgerAddress.toLowerCase();
   return receipt.logs.flatMap((log) => {
     if (log.address.toLowerCase() !== address) return [];
     try {
-      const parsed = ledger.parseLog(log);
+      const parsed = parseLog(ledger, log, OUTCOME_EVENTS);
       return parsed ? [parsed] : [];
     } catch {
       return [];

@@ -1,5 +1,5 @@
 import { CHAIN_READ_CACHE_SQL } from "../chain/readCache";
-import { OFFLINE_SQL } from "../delivery/offline/schema";
+import { OFFLINE_PACK_SQL, OFFLINE_SQL } from "../delivery/offline/schema";
 import { CHAIN_OUTBOX_SQL } from "../chain/outbox";
 import { DISBURSEMENT_SQL } from "../disbursement/schema";
 import { ORGANISATIONS_SQL } from "../organisations/schema";
@@ -138,6 +138,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 13, name: "phone_refs_and_ussd_sessions", sql: PHONE_REFS_SQL + USSD_SQL },
   { version: 14, name: "chain_read_cache_and_offline_uploads", sql: CHAIN_READ_CACHE_SQL + OFFLINE_SQL },
   { version: 15, name: "indexer_gift_timeline_webhooks", sql: INDEXER_SQL },
+  { version: 16, name: "offline_packs_and_nonce_reservations", sql: OFFLINE_PACK_SQL },
   {
     // Registration runs and disbursements count their rows by status on every progress poll: from an index
     // alone, instead of one table read per row (at 100,000 rows, each poll read them all).

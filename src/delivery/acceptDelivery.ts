@@ -44,7 +44,7 @@ export async function acceptDelivery(
   deps: DeliveryDeps,
   params: AcceptDeliveryParams,
 ): Promise<DeliveryView> {
-  const { deliveryId, channel: asked, by: _by, ...proof } = params;
+  const { deliveryId, channel: _channel, by: _by, ...proof } = params;
   parseInput(acceptanceSchema, { ...proof, ...(params.by !== undefined && { by: params.by }) });
   requireOneProof(params);
   const row = openRow(deps, deliveryId);
@@ -55,69 +55,92 @@ export async function acceptDelivery(
   if (member.beneficiaryRef !== row.beneficiary_ref) receiptRow.digest = receiptDigest(deps, receiptRow);
   const awaitingCosign = await requiresFieldAgent(deps, row.programme_id);
 
-  let signature: string;
-  let channel: AcceptanceChannel;
-  if (params.signature !== undefined) {
-    requireSignedBy(receiptRow.digest, params.signature, member.binding.address);
-    signature = params.signature.toLowerCase();
-    channel = "wallet";
-  } else {
-    const check =
-      params.pin !== undefined
-        ? { pin: params.pin }
-        : { otpVerified: true as const, otpId: useSmsCode(deps, deliveryId, params.smsCode) };
-    channel = params.pin !== undefined ? (asked === "ussd" ? "ussd" : "pin") : "sms";
-    const signed = await deps.custodialSigner.signReceipt(
-      { beneficiaryRef: member.beneficiaryRef, check },
-      ledgerDomain(deps),
-      receiptOf(receiptRow),
-    );
-    signature = signed.signature;
-  }
-
-  const at = deps.now().toISOString();
+  const { signature, channel } = await proveAcceptance(deps, receiptRow, member, params);
   deps.db.transaction(() => {
     // Checked again: another acceptance may have finished while this one was signing.
     openRow(deps, deliveryId);
-    cachedStatement(
-      deps.db,
-      `UPDATE deliveries SET state = ?, channel = ?, accepted_by = ?, beneficiary_ref = ?, digest = ?,
-         beneficiary_sig = ?, updated_at = ? WHERE delivery_id = ?`,
-    ).run(
-      awaitingCosign ? "awaiting_cosign" : "accepted",
-      channel,
-      member.beneficiaryRef,
-      member.beneficiaryRef,
-      receiptRow.digest,
-      signature,
-      at,
-      deliveryId,
-    );
-    cachedStatement(
-      deps.db,
-      `INSERT INTO household_receipts (delivery_id, household_ref, programme_id, vendor_org_id, item, quantity,
-         amount, redemption_id, accepted_at, channel, status)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted')`,
-    ).run(
-      deliveryId,
-      row.household_ref,
-      row.programme_id,
-      row.vendor_org_id,
-      row.item,
-      row.quantity,
-      row.amount,
-      receiptRow.digest,
-      at,
-      channel,
-    );
-    if (!awaitingCosign) {
-      queueRedemption(deps, [
-        { row: deliveryRow(deps, deliveryId), beneficiarySignature: signature, fieldAgentSignature: "0x" },
-      ]);
-    }
+    recordAcceptance(deps, receiptRow, { signature, channel, awaitingCosign });
   })();
   startRedeeming(deps);
   return deliveryView(deps, deliveryRow(deps, deliveryId));
+}
+
+/**
+ * The member's proof turned into the receipt's signature: their own wallet's, checked against the receipt's
+ * digest, or their custodial wallet's after the PIN or the SMS code passed (within its caps).
+ */
+export async function proveAcceptance(
+  deps: DeliveryDeps,
+  receiptRow: DeliveryRow,
+  member: { beneficiaryRef: string; binding: { address: string } },
+  proof: { channel?: AcceptanceChannel; signature?: string; pin?: string; smsCode?: string },
+): Promise<{ signature: string; channel: AcceptanceChannel }> {
+  if (proof.signature !== undefined) {
+    requireSignedBy(receiptRow.digest, proof.signature, member.binding.address);
+    return { signature: proof.signature.toLowerCase(), channel: "wallet" };
+  }
+  const check =
+    proof.pin !== undefined
+      ? { pin: proof.pin }
+      : {
+          otpVerified: true as const,
+          otpId: useSmsCode(deps, receiptRow.delivery_id, proof.smsCode),
+        };
+  const channel = proof.pin !== undefined ? (proof.channel === "ussd" ? "ussd" : "pin") : "sms";
+  const signed = await deps.custodialSigner.signReceipt(
+    { beneficiaryRef: member.beneficiaryRef, check },
+    ledgerDomain(deps),
+    receiptOf(receiptRow),
+  );
+  return { signature: signed.signature, channel };
+}
+
+/**
+ * Inside the caller's transaction: the open delivery becomes accepted (or awaits its co-signature) in the
+ * name of the receipt's member, the household file's ledger records it, and its redemption is queued.
+ */
+export function recordAcceptance(
+  deps: DeliveryDeps,
+  receiptRow: DeliveryRow,
+  acceptance: { signature: string; channel: AcceptanceChannel; awaitingCosign: boolean },
+): void {
+  const at = deps.now().toISOString();
+  const { signature, channel, awaitingCosign } = acceptance;
+  cachedStatement(
+    deps.db,
+    `UPDATE deliveries SET state = ?, channel = ?, accepted_by = ?, beneficiary_ref = ?, digest = ?,
+       beneficiary_sig = ?, updated_at = ? WHERE delivery_id = ?`,
+  ).run(
+    awaitingCosign ? "awaiting_cosign" : "accepted",
+    channel,
+    receiptRow.beneficiary_ref,
+    receiptRow.beneficiary_ref,
+    receiptRow.digest,
+    signature,
+    at,
+    receiptRow.delivery_id,
+  );
+  cachedStatement(
+    deps.db,
+    `INSERT INTO household_receipts (delivery_id, household_ref, programme_id, vendor_org_id, item, quantity,
+       amount, redemption_id, accepted_at, channel, status)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'accepted')`,
+  ).run(
+    receiptRow.delivery_id,
+    receiptRow.household_ref,
+    receiptRow.programme_id,
+    receiptRow.vendor_org_id,
+    receiptRow.item,
+    receiptRow.quantity,
+    receiptRow.amount,
+    receiptRow.digest,
+    at,
+    channel,
+  );
+  if (!awaitingCosign) {
+    // The receipt's fields are the row's as just written: no need to read it back.
+    queueRedemption(deps, [{ row: receiptRow, beneficiarySignature: signature, fieldAgentSignature: "0x" }]);
+  }
 }
 
 /** The delivery, if it can still be accepted: open and inside its deadline. */

@@ -7,6 +7,7 @@ import {
   redemptionCall,
   type RedemptionItem,
 } from "./redeemQueue";
+import { batchReceiptKeys } from "./redeemCalldata";
 import type { DeliveryDeps, DeliveryRow } from "./types";
 
 interface QueuedRedemption {
@@ -76,21 +77,14 @@ function receiptsOf(deps: Pick<DeliveryDeps, "db" | "system">, job: QueuedRedemp
       "SELECT * FROM deliveries WHERE redeem_job_id = ? AND state = 'accepted'",
     ).all(job.job_id) as DeliveryRow[];
   }
-  const [items] = ledger.decodeFunctionData("redeemBatch", job.data) as unknown as [
-    { receipt: { programmeId: bigint; householdRef: string; nonce: bigint } }[],
-  ];
   const byReceipt = cachedStatement(
     deps.db,
     `SELECT * FROM deliveries WHERE programme_id = ? AND household_ref = ? AND nonce = ? AND redeem_job_id = ?
        AND state = 'accepted'`,
   );
-  return items.flatMap(({ receipt }) => {
-    const row = byReceipt.get(
-      Number(receipt.programmeId),
-      receipt.householdRef.toLowerCase(),
-      receipt.nonce.toString(),
-      job.job_id,
-    ) as DeliveryRow | undefined;
+  return batchReceiptKeys(job.data).flatMap((receipt) => {
+    const row = byReceipt.get(receipt.programmeId, receipt.householdRef, receipt.nonce, job.job_id) as
+      DeliveryRow | undefined;
     return row ? [row] : [];
   });
 }

@@ -64,13 +64,18 @@ export async function readEntitlement(
 
 /** The period the ledger would answer now, from the programme's period length as the gateway stored it. */
 function localPeriod(deps: Pick<DeliveryDeps, "db" | "now">, programmeId: number): number {
+  return Math.floor(deps.now().getTime() / 1000 / periodLength(deps, programmeId));
+}
+
+/** The programme's period length in seconds, as the gateway stored it at creation. */
+export function periodLength(deps: Pick<DeliveryDeps, "db">, programmeId: number): number {
   const length = cachedStatement(
     deps.db,
     "SELECT period_length FROM programmes WHERE programme_id = ?",
     "pluck",
   ).get(programmeId) as number | undefined;
   if (length === undefined) throw new RangeError(`programme ${programmeId} is not known to the gateway`);
-  return Math.floor(deps.now().getTime() / 1000 / length);
+  return length;
 }
 
 /** What the gateway saw redeemed for the household since `readAt` (already out of the balance read then). */
@@ -106,9 +111,10 @@ export function promisedAmount(
 }
 
 /**
- * The lowest receipt nonce index of the period that neither the chain has used nor another delivery of the
- * gateway holds, as `period << 8 | index`; undefined when all 32 are taken. Call inside the transaction
- * that inserts the delivery, so two deliveries opened at once cannot pick the same one.
+ * The lowest receipt nonce index of the period that neither the chain has used, nor another delivery of the
+ * gateway holds, nor an offline device has reserved, as `period << 8 | index`; undefined when all 32 are
+ * taken. Call inside the transaction that inserts the delivery (or the reservation), so two callers at once
+ * cannot pick the same one.
  */
 export function freeNonce(
   deps: Pick<DeliveryDeps, "db">,
@@ -124,7 +130,15 @@ export function freeNonce(
         "SELECT nonce FROM deliveries WHERE programme_id = ? AND household_ref = ? AND period = ?",
         "pluck",
       ).all(programmeId, householdRef, period) as string[]
-    ).map((nonce) => Number(BigInt(nonce) & 0xffn)),
+    )
+      .concat(
+        cachedStatement(
+          deps.db,
+          "SELECT nonce FROM offline_nonce_reservations WHERE programme_id = ? AND household_ref = ? AND period = ?",
+          "pluck",
+        ).all(programmeId, householdRef, period) as string[],
+      )
+      .map((nonce) => Number(BigInt(nonce) & 0xffn)),
   );
   for (let index = 0; index < 32; index++) {
     if ((usedNonces >>> index) & 1 || held.has(index)) continue;

@@ -68,6 +68,21 @@ export { offlineKey } from "./offline/offlineKey";
 export type { OfflineKey } from "./offline/offlineKey";
 export { openSealedPin, sealPin, SEALED_PIN_ALGORITHM, SealedPinError } from "./offline/sealedPin";
 export { MAX_OFFLINE_ITEMS, offlineUploadSchema, uploadOfflineDeliveries } from "./offline/uploadOffline";
+export {
+  issueOfflinePack,
+  MAX_PACK_HOUSEHOLDS,
+  offlinePackSchema,
+  packSigningKey,
+  verifyOfflinePack,
+} from "./offline/offlinePack";
+export type {
+  OfflinePack,
+  OfflinePackBody,
+  OfflinePackHousehold,
+  OfflinePackParams,
+} from "./offline/offlinePack";
+export { offlineReceiptSchema } from "./offline/openedOffline";
+export type { OfflineReceipt } from "./offline/openedOffline";
 export type { OfflineItemResult, OfflineUpload, OfflineUploadParams } from "./offline/uploadOffline";
 export { handleUssd, ussdRequestSchema } from "./ussd/handleUssd";
 export type { UssdAnswer, UssdDeps, UssdRequest } from "./ussd/handleUssd";

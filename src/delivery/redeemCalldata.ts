@@ -1,7 +1,16 @@
 import type { Interface } from "ethers";
 import type { DeliveryReceipt } from "../wallets";
 
-const selectors = new WeakMap<Interface, string>();
+const selectors = new WeakMap<Interface, Map<string, string>>();
+
+/** The function's selector, looked up once: ethers recomputes it (a keccak) on every `selector` read. */
+export function selectorOf(ledger: Interface, name: "redeem" | "redeemBatch"): string {
+  let known = selectors.get(ledger);
+  if (!known) selectors.set(ledger, (known = new Map()));
+  let selector = known.get(name);
+  if (selector === undefined) known.set(name, (selector = ledger.getFunction(name)!.selector));
+  return selector;
+}
 
 /**
  * The calldata of `redeem(receipt, beneficiarySignature, fieldAgentSignature)`, exactly as
@@ -15,14 +24,67 @@ export function encodeRedeem(
   beneficiarySignature: string,
   fieldAgentSignature: string,
 ): string {
-  let selector = selectors.get(ledger);
-  if (selector === undefined) selectors.set(ledger, (selector = ledger.getFunction("redeem")!.selector));
+  return selectorOf(ledger, "redeem") + signedReceipt(receipt, beneficiarySignature, fieldAgentSignature);
+}
+
+/**
+ * The calldata of `redeemBatch(items)`, exactly as `encodeRedeemBatch` (ethers' coder) writes it: the array's
+ * offset and length, each item's offset from the first, then the items, each encoded as `redeem`'s
+ * arguments are. The outbox's batching rewrites a batch each time it absorbs more receipts, and the coder
+ * took a sixth of the gateway's CPU under load.
+ */
+export function encodeRedeemBatchCalldata(
+  ledger: Interface,
+  items: readonly { receipt: DeliveryReceipt; beneficiarySignature: string; fieldAgentSignature: string }[],
+): string {
+  const bodies = items.map((item) =>
+    signedReceipt(item.receipt, item.beneficiarySignature, item.fieldAgentSignature),
+  );
+  let offset = 32 * bodies.length;
+  const offsets = bodies.map((body) => {
+    const at = offset;
+    offset += body.length / 2;
+    return uint(BigInt(at));
+  });
+  return (
+    selectorOf(ledger, "redeemBatch") +
+    uint(32n) +
+    uint(BigInt(bodies.length)) +
+    offsets.join("") +
+    bodies.join("")
+  );
+}
+
+/**
+ * The (programme, household, nonce) of each receipt in a `redeemBatch` calldata, in item order, read from
+ * the words `encodeRedeemBatchCalldata` wrote, without decoding the signatures.
+ */
+export function batchReceiptKeys(
+  data: string,
+): { programmeId: number; householdRef: string; nonce: string }[] {
+  const wordAt = (byte: number) => data.slice(10 + 2 * byte, 10 + 2 * byte + 64);
+  const array = Number(BigInt(`0x${wordAt(0)}`));
+  const count = Number(BigInt(`0x${wordAt(array)}`));
+  const first = array + 32;
+  const keys = [];
+  for (let index = 0; index < count; index++) {
+    const item = first + Number(BigInt(`0x${wordAt(first + 32 * index)}`));
+    keys.push({
+      programmeId: Number(BigInt(`0x${wordAt(item)}`)),
+      householdRef: `0x${wordAt(item + 64)}`,
+      nonce: BigInt(`0x${wordAt(item + 192)}`).toString(),
+    });
+  }
+  return keys;
+}
+
+/** One `SignedReceipt` tuple: the receipt's eight words, the two offsets, then the two `bytes`. */
+function signedReceipt(receipt: DeliveryReceipt, beneficiarySignature: string, fieldAgentSignature: string) {
   const first = hexBody(beneficiarySignature, "beneficiarySignature");
   const second = hexBody(fieldAgentSignature, "fieldAgentSignature");
   const head = 10 * 32;
   const firstSize = 32 + padded(first.length / 2);
   return (
-    selector +
     uint(receipt.programmeId) +
     word(receipt.beneficiaryRef, "beneficiaryRef") +
     word(receipt.householdRef, "householdRef") +

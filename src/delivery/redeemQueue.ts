@@ -1,10 +1,10 @@
 import type { Interface, TransactionReceipt } from "ethers";
 import type { DecodedRevert } from "../chain/decodeRevert";
 import type { ChainJob, JobHandlers } from "../chain/outbox";
-import { encodeRedeemBatch, redeemBatchOutcomes } from "../chain/redeemBatch";
+import { redeemBatchOutcomes } from "../chain/redeemBatch";
 import { cachedStatement } from "../db/statements";
 import { receiptOf } from "./receipt";
-import { encodeRedeem } from "./redeemCalldata";
+import { encodeRedeem, encodeRedeemBatchCalldata, selectorOf } from "./redeemCalldata";
 import type { DeliveryDeps, DeliveryRow } from "./types";
 
 export const REDEEM_JOB = "delivery.redeem";
@@ -33,7 +33,7 @@ export function redemptionCall(ledger: Interface, items: readonly RedemptionItem
     throw new RangeError(`a redemption job carries 1 to ${REDEEM_BATCH_SIZE} receipts, not ${items.length}`);
   }
   if (items.length > 1) {
-    return encodeRedeemBatch(
+    return encodeRedeemBatchCalldata(
       ledger,
       items.map((item) => ({
         receipt: receiptOf(item.row),
@@ -48,7 +48,7 @@ export function redemptionCall(ledger: Interface, items: readonly RedemptionItem
 
 /** Whether a redemption job's calldata is a `redeemBatch` (its items end one by one) or a plain `redeem`. */
 export function isBatchCall(ledger: Interface, data: string): boolean {
-  return data.slice(0, 10) === ledger.getFunction("redeemBatch")!.selector;
+  return data.slice(0, 10) === selectorOf(ledger, "redeemBatch");
 }
 
 /**

@@ -599,6 +599,7 @@ export const accessLog = {
           "evidence.content",
           "evidence.key",
           "delivery.lookup",
+          "delivery.offline_pack",
           "delivery.read",
           "delivery.receipts",
         ]),

@@ -6,18 +6,27 @@ import { AppError, ValidationError } from "../../errors";
 import { parseInput } from "../../validation";
 import { acceptDelivery } from "../acceptDelivery";
 import { deliveryRow } from "../deliveryView";
+import { DELIVERY_ITEMS } from "../items";
+import { receiptDigest } from "../receipt";
 import type { DeliveryDeps, DeliveryRow } from "../types";
+import { OFFLINE_CLOCK_SKEW_MS, OfflineItemRefused } from "./itemRules";
+import { offlineReceiptSchema, openAndAcceptOffline } from "./openedOffline";
 import { offlineKey } from "./offlineKey";
 import { openSealedPin, SealedPinError } from "./sealedPin";
 
 /** The most deliveries one upload carries: a day at a counter, within one request's time. */
 export const MAX_OFFLINE_ITEMS = 200;
-/** How far ahead of the gateway's clock a device's time may run before it is refused. */
-export const OFFLINE_CLOCK_SKEW_MS = 5 * 60 * 1000;
 const REF = z.string().regex(/^0x[0-9a-f]{64}$/);
 
 export const offlineItemSchema = z.strictObject({
-  deliveryId: z.string().regex(/^dlv_[0-9a-f-]{36}$/),
+  /** A delivery the device opened online; or, instead, `receipt`: one it opened offline itself. */
+  deliveryId: z
+    .string()
+    .regex(/^dlv_[0-9a-f-]{36}$/)
+    .optional(),
+  receipt: offlineReceiptSchema.optional(),
+  item: z.enum(DELIVERY_ITEMS).optional(),
+  quantity: z.number().int().positive().max(100_000).optional(),
   acceptedAt: z.iso.datetime({ offset: true }),
   signature: z
     .string()
@@ -38,7 +47,16 @@ type OfflineItem = z.output<typeof offlineItemSchema>;
 
 export type OfflineItemResult =
   | { index: number; deliveryId: string; outcome: "accepted"; state: string; redemptionId: string }
-  | { index: number; deliveryId: string; outcome: "refused"; code: string; message: string };
+  | {
+      index: number;
+      /** Null for a receipt opened offline that was refused: no delivery was made. */
+      deliveryId: string | null;
+      /** The refused receipt's digest, when the device opened it offline. */
+      redemptionId?: string;
+      outcome: "refused";
+      code: string;
+      message: string;
+    };
 
 export interface OfflineUpload {
   uploadId: string;
@@ -72,6 +90,7 @@ export async function uploadOfflineDeliveries(
         "Send exactly one of signature or sealedPin.",
       );
     }
+    requireOneSubject(item, index);
   });
   return runIdempotent(
     {
@@ -122,6 +141,11 @@ async function runItem(
   item: OfflineItem,
 ): Promise<OfflineItemResult> {
   let result: OfflineItemResult;
+  if (item.receipt !== undefined) {
+    result = await runOpenedOffline(deps, vendorOrgId, uploadId, index, item);
+    storeResult(deps, uploadId, index, item, result);
+    return result;
+  }
   try {
     const row = vendorsOpenDelivery(deps, vendorOrgId, item);
     const proof =
@@ -141,14 +165,73 @@ async function runItem(
     });
     result = {
       index,
-      deliveryId: item.deliveryId,
+      deliveryId: row.delivery_id,
       outcome: "accepted",
       state: view.state,
       redemptionId: view.redemptionId,
     };
   } catch (error) {
-    result = { index, deliveryId: item.deliveryId, outcome: "refused", ...reasonOf(error) };
+    result = { index, deliveryId: item.deliveryId!, outcome: "refused", ...reasonOf(error) };
   }
+  storeResult(deps, uploadId, index, item, result);
+  return result;
+}
+
+/** A delivery the device opened offline: opened and accepted here, or refused with the receipt's digest. */
+async function runOpenedOffline(
+  deps: DeliveryDeps,
+  vendorOrgId: string,
+  uploadId: string,
+  index: number,
+  item: OfflineItem,
+): Promise<OfflineItemResult> {
+  const receipt = item.receipt!;
+  try {
+    const view = await openAndAcceptOffline(deps, vendorOrgId, `offline:${uploadId}:${index}`, {
+      receipt,
+      item: item.item!,
+      quantity: item.quantity ?? 1,
+      acceptedAt: item.acceptedAt,
+      ...(item.signature !== undefined ? { signature: item.signature } : { sealedPin: item.sealedPin! }),
+    });
+    return {
+      index,
+      deliveryId: view.deliveryId,
+      outcome: "accepted",
+      state: view.state,
+      redemptionId: view.redemptionId,
+    };
+  } catch (error) {
+    return {
+      index,
+      deliveryId: null,
+      redemptionId: receiptDigest(deps, {
+        programme_id: Number(receipt.programmeId),
+        beneficiary_ref: receipt.beneficiaryRef,
+        household_ref: receipt.householdRef,
+        vendor_address: receipt.vendor.toLowerCase(),
+        amount: receipt.amount,
+        evidence_hash: receipt.evidenceHash,
+        nonce: receipt.nonce,
+        deadline: Number(receipt.deadline),
+      }),
+      outcome: "refused",
+      ...reasonOf(error),
+    };
+  }
+}
+
+/**
+ * Each item's outcome as it ends. A refused item the device opened offline has no delivery: its row keeps
+ * the receipt's digest in `delivery_id` instead, which `storedResult` answers as `redemptionId`.
+ */
+function storeResult(
+  deps: DeliveryDeps,
+  uploadId: string,
+  index: number,
+  item: OfflineItem,
+  result: OfflineItemResult,
+): void {
   cachedStatement(
     deps.db,
     `INSERT INTO offline_upload_items (upload_id, position, delivery_id, accepted_offline_at, outcome, code, message)
@@ -156,13 +239,49 @@ async function runItem(
   ).run(
     uploadId,
     index,
-    item.deliveryId,
+    result.deliveryId ?? (result.outcome === "refused" ? result.redemptionId : undefined),
     new Date(item.acceptedAt).toISOString(),
     result.outcome,
     result.outcome === "refused" ? result.code : null,
     result.outcome === "refused" ? result.message : null,
   );
-  return result;
+}
+
+/** Exactly one of `deliveryId` (opened online) or `receipt` (opened on the device), and what each needs. */
+function requireOneSubject(item: OfflineItem, index: number): void {
+  if ((item.deliveryId === undefined) === (item.receipt === undefined)) {
+    throw new ValidationError(
+      `items[${index}].deliveryId`,
+      "one_subject",
+      "Send exactly one of deliveryId or receipt.",
+    );
+  }
+  if (item.receipt === undefined) {
+    for (const field of ["item", "quantity"] as const) {
+      if (item[field] !== undefined) {
+        throw new ValidationError(
+          `items[${index}].${field}`,
+          "not_allowed",
+          "Only a receipt opened offline names it.",
+        );
+      }
+    }
+    return;
+  }
+  if (item.item === undefined) {
+    throw new ValidationError(
+      `items[${index}].item`,
+      "required",
+      "A receipt opened offline names what was delivered.",
+    );
+  }
+  if (item.by !== undefined) {
+    throw new ValidationError(
+      `items[${index}].by`,
+      "not_allowed",
+      "A receipt opened offline is its own member's.",
+    );
+  }
 }
 
 /** The delivery the item accepts: this vendor's, still open, accepted at a time the device could have seen. */
@@ -187,15 +306,6 @@ function vendorsOpenDelivery(deps: DeliveryDeps, vendorOrgId: string, item: Offl
   return deliveryRow(deps, row.delivery_id);
 }
 
-class OfflineItemRefused extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** An item's refusal as the API shows it: the error's stable code and its fixed sentence. */
 function reasonOf(error: unknown): { code: string; message: string } {
   if (error instanceof OfflineItemRefused) return { code: error.code, message: error.message };
@@ -213,7 +323,10 @@ function storedResult(deps: DeliveryDeps, uploadId: string, index: number): Offl
     | undefined;
   if (row === undefined) return undefined;
   if (row.outcome === "refused") {
-    return { index, deliveryId: row.delivery_id, outcome: "refused", code: row.code!, message: row.message! };
+    const refused = { outcome: "refused" as const, code: row.code!, message: row.message! };
+    return row.delivery_id.startsWith("0x")
+      ? { index, deliveryId: null, redemptionId: row.delivery_id, ...refused }
+      : { index, deliveryId: row.delivery_id, ...refused };
   }
   const delivery = deliveryRow(deps, row.delivery_id);
   return {

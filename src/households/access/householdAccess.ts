@@ -20,6 +20,7 @@ export type AccessAction =
   | "evidence.content"
   | "evidence.key"
   | "delivery.lookup"
+  | "delivery.offline_pack"
   | "delivery.read"
   | "delivery.receipts";
 

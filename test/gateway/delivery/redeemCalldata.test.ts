@@ -1,7 +1,12 @@
 import { expect } from "chai";
 import { hexlify, randomBytes, Wallet } from "ethers";
 import { AidLedger__factory } from "../../../typechain-types";
-import { encodeRedeem } from "../../../src/delivery/redeemCalldata";
+import {
+  batchReceiptKeys,
+  encodeRedeem,
+  encodeRedeemBatchCalldata,
+} from "../../../src/delivery/redeemCalldata";
+import { encodeRedeemBatch } from "../../../src/chain/redeemBatch";
 
 describe("delivery: redeem calldata", () => {
   const ledger = AidLedger__factory.createInterface();
@@ -35,5 +40,27 @@ describe("delivery: redeem calldata", () => {
     );
     expect(() => encodeRedeem(ledger, item, "0xabc", "0x")).to.throw(TypeError);
     expect(() => encodeRedeem(ledger, { ...item, amount: -1n }, signature, "0x")).to.throw(RangeError);
+  });
+
+  it("writes a redeemBatch exactly as ethers' coder does, and reads each receipt's key back as ethers decodes it", () => {
+    for (const size of [1, 2, 7, 50]) {
+      const items = Array.from({ length: size }, (_, n) => ({
+        receipt: receipt(n),
+        beneficiarySignature: hexlify(randomBytes(65)),
+        fieldAgentSignature: n % 3 === 0 ? hexlify(randomBytes(65)) : "0x",
+      }));
+      const data = encodeRedeemBatchCalldata(ledger, items);
+      expect(data, `batch of ${size}`).to.equal(encodeRedeemBatch(ledger, items));
+      const [decoded] = ledger.decodeFunctionData("redeemBatch", data) as unknown as [
+        { receipt: { programmeId: bigint; householdRef: string; nonce: bigint } }[],
+      ];
+      expect(batchReceiptKeys(data)).to.deep.equal(
+        decoded.map(({ receipt: r }) => ({
+          programmeId: Number(r.programmeId),
+          householdRef: r.householdRef.toLowerCase(),
+          nonce: r.nonce.toString(),
+        })),
+      );
+    }
   });
 });

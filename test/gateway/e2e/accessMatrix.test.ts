@@ -205,6 +205,7 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         "GET /v1/evidence/{evidenceId}/content",
         "GET /v1/evidence/{evidenceId}/key",
         "GET /v1/deliveries/offline-key",
+        "POST /v1/deliveries/offline-packs",
         "POST /v1/deliveries/offline",
         "POST /v1/deliveries",
         "GET /v1/deliveries",

@@ -243,6 +243,15 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
       201,
     );
     ok(await gw.post("/v1/deliveries/offline", vendor.apiKey, { items: [] }), 400);
+    ok(
+      await gw.post("/v1/deliveries/offline-packs", vendor.apiKey, {
+        programmeId: cosigned,
+        deviceId: "openapi-device",
+        householdRefs: [householdRefs[0]],
+      }),
+      201,
+    );
+    ok(await gw.post("/v1/deliveries/offline-packs", vendor.apiKey, { householdRefs: [] }), 400);
     ok(await gw.get("/v1/deliveries?limit=10", vendor.apiKey), 200);
     ok(await gw.get(`/v1/deliveries/${deliveryId}`, charity.apiKey), 200);
     const code = await gw.post(`/v1/deliveries/${deliveryId}/sms-code`, vendor.apiKey, {});
