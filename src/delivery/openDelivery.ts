@@ -12,6 +12,7 @@ import { freeNonce, promisedAmount, readEntitlement } from "./entitlement";
 import { EntitlementExceededError, VendorNotAllowedError } from "./errors";
 import { findHousehold, householdHandleShape, receiptSigner } from "./findHousehold";
 import { DELIVERY_ITEMS } from "./items";
+import { insertOpenRow } from "./insertOpenRow";
 import { receiptDigest } from "./receipt";
 import type { DeliveryDeps } from "./types";
 
@@ -116,31 +117,17 @@ export async function openDelivery(
           nonce: nonce.toString(),
           deadline,
         };
-        cachedStatement(
-          deps.db,
-          `INSERT INTO deliveries (delivery_id, idempotency_key, programme_id, vendor_org_id, vendor_address,
-             household_ref, beneficiary_ref, amount, item, quantity, evidence_hash, period, nonce, deadline, digest,
-             state, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
-        ).run(
-          deliveryId,
-          input.idempotencyKey,
-          input.programmeId,
-          vendorOrgId,
-          row.vendor_address,
-          row.household_ref,
-          row.beneficiary_ref,
-          row.amount,
-          input.item,
-          input.quantity,
-          row.evidence_hash,
-          entitlement.period,
-          row.nonce,
-          deadline,
-          receiptDigest(deps, row),
-          at,
-          at,
-        );
+        insertOpenRow(deps, {
+          ...row,
+          idempotency_key: input.idempotencyKey,
+          vendor_org_id: vendorOrgId,
+          item: input.item,
+          quantity: input.quantity,
+          period: entitlement.period,
+          digest: receiptDigest(deps, row),
+          created_at: at,
+          updated_at: at,
+        });
         claim();
       })();
       return { delivery: await deliveryView(deps, deliveryRow(deps, deliveryId)), replayed: false };

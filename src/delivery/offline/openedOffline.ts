@@ -11,11 +11,11 @@ import { periodLength, promisedAmount, readEntitlement } from "../entitlement";
 import { requiresFieldAgent } from "../fieldAgentRule";
 import { DELIVERY_ITEMS } from "../items";
 import { householdMember } from "../member";
+import { insertOpenRow } from "../insertOpenRow";
 import { receiptDigest } from "../receipt";
 import type { DeliveryDeps, DeliveryRow } from "../types";
 import { OFFLINE_CLOCK_SKEW_MS, OfflineItemRefused } from "./itemRules";
-import { offlineKey } from "./offlineKey";
-import { openSealedPin } from "./sealedPin";
+import { itemProof } from "./itemProof";
 
 const REF = z.string().regex(/^0x[0-9a-f]{64}$/);
 const UINT = z.string().regex(/^(0|[1-9][0-9]{0,77})$/);
@@ -135,17 +135,7 @@ export async function openAndAcceptOffline(
   const row = draftRow(deps, vendorOrgId, positionKey, item);
   const member = memberOf(deps, row);
   const awaitingCosign = await requiresFieldAgent(deps, programmeId);
-  const proof =
-    item.sealedPin !== undefined
-      ? {
-          pin: openSealedPin(
-            offlineKey({ db: deps.db, keystoreKeys: deps.wallets.keystoreKeys }),
-            row.digest,
-            item.sealedPin,
-          ),
-        }
-      : { signature: item.signature! };
-  const { signature, channel } = await proveAcceptance(deps, row, member, proof);
+  const { signature, channel } = await proveAcceptance(deps, row, member, itemProof(deps, row.digest, item));
 
   deps.db.transaction(() => {
     // Again inside the transaction: a delivery opened or accepted meanwhile holds its amount.
@@ -223,32 +213,4 @@ function memberOf(deps: DeliveryDeps, row: DeliveryRow) {
     }
     throw error;
   }
-}
-
-function insertOpenRow(deps: DeliveryDeps, row: DeliveryRow): void {
-  cachedStatement(
-    deps.db,
-    `INSERT INTO deliveries (delivery_id, idempotency_key, programme_id, vendor_org_id, vendor_address,
-       household_ref, beneficiary_ref, amount, item, quantity, evidence_hash, period, nonce, deadline, digest,
-       state, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
-  ).run(
-    row.delivery_id,
-    row.idempotency_key,
-    row.programme_id,
-    row.vendor_org_id,
-    row.vendor_address,
-    row.household_ref,
-    row.beneficiary_ref,
-    row.amount,
-    row.item,
-    row.quantity,
-    row.evidence_hash,
-    row.period,
-    row.nonce,
-    row.deadline,
-    row.digest,
-    row.created_at,
-    row.updated_at,
-  );
 }

@@ -11,8 +11,8 @@ import { receiptDigest } from "../receipt";
 import type { DeliveryDeps, DeliveryRow } from "../types";
 import { OFFLINE_CLOCK_SKEW_MS, OfflineItemRefused } from "./itemRules";
 import { offlineReceiptSchema, openAndAcceptOffline } from "./openedOffline";
-import { offlineKey } from "./offlineKey";
-import { openSealedPin, SealedPinError } from "./sealedPin";
+import { itemProof } from "./itemProof";
+import { SealedPinError } from "./sealedPin";
 
 /** The most deliveries one upload carries: a day at a counter, within one request's time. */
 export const MAX_OFFLINE_ITEMS = 200;
@@ -148,20 +148,10 @@ async function runItem(
   }
   try {
     const row = vendorsOpenDelivery(deps, vendorOrgId, item);
-    const proof =
-      item.sealedPin !== undefined
-        ? {
-            pin: openSealedPin(
-              offlineKey({ db: deps.db, keystoreKeys: deps.wallets.keystoreKeys }),
-              row.digest,
-              item.sealedPin,
-            ),
-          }
-        : { signature: item.signature! };
     const view = await acceptDelivery(deps, {
       deliveryId: row.delivery_id,
       ...(item.by !== undefined && { by: item.by }),
-      ...proof,
+      ...itemProof(deps, row.digest, item),
     });
     result = {
       index,
