@@ -1,4 +1,4 @@
-import { keccak256, dataSlice } from "ethers";
+import { householdAccount } from "../chain/householdAccount";
 import type { Database } from "better-sqlite3";
 import { OTHER_REGION, postalArea, SMALL_COUNT } from "../indexer";
 import { yieldToEventLoop } from "../yieldToEventLoop";
@@ -45,13 +45,7 @@ export function regionReader(deps: Pick<CoverageDeps, "db" | "households">) {
   };
 }
 
-/**
- * `householdAccountOf` (contracts/types/HouseholdAccounts.sol): the low 160 bits of keccak256(ref),
- * lower-case as the indexer stores accounts.
- */
-export function householdAccount(householdRef: string): string {
-  return dataSlice(keccak256(householdRef), 12).toLowerCase();
-}
+export { householdAccount };
 
 /** Household account → household reference, for every household in the file (one hash each). */
 export async function accountsOfFile(db: Database, yieldEvery: number): Promise<Map<string, string>> {

@@ -1,4 +1,4 @@
-import { dataSlice, getAddress, keccak256 } from "ethers";
+import { householdAccount } from "../chain/householdAccount";
 import { readThrough } from "../chain/readCache";
 import { cachedStatement } from "../db/statements";
 import type { DeliveryDeps } from "./types";
@@ -145,9 +145,4 @@ export function freeNonce(
     return (BigInt(period) << 8n) | BigInt(index);
   }
   return undefined;
-}
-
-/** The household's keyless token holder, as the ledger derives it: the low 160 bits of keccak256(ref). */
-export function householdAccount(householdRef: string): string {
-  return getAddress(dataSlice(keccak256(householdRef), 12));
 }

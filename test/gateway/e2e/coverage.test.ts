@@ -6,7 +6,7 @@ import path from "node:path";
 import { Wallet } from "ethers";
 import { OPEN_DATA_COLUMNS } from "../../../src/coverage";
 import { syntheticNationalId } from "../../../src/identity";
-import { householdAccount } from "../../../src/delivery/entitlement";
+import { householdAccount } from "../../../src/chain/householdAccount";
 import { runCli as cli } from "../cli/runCli";
 import { LeakScanner } from "./leakScan";
 import {
