@@ -17,6 +17,7 @@ const ROOMS: Record<string, Layer> = {
   cli: "face",
   main: "face",
   api: "face",
+  web: "face",
   households: "useCase",
   wallets: "useCase",
   programmes: "useCase",
@@ -49,6 +50,7 @@ const FACE_EDGES: Record<string, (target: string) => boolean> = {
   "cli->main": (target) => ["main/bootGateway.ts", "main/seedDemo.ts"].includes(target),
   "cli->api": () => true,
   "main->api": () => true,
+  "main->web": () => true,
 };
 
 /**
