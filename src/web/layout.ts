@@ -56,9 +56,7 @@ export function renderPage(req: Request, res: Response, options: PageOptions): v
               ${csrfField(page)}
               <input type="hidden" name="lang" value="${other}" />
               <input type="hidden" name="back" value="${backPath(req)}" />
-              <button type="submit" lang="${other}" aria-label="${t("switchToLang")}">
-                ${t("switchTo")}
-              </button>
+              <button type="submit" lang="${other}" title="${t("switchToLang")}">${t("switchTo")}</button>
             </form>
           </div>
         </header>

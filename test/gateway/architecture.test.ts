@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
 /**
- * One direction in the gateway: faces (cli, main, api) → use-cases → below (chain, db, identity, ...).
+ * One direction in the gateway: faces (cli, main, api, web) → use-cases → below (chain, db, identity, ...).
  * A room is a folder directly under `src/` (or `src/errors.ts`). Every relative import of every `.ts`
  * under `src/` is resolved and checked against the table below, so a use-case reaching up into the
  * HTTP layer, or a route reaching into the composition root, fails here rather than in review.

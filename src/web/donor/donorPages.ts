@@ -2,6 +2,7 @@ import type { Request, Response, Router } from "express";
 import { giftOfReceiptCode, giftTimeline, readableGift, type IndexerDeps } from "../../indexer";
 import { ValidationError } from "../../errors";
 import { html } from "../html";
+import { digits } from "../i18n/format";
 import { csrfField, errorBox, renderPage } from "../layout";
 import { pageOf, requireCsrf, requirePageRole } from "../pageState";
 import { timelineView } from "./timelineView";
@@ -69,7 +70,7 @@ export function registerDonorPages(router: Router, services: DonorPageServices):
     const page = pageOf(res);
     const timeline = giftTimeline(services.indexer, gift);
     renderPage(req, res, {
-      title: `${page.t("timelineTitle")} ${timeline.giftId}`,
+      title: `${page.t("timelineTitle")} ${digits(timeline.giftId, page.lang)}`,
       scripts: ["keccak.js", "verify.js"],
       body: timelineView(timeline, { t: page.t, lang: page.lang, anchorAddress: services.anchorAddress }),
     });

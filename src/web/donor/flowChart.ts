@@ -60,35 +60,37 @@ export function flowChart(timeline: GiftTimeline, t: Texts, lang: Language): Htm
     <h2 id="flow-heading">${t("moneyFlow")}</h2>
     <div class="flow-grid">
       <figure>${svg}</figure>
-      <table>
-        <caption>
-          ${t("moneyFlowTable")}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">${t("part")}</th>
-            <th scope="col">${t("amount")}</th>
-            <th scope="col">${t("share")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${parts.map(
-            (part) =>
-              html`<tr>
-                <th scope="row">${part.label}</th>
-                <td class="num">${amount(part.amount, lang)}</td>
-                <td class="num">${percentOf(part.amount, timeline.given.amount, lang)}</td>
-              </tr>`,
-          )}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th scope="row">${t("given")}</th>
-            <td class="num">${amount(timeline.given.amount, lang)}</td>
-            <td class="num">${percentOf("1", "1", lang)}</td>
-          </tr>
-        </tfoot>
-      </table>
+      <div class="scroll">
+        <table>
+          <caption>
+            ${t("moneyFlowTable")}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">${t("part")}</th>
+              <th scope="col">${t("amount")}</th>
+              <th scope="col">${t("share")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${parts.map(
+              (part) =>
+                html`<tr>
+                  <th scope="row">${part.label}</th>
+                  <td class="num">${amount(part.amount, lang)}</td>
+                  <td class="num">${percentOf(part.amount, timeline.given.amount, lang)}</td>
+                </tr>`,
+            )}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th scope="row">${t("given")}</th>
+              <td class="num">${amount(timeline.given.amount, lang)}</td>
+              <td class="num">${percentOf("1", "1", lang)}</td>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
     </div>
   </section>`;
 }

@@ -27,36 +27,34 @@ export function timelineView(timeline: GiftTimeline, { t, lang, anchorAddress }:
       </tr>
       <tr>
         <th scope="row">${t("given")}</th>
-        <td class="num">${amount(timeline.given.amount, lang)} · ${dateTime(timeline.given.at, lang)}</td>
+        <td>${amount(timeline.given.amount, lang)} · ${dateTime(timeline.given.at, lang)}</td>
       </tr>
       <tr>
         <th scope="row">${t("held")}</th>
-        <td class="num">${amount(timeline.held.amount, lang)}</td>
+        <td>${amount(timeline.held.amount, lang)}</td>
       </tr>
       <tr>
         <th scope="row">${t("redeemed")}</th>
-        <td class="num">${amount(timeline.redeemed.amount, lang)}</td>
+        <td>${amount(timeline.redeemed.amount, lang)}</td>
       </tr>
       <tr>
         <th scope="row">${t("refunded")}</th>
-        <td class="num">${amount(timeline.refunded.amount, lang)}</td>
+        <td>${amount(timeline.refunded.amount, lang)}</td>
       </tr>
       <tr>
         <th scope="row">${t("reallocated")}</th>
-        <td class="num">${amount(timeline.reallocated.amount, lang)}</td>
+        <td>${amount(timeline.reallocated.amount, lang)}</td>
       </tr>
       <tr>
         <th scope="row">${t("issued")}</th>
-        <td class="num">
+        <td>
           ${amount(timeline.entitlementsIssued.amount, lang)} ·
           ${count(timeline.entitlementsIssued.households, lang)} ${t("householdsCount")}
         </td>
       </tr>
       <tr>
         <th scope="row">${t("indexedThrough")}</th>
-        <td class="num">
-          ${timeline.indexedThroughBlock === null ? "—" : digits(timeline.indexedThroughBlock, lang)}
-        </td>
+        <td>${timeline.indexedThroughBlock === null ? "—" : digits(timeline.indexedThroughBlock, lang)}</td>
       </tr>
     </tbody>
   </table>`;

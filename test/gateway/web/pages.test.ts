@@ -3,6 +3,7 @@ import request from "supertest";
 import { createApiKey, revokeApiKey } from "../../../src/apiKeys";
 import { cookieHeader } from "../../../src/web/cookies";
 import { PAGE_CSP } from "../../../src/web/pageState";
+import { digits } from "../../../src/web/i18n/format";
 import { countRows } from "../e2e/harness";
 import { smsCodesTo } from "../e2e/deliveryFixture";
 import { csrfOf, stopWebWorld, until, webWorld, type WebWorld } from "./webWorld";
@@ -217,7 +218,7 @@ describe("web: pages over HTTP", function () {
     expect(noToken.status).to.equal(403);
     const ok = await agent.post("/app/donor/receipt").type("form").send({ csrf, code, secret });
     expect(ok.status, ok.text).to.equal(200);
-    expect(ok.text).to.include(`<h1>کمک ${giftId}</h1>`);
+    expect(ok.text).to.include(`<h1>کمک ${digits(giftId, "fa")}</h1>`);
     expect(ok.text).to.not.include(secret);
     const wrong = await agent.post("/app/donor/receipt").type("form").send({ csrf, code, secret: "nope" });
     expect(wrong.status).to.equal(404);

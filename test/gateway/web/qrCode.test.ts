@@ -1,4 +1,8 @@
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import {
   addErrorCorrection,
   dataCodewords,
@@ -66,5 +70,48 @@ describe("web: QR code encoder", () => {
     expect(dataCodewords(version)).to.be.at.least(403);
     expect(dataCodewords(version - 1)).to.be.below(403);
     expect(() => encodeQr("x".repeat(2400))).to.throw(/too long/);
+  });
+});
+
+/**
+ * An independent decoder reads what the encoder drew: zbar (Debian's `zbar-tools`), where installed. Every
+ * version range is covered: one block, several blocks, version information (7 and up), the largest.
+ */
+describe("web: QR codes read back by zbar", function () {
+  this.timeout(60_000);
+  const zbar = spawnSync("zbarimg", ["--version"]).status === 0;
+
+  /** The code as a binary PGM image: 4 pixels a module, 4 modules of quiet zone. */
+  function pgm(text: string, file: string): void {
+    const { size, modules } = encodeQr(text);
+    const scale = 4;
+    const side = (size + 8) * scale;
+    const pixels = Buffer.alloc(side * side, 255);
+    modules.forEach((row, y) =>
+      row.forEach((dark, x) => {
+        if (!dark) return;
+        for (let dy = 0; dy < scale; dy++) {
+          for (let dx = 0; dx < scale; dx++) pixels[((y + 4) * scale + dy) * side + (x + 4) * scale + dx] = 0;
+        }
+      }),
+    );
+    writeFileSync(file, Buffer.concat([Buffer.from(`P5 ${side} ${side} 255\n`), pixels]));
+  }
+
+  it("decodes codes of versions 1 to 40 to the text encoded", function () {
+    if (!zbar) this.skip();
+    const dir = mkdtempSync(path.join(tmpdir(), "sintech-qr-"));
+    try {
+      for (const length of [5, 14, 120, 400, 1000, 2300]) {
+        const text = Array.from({ length }, (_, i) => "sintech:;0123456789abcdef"[(i * 7) % 24]).join("");
+        const file = path.join(dir, `qr-${length}.pgm`);
+        pgm(text, file);
+        const read = spawnSync("zbarimg", ["--quiet", "--raw", file], { encoding: "utf8" });
+        expect(read.status, `length ${length}: ${read.stderr}`).to.equal(0);
+        expect(read.stdout.replace(/\n$/, ""), `length ${length}`).to.equal(text);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
