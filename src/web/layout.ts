@@ -17,7 +17,12 @@ export const csrfField = (page: PageState) =>
 
 /** Where the language switch sends the visitor back: the page itself, for a GET page under /app. */
 function backPath(req: Request): string {
-  return req.method === "GET" ? req.originalUrl : "/app";
+  if (req.method === "GET") return req.originalUrl;
+  // A form's answer (a refusal, a receipt's timeline) has no address of its own: back to where it was sent from.
+  const delivery = /^\/app\/vendor\/deliveries\/dlv_[0-9a-f-]{36}/.exec(req.path);
+  if (delivery) return delivery[0];
+  for (const page of ["/app/vendor", "/app/donor"]) if (req.path.startsWith(page)) return page;
+  return "/app";
 }
 
 /**

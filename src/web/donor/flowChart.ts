@@ -24,13 +24,14 @@ const WIDTH = 320;
 const ROW = 34;
 const BAR = 14;
 
+const percentFormats = {
+  fa: new Intl.NumberFormat("fa-IR", { style: "percent", maximumFractionDigits: 1 }),
+  en: new Intl.NumberFormat("en-US", { style: "percent", maximumFractionDigits: 1 }),
+};
+
 /** A part's share of the gift, one decimal, in the language's digits. */
 function percentOf(part: string, whole: string, lang: Language): string {
-  const share = Number(whole) > 0 ? Number(part) / Number(whole) : 0;
-  return new Intl.NumberFormat(lang === "fa" ? "fa-IR" : "en-US", {
-    style: "percent",
-    maximumFractionDigits: 1,
-  }).format(share);
+  return percentFormats[lang].format(Number(whole) > 0 ? Number(part) / Number(whole) : 0);
 }
 
 /**

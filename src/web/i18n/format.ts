@@ -4,6 +4,12 @@ export type Language = (typeof LANGUAGES)[number];
 
 const PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹";
 
+/** Building an `Intl` formatter costs far more than using one (the Persian calendar most): one per language. */
+const numberFormats = {
+  fa: new Intl.NumberFormat("fa-IR"),
+  en: new Intl.NumberFormat("en-US"),
+};
+
 /** ASCII digits as the language writes them (hashes and ids stay ASCII: they are copied, not read). */
 export function digits(text: string | number, lang: Language): string {
   const value = String(text);
@@ -14,8 +20,7 @@ export function digits(text: string | number, lang: Language): string {
 export function amount(value: string, lang: Language): string {
   const [whole = "0", fraction] = value.split(".");
   const negative = whole.startsWith("-");
-  const format = new Intl.NumberFormat(lang === "fa" ? "fa-IR" : "en-US");
-  const grouped = format.format(BigInt(negative ? whole.slice(1) : whole));
+  const grouped = numberFormats[lang].format(BigInt(negative ? whole.slice(1) : whole));
   const sign = negative ? "−" : "";
   if (fraction === undefined) return sign + grouped;
   return `${sign}${grouped}${lang === "fa" ? "٫" : "."}${digits(fraction, lang)}`;
@@ -23,25 +28,31 @@ export function amount(value: string, lang: Language): string {
 
 /** A whole number in the language's digits, grouped. */
 export function count(value: number, lang: Language): string {
-  return new Intl.NumberFormat(lang === "fa" ? "fa-IR" : "en-US").format(value);
+  return numberFormats[lang].format(value);
 }
 
 /** The time zone a counter's day and the pages' dates are in. */
 export const PAGE_TIME_ZONE = "Asia/Tehran";
 
-/** A date and time: Solar Hijri in Persian (`fa-IR-u-ca-persian`), Gregorian in English; Tehran time. */
-export function dateTime(iso: string | null, lang: Language): string {
-  if (iso === null) return "—";
-  return new Intl.DateTimeFormat(lang === "fa" ? "fa-IR-u-ca-persian" : "en-GB", {
+const dateTimeFormats = {
+  fa: new Intl.DateTimeFormat("fa-IR-u-ca-persian", {
     dateStyle: "medium",
     timeStyle: "short",
     timeZone: PAGE_TIME_ZONE,
-  }).format(new Date(iso));
+  }),
+  en: new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: PAGE_TIME_ZONE }),
+};
+const dayFormat = new Intl.DateTimeFormat("en-CA", { timeZone: PAGE_TIME_ZONE });
+
+/** A date and time: Solar Hijri in Persian (`fa-IR-u-ca-persian`), Gregorian in English; Tehran time. */
+export function dateTime(iso: string | null, lang: Language): string {
+  if (iso === null) return "—";
+  return dateTimeFormats[lang].format(new Date(iso));
 }
 
 /** The calendar day of an instant in Tehran, as `YYYY-MM-DD`, to group a counter's deliveries by day. */
 export function tehranDay(at: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: PAGE_TIME_ZONE }).format(at);
+  return dayFormat.format(at);
 }
 
 /** `0x1234…cdef`: long hashes shortened for reading; the full value stays in a title and the tables. */

@@ -220,6 +220,8 @@ describe("web: pages over HTTP", function () {
     expect(ok.status, ok.text).to.equal(200);
     expect(ok.text).to.include(`<h1>کمک ${digits(giftId, "fa")}</h1>`);
     expect(ok.text).to.not.include(secret);
+    // The language switch on a form's answer goes back to the form, not to a POST address.
+    expect(ok.text).to.include('name="back" value="/app/donor"');
     const wrong = await agent.post("/app/donor/receipt").type("form").send({ csrf, code, secret: "nope" });
     expect(wrong.status).to.equal(404);
     expect(wrong.text).to.include("<code>code</code>");
