@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../../test/gateway/web/launchChromium";
 import { csrfOf, stopWebWorld, webWorld } from "../../test/gateway/web/webWorld";
 import { ASSETS_DIR } from "../../src/web/staticAssets";
 
@@ -111,21 +111,7 @@ async function main(): Promise<void> {
       });
     }
 
-    const chromiumPackage = (await import("@sparticuz/chromium")).default;
-    const browser = await chromium.launch({
-      executablePath: await chromiumPackage.executablePath(),
-      args: [
-        ...chromiumPackage.args.filter((arg) => arg !== "--single-process"),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    const browser = await launchChromium();
     const paints = [];
     try {
       const pages = [

@@ -10,7 +10,7 @@ import { pageOf, requireCsrf } from "./pageState";
 /** Only paths of the pages themselves: never another host (`//x`) nor a scheme. */
 const SAFE_BACK = /^\/app(?:[/?][A-Za-z0-9_\-/.?=&%]*)?$/;
 export const safeBack = (value: unknown, fallback = "/app") =>
-  typeof value === "string" && SAFE_BACK.test(value) && !value.startsWith("//") ? value : fallback;
+  typeof value === "string" && SAFE_BACK.test(value) && !value.includes("..") ? value : fallback;
 
 /** Where a role lands after signing in. */
 const HOME: Record<string, string> = { vendor: "/app/vendor", donor: "/app/donor" };

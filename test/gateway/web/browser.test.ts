@@ -1,8 +1,9 @@
 import { expect } from "chai";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { smsCodesTo } from "../e2e/deliveryFixture";
+import { launchChromium } from "./launchChromium";
 import { stopWebWorld, webWorld, type WebWorld } from "./webWorld";
 
 const ARTIFACTS = path.resolve(__dirname, "../../../test-artifacts/web");
@@ -122,25 +123,11 @@ describe("web: donor and vendor journeys in a browser", function () {
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    // An ES module: loaded with a real dynamic import from this CommonJS test.
-    const chromiumPackage = (await import("@sparticuz/chromium")).default;
-    const [built, executablePath] = await Promise.all([webWorld(952_000), chromiumPackage.executablePath()]);
-    world = built;
-    browser = await chromium.launch({
-      executablePath,
-      args: [
-        // One process for everything suits a lambda; here closing a context would take the browser down.
-        ...chromiumPackage.args.filter((arg) => arg !== "--single-process"),
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
+    // Both at once; whichever succeeds is kept, so `after` stops it even if the other failed.
+    const [built, launched] = await Promise.allSettled([webWorld(952_000), launchChromium()]);
+    if (built.status === "fulfilled") world = built.value;
+    if (launched.status === "fulfilled") browser = launched.value;
+    for (const outcome of [built, launched]) if (outcome.status === "rejected") throw outcome.reason;
   });
   after(async () => {
     await browser?.close();

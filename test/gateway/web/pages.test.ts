@@ -100,6 +100,11 @@ describe("web: pages over HTTP", function () {
       .type("form")
       .send({ csrf, lang: "fa", back: "//evil.example/x" });
     expect(elsewhere.headers.location).to.equal("/app");
+    const upward = await agent
+      .post("/app/language")
+      .type("form")
+      .send({ csrf, lang: "fa", back: "/app/../v1/organisations" });
+    expect(upward.headers.location).to.equal("/app");
     const bad = await agent.post("/app/language").type("form").send({ csrf, lang: "de", back: "/app" });
     expect(bad.status).to.equal(400);
     expect(bad.text).to.include("lang");
@@ -240,29 +245,24 @@ describe("web: pages over HTTP", function () {
       quantity: "1",
       idempotencyKey: "web-test-bad-0001",
     };
-    const badAmount = await vendor.agent
-      .post("/app/vendor/deliveries")
-      .type("form")
-      .send({ ...base, amount: "abc" });
-    expect(badAmount.status).to.equal(400);
-    expect(badAmount.text).to.include("<code>amount</code>");
-    const badItem = await vendor.agent
-      .post("/app/vendor/deliveries")
-      .type("form")
-      .send({ ...base, item: "cash" });
-    expect(badItem.status).to.equal(400);
-    expect(badItem.text).to.include("<code>item</code>");
-    const badKind = await vendor.agent
-      .post("/app/vendor/deliveries")
-      .type("form")
-      .send({ ...base, handleKind: "name" });
-    expect(badKind.status).to.equal(400);
-    expect(badKind.text).to.include("<code>handleKind</code>");
+    const open = (overrides: Record<string, string>) =>
+      vendor.agent
+        .post("/app/vendor/deliveries")
+        .type("form")
+        .send({ ...base, ...overrides });
+    for (const [field, value] of [
+      ["amount", "abc"],
+      ["item", "cash"],
+      ["handleKind", "name"],
+      ["programmeId", "four"],
+      ["quantity", "-1"],
+    ] as const) {
+      const refused = await open({ [field]: value });
+      expect(refused.status, field).to.equal(400);
+      expect(refused.text, field).to.include(`<code>${field}</code>`);
+    }
     const nationalId = "0012345679";
-    const typed = await vendor.agent
-      .post("/app/vendor/deliveries")
-      .type("form")
-      .send({ ...base, handleKind: "nationalId", handle: nationalId, amount: "abc" });
+    const typed = await open({ handleKind: "nationalId", handle: nationalId, amount: "abc" });
     expect(typed.status).to.equal(400);
     expect(typed.text).to.not.include(nationalId);
     const noToken = await vendor.agent
