@@ -277,19 +277,17 @@ describe("web: pages over HTTP", function () {
   it("takes a vendor from opening a delivery to its redemption: QR, SMS code, a wrong code refused, redeemed", async () => {
     const vendor = await signedIn(world.vendor.apiKey);
     const household = world.households[1]!;
-    const opened = await vendor.agent
-      .post("/app/vendor/deliveries")
-      .type("form")
-      .send({
-        csrf: vendor.csrf,
-        programmeId: String(world.programmeId),
-        handleKind: "nationalId",
-        handle: household.nationalId,
-        amount: "250",
-        item: "rice",
-        quantity: "2",
-        idempotencyKey: "web-test-open-0001",
-      });
+    const form = {
+      csrf: vendor.csrf,
+      programmeId: String(world.programmeId),
+      handleKind: "nationalId",
+      handle: household.nationalId,
+      amount: "250",
+      item: "rice",
+      quantity: "2",
+      idempotencyKey: "web-test-open-0001",
+    };
+    const opened = await vendor.agent.post("/app/vendor/deliveries").type("form").send(form);
     expect(opened.status, opened.text).to.equal(303);
     const path = opened.headers.location as string;
     expect(path).to.match(/^\/app\/vendor\/deliveries\/dlv_[0-9a-f-]{36}$/);
@@ -324,19 +322,7 @@ describe("web: pages over HTTP", function () {
     const counter = await vendor.agent.get("/app/vendor");
     expect(counter.text).to.include(path);
     // The same form sent twice opens one delivery.
-    const again = await vendor.agent
-      .post("/app/vendor/deliveries")
-      .type("form")
-      .send({
-        csrf: vendor.csrf,
-        programmeId: String(world.programmeId),
-        handleKind: "nationalId",
-        handle: household.nationalId,
-        amount: "250",
-        item: "rice",
-        quantity: "2",
-        idempotencyKey: "web-test-open-0001",
-      });
+    const again = await vendor.agent.post("/app/vendor/deliveries").type("form").send(form);
     expect(again.headers.location).to.equal(path);
     // Another vendor's session cannot open it.
     const other = await signedIn(world.otherVendor.apiKey);
