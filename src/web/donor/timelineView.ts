@@ -1,3 +1,4 @@
+import type { ConfirmationKind } from "../../anchoring";
 import { OTHER_REGION, type GiftTimeline } from "../../indexer";
 import { html, type Html } from "../html";
 import { amount, count, dateTime, digits, shortHash, type Language } from "../i18n/format";
@@ -146,7 +147,7 @@ export function timelineView(timeline: GiftTimeline, { t, lang, anchorAddress }:
               (proof, i) =>
                 html`<tr>
                   <td>${dateTime(proof.deliveredAt, lang)}</td>
-                  <td>${proof.kind}</td>
+                  <td>${t(`kind_${proof.kind as ConfirmationKind}`)}</td>
                   <td>${hash(proof.root)}</td>
                   <td>
                     <button

@@ -141,6 +141,8 @@ const en = {
   v_txBad: "Not confirmed: the chain has no successful transaction with this hash in this block",
   v_error: "The chain could not be asked",
   v_count: "confirmations",
+  kind_in_kind_distribution: "distribution in kind",
+  kind_service_visit: "service visit",
 } as const;
 
 export type TextKey = keyof typeof en;
@@ -285,6 +287,8 @@ const fa: Record<TextKey, string> = {
   v_txBad: "تأیید نشد: زنجیره تراکنش موفقی با این هش در این بلوک ندارد",
   v_error: "پرسش از زنجیره ممکن نشد",
   v_count: "تأیید",
+  kind_in_kind_distribution: "توزیع کالا",
+  kind_service_visit: "خدمت در محل",
 };
 
 const TEXTS: Record<Language, Record<TextKey, string>> = { en, fa };

@@ -1,6 +1,7 @@
 import { DELIVERY_ITEMS, type DeliveryView } from "../../delivery";
 import { html, raw, type Html } from "../html";
 import { amount, count, dateTime, digits, shortHash } from "../i18n/format";
+import { itemName } from "../i18n/items";
 import { csrfField } from "../layout";
 import type { PageState } from "../pageState";
 import { qrSvg } from "../qr/qrSvg";
@@ -76,7 +77,9 @@ export function openForm(page: PageState, idempotencyKey: string, values: OpenFo
     <select id="item" name="item">
       ${DELIVERY_ITEMS.map(
         (item) =>
-          html`<option value="${item}" ${item === values.item ? raw(" selected") : ""}>${item}</option>`,
+          html`<option value="${item}" ${item === values.item ? raw(" selected") : ""}>
+            ${itemName(item, page.lang)}
+          </option>`,
       )}
     </select>
     <label for="quantity">${t("quantity")}</label>
@@ -108,8 +111,8 @@ export function todayList(page: PageState, deliveries: readonly DeliveryView[], 
                 html`<li>
                   <a href="/app/vendor/deliveries/${delivery.deliveryId}">
                     <span class="state state-${delivery.state}">${t(`state_${delivery.state}`)}</span>
-                    <span class="num">${amount(delivery.amount, lang)}</span> · ${delivery.item} ·
-                    ${dateTime(delivery.createdAt, lang)}</a
+                    <span class="num">${amount(delivery.amount, lang)}</span> ·
+                    ${itemName(delivery.item, lang)} · ${dateTime(delivery.createdAt, lang)}</a
                   >
                 </li>`,
             )}
@@ -129,7 +132,7 @@ export function deliveryDetail(page: PageState, delivery: DeliveryView, notice?:
     <dt>${t("amount")}</dt>
     <dd class="num">${amount(delivery.amount, lang)}</dd>
     <dt>${t("item")}</dt>
-    <dd>${delivery.item} × ${digits(delivery.quantity, lang)}</dd>
+    <dd>${itemName(delivery.item, lang)} × ${digits(delivery.quantity, lang)}</dd>
     <dt>${t("programme")}</dt>
     <dd>${digits(delivery.programmeId, lang)}</dd>
     <dt>${t("when")}</dt>

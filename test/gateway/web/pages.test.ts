@@ -206,6 +206,7 @@ describe("web: pages over HTTP", function () {
       `data-anchor="${String(world.gw.services.anchoring.anchor.target).toLowerCase()}"`,
     );
     expect(res.text).to.include("۱٬۵۰۰"); // the delivery's amount, in Persian digits
+    expect(res.text).to.include("توزیع کالا"); // the anchored confirmation's kind
     expect(res.text).to.include('<script src="/app/static/verify.js" defer>');
     const foreign = await donor.agent.get(`/app/donor/gift?giftId=${world.cashGift.giftId}`);
     const unknown = await donor.agent.get("/app/donor/gift?giftId=999999");
@@ -295,6 +296,7 @@ describe("web: pages over HTTP", function () {
     const page = await vendor.agent.get(path);
     expect(page.text).to.include('<svg class="qr"');
     expect(page.text).to.include('data-state="open"');
+    expect(page.text).to.include("برنج × ۲"); // rice, as Persian says it
     expect(page.text).to.not.include(household.nationalId);
 
     const sent = await vendor.agent.post(`${path}/sms-code`).type("form").send({ csrf: vendor.csrf });
