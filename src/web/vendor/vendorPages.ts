@@ -9,6 +9,7 @@ import {
   requestSmsCode,
   visibleDeliveryRow,
   type DeliveryDeps,
+  type OpenDeliveryParams,
 } from "../../delivery";
 import { AppError, NotFoundError, ValidationError } from "../../errors";
 import { html } from "../html";
@@ -33,8 +34,11 @@ const DELIVERY_ID = /^dlv_[0-9a-f-]{36}$/;
 const DAY_LIMIT = 500;
 const field = (body: Record<string, unknown>, name: string) =>
   typeof body[name] === "string" ? (body[name] as string).trim() : "";
-/** A form's digits as the number the use-case's schema expects; anything else is left for it to refuse. */
-const numberOrText = (value: string) => (/^[0-9]{1,15}$/.test(value) ? Number(value) : value);
+/**
+ * A form's digits as the number the use-case's schema expects; anything else is passed as it came, for the
+ * schema to refuse naming the field (hence the cast: the use-case parses its input whatever the type says).
+ */
+const numberOrText = (value: string) => (/^[0-9]{1,15}$/.test(value) ? Number(value) : value) as number;
 
 /**
  * The vendor's counter, sized for a phone: the day's deliveries and the open form; one delivery with its QR
@@ -108,11 +112,11 @@ export function registerVendorPages(router: Router, services: VendorPageServices
       if (!HANDLE_KINDS.includes(handleKind))
         throw new ValidationError("handleKind", "invalid_enum_value", "Choose how the household is named.");
       const { delivery } = await openDelivery(deps(), pageOf(res).session!.orgId, {
-        programmeId: numberOrText(values.programmeId!) as number,
+        programmeId: numberOrText(values.programmeId!),
         [handleKind]: field(body, "handle"),
         amount: values.amount!,
-        item: values.item as never,
-        quantity: values.quantity === "" ? 1 : (numberOrText(values.quantity!) as number),
+        item: values.item as OpenDeliveryParams["item"],
+        quantity: values.quantity === "" ? 1 : numberOrText(values.quantity!),
         idempotencyKey: field(body, "idempotencyKey"),
       });
       res.redirect(303, `/app/vendor/deliveries/${delivery.deliveryId}`);
