@@ -1,11 +1,12 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 /**
  * `npm run build`: what a production install runs, made from what only a development install has.
  * 1. compiles the contracts (hardhat), which also generates `typechain-types/`;
  * 2. emits the JavaScript of `src/`, `deploy/` and `typechain-types/` to `dist/` (tsc, tsconfig.build.json);
+ *    and copies the pages' static files (src/web/assets) beside them;
  * 3. copies the ABI of every contract the gateway deploys to `dist/abi/` for clients. The gateway itself
  *    needs no artifact at run time: the typechain factories in `dist/typechain-types` carry ABI and bytecode;
  * 4. writes `dist/build.json`, which `bin/sintech.js` compares with the sources' times.
@@ -50,6 +51,10 @@ function main(): void {
   timed("src, deploy and typechain-types emitted to dist/", () =>
     execFileSync(bin("tsc"), ["-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" }),
   );
+  // The pages' scripts and styles are served as files, not compiled: they go beside the emitted web room.
+  cpSync(path.join(ROOT, "src", "web", "assets"), path.join(DIST, "src", "web", "assets"), {
+    recursive: true,
+  });
   const abiDir = path.join(DIST, "abi");
   mkdirSync(abiDir, { recursive: true });
   const artifacts = artifactFiles(path.join(ROOT, "artifacts", "contracts"));

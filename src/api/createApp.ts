@@ -1,5 +1,5 @@
 import type { Database } from "better-sqlite3";
-import express, { type Express } from "express";
+import express, { type Express, type RequestHandler } from "express";
 import type { Logger } from "pino";
 import packageJson from "../../package.json";
 import type { Config } from "../config";
@@ -30,6 +30,11 @@ export interface AppDeps {
   metrics?: Metrics;
   /** Reported by /health and the OpenAPI document; the package version by default. */
   version?: string;
+  /**
+   * The pages (src/web), mounted after identification and rate limiting but before the JSON-only body
+   * rule: their forms are URL-encoded. They answer only under /app and pass everything else on.
+   */
+  pages?: RequestHandler;
   /** Whether a chain node answers, for /health. */
   probeChain?: () => Promise<boolean>;
 }
@@ -65,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
       ownLimitPaths: modules.flatMap((module) => module.ownRateLimitPaths ?? []),
     }),
   );
+  if (deps.pages) app.use(deps.pages);
   app.use(
     jsonBody(
       config.bodyLimit,

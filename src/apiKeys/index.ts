@@ -7,3 +7,6 @@ export { createApiKey, type CreateApiKeyParameters, type CreatedApiKey } from ".
 export { findApiKey } from "./findApiKey";
 export { revokeApiKey } from "./revokeApiKey";
 export { listApiKeys } from "./listApiKeys";
+export { createWebSession, endWebSession, findWebSession, WEB_SESSION_TTL_MS } from "./webSessions";
+export type { WebSession } from "./webSessions";
+export { WEB_SESSIONS_SQL } from "./sessionSchema";

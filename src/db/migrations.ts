@@ -13,6 +13,7 @@ import { DELIVERY_SQL } from "../delivery/schema";
 import { INDEXER_SQL } from "../indexer/schema";
 import { PHONE_REFS_SQL } from "../households/phones/schema";
 import { USSD_SQL } from "../delivery/ussd/schema";
+import { WEB_SESSIONS_SQL } from "../apiKeys/sessionSchema";
 
 /**
  * The schema, as numbered migrations kept in code so they ship with the build and run at boot.
@@ -150,4 +151,5 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX disbursement_rows_by_status ON disbursement_rows (disbursement_id, status);
     `,
   },
+  { version: 19, name: "web_sessions", sql: WEB_SESSIONS_SQL },
 ];

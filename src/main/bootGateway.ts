@@ -57,6 +57,7 @@ import {
 } from "./chainBootstrap";
 import { contractInterfaces } from "./contractInterfaces";
 import { gatewayRoutes } from "./routes";
+import { webPages } from "../web";
 import { eligibleSelector } from "./selectEligible";
 import { evidenceUploaders } from "./evidenceUploaders";
 import type { GatewayServices } from "./services";
@@ -326,6 +327,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
         db: store.sqlite,
         logger,
         routes: gatewayRoutes(services),
+        pages: webPages(services, logger),
         probeChain: async () => {
           try {
             await provider.getBlockNumber();

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
 /**
- * One direction in the gateway: faces (cli, main, api) → use-cases → below (chain, db, identity, ...).
+ * One direction in the gateway: faces (cli, main, api, web) → use-cases → below (chain, db, identity, ...).
  * A room is a folder directly under `src/` (or `src/errors.ts`). Every relative import of every `.ts`
  * under `src/` is resolved and checked against the table below, so a use-case reaching up into the
  * HTTP layer, or a route reaching into the composition root, fails here rather than in review.
@@ -17,6 +17,7 @@ const ROOMS: Record<string, Layer> = {
   cli: "face",
   main: "face",
   api: "face",
+  web: "face",
   households: "useCase",
   wallets: "useCase",
   programmes: "useCase",
@@ -50,6 +51,7 @@ const FACE_EDGES: Record<string, (target: string) => boolean> = {
   "cli->main": (target) => ["main/bootGateway.ts", "main/seedDemo.ts"].includes(target),
   "cli->api": () => true,
   "main->api": () => true,
+  "main->web": () => true,
 };
 
 /**

@@ -1,0 +1,223 @@
+/**
+ * Pages benchmark (issue 11): on a whole embedded gateway with a gift that paid a delivery and an anchored
+ * confirmation, how long the gateway takes to answer each page, beside the JSON API answer it renders (the
+ * same run's baseline), and how soon a real Chromium paints it (first contentful paint), beside the
+ * smallest page (/app/login) in the same browser; and what each page's scripts weigh compressed.
+ *
+ *   npm run bench:pages                  # table
+ *   npm run -s bench:pages -- --json     # one JSON object on stdout
+ *   BENCH_PAGES_REQUESTS=100 npm run bench:pages
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { launchChromium } from "../../test/gateway/web/launchChromium";
+import { csrfOf, stopWebWorld, webWorld } from "../../test/gateway/web/webWorld";
+import { ASSETS_DIR } from "../../src/web/staticAssets";
+
+const asJson = process.argv.includes("--json") || process.env.BENCH_JSON === "1";
+const REQUESTS = Number(process.env.BENCH_PAGES_REQUESTS ?? 200);
+const PAINTS = 7;
+const FIRST_RENDER_TARGET_MS = 1_000;
+const SCRIPT_TARGET_BYTES = 100 * 1024;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)]!;
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const log = (line: string) => (asJson ? process.stderr : process.stdout).write(`${line}\n`);
+
+async function timed(url: string, headers: Record<string, string>): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    const started = performance.now();
+    const res = await fetch(url, { headers });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+/** Signs in through the login form like a browser; answers the session cookie. */
+async function sessionCookie(base: string, apiKey: string): Promise<string> {
+  const home = await fetch(`${base}/app`);
+  const visitor = home.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const login = await fetch(`${base}/app/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: visitor },
+    body: new URLSearchParams({ csrf: csrfOf(await home.text()), apiKey }).toString(),
+  });
+  const session = login.headers.getSetCookie().find((c) => c.startsWith("sintech_session="));
+  if (!session) throw new Error(`login failed: ${login.status}`);
+  return session.split(";")[0]!;
+}
+
+async function main(): Promise<void> {
+  log("bench:pages: building the embedded gateway (chain, delivery, anchored confirmation, cash gift) …");
+  const world = await webWorld(970_000);
+  try {
+    const base = world.gw.url;
+    const giftId = world.giftIds[0]!;
+    const donorCookie = await sessionCookie(base, world.donor.apiKey);
+    const vendorCookie = await sessionCookie(base, world.vendor.apiKey);
+    const opened = await fetch(`${base}/v1/deliveries`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${world.vendor.apiKey}` },
+      body: JSON.stringify({
+        programmeId: world.programmeId,
+        householdRef: world.households[1]!.householdRef,
+        amount: "10",
+        item: "bread",
+        idempotencyKey: "bench-pages-open-1",
+      }),
+    });
+    const deliveryId = ((await opened.json()) as { delivery: { deliveryId: string } }).delivery.deliveryId;
+
+    const server = [
+      {
+        page: `/app/donor/gift?giftId=${giftId}`,
+        baseline: `/v1/gifts/${giftId}/timeline`,
+        cookie: donorCookie,
+        key: world.donor.apiKey,
+      },
+      {
+        page: "/app/vendor",
+        baseline: "/v1/deliveries?limit=500",
+        cookie: vendorCookie,
+        key: world.vendor.apiKey,
+      },
+      {
+        page: `/app/vendor/deliveries/${deliveryId}`,
+        baseline: `/v1/deliveries/${deliveryId}`,
+        cookie: vendorCookie,
+        key: world.vendor.apiKey,
+      },
+    ];
+    const serverRows = [];
+    for (const row of server) {
+      const pageTimes = await timed(`${base}${row.page}`, { Cookie: row.cookie });
+      const apiTimes = await timed(`${base}${row.baseline}`, { Authorization: `Bearer ${row.key}` });
+      serverRows.push({
+        page: row.page.replace(/dlv_[0-9a-f-]+/, "{deliveryId}"),
+        baseline: row.baseline.replace(/dlv_[0-9a-f-]+/, "{deliveryId}"),
+        medianMs: round1(median(pageTimes)),
+        p95Ms: round1(p95(pageTimes)),
+        baselineMedianMs: round1(median(apiTimes)),
+        baselineP95Ms: round1(p95(apiTimes)),
+      });
+    }
+
+    const browser = await launchChromium();
+    const paints = [];
+    try {
+      const pages = [
+        { page: "/app/login", cookie: "" },
+        { page: `/app/donor/gift?giftId=${giftId}`, cookie: donorCookie },
+        { page: "/app/vendor", cookie: vendorCookie },
+        { page: `/app/vendor/deliveries/${deliveryId}`, cookie: vendorCookie },
+      ];
+      for (const { page: pagePath, cookie } of pages) {
+        const firstPaints: number[] = [];
+        for (let i = 0; i < PAINTS; i++) {
+          // A fresh context each time: nothing cached, as a first visit.
+          const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+          if (cookie) {
+            const [name, value] = cookie.split("=");
+            await context.addCookies([{ name: name!, value: value!, url: `${base}/app` }]);
+          }
+          const page = await context.newPage();
+          await page.goto(`${base}${pagePath}`, { waitUntil: "load" });
+          // First contentful paint where the browser reports it; the headless shell may not, and then the
+          // first animation frame after the load event, which is no earlier than the first paint.
+          const fcp = await page.evaluate(
+            () =>
+              new Promise<number>((resolve) =>
+                requestAnimationFrame(() =>
+                  resolve(
+                    performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? performance.now(),
+                  ),
+                ),
+              ),
+          );
+          firstPaints.push(fcp);
+          await context.close();
+        }
+        paints.push({
+          page: pagePath.replace(/dlv_[0-9a-f-]+/, "{deliveryId}"),
+          firstPaintMs: round1(median(firstPaints)),
+        });
+      }
+    } finally {
+      await browser.close();
+    }
+
+    const scriptBytes = (names: string[]) =>
+      names.reduce((sum, name) => sum + gzipSync(readFileSync(path.join(ASSETS_DIR, name))).length, 0);
+    const weights = [
+      { page: "donor timeline", scripts: ["keccak.js", "verify.js"] },
+      { page: "vendor delivery", scripts: ["vendor.js"] },
+    ].map((row) => ({ ...row, gzipBytes: scriptBytes(row.scripts) }));
+
+    const baselinePaint = paints[0]!.firstPaintMs;
+    const slowestPaint = Math.max(...paints.slice(1).map((row) => row.firstPaintMs));
+    const heaviest = Math.max(...weights.map((row) => row.gzipBytes));
+    const report = {
+      requestsPerRow: REQUESTS,
+      paintsPerPage: PAINTS,
+      server: serverRows,
+      browser: { baseline: "/app/login", baselineFirstPaintMs: baselinePaint, pages: paints.slice(1) },
+      scripts: weights,
+      targets: [
+        {
+          id: "first-render",
+          target: `< ${FIRST_RENDER_TARGET_MS} ms`,
+          measured: `${slowestPaint} ms`,
+          pass: slowestPaint < FIRST_RENDER_TARGET_MS,
+        },
+        {
+          id: "page-js",
+          target: "< 100 KB gzip",
+          measured: `${heaviest} B`,
+          pass: heaviest < SCRIPT_TARGET_BYTES,
+        },
+      ],
+    };
+    if (asJson) {
+      process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return;
+    }
+    log(
+      `\nServer answer, ${REQUESTS} sequential requests each (median / p95 ms), beside the JSON API it renders:`,
+    );
+    for (const row of serverRows) {
+      log(
+        `  ${row.page.padEnd(34)} ${String(row.medianMs).padStart(6)} / ${String(row.p95Ms).padStart(6)}` +
+          `   baseline ${row.baseline.padEnd(32)} ${String(row.baselineMedianMs).padStart(6)} / ${String(row.baselineP95Ms).padStart(6)}`,
+      );
+    }
+    log(
+      `\nFirst render in Chromium, 360 px, cold context, median of ${PAINTS} (first contentful paint, or the first frame after load):`,
+    );
+    log(`  baseline /app/login                 ${baselinePaint} ms`);
+    for (const row of paints.slice(1)) log(`  ${row.page.padEnd(36)} ${row.firstPaintMs} ms`);
+    log("\nScripts per page, gzip:");
+    for (const row of weights) log(`  ${row.page.padEnd(18)} ${row.gzipBytes} B (${row.scripts.join(", ")})`);
+    log("\nTargets:");
+    for (const t of report.targets)
+      log(`  ${t.pass ? "PASS" : "FAIL"} ${t.id}: ${t.measured} (target ${t.target})`);
+  } finally {
+    await stopWebWorld(world);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${String(error instanceof Error ? error.stack : error)}\n`);
+    process.exit(1);
+  },
+);

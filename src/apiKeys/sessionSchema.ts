@@ -1,0 +1,18 @@
+/**
+ * Web sessions, registered as migration 19 by the db room: a page login exchanges an API key for one.
+ * Only a SHA-256 of the session id is stored (the cookie holds the id), so a copy of the database
+ * cannot be replayed as a cookie; the CSRF token is per session. Each row names the key it came from,
+ * and a session ends when that key is revoked.
+ */
+export const WEB_SESSIONS_SQL = `
+  CREATE TABLE web_sessions (
+    session_hash TEXT PRIMARY KEY CHECK (length(session_hash) = 64),
+    key_id       TEXT NOT NULL,
+    org_id       TEXT NOT NULL,
+    role         TEXT NOT NULL,
+    csrf_token   TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    expires_at   TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX web_sessions_by_expiry ON web_sessions (expires_at);
+`;

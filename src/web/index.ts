@@ -1,0 +1,94 @@
+import type { Database } from "better-sqlite3";
+import express, { Router, type ErrorRequestHandler } from "express";
+import type { JsonRpcProvider } from "ethers";
+import type { Logger } from "pino";
+import type { DeliveryDeps } from "../delivery";
+import { AppError } from "../errors";
+import type { IndexerDeps } from "../indexer";
+import { registerChainRelay } from "./chainRelay";
+import { registerDonorPages } from "./donor/donorPages";
+import { html } from "./html";
+import { errorBox, renderPage } from "./layout";
+import { CsrfRefusedError, LoginRequiredError, pageOf, pageState, PageForbiddenError } from "./pageState";
+import { registerSessionPages } from "./sessionPages";
+import { registerStaticAssets } from "./staticAssets";
+import { registerVendorPages } from "./vendor/vendorPages";
+
+/** What the pages are built from: the same use-cases' dependencies the API routes get. */
+export interface WebServices {
+  store: { sqlite: Database };
+  indexer: IndexerDeps;
+  delivery: DeliveryDeps;
+  provider: JsonRpcProvider;
+  anchoring: { anchor: { target: unknown } };
+}
+
+/**
+ * The people's face of the gateway: server-rendered pages under /app (Persian by default, English on
+ * request), signed in by exchanging an API key for a session cookie, with static scripts only. Requests
+ * outside /app pass through to the API untouched.
+ */
+export function webPages(services: WebServices, logger: Logger): Router {
+  const router = Router();
+  const db = services.store.sqlite;
+  router.use(
+    "/app",
+    pageState(db),
+    express.urlencoded({ extended: false, limit: "16kb", parameterLimit: 50 }),
+  );
+  registerStaticAssets(router);
+  registerChainRelay(router, () => services.provider);
+  registerSessionPages(router, db);
+  registerDonorPages(router, {
+    indexer: services.indexer,
+    anchorAddress: String(services.anchoring.anchor.target).toLowerCase(),
+  });
+  registerVendorPages(router, { delivery: services.delivery });
+  router.use("/app", (req, res) => {
+    const { t } = pageOf(res);
+    renderPage(req, res, { title: t("notFoundTitle"), status: 404, body: html`<p>${t("notFound")}</p>` });
+  });
+  router.use(pageErrors(logger));
+  return router;
+}
+
+/** Errors as pages, in the visitor's language; a stranger is sent to sign in and then back. */
+function pageErrors(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, next) => {
+    if (!req.path.startsWith("/app") || !res.locals.page) return next(error);
+    const page = pageOf(res);
+    const { t } = page;
+    if (error instanceof LoginRequiredError) {
+      return res.redirect(303, `/app/login?next=${encodeURIComponent(req.originalUrl)}`);
+    }
+    if (error instanceof PageForbiddenError) {
+      return renderPage(req, res, {
+        title: t("forbiddenTitle"),
+        status: 403,
+        body: html`<p>${t("forbidden")}</p>`,
+      });
+    }
+    if (error instanceof CsrfRefusedError) {
+      return renderPage(req, res, { title: t("csrfTitle"), status: 403, body: html`<p>${t("csrf")}</p>` });
+    }
+    const known = error instanceof AppError;
+    const status = known
+      ? error.status
+      : typeof error?.status === "number" && error.status < 500
+        ? error.status
+        : 500;
+    if (status >= 500)
+      logger.error(
+        { err: { name: error?.name, message: error?.message }, path: req.route?.path },
+        "page failed",
+      );
+    renderPage(req, res, {
+      title: status === 404 ? t("notFoundTitle") : t("errorTitle"),
+      status,
+      body: errorBox(
+        page,
+        known ? { message: error.message, field: error.field } : { message: t("errorTitle") },
+      ),
+    });
+  };
+}

@@ -1,0 +1,89 @@
+import type { Request, Response } from "express";
+import { html, type Html } from "./html";
+import type { PageState } from "./pageState";
+import { pageOf } from "./pageState";
+
+export interface PageOptions {
+  title: string;
+  body: Html;
+  /** Static scripts of this page, by file name under /app/static/. */
+  scripts?: string[];
+  status?: number;
+}
+
+/** A hidden field with the visitor's CSRF token: every POST form includes it. */
+export const csrfField = (page: PageState) =>
+  html`<input type="hidden" name="csrf" value="${page.csrfToken}" />`;
+
+/** Where the language switch sends the visitor back: the page itself, for a GET page under /app. */
+function backPath(req: Request): string {
+  if (req.method === "GET") return req.originalUrl;
+  // A form's answer (a refusal, a receipt's timeline) has no address of its own: back to where it was sent from.
+  const delivery = /^\/app\/vendor\/deliveries\/dlv_[0-9a-f-]{36}/.exec(req.path);
+  if (delivery) return delivery[0];
+  for (const page of ["/app/vendor", "/app/donor"]) if (req.path.startsWith(page)) return page;
+  return "/app";
+}
+
+/**
+ * The frame of every page: language and direction, skip link, navigation, who is signed in, the language
+ * switch (a POST form, so it carries the CSRF token), the content, and the page's scripts (static files).
+ */
+export function renderPage(req: Request, res: Response, options: PageOptions): void {
+  const page = pageOf(res);
+  const { t, lang, session } = page;
+  const other = lang === "fa" ? "en" : "fa";
+  const account = session
+    ? html`<span>${t("signedInAs")} <strong>${t(`role_${session.role}`)}</strong></span>
+        <form method="post" action="/app/logout" class="inline">
+          ${csrfField(page)} <button type="submit">${t("logout")}</button>
+        </form>`
+    : html`<a href="/app/login">${t("login")}</a>`;
+  const body = html`<!doctype html>
+    <html lang="${lang}" dir="${lang === "fa" ? "rtl" : "ltr"}">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${options.title} · ${t("appName")}</title>
+        <link rel="stylesheet" href="/app/static/app.css" />
+      </head>
+      <body>
+        <a class="skip" href="#main">${t("skipToContent")}</a>
+        <header class="top">
+          <nav aria-label="${t("appName")}">
+            <a href="/app" class="brand">${t("appName")}</a>
+            <a href="/app/donor">${t("donorPage")}</a>
+            <a href="/app/vendor">${t("vendorPage")}</a>
+          </nav>
+          <div class="account">
+            ${account}
+            <form method="post" action="/app/language" class="inline">
+              ${csrfField(page)}
+              <input type="hidden" name="lang" value="${other}" />
+              <input type="hidden" name="back" value="${backPath(req)}" />
+              <button type="submit" lang="${other}" title="${t("switchToLang")}">${t("switchTo")}</button>
+            </form>
+          </div>
+        </header>
+        <main id="main" tabindex="-1">
+          <h1>${options.title}</h1>
+          ${options.body}
+        </main>
+        ${(options.scripts ?? []).map((name) => html`<script src="/app/static/${name}" defer></script>`)}
+      </body>
+    </html>`;
+  res
+    .status(options.status ?? 200)
+    .type("html")
+    .set("Cache-Control", "no-store")
+    .send(body.value);
+}
+
+/** A field's error message, tied to the field for screen readers (`aria-describedby`). */
+export function errorBox(page: PageState, error: { message: string; field?: string } | undefined): Html {
+  if (!error) return html``;
+  return html`<div class="error" role="alert" id="form-error">
+    <p>${error.message}</p>
+    ${error.field ? html`<p>${page.t("errorField")}: <code>${error.field}</code></p>` : ""}
+  </div>`;
+}

@@ -1,0 +1,99 @@
+import type { Database } from "better-sqlite3";
+import type { Request, Response, Router } from "express";
+import { createWebSession, endWebSession, findApiKey, WEB_SESSION_TTL_MS } from "../apiKeys";
+import { LANGUAGE_COOKIE, readCookies, SESSION_COOKIE, setCookie } from "./cookies";
+import { html } from "./html";
+import { LANGUAGES } from "./i18n/format";
+import { csrfField, errorBox, renderPage } from "./layout";
+import { pageOf, requireCsrf } from "./pageState";
+
+/** Only paths of the pages themselves: never another host (`//x`) nor a scheme. */
+const SAFE_BACK = /^\/app(?:[/?][A-Za-z0-9_\-/.?=&%]*)?$/;
+export const safeBack = (value: unknown, fallback = "/app") =>
+  typeof value === "string" && SAFE_BACK.test(value) && !value.includes("..") ? value : fallback;
+
+/** Where a role lands after signing in. */
+const HOME: Record<string, string> = { vendor: "/app/vendor", donor: "/app/donor" };
+
+const ONE_YEAR_SECONDS = 365 * 24 * 3600;
+
+function loginForm(req: Request, res: Response, failed = false) {
+  const page = pageOf(res);
+  const { t } = page;
+  renderPage(req, res, {
+    title: t("loginTitle"),
+    status: failed ? 401 : 200,
+    body: html`<p>${t("loginIntro")}</p>
+      ${errorBox(page, failed ? { message: t("loginFailed"), field: "apiKey" } : undefined)}
+      <form method="post" action="/app/login" class="card">
+        ${csrfField(page)}
+        <input type="hidden" name="next" value="${safeBack(req.query.next ?? req.body?.next, "")}" />
+        <label for="apiKey">${t("apiKey")}</label>
+        <input
+          id="apiKey"
+          name="apiKey"
+          type="password"
+          required
+          autocomplete="off"
+          spellcheck="false"
+          dir="ltr"
+          ${failed ? html` aria-invalid="true" aria-describedby="form-error"` : ""}
+        />
+        <button type="submit">${t("login")}</button>
+      </form>`,
+  });
+}
+
+/**
+ * Sign in (an API key for a session cookie: HttpOnly, SameSite=Strict, Secure on https, eight hours),
+ * sign out, and the language switch (a cookie for a year, HttpOnly too: no script reads it). All three are POST forms with the CSRF token.
+ */
+export function registerSessionPages(router: Router, db: Database): void {
+  router.get("/app/login", (req, res) => loginForm(req, res));
+
+  router.post("/app/login", requireCsrf, (req, res) => {
+    const key = typeof req.body.apiKey === "string" ? req.body.apiKey.trim() : "";
+    const record = findApiKey(db, key);
+    if (!record || record.revokedAt !== null) return loginForm(req, res, true);
+    const previous = readCookies(req)[SESSION_COOKIE];
+    if (previous !== undefined) endWebSession(db, previous);
+    const { sessionId } = createWebSession(db, { keyId: record.id, orgId: record.orgId, role: record.role });
+    setCookie(res, req, SESSION_COOKIE, sessionId, { maxAgeSeconds: WEB_SESSION_TTL_MS / 1000 });
+    res.redirect(303, safeBack(req.body.next, HOME[record.role] ?? "/app"));
+  });
+
+  router.post("/app/logout", requireCsrf, (req, res) => {
+    const sessionId = readCookies(req)[SESSION_COOKIE];
+    if (sessionId !== undefined) endWebSession(db, sessionId);
+    setCookie(res, req, SESSION_COOKIE, "", { maxAgeSeconds: 0 });
+    res.redirect(303, "/app");
+  });
+
+  router.post("/app/language", requireCsrf, (req, res) => {
+    const lang = req.body.lang;
+    if (!(LANGUAGES as readonly string[]).includes(lang)) {
+      const page = pageOf(res);
+      return renderPage(req, res, {
+        title: page.t("errorTitle"),
+        status: 400,
+        body: errorBox(page, { message: "Choose fa or en.", field: "lang" }),
+      });
+    }
+    setCookie(res, req, LANGUAGE_COOKIE, lang, { maxAgeSeconds: ONE_YEAR_SECONDS });
+    res.redirect(303, safeBack(req.body.back));
+  });
+
+  router.get("/app", (req, res) => {
+    const page = pageOf(res);
+    const { t } = page;
+    renderPage(req, res, {
+      title: t("appName"),
+      body: html`<p>${t("homeIntro")}</p>
+        <ul class="links">
+          <li><a href="/app/donor">${t("donorPage")}</a></li>
+          <li><a href="/app/vendor">${t("vendorPage")}</a></li>
+          ${page.session ? "" : html`<li><a href="/app/login">${t("login")}</a></li>`}
+        </ul>`,
+    });
+  });
+}

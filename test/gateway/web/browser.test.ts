@@ -1,0 +1,226 @@
+import { expect } from "chai";
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { smsCodesTo } from "../e2e/deliveryFixture";
+import { launchChromium } from "./launchChromium";
+import { stopWebWorld, webWorld, type WebWorld } from "./webWorld";
+
+const ARTIFACTS = path.resolve(__dirname, "../../../test-artifacts/web");
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const SIZES = {
+  phone: { width: 360, height: 740 },
+  desktop: { width: 1280, height: 900 },
+} as const;
+type Size = keyof typeof SIZES;
+type Lang = "fa" | "en";
+const RUNS: { lang: Lang; size: Size }[] = [
+  { lang: "fa", size: "phone" },
+  { lang: "en", size: "desktop" },
+  { lang: "en", size: "phone" },
+  { lang: "fa", size: "desktop" },
+];
+
+interface Visit {
+  context: BrowserContext;
+  page: Page;
+  /** Every request the page made, and every CSP violation or script error it reported. */
+  requests: string[];
+  problems: string[];
+}
+
+/**
+ * The two roles' journeys in a real browser (the Chromium that @sparticuz/chromium ships in npm) against a
+ * whole gateway: in Persian and English, at phone and desktop sizes; axe-core on every page; screenshots
+ * kept under test-artifacts/web; no request outside the gateway, no CSP violation.
+ */
+describe("web: donor and vendor journeys in a browser", function () {
+  this.timeout(240_000);
+  let world: WebWorld;
+  let browser: Browser;
+
+  async function visit(size: Size): Promise<Visit> {
+    const context = await browser.newContext({ viewport: SIZES[size], locale: "fa-IR" });
+    const page = await context.newPage();
+    const requests: string[] = [];
+    const problems: string[] = [];
+    page.on("request", (request) => requests.push(request.url()));
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(message.text());
+    });
+    page.on("pageerror", (error) => problems.push(String(error)));
+    return { context, page, requests, problems };
+  }
+
+  /** axe-core's serious and critical violations on the page as it is now. */
+  async function accessibility(page: Page, where: string): Promise<void> {
+    // Through the DevTools protocol, not a <script> tag: the page's own CSP stays as served.
+    await page.evaluate(AXE_SOURCE);
+    const violations = await page.evaluate(async () => {
+      const axe = (
+        globalThis as unknown as {
+          axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> };
+        }
+      ).axe;
+      const result = await axe.run();
+      return result.violations
+        .filter((v) => v.impact === "serious" || v.impact === "critical")
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => (n as { html: string }).html).join(" | ")}`);
+    });
+    expect(violations, where).to.deep.equal([]);
+  }
+
+  /** Saves a full-page screenshot, after checking nothing runs off the side of a phone's screen. */
+  async function shot(page: Page, name: string): Promise<void> {
+    const overflow = await page.evaluate(() => ({
+      width: document.documentElement.scrollWidth,
+      screen: window.innerWidth,
+      wide: [...document.querySelectorAll("main *")]
+        .filter((el) => {
+          const box = el.getBoundingClientRect();
+          return box.right > window.innerWidth + 1 || box.left < -1;
+        })
+        .slice(0, 3)
+        .map((el) => el.outerHTML.slice(0, 120)),
+    }));
+    expect(overflow.width, `${name}: wider than the screen: ${overflow.wide.join(" | ")}`).to.be.at.most(
+      overflow.screen,
+    );
+    await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  }
+
+  async function finish(visit: Visit): Promise<void> {
+    const outside = visit.requests.filter((url) => !url.startsWith(`${world.gw.url}/app`));
+    expect(outside, "requests outside the gateway's pages").to.deep.equal([]);
+    expect(visit.problems, "CSP violations or script errors").to.deep.equal([]);
+    await visit.context.close();
+  }
+
+  /** Signs in with the keyboard alone, from the page that asked for it, in the language chosen. */
+  async function signIn(
+    page: Page,
+    lang: Lang,
+    apiKey: string,
+    next: string,
+    askedFor = next,
+  ): Promise<void> {
+    await page.goto(`${world.gw.url}${askedFor}`);
+    expect(page.url()).to.include("/app/login");
+    if (lang === "en") {
+      await page.locator('form[action="/app/language"] button').click();
+      await page.locator('html[dir="ltr"]').waitFor();
+      expect(page.url()).to.include("/app/login");
+    } else {
+      expect(await page.locator("html").getAttribute("dir")).to.equal("rtl");
+    }
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.className)).to.equal("skip");
+    await page.locator("#apiKey").focus();
+    await page.keyboard.type(apiKey);
+    await page.keyboard.press("Enter");
+    await page.waitForURL((url) => url.pathname === next);
+  }
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    // Both at once; whichever succeeds is kept, so `after` stops it even if the other failed.
+    const [built, launched] = await Promise.allSettled([webWorld(952_000), launchChromium()]);
+    if (built.status === "fulfilled") world = built.value;
+    if (launched.status === "fulfilled") browser = launched.value;
+    for (const outcome of [built, launched]) if (outcome.status === "rejected") throw outcome.reason;
+  });
+  after(async () => {
+    await browser?.close();
+    await stopWebWorld(world);
+  });
+
+  for (const { lang, size } of RUNS) {
+    it(`donor (${lang}, ${size}): looks up the gift, reads the chart and table, verifies a Merkle proof and a delivery on chain`, async () => {
+      const v = await visit(size);
+      const { page } = v;
+      await signIn(page, lang, world.donor.apiKey, "/app/donor", "/app/login?next=/app/donor");
+      await accessibility(page, "donor lookup");
+      await page.locator("#giftId").fill(String(world.giftIds[0]));
+      await page.locator('form[action="/app/donor/gift"] button').click();
+      await page.waitForURL("**/app/donor/gift?giftId=*");
+      expect(await page.locator("html").getAttribute("lang")).to.equal(lang);
+      expect(await page.locator("svg.chart").isVisible()).to.equal(true);
+      const given = await page.locator(".flow tfoot td").first().textContent();
+      expect(given).to.equal(lang === "fa" ? "۲۰٬۰۰۰٬۰۰۰" : "20,000,000");
+      const dateText = await page.locator(".summary tr:nth-child(2) td").textContent();
+      // The Solar Hijri year in Persian digits (14xx), the Gregorian one in English.
+      expect(dateText).to.match(lang === "fa" ? /۱۴۰[0-9۰-۹]/ : /20[0-9]{2}/);
+
+      const proof = page.locator("button.verify-proof").first();
+      await proof.click();
+      const proofResult = page.locator(`#${await proof.getAttribute("aria-describedby")}`);
+      await proofResult.locator("xpath=self::*[@class='ok' or @class='bad']").waitFor({ timeout: 10_000 });
+      expect(await proofResult.getAttribute("class"), (await proofResult.textContent()) ?? "").to.equal("ok");
+      const tx = page.locator("button.verify-tx").first();
+      await tx.click();
+      const txResult = page.locator(`#${await tx.getAttribute("aria-describedby")}`);
+      await txResult.locator("xpath=self::*[@class='ok' or @class='bad']").waitFor({ timeout: 10_000 });
+      expect(await txResult.getAttribute("class")).to.equal("ok");
+      await accessibility(page, "gift timeline");
+      await shot(page, `donor-timeline-${lang}-${size}`);
+      const relayed = v.requests.filter((url) => url.endsWith("/app/chain-rpc"));
+      expect(relayed.length).to.equal(2);
+      await finish(v);
+    });
+  }
+
+  it("donor: a tampered proof is caught in the browser, not taken on the gateway's word", async () => {
+    const v = await visit("phone");
+    const { page } = v;
+    await signIn(page, "fa", world.donor.apiKey, "/app/donor", "/app/login?next=/app/donor");
+    await page.locator("#giftId").fill(String(world.giftIds[0]));
+    await page.locator('form[action="/app/donor/gift"] button').click();
+    await page.waitForURL("**/app/donor/gift?giftId=*");
+    const proof = page.locator("button.verify-proof").first();
+    // As if the gateway had answered another confirmation's hash: the root it shows is then not reached.
+    await proof.evaluate((button: HTMLElement) => (button.dataset.hash = `0x${"ab".repeat(32)}`));
+    await proof.click();
+    const result = page.locator(`#${await proof.getAttribute("aria-describedby")}`);
+    await result.locator("xpath=self::*[@class='ok' or @class='bad']").waitFor({ timeout: 10_000 });
+    expect(await result.getAttribute("class")).to.equal("bad");
+    await finish(v);
+  });
+
+  RUNS.forEach(({ lang, size }, run) => {
+    it(`vendor (${lang}, ${size}): opens a delivery, shows its QR, takes the SMS code, sees it redeemed and in the day's list`, async () => {
+      const v = await visit(size);
+      const { page } = v;
+      const household = world.households[run % world.households.length]!;
+      await signIn(page, lang, world.vendor.apiKey, "/app/vendor");
+      await accessibility(page, "counter");
+      await page.locator("#programmeId").fill(String(world.programmeId));
+      await page.locator('input[name="handleKind"][value="householdRef"]').check();
+      await page.locator("#handle").fill(household.householdRef);
+      await page.locator("#amount").fill("120");
+      await page.locator("#item").selectOption("bread");
+      await page.locator('form[action="/app/vendor/deliveries"] button[type="submit"]').click();
+      await page.waitForURL("**/app/vendor/deliveries/dlv_*");
+      const deliveryPath = new URL(page.url()).pathname;
+      expect(await page.locator("svg.qr").isVisible()).to.equal(true);
+      const box = (await page.locator("svg.qr").boundingBox())!;
+      expect(box.width).to.be.at.most(SIZES[size].width);
+      await accessibility(page, "open delivery");
+      await shot(page, `vendor-open-${lang}-${size}`);
+
+      await page.locator(`form[action="${deliveryPath}/sms-code"] button`).click();
+      await page.waitForURL("**?sent=1");
+      expect(await page.locator(".notice").isVisible()).to.equal(true);
+      const code = smsCodesTo(world.gw, household.phone).at(-1)!;
+      await page.locator("#proofCode").fill(code);
+      await page.locator(`form[action="${deliveryPath}/acceptance"] button`).click();
+      await page.locator('[data-state="redeemed"]').waitFor({ timeout: 30_000 });
+      await accessibility(page, "redeemed delivery");
+      await shot(page, `vendor-redeemed-${lang}-${size}`);
+
+      await page.goto(`${world.gw.url}/app/vendor`);
+      expect(await page.locator(`a[href="${deliveryPath}"]`).count()).to.equal(1);
+      await shot(page, `vendor-today-${lang}-${size}`);
+      await finish(v);
+    });
+  });
+});
