@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import jsQR from "jsqr";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -74,15 +75,19 @@ describe("web: QR code encoder", () => {
 });
 
 /**
- * An independent decoder reads what the encoder drew: zbar (Debian's `zbar-tools`), where installed. Every
- * version range is covered: one block, several blocks, version information (7 and up), the largest.
+ * An independent decoder reads what the encoder drew: jsQR (npm, pure JavaScript) always, and zbar
+ * (Debian's `zbar-tools`) as well where it is installed. Every version range is covered: one block,
+ * several blocks, version information (7 and up), the largest.
  */
-describe("web: QR codes read back by zbar", function () {
+describe("web: QR codes read back by independent decoders", function () {
   this.timeout(60_000);
   const zbar = spawnSync("zbarimg", ["--version"]).status === 0;
+  const LENGTHS = [5, 14, 120, 400, 1000, 2300];
+  const textOf = (length: number) =>
+    Array.from({ length }, (_, i) => "sintech:;0123456789abcdef"[(i * 7) % 24]).join("");
 
-  /** The code as a binary PGM image: 4 pixels a module, 4 modules of quiet zone. */
-  function pgm(text: string, file: string): void {
+  /** The code as grey pixels: 4 a module, 4 modules of quiet zone. */
+  function grey(text: string): { side: number; pixels: Buffer } {
     const { size, modules } = encodeQr(text);
     const scale = 4;
     const side = (size + 8) * scale;
@@ -95,17 +100,32 @@ describe("web: QR codes read back by zbar", function () {
         }
       }),
     );
-    writeFileSync(file, Buffer.concat([Buffer.from(`P5 ${side} ${side} 255\n`), pixels]));
+    return { side, pixels };
   }
 
-  it("decodes codes of versions 1 to 40 to the text encoded", function () {
+  it("jsQR decodes codes of versions 1 to 40 to the text encoded", function () {
+    for (const length of LENGTHS) {
+      const text = textOf(length);
+      const { side, pixels } = grey(text);
+      const rgba = new Uint8ClampedArray(side * side * 4);
+      for (let i = 0; i < pixels.length; i++) {
+        rgba.fill(pixels[i]!, i * 4, i * 4 + 3);
+        rgba[i * 4 + 3] = 255;
+      }
+      const read = jsQR(rgba, side, side);
+      expect(read?.data, `length ${length}`).to.equal(text);
+    }
+  });
+
+  it("zbar decodes codes of versions 1 to 40 to the text encoded (where zbar-tools is installed)", function () {
     if (!zbar) this.skip();
     const dir = mkdtempSync(path.join(tmpdir(), "sintech-qr-"));
     try {
-      for (const length of [5, 14, 120, 400, 1000, 2300]) {
-        const text = Array.from({ length }, (_, i) => "sintech:;0123456789abcdef"[(i * 7) % 24]).join("");
+      for (const length of LENGTHS) {
+        const text = textOf(length);
         const file = path.join(dir, `qr-${length}.pgm`);
-        pgm(text, file);
+        const { side, pixels } = grey(text);
+        writeFileSync(file, Buffer.concat([Buffer.from(`P5 ${side} ${side} 255\n`), pixels]));
         const read = spawnSync("zbarimg", ["--quiet", "--raw", file], { encoding: "utf8" });
         expect(read.status, `length ${length}: ${read.stderr}`).to.equal(0);
         expect(read.stdout.replace(/\n$/, ""), `length ${length}`).to.equal(text);
