@@ -162,16 +162,7 @@ function draftRow(
 ): DeliveryRow {
   const { receipt } = item;
   const at = new Date(item.acceptedAt).toISOString();
-  const fields = {
-    programme_id: Number(receipt.programmeId),
-    beneficiary_ref: receipt.beneficiaryRef,
-    household_ref: receipt.householdRef,
-    vendor_address: receipt.vendor.toLowerCase(),
-    amount: receipt.amount,
-    evidence_hash: receipt.evidenceHash,
-    nonce: receipt.nonce,
-    deadline: Number(receipt.deadline),
-  };
+  const fields = receiptFields(receipt);
   return {
     ...fields,
     delivery_id: `dlv_${randomUUID()}`,
@@ -213,4 +204,18 @@ function memberOf(deps: DeliveryDeps, row: DeliveryRow) {
     }
     throw error;
   }
+}
+
+/** The delivery row's fields a device-built receipt carries: what its digest (the redemption id) is of. */
+export function receiptFields(receipt: OfflineOpenedItem["receipt"]) {
+  return {
+    programme_id: Number(receipt.programmeId),
+    beneficiary_ref: receipt.beneficiaryRef,
+    household_ref: receipt.householdRef,
+    vendor_address: receipt.vendor.toLowerCase(),
+    amount: receipt.amount,
+    evidence_hash: receipt.evidenceHash,
+    nonce: receipt.nonce,
+    deadline: Number(receipt.deadline),
+  };
 }

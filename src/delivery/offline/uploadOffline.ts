@@ -10,7 +10,7 @@ import { DELIVERY_ITEMS } from "../items";
 import { receiptDigest } from "../receipt";
 import type { DeliveryDeps, DeliveryRow } from "../types";
 import { OFFLINE_CLOCK_SKEW_MS, OfflineItemRefused } from "./itemRules";
-import { offlineReceiptSchema, openAndAcceptOffline } from "./openedOffline";
+import { offlineReceiptSchema, openAndAcceptOffline, receiptFields } from "./openedOffline";
 import { itemProof } from "./itemProof";
 import { SealedPinError } from "./sealedPin";
 
@@ -195,16 +195,7 @@ async function runOpenedOffline(
     return {
       index,
       deliveryId: null,
-      redemptionId: receiptDigest(deps, {
-        programme_id: Number(receipt.programmeId),
-        beneficiary_ref: receipt.beneficiaryRef,
-        household_ref: receipt.householdRef,
-        vendor_address: receipt.vendor.toLowerCase(),
-        amount: receipt.amount,
-        evidence_hash: receipt.evidenceHash,
-        nonce: receipt.nonce,
-        deadline: Number(receipt.deadline),
-      }),
+      redemptionId: receiptDigest(deps, receiptFields(receipt)),
       outcome: "refused",
       ...reasonOf(error),
     };
