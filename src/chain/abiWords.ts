@@ -1,3 +1,5 @@
+import type { Interface } from "ethers";
+
 /**
  * The 32-byte words of hand-written ABI calldata (64 hex digits each, no 0x), for the few calls the
  * gateway writes at volume, where the general ABI coder cost more than the rest of the request.
@@ -25,4 +27,15 @@ export function addressWord(value: string, name: string): string {
 /** Dynamic `bytes` (hex digits, no 0x): their length word, then the bytes right-padded to whole words. */
 export function bytesWords(body: string): string {
   return uintWord(BigInt(body.length / 2)) + body.padEnd(Math.ceil(body.length / 64) * 64, "0");
+}
+
+const selectors = new WeakMap<Interface, Map<string, string>>();
+
+/** A function's selector, looked up once: ethers recomputes it (a keccak) on every `selector` read. */
+export function selectorOf(iface: Interface, name: string): string {
+  let known = selectors.get(iface);
+  if (!known) selectors.set(iface, (known = new Map()));
+  let selector = known.get(name);
+  if (selector === undefined) known.set(name, (selector = iface.getFunction(name)!.selector));
+  return selector;
 }

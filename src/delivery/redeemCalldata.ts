@@ -1,16 +1,6 @@
 import type { Interface } from "ethers";
+import { addressWord, bytes32Word, bytesWords, selectorOf, uintWord } from "../chain/abiWords";
 import type { DeliveryReceipt } from "../wallets";
-
-const selectors = new WeakMap<Interface, Map<string, string>>();
-
-/** The function's selector, looked up once: ethers recomputes it (a keccak) on every `selector` read. */
-export function selectorOf(ledger: Interface, name: "redeem" | "redeemBatch"): string {
-  let known = selectors.get(ledger);
-  if (!known) selectors.set(ledger, (known = new Map()));
-  let selector = known.get(name);
-  if (selector === undefined) known.set(name, (selector = ledger.getFunction(name)!.selector));
-  return selector;
-}
 
 /**
  * The calldata of `redeem(receipt, beneficiarySignature, fieldAgentSignature)`, exactly as
@@ -44,12 +34,12 @@ export function encodeRedeemBatchCalldata(
   const offsets = bodies.map((body) => {
     const at = offset;
     offset += body.length / 2;
-    return uint(BigInt(at));
+    return uintWord(BigInt(at));
   });
   return (
     selectorOf(ledger, "redeemBatch") +
-    uint(32n) +
-    uint(BigInt(bodies.length)) +
+    uintWord(32n) +
+    uintWord(BigInt(bodies.length)) +
     offsets.join("") +
     bodies.join("")
   );
@@ -85,18 +75,18 @@ function signedReceipt(receipt: DeliveryReceipt, beneficiarySignature: string, f
   const head = 10 * 32;
   const firstSize = 32 + padded(first.length / 2);
   return (
-    uint(receipt.programmeId) +
-    word(receipt.beneficiaryRef, "beneficiaryRef") +
-    word(receipt.householdRef, "householdRef") +
-    address(receipt.vendor) +
-    uint(receipt.amount) +
-    word(receipt.evidenceHash, "evidenceHash") +
-    uint(receipt.nonce) +
-    uint(receipt.deadline) +
-    uint(BigInt(head)) +
-    uint(BigInt(head + firstSize)) +
-    bytes(first) +
-    bytes(second)
+    uintWord(receipt.programmeId) +
+    bytes32Word(receipt.beneficiaryRef, "beneficiaryRef") +
+    bytes32Word(receipt.householdRef, "householdRef") +
+    addressWord(receipt.vendor, "vendor") +
+    uintWord(receipt.amount) +
+    bytes32Word(receipt.evidenceHash, "evidenceHash") +
+    uintWord(receipt.nonce) +
+    uintWord(receipt.deadline) +
+    uintWord(BigInt(head)) +
+    uintWord(BigInt(head + firstSize)) +
+    bytesWords(first) +
+    bytesWords(second)
   );
 }
 
@@ -105,23 +95,4 @@ const padded = (size: number) => Math.ceil(size / 32) * 32;
 function hexBody(value: string, name: string): string {
   if (!/^0x([0-9a-fA-F]{2})*$/.test(value)) throw new TypeError(`${name} is not 0x-prefixed hex bytes`);
   return value.slice(2).toLowerCase();
-}
-
-function uint(value: bigint): string {
-  if (value < 0n || value >= 1n << 256n) throw new RangeError("a uint256 is out of range");
-  return value.toString(16).padStart(64, "0");
-}
-
-function word(value: string, name: string): string {
-  if (!/^0x[0-9a-fA-F]{64}$/.test(value)) throw new TypeError(`${name} is not a bytes32`);
-  return value.slice(2).toLowerCase();
-}
-
-function address(value: string): string {
-  if (!/^0x[0-9a-fA-F]{40}$/.test(value)) throw new TypeError("vendor is not an address");
-  return value.slice(2).toLowerCase().padStart(64, "0");
-}
-
-function bytes(body: string): string {
-  return uint(BigInt(body.length / 2)) + body.padEnd(padded(body.length / 2) * 2, "0");
 }

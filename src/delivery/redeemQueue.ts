@@ -4,7 +4,8 @@ import type { ChainJob, JobHandlers } from "../chain/outbox";
 import { redeemBatchOutcomes } from "../chain/redeemBatch";
 import { cachedStatement } from "../db/statements";
 import { receiptOf } from "./receipt";
-import { encodeRedeem, encodeRedeemBatchCalldata, selectorOf } from "./redeemCalldata";
+import { selectorOf } from "../chain/abiWords";
+import { encodeRedeem, encodeRedeemBatchCalldata } from "./redeemCalldata";
 import type { DeliveryDeps, DeliveryRow } from "./types";
 
 export const REDEEM_JOB = "delivery.redeem";

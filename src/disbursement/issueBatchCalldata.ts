@@ -1,7 +1,5 @@
 import type { Interface } from "ethers";
-import { bytes32Word, uintWord } from "../chain/abiWords";
-
-const selectors = new WeakMap<Interface, string>();
+import { bytes32Word, selectorOf, uintWord } from "../chain/abiWords";
 
 /**
  * The calldata of `issueBatch(programmeId, beneficiaryRefs, householdRefs, amount)`, exactly as
@@ -16,12 +14,10 @@ export function encodeIssueBatch(
   householdRefs: readonly string[],
   amount: bigint,
 ): string {
-  let selector = selectors.get(ledger);
-  if (selector === undefined) selectors.set(ledger, (selector = ledger.getFunction("issueBatch")!.selector));
   if (amount >= 1n << 96n) throw new RangeError("amount is out of range for a uint96");
   const head = 4 * 32;
   const parts = [
-    selector,
+    selectorOf(ledger, "issueBatch"),
     uintWord(BigInt(programmeId)),
     uintWord(BigInt(head)),
     uintWord(BigInt(head + 32 * (1 + beneficiaryRefs.length))),
