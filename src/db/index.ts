@@ -4,6 +4,7 @@ export type { MigrationReport } from "./migrate";
 export { MIGRATIONS } from "./migrations";
 export type { Migration } from "./migrations";
 export { openSqliteStore, checkpoint } from "./sqlite";
+export type { SqliteStoreOptions } from "./sqlite";
 export type { SqliteStore } from "./sqlite";
 export type * from "./repositories";
 export { cachedStatement } from "./statements";

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import BetterSqlite3 from "better-sqlite3";
 import { migrate } from "./migrate";
+import { startWalCheckpointer, type WalCheckpointer, type WalCheckpointerOptions } from "./walCheckpointer";
 import { MIGRATIONS } from "./migrations";
 import type { Store } from "./repositories";
 import { sqliteHouseholds } from "./sqliteHouseholds";
@@ -13,6 +14,19 @@ import { sqliteVaultKeys, sqliteVaultRecords } from "./sqliteVault";
 /** The SQLite store; `sqlite` is exposed for tests and maintenance, use-cases use the repositories. */
 export interface SqliteStore extends Store {
   readonly sqlite: BetterSqlite3.Database;
+  /** Closes the connection and waits for the checkpointing worker, if any, to end. */
+  closeAndWait(): Promise<void>;
+}
+
+export interface SqliteStoreOptions {
+  /**
+   * Where the write-ahead log is folded back into the file: only by SQLite itself, in the commit that
+   * crosses the threshold (short-lived commands), or also by a worker thread off the event loop, so that
+   * commit finds the pages already copied (the long-running gateway: see walCheckpointer).
+   */
+  checkpoints?: "inline" | "worker";
+  /** The worker's interval and error handler (with `checkpoints: "worker"`). */
+  checkpointer?: WalCheckpointerOptions;
 }
 
 /**
@@ -21,7 +35,7 @@ export interface SqliteStore extends Store {
  * WAL lets readers (the API) proceed while an import writes. `secure_delete` overwrites deleted
  * content with zeros, so a crypto-shredded wrapped key does not linger in free pages of the file.
  */
-export function openSqliteStore(filename: string): SqliteStore {
+export function openSqliteStore(filename: string, options: SqliteStoreOptions = {}): SqliteStore {
   if (filename !== ":memory:") mkdirSync(dirname(filename), { recursive: true });
   const sqlite = new BetterSqlite3(filename);
   sqlite.pragma("journal_mode = WAL");
@@ -34,8 +48,17 @@ export function openSqliteStore(filename: string): SqliteStore {
   // there (the cache only grows as pages are used), and checkpoints every 40 MB instead of every 4 MB write
   // the pages that every commit touches again fewer times.
   sqlite.pragma("cache_size = -131072");
+  const inWorker = options.checkpoints === "worker" && filename !== ":memory:";
   sqlite.pragma("wal_autocheckpoint = 10000");
   migrate(sqlite, MIGRATIONS);
+  const checkpointer: WalCheckpointer | undefined = inWorker
+    ? startWalCheckpointer(filename, options.checkpointer)
+    : undefined;
+  const close = () => {
+    const workerEnded = checkpointer?.stop() ?? Promise.resolve();
+    if (sqlite.open) sqlite.close();
+    return workerEnded;
+  };
 
   return {
     sqlite,
@@ -47,8 +70,9 @@ export function openSqliteStore(filename: string): SqliteStore {
     imports: sqliteImports(sqlite),
     transaction: <T>(fn: () => T): T => sqlite.transaction(fn)(),
     close() {
-      if (sqlite.open) sqlite.close();
+      void close();
     },
+    closeAndWait: close,
   };
 }
 

@@ -87,7 +87,10 @@ export interface BootOptions {
 export async function bootGateway(config: Config, options: BootOptions): Promise<Gateway> {
   const { logger } = options;
   mkdirSync(config.dataDir, { recursive: true });
-  const store = openSqliteStore(join(config.dataDir, "gateway.db"));
+  const store = openSqliteStore(join(config.dataDir, "gateway.db"), {
+    checkpoints: "worker",
+    checkpointer: { onError: (error) => logger.warn({ err: describe(error) }, "database checkpoint failed") },
+  });
   let chain: LocalChain | undefined;
   let server: RunningServer | undefined;
   let drainTimer: NodeJS.Timeout | undefined;
@@ -351,7 +354,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       provider.destroy();
       await evidenceStore?.stop();
       await chain?.stop();
-      store.close();
+      await store.closeAndWait();
       logger.flush();
     };
     return { services, url: server?.url, chainUrl, chain, stop };
@@ -362,7 +365,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     await server?.stop().catch(() => undefined);
     await evidenceStore?.stop().catch(() => undefined);
     await chain?.stop().catch(() => undefined);
-    store.close();
+    await store.closeAndWait();
     throw error;
   }
 }

@@ -41,6 +41,8 @@ export async function startGatewayProcess(dataDir: string): Promise<GatewayProce
       "-r",
       "ts-node/register/transpile-only",
       ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      // BENCH_TRACE_GC=1 prints each of the gateway's garbage collections (and its pause) to stderr.
+      ...(process.env.BENCH_TRACE_GC ? ["--trace-gc"] : []),
     ],
     stdio: ["ignore", 2, 2, "ipc"],
   });
