@@ -52,6 +52,9 @@ export function createApp(deps: AppDeps): Express {
 
   const app = express();
   app.disable("x-powered-by");
+  // Off unless configured: a client could otherwise pick its own rate-limit address with X-Forwarded-For.
+  const { trustProxy } = config;
+  app.set("trust proxy", typeof trustProxy === "object" ? [...trustProxy] : trustProxy);
   app.use(requestContext(logger));
   app.use(observeRequests(metrics));
   app.use(securityHeaders());

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 export const PROFILES = ["embedded", "consortium"] as const;
@@ -98,6 +99,42 @@ export const keystorePassphraseSchema = z
   .string({ error: "must be a string of at least 12 characters" })
   .min(12, { error: "must be a string of at least 12 characters" });
 
+const TRUST_PROXY_MESSAGE =
+  'must be "false", a number of proxy hops (1 to 10), or addresses, subnets (CIDR) and the names ' +
+  '"loopback", "linklocal", "uniquelocal", separated by commas';
+const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/** One entry of a trusted-proxy list: a name Express knows, an IP address, or a subnet in CIDR notation. */
+function isProxyEntry(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address = "", prefix, extra] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Which proxies in front of the gateway are believed about the client (X-Forwarded-For) and the scheme
+ * (X-Forwarded-Proto): nobody by default, a hop count, or a list of addresses. It decides the address
+ * keyless callers are rate-limited by and whether the pages' session cookies are marked Secure.
+ */
+export const trustProxySchema = z
+  .union([z.number(), z.string()], { error: TRUST_PROXY_MESSAGE })
+  .transform((value, context): false | number | string[] => {
+    const text = String(value).trim().toLowerCase();
+    if (text === "false" || text === "0") return false;
+    if (/^\d+$/.test(text)) {
+      const hops = Number(text);
+      if (hops <= 10) return hops;
+    } else {
+      const entries = text.split(",").map((entry) => entry.trim());
+      if (entries.every(isProxyEntry)) return entries;
+    }
+    context.addIssue({ code: "custom", message: TRUST_PROXY_MESSAGE });
+    return z.NEVER;
+  });
+
 /**
  * Every configurable field: its environment variable, optional command-line flag and parser.
  * JSON config files use the field names (`port`, `rateLimitMax`, ...).
@@ -146,6 +183,11 @@ export const FIELDS = {
     env: "SINTECH_RATE_LIMIT_MAX",
     flag: undefined,
     schema: integer(1, 1_000_000).default(300),
+  },
+  trustProxy: {
+    env: "SINTECH_TRUST_PROXY",
+    flag: undefined,
+    schema: trustProxySchema.default(false),
   },
   bodyLimit: {
     env: "SINTECH_BODY_LIMIT",

@@ -34,6 +34,11 @@ export interface Config {
   readonly keystorePassphrase: Secret<string>;
   /** Requests allowed per API key (or per client address without a key) in each window. */
   readonly rateLimit: Readonly<{ windowMs: number; max: number }>;
+  /**
+   * The proxies believed about the client's address and scheme (Express's `trust proxy`): false (none,
+   * the default), a number of hops, or addresses and subnets. See `trustProxySchema`.
+   */
+  readonly trustProxy: false | number | readonly string[];
   /** Largest JSON body accepted, in the `bytes` notation express uses ("1mb"). */
   readonly bodyLimit: string;
   /** Off-chain confirmations are anchored in batches of `batchSize`, or when the oldest is `maxAgeMs` old. */
@@ -118,6 +123,7 @@ export function loadConfig(
     vaultMasterKey: new Secret(secrets.vaultMasterKey),
     keystorePassphrase: new Secret(secrets.keystorePassphrase),
     rateLimit: { windowMs: fields.rateLimitWindowMs, max: fields.rateLimitMax },
+    trustProxy: fields.trustProxy,
     bodyLimit: fields.bodyLimit,
     anchoring: { batchSize: fields.anchorBatchSize, maxAgeMs: fields.anchorBatchSeconds * 1000 },
     indexer: {

@@ -1,5 +1,8 @@
 import { expect } from "chai";
+import type { RouteModule } from "../../../src/api";
+import { publicOperation } from "../../../src/api/openapi";
 import { ussdRoutes } from "../../../src/api/routes/ussdRoutes";
+import { setCookie } from "../../../src/web/cookies";
 import { bearer, expectErrorBody, startGateway, type Gateway } from "./helpers/gateway";
 
 describe("rate limiting per API key", () => {
@@ -79,5 +82,93 @@ describe("rate limiting of the USSD aggregator", () => {
   it("authenticates before counting: a caller without the secret cannot spend the aggregator's budget", async () => {
     const res = await gateway.http().post("/v1/ussd").send({});
     expect(res.status).to.equal(401);
+  });
+});
+
+describe("the client's address behind a proxy (SINTECH_TRUST_PROXY)", () => {
+  const LIMIT = 2;
+  const gateways: Gateway[] = [];
+  const start = async (env: Record<string, string> = {}) => {
+    const gateway = await startGateway({ env: { SINTECH_RATE_LIMIT_MAX: String(LIMIT), ...env } });
+    gateways.push(gateway);
+    return gateway;
+  };
+  after(async () => {
+    await Promise.all(gateways.map((gateway) => gateway.stop()));
+  });
+
+  /** Keyless calls from `clients` different forwarded addresses, LIMIT + 1 each: the statuses seen. */
+  async function statuses(gateway: Gateway, clients: number): Promise<number[]> {
+    const seen: number[] = [];
+    for (let client = 0; client < clients; client++) {
+      for (let i = 0; i <= LIMIT; i++) {
+        const res = await gateway
+          .http()
+          .get("/v1/test/households")
+          .set("X-Forwarded-For", `203.0.113.${client}`);
+        seen.push(res.status);
+      }
+    }
+    return seen;
+  }
+
+  it("by default believes no X-Forwarded-For: a caller cannot pick a fresh address to escape its limit", async () => {
+    const gateway = await start();
+    expect(await statuses(gateway, 2)).to.deep.equal([401, 401, 429, 429, 429, 429]);
+  });
+
+  it("behind a trusted proxy, limits each forwarded client by its own address", async () => {
+    const gateway = await start({ SINTECH_TRUST_PROXY: "loopback" });
+    expect(await statuses(gateway, 2)).to.deep.equal([401, 401, 429, 401, 401, 429]);
+  });
+
+  it("believes a proxy only from the addresses it was told: another sender's header is ignored", async () => {
+    const gateway = await start({ SINTECH_TRUST_PROXY: "10.0.0.0/8" });
+    expect(await statuses(gateway, 2)).to.deep.equal([401, 401, 429, 429, 429, 429]);
+  });
+});
+
+describe("Secure cookies behind a proxy that ends TLS (SINTECH_TRUST_PROXY)", () => {
+  // A route that sets a cookie as the pages' login does (src/web/cookies.ts decides Secure from req.secure).
+  const cookieRoute: RouteModule = {
+    register(router) {
+      router.get("/v1/test/cookie", (req, res) => {
+        setCookie(res, req, "sintech_session", "x");
+        res.status(204).end();
+      });
+    },
+    openapi: {
+      "/v1/test/cookie": {
+        get: publicOperation(
+          {
+            operationId: "testCookie",
+            summary: "Sets a session cookie (test)",
+            tags: ["meta"],
+            responses: { "204": { description: "Set" } },
+          },
+          { rateLimited: true },
+        ),
+      },
+    },
+  };
+  const gateways: Gateway[] = [];
+  after(async () => {
+    await Promise.all(gateways.map((gateway) => gateway.stop()));
+  });
+  async function cookieFrom(env: Record<string, string>): Promise<string> {
+    const gateway = await startGateway({ env, routes: [cookieRoute] });
+    gateways.push(gateway);
+    const res = await gateway.http().get("/v1/test/cookie").set("X-Forwarded-Proto", "https");
+    expect(res.status).to.equal(204);
+    return String(res.headers["set-cookie"]);
+  }
+
+  it("marks the session cookie Secure when a trusted proxy says the client came over https", async () => {
+    expect(await cookieFrom({ SINTECH_TRUST_PROXY: "loopback" })).to.match(/; Secure/);
+  });
+
+  it("does not believe X-Forwarded-Proto from a sender it was not told to trust", async () => {
+    expect(await cookieFrom({})).not.to.match(/Secure/);
+    expect(await cookieFrom({ SINTECH_TRUST_PROXY: "10.0.0.0/8" })).not.to.match(/Secure/);
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { inspect } from "node:util";
 import { ConfigError, loadConfig, SECRETS_FILE_NAME, type Config } from "../../../src/config";
+import { FIELDS } from "../../../src/config/fields";
 
 const PEPPER_1 = "11".repeat(32);
 const PEPPER_2 = "22".repeat(40);
@@ -52,6 +53,7 @@ describe("loadConfig", () => {
         anvilPort: 8545,
         chainId: 31337,
         bodyLimit: "1mb",
+        trustProxy: false,
         logLevel: "info",
       });
       expect(config.rateLimit).to.deep.equal({ windowMs: 60_000, max: 300 });
@@ -192,6 +194,13 @@ describe("loadConfig", () => {
         "SINTECH_BODY_LIMIT",
         'must be a size such as "1mb", "512kb" or "2048b"',
       ],
+      ...["yes", "11", "10.0.0.0/33", "loopback,example.org", "10.0.0.1/8/2", "::1/129"].map(
+        (value): [Record<string, string>, string, string] => [
+          { SINTECH_TRUST_PROXY: value },
+          "SINTECH_TRUST_PROXY",
+          'must be "false", a number of proxy hops (1 to 10), or addresses, subnets (CIDR) and the names "loopback", "linklocal", "uniquelocal", separated by commas',
+        ],
+      ),
       [{ SINTECH_RATE_LIMIT_MAX: "0" }, "SINTECH_RATE_LIMIT_MAX", "must be an integer from 1 to 1000000"],
       [{ SINTECH_CHAIN_ID: "-1" }, "SINTECH_CHAIN_ID", "must be an integer from 1 to 9007199254740991"],
       [
@@ -242,6 +251,28 @@ describe("loadConfig", () => {
         { variable: "SINTECH_VAULT_MASTER_KEY", message: "must be 32 bytes written as 64 hex characters" },
       ]);
       expect(error.message + inspect(error)).not.to.include(secret);
+    });
+
+    it("reads SINTECH_TRUST_PROXY as a hop count, a list of proxies, or none", () => {
+      const trust = (value: string) =>
+        loadConfig({ DATA_DIR: dataDir, SINTECH_TRUST_PROXY: value }).trustProxy;
+      expect(trust("false")).to.equal(false);
+      expect(trust("0")).to.equal(false);
+      expect(trust("1")).to.equal(1);
+      expect(trust(" Loopback, 10.0.0.0/8 ,fd00::/8, 192.168.1.7 ")).to.deep.equal([
+        "loopback",
+        "10.0.0.0/8",
+        "fd00::/8",
+        "192.168.1.7",
+      ]);
+    });
+
+    it("documents every variable in config/example.env", () => {
+      const example = readFileSync(path.join(__dirname, "../../../config/example.env"), "utf8");
+      const missing = Object.values(FIELDS)
+        .map((field) => field.env)
+        .filter((variable) => !new RegExp(`^#? ?${variable}=`, "m").test(example));
+      expect(missing).to.deep.equal([]);
     });
 
     it("treats an empty variable as unset", () => {
