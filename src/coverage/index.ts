@@ -6,6 +6,8 @@
 export { underCoverage } from "./underCoverage";
 export type { UnderCoverageParams, UnderCoverageRegion, UnderCoverageReport } from "./underCoverage";
 export { openData } from "./openData";
+export { openDataCache } from "./openDataCache";
+export type { OpenDataCacheOptions } from "./openDataCache";
 export type { OpenDataParams, OpenDataRegion, OpenDataReport, OpenDataTotals } from "./openData";
 export { openDataCsv, OPEN_DATA_COLUMNS } from "./openDataCsv";
 export { periodSchema } from "./period";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { AppError } from "../../errors";
-import { openData, openDataCsv, OPEN_DATA_COLUMNS, periodSchema, underCoverage } from "../../coverage";
+import { openDataCache, openDataCsv, OPEN_DATA_COLUMNS, periodSchema, underCoverage } from "../../coverage";
 import { programmeRow } from "../../programmes";
 import { requireRole } from "../auth/requireRole";
 import {
@@ -36,6 +36,8 @@ const csvExample = openDataCsv(docs.openData.example as Parameters<typeof openDa
  */
 export function coverageRoutes(services: CoverageRouteServices): RouteModule {
   const deps = services.coverage;
+  // Public and costly to compute: served from the last report while the indexer has read nothing new.
+  const openDataOf = openDataCache(deps);
   return {
     register(router) {
       router.get(
@@ -66,11 +68,11 @@ export function coverageRoutes(services: CoverageRouteServices): RouteModule {
         async (req, res) => {
           const { programmeId } = validated(res, programmeParams, "params");
           const { period, format } = validated(res, openDataQuery, "query");
-          const report = await openData(deps, { programmeId, period });
+          const report = await openDataOf({ programmeId, period });
           const csv = format
             ? format === "csv"
             : req.accepts(["application/json", "text/csv"]) === "text/csv";
-          res.vary("Accept");
+          res.vary("Accept").set("Cache-Control", "public, max-age=60");
           if (!csv) return void res.json(report);
           res
             .type("text/csv; charset=utf-8")
