@@ -14,6 +14,7 @@ import type { HouseholdContext } from "../households";
 import type { IndexerDeps } from "../indexer";
 import type { OrganisationDeps } from "../organisations";
 import type { ProgrammeDeps } from "../programmes";
+import type { RecognitionDeps } from "../recognition";
 import type { WalletsContext } from "../wallets";
 import type { Metrics } from "./metrics/createMetrics";
 import { HTTP_METHODS, type HttpMethod, type OpenApiPaths } from "./openapi/types";
@@ -53,6 +54,8 @@ export interface RouteServices {
   indexer: IndexerDeps;
   /** Under-coverage and open data per programme period, from the indexer and the household file. */
   coverage: CoverageDeps;
+  /** Good coin per month from the lineage events, anchored as Merkle roots, and the opt-in leaderboard. */
+  recognition: RecognitionDeps;
   /** Households that a programme's eligibility rule selects, among those registered on chain. */
   selectEligible(programmeId: number): Promise<string[]>;
 }
@@ -75,6 +78,7 @@ export type AnchoringRouteServices = Pick<RouteServices, "anchoring">;
 export type EvidenceRouteServices = Pick<RouteServices, "evidence">;
 export type DonorRouteServices = Pick<RouteServices, "indexer">;
 export type CoverageRouteServices = Pick<RouteServices, "coverage">;
+export type RecognitionRouteServices = Pick<RouteServices, "recognition" | "organisations">;
 export type UssdRouteServices = Pick<RouteServices, "delivery">;
 
 /**

@@ -13,6 +13,7 @@ import { DELIVERY_SQL } from "../delivery/schema";
 import { INDEXER_SQL } from "../indexer/schema";
 import { PHONE_REFS_SQL } from "../households/phones/schema";
 import { USSD_SQL } from "../delivery/ussd/schema";
+import { RECOGNITION_SQL } from "../recognition/schema";
 import { WEB_SESSIONS_SQL } from "../apiKeys/sessionSchema";
 
 /**
@@ -152,4 +153,6 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   { version: 19, name: "web_sessions", sql: WEB_SESSIONS_SQL },
+  // 20 to 22 are reserved for work in progress elsewhere (web pages, the time bank).
+  { version: 23, name: "recognition", sql: RECOGNITION_SQL },
 ];

@@ -4,6 +4,12 @@ import type { Logger } from "pino";
 import { connectAidSystem } from "../../deploy/system";
 import { TestSettlementToken__factory } from "../../typechain-types";
 import { ANCHOR_JOB, anchorHandlers, closeBatchesOnTime, type AnchoringDeps } from "../anchoring";
+import {
+  closeRecognitionOnTime,
+  RECOGNITION_ANCHOR_JOB,
+  recognitionAnchorHandlers,
+  type RecognitionDeps,
+} from "../recognition";
 import { createApp, startServer, type RunningServer } from "../api";
 import { ChainOutbox } from "../chain/outbox";
 import { createProvider } from "../chain/provider";
@@ -95,6 +101,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
   let server: RunningServer | undefined;
   let drainTimer: NodeJS.Timeout | undefined;
   let stopClosingBatches: (() => void) | undefined;
+  let stopClosingPeriods: (() => void) | undefined;
   let stopIndexer: (() => Promise<void>) | undefined;
   let notifier: GiftNotifier | undefined;
   let evidenceStore: EvidenceStore | undefined;
@@ -275,6 +282,16 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       selectEligible,
     };
 
+    const recognition: RecognitionDeps = {
+      db: store.sqlite,
+      outbox,
+      anchor: system.anchor,
+      registrar: operator,
+      decimals,
+      now,
+    };
+    outbox.on(RECOGNITION_ANCHOR_JOB, recognitionAnchorHandlers(recognition));
+
     const services: GatewayServices = {
       config,
       logger,
@@ -295,6 +312,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       delivery,
       indexer,
       coverage,
+      recognition,
       selectEligible,
     };
 
@@ -322,6 +340,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     }, 1_000);
     drainTimer.unref();
     stopClosingBatches = closeBatchesOnTime(anchoring, logger);
+    stopClosingPeriods = closeRecognitionOnTime(recognition, logger);
     stopIndexer = followChainOnTime(indexer, logger);
 
     if (options.listen !== false) {
@@ -345,6 +364,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
 
     const stop = async () => {
       stopClosingBatches?.();
+      stopClosingPeriods?.();
       await stopIndexer?.();
       // Open event streams end now rather than hold the server's close for its grace period.
       notifier?.close();
@@ -360,6 +380,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     return { services, url: server?.url, chainUrl, chain, stop };
   } catch (error) {
     stopClosingBatches?.();
+    stopClosingPeriods?.();
     await stopIndexer?.().catch(() => undefined);
     if (drainTimer) clearInterval(drainTimer);
     await server?.stop().catch(() => undefined);

@@ -9,6 +9,7 @@ import { evidenceRoutes } from "../api/routes/evidenceRoutes";
 import { householdRoutes } from "../api/routes/householdRoutes";
 import { organisationRoutes } from "../api/routes/organisationRoutes";
 import { programmeRoutes } from "../api/routes/programmeRoutes";
+import { recognitionRoutes } from "../api/routes/recognitionRoutes";
 import { statusRoutes } from "../api/routes/statusRoutes";
 import { ussdRoutes } from "../api/routes/ussdRoutes";
 import { walletRoutes } from "../api/routes/walletRoutes";
@@ -30,6 +31,7 @@ export function gatewayRoutes(services: GatewayServices): RouteModule[] {
     deliveryRoutes(services),
     donorRoutes(services),
     coverageRoutes(services),
+    recognitionRoutes(services),
     ussdRoutes(services),
   ];
 }

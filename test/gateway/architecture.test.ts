@@ -29,6 +29,7 @@ const ROOMS: Record<string, Layer> = {
   indexer: "useCase",
   audit: "useCase",
   coverage: "useCase",
+  recognition: "useCase",
   chain: "below",
   db: "below",
   identity: "below",
@@ -59,7 +60,7 @@ const FACE_EDGES: Record<string, (target: string) => boolean> = {
  * room's `schema.ts`. Those files hold SQL text only, so the test also insists they import nothing.
  */
 const SCHEMA_FILE =
-  /^(households|wallets|programmes|disbursement|organisations|anchoring|evidence|delivery|indexer)\/(.*\/)?schema\.ts$/;
+  /^(households|wallets|programmes|disbursement|organisations|anchoring|evidence|delivery|indexer|recognition)\/(.*\/)?schema\.ts$/;
 
 function roomOf(relative: string): string {
   const [first] = relative.split("/");

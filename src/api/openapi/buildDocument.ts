@@ -69,6 +69,11 @@ export const TAGS: readonly { name: string; description: string }[] = [
       "Under-coverage of eligible households per programme period, and public open data (aggregates only, JSON or CSV).",
   },
   {
+    name: "recognition",
+    description:
+      "Good coin: donors recognised each month for what reached confirmed delivery, anchored as a Merkle root; an opt-in pseudonymous leaderboard.",
+  },
+  {
     name: "ussd",
     description:
       "The feature-phone menu, called by a USSD aggregator: pending deliveries, receipts, language.",

@@ -62,7 +62,11 @@ describe("the gateway's OpenAPI document (every route module, as scripts/openapi
    * credential (an unknown code and a wrong secret answer the same 404, rate-limited per address); open
    * data is public by purpose (aggregates only, rate-limited per address).
    */
-  const KEYLESS_V1 = ["/v1/gift-receipts/{code}/timeline", "/v1/programmes/{programmeId}/open-data"];
+  const KEYLESS_V1 = [
+    "/v1/gift-receipts/{code}/timeline",
+    "/v1/programmes/{programmeId}/open-data",
+    "/v1/recognition/periods/{period}",
+  ];
 
   it("gives every operation a unique operationId, a summary, declared tags and its security", () => {
     expect(operations.length).to.be.greaterThan(20);

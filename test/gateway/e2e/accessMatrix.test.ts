@@ -47,6 +47,9 @@ const TABLES = [
   "phone_refs",
   "ussd_sessions",
   "ussd_languages",
+  "recognition_optins",
+  "recognition_periods",
+  "recognition_entries",
 ] as const;
 
 const USSD_SECRET = "access-matrix-ussd-secret-0123456789abcdef";
@@ -151,7 +154,9 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         .replace("{evidenceId}", "ev_00000000-0000-4000-8000-000000000000")
         .replace("{deliveryId}", "dlv_00000000-0000-4000-8000-000000000000")
         // No gift has this id: every permitted caller is told 404, none may stream or act on it.
-        .replace("{giftId}", "999999");
+        .replace("{giftId}", "999999")
+        // A month not closed (and not ended): 404 to read, 400 period_open to close.
+        .replace("{period}", "2099-01");
 
     it("answers 401 without a key, 403 to every role a route does not list, and lets its roles through, writing nothing when refused", async () => {
       const doc = (await gw.get("/openapi.json")).body as {
@@ -222,6 +227,10 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         "POST /v1/gifts/{giftId}/receipt-code",
         "POST /v1/webhooks",
         "GET /v1/programmes/{programmeId}/under-coverage",
+        "GET /v1/recognition/periods/{period}/proof",
+        "POST /v1/recognition/periods/{period}/close",
+        "PUT /v1/recognition/opt-in",
+        "DELETE /v1/recognition/opt-in",
       ]);
     });
   });

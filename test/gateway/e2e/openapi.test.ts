@@ -301,6 +301,20 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     ok(gw.record(await gw.http().get(`/v1/programmes/${programmeId}/open-data?format=csv`)), 200);
     ok(await gw.get(`/v1/programmes/${programmeId}/open-data?format=xml`), 400);
     ok(await gw.get(`/v1/programmes/999999/open-data`), 404);
+    // Recognition: a donor opts in (a pseudonym, another's refused), the open month cannot close yet, a
+    // month never closed has no leaderboard or proof, and the donor leaves.
+    const optIn = (alias: string) =>
+      gw.http().put("/v1/recognition/opt-in").set("Authorization", `Bearer ${donor.apiKey}`).send({ alias });
+    const optOut = () =>
+      gw.http().delete("/v1/recognition/opt-in").set("Authorization", `Bearer ${donor.apiKey}`);
+    ok(gw.record(await optIn("Openapi Benefactor")), 200);
+    ok(gw.record(await optIn("\u202eevil")), 400);
+    ok(await gw.post("/v1/recognition/periods/2099-01/close", auditor.apiKey), 400);
+    ok(await gw.get("/v1/recognition/periods/2026-01"), 404);
+    ok(await gw.get("/v1/recognition/periods/2026-1"), 400);
+    ok(await gw.get("/v1/recognition/periods/2026-01/proof", donor.apiKey), 404);
+    ok(gw.record(await optOut()), 204);
+    ok(gw.record(await optOut()), 404);
     // The USSD aggregator: a form callback answered in plain text, and one without its secret.
     const ussd = {
       sessionId: "ATUid_openapi",
