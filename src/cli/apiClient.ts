@@ -4,13 +4,19 @@ import { Readable } from "node:stream";
 /** How the CLI reaches a running gateway: SINTECH_URL (default the embedded address) and SINTECH_API_KEY. */
 export interface ApiTarget {
   url: string;
-  apiKey: string;
+  /** Null for a public route, which is called without a key. */
+  apiKey: string | null;
 }
 
 export function apiTarget(env: NodeJS.ProcessEnv): ApiTarget {
   const apiKey = env.SINTECH_API_KEY;
   if (!apiKey) throw new CliError("SINTECH_API_KEY is not set: the command needs an organisation's API key.");
-  return { url: (env.SINTECH_URL ?? "http://127.0.0.1:8080").replace(/\/$/, ""), apiKey };
+  return { url: gatewayUrl(env), apiKey };
+}
+
+/** The gateway's address, for a public route too (no key needed). */
+export function gatewayUrl(env: NodeJS.ProcessEnv): string {
+  return (env.SINTECH_URL ?? "http://127.0.0.1:8080").replace(/\/$/, "");
 }
 
 /** A failure the CLI explains in one line, with exit code 2; never a stack trace. */
@@ -27,7 +33,7 @@ export async function requestJson(
   const response = await fetch(`${target.url}${path}`, {
     method,
     headers: {
-      authorization: `Bearer ${target.apiKey}`,
+      ...(target.apiKey === null ? {} : { authorization: `Bearer ${target.apiKey}` }),
       ...(body === undefined ? {} : { "content-type": "application/json" }),
     },
     body: body === undefined ? undefined : JSON.stringify(body),

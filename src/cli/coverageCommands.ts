@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { apiTarget, CliError, describeFailure, requestJson } from "./apiClient";
+import { apiTarget, CliError, describeFailure, gatewayUrl, requestJson } from "./apiClient";
 
 export const COVERAGE_USAGE = `  under-coverage --programme <id> [--period <n>] [--out <file.json>]
                                  eligible households issued nothing in the period, by coarse region
@@ -80,7 +80,7 @@ export async function openDataCommand(args: string[]): Promise<number> {
   const { programmeId, query } = periodQuery(args, "open-data");
   const out = option(args, "--out");
   if (!out) throw new CliError("open-data needs --out <dir>.");
-  const url = (process.env.SINTECH_URL ?? "http://127.0.0.1:8080").replace(/\/$/, "");
+  const url = gatewayUrl(process.env);
   const path = `${url}/v1/programmes/${programmeId}/open-data`;
   const read = async (target: string) => {
     const response = await fetch(target).catch((error: unknown) => {

@@ -18,6 +18,7 @@ import {
 import { AUDIT_USAGE, auditCommand } from "./auditCommand";
 import { confirmCommand, verifyCommand } from "./confirmationCommands";
 import { COVERAGE_USAGE, openDataCommand, underCoverageCommand } from "./coverageCommands";
+import { recognitionCommand, RECOGNITION_USAGE } from "./recognitionCommand";
 import { deliveriesCommand, DELIVERIES_USAGE } from "./deliveriesCommand";
 import { deployCommand } from "./deployCommand";
 import { evidenceCommand } from "./evidenceCommand";
@@ -43,6 +44,7 @@ const USAGE = `sintech <command>
 ${DELIVERIES_USAGE}
 ${AUDIT_USAGE}
 ${COVERAGE_USAGE}
+${RECOGNITION_USAGE}
   keys create --role <role> --org <orgId> [--label <text>]
                                  issue an API key straight into the data folder's database
   evidence fetch --cid <cid> --key <hex> --hash <0x...> [--out <file>] [--ipfs-api <url> | --ipfs-dir <dir>]
@@ -87,6 +89,8 @@ export async function main(argv: string[]): Promise<number> {
         return await underCoverageCommand(rest);
       case "open-data":
         return await openDataCommand(rest);
+      case "recognition":
+        return await recognitionCommand(rest);
       case "keys":
         return keys(rest);
       case "evidence":

@@ -1,7 +1,7 @@
-import { formatUnits } from "ethers";
 import { MerkleTree } from "../anchoring/merkle";
 import { cachedStatement } from "../db/statements";
 import { NotFoundError } from "../errors";
+import { fromUnits } from "../programmes";
 import { accountOfGift, recognitionHash } from "./goodCoin";
 import { parsePeriod } from "./period";
 import type { PeriodState, RecognitionDeps } from "./types";
@@ -64,7 +64,11 @@ export function recognitionPeriod(deps: RecognitionDeps, periodText: string): Pe
   listed.forEach((entry, index) => {
     const previous = leaderboard[index - 1];
     const rank = previous && listed[index - 1]!.goodCoin === entry.goodCoin ? previous.rank : index + 1;
-    leaderboard.push({ rank, alias: entry.alias, goodCoin: formatUnits(entry.goodCoin, deps.decimals) });
+    leaderboard.push({
+      rank,
+      alias: entry.alias,
+      goodCoin: fromUnits(BigInt(entry.goodCoin), deps.decimals),
+    });
   });
   return {
     period,

@@ -432,4 +432,67 @@ describe("e2e: under-coverage and open data per programme period", function () {
       expect(refusedFile.code).to.equal(2);
     });
   });
+
+  // Last: it moves the chain's clock past the end of the month.
+  describe("recognition (good coin) of the month's confirmed delivery", () => {
+    it("closes the ended month, anchors its root, lists the opted-in donor and proves its total on chain", async () => {
+      const asDonor = (method: "put" | "delete") =>
+        gw.http()[method]("/v1/recognition/opt-in").set("Authorization", `Bearer ${donor.apiKey}`);
+      const opted = gw.record(await asDonor("put").send({ alias: "Mehr Trust" }));
+      expect(opted.status, opted.text).to.equal(200);
+
+      const provider = gw.services.provider;
+      const latest = (await provider.getBlock("latest"))!;
+      const month = new Date(latest.timestamp * 1000).toISOString().slice(0, 7);
+      const [year, monthNumber] = month.split("-").map(Number) as [number, number];
+      const monthEnd = Date.UTC(year, monthNumber, 1) / 1000;
+      // Still open: the month has not ended.
+      const early = await gw.post(`/v1/recognition/periods/${month}/close`, auditor.apiKey);
+      expect(early.status, early.text).to.equal(400);
+      expect(early.body.error.code).to.equal("period_open");
+      await provider.send("evm_increaseTime", [monthEnd - latest.timestamp + 5]);
+      await provider.send("evm_mine", []);
+
+      let closed = early;
+      for (let tries = 0; closed.status === 400; tries++) {
+        expect(tries, "the indexer reads past the month's end").to.be.below(300);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        closed = await gw.post(`/v1/recognition/periods/${month}/close`, auditor.apiKey);
+      }
+      expect(closed.status, closed.text).to.equal(201);
+      await gw.services.outbox.drain();
+      const view = await gw.get(`/v1/recognition/periods/${month}`);
+      expect(view.status, view.text).to.equal(200);
+      expect(view.body).to.deep.include({ state: "anchored", accounts: 1, root: closed.body.root });
+      expect(view.body.leaderboard).to.deep.equal([{ rank: 1, alias: "Mehr Trust", goodCoin: "1000" }]);
+      expectNoPersonalData(view.text, "the recognition leaderboard");
+
+      const listed = await cli(["recognition", month], { SINTECH_URL: gw.url });
+      expect(listed.code, listed.out).to.equal(0);
+      expect(listed.out).to.match(/\n\s+1\s+1000\s+Mehr Trust\n/);
+      const proved = await cli(
+        [
+          "recognition",
+          month,
+          "--proof",
+          "--rpc",
+          `http://127.0.0.1:${gw.anvilPort}`,
+          "--anchor",
+          String(gw.services.system.anchor.target),
+        ],
+        { SINTECH_URL: gw.url, SINTECH_API_KEY: donor.apiKey },
+      );
+      expect(proved.code, proved.out).to.equal(0);
+      expect(proved.out).to.include("verified on chain");
+      // The vendor is no donor; another donor earned nothing this month.
+      const vendorProof = await gw.get(`/v1/recognition/periods/${month}/proof`, vendor.apiKey);
+      expect(vendorProof.status).to.equal(403);
+
+      // Leaving the leaderboard: the donor appears nowhere, its total stays in the anchored root.
+      expect(gw.record(await asDonor("delete")).status).to.equal(204);
+      const after = await gw.get(`/v1/recognition/periods/${month}`);
+      expect(after.body.leaderboard).to.deep.equal([]);
+      expect(after.body.accounts).to.equal(1);
+    });
+  });
 });

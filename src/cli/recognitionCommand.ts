@@ -1,0 +1,87 @@
+import { Contract, JsonRpcProvider } from "ethers";
+import { apiTarget, CliError, describeFailure, gatewayUrl, requestJson } from "./apiClient";
+
+export const RECOGNITION_USAGE = `  recognition <YYYY-MM>          a closed month's good coin: its anchored root and the opt-in leaderboard
+                                 (no key)
+  recognition <YYYY-MM> --proof [--rpc <url> --anchor <ReceiptAnchor address>]
+                                 the calling donor's total and Merkle proof (a donor's SINTECH_API_KEY);
+                                 with --rpc, checked on chain by ReceiptAnchor.verifyReceipt, without
+                                 trusting the gateway (exit 1 when it does not verify)`;
+
+interface PeriodView {
+  period: string;
+  root: string;
+  accounts: number;
+  state: string;
+  anchorTxHash: string | null;
+  throughBlock: number;
+  leaderboard: { rank: number; alias: string; goodCoin: string }[];
+}
+
+interface ProofView {
+  period: string;
+  account: string;
+  goodCoin: string;
+  confirmationHash: string;
+  proof: string[];
+  root: string;
+}
+
+function option(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  if (index < 0) return undefined;
+  const value = args[index + 1];
+  if (value === undefined || value.startsWith("--")) throw new CliError(`${name} needs a value.`);
+  return value;
+}
+
+const VERIFY_ABI = [
+  "function verifyReceipt(bytes32 root, bytes32 confirmationHash, bytes32[] proof) view returns (bool)",
+];
+
+/** `sintech recognition <YYYY-MM> [--proof [--rpc <url> --anchor <address>]]`. */
+export async function recognitionCommand(args: string[]): Promise<number> {
+  const [period, ...rest] = args;
+  if (!period || !/^20[0-9]{2}-(0[1-9]|1[0-2])$/.test(period))
+    throw new CliError("recognition needs a month written YYYY-MM.");
+  if (!rest.includes("--proof")) {
+    const publicTarget = { url: gatewayUrl(process.env), apiKey: null };
+    const result = await requestJson(publicTarget, "GET", `/v1/recognition/periods/${period}`);
+    if (result.status >= 400) throw new CliError(describeFailure(result.status, result.body));
+    const view = result.body as PeriodView;
+    const lines = [
+      `${view.period}: ${view.accounts} donors earned good coin; root ${view.root} (${view.state}` +
+        `${view.anchorTxHash ? `, anchored in ${view.anchorTxHash}` : ""}), chain read through block ${view.throughBlock}`,
+      `${"rank".padStart(4)}  ${"good coin".padStart(20)}  donor (opted in)`,
+      ...view.leaderboard.map(
+        (row) => `${String(row.rank).padStart(4)}  ${row.goodCoin.padStart(20)}  ${row.alias}`,
+      ),
+    ];
+    process.stdout.write(`${lines.join("\n")}\n`);
+    return 0;
+  }
+  const result = await requestJson(apiTarget(process.env), "GET", `/v1/recognition/periods/${period}/proof`);
+  if (result.status >= 400) throw new CliError(describeFailure(result.status, result.body));
+  const proof = result.body as ProofView;
+  process.stdout.write(
+    `${proof.period}: ${proof.goodCoin} (base units) for ${proof.account}\nroot ${proof.root}, ` +
+      `leaf ${proof.confirmationHash}, ${proof.proof.length} proof step(s)\n`,
+  );
+  const rpc = option(rest, "--rpc");
+  if (rpc === undefined) return 0;
+  const anchor = option(rest, "--anchor");
+  if (!anchor || !/^0x[0-9a-fA-F]{40}$/.test(anchor))
+    throw new CliError("--rpc needs --anchor <the ReceiptAnchor address>.");
+  const provider = new JsonRpcProvider(rpc, undefined, { staticNetwork: true });
+  try {
+    const verified = (await new Contract(anchor, VERIFY_ABI, provider).getFunction("verifyReceipt")(
+      proof.root,
+      proof.confirmationHash,
+      proof.proof,
+    )) as boolean;
+    process.stdout.write(verified ? "verified on chain\n" : "NOT verified on chain\n");
+    return verified ? 0 : 1;
+  } finally {
+    provider.destroy();
+  }
+}
