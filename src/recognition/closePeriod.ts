@@ -130,8 +130,9 @@ function requeue(
 }
 
 /**
- * Closes every period that is due: from the month of the first indexed gift up to the last month that has
- * ended and that the indexer has read past, each not closed yet and with good coin earned. Run on a timer.
+ * Closes every period that is due: from the month of the first settlement up to the last month that has
+ * ended and that the indexer has read past, each not closed yet (or whose anchor the chain refused) and with
+ * good coin earned. Run on a timer.
  */
 export function closeDueRecognitionPeriods(deps: RecognitionDeps): ClosedPeriod[] {
   const through = indexedThrough(deps);
@@ -146,10 +147,13 @@ export function closeDueRecognitionPeriods(deps: RecognitionDeps): ClosedPeriod[
   for (let index = periodAt(first).index; ; index++) {
     const period = periodOfIndex(index);
     if (period.endsAt > through.timestamp) break;
-    const known = cachedStatement(deps.db, "SELECT 1 FROM recognition_periods WHERE period = ?", "pluck").get(
-      period.period,
-    );
-    if (known !== undefined) continue;
+    const state = cachedStatement(
+      deps.db,
+      "SELECT status FROM recognition_periods WHERE period = ?",
+      "pluck",
+    ).get(period.period) as string | undefined;
+    // Closed already, unless the chain refused its anchor: closing it again queues the anchor again.
+    if (state !== undefined && state !== "failed") continue;
     try {
       closed.push(closeRecognitionPeriod(deps, period.period));
     } catch (error) {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { hexlify, randomBytes, zeroPadValue } from "ethers";
+import { encodeBytes32String, hexlify, randomBytes, zeroPadValue } from "ethers";
 import {
   closeDueRecognitionPeriods,
   closeRecognitionPeriod,
@@ -21,8 +21,10 @@ const seconds = (iso: string) => Date.parse(iso) / 1000;
 const DONOR_A = "0x00000000000000000000000000000000000000a1";
 const DONOR_B = "0x00000000000000000000000000000000000000b2";
 const CHARITY = "0x00000000000000000000000000000000000000c3";
-const CASH_REF = hexlify(randomBytes(32));
+/** A cash donor's keyed reference, new for each test: every test's month has a root of its own. */
+let CASH_REF = hexlify(randomBytes(32));
 const accountOf = (address: string) => zeroPadValue(address, 32);
+const REGISTRAR_LICENCE = 5;
 
 /** The gateway's read models as the indexer writes them from chain events, for a set of gifts and flows. */
 class Chain {
@@ -104,8 +106,13 @@ describe("recognition: good coin from confirmed deliveries, anchored per month",
     ])
       deps.db.exec(`DELETE FROM ${table}`);
     chain = new Chain(deps);
+    CASH_REF = hexlify(randomBytes(32));
   });
-  afterEach(() => close());
+  afterEach(async () => {
+    // Nothing a test queued is left for the next one to send.
+    await deps.outbox.drain();
+    close();
+  });
 
   /** November: A's gift paid twice (one reversed by an upheld dispute), refunded once; B's paid; a cash gift. */
   function november() {
@@ -236,6 +243,39 @@ describe("recognition: good coin from confirmed deliveries, anchored per month",
     expect(() => optOut(deps.db, { address: DONOR_B }))
       .to.throw(AppError)
       .with.property("status", 404);
+  });
+
+  it("shows the chain's refusal of an anchor, and queues it again, same root, when the month is closed again", async () => {
+    november();
+    chain.readThrough("2026-12-01T00:00:05Z");
+    const registrar = world.operator.address;
+    await (
+      await world.system.licences.suspendLicence(
+        registrar,
+        REGISTRAR_LICENCE,
+        encodeBytes32String("recognition test"),
+      )
+    ).wait();
+    try {
+      const closed = closeRecognitionPeriod(deps, "2026-11");
+      await deps.outbox.drain();
+      expect(recognitionPeriod(deps, "2026-11")).to.include({
+        state: "failed",
+        errorName: "AnchorUnauthorized",
+      });
+      // The timer leaves a closed month alone unless its anchor was refused.
+      await (await world.system.licences.reinstateLicence(registrar, REGISTRAR_LICENCE)).wait();
+      const again = closeDueRecognitionPeriods(deps);
+      expect(again).to.have.length(1);
+      expect(again[0]).to.include({ period: "2026-11", root: closed.root, closedNow: false });
+      expect(again[0]!.jobId).to.not.equal(closed.jobId);
+      await deps.outbox.drain();
+      expect(recognitionPeriod(deps, "2026-11")).to.include({ state: "anchored", errorName: null });
+      expect(closeDueRecognitionPeriods(deps)).to.deep.equal([]);
+    } finally {
+      if (!(await world.system.licences.isActive(registrar, REGISTRAR_LICENCE)))
+        await (await world.system.licences.reinstateLicence(registrar, REGISTRAR_LICENCE)).wait();
+    }
   });
 
   it("closes every ended month the indexer has read past, on its timer's call, once", async () => {
