@@ -19,6 +19,15 @@ export function gatewayUrl(env: NodeJS.ProcessEnv): string {
   return (env.SINTECH_URL ?? "http://127.0.0.1:8080").replace(/\/$/, "");
 }
 
+/** The value after `--name` in `args`, undefined when the flag is absent, refused when it has no value. */
+export function optionValue(args: readonly string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  if (index < 0) return undefined;
+  const value = args[index + 1];
+  if (value === undefined || value.startsWith("--")) throw new CliError(`${name} needs a value.`);
+  return value;
+}
+
 /** A failure the CLI explains in one line, with exit code 2; never a stack trace. */
 export class CliError extends Error {
   override name = "CliError";

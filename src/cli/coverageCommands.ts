@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { apiTarget, CliError, describeFailure, gatewayUrl, requestJson } from "./apiClient";
+import { apiTarget, CliError, describeFailure, gatewayUrl, optionValue, requestJson } from "./apiClient";
 
 export const COVERAGE_USAGE = `  under-coverage --programme <id> [--period <n>] [--out <file.json>]
                                  eligible households issued nothing in the period, by coarse region
@@ -9,20 +9,12 @@ export const COVERAGE_USAGE = `  under-coverage --programme <id> [--period <n>] 
   open-data --programme <id> [--period <n>] --out <dir>
                                  write the period's open data (aggregates only) as JSON and CSV; no key`;
 
-function option(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  if (index < 0) return undefined;
-  const value = args[index + 1];
-  if (value === undefined || value.startsWith("--")) throw new CliError(`${name} needs a value.`);
-  return value;
-}
-
 /** The programme and period a coverage command is about, in the query the API takes. */
 function periodQuery(args: string[], command: string): { programmeId: string; query: string } {
-  const programmeId = option(args, "--programme");
+  const programmeId = optionValue(args, "--programme");
   if (!programmeId || !/^[1-9][0-9]*$/.test(programmeId))
     throw new CliError(`${command} needs --programme <id> (a number).`);
-  const period = option(args, "--period");
+  const period = optionValue(args, "--period");
   if (period !== undefined && !/^(0|[1-9][0-9]*)$/.test(period))
     throw new CliError("--period must be a period number.");
   return { programmeId, query: period === undefined ? "" : `?period=${period}` };
@@ -46,7 +38,7 @@ interface UnderCoverageView {
 /** `sintech under-coverage --programme N [--period P] [--out file]`: the table, and the JSON on request. */
 export async function underCoverageCommand(args: string[]): Promise<number> {
   const { programmeId, query } = periodQuery(args, "under-coverage");
-  const out = option(args, "--out");
+  const out = optionValue(args, "--out");
   const result = await requestJson(
     apiTarget(process.env),
     "GET",
@@ -78,7 +70,7 @@ export async function underCoverageCommand(args: string[]): Promise<number> {
 /** `sintech open-data --programme N [--period P] --out dir`: the public JSON and CSV, fetched without a key. */
 export async function openDataCommand(args: string[]): Promise<number> {
   const { programmeId, query } = periodQuery(args, "open-data");
-  const out = option(args, "--out");
+  const out = optionValue(args, "--out");
   if (!out) throw new CliError("open-data needs --out <dir>.");
   const url = gatewayUrl(process.env);
   const path = `${url}/v1/programmes/${programmeId}/open-data`;

@@ -1,5 +1,5 @@
 import { Contract, JsonRpcProvider } from "ethers";
-import { apiTarget, CliError, describeFailure, gatewayUrl, requestJson } from "./apiClient";
+import { apiTarget, CliError, describeFailure, gatewayUrl, optionValue, requestJson } from "./apiClient";
 
 export const RECOGNITION_USAGE = `  recognition <YYYY-MM>          a closed month's good coin: its anchored root and the opt-in leaderboard
                                  (no key)
@@ -25,14 +25,6 @@ interface ProofView {
   confirmationHash: string;
   proof: string[];
   root: string;
-}
-
-function option(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  if (index < 0) return undefined;
-  const value = args[index + 1];
-  if (value === undefined || value.startsWith("--")) throw new CliError(`${name} needs a value.`);
-  return value;
 }
 
 const VERIFY_ABI = [
@@ -67,9 +59,9 @@ export async function recognitionCommand(args: string[]): Promise<number> {
     `${proof.period}: ${proof.goodCoin} (base units) for ${proof.account}\nroot ${proof.root}, ` +
       `leaf ${proof.confirmationHash}, ${proof.proof.length} proof step(s)\n`,
   );
-  const rpc = option(rest, "--rpc");
+  const rpc = optionValue(rest, "--rpc");
   if (rpc === undefined) return 0;
-  const anchor = option(rest, "--anchor");
+  const anchor = optionValue(rest, "--anchor");
   if (!anchor || !/^0x[0-9a-fA-F]{40}$/.test(anchor))
     throw new CliError("--rpc needs --anchor <the ReceiptAnchor address>.");
   const provider = new JsonRpcProvider(rpc, undefined, { staticNetwork: true });

@@ -49,7 +49,7 @@ export function closeRecognitionPeriod(deps: RecognitionDeps, periodText: string
     // A refused anchor (the registrar's licence suspended, say) is queued again, with the same root.
     const jobId =
       status === "failed"
-        ? deps.db.transaction(() => requeue(deps, period, root, accounts, attempts + 1))()
+        ? deps.db.transaction(() => requeue(deps, { period, root, accounts }, attempts + 1))()
         : existing.jobId;
     return { period: period.period, root, accounts, jobId, closedNow: false };
   }
@@ -76,7 +76,7 @@ function closeNow(deps: RecognitionDeps, period: RecognitionPeriod, throughBlock
   const tree = MerkleTree.ofConfirmations(
     totals.map(([account, goodCoin]) => recognitionHash(period.index, account, goodCoin)),
   );
-  const jobId = enqueueAnchor(deps, period, tree.root, totals.length, 1);
+  const jobId = enqueueAnchor(deps, { period, root: tree.root, accounts: totals.length }, 1);
   cachedStatement(
     deps.db,
     `INSERT INTO recognition_periods (period, root, accounts, through_block, job_id, status, closed_at)
@@ -93,11 +93,15 @@ function closeNow(deps: RecognitionDeps, period: RecognitionPeriod, throughBlock
 }
 
 /** Queues the anchor; the key names the period, the root and the attempt, so none is anchored twice. */
+interface PeriodRoot {
+  period: RecognitionPeriod;
+  root: string;
+  accounts: number;
+}
+
 function enqueueAnchor(
   deps: RecognitionDeps,
-  period: RecognitionPeriod,
-  root: string,
-  accounts: number,
+  { period, root, accounts }: PeriodRoot,
   attempt: number,
 ): number {
   return deps.outbox.enqueue({
@@ -113,14 +117,9 @@ function enqueueAnchor(
   }).jobId;
 }
 
-function requeue(
-  deps: RecognitionDeps,
-  period: RecognitionPeriod,
-  root: string,
-  accounts: number,
-  attempt: number,
-): number {
-  const jobId = enqueueAnchor(deps, period, root, accounts, attempt);
+function requeue(deps: RecognitionDeps, tree: PeriodRoot, attempt: number): number {
+  const { period } = tree;
+  const jobId = enqueueAnchor(deps, tree, attempt);
   cachedStatement(
     deps.db,
     `UPDATE recognition_periods SET status = 'queued', job_id = ?, attempts = ?, error_name = NULL

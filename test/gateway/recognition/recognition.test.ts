@@ -41,11 +41,17 @@ class Chain {
       .run(giftId, donor, donorRef, hexlify(randomBytes(32)), this.block);
   }
 
-  flow(giftId: number, kind: string, amount: bigint, at: string, ref = hexlify(randomBytes(32))): string {
+  /** A new block of time `at`, as the indexer records the blocks it read. */
+  private newBlock(at: string): number {
     const block = ++this.block;
     this.deps.db
       .prepare("INSERT INTO indexer_blocks (block_number, block_hash, timestamp) VALUES (?, ?, ?)")
       .run(block, hexlify(randomBytes(32)), seconds(at));
+    return block;
+  }
+
+  flow(giftId: number, kind: string, amount: bigint, at: string, ref = hexlify(randomBytes(32))): string {
+    const block = this.newBlock(at);
     this.deps.db
       .prepare(
         `INSERT INTO idx_gift_flows (tx_hash, log_index, gift_id, programme_id, kind, amount, ref, block_number)
@@ -57,10 +63,7 @@ class Chain {
 
   /** The indexer has read through a block of time `at`. */
   readThrough(at: string) {
-    const block = ++this.block;
-    this.deps.db
-      .prepare("INSERT INTO indexer_blocks (block_number, block_hash, timestamp) VALUES (?, ?, ?)")
-      .run(block, hexlify(randomBytes(32)), seconds(at));
+    const block = this.newBlock(at);
     this.deps.db
       .prepare(
         `INSERT INTO indexer_checkpoint (id, block_number, block_hash, updated_at) VALUES (1, ?, '0x', '')
