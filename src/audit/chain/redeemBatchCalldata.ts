@@ -1,4 +1,4 @@
-import { keccakBytes } from "./keccak";
+import { keccakBytes, keccakInto } from "./keccak";
 import type { SubmittedReceipt } from "./readReceipts";
 
 const RECEIPT_TYPEHASH = Buffer.from(
@@ -35,7 +35,13 @@ export function decodeRedeemBatch(
     return hex(data.subarray(at + 32, at + 32 + length));
   };
   const big = (at: number): bigint => BigInt(hex(data.subarray(at, at + 32)));
-  const prefix = Buffer.concat([Buffer.from([0x19, 0x01]), Buffer.from(separator.slice(2), "hex")]);
+  // 0x1901 ‖ domain ‖ structHash, and typehash ‖ the receipt's 8 words: each hashed in place.
+  const outer = new Uint8Array(66);
+  outer.set([0x19, 0x01]);
+  outer.set(Buffer.from(separator.slice(2), "hex"), 2);
+  const struct = new Uint8Array(288);
+  struct.set(RECEIPT_TYPEHASH);
+  const digestBytes = new Uint8Array(32);
   const arrayAt = word(0);
   const count = word(arrayAt);
   const heads = arrayAt + 32;
@@ -43,9 +49,9 @@ export function decodeRedeemBatch(
   for (let i = 0; i < count; i++) {
     const item = heads + word(heads + i * 32);
     if (item + 320 > data.length) throw new Error("redeemBatch calldata out of bounds");
-    const words = data.subarray(item, item + 256);
-    const structHash = keccakBytes(Buffer.concat([RECEIPT_TYPEHASH, words]));
-    const digest = hex(keccakBytes(Buffer.concat([prefix, structHash])));
+    struct.set(data.subarray(item, item + 256), 32);
+    keccakInto(struct, 0, 288, outer, 34);
+    const digest = hex(keccakInto(outer, 0, 66, digestBytes, 0));
     out.push([
       digest,
       {

@@ -1,4 +1,4 @@
-import { keccak256 } from "ethers";
+import { keccakInto } from "../chain/keccak";
 import { LicenceKind, LicenceBook } from "../state/licences";
 import { WalletBook } from "../state/wallets";
 import type { ChainEvent, RedemptionRecord } from "../types";
@@ -369,7 +369,10 @@ export function replay(input: ReplayInput): ReplayOutput {
   }
 }
 
+const ACCOUNT_HASH = new Uint8Array(32);
+
 /** `householdAccountOf` (contracts/types/HouseholdAccounts.sol): the low 160 bits of `keccak256(householdRef)`. */
 function householdAccount(householdRef: string): string {
-  return `0x${keccak256(householdRef).slice(-40)}`;
+  const hash = keccakInto(Buffer.from(householdRef.slice(2), "hex"), 0, 32, ACCOUNT_HASH, 0);
+  return `0x${Buffer.from(hash.buffer, 12, 20).toString("hex")}`;
 }

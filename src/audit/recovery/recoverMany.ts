@@ -1,5 +1,4 @@
 import { cpus } from "node:os";
-import { dirname } from "node:path";
 import { Worker } from "node:worker_threads";
 import { RECOVERY_SOURCE, WORKER_SOURCE } from "./recoverySource";
 
@@ -12,8 +11,6 @@ export interface RecoveryTask {
 type RecoverAll = (input: Uint8Array, count: number, output: Uint8Array) => void;
 
 const PATHS = {
-  // ethers' own keccak, on bytes: its hex-string wrapper cost a third of each recovery.
-  keccak: require.resolve("@noble/hashes/sha3", { paths: [dirname(require.resolve("ethers"))] }),
   native: require.resolve("secp256k1/bindings"),
   noble: require.resolve("@noble/curves/secp256k1.js"),
 };

@@ -1,3 +1,5 @@
+import { KECCAK_SOURCE } from "../chain/keccakSource";
+
 /**
  * The recovery loop, as source text: it runs in worker threads started with `eval`, so the audit needs no
  * compiled worker file beside its TypeScript, and on the main thread for small audits. It refuses signatures
@@ -8,12 +10,12 @@
  * is not 65 bytes long is sent as zeros, which the range check refuses. Output: 20 bytes per task, the
  * recovered address, all zero when nothing recovers.
  */
-export const RECOVERY_SOURCE = `
+export const RECOVERY_SOURCE = `${KECCAK_SOURCE}
 const ORDER = Buffer.from("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", "hex");
 const HALF = Buffer.from("7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0", "hex");
 const ZERO = Buffer.alloc(32);
 function makeRecover(paths) {
-  const { keccak_256 } = require(paths.keccak);
+  const keccak = makeKeccak();
   let recoverKey;
   try {
     const binding = require(paths.native);
@@ -23,6 +25,7 @@ function makeRecover(paths) {
     recoverKey = (digest, rs, recid) =>
       secp256k1.Signature.fromBytes(rs, "compact").addRecoveryBit(recid).recoverPublicKey(digest).toBytes(false);
   }
+  const hash = new Uint8Array(32);
   return function recoverAll(input, count, output) {
     const bytes = Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     for (let i = 0; i < count; i++) {
@@ -37,7 +40,8 @@ function makeRecover(paths) {
       let key;
       try { key = recoverKey(bytes.subarray(base, base + 32), bytes.subarray(base + 32, base + 96), recid); } catch { continue; }
       if (!key || key.length !== 65) continue;
-      output.set(keccak_256(key.subarray(1)).subarray(12), i * 20);
+      keccak(key, 1, 65, hash, 0);
+      output.set(hash.subarray(12), i * 20);
     }
   };
 }
