@@ -17,6 +17,8 @@ export interface RawLog {
   blockNumber: string;
   transactionHash: string;
   logIndex: string;
+  /** The block's time, where the node gives it with each log. */
+  blockTimestamp?: string;
   removed?: boolean;
 }
 

@@ -2,7 +2,7 @@ import type { Result } from "ethers";
 import { AidLedger__factory } from "../../../typechain-types";
 import { decodeRedeemBatch } from "./redeemBatchCalldata";
 import { receiptDigest, type CalldataReceipt } from "./receiptDigest";
-import { mapLimited, type AuditRpc } from "./rpc";
+import { sendEach, type AuditRpc } from "./rpc";
 
 /** A receipt found in a transaction's calldata, with the signatures submitted beside it. */
 export interface SubmittedReceipt {
@@ -41,8 +41,12 @@ export async function readReceipts(
   separator: string,
   txHashes: readonly string[],
 ): Promise<Map<string, SubmittedReceipt>> {
-  const transactions = await mapLimited(txHashes, 16, (hash) =>
-    rpc.send<{ to: string | null; from: string; input: string } | null>("eth_getTransactionByHash", [hash]),
+  const transactions = await sendEach<{ to: string | null; from: string; input: string } | null>(
+    rpc,
+    "eth_getTransactionByHash",
+    txHashes.map((hash) => [hash]),
+    // A batch transaction's calldata is ~300 kB: a few a request.
+    { size: 8 },
   );
   const submitted = new Map<string, SubmittedReceipt>();
   for (const tx of transactions) {

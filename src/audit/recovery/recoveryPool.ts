@@ -1,0 +1,91 @@
+import { Worker } from "node:worker_threads";
+import { RECOVERY_SOURCE, WORKER_SOURCE } from "./recoverySource";
+
+type RecoverAll = (input: Uint8Array, count: number, output: Uint8Array) => void;
+
+export const RECOVERY_PATHS = {
+  native: require.resolve("secp256k1/bindings"),
+  noble: require.resolve("@noble/curves/secp256k1.js"),
+};
+
+/** Bytes per task in a packed batch: the digest (32) and `r ‖ s ‖ v` (65). */
+export const TASK_BYTES = 97;
+/** Bytes per answer: the recovered address, all zero when nothing recovers. */
+export const SIGNER_BYTES = 20;
+
+let inline: RecoverAll | undefined;
+/** The same source the workers run, evaluated once on this thread. */
+export function inlineRecover(): RecoverAll {
+  inline ??= new Function("require", "paths", `${RECOVERY_SOURCE}; return makeRecover(paths);`)(
+    require,
+    RECOVERY_PATHS,
+  ) as RecoverAll;
+  return inline;
+}
+
+interface Job {
+  count: number;
+  resolve(output: Uint8Array): void;
+  reject(error: unknown): void;
+}
+
+interface Lane {
+  worker: Worker;
+  /** Jobs sent to this worker, answered in the order sent. */
+  jobs: Job[];
+  /** Tasks sent and not yet answered. */
+  load: number;
+}
+
+/**
+ * Worker threads that stay up for a whole audit, so batches of signatures are recovered while the next
+ * pages of the chain are read. Each batch is one buffer of packed tasks, moved to the least loaded worker
+ * (transferred, not copied), and answered as one buffer of signers, moved back. With no workers, batches
+ * are recovered on this thread.
+ */
+export class RecoveryPool {
+  private readonly lanes: Lane[];
+  private failure: unknown;
+
+  constructor(workers: number) {
+    this.lanes = Array.from({ length: workers }, () => {
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { paths: RECOVERY_PATHS } });
+      const lane: Lane = { worker, jobs: [], load: 0 };
+      worker.on("message", (message: Uint8Array) => {
+        const job = lane.jobs.shift();
+        if (!job) return;
+        lane.load -= job.count;
+        job.resolve(new Uint8Array(message));
+      });
+      worker.on("error", (error) => this.fail(error));
+      return lane;
+    });
+  }
+
+  /** The signer of each of the `count` tasks packed in `input` (97 bytes each), 20 bytes each. */
+  recover(input: Uint8Array, count: number): Promise<Uint8Array> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.lanes.length === 0 || count === 0) {
+      const output = new Uint8Array(count * SIGNER_BYTES);
+      inlineRecover()(input, count, output);
+      return Promise.resolve(output);
+    }
+    const lane = this.lanes.reduce((best, next) => (next.load < best.load ? next : best));
+    return new Promise<Uint8Array>((resolve, reject) => {
+      lane.jobs.push({ count, resolve, reject });
+      lane.load += count;
+      const buffer =
+        input.byteOffset === 0 && input.byteLength === input.buffer.byteLength ? input : input.slice();
+      lane.worker.postMessage({ input: buffer.buffer, count }, [buffer.buffer as ArrayBuffer]);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.lanes.map((lane) => lane.worker.terminate()));
+  }
+
+  private fail(error: unknown): void {
+    this.failure = error;
+    for (const lane of this.lanes) for (const job of lane.jobs.splice(0)) job.reject(error);
+  }
+}
