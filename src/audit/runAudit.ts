@@ -57,7 +57,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     const requiresFieldAgent = new Map<string, boolean>();
     const evidence = new Map<string, RedemptionEvidence>();
     const walk = startReplay({ requiresFieldAgent, evidence, findings });
-    const events: ChainEvent[] = [];
+    // Only counts and mints are kept of a page once replayed, so a long ledger's events do not pile up.
+    let eventCount = 0;
+    const mints: MintRecord[] = [];
     const waiting: ReadPage[] = [];
     let redemptions = 0;
     let signaturesVerified = 0;
@@ -81,7 +83,8 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       throughBlock,
       blockRange: options.blockRange,
     })) {
-      for (const event of page.events) events.push(event);
+      eventCount += page.events.length;
+      mintsOf(page.events, mints);
       await readProgrammes(rpc, addresses.ledger, throughBlock, page.events, requiresFieldAgent);
       const redeemed = page.events.filter((event) => event.name === "DeliveryRedeemed");
       redemptions += redeemed.length;
@@ -129,7 +132,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       fromBlock,
       throughBlock,
       counts: {
-        events: events.length,
+        events: eventCount,
         redemptions,
         signaturesVerified,
         gifts: state.gifts.size,
@@ -141,7 +144,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       findings: findings.list,
       programmes: [...state.books.values()],
       redemptions: records,
-      mints: mintsOf(events),
+      mints,
       timings: { readMs, recoverMs, checkMs, totalMs: performance.now() - started },
     };
   } finally {
@@ -202,8 +205,7 @@ function recoveryTasksOf(
 const ZERO_ADDRESS = `0x${"0".repeat(40)}`;
 
 /** Entitlements minted: the ERC-1155 id is `programmeId << 32 | period`. */
-function mintsOf(events: readonly ChainEvent[]): MintRecord[] {
-  const mints: MintRecord[] = [];
+function mintsOf(events: readonly ChainEvent[], mints: MintRecord[]): void {
   for (const event of events) {
     if (event.name !== "TransferSingle" || (event.args.from as string).toLowerCase() !== ZERO_ADDRESS)
       continue;
@@ -215,5 +217,4 @@ function mintsOf(events: readonly ChainEvent[]): MintRecord[] {
       blockNumber: event.blockNumber,
     });
   }
-  return mints;
 }

@@ -71,7 +71,7 @@ export function startReplay(input: ReplayInput): Replay {
     // An ended programme's unredeemed cover gave its place in the group to another programme.
     const { programmeId, period } = splitEntitlementId(burn.args.id as bigint);
     const account = (burn.args.from as string).toLowerCase();
-    state.scopes.get(state.scopeKey(programmeId, account, period))?.delete(programmeId);
+    state.scopesIn(programmeId, period).get(account)?.delete(programmeId);
   };
 
   const step = (events: readonly ChainEvent[]) => {
@@ -292,8 +292,8 @@ export function startReplay(input: ReplayInput): Replay {
     const { programmeId, period } = splitEntitlementId(event.args.id as bigint);
     const amount = event.args.value as bigint;
     const programme = state.programmes.get(programmeId);
-    const key = `${programmeId}:${account}:${period}`;
-    const coverage = state.coverages.get(key) ?? { amount: 0n, redeemed: 0n };
+    const coverages = state.coveragesIn(programmeId, period);
+    const coverage = coverages.get(account) ?? { amount: 0n, redeemed: 0n };
     if (coverage.amount > 0n) {
       findings.add(
         "group_cap",
@@ -303,7 +303,7 @@ export function startReplay(input: ReplayInput): Replay {
       );
     }
     coverage.amount += amount;
-    state.coverages.set(key, coverage);
+    coverages.set(account, coverage);
     if (programme && coverage.amount > programme.capPerPeriod) {
       findings.add(
         "entitlement_cap",
@@ -312,10 +312,10 @@ export function startReplay(input: ReplayInput): Replay {
         programmeId,
       );
     }
-    const scopeKey = state.scopeKey(programmeId, account, period);
-    const scope = state.scopes.get(scopeKey) ?? new Set<string>();
+    const scopes = state.scopesIn(programmeId, period);
+    const scope = scopes.get(account) ?? new Set<string>();
     scope.add(programmeId);
-    state.scopes.set(scopeKey, scope);
+    scopes.set(account, scope);
     const cap = programme && programme.groupId !== 0 ? (state.groupCaps.get(programme.groupId) ?? 0) : 1;
     if (scope.size > cap) {
       findings.add(
@@ -373,7 +373,7 @@ export function startReplay(input: ReplayInput): Replay {
     if (!burn) findings.add("entitlement_balance", "a redemption burned no entitlement", event, programmeId);
     if (period !== undefined) {
       const account = householdAccount(args.householdRef as string);
-      const coverage = state.coverages.get(`${programmeId}:${account}:${period}`);
+      const coverage = state.coveragesIn(programmeId, period).get(account);
       const remaining = coverage ? coverage.amount - coverage.redeemed : 0n;
       if (remaining < amount) {
         findings.add(
