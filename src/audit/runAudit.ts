@@ -1,14 +1,14 @@
 import { cpus } from "node:os";
 import { AidLedger__factory } from "../../typechain-types";
 import { eventPages } from "./chain/readEvents";
-import { readReceipts, type SubmittedReceipt } from "./chain/readReceipts";
+import { readReceipts } from "./chain/readReceipts";
 import { domainSeparator } from "./chain/receiptDigest";
 import { hexToNumber, mapLimited, type AuditRpc } from "./chain/rpc";
 import { answerContractWallets, checkProofs, compareBooks } from "./checks/closingChecks";
 import { Findings } from "./checks/findings";
 import type { RedemptionEvidence } from "./checks/redemptionCheck";
 import { startReplay } from "./checks/replay";
-import { packTasks, unpackSigners, type RecoveryTask } from "./recovery/recoverMany";
+import { recoverReceipts } from "./recovery/receiptBatch";
 import { RecoveryPool } from "./recovery/recoveryPool";
 import type { AuditAddresses, AuditResult, ChainEvent, MintRecord, PublishedProof } from "./types";
 
@@ -88,21 +88,17 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       await readProgrammes(rpc, addresses.ledger, throughBlock, page.events, requiresFieldAgent);
       const redeemed = page.events.filter((event) => event.name === "DeliveryRedeemed");
       redemptions += redeemed.length;
-      const submitted = await readReceipts(rpc, addresses.ledger, separator, [
+      const items = await readReceipts(rpc, addresses.ledger, [
         ...new Set(redeemed.map((event) => event.txHash)),
       ]);
-      const { tasks, slots } = recoveryTasksOf(redeemed, submitted);
-      signaturesVerified += tasks.length;
       recoverStarted ??= performance.now();
-      const recovered = pool.recover(packTasks(tasks), tasks.length).then((output) => {
-        const signers = new Array<string | undefined>(tasks.length);
-        unpackSigners(output, tasks.length, signers, 0);
-        for (const slot of slots) {
-          evidence.set(slot.redemptionId, {
-            submitted: slot.submitted,
-            beneficiarySigner: signers[slot.beneficiary],
-            fieldAgentSigner: slot.agent === undefined ? undefined : signers[slot.agent],
-          });
+      const recovered = recoverReceipts(pool, separator, items).then((found) => {
+        for (const event of redeemed) {
+          const redemptionId = (event.args.redemptionId as string).toLowerCase();
+          const item = found.get(redemptionId);
+          if (!item) continue;
+          evidence.set(redemptionId, item);
+          signaturesVerified += item.submitted.fieldAgentSignature === "0x" ? 1 : 2;
         }
         recoveredAt = performance.now();
       });
@@ -171,35 +167,6 @@ async function readProgrammes(
     return LEDGER.decodeFunctionResult("programme", raw)[0].requiresFieldAgent as boolean;
   });
   ids.forEach((id, index) => into.set(id, stored[index]!));
-}
-
-interface Slot {
-  redemptionId: string;
-  submitted: SubmittedReceipt;
-  beneficiary: number;
-  agent?: number;
-}
-
-/** The signatures of a page's redemptions to recover, and where each redemption's signers will be. */
-function recoveryTasksOf(
-  redeemed: readonly ChainEvent[],
-  submitted: ReadonlyMap<string, SubmittedReceipt>,
-): { tasks: RecoveryTask[]; slots: Slot[] } {
-  const tasks: RecoveryTask[] = [];
-  const slots: Slot[] = [];
-  for (const event of redeemed) {
-    const redemptionId = (event.args.redemptionId as string).toLowerCase();
-    const item = submitted.get(redemptionId);
-    if (!item) continue;
-    const slot: Slot = { redemptionId, submitted: item, beneficiary: tasks.length };
-    tasks.push({ digest: redemptionId, signature: item.beneficiarySignature });
-    if (item.fieldAgentSignature !== "0x") {
-      slot.agent = tasks.length;
-      tasks.push({ digest: redemptionId, signature: item.fieldAgentSignature });
-    }
-    slots.push(slot);
-  }
-  return { tasks, slots };
 }
 
 const ZERO_ADDRESS = `0x${"0".repeat(40)}`;

@@ -372,7 +372,11 @@ export function startReplay(input: ReplayInput): Replay {
       : evidence && evidence.submitted.receipt.nonce >> 8n;
     if (!burn) findings.add("entitlement_balance", "a redemption burned no entitlement", event, programmeId);
     if (period !== undefined) {
-      const account = householdAccount(args.householdRef as string);
+      const householdRef = (args.householdRef as string).toLowerCase();
+      const account =
+        evidence?.householdAccount && evidence.submitted.receipt.householdRef === householdRef
+          ? evidence.householdAccount
+          : householdAccount(householdRef);
       const coverage = state.coveragesIn(programmeId, period).get(account);
       const remaining = coverage ? coverage.amount - coverage.redeemed : 0n;
       if (remaining < amount) {

@@ -66,7 +66,7 @@ export async function recoverMany(
       const end = Math.min(tasks.length, start + share);
       batches.push(
         pool
-          .recover(packTasks(tasks, start, end), end - start)
+          .recover("signatures", packTasks(tasks, start, end), end - start)
           .then((output) => unpackSigners(output, end - start, results, start)),
       );
     }

@@ -2,6 +2,8 @@ import { Worker } from "node:worker_threads";
 import { RECOVERY_SOURCE, WORKER_SOURCE } from "./recoverySource";
 
 type RecoverAll = (input: Uint8Array, count: number, output: Uint8Array) => void;
+/** What a batch holds: bare signatures over given digests, or whole receipts whose digests are hashed in the worker. */
+export type BatchKind = "signatures" | "receipts";
 
 export const RECOVERY_PATHS = {
   native: require.resolve("secp256k1/bindings"),
@@ -12,14 +14,20 @@ export const RECOVERY_PATHS = {
 export const TASK_BYTES = 97;
 /** Bytes per answer: the recovered address, all zero when nothing recovers. */
 export const SIGNER_BYTES = 20;
+/** A receipts batch: the header (`0x1901 ‖ separator`, typehash), then per receipt its 8 words and two signatures. */
+export const RECEIPTS_HEADER_BYTES = 98;
+export const RECEIPT_BYTES = 386;
+/** Per receipt answered: digest 32, household account 20, beneficiary's signer 20, field agent's 20. */
+export const RECEIPT_ANSWER_BYTES = 92;
+const ANSWER_BYTES: Record<BatchKind, number> = { signatures: SIGNER_BYTES, receipts: RECEIPT_ANSWER_BYTES };
 
-let inline: RecoverAll | undefined;
+let inline: Record<BatchKind, RecoverAll> | undefined;
 /** The same source the workers run, evaluated once on this thread. */
-export function inlineRecover(): RecoverAll {
+function inlineRecover(): Record<BatchKind, RecoverAll> {
   inline ??= new Function("require", "paths", `${RECOVERY_SOURCE}; return makeRecover(paths);`)(
     require,
     RECOVERY_PATHS,
-  ) as RecoverAll;
+  ) as Record<BatchKind, RecoverAll>;
   return inline;
 }
 
@@ -62,12 +70,15 @@ export class RecoveryPool {
     });
   }
 
-  /** The signer of each of the `count` tasks packed in `input` (97 bytes each), 20 bytes each. */
-  recover(input: Uint8Array, count: number): Promise<Uint8Array> {
+  /**
+   * The answers to the `count` items packed in `input`: for `signatures`, the signer of each task (97
+   * bytes each), 20 bytes each; for `receipts`, 92 bytes a receipt (see `RECOVERY_SOURCE`).
+   */
+  recover(kind: BatchKind, input: Uint8Array, count: number): Promise<Uint8Array> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     if (this.lanes.length === 0 || count === 0) {
-      const output = new Uint8Array(count * SIGNER_BYTES);
-      inlineRecover()(input, count, output);
+      const output = new Uint8Array(count * ANSWER_BYTES[kind]);
+      inlineRecover()[kind](input, count, output);
       return Promise.resolve(output);
     }
     const lane = this.lanes.reduce((best, next) => (next.load < best.load ? next : best));
@@ -76,7 +87,7 @@ export class RecoveryPool {
       lane.load += count;
       const buffer =
         input.byteOffset === 0 && input.byteLength === input.buffer.byteLength ? input : input.slice();
-      lane.worker.postMessage({ input: buffer.buffer, count }, [buffer.buffer as ArrayBuffer]);
+      lane.worker.postMessage({ kind, input: buffer.buffer, count }, [buffer.buffer as ArrayBuffer]);
     });
   }
 
