@@ -28,6 +28,8 @@ export interface AuditOptions {
 }
 
 const LEDGER = AidLedger__factory.createInterface();
+/** Receipts recovered on this thread before the worker pool starts: what a small audit needs in all. */
+const INLINE_RECOVERIES = 1_500;
 
 /** A page read and sent to recovery, waiting for its signers before it is replayed. */
 interface ReadPage {
@@ -47,7 +49,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const started = performance.now();
   const { rpc, addresses } = options;
   const workers = options.workers ?? cpus().length;
-  const pool = new RecoveryPool(workers);
+  const pool = new RecoveryPool(workers, INLINE_RECOVERIES);
   try {
     const chainId = hexToNumber(await rpc.send<string>("eth_chainId", []));
     const throughBlock = options.throughBlock ?? hexToNumber(await rpc.send<string>("eth_blockNumber", []));

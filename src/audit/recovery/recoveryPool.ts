@@ -52,22 +52,36 @@ interface Lane {
  * are recovered on this thread.
  */
 export class RecoveryPool {
-  private readonly lanes: Lane[];
+  private readonly lanes: Lane[] = [];
   private failure: unknown;
+  /** Tasks recovered on this thread so far, while the workers are not worth starting. */
+  private inlined = 0;
 
-  constructor(workers: number) {
-    this.lanes = Array.from({ length: workers }, () => {
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { paths: RECOVERY_PATHS } });
-      const lane: Lane = { worker, jobs: [], load: 0 };
-      worker.on("message", (message: Uint8Array) => {
-        const job = lane.jobs.shift();
-        if (!job) return;
-        lane.load -= job.count;
-        job.resolve(new Uint8Array(message));
-      });
-      worker.on("error", (error) => this.fail(error));
-      return lane;
-    });
+  /**
+   * `workers` threads, started only once more than `inlineFirst` tasks have been asked for: a small audit
+   * is recovered on this thread, since starting a worker (loading libsecp256k1) costs as much CPU as a few
+   * thousand recoveries.
+   */
+  constructor(
+    private readonly workers: number,
+    private readonly inlineFirst = 0,
+  ) {}
+
+  private start(): void {
+    this.lanes.push(
+      ...Array.from({ length: this.workers }, () => {
+        const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { paths: RECOVERY_PATHS } });
+        const lane: Lane = { worker, jobs: [], load: 0 };
+        worker.on("message", (message: Uint8Array) => {
+          const job = lane.jobs.shift();
+          if (!job) return;
+          lane.load -= job.count;
+          job.resolve(new Uint8Array(message));
+        });
+        worker.on("error", (error) => this.fail(error));
+        return lane;
+      }),
+    );
   }
 
   /**
@@ -76,7 +90,9 @@ export class RecoveryPool {
    */
   recover(kind: BatchKind, input: Uint8Array, count: number): Promise<Uint8Array> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.lanes.length === 0 && this.workers > 0 && this.inlined + count > this.inlineFirst) this.start();
     if (this.lanes.length === 0 || count === 0) {
+      this.inlined += count;
       const output = new Uint8Array(count * ANSWER_BYTES[kind]);
       inlineRecover()[kind](input, count, output);
       return Promise.resolve(output);

@@ -38,7 +38,7 @@ describe("audit: read in pages, recovered in a pool, replayed page by page (embe
       blockRange: options.blockRange,
     });
 
-  it("concludes the same with one block a page and worker threads as in one page on this thread", async () => {
+  it("concludes the same with one block a page as in one page, with or without worker threads", async () => {
     const whole = await audit({ workers: 0 });
     const paged = await audit({ workers: 2, blockRange: 1 });
     expect(whole.findings).to.deep.equal([]);

@@ -31,6 +31,12 @@ describe("audit: redeemBatch calldata read word by word, digests hashed beside t
     beneficiarySignature: signatureBytes(i, [0, 1, 65, 65, 97][i]!),
     fieldAgentSignature: i % 2 === 0 ? "0x" : id(`agent ${i}`) + id(`agent more ${i}`).slice(2) + "1b",
   }));
+  // Item 3 is really signed, by a beneficiary and a field agent, over its own digest.
+  const beneficiary = new Wallet(id("batch beneficiary"));
+  const agent = new Wallet(id("batch field agent"));
+  const signedDigest = receiptDigest(separator, items[3]!.receipt);
+  items[3]!.beneficiarySignature = beneficiary.signingKey.sign(signedDigest).serialized;
+  items[3]!.fieldAgentSignature = agent.signingKey.sign(signedDigest).serialized;
 
   it("agrees with the ABI decoder on every item, and the pool hashes each digest from the item's words", async () => {
     const input = AidLedger__factory.createInterface().encodeFunctionData("redeemBatch", [items]);
@@ -45,10 +51,24 @@ describe("audit: redeemBatch calldata read word by word, digests hashed beside t
     const pool = new RecoveryPool(0);
     const evidence = await recoverReceipts(pool, separator, decoded);
     expect([...evidence.keys()]).to.deep.equal(items.map((item) => receiptDigest(separator, item.receipt)));
+    const signers = [...evidence.values()].map((found) => [found.beneficiarySigner, found.fieldAgentSigner]);
+    expect(signers).to.deep.equal([
+      [undefined, undefined],
+      [undefined, undefined],
+      [undefined, undefined],
+      [beneficiary.address.toLowerCase(), agent.address.toLowerCase()],
+      [undefined, undefined],
+    ]);
     [...evidence.values()].forEach((found, i) => {
       expect(found.submitted).to.equal(decoded[i]!.submitted);
       expect(found.householdAccount).to.equal(`0x${keccak256(items[i]!.receipt.householdRef).slice(-40)}`);
     });
+    const workers = new RecoveryPool(1);
+    try {
+      expect(await recoverReceipts(workers, separator, decoded)).to.deep.equal(evidence);
+    } finally {
+      await workers.close();
+    }
   });
 
   it("throws on calldata cut short, as the ABI decoder would", () => {
