@@ -56,6 +56,7 @@ export class RecoveryPool {
   private failure: unknown;
   /** Tasks recovered on this thread so far, while the workers are not worth starting. */
   private inlined = 0;
+  private closing = false;
 
   /**
    * `workers` threads, started only once more than `inlineFirst` tasks have been asked for: a small audit
@@ -79,6 +80,10 @@ export class RecoveryPool {
           job.resolve(new Uint8Array(message));
         });
         worker.on("error", (error) => this.fail(error));
+        // A worker that stops on its own would leave its batches unanswered.
+        worker.on("exit", (code) => {
+          if (!this.closing) this.fail(new Error(`a recovery worker stopped (exit code ${code})`));
+        });
         return lane;
       }),
     );
@@ -108,11 +113,12 @@ export class RecoveryPool {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(this.lanes.map((lane) => lane.worker.terminate()));
   }
 
   private fail(error: unknown): void {
-    this.failure = error;
+    this.failure ??= error;
     for (const lane of this.lanes) for (const job of lane.jobs.splice(0)) job.reject(error);
   }
 }
