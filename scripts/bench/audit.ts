@@ -8,8 +8,9 @@
  *   npm run -s bench:audit -- --json      # one JSON object on stdout
  *   BENCH_AUDIT_SIZES=2000,10000 npm run bench:audit
  */
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { id } from "ethers";
 import { recoverMany, rpcAt, runAudit, type RecoveryTask } from "../../src/audit";
 import { nativeRecovery, nobleRecovery } from "../../src/delivery/signatures/recoverSigner";
@@ -18,6 +19,17 @@ import { generatedLedger } from "./auditLib/generateLedger";
 const asJson = process.argv.includes("--json") || process.env.BENCH_JSON === "1";
 const sizes = (process.env.BENCH_AUDIT_SIZES ?? "10000,100000").split(",").map(Number);
 const TARGET_100K_MS = 6_000;
+
+/**
+ * CPU milliseconds a process (or, with `thread`, one of its threads) has used, user + system, from /proc;
+ * undefined where there is no /proc.
+ */
+function processCpuMs(pid: number, thread?: number): number | undefined {
+  const path = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
+  if (!existsSync(path)) return undefined;
+  const fields = readFileSync(path, "utf8").split(") ")[1]!.split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
 
 function recoveryTasks(count: number): RecoveryTask[] {
   const native = require("secp256k1/bindings") as {
@@ -65,12 +77,18 @@ async function main(): Promise<void> {
     const ledger = await generatedLedger(join(process.cwd(), "cache", "bench-audit"), size, 18_645 + index);
     const rpc = rpcAt(ledger.chain.url);
     try {
+      const cpuBefore = process.cpuUsage();
+      const nodeCpuBefore = processCpuMs(ledger.chain.pid);
+      const mainCpuBefore = processCpuMs(process.pid, process.pid);
       const result = await runAudit({
         rpc,
         addresses: ledger.addresses,
         throughBlock: ledger.throughBlock,
         workers,
       });
+      const cpu = process.cpuUsage(cpuBefore);
+      const nodeCpuAfter = processCpuMs(ledger.chain.pid);
+      const mainCpuAfter = processCpuMs(process.pid, process.pid);
       runs.push({
         redemptions: size,
         generatedMs: ledger.generatedMs === undefined ? "cached" : Math.round(ledger.generatedMs),
@@ -82,6 +100,19 @@ async function main(): Promise<void> {
         recoverMs: Math.round(result.timings.recoverMs),
         checkMs: Math.round(result.timings.checkMs),
         eventsPerSecond: Math.round((result.counts.events * 1000) / result.timings.totalMs),
+        // CPU time of the audit (this process, every thread) and of the node answering it: on a machine
+        // shared with other work, what the audit costs apart from how long it waited for a core.
+        auditCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+        // The main thread alone (reading, decoding, replaying); the rest of auditCpuMs is the recovery workers and V8's helpers.
+        mainThreadCpuMs:
+          mainCpuBefore === undefined || mainCpuAfter === undefined
+            ? undefined
+            : Math.round(mainCpuAfter - mainCpuBefore),
+        nodeCpuMs:
+          nodeCpuBefore === undefined || nodeCpuAfter === undefined
+            ? undefined
+            : Math.round(nodeCpuAfter - nodeCpuBefore),
+        loadAverage: Number(loadavg()[0]!.toFixed(2)),
       });
     } finally {
       rpc.close();
@@ -112,7 +143,8 @@ async function main(): Promise<void> {
   for (const run of runs) {
     process.stdout.write(
       `${run.redemptions} redemptions: audit ${run.auditMs} ms (read ${run.readMs}, recover ${run.recoverMs}, check ${run.checkMs}), ` +
-        `${run.events} events, ${run.eventsPerSecond} events/s, ${run.signaturesVerified} signatures, ${run.findings} findings` +
+        `${run.events} events, ${run.eventsPerSecond} events/s, ${run.signaturesVerified} signatures, ${run.findings} findings, ` +
+        `CPU: audit ${run.auditCpuMs} ms (main thread ${run.mainThreadCpuMs ?? "?"}), node ${run.nodeCpuMs ?? "?"} ms, load average ${run.loadAverage}` +
         ` (ledger generated: ${run.generatedMs}${run.generatedMs === "cached" ? "" : " ms"})\n`,
     );
   }

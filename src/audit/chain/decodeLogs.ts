@@ -1,4 +1,4 @@
-import { id, type Interface } from "ethers";
+import { id, type EventFragment, type Interface } from "ethers";
 import {
   AidLedger__factory,
   AuditLog__factory,
@@ -17,6 +17,8 @@ export interface RawLog {
   blockNumber: string;
   transactionHash: string;
   logIndex: string;
+  /** The block's time, where the node gives it with each log. */
+  blockTimestamp?: string;
   removed?: boolean;
 }
 
@@ -93,6 +95,19 @@ function decodeHot(topic: string, log: RawLog): [string, Record<string, unknown>
   return undefined;
 }
 
+const fragments = new Map<string, EventFragment | null>();
+
+/** The event of `source`'s ABI with this topic, looked up once: ethers hashes every event's signature per lookup. */
+function eventOf(source: keyof AuditAddresses, topic: string): EventFragment | null {
+  const key = `${source}:${topic}`;
+  let fragment = fragments.get(key);
+  if (fragment === undefined) {
+    fragment = INTERFACES[source].getEvent(topic);
+    fragments.set(key, fragment);
+  }
+  return fragment;
+}
+
 /** Decodes one log of `source`, or undefined for a log of no known event (which the audit counts, not trusts). */
 export function decodeLog(
   source: keyof AuditAddresses,
@@ -103,14 +118,15 @@ export function decodeLog(
   if (topic === undefined) return undefined;
   let decoded = source === "ledger" || source === "registry" ? decodeHot(topic, log) : undefined;
   if (!decoded) {
-    const parsed = INTERFACES[source].parseLog({ topics: log.topics, data: log.data });
-    if (!parsed) return undefined;
+    const fragment = eventOf(source, topic);
+    if (!fragment || fragment.anonymous) return undefined;
+    const values = INTERFACES[source].decodeEventLog(fragment, log.data, log.topics);
     const args: Record<string, unknown> = {};
-    parsed.fragment.inputs.forEach((input, index) => {
-      const value = parsed.args[index] as unknown;
+    fragment.inputs.forEach((input, index) => {
+      const value = values[index] as unknown;
       args[input.name] = typeof value === "string" && value.length === 42 ? value.toLowerCase() : value;
     });
-    decoded = [parsed.name, args];
+    decoded = [fragment.name, args];
   }
   return {
     source,

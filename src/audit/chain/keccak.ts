@@ -1,18 +1,18 @@
-import { dirname } from "node:path";
-import { keccak256 } from "ethers";
+import { KECCAK_SOURCE } from "./keccakSource";
 
-type Keccak = (data: Uint8Array) => Uint8Array;
+/** `keccak(data, start, end, out, outAt)`: Keccak-256 of `data[start, end)` written into `out` at `outAt`. */
+export type KeccakInto = (
+  data: Uint8Array,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  outAt: number,
+) => Uint8Array;
 
-/**
- * Keccak-256 on bytes: `@noble/hashes`, the implementation inside ethers (resolved from ethers' own folder,
- * so no dependency is added), without ethers' hex-string wrapper, which costs more than the hash on the
- * audit's hot path. Falls back to that wrapper if the module cannot be found.
- */
-export const keccakBytes: Keccak = (() => {
-  try {
-    const path = require.resolve("@noble/hashes/sha3", { paths: [dirname(require.resolve("ethers"))] });
-    return (require(path) as { keccak_256: Keccak }).keccak_256;
-  } catch {
-    return (data: Uint8Array) => Buffer.from(keccak256(data).slice(2), "hex");
-  }
-})();
+/** Keccak-256 on this thread, from the same source the recovery workers run. */
+export const keccakInto = new Function(`${KECCAK_SOURCE}; return makeKeccak();`)() as KeccakInto;
+
+/** Keccak-256 of `data`, as 32 new bytes. */
+export function keccakBytes(data: Uint8Array): Uint8Array {
+  return keccakInto(data, 0, data.length, new Uint8Array(32), 0);
+}

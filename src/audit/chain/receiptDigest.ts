@@ -12,7 +12,7 @@ export interface CalldataReceipt {
   deadline: bigint;
 }
 
-const RECEIPT_TYPEHASH = id(
+export const RECEIPT_TYPEHASH = id(
   "DeliveryReceipt(uint256 programmeId,bytes32 beneficiaryRef,bytes32 householdRef,address vendor," +
     "uint256 amount,bytes32 evidenceHash,uint256 nonce,uint256 deadline)",
 );

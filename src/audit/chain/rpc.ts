@@ -4,29 +4,80 @@
  */
 export interface AuditRpc {
   send<T>(method: string, params: unknown[]): Promise<T>;
+  /** Many calls of one method in one JSON-RPC batch request, answers in the order asked (optional). */
+  batch?<T>(method: string, paramsList: unknown[][]): Promise<T[]>;
 }
 
 export class RpcError extends Error {
   override readonly name = "RpcError";
 }
 
-/** A client of the node at `url`: one `fetch` per call, the answer's `result` as is (no provider layer). */
-export function rpcAt(url: string): AuditRpc & { close(): void } {
+interface RpcAnswer<T> {
+  id?: number;
+  result?: T;
+  error?: { message: string };
+}
+
+/**
+ * A client of the node at `url`: one `fetch` per call or per batch, the answer's `result` as is (no provider
+ * layer). A batch's answers are matched to the calls by id, since a node may answer them in any order.
+ */
+export function rpcAt(url: string): Required<AuditRpc> & { close(): void } {
   let nextId = 1;
+  const post = async <A>(method: string, body: unknown): Promise<A> => {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new RpcError(`${method}: the node answered HTTP ${response.status}`);
+    return (await response.json()) as A;
+  };
+  const resultOf = <T>(method: string, answer: RpcAnswer<T> | undefined): T => {
+    if (!answer) throw new RpcError(`${method}: the node left a call of the batch unanswered`);
+    if (answer.error) throw new RpcError(`${method}: ${answer.error.message}`);
+    return answer.result as T;
+  };
   return {
     async send<T>(method: string, params: unknown[]): Promise<T> {
-      const response = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: nextId++, method, params }),
-      });
-      if (!response.ok) throw new RpcError(`${method}: the node answered HTTP ${response.status}`);
-      const answer = (await response.json()) as { result?: T; error?: { message: string } };
-      if (answer.error) throw new RpcError(`${method}: ${answer.error.message}`);
-      return answer.result as T;
+      return resultOf(
+        method,
+        await post<RpcAnswer<T>>(method, { jsonrpc: "2.0", id: nextId++, method, params }),
+      );
+    },
+    async batch<T>(method: string, paramsList: unknown[][]): Promise<T[]> {
+      if (paramsList.length === 0) return [];
+      const first = nextId;
+      nextId += paramsList.length;
+      const calls = paramsList.map((params, index) => ({
+        jsonrpc: "2.0",
+        id: first + index,
+        method,
+        params,
+      }));
+      const answers = await post<RpcAnswer<T>[] | RpcAnswer<T>>(method, calls);
+      // A node that refuses batches answers with one error object.
+      if (!Array.isArray(answers)) return [resultOf(method, answers)];
+      const byId = new Map(answers.map((answer) => [answer.id, answer]));
+      return calls.map((call) => resultOf(method, byId.get(call.id)));
     },
     close() {},
   };
+}
+
+/** One call of `method` per item of `paramsList`: in batches of `size` where the client batches, else `limit` at a time. */
+export async function sendEach<T>(
+  rpc: AuditRpc,
+  method: string,
+  paramsList: unknown[][],
+  { size = 100, limit = 16 }: { size?: number; limit?: number } = {},
+): Promise<T[]> {
+  const batch = rpc.batch?.bind(rpc);
+  if (!batch) return mapLimited(paramsList, limit, (params) => rpc.send<T>(method, params));
+  const chunks: unknown[][][] = [];
+  for (let start = 0; start < paramsList.length; start += size)
+    chunks.push(paramsList.slice(start, start + size));
+  return (await mapLimited(chunks, 4, (chunk) => batch<T>(method, chunk))).flat();
 }
 
 /** Runs `task` over `items` with at most `limit` in flight, keeping the order of results. */

@@ -8,6 +8,8 @@ import type { ProgrammeInfo } from "./replayState";
 /** The calldata behind a redemption, with the signers recovered from it beforehand (in worker threads). */
 export interface RedemptionEvidence {
   submitted: SubmittedReceipt;
+  /** `householdAccountOf(receipt.householdRef)`, hashed beside the recovery. */
+  householdAccount?: string;
   beneficiarySigner?: string;
   fieldAgentSigner?: string;
 }

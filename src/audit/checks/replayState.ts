@@ -39,9 +39,10 @@ export class ReplayState {
   readonly programmes = new Map<string, ProgrammeInfo>();
   readonly groupCaps = new Map<number, number>();
   readonly vendorsAllowed = new Set<string>();
-  readonly coverages = new Map<string, CoverageState>();
-  /** Per group (or group-less programme) scope, household account and period: the programmes covering it. */
-  readonly scopes = new Map<string, Set<string>>();
+  /** Per programme and period (`programmeId:period`), per household account. */
+  readonly coverages = new Map<string, Map<string, CoverageState>>();
+  /** Per group (or group-less programme) scope and period, per household account: the programmes covering it. */
+  readonly scopes = new Map<string, Map<string, Set<string>>>();
   /** Per programme and period: issued and reserved, less redeemed, what expiry must give back. */
   readonly outstanding = new Map<string, bigint>();
   readonly gifts = new Map<string, GiftState>();
@@ -69,13 +70,36 @@ export class ReplayState {
     return books;
   }
 
-  scopeKey(programmeId: string, account: string, period: bigint): string {
+  /** The coverages of a programme's period, by household account. */
+  coveragesIn(programmeId: string, period: bigint): Map<string, CoverageState> {
+    return inner(this.coverages, `${programmeId}:${period}`);
+  }
+
+  /** The scopes of a programme's group (or of the programme, with no group) in a period, by household account. */
+  scopesIn(programmeId: string, period: bigint): Map<string, Set<string>> {
     const groupId = this.programmes.get(programmeId)?.groupId ?? 0;
-    return groupId === 0 ? `p${programmeId}:${account}:${period}` : `g${groupId}:${account}:${period}`;
+    return inner(this.scopes, groupId === 0 ? `p${programmeId}:${period}` : `g${groupId}:${period}`);
   }
 }
 
-/** `programmeId << 32 | period`, read back. */
+function inner<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let map = outer.get(key);
+  if (!map) {
+    map = new Map();
+    outer.set(key, map);
+  }
+  return map;
+}
+
+const entitlementIds = new Map<bigint, { programmeId: string; period: bigint }>();
+
+/** `programmeId << 32 | period`, read back: a ledger has few (one per programme and period), so each is split once. */
 export function splitEntitlementId(id: bigint): { programmeId: string; period: bigint } {
-  return { programmeId: (id >> 32n).toString(), period: id & 0xffffffffn };
+  let split = entitlementIds.get(id);
+  if (!split) {
+    split = { programmeId: (id >> 32n).toString(), period: id & 0xffffffffn };
+    if (entitlementIds.size > 100_000) entitlementIds.clear();
+    entitlementIds.set(id, split);
+  }
+  return split;
 }

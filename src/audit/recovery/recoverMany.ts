@@ -1,7 +1,5 @@
 import { cpus } from "node:os";
-import { dirname } from "node:path";
-import { Worker } from "node:worker_threads";
-import { RECOVERY_SOURCE, WORKER_SOURCE } from "./recoverySource";
+import { RecoveryPool, SIGNER_BYTES, TASK_BYTES } from "./recoveryPool";
 
 /** One signature to check: a 32-byte digest and the 65-byte signature submitted for it (0x hex). */
 export interface RecoveryTask {
@@ -9,45 +7,38 @@ export interface RecoveryTask {
   signature: string;
 }
 
-type RecoverAll = (input: Uint8Array, count: number, output: Uint8Array) => void;
-
-const PATHS = {
-  // ethers' own keccak, on bytes: its hex-string wrapper cost a third of each recovery.
-  keccak: require.resolve("@noble/hashes/sha3", { paths: [dirname(require.resolve("ethers"))] }),
-  native: require.resolve("secp256k1/bindings"),
-  noble: require.resolve("@noble/curves/secp256k1.js"),
-};
-
 /** Below this many tasks, starting workers costs more than it saves. */
 const WORKER_THRESHOLD = 4_000;
 
-let inline: RecoverAll | undefined;
-function inlineRecover(): RecoverAll {
-  // The same source the workers run, evaluated once on this thread.
-  inline ??= new Function("require", "paths", `${RECOVERY_SOURCE}; return makeRecover(paths);`)(
-    require,
-    PATHS,
-  ) as RecoverAll;
-  return inline;
-}
+const HEX_SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
+const HEX_DIGEST = /^0x[0-9a-fA-F]{64}$/;
 
-function pack(tasks: readonly RecoveryTask[], start: number, end: number): Uint8Array {
-  const input = new Uint8Array((end - start) * 97);
+/** Tasks packed for the pool, 97 bytes each; a task that is not a digest and a 65-byte signature stays zeros. */
+export function packTasks(tasks: readonly RecoveryTask[], start = 0, end = tasks.length): Uint8Array {
+  const input = Buffer.alloc((end - start) * TASK_BYTES);
   for (let i = start; i < end; i++) {
     const { digest, signature } = tasks[i]!;
-    if (!/^0x[0-9a-fA-F]{130}$/.test(signature) || !/^0x[0-9a-fA-F]{64}$/.test(digest)) continue;
-    input.set(Buffer.from(digest.slice(2), "hex"), (i - start) * 97);
-    input.set(Buffer.from(signature.slice(2), "hex"), (i - start) * 97 + 32);
+    if (!HEX_SIGNATURE.test(signature) || !HEX_DIGEST.test(digest)) continue;
+    const at = (i - start) * TASK_BYTES;
+    input.write(digest.slice(2), at, "hex");
+    input.write(signature.slice(2), at + 32, "hex");
   }
   return input;
 }
 
-function unpack(output: Uint8Array, count: number, into: (string | undefined)[], offset: number): void {
+/** The signers the pool answered, as lower-case addresses (undefined where nothing recovered). */
+export function unpackSigners(
+  output: Uint8Array,
+  count: number,
+  into: (string | undefined)[],
+  offset: number,
+): void {
+  const bytes = Buffer.from(output.buffer, output.byteOffset, output.byteLength);
   for (let i = 0; i < count; i++) {
-    const bytes = output.subarray(i * 20, i * 20 + 20);
-    into[offset + i] = bytes.some((byte) => byte !== 0)
-      ? `0x${Buffer.from(bytes).toString("hex")}`
-      : undefined;
+    const at = i * SIGNER_BYTES;
+    let any = false;
+    for (let j = at; j < at + SIGNER_BYTES && !any; j++) any = bytes[j] !== 0;
+    into[offset + i] = any ? `0x${bytes.toString("hex", at, at + SIGNER_BYTES)}` : undefined;
   }
 }
 
@@ -65,32 +56,23 @@ export async function recoverMany(
   options: RecoverManyOptions = {},
 ): Promise<(string | undefined)[]> {
   const results = new Array<string | undefined>(tasks.length);
-  const workers = options.workers ?? cpus().length;
-  if (workers === 0 || tasks.length < WORKER_THRESHOLD) {
-    const output = new Uint8Array(tasks.length * 20);
-    inlineRecover()(pack(tasks, 0, tasks.length), tasks.length, output);
-    unpack(output, tasks.length, results, 0);
-    return results;
-  }
-  const share = Math.ceil(tasks.length / workers);
-  await Promise.all(
-    Array.from({ length: workers }, async (_, index) => {
-      const start = index * share;
+  const requested = options.workers ?? cpus().length;
+  const workers = tasks.length < WORKER_THRESHOLD ? 0 : requested;
+  const pool = new RecoveryPool(workers);
+  try {
+    const share = Math.ceil(tasks.length / Math.max(1, workers));
+    const batches = [];
+    for (let start = 0; start < tasks.length; start += share) {
       const end = Math.min(tasks.length, start + share);
-      if (start >= end) return;
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { paths: PATHS } });
-      try {
-        const input = pack(tasks, start, end);
-        const output = await new Promise<Uint8Array>((resolve, reject) => {
-          worker.once("message", (message: Uint8Array) => resolve(new Uint8Array(message)));
-          worker.once("error", reject);
-          worker.postMessage({ input: input.buffer, count: end - start }, [input.buffer as ArrayBuffer]);
-        });
-        unpack(output, end - start, results, start);
-      } finally {
-        await worker.terminate();
-      }
-    }),
-  );
+      batches.push(
+        pool
+          .recover("signatures", packTasks(tasks, start, end), end - start)
+          .then((output) => unpackSigners(output, end - start, results, start)),
+      );
+    }
+    await Promise.all(batches);
+  } finally {
+    await pool.close();
+  }
   return results;
 }

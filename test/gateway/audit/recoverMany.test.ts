@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { Signature, Wallet, id, recoverAddress, toBeHex } from "ethers";
 import { recoverMany, type RecoveryTask } from "../../../src/audit";
+import { RecoveryPool, type BatchKind } from "../../../src/audit/recovery/recoveryPool";
 
 const ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
@@ -40,5 +41,23 @@ describe("audit: recoverMany", () => {
       { workers: 0 },
     );
     expect(results).to.deep.equal([signers[0], undefined, undefined, undefined, undefined]);
+  });
+
+  it("rejects a batch its worker fails on, and every batch after it, rather than waiting for ever", async () => {
+    const pool = new RecoveryPool(1);
+    try {
+      const failed = await pool.recover("no such kind" as BatchKind, new Uint8Array(97), 1).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failed).to.be.instanceOf(Error);
+      const later = await pool.recover("signatures", new Uint8Array(97), 1).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(later).to.equal(failed);
+    } finally {
+      await pool.close();
+    }
   });
 });
