@@ -2,9 +2,14 @@ import type { Database } from "better-sqlite3";
 import express, { Router, type ErrorRequestHandler } from "express";
 import type { JsonRpcProvider } from "ethers";
 import type { Logger } from "pino";
+import type { CoverageDeps } from "../coverage";
 import type { DeliveryDeps } from "../delivery";
+import type { DisbursementDeps } from "../disbursement";
 import { AppError } from "../errors";
+import type { HouseholdContext } from "../households";
 import type { IndexerDeps } from "../indexer";
+import type { ProgrammeDeps } from "../programmes";
+import { registerCharityPages } from "./charity/charityPages";
 import { registerChainRelay } from "./chainRelay";
 import { registerDonorPages } from "./donor/donorPages";
 import { html } from "./html";
@@ -21,6 +26,10 @@ export interface WebServices {
   delivery: DeliveryDeps;
   provider: JsonRpcProvider;
   anchoring: { anchor: { target: unknown } };
+  programmes: ProgrammeDeps;
+  disbursement: DisbursementDeps;
+  households: HouseholdContext;
+  coverage: CoverageDeps;
 }
 
 /**
@@ -44,6 +53,7 @@ export function webPages(services: WebServices, logger: Logger): Router {
     anchorAddress: String(services.anchoring.anchor.target).toLowerCase(),
   });
   registerVendorPages(router, { delivery: services.delivery });
+  registerCharityPages(router, services);
   router.use("/app", (req, res) => {
     const { t } = pageOf(res);
     renderPage(req, res, { title: t("notFoundTitle"), status: 404, body: html`<p>${t("notFound")}</p>` });

@@ -54,6 +54,7 @@ export function renderPage(req: Request, res: Response, options: PageOptions): v
             <a href="/app" class="brand">${t("appName")}</a>
             <a href="/app/donor">${t("donorPage")}</a>
             <a href="/app/vendor">${t("vendorPage")}</a>
+            <a href="/app/charity">${t("charityPage")}</a>
           </nav>
           <div class="account">
             ${account}

@@ -1,0 +1,160 @@
+import { expect } from "chai";
+import { randomUUID } from "node:crypto";
+import type { Browser } from "playwright-core";
+import { amount, count } from "../../../src/web/i18n/format";
+import { textOf } from "../../../src/web/i18n/texts";
+import { rowReason } from "../../../src/web/i18n/rowReasons";
+import { HOME } from "../../../src/web/sessionPages";
+import { browserVisits, RUNS } from "./browserVisit";
+import { launchChromium } from "./launchChromium";
+import { roleWorld, type RoleWorld } from "./roleWorld";
+import { stopWebWorld } from "./webWorld";
+
+/**
+ * The charity's, the regulator's and the auditor's journeys in a real browser against a whole gateway, in
+ * Persian and English, at phone and desktop sizes: axe-core on every page, screenshots, links followed
+ * with the keyboard alone, no request outside the gateway, and each page refusing the wrong roles.
+ */
+describe("web: charity, regulator and auditor journeys in a browser", function () {
+  this.timeout(300_000);
+  let world: RoleWorld;
+  let browser: Browser;
+  const { visit, accessibility, shot, finish, signIn, keyboardFollow } = browserVisits(
+    () => browser,
+    () => world.gw.url,
+  );
+
+  before(async () => {
+    const [built, launched] = await Promise.allSettled([roleWorld(953_000), launchChromium()]);
+    if (built.status === "fulfilled") world = built.value;
+    if (launched.status === "fulfilled") browser = launched.value;
+    for (const outcome of [built, launched]) if (outcome.status === "rejected") throw outcome.reason;
+  });
+  after(async () => {
+    await browser?.close();
+    await stopWebWorld(world);
+  });
+
+  RUNS.forEach(({ lang, size }, run) => {
+    it(`charity (${lang}, ${size}): reads its funds, follows a disbursement's progress and refused rows, the review list, disputes and under-coverage`, async () => {
+      // On the first run a fresh disbursement is still running when its page opens: the bar moves in place.
+      const fresh =
+        run === 0
+          ? await world.gw.post(`/v1/programmes/${world.programmeId}/disbursements`, world.charity.apiKey, {
+              selection: "eligible",
+              amount: "10",
+              idempotencyKey: `web-eligible-${randomUUID()}`,
+            })
+          : undefined;
+      const v = await visit(size);
+      const { page } = v;
+      await signIn(page, lang, world.charity.apiKey, "/app/charity", "/app/charity");
+      await accessibility(page, "charity home");
+      const programme = (await world.gw.get(`/v1/programmes/${world.programmeId}`, world.charity.apiKey))
+        .body;
+      const funds = page.locator(`#funds-${world.programmeId}`);
+      expect(await funds.locator('[data-funds="given"]').textContent()).to.equal(
+        amount(programme.funds.given, lang),
+      );
+      expect(
+        await page.locator(`svg[aria-labelledby="funds-${world.programmeId}-title"]`).isVisible(),
+      ).to.equal(true);
+      // Only its own: the other charity's programmes are not listed.
+      const own = (await world.gw.get(`/v1/programmes?orgId=${world.charity.orgId}`, world.charity.apiKey))
+        .body.programmes.length as number;
+      expect(await page.locator('section.card[aria-labelledby^="programme-"]').count()).to.equal(own);
+      expect(await page.locator("#reviews tbody tr").count()).to.equal(1);
+      expect(await page.locator("#reviews tbody").textContent()).to.include(
+        textOf(lang, "review_enrolled_elsewhere"),
+      );
+      expect(await page.locator("#disputes tbody tr").count()).to.equal(1);
+      await shot(page, `charity-home-${lang}-${size}`);
+
+      if (fresh) {
+        expect(fresh.status, fresh.text).to.equal(202);
+        const path = `/app/charity/disbursements/${fresh.body.disbursementId}`;
+        await page.goto(`${world.gw.url}${path}`);
+        const initial = await page.locator("#job").getAttribute("data-job-state");
+        await page.locator('#job[data-job-state="done"]').waitFor({ timeout: 60_000 });
+        const bar = page.locator("#job progress");
+        expect(await bar.getAttribute("value")).to.equal(await bar.getAttribute("max"));
+        if (initial === "running") {
+          // The page polled itself and swapped the bar in place: no navigation, a fetch of the same page.
+          expect(v.requests.filter((url) => url === `${world.gw.url}${path}`).length).to.be.greaterThan(1);
+        }
+        await accessibility(page, "running disbursement");
+        await page.goto(`${world.gw.url}/app/charity`);
+      }
+
+      const detail = `/app/charity/disbursements/${world.refusedDisbursementId}`;
+      await keyboardFollow(page, detail);
+      expect(await page.locator('#job[data-job-state="done"]').count()).to.equal(1);
+      const rows = page.locator("#refused tbody tr");
+      expect(await rows.count()).to.equal(3);
+      expect(await rows.first().locator("td").last().textContent()).to.equal(rowReason("format", lang));
+      expect(await page.locator("#refused").textContent()).to.include(
+        rowReason("HouseholdAlreadyCovered", lang),
+      );
+      await accessibility(page, "disbursement detail");
+      await shot(page, `charity-disbursement-${lang}-${size}`);
+
+      await page.goto(`${world.gw.url}/app/charity`);
+      await keyboardFollow(page, `/app/charity/programmes/${world.programmeId}/coverage`);
+      const report = (
+        await world.gw.get(`/v1/programmes/${world.programmeId}/under-coverage`, world.charity.apiKey)
+      ).body;
+      expect(await page.locator('[data-coverage="eligible"]').textContent()).to.equal(
+        count(report.eligible, lang),
+      );
+      expect(await page.locator('[data-coverage="uncovered"]').textContent()).to.equal(
+        count(report.uncovered, lang),
+      );
+      expect(await page.locator("svg.chart").isVisible()).to.equal(true);
+      await accessibility(page, "under-coverage");
+      await shot(page, `charity-coverage-${lang}-${size}`);
+      await finish(v);
+    });
+  });
+
+  it("charity pages: refuse every other role, and show a charity nothing of another's", async () => {
+    const v = await visit("phone");
+    const { page } = v;
+    const paths = [
+      "/app/charity",
+      `/app/charity/disbursements/${world.refusedDisbursementId}`,
+      `/app/charity/programmes/${world.programmeId}/coverage`,
+    ];
+    const others = {
+      vendor: world.vendor,
+      donor: world.donor,
+      auditor: world.auditor,
+      field_agent: world.fieldAgent,
+      registrar: world.registrar,
+      regulator: { apiKey: world.gw.regulatorKey },
+    };
+    for (const [role, org] of Object.entries(others)) {
+      await page.context().clearCookies();
+      await signIn(page, "en", org.apiKey, HOME[role] ?? "/app", "/app/login");
+      for (const path of paths) {
+        const res = await page.goto(`${world.gw.url}${path}`);
+        expect(res!.status(), `${role} ${path}`).to.equal(403);
+      }
+    }
+    await page.context().clearCookies();
+    await signIn(page, "en", world.otherCharity.apiKey, "/app/charity", "/app/charity");
+    expect(await page.locator('section.card[aria-labelledby^="programme-"]').count()).to.equal(0);
+    expect(await page.locator("#reviews").count()).to.equal(0);
+    for (const path of paths.slice(1)) {
+      const res = await page.goto(`${world.gw.url}${path}`);
+      expect(res!.status(), path).to.equal(404);
+    }
+    const bad = await page.goto(
+      `${world.gw.url}/app/charity/programmes/${world.programmeId}/coverage?period=x`,
+    );
+    expect(bad!.status()).to.equal(400);
+    expect(await page.locator("#form-error code").textContent()).to.equal("period");
+    // The refusals above are what the browser logs as failed loads; nothing else may be.
+    v.problems = v.problems.filter((problem) => !/status of 40[034]/.test(problem));
+    await finish(v);
+  });
+});
