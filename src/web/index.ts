@@ -8,6 +8,7 @@ import type { DisbursementDeps } from "../disbursement";
 import { AppError } from "../errors";
 import type { HouseholdContext } from "../households";
 import type { IndexerDeps } from "../indexer";
+import type { OrganisationDeps } from "../organisations";
 import type { ProgrammeDeps } from "../programmes";
 import { registerCharityPages } from "./charity/charityPages";
 import { registerChainRelay } from "./chainRelay";
@@ -15,6 +16,7 @@ import { registerDonorPages } from "./donor/donorPages";
 import { html } from "./html";
 import { errorBox, renderPage } from "./layout";
 import { CsrfRefusedError, LoginRequiredError, pageOf, pageState, PageForbiddenError } from "./pageState";
+import { registerRegulatorPages } from "./regulator/regulatorPages";
 import { registerSessionPages } from "./sessionPages";
 import { registerStaticAssets } from "./staticAssets";
 import { registerVendorPages } from "./vendor/vendorPages";
@@ -30,6 +32,7 @@ export interface WebServices {
   disbursement: DisbursementDeps;
   households: HouseholdContext;
   coverage: CoverageDeps;
+  organisations: OrganisationDeps;
 }
 
 /**
@@ -54,6 +57,7 @@ export function webPages(services: WebServices, logger: Logger): Router {
   });
   registerVendorPages(router, { delivery: services.delivery });
   registerCharityPages(router, services);
+  registerRegulatorPages(router, services);
   router.use("/app", (req, res) => {
     const { t } = pageOf(res);
     renderPage(req, res, { title: t("notFoundTitle"), status: 404, body: html`<p>${t("notFound")}</p>` });

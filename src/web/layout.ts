@@ -55,6 +55,7 @@ export function renderPage(req: Request, res: Response, options: PageOptions): v
             <a href="/app/donor">${t("donorPage")}</a>
             <a href="/app/vendor">${t("vendorPage")}</a>
             <a href="/app/charity">${t("charityPage")}</a>
+            <a href="/app/regulator">${t("regulatorPage")}</a>
           </nav>
           <div class="account">
             ${account}

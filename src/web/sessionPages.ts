@@ -17,6 +17,7 @@ export const HOME: Record<string, string> = {
   vendor: "/app/vendor",
   donor: "/app/donor",
   charity: "/app/charity",
+  regulator: "/app/regulator",
 };
 
 const ONE_YEAR_SECONDS = 365 * 24 * 3600;
@@ -97,6 +98,7 @@ export function registerSessionPages(router: Router, db: Database): void {
           <li><a href="/app/donor">${t("donorPage")}</a></li>
           <li><a href="/app/vendor">${t("vendorPage")}</a></li>
           <li><a href="/app/charity">${t("charityPage")}</a></li>
+          <li><a href="/app/regulator">${t("regulatorPage")}</a></li>
           ${page.session ? "" : html`<li><a href="/app/login">${t("login")}</a></li>`}
         </ul>`,
     });

@@ -157,4 +157,55 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
     v.problems = v.problems.filter((problem) => !/status of 40[034]/.test(problem));
     await finish(v);
   });
+  for (const { lang, size } of RUNS) {
+    it(`regulator (${lang}, ${size}): reads licences as the chain holds them, the groups and who may join, paused programmes`, async () => {
+      const v = await visit(size);
+      const { page } = v;
+      await signIn(page, lang, world.gw.regulatorKey, "/app/regulator", "/app/regulator");
+      await accessibility(page, "regulator");
+      const status = (org: { orgId: string }) =>
+        page.locator(`#licences tr[data-org="${org.orgId}"] td[data-status]`).getAttribute("data-status");
+      expect(await status(world.charity)).to.equal("active");
+      expect(await status(world.otherVendor)).to.equal("suspended");
+      expect(await status(world.fieldAgent)).to.equal("revocation_pending");
+      expect(
+        await page.locator(`#licences tr[data-org="${world.fieldAgent.orgId}"] td`).last().textContent(),
+      ).to.not.equal("—");
+      expect(await page.locator(`#licences tr[data-org="${world.donor.orgId}"]`).count()).to.equal(0);
+      const group = page.locator(`#groups tr[data-group="${world.groupId}"]`);
+      expect(await group.locator("code").first().getAttribute("title")).to.equal(
+        world.charity.address.toLowerCase(),
+      );
+      expect(
+        await page.locator(`#paused tr[data-programme="${world.cosignedProgrammeId}"]`).count(),
+      ).to.equal(1);
+      expect(await page.locator(`#paused tr[data-programme="${world.programmeId}"]`).count()).to.equal(0);
+      await shot(page, `regulator-${lang}-${size}`);
+      await finish(v);
+    });
+  }
+
+  it("regulator page: refuses every other role", async () => {
+    const v = await visit("phone");
+    const { page } = v;
+    const others = {
+      charity: world.charity,
+      vendor: world.vendor,
+      donor: world.donor,
+      auditor: world.auditor,
+      field_agent: world.fieldAgent,
+      registrar: world.registrar,
+    };
+    for (const [role, org] of Object.entries(others)) {
+      await page.context().clearCookies();
+      await signIn(page, "fa", org.apiKey, HOME[role] ?? "/app", "/app/login");
+      const res = await page.goto(`${world.gw.url}/app/regulator`);
+      expect(res!.status(), role).to.equal(403);
+    }
+    await page.context().clearCookies();
+    const stranger = await page.goto(`${world.gw.url}/app/regulator`);
+    expect(new URL(page.url()).pathname, String(stranger?.status())).to.equal("/app/login");
+    v.problems = v.problems.filter((problem) => !/status of 403/.test(problem));
+    await finish(v);
+  });
 });

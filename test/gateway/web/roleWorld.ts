@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { syntheticNationalId } from "../../../src/identity";
 import { openDelivery, PIN } from "../e2e/deliveryFixture";
-import { disbursementCsv, settle } from "../e2e/harness";
+import { createExclusivityGroup, disbursementCsv, settle, type E2eGateway } from "../e2e/harness";
 import { webWorld, type WebWorld } from "./webWorld";
 
 export interface RoleWorld extends WebWorld {
@@ -12,6 +12,22 @@ export interface RoleWorld extends WebWorld {
   importId: string;
   /** A delivery the household disputed before redemption. */
   disputedDeliveryId: string;
+  /** An exclusivity group the charity is admitted to. */
+  groupId: number;
+}
+
+/** A chain write as the operator, the embedded regulator, through the outbox; waits until it is confirmed. */
+async function asRegulator(gw: E2eGateway, to: string, data: string): Promise<void> {
+  const { outbox, operator } = gw.services;
+  const job = outbox.enqueue({
+    idempotencyKey: `web:regulator:${randomUUID()}`,
+    kind: "web.regulator",
+    from: operator,
+    to,
+    data,
+  });
+  await outbox.drain();
+  expect(outbox.get(job.jobId)!.status).to.equal("confirmed");
 }
 
 /**
@@ -59,8 +75,30 @@ export async function roleWorld(seed: number): Promise<RoleWorld> {
   expect(disputed.status, disputed.text).to.equal(200);
   expect(disputed.body.state).to.equal("disputed");
 
+  // The regulator's side: a group the charity may join, a paused programme, a suspended licence and a
+  // revocation waiting out its delay.
+  const groupId = await createExclusivityGroup(gw, 30, 1, [charity.address]);
+  const { ledger, licences } = gw.services.system;
+  await asRegulator(
+    gw,
+    ledger.target as string,
+    ledger.interface.encodeFunctionData("setProgrammePaused", [world.cosignedProgrammeId, true]),
+  );
+  const reason = `0x${Buffer.from("web-test").toString("hex").padEnd(64, "0")}`;
+  await asRegulator(
+    gw,
+    licences.target as string,
+    licences.interface.encodeFunctionData("suspendLicence", [world.otherVendor.address, 2, reason]),
+  );
+  await asRegulator(
+    gw,
+    licences.target as string,
+    licences.interface.encodeFunctionData("revokeLicence", [world.fieldAgent.address, 3, reason]),
+  );
+
   return {
     ...world,
+    groupId,
     refusedDisbursementId: disbursed.body.disbursementId as string,
     importId: imported.body.importId as string,
     disputedDeliveryId: delivery.deliveryId,
