@@ -10,6 +10,8 @@ import type { HouseholdContext } from "../households";
 import type { IndexerDeps } from "../indexer";
 import type { OrganisationDeps } from "../organisations";
 import type { ProgrammeDeps } from "../programmes";
+import type { AuditLog } from "../../typechain-types";
+import { registerAuditorPages } from "./auditor/auditorPages";
 import { registerCharityPages } from "./charity/charityPages";
 import { registerChainRelay } from "./chainRelay";
 import { registerDonorPages } from "./donor/donorPages";
@@ -33,6 +35,7 @@ export interface WebServices {
   households: HouseholdContext;
   coverage: CoverageDeps;
   organisations: OrganisationDeps;
+  system: { auditLog: AuditLog };
 }
 
 /**
@@ -58,6 +61,11 @@ export function webPages(services: WebServices, logger: Logger): Router {
   registerVendorPages(router, { delivery: services.delivery });
   registerCharityPages(router, services);
   registerRegulatorPages(router, services);
+  registerAuditorPages(router, {
+    ...services,
+    auditLog: services.system.auditLog,
+    anchorAddress: String(services.anchoring.anchor.target).toLowerCase(),
+  });
   router.use("/app", (req, res) => {
     const { t } = pageOf(res);
     renderPage(req, res, { title: t("notFoundTitle"), status: 404, body: html`<p>${t("notFound")}</p>` });

@@ -56,6 +56,7 @@ export function renderPage(req: Request, res: Response, options: PageOptions): v
             <a href="/app/vendor">${t("vendorPage")}</a>
             <a href="/app/charity">${t("charityPage")}</a>
             <a href="/app/regulator">${t("regulatorPage")}</a>
+            <a href="/app/auditor">${t("auditorPage")}</a>
           </nav>
           <div class="account">
             ${account}

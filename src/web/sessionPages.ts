@@ -18,6 +18,7 @@ export const HOME: Record<string, string> = {
   donor: "/app/donor",
   charity: "/app/charity",
   regulator: "/app/regulator",
+  auditor: "/app/auditor",
 };
 
 const ONE_YEAR_SECONDS = 365 * 24 * 3600;
@@ -99,6 +100,7 @@ export function registerSessionPages(router: Router, db: Database): void {
           <li><a href="/app/vendor">${t("vendorPage")}</a></li>
           <li><a href="/app/charity">${t("charityPage")}</a></li>
           <li><a href="/app/regulator">${t("regulatorPage")}</a></li>
+          <li><a href="/app/auditor">${t("auditorPage")}</a></li>
           ${page.session ? "" : html`<li><a href="/app/login">${t("login")}</a></li>`}
         </ul>`,
     });

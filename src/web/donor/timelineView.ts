@@ -12,6 +12,17 @@ export interface TimelineContext {
   anchorAddress: string;
 }
 
+/**
+ * What /app/static/verify.js reads from the `#anchored` section: the anchor contract it asks and its
+ * words in the page's language. Any page with Check or Verify buttons carries them.
+ */
+export function verifierAttributes({ t, lang, anchorAddress }: TimelineContext): Html {
+  return html`data-anchor="${anchorAddress}" data-lang="${lang}" data-proof-ok="${t("v_proofOk")}"
+  data-proof-wrong="${t("v_proofWrong")}" data-not-anchored="${t("v_notAnchored")}"
+  data-tx-ok="${t("v_txOk")}" data-tx-bad="${t("v_txBad")}" data-error="${t("v_error")}"
+  data-count="${t("v_count")}" data-pending="${t("verifyPending")}"`;
+}
+
 const hash = (value: string) => html`<code title="${value}">${shortHash(value)}</code>`;
 
 /**
@@ -181,16 +192,7 @@ export function timelineView(timeline: GiftTimeline, { t, lang, anchorAddress }:
     <section
       aria-labelledby="anchored-heading"
       id="anchored"
-      data-anchor="${anchorAddress}"
-      data-lang="${lang}"
-      data-proof-ok="${t("v_proofOk")}"
-      data-proof-wrong="${t("v_proofWrong")}"
-      data-not-anchored="${t("v_notAnchored")}"
-      data-tx-ok="${t("v_txOk")}"
-      data-tx-bad="${t("v_txBad")}"
-      data-error="${t("v_error")}"
-      data-count="${t("v_count")}"
-      data-pending="${t("verifyPending")}"
+      ${verifierAttributes({ t, lang, anchorAddress })}
     >
       <h2 id="anchored-heading">${t("anchored")}</h2>
       <p>${t("anchoredIntro")}</p>

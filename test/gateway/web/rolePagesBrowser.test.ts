@@ -208,4 +208,83 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
     v.problems = v.problems.filter((problem) => !/status of 403/.test(problem));
     await finish(v);
   });
+  RUNS.forEach(({ lang, size }, run) => {
+    it(`auditor (${lang}, ${size}): reads findings and signed reports, drills down from a programme to a gift's proofs and a redemption's receipt checked on chain`, async () => {
+      const v = await visit(size);
+      const { page } = v;
+      await signIn(page, lang, world.auditor.apiKey, "/app/auditor", "/app/auditor");
+      await accessibility(page, "auditor");
+      expect(await page.locator("#findings tbody tr").count()).to.equal(1);
+      expect(await page.locator('#findings [data-severity="medium"]').textContent()).to.equal(
+        textOf(lang, "severity_medium"),
+      );
+      expect(await page.locator("#reports tbody tr").count()).to.equal(1);
+      await shot(page, `auditor-${lang}-${size}`);
+
+      await keyboardFollow(page, `/app/auditor/programmes/${world.programmeId}`);
+      await accessibility(page, "auditor programme");
+      const receipt = page.locator("#redemptions a").first();
+      expect(
+        await page.locator(`#gifts a[href="/app/donor/gift?giftId=${world.giftIds[0]}"]`).count(),
+      ).to.equal(1);
+      await shot(page, `auditor-programme-${lang}-${size}`);
+
+      // Half the runs go on to a gift's timeline and its proofs, half to a receipt.
+      if (run % 2 === 0) {
+        await keyboardFollow(page, (await receipt.getAttribute("href"))!);
+        await page.locator("button.verify-tx").click();
+        const result = page.locator("#tx-result-receipt");
+        await result.locator("xpath=self::*[@class='ok' or @class='bad']").waitFor({ timeout: 10_000 });
+        expect(await result.getAttribute("class"), (await result.textContent()) ?? "").to.equal("ok");
+        await accessibility(page, "receipt");
+        await shot(page, `auditor-receipt-${lang}-${size}`);
+      } else {
+        await keyboardFollow(page, `/app/donor/gift?giftId=${world.giftIds[0]}`);
+        const proof = page.locator("button.verify-proof").first();
+        await proof.click();
+        const result = page.locator(`#${await proof.getAttribute("aria-describedby")}`);
+        await result.locator("xpath=self::*[@class='ok' or @class='bad']").waitFor({ timeout: 10_000 });
+        expect(await result.getAttribute("class")).to.equal("ok");
+        await accessibility(page, "auditor's gift timeline");
+      }
+      await finish(v);
+    });
+  });
+
+  it("auditor pages: the regulator reads them too; every other role is refused", async () => {
+    const v = await visit("desktop");
+    const { page } = v;
+    const delivery = (await world.gw.get(`/v1/deliveries/${world.disputedDeliveryId}`, world.auditor.apiKey))
+      .body;
+    const paths = [
+      "/app/auditor",
+      `/app/auditor/programmes/${world.programmeId}`,
+      `/app/auditor/deliveries/${delivery.deliveryId}`,
+    ];
+    const others = {
+      charity: world.charity,
+      vendor: world.vendor,
+      donor: world.donor,
+      field_agent: world.fieldAgent,
+      registrar: world.registrar,
+    };
+    for (const [role, org] of Object.entries(others)) {
+      await page.context().clearCookies();
+      await signIn(page, "en", org.apiKey, HOME[role] ?? "/app", "/app/login");
+      for (const path of paths) {
+        const res = await page.goto(`${world.gw.url}${path}`);
+        expect(res!.status(), `${role} ${path}`).to.equal(403);
+      }
+    }
+    await page.context().clearCookies();
+    await signIn(page, "en", world.gw.regulatorKey, "/app/regulator", "/app/login");
+    for (const path of paths) {
+      const res = await page.goto(`${world.gw.url}${path}`);
+      expect(res!.status(), path).to.equal(200);
+    }
+    const unknown = await page.goto(`${world.gw.url}/app/auditor/programmes/999999`);
+    expect(unknown!.status()).to.equal(404);
+    v.problems = v.problems.filter((problem) => !/status of 40[34]/.test(problem));
+    await finish(v);
+  });
 });

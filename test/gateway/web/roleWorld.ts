@@ -16,13 +16,18 @@ export interface RoleWorld extends WebWorld {
   groupId: number;
 }
 
-/** A chain write as the operator, the embedded regulator, through the outbox; waits until it is confirmed. */
-async function asRegulator(gw: E2eGateway, to: string, data: string): Promise<void> {
-  const { outbox, operator } = gw.services;
+/** A chain write through the outbox, by default as the operator (the embedded regulator); waits until confirmed. */
+async function chainWrite(
+  gw: E2eGateway,
+  to: string,
+  data: string,
+  from = gw.services.operator,
+): Promise<void> {
+  const { outbox } = gw.services;
   const job = outbox.enqueue({
-    idempotencyKey: `web:regulator:${randomUUID()}`,
-    kind: "web.regulator",
-    from: operator,
+    idempotencyKey: `web:chain-write:${randomUUID()}`,
+    kind: "web.test",
+    from,
     to,
     data,
   });
@@ -79,21 +84,42 @@ export async function roleWorld(seed: number): Promise<RoleWorld> {
   // revocation waiting out its delay.
   const groupId = await createExclusivityGroup(gw, 30, 1, [charity.address]);
   const { ledger, licences } = gw.services.system;
-  await asRegulator(
+  await chainWrite(
     gw,
     ledger.target as string,
     ledger.interface.encodeFunctionData("setProgrammePaused", [world.cosignedProgrammeId, true]),
   );
   const reason = `0x${Buffer.from("web-test").toString("hex").padEnd(64, "0")}`;
-  await asRegulator(
+  await chainWrite(
     gw,
     licences.target as string,
     licences.interface.encodeFunctionData("suspendLicence", [world.otherVendor.address, 2, reason]),
   );
-  await asRegulator(
+  await chainWrite(
     gw,
     licences.target as string,
     licences.interface.encodeFunctionData("revokeLicence", [world.fieldAgent.address, 3, reason]),
+  );
+
+  // The auditor's side: a finding on the programme and an anchored signed report, sent from its own key.
+  const { auditLog } = gw.services.system;
+  const programmeSubject = `0x${world.programmeId.toString(16).padStart(64, "0")}`;
+  const block = await gw.services.provider.getBlockNumber();
+  await chainWrite(
+    gw,
+    auditLog.target as string,
+    auditLog.interface.encodeFunctionData("recordFinding", [0, programmeSubject, 2, "bafy-web-finding"]),
+    world.auditor.address,
+  );
+  await chainWrite(
+    gw,
+    auditLog.target as string,
+    auditLog.interface.encodeFunctionData("anchorReport", [
+      `0x${"5e".repeat(32)}`,
+      block,
+      "audit-report-web.html",
+    ]),
+    world.auditor.address,
   );
 
   return {
