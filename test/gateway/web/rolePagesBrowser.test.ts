@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
+import { formatUnits } from "ethers";
 import type { Browser } from "playwright-core";
 import { amount, count } from "../../../src/web/i18n/format";
 import { textOf } from "../../../src/web/i18n/texts";
@@ -287,4 +288,22 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
     v.problems = v.problems.filter((problem) => !/status of 40[34]/.test(problem));
     await finish(v);
   });
+  for (const { lang, size } of RUNS) {
+    it(`vendor (${lang}, ${size}): the counter shows what is owed, collectable, held and collected per programme, from the chain`, async () => {
+      const v = await visit(size);
+      const { page } = v;
+      await signIn(page, lang, world.vendor.apiKey, "/app/vendor");
+      const { ledger } = world.gw.services.system;
+      const owed = formatUnits(
+        await ledger.owedTo(world.programmeId, world.vendor.address),
+        world.gw.services.delivery.decimals,
+      ).replace(/\.0$/, "");
+      expect(Number(owed)).to.be.greaterThan(0);
+      const row = page.locator(`#settlement tr[data-programme="${world.programmeId}"]`);
+      expect(await row.locator('[data-money="owed"]').textContent()).to.equal(amount(owed, lang));
+      await accessibility(page, "counter with settlement");
+      await shot(page, `vendor-settlement-${lang}-${size}`);
+      await finish(v);
+    });
+  }
 });
