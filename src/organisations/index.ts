@@ -5,4 +5,6 @@ export type { RegisterOrganisationParams, RegisterOrganisationResult } from "./r
 export { getOrganisation, listOrganisations, organisationAddress } from "./getOrganisation";
 export { CHAIN_LICENCE_STATUSES, listLicenceStates } from "./listLicenceStates";
 export type { ChainLicenceStatus, LicenceState } from "./listLicenceStates";
+export { changeLicence, changeLicenceSchema, LICENCE_ACTIONS } from "./changeLicence";
+export type { ChangeLicenceParams, LicenceAction } from "./changeLicence";
 export * from "./types";

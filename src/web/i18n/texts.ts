@@ -298,7 +298,17 @@ const en = {
   channel_ussd: "USSD",
   timeline: "Timeline and proofs",
   licenceWrites:
-    "Licences are granted when the regulator registers an organisation (POST /v1/organisations); suspending and revoking are chain writes of the consortium's regulators.",
+    "A licence is granted when the regulator registers an organisation (POST /v1/organisations). A revocation takes effect at once and becomes final only after the registry's delay; until then it can be cancelled.",
+  licenceChange: "Change",
+  licenceActionFor: "Change the licence of",
+  findingCited: "Finding cited (id, optional)",
+  apply: "Apply",
+  licenceChanged: "The licence was changed on chain.",
+  action_suspend: "Suspend",
+  action_reinstate: "Reinstate",
+  action_revoke: "Revoke (after the delay)",
+  action_cancel_revocation: "Cancel the revocation",
+  action_finalise_revocation: "Finalise the revocation",
 } as const;
 
 export type TextKey = keyof typeof en;
@@ -601,7 +611,17 @@ const fa: Record<TextKey, string> = {
   channel_ussd: "USSD",
   timeline: "مسیر کمک و گواه‌ها",
   licenceWrites:
-    "مجوز هنگامی صادر می‌شود که ناظر سازمانی را ثبت می‌کند (POST /v1/organisations)؛ تعلیق و ابطال نوشتن روی زنجیره از سوی ناظران کنسرسیوم است.",
+    "مجوز هنگامی صادر می‌شود که ناظر سازمانی را ثبت می‌کند (POST /v1/organisations). ابطال بی‌درنگ اثر می‌کند و تنها پس از مهلت دفتر مجوزها قطعی می‌شود؛ تا آن زمان می‌توان آن را لغو کرد.",
+  licenceChange: "تغییر",
+  licenceActionFor: "تغییر مجوز",
+  findingCited: "یافتهٔ استنادشده (شناسه، اختیاری)",
+  apply: "اعمال",
+  licenceChanged: "مجوز روی زنجیره تغییر کرد.",
+  action_suspend: "تعلیق",
+  action_reinstate: "بازگرداندن",
+  action_revoke: "ابطال (پس از مهلت)",
+  action_cancel_revocation: "لغو ابطال",
+  action_finalise_revocation: "قطعی کردن ابطال",
 };
 
 const TEXTS: Record<Language, Record<TextKey, string>> = { en, fa };

@@ -1,8 +1,9 @@
-import type { LicenceState } from "../../organisations";
+import { LICENCE_ACTIONS, type LicenceState } from "../../organisations";
 import type { ExclusivityGroupView, ProgrammeView } from "../../programmes";
 import { html, type Html } from "../html";
 import { count, dateTime, digits, shortHash } from "../i18n/format";
 import type { TextKey } from "../i18n/texts";
+import { csrfField } from "../layout";
 import type { PageState } from "../pageState";
 
 type Page = Pick<PageState, "t" | "lang">;
@@ -14,7 +15,7 @@ const LAYER_KEYS: Record<string, TextKey> = {
 const address = (value: string) => html`<code title="${value}">${shortHash(value)}</code>`;
 
 /** Each licensed organisation: its role, its licence as the chain holds it, and a pending revocation's delay. */
-export function licenceTable(page: Page, licences: readonly LicenceState[]): Html {
+export function licenceTable(page: PageState, licences: readonly LicenceState[], formKey: string): Html {
   const { t, lang } = page;
   return html`<div class="scroll" tabindex="0" role="region" aria-label="${t("licences")}">
     <table id="licences">
@@ -28,6 +29,7 @@ export function licenceTable(page: Page, licences: readonly LicenceState[]): Htm
           <th scope="col">${t("licenceStatus")}</th>
           <th scope="col">${t("validUntil")}</th>
           <th scope="col">${t("revocationFinalAt")}</th>
+          <th scope="col">${t("licenceChange")}</th>
         </tr>
       </thead>
       <tbody>
@@ -39,6 +41,7 @@ export function licenceTable(page: Page, licences: readonly LicenceState[]): Htm
               <td data-status="${licence.status}">${t(`licence_${licence.status}`)}</td>
               <td>${dateTime(licence.validUntil, lang)}</td>
               <td>${dateTime(licence.revocationFinalAt, lang)}</td>
+              <td>${changeForm(page, licence, formKey)}</td>
             </tr>`,
         )}
       </tbody>
@@ -129,4 +132,21 @@ export function pausedTable(
       </tbody>
     </table>
   </div>`;
+}
+
+/** One licence's change form: the action, the finding it cites, and the form's own idempotency key. */
+function changeForm(page: PageState, licence: LicenceState, formKey: string): Html {
+  const { t } = page;
+  const id = `change-${licence.orgId}`;
+  return html`<form method="post" action="/app/regulator/licences/${licence.orgId}" class="change">
+    ${csrfField(page)}
+    <input type="hidden" name="idempotencyKey" value="${formKey}-${licence.orgId}" />
+    <label for="${id}-action">${t("licenceActionFor")} ${licence.name}</label>
+    <select id="${id}-action" name="action">
+      ${LICENCE_ACTIONS.map((action) => html`<option value="${action}">${t(`action_${action}`)}</option>`)}
+    </select>
+    <label for="${id}-finding">${t("findingCited")}</label>
+    <input id="${id}-finding" name="findingId" inputmode="numeric" autocomplete="off" />
+    <button type="submit">${t("apply")}</button>
+  </form>`;
 }

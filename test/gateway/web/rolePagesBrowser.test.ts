@@ -6,6 +6,7 @@ import { amount, count } from "../../../src/web/i18n/format";
 import { textOf } from "../../../src/web/i18n/texts";
 import { rowReason } from "../../../src/web/i18n/rowReasons";
 import { HOME } from "../../../src/web/sessionPages";
+import { countRows } from "../e2e/harness";
 import { browserVisits, RUNS } from "./browserVisit";
 import { launchChromium } from "./launchChromium";
 import { roleWorld, type RoleWorld } from "./roleWorld";
@@ -158,8 +159,16 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
     v.problems = v.problems.filter((problem) => !/status of 40[034]/.test(problem));
     await finish(v);
   });
-  for (const { lang, size } of RUNS) {
-    it(`regulator (${lang}, ${size}): reads licences as the chain holds them, the groups and who may join, paused programmes`, async () => {
+  /** What each run asks of the registrar's licence through its form, and what the page then shows. */
+  const LICENCE_STEPS = [
+    { action: "suspend", status: "suspended", refused: undefined },
+    { action: "reinstate", status: "active", refused: undefined },
+    { action: "reinstate", status: "active", refused: "LicenceStatusInvalid" },
+    { action: "revoke", status: "revocation_pending", refused: undefined },
+  ] as const;
+
+  RUNS.forEach(({ lang, size }, run) => {
+    it(`regulator (${lang}, ${size}): reads licences as the chain holds them, the groups and who may join, paused programmes; changes a licence with its form`, async () => {
       const v = await visit(size);
       const { page } = v;
       await signIn(page, lang, world.gw.regulatorKey, "/app/regulator", "/app/regulator");
@@ -182,9 +191,28 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
       ).to.equal(1);
       expect(await page.locator(`#paused tr[data-programme="${world.programmeId}"]`).count()).to.equal(0);
       await shot(page, `regulator-${lang}-${size}`);
+
+      const step = LICENCE_STEPS[run]!;
+      const form = page.locator(`form[action="/app/regulator/licences/${world.registrar.orgId}"]`);
+      await form.locator("select").selectOption(step.action);
+      await form.locator('input[name="findingId"]').fill("1");
+      await form.locator("button").focus();
+      await Promise.all([
+        page.waitForURL(step.refused ? "**/app/regulator/licences/*" : "**/app/regulator?changed=1"),
+        page.keyboard.press("Enter"),
+      ]);
+      if (step.refused) {
+        expect(await page.locator("#form-error code").textContent()).to.equal("action");
+        v.problems = v.problems.filter((problem) => !/status of 409/.test(problem));
+      } else {
+        expect(new URL(page.url()).search).to.equal("?changed=1");
+        expect(await page.locator(".notice").textContent()).to.equal(textOf(lang, "licenceChanged"));
+      }
+      expect(await status(world.registrar)).to.equal(step.status);
+      await accessibility(page, "regulator after a licence change");
       await finish(v);
     });
-  }
+  });
 
   it("regulator page: refuses every other role", async () => {
     const v = await visit("phone");
@@ -202,7 +230,22 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
       await signIn(page, "fa", org.apiKey, HOME[role] ?? "/app", "/app/login");
       const res = await page.goto(`${world.gw.url}/app/regulator`);
       expect(res!.status(), role).to.equal(403);
+      const jobs = countRows(world.gw, "chain_jobs");
+      const write = await page.request.post(`${world.gw.url}/app/regulator/licences/${world.vendor.orgId}`, {
+        form: { action: "suspend", idempotencyKey: `web-refused-${role}`, csrf: "x" },
+      });
+      expect(write.status(), role).to.equal(403);
+      expect(countRows(world.gw, "chain_jobs"), role).to.equal(jobs);
     }
+    // The regulator itself, without its form's token: refused, nothing queued.
+    await page.context().clearCookies();
+    await signIn(page, "fa", world.gw.regulatorKey, "/app/regulator", "/app/regulator");
+    const jobs = countRows(world.gw, "chain_jobs");
+    const forged = await page.request.post(`${world.gw.url}/app/regulator/licences/${world.vendor.orgId}`, {
+      form: { action: "suspend", idempotencyKey: "web-forged-0001" },
+    });
+    expect(forged.status()).to.equal(403);
+    expect(countRows(world.gw, "chain_jobs")).to.equal(jobs);
     await page.context().clearCookies();
     const stranger = await page.goto(`${world.gw.url}/app/regulator`);
     expect(new URL(page.url()).pathname, String(stranger?.status())).to.equal("/app/login");
