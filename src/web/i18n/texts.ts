@@ -607,8 +607,8 @@ const fa: Record<TextKey, string> = {
   acceptedBy: "پذیرفته با",
   channel_wallet: "امضای کیف پول",
   channel_sms: "کد پیامکی",
-  channel_pin: "PIN",
-  channel_ussd: "USSD",
+  channel_pin: "رمز PIN",
+  channel_ussd: "کد دستوری USSD",
   timeline: "مسیر کمک و گواه‌ها",
   licenceWrites:
     "مجوز هنگامی صادر می‌شود که ناظر سازمانی را ثبت می‌کند (POST /v1/organisations). ابطال بی‌درنگ اثر می‌کند و تنها پس از مهلت دفتر مجوزها قطعی می‌شود؛ تا آن زمان می‌توان آن را لغو کرد.",
