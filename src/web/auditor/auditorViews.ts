@@ -2,7 +2,7 @@ import type { AnchoredReportRecord, FindingRecord } from "../../audit";
 import type { DeliveryView } from "../../delivery";
 import type { ProgrammeGift } from "../../indexer";
 import type { ProgrammeView } from "../../programmes";
-import { verifierAttributes } from "../donor/timelineView";
+import { txCheck, verifierAttributes } from "../donor/timelineView";
 import { html, type Html } from "../html";
 import { amount, count, dateTime, digits, shortHash } from "../i18n/format";
 import { itemName } from "../i18n/items";
@@ -179,18 +179,7 @@ export function receiptView(page: Page, delivery: DeliveryView, anchorAddress: s
       ${
         delivery.redemption
           ? html`<p>
-              ${t("transaction")} ${hash(delivery.redemption.txHash)} · ${t("block")}
-              ${digits(delivery.redemption.blockNumber, lang)}
-              <button
-                type="button"
-                class="verify-tx"
-                data-tx="${delivery.redemption.txHash}"
-                data-block="${delivery.redemption.blockNumber}"
-                aria-describedby="tx-result-receipt"
-              >
-                ${t("verifyTx")}
-              </button>
-              <output id="tx-result-receipt" aria-live="polite"></output>
+              ${txCheck(page, delivery.redemption.txHash, delivery.redemption.blockNumber, "tx-result-receipt")}
             </p>`
           : html`<p>${t("noRedemptions")}</p>`
       }

@@ -23,6 +23,29 @@ export function verifierAttributes({ t, lang, anchorAddress }: TimelineContext):
   data-count="${t("v_count")}" data-pending="${t("verifyPending")}"`;
 }
 
+/**
+ * A transaction with its *Check on chain* button (wired by verify.js, which reads the receipt from the chain
+ * itself) and the output the answer is written to.
+ */
+export function txCheck(
+  { t, lang }: Pick<TimelineContext, "t" | "lang">,
+  txHash: string,
+  blockNumber: number,
+  resultId: string,
+): Html {
+  return html`${t("transaction")} ${hash(txHash)} · ${t("block")} ${digits(blockNumber, lang)}
+    <button
+      type="button"
+      class="verify-tx"
+      data-tx="${txHash}"
+      data-block="${blockNumber}"
+      aria-describedby="${resultId}"
+    >
+      ${t("verifyTx")}
+    </button>
+    <output id="${resultId}" aria-live="polite"></output>`;
+}
+
 const hash = (value: string) => html`<code title="${value}">${shortHash(value)}</code>`;
 
 /**
@@ -94,20 +117,7 @@ export function timelineView(timeline: GiftTimeline, { t, lang, anchorAddress }:
                   <td>${delivery.vendorName ?? hash(delivery.vendor)}</td>
                   <td class="num">${amount(delivery.amount, lang)}</td>
                   <td>${t(`status_${delivery.status}`)}</td>
-                  <td>
-                    ${t("transaction")} ${hash(delivery.txHash)} · ${t("block")}
-                    ${digits(delivery.blockNumber, lang)}
-                    <button
-                      type="button"
-                      class="verify-tx"
-                      data-tx="${delivery.txHash}"
-                      data-block="${delivery.blockNumber}"
-                      aria-describedby="tx-result-${i}"
-                    >
-                      ${t("verifyTx")}
-                    </button>
-                    <output id="tx-result-${i}" aria-live="polite"></output>
-                  </td>
+                  <td>${txCheck({ t, lang }, delivery.txHash, delivery.blockNumber, `tx-result-${i}`)}</td>
                 </tr>`,
             )}
           </tbody>

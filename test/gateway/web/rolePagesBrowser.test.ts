@@ -55,7 +55,7 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
       const programme = (await world.gw.get(`/v1/programmes/${world.programmeId}`, world.charity.apiKey))
         .body;
       const funds = page.locator(`#funds-${world.programmeId}`);
-      expect(await funds.locator('[data-funds="given"]').textContent()).to.equal(
+      expect(await funds.locator('[data-money="whole"]').textContent()).to.equal(
         amount(programme.funds.given, lang),
       );
       expect(
