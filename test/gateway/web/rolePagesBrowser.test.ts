@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { formatUnits } from "ethers";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { amount, count } from "../../../src/web/i18n/format";
 import { textOf } from "../../../src/web/i18n/texts";
 import { rowReason } from "../../../src/web/i18n/rowReasons";
@@ -25,6 +25,37 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
     () => browser,
     () => world.gw.url,
   );
+
+  /** Every role's key but `allowed`'s, by role name. */
+  const othersThan = (...allowed: string[]) =>
+    Object.entries({
+      charity: world.charity.apiKey,
+      vendor: world.vendor.apiKey,
+      donor: world.donor.apiKey,
+      auditor: world.auditor.apiKey,
+      field_agent: world.fieldAgent.apiKey,
+      registrar: world.registrar.apiKey,
+      regulator: world.gw.regulatorKey,
+    }).filter(([role]) => !allowed.includes(role));
+
+  /** Signs in as each of `callers` in turn: every page of `paths` answers 403, and `alsoAs` runs as each. */
+  async function refusedToEach(
+    page: Page,
+    lang: "fa" | "en",
+    callers: [string, string][],
+    paths: string[],
+    alsoAs?: (role: string) => Promise<void>,
+  ): Promise<void> {
+    for (const [role, apiKey] of callers) {
+      await page.context().clearCookies();
+      await signIn(page, lang, apiKey, HOME[role] ?? "/app", "/app/login");
+      for (const path of paths) {
+        const res = await page.goto(`${world.gw.url}${path}`);
+        expect(res!.status(), `${role} ${path}`).to.equal(403);
+      }
+      await alsoAs?.(role);
+    }
+  }
 
   before(async () => {
     const [built, launched] = await Promise.allSettled([roleWorld(953_000), launchChromium()]);
@@ -126,22 +157,7 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
       `/app/charity/disbursements/${world.refusedDisbursementId}`,
       `/app/charity/programmes/${world.programmeId}/coverage`,
     ];
-    const others = {
-      vendor: world.vendor,
-      donor: world.donor,
-      auditor: world.auditor,
-      field_agent: world.fieldAgent,
-      registrar: world.registrar,
-      regulator: { apiKey: world.gw.regulatorKey },
-    };
-    for (const [role, org] of Object.entries(others)) {
-      await page.context().clearCookies();
-      await signIn(page, "en", org.apiKey, HOME[role] ?? "/app", "/app/login");
-      for (const path of paths) {
-        const res = await page.goto(`${world.gw.url}${path}`);
-        expect(res!.status(), `${role} ${path}`).to.equal(403);
-      }
-    }
+    await refusedToEach(page, "en", othersThan("charity"), paths);
     await page.context().clearCookies();
     await signIn(page, "en", world.otherCharity.apiKey, "/app/charity", "/app/charity");
     expect(await page.locator('section.card[aria-labelledby^="programme-"]').count()).to.equal(0);
@@ -217,26 +233,14 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
   it("regulator page: refuses every other role", async () => {
     const v = await visit("phone");
     const { page } = v;
-    const others = {
-      charity: world.charity,
-      vendor: world.vendor,
-      donor: world.donor,
-      auditor: world.auditor,
-      field_agent: world.fieldAgent,
-      registrar: world.registrar,
-    };
-    for (const [role, org] of Object.entries(others)) {
-      await page.context().clearCookies();
-      await signIn(page, "fa", org.apiKey, HOME[role] ?? "/app", "/app/login");
-      const res = await page.goto(`${world.gw.url}/app/regulator`);
-      expect(res!.status(), role).to.equal(403);
+    await refusedToEach(page, "fa", othersThan("regulator"), ["/app/regulator"], async (role) => {
       const jobs = countRows(world.gw, "chain_jobs");
       const write = await page.request.post(`${world.gw.url}/app/regulator/licences/${world.vendor.orgId}`, {
         form: { action: "suspend", idempotencyKey: `web-refused-${role}`, csrf: "x" },
       });
       expect(write.status(), role).to.equal(403);
       expect(countRows(world.gw, "chain_jobs"), role).to.equal(jobs);
-    }
+    });
     // The regulator itself, without its form's token: refused, nothing queued.
     await page.context().clearCookies();
     await signIn(page, "fa", world.gw.regulatorKey, "/app/regulator", "/app/regulator");
@@ -305,21 +309,7 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
       `/app/auditor/programmes/${world.programmeId}`,
       `/app/auditor/deliveries/${delivery.deliveryId}`,
     ];
-    const others = {
-      charity: world.charity,
-      vendor: world.vendor,
-      donor: world.donor,
-      field_agent: world.fieldAgent,
-      registrar: world.registrar,
-    };
-    for (const [role, org] of Object.entries(others)) {
-      await page.context().clearCookies();
-      await signIn(page, "en", org.apiKey, HOME[role] ?? "/app", "/app/login");
-      for (const path of paths) {
-        const res = await page.goto(`${world.gw.url}${path}`);
-        expect(res!.status(), `${role} ${path}`).to.equal(403);
-      }
-    }
+    await refusedToEach(page, "en", othersThan("auditor", "regulator"), paths);
     await page.context().clearCookies();
     await signIn(page, "en", world.gw.regulatorKey, "/app/regulator", "/app/login");
     for (const path of paths) {
