@@ -2,7 +2,14 @@ import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { syntheticNationalId } from "../../../src/identity";
 import { openDelivery, PIN } from "../e2e/deliveryFixture";
-import { createExclusivityGroup, disbursementCsv, settle, type E2eGateway } from "../e2e/harness";
+import {
+  createExclusivityGroup,
+  createProgramme,
+  disbursementCsv,
+  give,
+  settle,
+  type E2eGateway,
+} from "../e2e/harness";
 import { webWorld, type WebWorld } from "./webWorld";
 
 export interface RoleWorld extends WebWorld {
@@ -14,6 +21,8 @@ export interface RoleWorld extends WebWorld {
   disputedDeliveryId: string;
   /** An exclusivity group the charity is admitted to. */
   groupId: number;
+  /** A funded programme of the charity with nothing issued yet: a disbursement into it makes chain writes. */
+  freshProgrammeId: number;
 }
 
 /** A chain write through the outbox, by default as the operator (the embedded regulator); waits until confirmed. */
@@ -122,9 +131,13 @@ export async function roleWorld(seed: number): Promise<RoleWorld> {
     world.auditor.address,
   );
 
+  const freshProgrammeId = await createProgramme(gw, charity, { name: "E2E fresh relief" });
+  await give(gw, world.donor, freshProgrammeId, "1000000");
+
   return {
     ...world,
     groupId,
+    freshProgrammeId,
     refusedDisbursementId: disbursed.body.disbursementId as string,
     importId: imported.body.importId as string,
     disputedDeliveryId: delivery.deliveryId,
