@@ -1,7 +1,8 @@
 /**
- * Pages benchmark (issue 11): on a whole embedded gateway with a gift that paid a delivery and an anchored
- * confirmation, how long the gateway takes to answer each page, beside the JSON API answer it renders (the
- * same run's baseline), and how soon a real Chromium paints it (first contentful paint), beside the
+ * Pages benchmark (issue 11): on a whole embedded gateway with a gift that paid a delivery, an anchored
+ * confirmation, and what the charity's, regulator's and auditor's pages show (roleWorld), how long the
+ * gateway takes to answer each page, beside the JSON API answer it renders (the same run's baseline), and
+ * how soon a real Chromium paints it (first contentful paint), beside the
  * smallest page (/app/login) in the same browser; and what each page's scripts weigh compressed.
  *
  *   npm run bench:pages                  # table
@@ -12,7 +13,8 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { launchChromium } from "../../test/gateway/web/launchChromium";
-import { csrfOf, stopWebWorld, webWorld } from "../../test/gateway/web/webWorld";
+import { roleWorld } from "../../test/gateway/web/roleWorld";
+import { csrfOf, stopWebWorld } from "../../test/gateway/web/webWorld";
 import { ASSETS_DIR } from "../../src/web/staticAssets";
 
 const asJson = process.argv.includes("--json") || process.env.BENCH_JSON === "1";
@@ -24,6 +26,12 @@ const SCRIPT_TARGET_BYTES = 100 * 1024;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const p95 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.95)]!;
 const round1 = (n: number) => Math.round(n * 10) / 10;
+/** A path as the report names it: its ids as placeholders. */
+const ids = (path: string) =>
+  path
+    .replace(/dlv_[0-9a-f-]+/, "{deliveryId}")
+    .replace(/dsb_[0-9a-f-]+/, "{disbursementId}")
+    .replace(/orgId=[^&]+/, "orgId={orgId}");
 const log = (line: string) => (asJson ? process.stderr : process.stdout).write(`${line}\n`);
 
 async function timed(url: string, headers: Record<string, string>): Promise<number[]> {
@@ -57,13 +65,25 @@ async function sessionCookie(base: string, apiKey: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  log("bench:pages: building the embedded gateway (chain, delivery, anchored confirmation, cash gift) …");
-  const world = await webWorld(970_000);
+  log(
+    "bench:pages: building the embedded gateway (chain, delivery, anchored confirmation, cash gift, refused rows, review, dispute, group, finding) …",
+  );
+  const world = await roleWorld(970_000);
   try {
     const base = world.gw.url;
     const giftId = world.giftIds[0]!;
     const donorCookie = await sessionCookie(base, world.donor.apiKey);
     const vendorCookie = await sessionCookie(base, world.vendor.apiKey);
+    const charityCookie = await sessionCookie(base, world.charity.apiKey);
+    const regulatorCookie = await sessionCookie(base, world.gw.regulatorKey);
+    const auditorCookie = await sessionCookie(base, world.auditor.apiKey);
+    const redeemed = await fetch(`${base}/v1/deliveries?state=redeemed&limit=1`, {
+      headers: { Authorization: `Bearer ${world.auditor.apiKey}` },
+    });
+    const redeemedId = ((await redeemed.json()) as { deliveries: { deliveryId: string }[] }).deliveries[0]!
+      .deliveryId;
+    const programmeId = world.programmeId;
+    const disbursementId = world.refusedDisbursementId;
     const opened = await fetch(`${base}/v1/deliveries`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Authorization: `Bearer ${world.vendor.apiKey}` },
@@ -96,14 +116,51 @@ async function main(): Promise<void> {
         cookie: vendorCookie,
         key: world.vendor.apiKey,
       },
+      {
+        page: "/app/charity",
+        baseline: `/v1/programmes?orgId=${world.charity.orgId}`,
+        cookie: charityCookie,
+        key: world.charity.apiKey,
+      },
+      {
+        page: `/app/charity/disbursements/${disbursementId}`,
+        baseline: `/v1/disbursements/${disbursementId}`,
+        cookie: charityCookie,
+        key: world.charity.apiKey,
+      },
+      {
+        page: `/app/charity/programmes/${programmeId}/coverage`,
+        baseline: `/v1/programmes/${programmeId}/under-coverage`,
+        cookie: charityCookie,
+        key: world.charity.apiKey,
+      },
+      {
+        page: "/app/regulator",
+        baseline: "/v1/organisations",
+        cookie: regulatorCookie,
+        key: world.gw.regulatorKey,
+      },
+      { page: "/app/auditor", baseline: "/v1/programmes", cookie: auditorCookie, key: world.auditor.apiKey },
+      {
+        page: `/app/auditor/programmes/${programmeId}`,
+        baseline: `/v1/programmes/${programmeId}`,
+        cookie: auditorCookie,
+        key: world.auditor.apiKey,
+      },
+      {
+        page: `/app/auditor/deliveries/${redeemedId}`,
+        baseline: `/v1/deliveries/${redeemedId}`,
+        cookie: auditorCookie,
+        key: world.auditor.apiKey,
+      },
     ];
     const serverRows = [];
     for (const row of server) {
       const pageTimes = await timed(`${base}${row.page}`, { Cookie: row.cookie });
       const apiTimes = await timed(`${base}${row.baseline}`, { Authorization: `Bearer ${row.key}` });
       serverRows.push({
-        page: row.page.replace(/dlv_[0-9a-f-]+/, "{deliveryId}"),
-        baseline: row.baseline.replace(/dlv_[0-9a-f-]+/, "{deliveryId}"),
+        page: ids(row.page),
+        baseline: ids(row.baseline),
         medianMs: round1(median(pageTimes)),
         p95Ms: round1(p95(pageTimes)),
         baselineMedianMs: round1(median(apiTimes)),
@@ -119,6 +176,13 @@ async function main(): Promise<void> {
         { page: `/app/donor/gift?giftId=${giftId}`, cookie: donorCookie },
         { page: "/app/vendor", cookie: vendorCookie },
         { page: `/app/vendor/deliveries/${deliveryId}`, cookie: vendorCookie },
+        { page: "/app/charity", cookie: charityCookie },
+        { page: `/app/charity/disbursements/${disbursementId}`, cookie: charityCookie },
+        { page: `/app/charity/programmes/${programmeId}/coverage`, cookie: charityCookie },
+        { page: "/app/regulator", cookie: regulatorCookie },
+        { page: "/app/auditor", cookie: auditorCookie },
+        { page: `/app/auditor/programmes/${programmeId}`, cookie: auditorCookie },
+        { page: `/app/auditor/deliveries/${redeemedId}`, cookie: auditorCookie },
       ];
       for (const { page: pagePath, cookie } of pages) {
         const firstPaints: number[] = [];
@@ -147,7 +211,7 @@ async function main(): Promise<void> {
           await context.close();
         }
         paints.push({
-          page: pagePath.replace(/dlv_[0-9a-f-]+/, "{deliveryId}"),
+          page: ids(pagePath),
           firstPaintMs: round1(median(firstPaints)),
         });
       }
@@ -160,6 +224,9 @@ async function main(): Promise<void> {
     const weights = [
       { page: "donor timeline", scripts: ["keccak.js", "verify.js"] },
       { page: "vendor delivery", scripts: ["vendor.js"] },
+      { page: "charity disbursement (running)", scripts: ["progress.js"] },
+      { page: "auditor receipt", scripts: ["keccak.js", "verify.js"] },
+      { page: "charity, regulator, auditor, coverage", scripts: [] },
     ].map((row) => ({ ...row, gzipBytes: scriptBytes(row.scripts) }));
 
     const baselinePaint = paints[0]!.firstPaintMs;
@@ -195,17 +262,18 @@ async function main(): Promise<void> {
     );
     for (const row of serverRows) {
       log(
-        `  ${row.page.padEnd(34)} ${String(row.medianMs).padStart(6)} / ${String(row.p95Ms).padStart(6)}` +
-          `   baseline ${row.baseline.padEnd(32)} ${String(row.baselineMedianMs).padStart(6)} / ${String(row.baselineP95Ms).padStart(6)}`,
+        `  ${row.page.padEnd(48)} ${String(row.medianMs).padStart(6)} / ${String(row.p95Ms).padStart(6)}` +
+          `   baseline ${row.baseline.padEnd(44)} ${String(row.baselineMedianMs).padStart(6)} / ${String(row.baselineP95Ms).padStart(6)}`,
       );
     }
     log(
       `\nFirst render in Chromium, 360 px, cold context, median of ${PAINTS} (first contentful paint, or the first frame after load):`,
     );
     log(`  baseline /app/login                 ${baselinePaint} ms`);
-    for (const row of paints.slice(1)) log(`  ${row.page.padEnd(36)} ${row.firstPaintMs} ms`);
+    for (const row of paints.slice(1)) log(`  ${row.page.padEnd(48)} ${row.firstPaintMs} ms`);
     log("\nScripts per page, gzip:");
-    for (const row of weights) log(`  ${row.page.padEnd(18)} ${row.gzipBytes} B (${row.scripts.join(", ")})`);
+    for (const row of weights)
+      log(`  ${row.page.padEnd(40)} ${row.gzipBytes} B (${row.scripts.join(", ") || "no script"})`);
     log("\nTargets:");
     for (const t of report.targets)
       log(`  ${t.pass ? "PASS" : "FAIL"} ${t.id}: ${t.measured} (target ${t.target})`);

@@ -12,3 +12,5 @@ export {
 export { htmlReport, reportFromHtml } from "./report/htmlReport";
 export { verifyReport, type ReportVerdict } from "./report/verifyReport";
 export type { AuditAddresses, AuditResult, Finding, PublishedProof, CheckName } from "./types";
+export { listAuditRecords, FINDING_SEVERITIES, FINDING_SUBJECTS } from "./listAuditRecords";
+export type { AnchoredReportRecord, FindingRecord } from "./listAuditRecords";

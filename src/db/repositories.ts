@@ -177,6 +177,8 @@ export interface ImportRepository {
   insertReviews(items: readonly DuplicateReviewRecord[]): void;
   listRows(importId: string): ImportRowRecord[];
   listReviews(importId: string): DuplicateReviewRecord[];
+  /** The open reviews of the imports `orgId` ran, newest first. */
+  listOpenReviews(orgId: string, limit: number): DuplicateReviewRecord[];
   /** Counts computed from the recorded rows. */
   tally(importId: string): ImportCounts;
 }

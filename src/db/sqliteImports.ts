@@ -100,6 +100,20 @@ export function sqliteImports(db: BetterSqlite3.Database): ImportRepository {
   const listReviews = db.prepare<[string], ReviewRow>(
     "SELECT * FROM duplicate_reviews WHERE import_id = ? ORDER BY row_no",
   );
+  const openReviewsOf = db.prepare<[string, number], ReviewRow>(
+    `SELECT r.* FROM duplicate_reviews r JOIN imports i ON i.import_id = r.import_id
+       WHERE i.org_id = ? AND r.status = 'open' ORDER BY r.review_id DESC LIMIT ?`,
+  );
+  const toReview = (r: ReviewRow): DuplicateReviewRecord => ({
+    importId: r.import_id,
+    rowNo: r.row_no,
+    reason: r.reason,
+    beneficiaryRef: r.beneficiary_ref,
+    existingHouseholdRef: r.existing_household_ref,
+    proposedHouseholdRef: r.proposed_household_ref,
+    status: r.status,
+    createdAt: r.created_at,
+  });
   const tallyStatus = db.prepare<[string], { status: ImportRowStatus; n: number }>(
     "SELECT status, count(*) AS n FROM import_rows WHERE import_id = ? GROUP BY status",
   );
@@ -158,17 +172,8 @@ export function sqliteImports(db: BetterSqlite3.Database): ImportRepository {
         beneficiaryRef: r.beneficiary_ref,
         householdRef: r.household_ref,
       })),
-    listReviews: (importId): DuplicateReviewRecord[] =>
-      listReviews.all(importId).map((r) => ({
-        importId: r.import_id,
-        rowNo: r.row_no,
-        reason: r.reason,
-        beneficiaryRef: r.beneficiary_ref,
-        existingHouseholdRef: r.existing_household_ref,
-        proposedHouseholdRef: r.proposed_household_ref,
-        status: r.status,
-        createdAt: r.created_at,
-      })),
+    listReviews: (importId) => listReviews.all(importId).map(toReview),
+    listOpenReviews: (orgId, limit) => openReviewsOf.all(orgId, limit).map(toReview),
     tally,
   };
 }

@@ -168,6 +168,8 @@ export async function deliveryView(deps: DeliveryDeps, row: DeliveryRow): Promis
 export interface ListDeliveriesParams {
   state?: DeliveryState;
   programmeId?: number;
+  /** Only the disputed: refused by the household before redemption, or flagged after it. */
+  disputed?: boolean;
   /** Deliveries created before this id's, newest first. */
   limit: number;
 }
@@ -190,12 +192,14 @@ export async function listDeliveries(
     .prepare(
       `SELECT d.* FROM deliveries d LEFT JOIN programmes p ON p.programme_id = d.programme_id
         WHERE ${scope} AND (@state IS NULL OR d.state = @state) AND (@programme IS NULL OR d.programme_id = @programme)
+          AND (@disputed = 0 OR d.state = 'disputed' OR d.flag_state IS NOT NULL)
         ORDER BY d.created_at DESC, d.delivery_id DESC LIMIT @limit`,
     )
     .all({
       org: caller.orgId,
       state: params.state ?? null,
       programme: params.programmeId ?? null,
+      disputed: params.disputed ? 1 : 0,
       limit: params.limit,
     }) as DeliveryRow[];
   return { rows, deliveries: await Promise.all(rows.map((row) => deliveryView(deps, row))) };

@@ -87,3 +87,5 @@ export type { OfflineItemResult, OfflineUpload, OfflineUploadParams } from "./of
 export { handleUssd, ussdRequestSchema } from "./ussd/handleUssd";
 export type { UssdAnswer, UssdDeps, UssdRequest } from "./ussd/handleUssd";
 export { MAX_SCREEN_LENGTH } from "./ussd/menu";
+export { vendorSettlement } from "./vendorSettlement";
+export type { VendorProgrammeSettlement } from "./vendorSettlement";

@@ -20,6 +20,8 @@ export type {
   ImportReport,
   ImportRowResult,
 } from "./getImportReport";
+export { listDuplicateReviews } from "./listDuplicateReviews";
+export type { ListDuplicateReviewsParams } from "./listDuplicateReviews";
 export { CSV_COLUMNS, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, REQUIRED_COLUMNS } from "./csvFormat";
 export { sampleHouseholdsCsv } from "./importSample";
 export type { SampleHouseholds, SampleHouseholdsOptions } from "./importSample";

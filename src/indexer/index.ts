@@ -28,5 +28,7 @@ export {
   webhookSecret,
 } from "./webhookSignature";
 export { listGiftEvents } from "./listGiftEvents";
+export { listProgrammeGifts } from "./listProgrammeGifts";
+export type { ProgrammeGift } from "./listProgrammeGifts";
 export { giftEventId } from "./projections";
 export * from "./types";

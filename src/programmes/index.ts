@@ -12,6 +12,8 @@ export {
 } from "./createProgramme";
 export type { CreateProgrammeParams, CreateProgrammeResult } from "./createProgramme";
 export { getProgramme, listProgrammes, programmeRow } from "./getProgramme";
+export { listExclusivityGroups } from "./listExclusivityGroups";
+export type { ExclusivityGroupView } from "./listExclusivityGroups";
 export { giveToProgramme, giveSchema, onGiftReceived, GIFT_JOB } from "./giveToProgramme";
 export type { GiveParams, GiveResult } from "./giveToProgramme";
 export { tokenAmountSchema, toUnits, fromUnits } from "./amounts";

@@ -2,14 +2,23 @@ import type { Database } from "better-sqlite3";
 import express, { Router, type ErrorRequestHandler } from "express";
 import type { JsonRpcProvider } from "ethers";
 import type { Logger } from "pino";
+import type { CoverageDeps } from "../coverage";
 import type { DeliveryDeps } from "../delivery";
+import type { DisbursementDeps } from "../disbursement";
 import { AppError } from "../errors";
+import type { HouseholdContext } from "../households";
 import type { IndexerDeps } from "../indexer";
+import type { OrganisationDeps } from "../organisations";
+import type { ProgrammeDeps } from "../programmes";
+import type { AuditLog } from "../../typechain-types";
+import { registerAuditorPages } from "./auditor/auditorPages";
+import { registerCharityPages } from "./charity/charityPages";
 import { registerChainRelay } from "./chainRelay";
 import { registerDonorPages } from "./donor/donorPages";
 import { html } from "./html";
 import { errorBox, renderPage } from "./layout";
 import { CsrfRefusedError, LoginRequiredError, pageOf, pageState, PageForbiddenError } from "./pageState";
+import { registerRegulatorPages } from "./regulator/regulatorPages";
 import { registerSessionPages } from "./sessionPages";
 import { registerStaticAssets } from "./staticAssets";
 import { registerVendorPages } from "./vendor/vendorPages";
@@ -21,6 +30,12 @@ export interface WebServices {
   delivery: DeliveryDeps;
   provider: JsonRpcProvider;
   anchoring: { anchor: { target: unknown } };
+  programmes: ProgrammeDeps;
+  disbursement: DisbursementDeps;
+  households: HouseholdContext;
+  coverage: CoverageDeps;
+  organisations: OrganisationDeps;
+  system: { auditLog: AuditLog };
 }
 
 /**
@@ -44,6 +59,13 @@ export function webPages(services: WebServices, logger: Logger): Router {
     anchorAddress: String(services.anchoring.anchor.target).toLowerCase(),
   });
   registerVendorPages(router, { delivery: services.delivery });
+  registerCharityPages(router, services);
+  registerRegulatorPages(router, services);
+  registerAuditorPages(router, {
+    ...services,
+    auditLog: services.system.auditLog,
+    anchorAddress: String(services.anchoring.anchor.target).toLowerCase(),
+  });
   router.use("/app", (req, res) => {
     const { t } = pageOf(res);
     renderPage(req, res, { title: t("notFoundTitle"), status: 404, body: html`<p>${t("notFound")}</p>` });

@@ -21,7 +21,8 @@ function backPath(req: Request): string {
   // A form's answer (a refusal, a receipt's timeline) has no address of its own: back to where it was sent from.
   const delivery = /^\/app\/vendor\/deliveries\/dlv_[0-9a-f-]{36}/.exec(req.path);
   if (delivery) return delivery[0];
-  for (const page of ["/app/vendor", "/app/donor"]) if (req.path.startsWith(page)) return page;
+  for (const page of ["/app/vendor", "/app/donor", "/app/regulator"])
+    if (req.path.startsWith(page)) return page;
   return "/app";
 }
 
@@ -54,6 +55,9 @@ export function renderPage(req: Request, res: Response, options: PageOptions): v
             <a href="/app" class="brand">${t("appName")}</a>
             <a href="/app/donor">${t("donorPage")}</a>
             <a href="/app/vendor">${t("vendorPage")}</a>
+            <a href="/app/charity">${t("charityPage")}</a>
+            <a href="/app/regulator">${t("regulatorPage")}</a>
+            <a href="/app/auditor">${t("auditorPage")}</a>
           </nav>
           <div class="account">
             ${account}

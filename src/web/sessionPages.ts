@@ -13,7 +13,13 @@ export const safeBack = (value: unknown, fallback = "/app") =>
   typeof value === "string" && SAFE_BACK.test(value) && !value.includes("..") ? value : fallback;
 
 /** Where a role lands after signing in. */
-const HOME: Record<string, string> = { vendor: "/app/vendor", donor: "/app/donor" };
+export const HOME: Record<string, string> = {
+  vendor: "/app/vendor",
+  donor: "/app/donor",
+  charity: "/app/charity",
+  regulator: "/app/regulator",
+  auditor: "/app/auditor",
+};
 
 const ONE_YEAR_SECONDS = 365 * 24 * 3600;
 
@@ -92,6 +98,9 @@ export function registerSessionPages(router: Router, db: Database): void {
         <ul class="links">
           <li><a href="/app/donor">${t("donorPage")}</a></li>
           <li><a href="/app/vendor">${t("vendorPage")}</a></li>
+          <li><a href="/app/charity">${t("charityPage")}</a></li>
+          <li><a href="/app/regulator">${t("regulatorPage")}</a></li>
+          <li><a href="/app/auditor">${t("auditorPage")}</a></li>
           ${page.session ? "" : html`<li><a href="/app/login">${t("login")}</a></li>`}
         </ul>`,
     });

@@ -5,6 +5,8 @@ import { errorResponses, jsonRequestBody, jsonResponse, parametersOf, secured } 
 import * as docs from "./responseSchemas";
 import type { RouteModule } from "../routeModule";
 import {
+  changeLicence,
+  changeLicenceSchema,
   listOrganisations,
   ORGANISATION_ROLES,
   registerOrganisation,
@@ -13,6 +15,12 @@ import {
 } from "../../organisations";
 
 const listQuery = z.strictObject({ role: z.enum(ORGANISATION_ROLES).optional() });
+const orgParams = z.strictObject({
+  orgId: z
+    .string()
+    .regex(/^org_[0-9a-f]{12}$/)
+    .describe("As registering the organisation answered it"),
+});
 
 /** Onboarding organisations: the regulator registers them; each gets a key, a licence and an API key. */
 export function organisationRoutes(deps: OrganisationDeps): RouteModule {
@@ -33,6 +41,16 @@ export function organisationRoutes(deps: OrganisationDeps): RouteModule {
         validate(listQuery, "query"),
         (_req, res) => {
           res.json({ organisations: listOrganisations(deps, validated(res, listQuery, "query").role) });
+        },
+      );
+      router.post(
+        "/v1/organisations/:orgId/licence-changes",
+        requireRole("regulator"),
+        validate(orgParams, "params"),
+        validate(changeLicenceSchema),
+        async (_req, res) => {
+          const { orgId } = validated(res, orgParams, "params");
+          res.json(await changeLicence(deps, orgId, validated(res, changeLicenceSchema)));
         },
       );
     },
@@ -68,6 +86,29 @@ export function organisationRoutes(deps: OrganisationDeps): RouteModule {
           responses: {
             "200": jsonResponse("Organisations", docs.organisationList.schema, docs.organisationList.example),
             ...errorResponses(400),
+          },
+        }),
+      },
+      "/v1/organisations/{orgId}/licence-changes": {
+        post: secured(["regulator"], {
+          operationId: "changeLicence",
+          summary: "Suspend, reinstate or revoke an organisation's licence",
+          description:
+            "Sent on chain by the gateway's operator as regulator. `revoke` proposes the revocation: the licence is inactive at once and the revocation may be finalised (`finalise_revocation`) only after the registry's delay (`REVOCATION_DELAY`, four days), or cancelled (`cancel_revocation`) until then. The only reason that goes on chain is `findingId`, the AuditLog finding the decision cites (0 for none), never free text. Checked against the chain first: a change the registry would refuse queues nothing and answers 409 with its error's name as the code. The same `idempotencyKey` answers the same change.",
+          tags: ["organisations"],
+          parameters: parametersOf(orgParams, "path", { orgId: "org_3f9a2c1e0b7d" }),
+          requestBody: jsonRequestBody(changeLicenceSchema, {
+            action: "suspend",
+            findingId: 3,
+            idempotencyKey: "suspend-org_3f9a2c1e0b7d-2026-12-02",
+          }),
+          responses: {
+            "200": jsonResponse(
+              "The licence as the chain holds it after the change",
+              docs.licenceState.schema,
+              docs.licenceState.example,
+            ),
+            ...errorResponses(400, 404, 409),
           },
         }),
       },

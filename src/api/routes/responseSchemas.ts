@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ROW_STATUSES } from "../../disbursement/types";
 import { programmeRuleSchema } from "../../households";
-import { LAYERS, ORGANISATION_ROLES } from "../../organisations";
+import { CHAIN_LICENCE_STATUSES, LAYERS, ORGANISATION_ROLES } from "../../organisations";
 import { jsonSchemaOf } from "../openapi/jsonSchema";
 
 /**
@@ -62,6 +62,30 @@ export const registeredOrganisation = {
 export const organisationList = {
   schema: z.strictObject({ organisations: z.array(organisationSchema) }),
   example: { organisations: [organisationExample] },
+};
+export const licenceState = {
+  schema: z.strictObject({
+    orgId: z.string(),
+    name: z.string(),
+    role: z.enum(ORGANISATION_ROLES),
+    address: addressSchema,
+    granted: z.enum(["none", "pending", "active", "failed"]).describe("Where the gateway's grant stands"),
+    status: z.enum(CHAIN_LICENCE_STATUSES).describe("The licence as the chain holds it now"),
+    validUntil: timeSchema.nullable(),
+    revocationFinalAt: timeSchema
+      .nullable()
+      .describe("While a revocation is pending: the first moment it may be finalised"),
+  }),
+  example: {
+    orgId: "org_3f9a2c1e",
+    name: "North Relief Society",
+    role: "charity",
+    address: EXAMPLE_ADDRESS.toLowerCase(),
+    granted: "active",
+    status: "suspended",
+    validUntil: "2027-12-01T09:30:00.000Z",
+    revocationFinalAt: null,
+  },
 };
 
 // ---- programmes and gifts

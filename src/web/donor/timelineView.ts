@@ -12,6 +12,40 @@ export interface TimelineContext {
   anchorAddress: string;
 }
 
+/**
+ * What /app/static/verify.js reads from the `#anchored` section: the anchor contract it asks and its
+ * words in the page's language. Any page with Check or Verify buttons carries them.
+ */
+export function verifierAttributes({ t, lang, anchorAddress }: TimelineContext): Html {
+  return html`data-anchor="${anchorAddress}" data-lang="${lang}" data-proof-ok="${t("v_proofOk")}"
+  data-proof-wrong="${t("v_proofWrong")}" data-not-anchored="${t("v_notAnchored")}"
+  data-tx-ok="${t("v_txOk")}" data-tx-bad="${t("v_txBad")}" data-error="${t("v_error")}"
+  data-count="${t("v_count")}" data-pending="${t("verifyPending")}"`;
+}
+
+/**
+ * A transaction with its *Check on chain* button (wired by verify.js, which reads the receipt from the chain
+ * itself) and the output the answer is written to.
+ */
+export function txCheck(
+  { t, lang }: Pick<TimelineContext, "t" | "lang">,
+  txHash: string,
+  blockNumber: number,
+  resultId: string,
+): Html {
+  return html`${t("transaction")} ${hash(txHash)} · ${t("block")} ${digits(blockNumber, lang)}
+    <button
+      type="button"
+      class="verify-tx"
+      data-tx="${txHash}"
+      data-block="${blockNumber}"
+      aria-describedby="${resultId}"
+    >
+      ${t("verifyTx")}
+    </button>
+    <output id="${resultId}" aria-live="polite"></output>`;
+}
+
 const hash = (value: string) => html`<code title="${value}">${shortHash(value)}</code>`;
 
 /**
@@ -83,20 +117,7 @@ export function timelineView(timeline: GiftTimeline, { t, lang, anchorAddress }:
                   <td>${delivery.vendorName ?? hash(delivery.vendor)}</td>
                   <td class="num">${amount(delivery.amount, lang)}</td>
                   <td>${t(`status_${delivery.status}`)}</td>
-                  <td>
-                    ${t("transaction")} ${hash(delivery.txHash)} · ${t("block")}
-                    ${digits(delivery.blockNumber, lang)}
-                    <button
-                      type="button"
-                      class="verify-tx"
-                      data-tx="${delivery.txHash}"
-                      data-block="${delivery.blockNumber}"
-                      aria-describedby="tx-result-${i}"
-                    >
-                      ${t("verifyTx")}
-                    </button>
-                    <output id="tx-result-${i}" aria-live="polite"></output>
-                  </td>
+                  <td>${txCheck({ t, lang }, delivery.txHash, delivery.blockNumber, `tx-result-${i}`)}</td>
                 </tr>`,
             )}
           </tbody>
@@ -181,16 +202,7 @@ export function timelineView(timeline: GiftTimeline, { t, lang, anchorAddress }:
     <section
       aria-labelledby="anchored-heading"
       id="anchored"
-      data-anchor="${anchorAddress}"
-      data-lang="${lang}"
-      data-proof-ok="${t("v_proofOk")}"
-      data-proof-wrong="${t("v_proofWrong")}"
-      data-not-anchored="${t("v_notAnchored")}"
-      data-tx-ok="${t("v_txOk")}"
-      data-tx-bad="${t("v_txBad")}"
-      data-error="${t("v_error")}"
-      data-count="${t("v_count")}"
-      data-pending="${t("verifyPending")}"
+      ${verifierAttributes({ t, lang, anchorAddress })}
     >
       <h2 id="anchored-heading">${t("anchored")}</h2>
       <p>${t("anchoredIntro")}</p>

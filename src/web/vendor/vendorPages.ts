@@ -10,6 +10,7 @@ import {
   visibleDeliveryRow,
   type DeliveryDeps,
   type OpenDeliveryParams,
+  vendorSettlement,
 } from "../../delivery";
 import { AppError, NotFoundError, ValidationError } from "../../errors";
 import { html } from "../html";
@@ -20,6 +21,7 @@ import {
   deliveryDetail,
   HANDLE_KINDS,
   openForm,
+  settlementTable,
   todayList,
   type HandleKind,
   type OpenFormValues,
@@ -50,7 +52,10 @@ export function registerVendorPages(router: Router, services: VendorPageServices
 
   const counter = async (req: Request, res: Response, values: OpenFormValues = {}, error?: AppError) => {
     const page = pageOf(res);
-    const { deliveries } = await listDeliveries(deps(), page.session!, { limit: DAY_LIMIT });
+    const [{ deliveries }, settlements] = await Promise.all([
+      listDeliveries(deps(), page.session!, { limit: DAY_LIMIT }),
+      vendorSettlement(deps(), page.session!.orgId),
+    ]);
     const today = tehranDay(deps().now());
     const todays = deliveries.filter((delivery) => tehranDay(new Date(delivery.createdAt)) === today);
     const redeemed = todays
@@ -63,7 +68,8 @@ export function registerVendorPages(router: Router, services: VendorPageServices
         <div class="cards">
           ${openForm(page, `web-${randomUUID()}`, values)}
           ${todayList(page, todays, formatUnits(redeemed, deps().decimals).replace(/\.0$/, ""))}
-        </div>`,
+        </div>
+        ${settlementTable(page, settlements)}`,
     });
   };
 

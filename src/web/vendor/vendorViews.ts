@@ -1,4 +1,4 @@
-import { DELIVERY_ITEMS, type DeliveryView } from "../../delivery";
+import { DELIVERY_ITEMS, type DeliveryView, type VendorProgrammeSettlement } from "../../delivery";
 import { html, raw, type Html } from "../html";
 import { amount, count, dateTime, digits, shortHash } from "../i18n/format";
 import { itemName } from "../i18n/items";
@@ -196,4 +196,44 @@ export function deliveryDetail(page: PageState, delivery: DeliveryView, notice?:
     ${waiting ? html`<p><a href="${base}" id="refresh" data-auto-refresh="2000">${t("refresh")}</a></p>` : ""}
     ${open}
     <p><a href="/app/vendor">${t("backToCounter")}</a></p>`;
+}
+
+/** What the vendor is owed, may collect now, has held by disputes and has collected, per programme. */
+export function settlementTable(page: PageState, settlements: readonly VendorProgrammeSettlement[]): Html {
+  const { t, lang } = page;
+  return html`<section aria-labelledby="settlement-heading" class="card">
+    <h2 id="settlement-heading">${t("settlement")}</h2>
+    ${
+      settlements.length
+        ? html`<div class="scroll" tabindex="0" role="region" aria-label="${t("settlementTable")}">
+            <table id="settlement">
+              <caption>
+                ${t("settlementTable")}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">${t("programme")}</th>
+                  <th scope="col">${t("owed")}</th>
+                  <th scope="col">${t("collectable")}</th>
+                  <th scope="col">${t("heldByFlags")}</th>
+                  <th scope="col">${t("collectedSoFar")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${settlements.map(
+                  (row) =>
+                    html`<tr data-programme="${row.programmeId}">
+                      <th scope="row">${digits(row.programmeId, lang)}</th>
+                      <td class="num" data-money="owed">${amount(row.owed, lang)}</td>
+                      <td class="num">${amount(row.collectable, lang)}</td>
+                      <td class="num">${amount(row.held, lang)}</td>
+                      <td class="num">${amount(row.collected, lang)}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>
+          </div>`
+        : html`<p>${t("noSettlement")}</p>`
+    }
+  </section>`;
 }

@@ -1,0 +1,104 @@
+import type { Router } from "express";
+import type { AuditLog } from "../../../typechain-types";
+import { listAuditRecords } from "../../audit";
+import { deliveryView, listDeliveries, visibleDeliveryRow, type DeliveryDeps } from "../../delivery";
+import { NotFoundError } from "../../errors";
+import { listProgrammeGifts, type IndexerDeps } from "../../indexer";
+import { listOrganisations, type OrganisationDeps } from "../../organisations";
+import { getProgramme, listProgrammes, type ProgrammeDeps } from "../../programmes";
+import { fundsView } from "../charity/fundsView";
+import { html } from "../html";
+import { digits } from "../i18n/format";
+import { renderPage } from "../layout";
+import { pageOf, requirePageRole } from "../pageState";
+import { findingTable, programmeDrill, programmeIndex, receiptView, reportTable } from "./auditorViews";
+
+export interface AuditorPageServices {
+  auditLog: AuditLog;
+  organisations: OrganisationDeps;
+  programmes: ProgrammeDeps;
+  indexer: IndexerDeps;
+  delivery: DeliveryDeps;
+  /** The `ReceiptAnchor` the proof checks ask (as the donor's timeline). */
+  anchorAddress: string;
+}
+
+const PROGRAMME_ID = /^[1-9][0-9]{0,15}$/;
+const DELIVERY_ID = /^dlv_[0-9a-f-]{36}$/;
+const LIST_LIMIT = 100;
+
+/**
+ * The auditor's pages: findings and anchored signed reports (the AuditLog's events), every programme, and
+ * the drill-down from a programme to its gifts (their timelines, with proofs checked in the browser), its
+ * redemptions and each receipt with its transaction checked against the chain. The regulator reads them too.
+ */
+export function registerAuditorPages(router: Router, services: AuditorPageServices): void {
+  const readers = requirePageRole("auditor", "regulator");
+  const names = () =>
+    new Map(
+      listOrganisations(services.organisations).flatMap((org) => [
+        [org.address.toLowerCase(), org.name] as const,
+        [org.orgId, org.name] as const,
+      ]),
+    );
+
+  router.get("/app/auditor", readers, async (req, res) => {
+    const page = pageOf(res);
+    const { t } = page;
+    const [records, programmes] = await Promise.all([
+      listAuditRecords(services.auditLog),
+      listProgrammes(services.programmes),
+    ]);
+    const byName = names();
+    renderPage(req, res, {
+      title: t("auditorTitle"),
+      body: html`<p>${t("auditorIntro")}</p>
+        <section aria-labelledby="findings-heading">
+          <h2 id="findings-heading">${t("findings")}</h2>
+          ${findingTable(page, records.findings, byName)}
+        </section>
+        <section aria-labelledby="reports-heading">
+          <h2 id="reports-heading">${t("reports")}</h2>
+          ${reportTable(page, records.reports, byName)}
+        </section>
+        <section aria-labelledby="programmes-heading">
+          <h2 id="programmes-heading">${t("programmes")}</h2>
+          ${programmes.length ? programmeIndex(page, programmes, byName) : html`<p>${t("noProgrammes")}</p>`}
+        </section>`,
+    });
+  });
+
+  router.get("/app/auditor/programmes/:programmeId", readers, async (req, res) => {
+    const programmeId = String(req.params.programmeId);
+    if (!PROGRAMME_ID.test(programmeId)) throw new NotFoundError("programmeId", "No programme has this id.");
+    const programme = await getProgramme(services.programmes, Number(programmeId));
+    const page = pageOf(res);
+    const { deliveries } = await listDeliveries(services.delivery, page.session!, {
+      programmeId: programme.programmeId,
+      state: "redeemed",
+      limit: LIST_LIMIT,
+    });
+    renderPage(req, res, {
+      title: `${page.t("auditProgrammeTitle")} ${digits(programmeId, page.lang)}`,
+      body: html`<p>${programme.name}</p>
+        ${fundsView(page, programme, services.programmes.decimals)}
+        ${programmeDrill(page, listProgrammeGifts(services.indexer, programme.programmeId, LIST_LIMIT), deliveries)}
+        <p><a href="/app/auditor">${page.t("back")}</a></p>`,
+    });
+  });
+
+  router.get("/app/auditor/deliveries/:deliveryId", readers, async (req, res) => {
+    const deliveryId = String(req.params.deliveryId);
+    if (!DELIVERY_ID.test(deliveryId)) throw new NotFoundError("deliveryId", "No delivery has this id.");
+    const page = pageOf(res);
+    const delivery = await deliveryView(
+      services.delivery,
+      visibleDeliveryRow(services.delivery, deliveryId, page.session!),
+    );
+    renderPage(req, res, {
+      title: `${page.t("receiptTitle")} ${delivery.redemptionId.slice(0, 10)}`,
+      scripts: ["keccak.js", "verify.js"],
+      body: receiptView(page, delivery, services.anchorAddress),
+    });
+  });
+}

@@ -1,0 +1,187 @@
+import type { AnchoredReportRecord, FindingRecord } from "../../audit";
+import type { DeliveryView } from "../../delivery";
+import type { ProgrammeGift } from "../../indexer";
+import type { ProgrammeView } from "../../programmes";
+import { txCheck, verifierAttributes } from "../donor/timelineView";
+import { html, type Html } from "../html";
+import { amount, count, dateTime, digits, shortHash } from "../i18n/format";
+import { itemName } from "../i18n/items";
+import type { PageState } from "../pageState";
+
+type Page = Pick<PageState, "t" | "lang">;
+const hash = (value: string) => html`<code title="${value}">${shortHash(value)}</code>`;
+const named = (names: ReadonlyMap<string, string>, address: string) =>
+  html`${names.get(address) ?? ""} ${hash(address)}`;
+
+/** Findings recorded on chain, newest first: who, about what, how serious, and the report's CID. */
+export function findingTable(
+  page: Page,
+  findings: readonly FindingRecord[],
+  names: ReadonlyMap<string, string>,
+): Html {
+  const { t, lang } = page;
+  if (!findings.length) return html`<p>${t("noFindings")}</p>`;
+  return html`<div class="scroll" tabindex="0" role="region" aria-label="${t("findings")}">
+    <table id="findings">
+      <caption>
+        ${t("findings")} (${count(findings.length, lang)})
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">${t("finding")}</th>
+          <th scope="col">${t("auditor")}</th>
+          <th scope="col">${t("subject")}</th>
+          <th scope="col">${t("severity")}</th>
+          <th scope="col">${t("reportCid")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${findings.map(
+          (finding) =>
+            html`<tr data-finding="${finding.findingId}">
+              <th scope="row">
+                ${digits(finding.findingId, lang)} · ${t("block")} ${digits(finding.blockNumber, lang)}
+              </th>
+              <td>${named(names, finding.auditor)}</td>
+              <td>${t(`subject_${finding.subject}`)} ${hash(finding.subjectId)}</td>
+              <td data-severity="${finding.severity}">${t(`severity_${finding.severity}`)}</td>
+              <td><code>${finding.reportCid}</code></td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/** Signed audit reports whose hash an auditor anchored, with the block they cover the chain through. */
+export function reportTable(
+  page: Page,
+  reports: readonly AnchoredReportRecord[],
+  names: ReadonlyMap<string, string>,
+): Html {
+  const { t, lang } = page;
+  if (!reports.length) return html`<p>${t("noReports")}</p>`;
+  return html`<div class="scroll" tabindex="0" role="region" aria-label="${t("reports")}">
+    <table id="reports">
+      <caption>
+        ${t("reports")} (${count(reports.length, lang)})
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">${t("reportHash")}</th>
+          <th scope="col">${t("auditor")}</th>
+          <th scope="col">${t("throughBlock")}</th>
+          <th scope="col">${t("reportCid")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${reports.map(
+          (report) =>
+            html`<tr>
+              <th scope="row">${hash(report.reportHash)}</th>
+              <td>${named(names, report.auditor)}</td>
+              <td class="num">${digits(report.throughBlock, lang)}</td>
+              <td><code>${report.reportCid}</code></td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/** Every programme, to drill down from. */
+export function programmeIndex(
+  page: Page,
+  programmes: readonly ProgrammeView[],
+  names: ReadonlyMap<string, string>,
+): Html {
+  const { t, lang } = page;
+  return html`<ul class="links" id="audit-programmes">
+    ${programmes.map(
+      (programme) =>
+        html`<li>
+          <a href="/app/auditor/programmes/${programme.programmeId}"
+            >${programme.name} (${digits(programme.programmeId, lang)})</a
+          >
+          · ${names.get(programme.orgId) ?? ""} · ${t("given")} ${amount(programme.funds.given, lang)}
+        </li>`,
+    )}
+  </ul>`;
+}
+
+/** A programme's gifts (each to its timeline with proofs) and its redemptions (each to its receipt). */
+export function programmeDrill(
+  page: Page,
+  gifts: readonly ProgrammeGift[],
+  redemptions: readonly DeliveryView[],
+): Html {
+  const { t, lang } = page;
+  return html`<section aria-labelledby="gifts-heading">
+      <h2 id="gifts-heading">${t("gifts")}</h2>
+      <ul class="links" id="gifts">
+        ${gifts.map(
+          (gift) =>
+            html`<li>
+              <a href="/app/donor/gift?giftId=${gift.giftId}"
+                >${t("timelineTitle")} ${digits(gift.giftId, lang)}</a
+              >
+              · ${amount(gift.amount, lang)} · ${t("block")} ${digits(gift.blockNumber, lang)}
+            </li>`,
+        )}
+      </ul>
+    </section>
+    <section aria-labelledby="redemptions-heading">
+      <h2 id="redemptions-heading">${t("redemptions")}</h2>
+      ${
+        redemptions.length
+          ? html`<ul class="links" id="redemptions">
+              ${redemptions.map(
+                (delivery) =>
+                  html`<li>
+                    <a href="/app/auditor/deliveries/${delivery.deliveryId}"
+                      >${t("receipt")} ${hash(delivery.redemptionId)}</a
+                    >
+                    · ${amount(delivery.amount, lang)} · ${itemName(delivery.item, lang)} ·
+                    ${dateTime(delivery.updatedAt, lang)}
+                  </li>`,
+              )}
+            </ul>`
+          : html`<p>${t("noRedemptions")}</p>`
+      }
+    </section>`;
+}
+
+/** One redemption's receipt: what was accepted and how, and its transaction with the in-browser chain check. */
+export function receiptView(page: Page, delivery: DeliveryView, anchorAddress: string): Html {
+  const { t, lang } = page;
+  return html`<p>${t("receiptIntro")}</p>
+    <dl class="facts" id="receipt">
+      <dt>${t("redemptionId")}</dt>
+      <dd><code>${delivery.redemptionId}</code></dd>
+      <dt>${t("programme")}</dt>
+      <dd>
+        <a href="/app/auditor/programmes/${delivery.programmeId}">${digits(delivery.programmeId, lang)}</a>
+      </dd>
+      <dt>${t("amount")}</dt>
+      <dd class="num">${amount(delivery.amount, lang)}</dd>
+      <dt>${t("item")}</dt>
+      <dd>${itemName(delivery.item, lang)} × ${digits(delivery.quantity, lang)}</dd>
+      <dt>${t("state")}</dt>
+      <dd>${t(`state_${delivery.state}`)} · ${t("flag")}: ${t(`flag_${delivery.flag}`)}</dd>
+      <dt>${t("acceptedBy")}</dt>
+      <dd>${delivery.acceptance ? t(`channel_${delivery.acceptance.channel}`) : "—"}</dd>
+      <dt>${t("when")}</dt>
+      <dd>${dateTime(delivery.createdAt, lang)}</dd>
+    </dl>
+    <section id="anchored" aria-labelledby="proof-heading" ${verifierAttributes({ t, lang, anchorAddress })}>
+      <h2 id="proof-heading">${t("proof")}</h2>
+      <noscript><p>${t("needsScript")}</p></noscript>
+      ${
+        delivery.redemption
+          ? html`<p>
+              ${txCheck(page, delivery.redemption.txHash, delivery.redemption.blockNumber, "tx-result-receipt")}
+            </p>`
+          : html`<p>${t("noRedemptions")}</p>`
+      }
+    </section>`;
+}

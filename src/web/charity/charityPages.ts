@@ -1,0 +1,117 @@
+import type { Request, Response, Router } from "express";
+import { underCoverage, type CoverageDeps } from "../../coverage";
+import { listDeliveries, type DeliveryDeps } from "../../delivery";
+import { getDisbursement, listDisbursements, type DisbursementDeps } from "../../disbursement";
+import { NotFoundError, ValidationError } from "../../errors";
+import { listDuplicateReviews, type HouseholdContext } from "../../households";
+import { listProgrammes, programmeRow, type ProgrammeDeps } from "../../programmes";
+import { html } from "../html";
+import { digits } from "../i18n/format";
+import { renderPage } from "../layout";
+import { pageOf, requirePageRole } from "../pageState";
+import { coverageView } from "./coverageView";
+import { disbursementDetail, disbursementList } from "./disbursementViews";
+import { disputeList, programmeCards, reviewList } from "./charityViews";
+
+export interface CharityPageServices {
+  programmes: ProgrammeDeps;
+  disbursement: DisbursementDeps;
+  households: HouseholdContext;
+  delivery: DeliveryDeps;
+  coverage: CoverageDeps;
+}
+
+const DISBURSEMENT_ID = /^dsb_[0-9a-f-]{36}$/;
+const PROGRAMME_ID = /^[1-9][0-9]{0,15}$/;
+const PERIOD = /^(0|[1-9][0-9]{0,9})$/;
+/** Newest first; older ones stay reachable through the API's pages. */
+const LIST_LIMIT = 50;
+
+/**
+ * The charity's pages: its programmes' money, its disbursements and their progress, the duplicates its
+ * imports left for review, disputed deliveries, and each programme's under-coverage. A charity sees only
+ * its own: another's disbursement or programme answers the 404 of one that does not exist.
+ */
+export function registerCharityPages(router: Router, services: CharityPageServices): void {
+  /** The caller's own programme, or the 404 of an unknown one. */
+  const ownProgramme = (res: Response, programmeId: number) => {
+    const row = programmeRow(services.programmes, programmeId);
+    if (row.org_id !== pageOf(res).session!.orgId)
+      throw new NotFoundError("programmeId", "No programme has this id.");
+    return row;
+  };
+
+  router.get("/app/charity", requirePageRole("charity"), async (req, res) => {
+    const page = pageOf(res);
+    const { t } = page;
+    const session = page.session!;
+    const [programmes, disputes] = await Promise.all([
+      listProgrammes(services.programmes, session.orgId),
+      listDeliveries(services.delivery, session, { disputed: true, limit: LIST_LIMIT }),
+    ]);
+    const { disbursements } = listDisbursements(services.disbursement, {
+      orgId: session.orgId,
+      limit: LIST_LIMIT,
+    });
+    const reviews = listDuplicateReviews(services.households, { orgId: session.orgId, limit: LIST_LIMIT });
+    renderPage(req, res, {
+      title: t("charityTitle"),
+      body: html`<p>${t("charityIntro")}</p>
+        <section aria-labelledby="programmes-heading">
+          <h2 id="programmes-heading">${t("programmes")}</h2>
+          ${programmeCards(page, programmes, services.programmes.decimals)}
+        </section>
+        <section aria-labelledby="disbursements-heading">
+          <h2 id="disbursements-heading">${t("disbursements")}</h2>
+          ${disbursementList(page, disbursements)}
+        </section>
+        <section aria-labelledby="reviews-heading">
+          <h2 id="reviews-heading">${t("reviews")}</h2>
+          <p>${t("reviewsIntro")}</p>
+          ${reviewList(page, reviews)}
+        </section>
+        <section aria-labelledby="disputes-heading">
+          <h2 id="disputes-heading">${t("disputes")}</h2>
+          <p>${t("disputesIntro")}</p>
+          ${disputeList(page, disputes.deliveries)}
+        </section>`,
+    });
+  });
+
+  router.get("/app/charity/disbursements/:disbursementId", requirePageRole("charity"), (req, res) => {
+    const disbursementId = String(req.params.disbursementId);
+    if (!DISBURSEMENT_ID.test(disbursementId))
+      throw new NotFoundError("disbursementId", "No disbursement has this id.");
+    const report = getDisbursement(services.disbursement, disbursementId);
+    ownProgramme(res, report.programmeId);
+    const page = pageOf(res);
+    renderPage(req, res, {
+      title: `${page.t("disbursementTitle")} ${disbursementId.slice(4, 12)}`,
+      scripts: report.state === "running" ? ["progress.js"] : [],
+      body: disbursementDetail(page, report),
+    });
+  });
+
+  router.get(
+    "/app/charity/programmes/:programmeId/coverage",
+    requirePageRole("charity"),
+    async (req: Request, res: Response) => {
+      const programmeId = String(req.params.programmeId);
+      if (!PROGRAMME_ID.test(programmeId))
+        throw new NotFoundError("programmeId", "No programme has this id.");
+      const period = typeof req.query.period === "string" ? req.query.period : undefined;
+      if (period !== undefined && !PERIOD.test(period))
+        throw new ValidationError("period", "invalid_period", "The period is a whole number.");
+      ownProgramme(res, Number(programmeId));
+      const report = await underCoverage(services.coverage, {
+        programmeId: Number(programmeId),
+        period: period === undefined ? undefined : Number(period),
+      });
+      const page = pageOf(res);
+      renderPage(req, res, {
+        title: `${page.t("underCoverageTitle")} ${digits(programmeId, page.lang)}`,
+        body: coverageView(page, report, "/app/charity"),
+      });
+    },
+  );
+}

@@ -1,0 +1,79 @@
+import type { UnderCoverageReport } from "../../coverage";
+import { OTHER_REGION } from "../../indexer";
+import { barChartSvg, percentOf } from "../charts/barChart";
+import { html, type Html } from "../html";
+import { count, dateTime, digits } from "../i18n/format";
+import type { PageState } from "../pageState";
+
+/** Under-coverage of one programme period: the totals, then households not covered per region as bars and a table. */
+export function coverageView(
+  page: Pick<PageState, "t" | "lang">,
+  report: UnderCoverageReport,
+  back: string,
+): Html {
+  const { t, lang } = page;
+  const regionName = (region: string) => (region === OTHER_REGION ? t("regionOther") : digits(region, lang));
+  const svg = barChartSvg(
+    report.regions.map((region) => ({
+      label: regionName(region.region),
+      text: `${count(region.uncovered, lang)} / ${count(region.eligible, lang)}`,
+      value: region.uncovered,
+    })),
+    Math.max(1, ...report.regions.map((region) => region.eligible)),
+    { id: "coverage-title", text: t("uncoveredChart") },
+    lang,
+  );
+  return html`<p>${t("underCoverageIntro")}</p>
+    <dl class="facts" id="coverage-totals">
+      <dt>${t("period")}</dt>
+      <dd>
+        ${digits(report.period, lang)} · ${dateTime(report.periodStartsAt, lang)} –
+        ${dateTime(report.periodEndsAt, lang)}
+      </dd>
+      <dt>${t("enrolled")}</dt>
+      <dd class="num">${count(report.enrolled, lang)}</dd>
+      <dt>${t("notRegistered")}</dt>
+      <dd class="num">${count(report.notRegistered, lang)}</dd>
+      <dt>${t("eligible")}</dt>
+      <dd class="num" data-coverage="eligible">${count(report.eligible, lang)}</dd>
+      <dt>${t("covered")}</dt>
+      <dd class="num" data-coverage="covered">${count(report.covered, lang)}</dd>
+      <dt>${t("uncovered")}</dt>
+      <dd class="num" data-coverage="uncovered">${count(report.uncovered, lang)}</dd>
+    </dl>
+    <section aria-labelledby="coverage-heading">
+      <h2 id="coverage-heading">${t("uncoveredChart")}</h2>
+      <div class="flow-grid">
+        <figure>${svg}</figure>
+        <div class="scroll" tabindex="0" role="region" aria-label="${t("uncoveredTable")}">
+          <table>
+            <caption>
+              ${t("uncoveredTable")}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">${t("region")}</th>
+                <th scope="col">${t("eligible")}</th>
+                <th scope="col">${t("covered")}</th>
+                <th scope="col">${t("uncovered")}</th>
+                <th scope="col">${t("share")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${report.regions.map(
+                (region) =>
+                  html`<tr>
+                    <th scope="row">${regionName(region.region)}</th>
+                    <td class="num">${count(region.eligible, lang)}</td>
+                    <td class="num">${count(region.covered, lang)}</td>
+                    <td class="num">${count(region.uncovered, lang)}</td>
+                    <td class="num">${percentOf(region.uncovered, region.eligible, lang)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+        </div>
+      </div>
+    </section>
+    <p><a href="${back}">${t("back")}</a></p>`;
+}

@@ -1,0 +1,152 @@
+import { LICENCE_ACTIONS, type LicenceState } from "../../organisations";
+import type { ExclusivityGroupView, ProgrammeView } from "../../programmes";
+import { html, type Html } from "../html";
+import { count, dateTime, digits, shortHash } from "../i18n/format";
+import type { TextKey } from "../i18n/texts";
+import { csrfField } from "../layout";
+import type { PageState } from "../pageState";
+
+type Page = Pick<PageState, "t" | "lang">;
+const LAYER_KEYS: Record<string, TextKey> = {
+  relief: "layer_relief",
+  support: "layer_support",
+  insurance: "layer_insurance",
+};
+const address = (value: string) => html`<code title="${value}">${shortHash(value)}</code>`;
+
+/** Each licensed organisation: its role, its licence as the chain holds it, and a pending revocation's delay. */
+export function licenceTable(page: PageState, licences: readonly LicenceState[], formKey: string): Html {
+  const { t, lang } = page;
+  return html`<div class="scroll" tabindex="0" role="region" aria-label="${t("licences")}">
+    <table id="licences">
+      <caption>
+        ${t("licences")} (${count(licences.length, lang)})
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">${t("organisation")}</th>
+          <th scope="col">${t("role")}</th>
+          <th scope="col">${t("licenceStatus")}</th>
+          <th scope="col">${t("validUntil")}</th>
+          <th scope="col">${t("revocationFinalAt")}</th>
+          <th scope="col">${t("licenceChange")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${licences.map(
+          (licence) =>
+            html`<tr data-org="${licence.orgId}">
+              <th scope="row">${licence.name} ${address(licence.address)}</th>
+              <td>${t(`role_${licence.role}`)}</td>
+              <td data-status="${licence.status}">${t(`licence_${licence.status}`)}</td>
+              <td>${dateTime(licence.validUntil, lang)}</td>
+              <td>${dateTime(licence.revocationFinalAt, lang)}</td>
+              <td>${changeForm(page, licence, formKey)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/** The exclusivity groups, with who may join each (admitted charities) and the programmes in it. */
+export function groupTable(
+  page: Page,
+  groups: readonly ExclusivityGroupView[],
+  names: ReadonlyMap<string, string>,
+): Html {
+  const { t, lang } = page;
+  if (!groups.length) return html`<p>${t("noGroups")}</p>`;
+  return html`<div class="scroll" tabindex="0" role="region" aria-label="${t("groups")}">
+    <table id="groups">
+      <caption>
+        ${t("groups")} (${count(groups.length, lang)})
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">${t("group")}</th>
+          <th scope="col">${t("layer")} · ${t("categories")}</th>
+          <th scope="col">${t("periodDays")}</th>
+          <th scope="col">${t("maxCoverages")}</th>
+          <th scope="col">${t("admitted")}</th>
+          <th scope="col">${t("programmes")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${groups.map(
+          (group) =>
+            html`<tr data-group="${group.groupId}">
+              <th scope="row">${digits(group.groupId, lang)}</th>
+              <td>
+                ${LAYER_KEYS[group.layer] ? t(LAYER_KEYS[group.layer]!) : group.layer} ·
+                ${group.categories.map((c) => digits(c, lang)).join("، ")}
+              </td>
+              <td class="num">${count(group.periodSeconds / 86_400, lang)}</td>
+              <td class="num">${count(group.maxCoverages, lang)}</td>
+              <td>
+                ${
+                  group.admitted.length
+                    ? html`<ul class="plain">
+                        ${group.admitted.map((charity) => html`<li>${names.get(charity) ?? ""} ${address(charity)}</li>`)}
+                      </ul>`
+                    : t("nobodyAdmitted")
+                }
+              </td>
+              <td>${group.programmeIds.map((id) => digits(id, lang)).join("، ") || "—"}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/** Programmes paused on chain, by whom they belong to. */
+export function pausedTable(
+  page: Page,
+  programmes: readonly ProgrammeView[],
+  names: ReadonlyMap<string, string>,
+): Html {
+  const { t, lang } = page;
+  if (!programmes.length) return html`<p>${t("noPaused")}</p>`;
+  return html`<div class="scroll" tabindex="0" role="region" aria-label="${t("pausedProgrammes")}">
+    <table id="paused">
+      <caption>
+        ${t("pausedProgrammes")} (${count(programmes.length, lang)})
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">${t("programme")}</th>
+          <th scope="col">${t("charity")}</th>
+          <th scope="col">${t("period")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${programmes.map(
+          (programme) =>
+            html`<tr data-programme="${programme.programmeId}">
+              <th scope="row">${programme.name} (${digits(programme.programmeId, lang)})</th>
+              <td>${names.get(programme.orgId) ?? programme.orgId}</td>
+              <td>${dateTime(programme.startsAt, lang)} – ${dateTime(programme.endsAt, lang)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/** One licence's change form: the action, the finding it cites, and the form's own idempotency key. */
+function changeForm(page: PageState, licence: LicenceState, formKey: string): Html {
+  const { t } = page;
+  const id = `change-${licence.orgId}`;
+  return html`<form method="post" action="/app/regulator/licences/${licence.orgId}" class="change">
+    ${csrfField(page)}
+    <input type="hidden" name="idempotencyKey" value="${formKey}-${licence.orgId}" />
+    <label for="${id}-action">${t("licenceActionFor")} ${licence.name}</label>
+    <select id="${id}-action" name="action">
+      ${LICENCE_ACTIONS.map((action) => html`<option value="${action}">${t(`action_${action}`)}</option>`)}
+    </select>
+    <label for="${id}-finding">${t("findingCited")}</label>
+    <input id="${id}-finding" name="findingId" inputmode="numeric" autocomplete="off" />
+    <button type="submit">${t("apply")}</button>
+  </form>`;
+}

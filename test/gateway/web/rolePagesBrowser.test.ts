@@ -1,0 +1,343 @@
+import { expect } from "chai";
+import { randomUUID } from "node:crypto";
+import { formatUnits } from "ethers";
+import type { Browser, Page } from "playwright-core";
+import { amount, count } from "../../../src/web/i18n/format";
+import { textOf } from "../../../src/web/i18n/texts";
+import { rowReason } from "../../../src/web/i18n/rowReasons";
+import { HOME } from "../../../src/web/sessionPages";
+import { writeFileSync } from "node:fs";
+import path_ from "node:path";
+import { countRows, disbursementCsv } from "../e2e/harness";
+import { ARTIFACTS, browserVisits, RUNS } from "./browserVisit";
+import { launchChromium } from "./launchChromium";
+import { roleWorld, type RoleWorld } from "./roleWorld";
+import { stopWebWorld } from "./webWorld";
+
+/**
+ * The charity's, the regulator's and the auditor's journeys in a real browser against a whole gateway, in
+ * Persian and English, at phone and desktop sizes: axe-core on every page, screenshots, links followed
+ * with the keyboard alone, no request outside the gateway, and each page refusing the wrong roles.
+ */
+describe("web: charity, regulator and auditor journeys in a browser", function () {
+  this.timeout(300_000);
+  let world: RoleWorld;
+  let browser: Browser;
+  const { visit, accessibility, shot, finish, signIn, keyboardFollow } = browserVisits(
+    () => browser,
+    () => world.gw.url,
+  );
+
+  /** Every role's key but `allowed`'s, by role name. */
+  const othersThan = (...allowed: string[]) =>
+    Object.entries({
+      charity: world.charity.apiKey,
+      vendor: world.vendor.apiKey,
+      donor: world.donor.apiKey,
+      auditor: world.auditor.apiKey,
+      field_agent: world.fieldAgent.apiKey,
+      registrar: world.registrar.apiKey,
+      regulator: world.gw.regulatorKey,
+    }).filter(([role]) => !allowed.includes(role));
+
+  /** Signs in as each of `callers` in turn: every page of `paths` answers 403, and `alsoAs` runs as each. */
+  async function refusedToEach(
+    page: Page,
+    lang: "fa" | "en",
+    callers: [string, string][],
+    paths: string[],
+    alsoAs?: (role: string) => Promise<void>,
+  ): Promise<void> {
+    for (const [role, apiKey] of callers) {
+      await page.context().clearCookies();
+      await signIn(page, lang, apiKey, HOME[role] ?? "/app", "/app/login");
+      for (const path of paths) {
+        const res = await page.goto(`${world.gw.url}${path}`);
+        expect(res!.status(), `${role} ${path}`).to.equal(403);
+      }
+      await alsoAs?.(role);
+    }
+  }
+
+  before(async () => {
+    const [built, launched] = await Promise.allSettled([roleWorld(953_000), launchChromium()]);
+    if (built.status === "fulfilled") world = built.value;
+    if (launched.status === "fulfilled") browser = launched.value;
+    for (const outcome of [built, launched]) if (outcome.status === "rejected") throw outcome.reason;
+  });
+  after(async () => {
+    await browser?.close();
+    await stopWebWorld(world);
+  });
+
+  RUNS.forEach(({ lang, size }, run) => {
+    it(`charity (${lang}, ${size}): reads its funds, follows a disbursement's progress and refused rows, the review list, disputes and under-coverage`, async () => {
+      const v = await visit(size);
+      const { page } = v;
+      await signIn(page, lang, world.charity.apiKey, "/app/charity", "/app/charity");
+      await accessibility(page, "charity home");
+      const programme = (await world.gw.get(`/v1/programmes/${world.programmeId}`, world.charity.apiKey))
+        .body;
+      const funds = page.locator(`#funds-${world.programmeId}`);
+      expect(await funds.locator('[data-money="whole"]').textContent()).to.equal(
+        amount(programme.funds.given, lang),
+      );
+      expect(
+        await page.locator(`svg[aria-labelledby="funds-${world.programmeId}-title"]`).isVisible(),
+      ).to.equal(true);
+      // Only its own: the other charity's programmes are not listed.
+      const own = (await world.gw.get(`/v1/programmes?orgId=${world.charity.orgId}`, world.charity.apiKey))
+        .body.programmes.length as number;
+      expect(await page.locator('section.card[aria-labelledby^="programme-"]').count()).to.equal(own);
+      expect(await page.locator("#reviews tbody tr").count()).to.equal(1);
+      expect(await page.locator("#reviews tbody").textContent()).to.include(
+        textOf(lang, "review_enrolled_elsewhere"),
+      );
+      expect(await page.locator("#disputes tbody tr").count()).to.equal(1);
+      await shot(page, `charity-home-${lang}-${size}`);
+
+      if (run === 0) {
+        // A disbursement with chain writes to make, opened at once: the bar is followed in place to done.
+        const fresh = await world.gw.postCsv(
+          `/v1/programmes/${world.freshProgrammeId}/disbursements`,
+          world.charity.apiKey,
+          disbursementCsv(world.households.map((household) => [household.nationalId, "10"])),
+          `web-fresh-${randomUUID()}`,
+        );
+        expect(fresh.status, fresh.text).to.equal(202);
+        const path = `/app/charity/disbursements/${fresh.body.disbursementId}`;
+        await page.goto(`${world.gw.url}${path}`);
+        const initial = await page.locator("#job").getAttribute("data-job-state");
+        writeFileSync(path_.join(ARTIFACTS, "charity-progress-initial-state.txt"), `${initial}\n`);
+        await page.locator('#job[data-job-state="done"]').waitFor({ timeout: 60_000 });
+        const bar = page.locator("#job progress");
+        expect(await bar.getAttribute("value")).to.equal(await bar.getAttribute("max"));
+        if (initial === "running") {
+          // The page polled itself and swapped the bar in place: no navigation, a fetch of the same page.
+          expect(v.requests.filter((url) => url === `${world.gw.url}${path}`).length).to.be.greaterThan(1);
+        }
+        await accessibility(page, "running disbursement");
+        await page.goto(`${world.gw.url}/app/charity`);
+      }
+
+      const detail = `/app/charity/disbursements/${world.refusedDisbursementId}`;
+      await keyboardFollow(page, detail);
+      expect(await page.locator('#job[data-job-state="done"]').count()).to.equal(1);
+      const rows = page.locator("#refused tbody tr");
+      expect(await rows.count()).to.equal(3);
+      expect(await rows.first().locator("td").last().textContent()).to.equal(rowReason("format", lang));
+      expect(await page.locator("#refused").textContent()).to.include(
+        rowReason("HouseholdAlreadyCovered", lang),
+      );
+      await accessibility(page, "disbursement detail");
+      await shot(page, `charity-disbursement-${lang}-${size}`);
+
+      await page.goto(`${world.gw.url}/app/charity`);
+      await keyboardFollow(page, `/app/charity/programmes/${world.programmeId}/coverage`);
+      const report = (
+        await world.gw.get(`/v1/programmes/${world.programmeId}/under-coverage`, world.charity.apiKey)
+      ).body;
+      expect(await page.locator('[data-coverage="eligible"]').textContent()).to.equal(
+        count(report.eligible, lang),
+      );
+      expect(await page.locator('[data-coverage="uncovered"]').textContent()).to.equal(
+        count(report.uncovered, lang),
+      );
+      expect(await page.locator("svg.chart").isVisible()).to.equal(true);
+      await accessibility(page, "under-coverage");
+      await shot(page, `charity-coverage-${lang}-${size}`);
+      await finish(v);
+    });
+  });
+
+  it("charity pages: refuse every other role, and show a charity nothing of another's", async () => {
+    const v = await visit("phone");
+    const { page } = v;
+    const paths = [
+      "/app/charity",
+      `/app/charity/disbursements/${world.refusedDisbursementId}`,
+      `/app/charity/programmes/${world.programmeId}/coverage`,
+    ];
+    await refusedToEach(page, "en", othersThan("charity"), paths);
+    await page.context().clearCookies();
+    await signIn(page, "en", world.otherCharity.apiKey, "/app/charity", "/app/charity");
+    expect(await page.locator('section.card[aria-labelledby^="programme-"]').count()).to.equal(0);
+    expect(await page.locator("#reviews").count()).to.equal(0);
+    for (const path of paths.slice(1)) {
+      const res = await page.goto(`${world.gw.url}${path}`);
+      expect(res!.status(), path).to.equal(404);
+    }
+    const bad = await page.goto(
+      `${world.gw.url}/app/charity/programmes/${world.programmeId}/coverage?period=x`,
+    );
+    expect(bad!.status()).to.equal(400);
+    expect(await page.locator("#form-error code").textContent()).to.equal("period");
+    // The refusals above are what the browser logs as failed loads; nothing else may be.
+    v.problems = v.problems.filter((problem) => !/status of 40[034]/.test(problem));
+    await finish(v);
+  });
+  /** What each run asks of the registrar's licence through its form, and what the page then shows. */
+  const LICENCE_STEPS = [
+    { action: "suspend", status: "suspended", refused: undefined },
+    { action: "reinstate", status: "active", refused: undefined },
+    { action: "reinstate", status: "active", refused: "LicenceStatusInvalid" },
+    { action: "revoke", status: "revocation_pending", refused: undefined },
+  ] as const;
+
+  RUNS.forEach(({ lang, size }, run) => {
+    it(`regulator (${lang}, ${size}): reads licences as the chain holds them, the groups and who may join, paused programmes; changes a licence with its form`, async () => {
+      const v = await visit(size);
+      const { page } = v;
+      await signIn(page, lang, world.gw.regulatorKey, "/app/regulator", "/app/regulator");
+      await accessibility(page, "regulator");
+      const status = (org: { orgId: string }) =>
+        page.locator(`#licences tr[data-org="${org.orgId}"] td[data-status]`).getAttribute("data-status");
+      expect(await status(world.charity)).to.equal("active");
+      expect(await status(world.otherVendor)).to.equal("suspended");
+      expect(await status(world.fieldAgent)).to.equal("revocation_pending");
+      expect(
+        await page.locator(`#licences tr[data-org="${world.fieldAgent.orgId}"] td`).last().textContent(),
+      ).to.not.equal("—");
+      expect(await page.locator(`#licences tr[data-org="${world.donor.orgId}"]`).count()).to.equal(0);
+      const group = page.locator(`#groups tr[data-group="${world.groupId}"]`);
+      expect(await group.locator("code").first().getAttribute("title")).to.equal(
+        world.charity.address.toLowerCase(),
+      );
+      expect(
+        await page.locator(`#paused tr[data-programme="${world.cosignedProgrammeId}"]`).count(),
+      ).to.equal(1);
+      expect(await page.locator(`#paused tr[data-programme="${world.programmeId}"]`).count()).to.equal(0);
+      await shot(page, `regulator-${lang}-${size}`);
+
+      const step = LICENCE_STEPS[run]!;
+      const form = page.locator(`form[action="/app/regulator/licences/${world.registrar.orgId}"]`);
+      await form.locator("select").selectOption(step.action);
+      await form.locator('input[name="findingId"]').fill("1");
+      await form.locator("button").focus();
+      await Promise.all([
+        page.waitForURL(step.refused ? "**/app/regulator/licences/*" : "**/app/regulator?changed=1"),
+        page.keyboard.press("Enter"),
+      ]);
+      if (step.refused) {
+        expect(await page.locator("#form-error code").textContent()).to.equal("action");
+        v.problems = v.problems.filter((problem) => !/status of 409/.test(problem));
+      } else {
+        expect(new URL(page.url()).search).to.equal("?changed=1");
+        expect(await page.locator(".notice").textContent()).to.equal(textOf(lang, "licenceChanged"));
+      }
+      expect(await status(world.registrar)).to.equal(step.status);
+      await accessibility(page, "regulator after a licence change");
+      await finish(v);
+    });
+  });
+
+  it("regulator page: refuses every other role", async () => {
+    const v = await visit("phone");
+    const { page } = v;
+    await refusedToEach(page, "fa", othersThan("regulator"), ["/app/regulator"], async (role) => {
+      const jobs = countRows(world.gw, "chain_jobs");
+      const write = await page.request.post(`${world.gw.url}/app/regulator/licences/${world.vendor.orgId}`, {
+        form: { action: "suspend", idempotencyKey: `web-refused-${role}`, csrf: "x" },
+      });
+      expect(write.status(), role).to.equal(403);
+      expect(countRows(world.gw, "chain_jobs"), role).to.equal(jobs);
+    });
+    // The regulator itself, without its form's token: refused, nothing queued.
+    await page.context().clearCookies();
+    await signIn(page, "fa", world.gw.regulatorKey, "/app/regulator", "/app/regulator");
+    const jobs = countRows(world.gw, "chain_jobs");
+    const forged = await page.request.post(`${world.gw.url}/app/regulator/licences/${world.vendor.orgId}`, {
+      form: { action: "suspend", idempotencyKey: "web-forged-0001" },
+    });
+    expect(forged.status()).to.equal(403);
+    expect(countRows(world.gw, "chain_jobs")).to.equal(jobs);
+    await page.context().clearCookies();
+    const stranger = await page.goto(`${world.gw.url}/app/regulator`);
+    expect(new URL(page.url()).pathname, String(stranger?.status())).to.equal("/app/login");
+    v.problems = v.problems.filter((problem) => !/status of 403/.test(problem));
+    await finish(v);
+  });
+  RUNS.forEach(({ lang, size }, run) => {
+    it(`auditor (${lang}, ${size}): reads findings and signed reports, drills down from a programme to a gift's proofs and a redemption's receipt checked on chain`, async () => {
+      const v = await visit(size);
+      const { page } = v;
+      await signIn(page, lang, world.auditor.apiKey, "/app/auditor", "/app/auditor");
+      await accessibility(page, "auditor");
+      expect(await page.locator("#findings tbody tr").count()).to.equal(1);
+      expect(await page.locator('#findings [data-severity="medium"]').textContent()).to.equal(
+        textOf(lang, "severity_medium"),
+      );
+      expect(await page.locator("#reports tbody tr").count()).to.equal(1);
+      await shot(page, `auditor-${lang}-${size}`);
+
+      await keyboardFollow(page, `/app/auditor/programmes/${world.programmeId}`);
+      await accessibility(page, "auditor programme");
+      const receipt = page.locator("#redemptions a").first();
+      expect(
+        await page.locator(`#gifts a[href="/app/donor/gift?giftId=${world.giftIds[0]}"]`).count(),
+      ).to.equal(1);
+      await shot(page, `auditor-programme-${lang}-${size}`);
+
+      // Half the runs go on to a gift's timeline and its proofs, half to a receipt.
+      if (run % 2 === 0) {
+        await keyboardFollow(page, (await receipt.getAttribute("href"))!);
+        await page.locator("button.verify-tx").click();
+        const result = page.locator("#tx-result-receipt");
+        await result.locator("xpath=self::*[@class='ok' or @class='bad']").waitFor({ timeout: 10_000 });
+        expect(await result.getAttribute("class"), (await result.textContent()) ?? "").to.equal("ok");
+        await accessibility(page, "receipt");
+        await shot(page, `auditor-receipt-${lang}-${size}`);
+      } else {
+        await keyboardFollow(page, `/app/donor/gift?giftId=${world.giftIds[0]}`);
+        const proof = page.locator("button.verify-proof").first();
+        await proof.click();
+        const result = page.locator(`#${await proof.getAttribute("aria-describedby")}`);
+        await result.locator("xpath=self::*[@class='ok' or @class='bad']").waitFor({ timeout: 10_000 });
+        expect(await result.getAttribute("class")).to.equal("ok");
+        await accessibility(page, "auditor's gift timeline");
+      }
+      await finish(v);
+    });
+  });
+
+  it("auditor pages: the regulator reads them too; every other role is refused", async () => {
+    const v = await visit("desktop");
+    const { page } = v;
+    const delivery = (await world.gw.get(`/v1/deliveries/${world.disputedDeliveryId}`, world.auditor.apiKey))
+      .body;
+    const paths = [
+      "/app/auditor",
+      `/app/auditor/programmes/${world.programmeId}`,
+      `/app/auditor/deliveries/${delivery.deliveryId}`,
+    ];
+    await refusedToEach(page, "en", othersThan("auditor", "regulator"), paths);
+    await page.context().clearCookies();
+    await signIn(page, "en", world.gw.regulatorKey, "/app/regulator", "/app/login");
+    for (const path of paths) {
+      const res = await page.goto(`${world.gw.url}${path}`);
+      expect(res!.status(), path).to.equal(200);
+    }
+    const unknown = await page.goto(`${world.gw.url}/app/auditor/programmes/999999`);
+    expect(unknown!.status()).to.equal(404);
+    v.problems = v.problems.filter((problem) => !/status of 40[34]/.test(problem));
+    await finish(v);
+  });
+  for (const { lang, size } of RUNS) {
+    it(`vendor (${lang}, ${size}): the counter shows what is owed, collectable, held and collected per programme, from the chain`, async () => {
+      const v = await visit(size);
+      const { page } = v;
+      await signIn(page, lang, world.vendor.apiKey, "/app/vendor");
+      const { ledger } = world.gw.services.system;
+      const owed = formatUnits(
+        await ledger.owedTo(world.programmeId, world.vendor.address),
+        world.gw.services.delivery.decimals,
+      ).replace(/\.0$/, "");
+      expect(Number(owed)).to.be.greaterThan(0);
+      const row = page.locator(`#settlement tr[data-programme="${world.programmeId}"]`);
+      expect(await row.locator('[data-money="owed"]').textContent()).to.equal(amount(owed, lang));
+      await accessibility(page, "counter with settlement");
+      await shot(page, `vendor-settlement-${lang}-${size}`);
+      await finish(v);
+    });
+  }
+});
