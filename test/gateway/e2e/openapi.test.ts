@@ -330,6 +330,12 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     ok(await gw.get("/v1/status"), 401);
     ok(await gw.get("/v1/organisations", donor.apiKey), 403);
     ok(await gw.post("/v1/organisations", gw.regulatorKey, { name: "x" }), 400);
+    // A licence change the registry would refuse (reinstating an active licence) queues nothing: 409.
+    const change = (orgId: string, body: object) =>
+      gw.post(`/v1/organisations/${orgId}/licence-changes`, gw.regulatorKey, body);
+    ok(await change(auditor.orgId, { action: "reinstate", idempotencyKey: "openapi-reinstate-1" }), 409);
+    ok(await change(auditor.orgId, {}), 400);
+    ok(await change("org_000000000000", { action: "suspend", idempotencyKey: "openapi-suspend-1" }), 404);
 
     const documented = Object.entries(document.paths).flatMap(([path, item]) =>
       METHODS.filter((method) => item[method]).map((method) => `${method.toUpperCase()} ${path}`),
