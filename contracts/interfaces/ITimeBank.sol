@@ -13,8 +13,8 @@ import {MemberStatus} from "../types/AidTypes.sol";
 /// A member's balance may go below zero only down to its credit limit, and only by receiving services.
 /// Credit is not a currency: it moves only by these rules and by donations of earned credit to a member or the
 /// pool; there is no transfer, approval or sale.
-/// Every change of a balance emits {ServiceConfirmed} or {CreditDonated}: an auditor rebuilds every account,
-/// and the pool, from those two events alone.
+/// Every change of a balance emits {ServiceConfirmed} or {CreditDonated}, and a rebind {MemberWalletRebound}: an
+/// auditor rebuilds every account, and the pool, from those three events alone.
 interface ITimeBank {
     /// @notice A member's account, one storage slot.
     /// @param balance Minutes earned less minutes received and donated; may be negative down to `-creditLimit`.
@@ -99,6 +99,14 @@ interface ITimeBank {
     event CreditLimitSet(address indexed wallet, uint32 creditLimit, address indexed coordinator);
     /// @notice Emitted when a member's status changes (suspended, reinstated or removed).
     event MemberStatusChanged(address indexed wallet, MemberStatus status, address indexed coordinator);
+    /// @notice Emitted when a member's account moves whole (balance, limit, nonce, status) to a new wallet; the
+    /// old wallet is left removed and empty.
+    event MemberWalletRebound(
+        bytes32 indexed memberRef,
+        address indexed oldWallet,
+        address indexed newWallet,
+        address coordinator
+    );
     /// @notice Emitted when a service is logged, by {logService} (then pending) or {recordService} (then
     /// confirmed in the same transaction). It moves no credit.
     event ServiceLogged(
@@ -143,6 +151,13 @@ interface ITimeBank {
     /// reference and wallet can never be bound again.
     /// @dev Requires an active coordinator licence and an active or suspended member. Emits {MemberStatusChanged}.
     function removeMember(address wallet) external;
+
+    /// @notice Moves a member whose wallet was lost or compromised to a new wallet, with its whole account. The
+    /// old wallet can never be bound again; services pending with it can no longer be confirmed (log them again),
+    /// and confirmations it signed are refused, since it is no longer an active member.
+    /// @dev Requires an active coordinator licence, an active or suspended member and a new wallet never bound
+    /// (`MemberInvalid` if zero, `MemberWalletTaken`). Emits {MemberWalletRebound}.
+    function rebindWallet(address wallet, address newWallet) external;
 
     /// @notice Logs, and confirms at once, a service the sender gave: the recipient's EIP-712 signature of
     /// `ServiceConfirmation(address giver,address recipient,uint32 duration,uint8 category,bytes32 evidenceHash,

@@ -82,6 +82,30 @@ contract TimeBank is ITimeBank, EIP712 {
     }
 
     /// @inheritdoc ITimeBank
+    function rebindWallet(address wallet, address newWallet) external onlyCoordinator {
+        Account memory account = _accounts[wallet];
+        if (account.status != MemberStatus.Active && account.status != MemberStatus.Suspended) {
+            revert MemberStatusInvalid(wallet, account.status);
+        }
+        bytes32 memberRef = _memberRefs[wallet];
+        if (newWallet == address(0)) revert MemberInvalid(memberRef, newWallet);
+        if (_accounts[newWallet].status != MemberStatus.None) revert MemberWalletTaken(newWallet);
+        _accounts[newWallet] = account;
+        // The old wallet keeps only its `Removed` status, so that it is never bound again.
+        _accounts[wallet] = Account({
+            balance: 0,
+            creditLimit: 0,
+            nonce: 0,
+            logs: 0,
+            status: MemberStatus.Removed
+        });
+        _wallets[memberRef] = newWallet;
+        _memberRefs[newWallet] = memberRef;
+        delete _memberRefs[wallet];
+        emit MemberWalletRebound(memberRef, wallet, newWallet, msg.sender);
+    }
+
+    /// @inheritdoc ITimeBank
     function recordService(
         Service calldata service,
         bytes calldata signature

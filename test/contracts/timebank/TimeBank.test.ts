@@ -98,6 +98,71 @@ describe("TimeBank", function () {
     });
   });
 
+  describe("rebinding a lost wallet", function () {
+    it("moves the whole account to the new wallet and leaves the old one removed and empty", async function () {
+      const { timeBank, coordinator, members, stranger } = await loadFixture(timeBankFixture);
+      const [giver, recipient, lost] = members;
+      await timeBank.connect(recipient).confirmService(await logPending(timeBank, lost, recipient, 50));
+      const service = await serviceFor(timeBank, lost, 20);
+      await timeBank
+        .connect(giver)
+        .recordService(service, await signConfirmation(timeBank, lost, giver.address, service));
+      const before = await timeBank.accountOf(lost.address);
+      await expect(timeBank.connect(coordinator).rebindWallet(lost.address, stranger.address))
+        .to.emit(timeBank, "MemberWalletRebound")
+        .withArgs(memberRef(2), lost.address, stranger.address, coordinator.address);
+      expect(await timeBank.accountOf(stranger.address)).to.deep.equal(before);
+      const old = await timeBank.accountOf(lost.address);
+      expect([old.balance, old.creditLimit, old.nonce, old.logs, old.status]).to.deep.equal([
+        0n,
+        0n,
+        0n,
+        0n,
+        BigInt(MemberStatus.Removed),
+      ]);
+      expect(await timeBank.walletOf(memberRef(2))).to.equal(stranger.address);
+      expect(await timeBank.memberRefOf(stranger.address)).to.equal(memberRef(2));
+      expect(await timeBank.memberRefOf(lost.address)).to.equal(ethers.ZeroHash);
+      // The old key's confirmations are refused; the new wallet signs with the account's nonce.
+      const stale = await serviceFor(timeBank, lost, 10, { nonce: before.nonce });
+      await expect(
+        timeBank
+          .connect(giver)
+          .recordService(stale, await signConfirmation(timeBank, lost, giver.address, stale)),
+      )
+        .to.be.revertedWithCustomError(timeBank, "MemberStatusInvalid")
+        .withArgs(lost.address, MemberStatus.Removed);
+      const fresh = await serviceFor(timeBank, stranger, 10);
+      expect(fresh.nonce).to.equal(before.nonce);
+      await timeBank
+        .connect(giver)
+        .recordService(fresh, await signConfirmation(timeBank, stranger, giver.address, fresh));
+      expect((await timeBank.accountOf(stranger.address)).balance).to.equal(before.balance - 10n);
+    });
+
+    it("refuses a zero, bound or removed new wallet, and a member that is not active or suspended", async function () {
+      const { timeBank, coordinator, members, stranger } = await loadFixture(timeBankFixture);
+      await expect(timeBank.connect(coordinator).rebindWallet(members[0].address, ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(timeBank, "MemberInvalid")
+        .withArgs(memberRef(0), ethers.ZeroAddress);
+      await expect(timeBank.connect(coordinator).rebindWallet(members[0].address, members[1].address))
+        .to.be.revertedWithCustomError(timeBank, "MemberWalletTaken")
+        .withArgs(members[1].address);
+      await timeBank.connect(coordinator).suspendMember(members[0].address);
+      await timeBank.connect(coordinator).rebindWallet(members[0].address, stranger.address);
+      expect((await timeBank.accountOf(stranger.address)).status).to.equal(MemberStatus.Suspended);
+      await expect(timeBank.connect(coordinator).rebindWallet(members[2].address, members[0].address))
+        .to.be.revertedWithCustomError(timeBank, "MemberWalletTaken")
+        .withArgs(members[0].address);
+      for (const wallet of [members[0].address, ethers.Wallet.createRandom().address]) {
+        const status = wallet === members[0].address ? MemberStatus.Removed : MemberStatus.None;
+        await expect(timeBank.connect(coordinator).rebindWallet(wallet, ethers.Wallet.createRandom().address))
+          .to.be.revertedWithCustomError(timeBank, "MemberStatusInvalid")
+          .withArgs(wallet, status);
+      }
+    });
+  });
+
   describe("a signed service (log and confirmation in one transaction)", function () {
     it("moves the minutes from the recipient to the giver and emits both events", async function () {
       const { timeBank, members } = await loadFixture(timeBankFixture);

@@ -20,6 +20,8 @@ function coordinatorCalls(
     suspendMember: (as) => timeBank.connect(as).suspendMember(members[0].address),
     reinstateMember: (as) => timeBank.connect(as).reinstateMember(members[0].address),
     removeMember: (as) => timeBank.connect(as).removeMember(members[0].address),
+    rebindWallet: (as) =>
+      timeBank.connect(as).rebindWallet(members[0].address, ethers.Wallet.createRandom().address),
     confirmByCoordinator: (as) => timeBank.connect(as).confirmByCoordinator([serviceId]),
     payFromPool: (as) => timeBank.connect(as).payFromPool([serviceId]),
   };
