@@ -7,12 +7,14 @@ import {
   LicenceRegistry__factory,
   ProgrammeSetup__factory,
   ReceiptAnchor__factory,
+  TimeBank__factory,
   type AidLedger,
   type AuditLog,
   type BeneficiaryRegistry,
   type ConsortiumTimelock,
   type LicenceRegistry,
   type ReceiptAnchor,
+  type TimeBank,
 } from "../typechain-types";
 
 /** The deployed contracts of one Sin Tech consortium. */
@@ -23,6 +25,7 @@ export interface AidSystem {
   ledger: AidLedger;
   anchor: ReceiptAnchor;
   auditLog: AuditLog;
+  timeBank: TimeBank;
 }
 
 export interface DeployOptions {
@@ -79,15 +82,26 @@ export async function deployAidSystem(deployer: Signer, options: DeployOptions):
   await anchor.waitForDeployment();
   const auditLog = await new AuditLog__factory(deployer).deploy(licencesAddress);
   await auditLog.waitForDeployment();
-  return { timelock, licences, registry, ledger, anchor, auditLog };
+  const timeBank = await deployTimeBank(deployer, licencesAddress);
+  return { timelock, licences, registry, ledger, anchor, auditLog, timeBank };
 }
 
-/** The addresses of a deployed system. */
-export async function addressesOf(system: AidSystem): Promise<AidSystemAddresses> {
+/** Deploys the time bank against a licence registry (also for systems recorded before it existed). */
+export async function deployTimeBank(deployer: Signer, licencesAddress: string): Promise<TimeBank> {
+  const timeBank = await new TimeBank__factory(deployer).deploy(licencesAddress);
+  await timeBank.waitForDeployment();
+  return timeBank;
+}
+
+/** The addresses of a deployed system, or of the part of it given (an audit follows only some contracts). */
+export async function addressesOf<T extends Partial<AidSystem>>(system: T): Promise<Record<keyof T, string>> {
   const entries = await Promise.all(
-    Object.entries(system).map(async ([name, contract]) => [name, await contract.getAddress()] as const),
+    Object.entries(system).map(
+      async ([name, contract]) =>
+        [name, await (contract as AidSystem[keyof AidSystem]).getAddress()] as const,
+    ),
   );
-  return Object.fromEntries(entries) as AidSystemAddresses;
+  return Object.fromEntries(entries) as Record<keyof T, string>;
 }
 
 /** Connects to an already deployed system. */
@@ -99,5 +113,6 @@ export function connectAidSystem(addresses: AidSystemAddresses, runner: Signer):
     ledger: AidLedger__factory.connect(addresses.ledger, runner),
     anchor: ReceiptAnchor__factory.connect(addresses.anchor, runner),
     auditLog: AuditLog__factory.connect(addresses.auditLog, runner),
+    timeBank: TimeBank__factory.connect(addresses.timeBank, runner),
   };
 }

@@ -15,7 +15,8 @@ enum LicenceKind {
     Vendor,
     FieldAgent,
     Auditor,
-    Registrar
+    Registrar,
+    Coordinator
 }
 
 /// @notice Lifecycle of a licence. `Revoked` is final; `RevocationPending` is inactive and ends either
@@ -49,4 +50,12 @@ enum DisputeStatus {
     Flagged,
     Upheld,
     Dismissed
+}
+
+/// @notice Standing of a time-bank member. `Removed` is final.
+enum MemberStatus {
+    None,
+    Active,
+    Suspended,
+    Removed
 }

@@ -16,6 +16,7 @@ import {
   registration,
 } from "./lib/scenarios";
 import { batchRedemption } from "./lib/batchRedemption";
+import { timeBank } from "./lib/timeBank";
 import { benchWorld } from "./lib/world";
 
 const asJson = process.argv.includes("--json") || process.env.BENCH_JSON === "1";
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     ...(await redemption(system)),
     ...(await batchRedemption(system)),
     ...(await anchoring(system)),
+    ...(await timeBank(system)),
   ];
   const blockGasLimit = Number((await ethers.provider.getBlock("latest"))!.gasLimit);
   const rows = toRows(measurements, baseline);

@@ -5,6 +5,7 @@ import {
   addressesOf,
   connectAidSystem,
   deployAidSystem,
+  deployTimeBank,
   type AidSystem,
   type AidSystemAddresses,
   type DeployOptions,
@@ -41,7 +42,8 @@ export async function loadOrDeploy(
   const chainId = Number((await provider.getNetwork()).chainId);
   const existing = readDeployment(dataDir);
   if (existing && existing.chainId === chainId && (await hasCode(provider, existing.addresses))) {
-    return { system: connectAidSystem(existing.addresses, deployer), record: existing, deployed: false };
+    const record = await withTimeBank(dataDir, existing, deployer);
+    return { system: connectAidSystem(record.addresses, deployer), record, deployed: false };
   }
   const system = await deployAidSystem(deployer, options);
   const record: DeploymentRecord = {
@@ -52,6 +54,22 @@ export async function loadOrDeploy(
   };
   writeJsonAtomically(deploymentPath(dataDir), record);
   return { system, record, deployed: true };
+}
+
+/**
+ * A system recorded before the time bank existed gets one, deployed against its licence registry, and the
+ * record is rewritten with its address (keeping whatever else the record holds, such as the settlement token).
+ */
+async function withTimeBank(
+  dataDir: string,
+  existing: DeploymentRecord,
+  deployer: Signer,
+): Promise<DeploymentRecord> {
+  if (existing.addresses.timeBank) return existing;
+  const timeBank = await deployTimeBank(deployer, existing.addresses.licences);
+  const record = { ...existing, addresses: { ...existing.addresses, timeBank: await timeBank.getAddress() } };
+  writeJsonAtomically(deploymentPath(dataDir), record);
+  return record;
 }
 
 async function hasCode(provider: Provider, addresses: AidSystemAddresses): Promise<boolean> {

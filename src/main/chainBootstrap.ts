@@ -13,6 +13,8 @@ import {
 
 /** The registrar licence kind (`LicenceKind.Registrar`). */
 const REGISTRAR = 5;
+/** The time bank's coordinator licence kind (`LicenceKind.Coordinator`). */
+const COORDINATOR = 6;
 const ALL_LAYERS = 7;
 const ALL_CATEGORIES = (1n << 256n) - 1n;
 const TEN_YEARS = 10 * 365 * 86_400;
@@ -24,8 +26,8 @@ export interface ChainHandles {
 }
 
 /**
- * The embedded default: the operator is the consortium's only council member, its regulator and the
- * gateway's registrar; the settlement token is a mintable test rial. Run once, on the first boot; every
+ * The embedded default: the operator is the consortium's only council member, its regulator, the
+ * gateway's registrar and the time bank's first coordinator; the settlement token is a mintable test rial. Run once, on the first boot; every
  * later boot finds the deployment record and the contracts on the persisted chain.
  */
 export async function bootstrapEmbeddedChain(dataDir: string, operator: Signer): Promise<ChainHandles> {
@@ -41,17 +43,20 @@ export async function bootstrapEmbeddedChain(dataDir: string, operator: Signer):
     return { system, record: { ...record, settlementToken: existingToken }, deployed };
 
   const now = (await operator.provider!.getBlock("latest"))!.timestamp;
-  await (
-    await system.licences.grantLicence(
-      address,
-      REGISTRAR,
-      ALL_LAYERS,
-      ALL_CATEGORIES,
-      now - 60,
-      now + TEN_YEARS,
-      "",
-    )
-  ).wait();
+  // The embedded operator is also the time bank's first coordinator, as it is the first registrar.
+  for (const kind of [REGISTRAR, COORDINATOR]) {
+    await (
+      await system.licences.grantLicence(
+        address,
+        kind,
+        ALL_LAYERS,
+        ALL_CATEGORIES,
+        now - 60,
+        now + TEN_YEARS,
+        "",
+      )
+    ).wait();
+  }
   const token = await new TestSettlementToken__factory(operator).deploy();
   await token.waitForDeployment();
   const full = { ...record, settlementToken: await token.getAddress() };

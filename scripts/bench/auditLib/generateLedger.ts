@@ -19,7 +19,7 @@ const DEV_KEYS = [
 const UNIT = 10n ** 18n;
 const YEAR = 365 * 24 * 3600;
 const PERIOD = 30 * 24 * 3600;
-const Kind = { Charity: 1, Vendor: 2, Auditor: 4, Registrar: 5 } as const;
+const Kind = { Charity: 1, Vendor: 2, Auditor: 4, Registrar: 5, Coordinator: 6 } as const;
 
 export interface GeneratedLedger {
   chain: LocalChain;

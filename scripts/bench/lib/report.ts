@@ -55,6 +55,11 @@ export function evaluateTargets(rows: readonly Row[], blockGasLimit: number): Ta
   const redeem = Math.max(row("redeem").gas, row("redeem.firstCredit").gas);
   const batch50 = row("redeemBatch.50").gasPerHousehold;
   const [anchorSmall, anchorLarge] = [row("anchor.100"), row("anchor.10000")];
+  const record = Math.max(row("timebank.record.first").gas, row("timebank.record").gas);
+  const confirmBatch = Math.max(
+    row("timebank.confirmBatch.100").gasPerHousehold,
+    row("timebank.payFromPool.100").gasPerHousehold,
+  );
   return [
     {
       id: "registration",
@@ -107,6 +112,20 @@ export function evaluateTargets(rows: readonly Row[], blockGasLimit: number): Ta
       target: "anchoring < 6 gas per receipt at 10,000 receipts",
       measured: fmt(anchorLarge.gasPerHousehold),
       pass: anchorLarge.gasPerHousehold < 6,
+    },
+    {
+      id: "timebank.record",
+      target: "time bank: a service logged and signature-confirmed in one transaction <= 50,000 gas",
+      measured: fmt(record),
+      pass: record <= 50_000,
+      note: "the dearer of a pair's first and a later service",
+    },
+    {
+      id: "timebank.confirmBatch100",
+      target: "time bank: coordinator batch confirmation <= 30,000 gas per service at a batch of 100",
+      measured: fmt(confirmBatch),
+      pass: confirmBatch <= 30_000,
+      note: "the dearer of confirmByCoordinator and payFromPool; distinct givers and recipients",
     },
   ];
 }

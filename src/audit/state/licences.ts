@@ -1,7 +1,14 @@
 import type { ChainEvent } from "../types";
 
 /** Mirrors `LicenceKind` and `LicenceStatus` in contracts/types/AidTypes.sol. */
-export const LicenceKind = { Charity: 1, Vendor: 2, FieldAgent: 3, Auditor: 4, Registrar: 5 } as const;
+export const LicenceKind = {
+  Charity: 1,
+  Vendor: 2,
+  FieldAgent: 3,
+  Auditor: 4,
+  Registrar: 5,
+  Coordinator: 6,
+} as const;
 const Status = { None: 0, Active: 1, Suspended: 2, Revoked: 3, RevocationPending: 4 } as const;
 
 interface Licence {

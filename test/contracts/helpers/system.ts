@@ -13,6 +13,7 @@ export const LicenceKind = {
   FieldAgent: 3,
   Auditor: 4,
   Registrar: 5,
+  Coordinator: 6,
 } as const;
 export const LicenceStatus = { None: 0, Active: 1, Suspended: 2, Revoked: 3, RevocationPending: 4 } as const;
 export const BeneficiaryStatus = { None: 0, Active: 1, Suspended: 2, Deceased: 3 } as const;
