@@ -78,6 +78,10 @@ export function startWalCheckpointer(
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         if (exited) return resolve();
+        // Held while it ends: an unref'd worker is no reason to stay alive, so a caller awaiting its end
+        // with nothing else pending (a failed boot closing the store) would see the process exit, code 0,
+        // with the boot's error never reported.
+        worker.ref();
         worker.once("exit", () => resolve());
         worker.on("message", (message: { stopped?: boolean }) => {
           if (message.stopped) void worker.terminate();

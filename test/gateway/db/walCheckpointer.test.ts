@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -72,6 +73,23 @@ describe("WAL checkpoints off the event loop (db/walCheckpointer)", () => {
     } finally {
       reopened.close();
     }
+  });
+
+  it("keeps the process alive while the worker ends: a caller awaiting it with nothing else pending is answered", () => {
+    // Before: the worker was unref'd, so a failed boot closing the store exited the process with code 0
+    // and the boot's error was never printed.
+    const script = `
+      const { openSqliteStore } = require("./src/db");
+      const store = openSqliteStore(${JSON.stringify(path)}, { checkpoints: "worker" });
+      store.closeAndWait().then(() => process.stdout.write("ended"));
+    `;
+    const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+      cwd: join(__dirname, "../../.."),
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.stdout, run.stderr).to.equal("ended");
+    expect(run.status).to.equal(0);
   });
 
   it("stopping twice, or after the connection closed, ends once", async () => {
