@@ -1,4 +1,5 @@
 import { Contract, JsonRpcProvider } from "ethers";
+import { PERIOD_PATTERN } from "../recognition";
 import { apiTarget, CliError, describeFailure, gatewayUrl, optionValue, requestJson } from "./apiClient";
 
 export const RECOGNITION_USAGE = `  recognition <YYYY-MM>          a closed month's good coin: its anchored root and the opt-in leaderboard
@@ -34,7 +35,7 @@ const VERIFY_ABI = [
 /** `sintech recognition <YYYY-MM> [--proof [--rpc <url> --anchor <address>]]`. */
 export async function recognitionCommand(args: string[]): Promise<number> {
   const [period, ...rest] = args;
-  if (!period || !/^20[0-9]{2}-(0[1-9]|1[0-2])$/.test(period))
+  if (!period || !PERIOD_PATTERN.test(period))
     throw new CliError("recognition needs a month written YYYY-MM.");
   if (!rest.includes("--proof")) {
     const publicTarget = { url: gatewayUrl(process.env), apiKey: null };

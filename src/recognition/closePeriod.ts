@@ -73,6 +73,7 @@ function closeNow(deps: RecognitionDeps, period: RecognitionPeriod, throughBlock
       "No gift reached a confirmed delivery in this period.",
     );
   }
+  // Proofs are written with the entries: a donor's read is one row, not the month's whole tree again.
   const tree = MerkleTree.ofConfirmations(
     totals.map(([account, goodCoin]) => recognitionHash(period.index, account, goodCoin)),
   );
@@ -84,21 +85,22 @@ function closeNow(deps: RecognitionDeps, period: RecognitionPeriod, throughBlock
   ).run(period.period, tree.root, totals.length, throughBlock, jobId, deps.now().toISOString());
   const insert = cachedStatement(
     deps.db,
-    "INSERT INTO recognition_entries (period, leaf_index, account, good_coin) VALUES (?, ?, ?, ?)",
+    `INSERT INTO recognition_entries (period, leaf_index, account, good_coin, proof)
+     VALUES (?, ?, ?, ?, ?)`,
   );
   totals.forEach(([account, goodCoin], index) =>
-    insert.run(period.period, index, account, goodCoin.toString()),
+    insert.run(period.period, index, account, goodCoin.toString(), JSON.stringify(tree.proof(index))),
   );
   return { period: period.period, root: tree.root, accounts: totals.length, jobId, closedNow: true };
 }
 
-/** Queues the anchor; the key names the period, the root and the attempt, so none is anchored twice. */
 interface PeriodRoot {
   period: RecognitionPeriod;
   root: string;
   accounts: number;
 }
 
+/** Queues the anchor; the key names the period, the root and the attempt, so none is anchored twice. */
 function enqueueAnchor(
   deps: RecognitionDeps,
   { period, root, accounts }: PeriodRoot,

@@ -22,28 +22,22 @@ export function accountOfGift(donor: string, donorRef: string | null): string {
 export function goodCoinOfPeriod(db: Database, period: RecognitionPeriod): Map<string, bigint> {
   const rows = db
     .prepare(
-      `SELECT g.donor, g.donor_ref AS donorRef, f.amount, f.ref,
-              EXISTS (SELECT 1 FROM idx_gift_flows r
-                       WHERE r.kind = 'reversal' AND r.gift_id = f.gift_id AND r.ref = f.ref) AS reversed
+      `SELECT g.donor, g.donor_ref AS donorRef, f.amount
          FROM idx_gift_flows f
          JOIN idx_gifts g ON g.gift_id = f.gift_id
          JOIN indexer_blocks b ON b.block_number = f.block_number
         WHERE f.kind = 'settlement' AND b.timestamp >= ? AND b.timestamp < ?
-        ORDER BY f.block_number, f.log_index`,
+          AND NOT EXISTS (SELECT 1 FROM idx_gift_flows r
+                           WHERE r.kind = 'reversal' AND r.gift_id = f.gift_id AND r.ref = f.ref)`,
     )
-    .all(period.startsAt, period.endsAt) as {
-    donor: string;
-    donorRef: string | null;
-    amount: string;
-    reversed: number;
-  }[];
+    .all(period.startsAt, period.endsAt) as { donor: string; donorRef: string | null; amount: string }[];
   const totals = new Map<string, bigint>();
   for (const row of rows) {
-    if (row.reversed) continue;
+    const amount = BigInt(row.amount);
+    if (amount === 0n) continue;
     const account = accountOfGift(row.donor, row.donorRef);
-    totals.set(account, (totals.get(account) ?? 0n) + BigInt(row.amount));
+    totals.set(account, (totals.get(account) ?? 0n) + amount);
   }
-  for (const [account, value] of totals) if (value <= 0n) totals.delete(account);
   return totals;
 }
 

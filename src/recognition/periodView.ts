@@ -1,4 +1,3 @@
-import { MerkleTree } from "../anchoring/merkle";
 import { cachedStatement } from "../db/statements";
 import { NotFoundError } from "../errors";
 import { fromUnits } from "../programmes";
@@ -106,22 +105,19 @@ export function recognitionProof(
 ): RecognitionProof {
   const parsed = parsePeriod(periodText);
   const row = periodRow(deps, parsed.period);
-  const entries = cachedStatement(
-    deps.db,
-    "SELECT account, good_coin AS goodCoin FROM recognition_entries WHERE period = ? ORDER BY leaf_index",
-  ).all(parsed.period) as { account: string; goodCoin: string }[];
   const account = accountOfGift(donor.address, null);
-  const index = entries.findIndex((entry) => entry.account === account);
-  if (index < 0) throw new NotFoundError("period", "This donor earned no good coin in this period.");
-  const hashes = entries.map((entry) => recognitionHash(parsed.index, entry.account, BigInt(entry.goodCoin)));
-  const tree = MerkleTree.ofConfirmations(hashes);
+  const entry = cachedStatement(
+    deps.db,
+    "SELECT good_coin AS goodCoin, proof FROM recognition_entries WHERE period = ? AND account = ?",
+  ).get(parsed.period, account) as { goodCoin: string; proof: string } | undefined;
+  if (!entry) throw new NotFoundError("period", "This donor earned no good coin in this period.");
   return {
     period: parsed.period,
     periodIndex: parsed.index,
     account,
-    goodCoin: entries[index]!.goodCoin,
-    confirmationHash: hashes[index]!,
-    proof: tree.proof(index),
+    goodCoin: entry.goodCoin,
+    confirmationHash: recognitionHash(parsed.index, account, BigInt(entry.goodCoin)),
+    proof: JSON.parse(entry.proof) as string[],
     root: row.root,
     anchorTxHash: row.tx_hash,
     verify: "ReceiptAnchor.verifyReceipt(root, confirmationHash, proof)",

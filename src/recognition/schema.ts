@@ -27,12 +27,13 @@ export const RECOGNITION_SQL = `
   ) STRICT;
   CREATE INDEX recognition_periods_by_job ON recognition_periods (job_id);
 
-  -- Each account's good coin in a closed period, in the tree's leaf order.
+  -- Each account's good coin in a closed period, in the tree's leaf order, with its Merkle proof (JSON).
   CREATE TABLE recognition_entries (
     period     TEXT NOT NULL,
     leaf_index INTEGER NOT NULL,
     account    TEXT NOT NULL,
     good_coin  TEXT NOT NULL,
+    proof      TEXT NOT NULL,
     PRIMARY KEY (period, leaf_index),
     UNIQUE (period, account)
   ) STRICT;
