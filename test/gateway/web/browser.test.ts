@@ -2,7 +2,7 @@ import { expect } from "chai";
 import type { Browser } from "playwright-core";
 import { smsCodesTo } from "../e2e/deliveryFixture";
 import { browserVisits, RUNS, SIZES } from "./browserVisit";
-import { launchChromium } from "./launchChromium";
+import { startWithChromium } from "./launchChromium";
 import { stopWebWorld, webWorld, type WebWorld } from "./webWorld";
 
 /**
@@ -22,10 +22,10 @@ describe("web: donor and vendor journeys in a browser", function () {
 
   before(async () => {
     // Both at once; whichever succeeds is kept, so `after` stops it even if the other failed.
-    const [built, launched] = await Promise.allSettled([webWorld(952_000), launchChromium()]);
-    if (built.status === "fulfilled") world = built.value;
-    if (launched.status === "fulfilled") browser = launched.value;
-    for (const outcome of [built, launched]) if (outcome.status === "rejected") throw outcome.reason;
+    await startWithChromium(webWorld(952_000), (started) => {
+      world = started.world!;
+      browser = started.browser!;
+    });
   });
   after(async () => {
     await browser?.close();

@@ -23,3 +23,19 @@ export async function launchChromium(): Promise<Browser> {
     ],
   });
 }
+
+/**
+ * A world and Chromium, started at once. Whichever started is handed to `keep` before a failure of the
+ * other is thrown, so the suite's `after` stops it either way.
+ */
+export async function startWithChromium<W>(
+  build: Promise<W>,
+  keep: (started: { world?: W; browser?: Browser }) => void,
+): Promise<void> {
+  const [built, launched] = await Promise.allSettled([build, launchChromium()]);
+  keep({
+    world: built.status === "fulfilled" ? built.value : undefined,
+    browser: launched.status === "fulfilled" ? launched.value : undefined,
+  });
+  for (const outcome of [built, launched]) if (outcome.status === "rejected") throw outcome.reason;
+}

@@ -10,7 +10,7 @@ import { writeFileSync } from "node:fs";
 import path_ from "node:path";
 import { countRows, disbursementCsv } from "../e2e/harness";
 import { ARTIFACTS, browserVisits, RUNS } from "./browserVisit";
-import { launchChromium } from "./launchChromium";
+import { startWithChromium } from "./launchChromium";
 import { roleWorld, type RoleWorld } from "./roleWorld";
 import { stopWebWorld } from "./webWorld";
 
@@ -60,10 +60,11 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
   }
 
   before(async () => {
-    const [built, launched] = await Promise.allSettled([roleWorld(953_000), launchChromium()]);
-    if (built.status === "fulfilled") world = built.value;
-    if (launched.status === "fulfilled") browser = launched.value;
-    for (const outcome of [built, launched]) if (outcome.status === "rejected") throw outcome.reason;
+    // Both at once; whichever succeeds is kept, so `after` stops it even if the other failed.
+    await startWithChromium(roleWorld(953_000), (started) => {
+      world = started.world!;
+      browser = started.browser!;
+    });
   });
   after(async () => {
     await browser?.close();
