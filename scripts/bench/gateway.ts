@@ -124,7 +124,19 @@ async function runSize(
         gateway.chainUrl,
         fixture,
         pids,
-      );
+      ).catch(async (error: unknown) => {
+        // Say how the run ended: the gateway's exit (a kernel OOM kill is SIGKILL) and both processes' peaks.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const exit = gateway.exited();
+        const mb = (bytes: number | undefined) =>
+          bytes === undefined ? "gone" : `${Math.round(bytes / 2 ** 20)} MB`;
+        throw new Error(
+          `${households} households: ${error instanceof Error ? error.message : String(error)}; gateway ` +
+            (exit ? `exited (code ${exit.code}, signal ${exit.signal})` : "still running") +
+            `; peak RSS gateway ${mb(peakRssBytes(pids.gateway))}, anvil ${mb(peakRssBytes(pids.chain))}`,
+          { cause: error },
+        );
+      });
       const verification = await verifyOnChain(api, gateway.regulatorKey, gateway.chainUrl, result);
       progress(`verified: ${verification.summary}`);
       const reads = withReads

@@ -4,7 +4,7 @@ import { eventPages } from "./chain/readEvents";
 import { readReceipts } from "./chain/readReceipts";
 import { domainSeparator } from "./chain/receiptDigest";
 import { hexToNumber, mapLimited, type AuditRpc } from "./chain/rpc";
-import { answerContractWallets, checkProofs, compareBooks } from "./checks/closingChecks";
+import { answerContractWallets, checkProofs, compareBooks, stateUnavailable } from "./checks/closingChecks";
 import { Findings } from "./checks/findings";
 import type { RedemptionEvidence } from "./checks/redemptionCheck";
 import { startReplay } from "./checks/replay";
@@ -54,6 +54,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     const chainId = hexToNumber(await rpc.send<string>("eth_chainId", []));
     const throughBlock = options.throughBlock ?? hexToNumber(await rpc.send<string>("eth_blockNumber", []));
     const fromBlock = options.fromBlock ?? 0;
+    await assertStateAt(rpc, addresses.ledger, throughBlock);
     const separator = domainSeparator(chainId, addresses.ledger);
     const findings = new Findings();
     const requiresFieldAgent = new Map<string, boolean>();
@@ -169,6 +170,22 @@ async function readProgrammes(
     return LEDGER.decodeFunctionResult("programme", raw)[0].requiresFieldAgent as boolean;
   });
   ids.forEach((id, index) => into.set(id, stored[index]!));
+}
+
+/**
+ * The books are compared at the audited block, so the node must keep that block's state: a node that keeps
+ * only recent states (anvil's `--prune-history`, Besu's Bonsai layers) is refused here, readably, before any
+ * reading, rather than failing the comparison at the end.
+ */
+async function assertStateAt(rpc: AuditRpc, ledger: string, block: number): Promise<void> {
+  try {
+    await rpc.send<string>("eth_getCode", [ledger, `0x${block.toString(16)}`]);
+  } catch (error) {
+    if (!stateUnavailable(error)) throw error;
+    throw new Error(
+      `the node keeps no state at block ${block}, the block audited through: audit through a recent block, or against a node that keeps history (an archive node)`,
+    );
+  }
 }
 
 const ZERO_ADDRESS = `0x${"0".repeat(40)}`;

@@ -7,6 +7,7 @@ import { Readable, Transform, type TransformCallback } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
+import { ANVIL_STATE_HISTORY } from "../config/fields";
 import type { BlockBuilder } from "./outbox";
 import { createProvider } from "./provider";
 
@@ -48,6 +49,11 @@ export interface LocalChainOptions {
   chainId?: number;
   /** Called when a requested save fails (a save on stop or an awaited one rejects instead). */
   onSaveError?(error: unknown): void;
+  /**
+   * How many recent blocks' states the node keeps for calls at a past block (anvil's `--prune-history`;
+   * default 8). Without a bound anvil keeps a whole copy of the state per block, up to 500 of them.
+   */
+  stateHistory?: number;
   /** How often the head is polled for blocks the gateway did not make, to save them too (default 250 ms). */
   blockPollMs?: number;
 }
@@ -87,6 +93,10 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Local
       // under the 16.7M per-transaction cap.
       "--gas-limit",
       String(BLOCK_GAS_LIMIT),
+      // Bounded memory: each remembered block is a whole copy of the state (see ANVIL_STATE_HISTORY). Logs,
+      // receipts and blocks are all kept; only calls at a block older than these answer "out of range".
+      "--prune-history",
+      String(options.stateHistory ?? ANVIL_STATE_HISTORY),
       "--silent",
     ],
     { stdio: ["ignore", "ignore", "pipe"] },

@@ -6,6 +6,14 @@ export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "
 
 const MAX_PORT = 65_535;
 
+/**
+ * How many recent blocks' states the embedded node keeps for calls at a past block. anvil keeps a whole
+ * copy of the state for each block it remembers (up to 500, then 10 at least, the rest on disk), so
+ * unbounded its memory grew with blocks × households: 18.9 GB near a million households. A few blocks
+ * are enough for the gateway (it explains a refusal at the block before it, within a pipeline group).
+ */
+export const ANVIL_STATE_HISTORY = 8;
+
 /** Accepts a JSON number or the decimal string an environment variable carries. */
 function integer(min: number, max: number) {
   const message = `must be an integer from ${min} to ${max}`;
@@ -158,6 +166,11 @@ export const FIELDS = {
   },
   rpcUrls: { env: "SINTECH_RPC_URLS", flag: undefined, schema: rpcUrls.optional() },
   anvilPort: { env: "SINTECH_ANVIL_PORT", flag: undefined, schema: integer(1, MAX_PORT).default(8545) },
+  anvilStateHistory: {
+    env: "SINTECH_ANVIL_STATE_HISTORY",
+    flag: undefined,
+    schema: integer(1, 256).default(ANVIL_STATE_HISTORY),
+  },
   chainId: {
     env: "SINTECH_CHAIN_ID",
     flag: undefined,

@@ -28,6 +28,8 @@ export interface Config {
   readonly rpcUrls: readonly string[];
   /** Embedded only: the port of the local chain node; null for the consortium profile. */
   readonly anvilPort: number | null;
+  /** Embedded only: how many recent blocks' states the local node keeps for calls at a past block. */
+  readonly anvilStateHistory: number;
   readonly chainId: number;
   readonly peppers: PepperSet;
   readonly vaultMasterKey: Secret<Buffer>;
@@ -115,6 +117,7 @@ export function loadConfig(
     dataDir,
     rpcUrls: chain.rpcUrls,
     anvilPort: chain.anvilPort,
+    anvilStateHistory: fields.anvilStateHistory,
     chainId: chain.chainId,
     peppers: {
       current: Math.max(...versions),

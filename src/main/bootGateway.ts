@@ -122,6 +122,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
         dataDir: config.dataDir,
         port: config.anvilPort!,
         chainId: config.chainId,
+        stateHistory: config.anvilStateHistory,
         onSaveError: (error) => logger.warn({ err: describe(error) }, "chain state not saved"),
       });
     }

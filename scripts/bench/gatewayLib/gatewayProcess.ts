@@ -14,6 +14,8 @@ export const BENCH_RATE_LIMIT_MAX = 1_000_000;
 
 export interface GatewayProcess extends ServerReady {
   pid: number;
+  /** How the process ended, if it ended before `stop` (an out-of-memory kill is signal SIGKILL). */
+  exited(): { code: number | null; signal: NodeJS.Signals | null } | undefined;
   stop(): Promise<void>;
 }
 
@@ -52,13 +54,16 @@ export async function startGatewayProcess(dataDir: string): Promise<GatewayProce
   });
   // A gateway that dies mid-run makes the next request fail with a bare "fetch failed": say why here.
   let stopping = false;
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
   child.once("exit", (code, signal) => {
-    if (!stopping)
-      process.stderr.write(`[bench:gateway] the gateway exited (code ${code}, signal ${signal})\n`);
+    if (stopping) return;
+    exit = { code, signal };
+    process.stderr.write(`[bench:gateway] the gateway exited (code ${code}, signal ${signal})\n`);
   });
   return {
     ...ready,
     pid: child.pid!,
+    exited: () => exit,
     stop: () => {
       stopping = true;
       return stopChild(child);

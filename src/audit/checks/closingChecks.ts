@@ -17,9 +17,20 @@ const tag = (block: number) => `0x${block.toString(16)}`;
 async function call(rpc: AuditRpc, to: string, data: string, block: number): Promise<string | undefined> {
   try {
     return await rpc.send<string>("eth_call", [{ to, data }, tag(block)]);
-  } catch {
+  } catch (error) {
+    if (stateUnavailable(error)) throw error;
     return undefined;
   }
+}
+
+/**
+ * A node's answer that it keeps no state at that block (anvil beyond its `--prune-history`, Besu's Bonsai
+ * beyond its layers, geth's "missing trie node"), as opposed to a call that ran and reverted.
+ */
+export function stateUnavailable(error: unknown): boolean {
+  return /out of range|BlockOutOfRange|missing trie node|header not found|world state unavailable|state (?:is )?not available|historical state/i.test(
+    error instanceof Error ? error.message : String(error),
+  );
 }
 
 /**
@@ -34,24 +45,32 @@ export async function answerContractWallets(
   for (const question of questions) {
     const block = Math.max(0, question.event.blockNumber - 1);
     let approved = false;
+    let unanswered = false;
     for (const candidate of question.candidates) {
-      const code = await rpc.send<string>("eth_getCode", [candidate.wallet, tag(block)]);
-      if (code === "0x") continue;
-      const answer = await call(
-        rpc,
-        candidate.wallet,
-        ERC1271.encodeFunctionData("isValidSignature", [question.digest, question.signature]),
-        block,
-      );
-      if (answer && answer.slice(0, 10).toLowerCase() === ERC1271_MAGIC) {
-        approved = candidate.graceEndsAt === undefined || question.deadline <= candidate.graceEndsAt;
-        if (approved) break;
+      try {
+        const code = await rpc.send<string>("eth_getCode", [candidate.wallet, tag(block)]);
+        if (code === "0x") continue;
+        const answer = await call(
+          rpc,
+          candidate.wallet,
+          ERC1271.encodeFunctionData("isValidSignature", [question.digest, question.signature]),
+          block,
+        );
+        if (answer && answer.slice(0, 10).toLowerCase() === ERC1271_MAGIC) {
+          approved = candidate.graceEndsAt === undefined || question.deadline <= candidate.graceEndsAt;
+          if (approved) break;
+        }
+      } catch (error) {
+        if (!stateUnavailable(error)) throw error;
+        unanswered = true;
       }
     }
     if (!approved) {
       findings.add(
         "beneficiary_signature",
-        "the beneficiary signature was made by no wallet bound to the beneficiary in that household (ECDSA or ERC-1271)",
+        unanswered
+          ? `the beneficiary signature matches no bound wallet's key, and whether a bound contract wallet (ERC-1271) accepted it could not be asked: the node keeps no state at block ${block}; audit against a node that keeps history (an archive node)`
+          : "the beneficiary signature was made by no wallet bound to the beneficiary in that household (ECDSA or ERC-1271)",
         question.event,
         question.event.args.programmeId as bigint,
       );

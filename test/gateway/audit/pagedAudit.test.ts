@@ -60,6 +60,15 @@ describe("audit: read in pages, recovered in a pool, replayed page by page (embe
     );
   });
 
+  it("refuses, readably and before reading, a block whose state the node no longer keeps", async () => {
+    // The embedded node keeps the last few blocks' states (SINTECH_ANVIL_STATE_HISTORY); block 1 is long gone.
+    await runAudit({ rpc, addresses: ledger.addresses, throughBlock: 1, workers: 0 }).then(
+      () => expect.fail("an audit through a block without state must be refused"),
+      (error: Error) =>
+        expect(error.message).to.match(/keeps no state at block 1, the block audited through/),
+    );
+  });
+
   it("answers a batch in the order asked, and names the method when a call of it fails", async () => {
     const blocks = [3, 1, 2].map((n) => `0x${n.toString(16)}`);
     const batched = await rpc.batch<{ number: string }>(

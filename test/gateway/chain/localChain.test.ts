@@ -91,4 +91,30 @@ describe("startLocalChain", function () {
       provider.destroy();
     }
   });
+
+  it("keeps every block and receipt but only the last few blocks' states, so its memory is not blocks × state", async function () {
+    chain = await startLocalChain({ dataDir: dir, port, blockPollMs: 60_000, stateHistory: 4 });
+    const first = await sendOutsideTheGateway(chain.url);
+    const provider = createProvider(chain.url, 31337);
+    try {
+      const firstBlock = (await provider.getTransactionReceipt(first))!.blockNumber;
+      for (let i = 0; i < 12; i++) await sendOutsideTheGateway(chain.url); // each in a block of its own
+      const head = await provider.getBlockNumber();
+      expect(head).to.be.at.least(firstBlock + 12);
+      const operator = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+      // Unbounded (anvil's default), the state at the first block was still answered here.
+      const old = await provider.send("eth_getBalance", [operator, `0x${firstBlock.toString(16)}`]).then(
+        () => "answered",
+        (error: unknown) => String(error),
+      );
+      expect(old).to.match(/out of range|BlockOutOfRange/i);
+      expect(await provider.send("eth_getBalance", [operator, `0x${(head - 2).toString(16)}`])).to.match(
+        /^0x/,
+      );
+      expect((await provider.getTransactionReceipt(first))?.status).to.equal(1);
+      expect((await provider.getBlock(firstBlock))?.transactions).to.include(first);
+    } finally {
+      provider.destroy();
+    }
+  });
 });
