@@ -5,9 +5,9 @@ import { API_KEY_COLUMNS, toApiKeyRecord, type ApiKeyRecord, type ApiKeyRow } fr
 export function listApiKeys(db: Database, orgId?: string): ApiKeyRecord[] {
   const rows = (
     orgId === undefined
-      ? db.prepare(`SELECT ${API_KEY_COLUMNS} FROM api_keys ORDER BY created_at, id`).all()
+      ? db.prepare(`SELECT ${API_KEY_COLUMNS} FROM api_keys ORDER BY created_at, rowid`).all()
       : db
-          .prepare(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE org_id = ? ORDER BY created_at, id`)
+          .prepare(`SELECT ${API_KEY_COLUMNS} FROM api_keys WHERE org_id = ? ORDER BY created_at, rowid`)
           .all(orgId)
   ) as ApiKeyRow[];
   return rows.map(toApiKeyRecord);
