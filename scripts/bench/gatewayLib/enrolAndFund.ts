@@ -1,7 +1,7 @@
 import { JsonRpcProvider, parseUnits } from "ethers";
 import { TestSettlementToken__factory } from "../../../typechain-types";
 import type { Api } from "./api";
-import { AMOUNT_PER_HOUSEHOLD, CAP_PER_PERIOD, type Fixture } from "./fixtures";
+import { AMOUNT_PER_HOUSEHOLD, CAP_PER_PERIOD, periodDaysClearOfBoundary, type Fixture } from "./fixtures";
 import { cpuMeter, type CpuSplit } from "./processCpu";
 import { progress } from "./progress";
 
@@ -23,6 +23,8 @@ export interface EnrolAndFundResult {
   phases: Phase[];
   totalMs: number;
   programmeId: number;
+  /** The programme's period at creation: the run must end in it, or its first issuance has expired. */
+  period: number;
   disbursementId: string;
   /** Each household's reference and its head's beneficiary reference, in file order. */
   households: { householdRef: string; headRef: string }[];
@@ -149,6 +151,8 @@ export async function enrolAndFund(
     `registered ${registered.progress.done}`,
   );
 
+  const periodDays = periodDaysClearOfBoundary(Math.floor(Date.now() / 1000));
+  const period = Math.floor(Date.now() / 1000 / (periodDays * 86_400));
   const created = await timed(
     phases,
     "create programme",
@@ -157,7 +161,7 @@ export async function enrolAndFund(
         name: "Bench relief round",
         layer: "relief",
         category: 1,
-        periodDays: 30,
+        periodDays,
         capPerPeriod: CAP_PER_PERIOD,
         minGift: "100000",
         startsAt: new Date(Date.now() - 60_000).toISOString(),
@@ -209,6 +213,7 @@ export async function enrolAndFund(
     phases,
     totalMs,
     programmeId,
+    period,
     disbursementId: disbursement.disbursementId,
     households: refs,
     issued: disbursement.counts.issued,

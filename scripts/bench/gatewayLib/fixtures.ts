@@ -33,3 +33,22 @@ export function buildFixture(households = HOUSEHOLDS): Fixture {
   ];
   return { sample, headRows, disbursementCsv: `${lines.join("\n")}\n` };
 }
+
+const DAY = 86_400;
+/** How far from the next period boundary a run starts: the longest run (1,000,000 households) takes ~1.5 h. */
+const RUN_MARGIN_DAYS = 2;
+
+/**
+ * A programme's periods are the chain's, `block.timestamp / periodLength`, counted from 1970 so that every
+ * programme of an exclusivity group turns together: a 30-day programme created a day before its boundary
+ * has one day left. Entitlements expire when the period turns, so a run that crossed a boundary would find
+ * the first part of its disbursement expired (the 1,000,000-household run of 2026-12-02 did: 3,281 of 10,001
+ * sampled households covered, the rest issued before midnight and expired at it). The bench takes the
+ * shortest period of at least 30 days whose current period has RUN_MARGIN_DAYS left at `nowSeconds`.
+ */
+export function periodDaysClearOfBoundary(nowSeconds: number): number {
+  for (let days = 30; ; days++) {
+    const length = days * DAY;
+    if (length - (nowSeconds % length) >= RUN_MARGIN_DAYS * DAY) return days;
+  }
+}

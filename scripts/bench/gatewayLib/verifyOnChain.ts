@@ -42,6 +42,10 @@ export async function verifyOnChain(
     const registry = BeneficiaryRegistry__factory.connect(contracts.registry, provider);
     const pid = run.programmeId;
     const period = await ledger.currentPeriod(pid);
+    check(
+      Number(period) === run.period,
+      `the programme's period turned during the run (${run.period} to ${period})`,
+    );
     const decimals = Number(await TestSettlementToken__factory.connect(settlementToken, provider).decimals());
     const units = parseUnits(AMOUNT_PER_HOUSEHOLD.toString(), decimals);
     const sample = run.households.filter((_, i) => i % 100 === 0 || i === run.households.length - 1);
