@@ -125,6 +125,12 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
         stateHistory: config.anvilStateHistory,
         onSaveError: (error) => logger.warn({ err: describe(error) }, "chain state not saved"),
       });
+      const { tookOver } = chain;
+      if (tookOver.kind === "taken-over")
+        logger.warn(
+          { pid: tookOver.pid, saveError: tookOver.saveError },
+          "the node an earlier gateway left running was saved and stopped; its blocks are kept",
+        );
     }
     const chainUrl = chain?.url ?? config.rpcUrls[0]!;
     const provider = createProvider(chainUrl, config.chainId);
