@@ -77,8 +77,7 @@ export async function deployAidSystem(deployer: Signer, options: DeployOptions):
   const setup = await new ProgrammeSetup__factory(deployer).deploy(licencesAddress, registryAddress);
   await setup.waitForDeployment();
   // The ledger asks it, by static call, whether a standing premium mandate covers a receipt.
-  const mandates = await new PremiumMandates__factory(deployer).deploy(registryAddress);
-  await mandates.waitForDeployment();
+  const mandates = await deployMandates(deployer, registryAddress);
   const ledger = await new AidLedger__factory(deployer).deploy(
     licencesAddress,
     registryAddress,
@@ -99,6 +98,13 @@ export async function deployTimeBank(deployer: Signer, licencesAddress: string):
   const timeBank = await new TimeBank__factory(deployer).deploy(licencesAddress);
   await timeBank.waitForDeployment();
   return timeBank;
+}
+
+/** Deploys the premium mandates against a beneficiary registry. */
+export async function deployMandates(deployer: Signer, registryAddress: string): Promise<PremiumMandates> {
+  const mandates = await new PremiumMandates__factory(deployer).deploy(registryAddress);
+  await mandates.waitForDeployment();
+  return mandates;
 }
 
 /** The addresses of a deployed system, or of the part of it given (an audit follows only some contracts). */
