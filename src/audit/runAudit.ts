@@ -2,12 +2,14 @@ import { cpus } from "node:os";
 import { AidLedger__factory } from "../../typechain-types";
 import { eventPages } from "./chain/readEvents";
 import { readReceipts } from "./chain/readReceipts";
+import { mandateDomainSeparator } from "./chain/mandateDigest";
 import { domainSeparator } from "./chain/receiptDigest";
 import { hexToNumber, mapLimited, type AuditRpc } from "./chain/rpc";
 import { answerContractWallets, checkProofs, compareBooks, stateUnavailable } from "./checks/closingChecks";
 import { Findings } from "./checks/findings";
 import type { RedemptionEvidence } from "./checks/redemptionCheck";
 import { startReplay } from "./checks/replay";
+import { recoverMandates, type MandateEvidence } from "./recovery/mandateRecovery";
 import { recoverReceipts } from "./recovery/receiptBatch";
 import { RecoveryPool } from "./recovery/recoveryPool";
 import type { AuditAddresses, AuditResult, ChainEvent, MintRecord, PublishedProof } from "./types";
@@ -41,7 +43,8 @@ interface ReadPage {
 
 /**
  * Rebuilds the ledger from the chain alone (events, the redemptions' calldata, and calls at the audited
- * block) and checks it. Every beneficiary and field-agent signature is recovered again. The three parts
+ * block) and checks it. Every beneficiary and field-agent signature, and every standing mandate's, is recovered
+ * again. The three parts
  * overlap: while the node answers the next page of logs, this thread decodes the last one and sends its
  * signatures to the worker pool, and replays the pages whose signers are back.
  */
@@ -59,7 +62,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     const findings = new Findings();
     const requiresFieldAgent = new Map<string, boolean>();
     const evidence = new Map<string, RedemptionEvidence>();
-    const walk = startReplay({ requiresFieldAgent, evidence, findings });
+    const mandateEvidence = new Map<string, MandateEvidence>();
+    const mandateSeparator = addresses.mandates && mandateDomainSeparator(chainId, addresses.mandates);
+    const walk = startReplay({ requiresFieldAgent, evidence, mandateEvidence, findings });
     // Only counts and mints are kept of a page once replayed, so a long ledger's events do not pile up.
     let eventCount = 0;
     const mints: MintRecord[] = [];
@@ -94,8 +99,11 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       const items = await readReceipts(rpc, addresses.ledger, [
         ...new Set(redeemed.map((event) => event.txHash)),
       ]);
+      const accepted = page.events.filter(
+        (event) => event.source === "mandates" && event.name === "MandateAccepted",
+      );
       recoverStarted ??= performance.now();
-      const recovered = recoverReceipts(pool, separator, items).then((found) => {
+      const receiptsRecovered = recoverReceipts(pool, separator, items).then((found) => {
         for (const event of redeemed) {
           const redemptionId = (event.args.redemptionId as string).toLowerCase();
           const item = found.get(redemptionId);
@@ -103,6 +111,14 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
           evidence.set(redemptionId, item);
           signaturesVerified += item.submitted.fieldAgentSignature === "0x" ? 1 : 2;
         }
+      });
+      const mandatesRecovered = mandateSeparator
+        ? recoverMandates(pool, mandateSeparator, accepted).then((found) => {
+            for (const [key, item] of found) mandateEvidence.set(key, item);
+            signaturesVerified += found.size;
+          })
+        : Promise.resolve();
+      const recovered = Promise.all([receiptsRecovered, mandatesRecovered]).then(() => {
         recoveredAt = performance.now();
       });
       const read: ReadPage = { events: page.events, recovered, done: false };

@@ -39,6 +39,8 @@ describe("sintech audit (CLI, embedded anvil)", function () {
       addresses.anchor,
       "--audit-log",
       addresses.auditLog,
+      "--mandates",
+      addresses.mandates!,
       "--through-block",
       String(ledger.throughBlock),
       "--out",
@@ -81,5 +83,24 @@ describe("sintech audit (CLI, embedded anvil)", function () {
     ]);
     expect(refused.code).to.equal(1);
     expect(JSON.parse(refused.out)).to.include({ hashMatches: false });
+  });
+
+  it("refuses a --mandates that is not a contract address, before reading the chain", async () => {
+    const { addresses } = ledger;
+    const named = ["--ledger", addresses.ledger, "--registry", addresses.registry, "--licences"];
+    const refused = await cli([
+      "audit",
+      "--rpc",
+      ledger.chain.url,
+      ...named,
+      addresses.licences,
+      "--anchor-contract",
+      addresses.anchor,
+      "--audit-log",
+      addresses.auditLog,
+      "--mandates",
+      "0x1234",
+    ]);
+    expect(refused.code).to.equal(2);
   });
 });
