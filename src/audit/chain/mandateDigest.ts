@@ -1,12 +1,10 @@
-import { AbiCoder, concat, id, keccak256, toUtf8Bytes } from "ethers";
+import { AbiCoder, concat, id, keccak256 } from "ethers";
+import { eip712DomainSeparator } from "./receiptDigest";
 
 const MANDATE_TYPEHASH = id(
   "StandingMandate(uint256 programmeId,bytes32 householdRef,bytes32 beneficiaryRef,address insurer," +
     "uint256 premiumPerPeriod,uint32 firstPeriod,uint32 lastPeriod,uint8 receiptIndex,uint256 nonce," +
     "uint256 deadline)",
-);
-const DOMAIN_TYPEHASH = id(
-  "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)",
 );
 
 /** A standing mandate's signed terms, as its `MandateAccepted` event carries them. */
@@ -23,20 +21,9 @@ export interface MandateTerms {
   deadline: bigint;
 }
 
-/** PremiumMandates' EIP-712 domain separator, computed here rather than asked of the contract audited. */
+/** PremiumMandates' EIP-712 domain separator. */
 export function mandateDomainSeparator(chainId: number, mandates: string): string {
-  return keccak256(
-    AbiCoder.defaultAbiCoder().encode(
-      ["bytes32", "bytes32", "bytes32", "uint256", "address"],
-      [
-        DOMAIN_TYPEHASH,
-        keccak256(toUtf8Bytes("Sin Tech PremiumMandates")),
-        keccak256(toUtf8Bytes("1")),
-        chainId,
-        mandates,
-      ],
-    ),
-  );
+  return eip712DomainSeparator("Sin Tech PremiumMandates", chainId, mandates);
 }
 
 /** The terms of a `MandateAccepted` event's arguments. */
