@@ -233,6 +233,9 @@ describe("audit: premium redemptions under standing mandates (nazr-e bimeh)", fu
     expect(signatureFindings(afterRevocation)).to.deep.equal([
       `the beneficiary signature is mandate ${mandate2}, revoked at block ${revokedAt} before this redemption`,
     ]);
+    // Read one block a page, mandates and redemptions in separate pages, the audit concludes the same.
+    const paged = await runAudit({ rpc, addresses: world.addresses, workers: 2, blockRange: 1 });
+    expect(paged.findings).to.deep.equal(result.findings);
     // Those seven, and nothing else about signatures: the genuine premium and the mandates themselves pass.
     expect(result.findings.filter((finding) => finding.check === "beneficiary_signature")).to.have.length(7);
   });
