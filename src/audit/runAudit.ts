@@ -30,6 +30,8 @@ export interface AuditOptions {
 }
 
 const LEDGER = AidLedger__factory.createInterface();
+/** `0x` and 64 hex digits: a mandate id in a beneficiary signature's place. */
+const MANDATE_ID_HEX = 66;
 /** Receipts recovered on this thread before the worker pool starts: what a small audit needs in all. */
 const INLINE_RECOVERIES = 1_500;
 
@@ -43,10 +45,9 @@ interface ReadPage {
 
 /**
  * Rebuilds the ledger from the chain alone (events, the redemptions' calldata, and calls at the audited
- * block) and checks it. Every beneficiary and field-agent signature, and every standing mandate's, is recovered
- * again. The three parts
- * overlap: while the node answers the next page of logs, this thread decodes the last one and sends its
- * signatures to the worker pool, and replays the pages whose signers are back.
+ * block) and checks it. Every beneficiary and field-agent signature, and every standing mandate's, is
+ * recovered again. The three parts overlap: while the node answers the next page of logs, this thread decodes
+ * the last one and sends its signatures to the worker pool, and replays the pages whose signers are back.
  */
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const started = performance.now();
@@ -109,7 +110,10 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
           const item = found.get(redemptionId);
           if (!item) continue;
           evidence.set(redemptionId, item);
-          signaturesVerified += item.submitted.fieldAgentSignature === "0x" ? 1 : 2;
+          // A premium's 32-byte mandate id is no signature: its mandate's signature is counted once, below.
+          const { beneficiarySignature, fieldAgentSignature } = item.submitted;
+          signaturesVerified +=
+            (beneficiarySignature.length === MANDATE_ID_HEX ? 0 : 1) + (fieldAgentSignature === "0x" ? 0 : 1);
         }
       });
       const mandatesRecovered = mandateSeparator
