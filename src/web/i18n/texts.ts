@@ -1,4 +1,5 @@
 import type { Language } from "./format";
+import { followEn, followFa } from "./followTexts";
 
 /** Every word the pages show, in English; `fa` below must have the same keys (the type checks it). */
 const en = {
@@ -309,6 +310,7 @@ const en = {
   action_revoke: "Revoke (after the delay)",
   action_cancel_revocation: "Cancel the revocation",
   action_finalise_revocation: "Finalise the revocation",
+  ...followEn,
 } as const;
 
 export type TextKey = keyof typeof en;
@@ -622,6 +624,7 @@ const fa: Record<TextKey, string> = {
   action_revoke: "ابطال (پس از مهلت)",
   action_cancel_revocation: "لغو ابطال",
   action_finalise_revocation: "قطعی کردن ابطال",
+  ...followFa,
 };
 
 const TEXTS: Record<Language, Record<TextKey, string>> = { en, fa };
