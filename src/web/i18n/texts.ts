@@ -1,5 +1,6 @@
 import type { Language } from "./format";
 import { followEn, followFa } from "./followTexts";
+import { regulatorEn, regulatorFa } from "./regulatorTexts";
 
 /** Every word the pages show, in English; `fa` below must have the same keys (the type checks it). */
 const en = {
@@ -311,6 +312,7 @@ const en = {
   action_cancel_revocation: "Cancel the revocation",
   action_finalise_revocation: "Finalise the revocation",
   ...followEn,
+  ...regulatorEn,
 } as const;
 
 export type TextKey = keyof typeof en;
@@ -625,6 +627,7 @@ const fa: Record<TextKey, string> = {
   action_cancel_revocation: "لغو ابطال",
   action_finalise_revocation: "قطعی کردن ابطال",
   ...followFa,
+  ...regulatorFa,
 };
 
 const TEXTS: Record<Language, Record<TextKey, string>> = { en, fa };

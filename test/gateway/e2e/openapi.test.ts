@@ -8,6 +8,7 @@ import { syntheticNationalId } from "../../../src/identity";
 import type { OpenApiDocument } from "../../../src/api/openapi";
 import {
   bootE2e,
+  createExclusivityGroup,
   createProgramme,
   disbursementCsv,
   give,
@@ -336,6 +337,24 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     ok(await change(auditor.orgId, { action: "reinstate", idempotencyKey: "openapi-reinstate-1" }), 409);
     ok(await change(auditor.orgId, {}), 400);
     ok(await change("org_000000000000", { action: "suspend", idempotencyKey: "openapi-suspend-1" }), 404);
+    // The regulator's programme-book writes: an admission and a pause, each then refused as unchanged.
+    const groupId = await createExclusivityGroup(gw, 30, 1);
+    const admit = (group: number, body: object) =>
+      gw.post(`/v1/exclusivity-groups/${group}/admissions`, gw.regulatorKey, body);
+    const admission = { charityOrgIds: [charity.orgId], admitted: true };
+    ok(await admit(groupId, { ...admission, idempotencyKey: "openapi-admit-1" }), 200);
+    ok(await admit(groupId, { ...admission, idempotencyKey: "openapi-admit-2" }), 409);
+    ok(await admit(groupId, {}), 400);
+    ok(await admit(999, { ...admission, idempotencyKey: "openapi-admit-3" }), 404);
+    const pause = (programme: number, body: object, key = gw.regulatorKey) =>
+      gw.post(`/v1/programmes/${programme}/pause`, key, body);
+    ok(await pause(programmeId, { paused: true, idempotencyKey: "openapi-pause-1" }), 200);
+    ok(await pause(programmeId, { paused: true, idempotencyKey: "openapi-pause-2" }), 409);
+    ok(await pause(programmeId, { paused: false, idempotencyKey: "openapi-pause-3" }, charity.apiKey), 409);
+    ok(await pause(programmeId, { paused: false, idempotencyKey: "openapi-pause-4" }), 200);
+    ok(await pause(programmeId, {}), 400);
+    ok(await pause(999_999, { paused: true, idempotencyKey: "openapi-pause-5" }), 404);
+    ok(await pause(programmeId, { paused: true, idempotencyKey: "openapi-pause-6" }, donor.apiKey), 403);
 
     const documented = Object.entries(document.paths).flatMap(([path, item]) =>
       METHODS.filter((method) => item[method]).map((method) => `${method.toUpperCase()} ${path}`),
