@@ -355,6 +355,12 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     ok(await pause(programmeId, {}), 400);
     ok(await pause(999_999, { paused: true, idempotencyKey: "openapi-pause-5" }), 404);
     ok(await pause(programmeId, { paused: true, idempotencyKey: "openapi-pause-6" }, donor.apiKey), 403);
+    // The pages' chain relay, the one route of the pages in this document (the pages themselves are not).
+    const relay = async (body: object | string) =>
+      gw.record(await gw.http().post("/app/chain-rpc").type("json").send(body));
+    ok(await relay({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }), 200);
+    ok(await relay({ jsonrpc: "2.0", id: 2, method: "eth_sendTransaction", params: [{}] }), 400);
+    ok(await relay(JSON.stringify({ method: "eth_chainId", pad: "x".repeat(5_000) })), 413);
 
     const documented = Object.entries(document.paths).flatMap(([path, item]) =>
       METHODS.filter((method) => item[method]).map((method) => `${method.toUpperCase()} ${path}`),
