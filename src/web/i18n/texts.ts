@@ -1,6 +1,7 @@
 import type { Language } from "./format";
 import { followEn, followFa } from "./followTexts";
 import { regulatorEn, regulatorFa } from "./regulatorTexts";
+import { reviewEn, reviewFa } from "./reviewTexts";
 
 /** Every word the pages show, in English; `fa` below must have the same keys (the type checks it). */
 const en = {
@@ -313,6 +314,7 @@ const en = {
   action_finalise_revocation: "Finalise the revocation",
   ...followEn,
   ...regulatorEn,
+  ...reviewEn,
 } as const;
 
 export type TextKey = keyof typeof en;
@@ -628,6 +630,7 @@ const fa: Record<TextKey, string> = {
   action_finalise_revocation: "قطعی کردن ابطال",
   ...followFa,
   ...regulatorFa,
+  ...reviewFa,
 };
 
 const TEXTS: Record<Language, Record<TextKey, string>> = { en, fa };

@@ -355,6 +355,21 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     ok(await pause(programmeId, {}), 400);
     ok(await pause(999_999, { paused: true, idempotencyKey: "openapi-pause-5" }), 404);
     ok(await pause(programmeId, { paused: true, idempotencyKey: "openapi-pause-6" }, donor.apiKey), 403);
+    // A duplicate review: the registrar's enrolled person listed in a new household by the charity.
+    const held = await gw.postCsv(
+      "/v1/households/imports",
+      charity.apiKey,
+      `household_key,national_id,is_head,job_code,postal_code\nH-9,${syntheticNationalId(82_009)},1,employee,1234567891\nH-9,${syntheticNationalId(82_001)},0,employee,\n`,
+      `openapi-review-${randomUUID()}`,
+    );
+    ok(held, 201);
+    const reviewRow = held.body.reviews[0].rowNo as number;
+    const resolve = (importId: string, body: object) =>
+      gw.post(`/v1/households/imports/${importId}/reviews/${reviewRow}/resolution`, charity.apiKey, body);
+    ok(await resolve(held.body.importId, { decision: "merge" }), 200);
+    ok(await resolve(held.body.importId, { decision: "reject" }), 409);
+    ok(await resolve(held.body.importId, {}), 400);
+    ok(await resolve("imp_unknown", { decision: "reject" }), 404);
     // The pages' chain relay, the one route of the pages in this document (the pages themselves are not).
     const relay = async (body: object | string) =>
       gw.record(await gw.http().post("/app/chain-rpc").type("json").send(body));

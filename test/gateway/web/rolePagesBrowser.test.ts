@@ -177,6 +177,58 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
     v.problems = v.problems.filter((problem) => !/status of 40[034]/.test(problem));
     await finish(v);
   });
+  it("charity (fa, phone): resolves its import's duplicate review with the page's button; another charity and other roles cannot", async () => {
+    const v = await visit("phone");
+    const { page } = v;
+    const db = world.gw.services.store.sqlite;
+    const review = db
+      .prepare("SELECT import_id AS importId, row_no AS rowNo FROM duplicate_reviews WHERE status = 'open'")
+      .get() as { importId: string; rowNo: number };
+    const action = `/app/charity/reviews/${review.importId}/${review.rowNo}`;
+    const state = () =>
+      db
+        .prepare("SELECT status, resolution FROM duplicate_reviews WHERE import_id = ? AND row_no = ?")
+        .get(review.importId, review.rowNo);
+    const logged = () => countRows(world.gw, "access_log");
+    const before = logged();
+    // Another charity, with its own valid token: the 404 of an unknown import, nothing written.
+    await signIn(page, "fa", world.otherCharity.apiKey, "/app/charity", "/app/charity");
+    const csrf = await page.locator('input[name="csrf"]').first().getAttribute("value");
+    const foreign = await page.request.post(`${world.gw.url}${action}`, {
+      form: { csrf: csrf!, decision: "merge" },
+    });
+    expect(foreign.status()).to.equal(404);
+    for (const [role, apiKey] of othersThan("charity")) {
+      await page.context().clearCookies();
+      await signIn(page, "fa", apiKey, HOME[role] ?? "/app", "/app/login");
+      const refused = await page.request.post(`${world.gw.url}${action}`, {
+        form: { csrf: "x", decision: "merge" },
+      });
+      expect(refused.status(), role).to.equal(403);
+    }
+    expect(state()).to.deep.equal({ status: "open", resolution: null });
+    expect(logged()).to.equal(before);
+
+    await page.context().clearCookies();
+    await signIn(page, "fa", world.charity.apiKey, "/app/charity", "/app/charity");
+    // Without the form's token: refused.
+    const unsigned = await page.request.post(`${world.gw.url}${action}`, { form: { decision: "merge" } });
+    expect(unsigned.status()).to.equal(403);
+    await accessibility(page, "charity with a review to resolve");
+    const merge = page.locator(`form[action="${action}"] button[value="merge"]`);
+    expect(await merge.textContent()).to.equal(textOf("fa", "reviewMerge"));
+    await merge.focus();
+    await Promise.all([page.waitForURL("**/app/charity?resolved=1"), page.keyboard.press("Enter")]);
+    expect(await page.locator(".notice").textContent()).to.equal(textOf("fa", "reviewResolved"));
+    expect(await page.locator("#reviews").count()).to.equal(0);
+    expect(state()).to.deep.equal({ status: "resolved", resolution: "merge" });
+    expect(logged()).to.equal(before + 1);
+    await accessibility(page, "charity after resolving a review");
+    await shot(page, "charity-review-resolved-fa-phone");
+    v.problems = v.problems.filter((problem) => !/status of 40[34]/.test(problem));
+    await finish(v);
+  });
+
   /** What each run asks of the registrar's licence through its form, and what the page then shows. */
   const LICENCE_STEPS = [
     { action: "suspend", status: "suspended", refused: undefined },
