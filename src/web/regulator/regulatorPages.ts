@@ -21,15 +21,6 @@ export interface RegulatorPageServices {
   programmes: ProgrammeDeps;
 }
 
-/**
- * The regulator's page: every licence as the chain holds it (a pending revocation with the end of its
- * delay), the exclusivity groups with the charities admitted to them, and the paused programmes, read from
- * the chain through the organisations' and programmes' use-cases; and each licence's change form (suspend,
- * reinstate, revoke, cancel or finalise a revocation), the use-case of the licence-changes route; each
- * group's admission form and the programme pause form, the use-cases of
- * `POST /v1/exclusivity-groups/{groupId}/admissions` and `POST /v1/programmes/{programmeId}/pause`. The
- * regulator only.
- */
 /** What `?changed=` after a write says on the page. */
 const CHANGED: Record<string, TextKey> = {
   "1": "licenceChanged",
@@ -41,6 +32,15 @@ const ID = /^[1-9][0-9]{0,15}$/;
 /** A form's "true" / "false" as the boolean the schema expects; anything else is passed on for it to refuse. */
 const flag = (value: string) => (value === "true" ? true : value === "false" ? false : value) as boolean;
 
+/**
+ * The regulator's page: every licence as the chain holds it (a pending revocation with the end of its
+ * delay), the exclusivity groups with the charities admitted to them, and the paused programmes, read from
+ * the chain through the organisations' and programmes' use-cases; and each licence's change form (suspend,
+ * reinstate, revoke, cancel or finalise a revocation), the use-case of the licence-changes route; each
+ * group's admission form and the programme pause form, the use-cases of
+ * `POST /v1/exclusivity-groups/{groupId}/admissions` and `POST /v1/programmes/{programmeId}/pause`. The
+ * regulator only.
+ */
 export function registerRegulatorPages(router: Router, services: RegulatorPageServices): void {
   const rules = (): ProgrammeRuleDeps => ({
     ...services.programmes,
