@@ -7,6 +7,7 @@ import { EARMARKS_AND_GIFT_REQUESTS_SQL, PROGRAMMES_SQL } from "../programmes/sc
 import { IDEMPOTENCY_SQL } from "./idempotency";
 import { WALLETS_SQL } from "../wallets/schema";
 import { HOUSEHOLD_ACCESS_SQL } from "../households/access/schema";
+import { REVIEW_RESOLUTION_SQL } from "../households/schema";
 import { ANCHORING_SQL } from "../anchoring/schema";
 import { EVIDENCE_SQL } from "../evidence/schema";
 import { DELIVERY_SQL } from "../delivery/schema";
@@ -152,6 +153,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX disbursement_rows_by_status ON disbursement_rows (disbursement_id, status);
     `,
   },
+  { version: 18, name: "duplicate_review_resolutions", sql: REVIEW_RESOLUTION_SQL },
   { version: 19, name: "web_sessions", sql: WEB_SESSIONS_SQL },
   // 20 to 22 are reserved for work in progress elsewhere (web pages, the time bank).
   { version: 23, name: "recognition", sql: RECOGNITION_SQL },

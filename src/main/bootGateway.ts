@@ -64,6 +64,7 @@ import {
 import { contractInterfaces } from "./contractInterfaces";
 import { gatewayRoutes } from "./routes";
 import { webPages } from "../web";
+import { PAGES_OPENAPI } from "./pagesOpenapi";
 import { eligibleSelector } from "./selectEligible";
 import { evidenceUploaders } from "./evidenceUploaders";
 import type { GatewayServices } from "./services";
@@ -357,6 +358,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
         logger,
         routes: gatewayRoutes(services),
         pages: webPages(services, logger),
+        pagesOpenapi: PAGES_OPENAPI,
         probeChain: async () => {
           try {
             await provider.getBlockNumber();
