@@ -10,15 +10,6 @@ const rpcError = z.strictObject({
   id: rpcId,
   error: z.strictObject({ code: z.number().int(), message: z.string() }),
 });
-const PAGE = {
-  description: "A page of the gateway's web face in the visitor's language (the pages' error handler)",
-  content: {
-    "text/html": {
-      schema: { type: "string" },
-      example: '<!doctype html><html lang="fa" dir="rtl">…</html>',
-    },
-  },
-};
 
 /**
  * The pages' routes that belong in the API's document: the JSON ones a script calls. Only the chain relay
@@ -49,7 +40,7 @@ export const PAGES_OPENAPI: OpenApiPaths = {
             z.strictObject({ jsonrpc: z.literal("2.0"), id: rpcId, result: z.unknown() }),
             { jsonrpc: "2.0", id: 1, result: "0x2a" },
           ),
-          "400": jsonResponse("Not a read call the relay passes on", rpcError, {
+          "400": jsonResponse("Not a read call the relay passes on, or not JSON (-32700)", rpcError, {
             jsonrpc: "2.0",
             id: 1,
             error: {
@@ -58,8 +49,24 @@ export const PAGES_OPENAPI: OpenApiPaths = {
                 "Only read calls are relayed: eth_chainId, eth_blockNumber, eth_getTransactionReceipt, eth_call",
             },
           }),
-          "413": PAGE,
-          "500": PAGE,
+          "413": jsonResponse("The body is larger than the relay reads", rpcError, {
+            jsonrpc: "2.0",
+            id: null,
+            error: {
+              code: -32600,
+              message: `The request is larger than the relay reads (${CHAIN_RELAY_BODY_LIMIT})`,
+            },
+          }),
+          "415": jsonResponse("The body is not application/json", rpcError, {
+            jsonrpc: "2.0",
+            id: null,
+            error: { code: -32600, message: "Send the request as application/json" },
+          }),
+          "500": jsonResponse("The relay failed", rpcError, {
+            jsonrpc: "2.0",
+            id: null,
+            error: { code: -32603, message: "The relay failed" },
+          }),
           "502": jsonResponse("The chain node did not answer", rpcError, {
             jsonrpc: "2.0",
             id: 1,

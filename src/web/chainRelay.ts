@@ -1,4 +1,4 @@
-import express, { type Router } from "express";
+import express, { type ErrorRequestHandler, type Router } from "express";
 import type { JsonRpcProvider } from "ethers";
 
 /**
@@ -37,6 +37,8 @@ export const CHAIN_RELAY_BODY_LIMIT = "4kb";
 export function registerChainRelay(router: Router, provider: () => JsonRpcProvider): void {
   router.post(
     CHAIN_RELAY_PATH,
+    (req, _res, next) =>
+      next(req.is("application/json") ? undefined : Object.assign(new Error("not JSON"), { status: 415 })),
     express.json({ limit: CHAIN_RELAY_BODY_LIMIT, strict: true }),
     async (req, res) => {
       const {
@@ -69,4 +71,24 @@ export function registerChainRelay(router: Router, provider: () => JsonRpcProvid
       }
     },
   );
+  router.use(CHAIN_RELAY_PATH, relayErrors);
 }
+
+/**
+ * The relay speaks JSON-RPC to the end: a body it cannot read is answered as JSON-RPC says (a parse
+ * error, an invalid request), never with the pages' HTML error page a JSON-RPC client could not read.
+ */
+const relayErrors: ErrorRequestHandler = (error, _req, res, _next) => {
+  const answer = (status: number, code: number, message: string) =>
+    res
+      .status(status)
+      .set("Cache-Control", "no-store")
+      .json({ jsonrpc: "2.0", id: null, error: { code, message } });
+  if (error?.type === "entity.too.large")
+    return answer(413, -32600, `The request is larger than the relay reads (${CHAIN_RELAY_BODY_LIMIT})`);
+  if (error?.type === "entity.parse.failed") return answer(400, -32700, "The request is not valid JSON");
+  if (error?.status === 415) return answer(415, -32600, "Send the request as application/json");
+  if (typeof error?.status === "number" && error.status >= 400 && error.status < 500)
+    return answer(error.status, -32600, "The request is not one the relay reads");
+  answer(500, -32603, "The relay failed");
+};

@@ -142,9 +142,22 @@ describe("the gateway's OpenAPI document (every route module, as scripts/openapi
         expect(check(schema!, example), where).to.be.empty;
         examples++;
       }
-      // /health answers 503 with its own body, which orchestrators read; every other error is the one shape.
+      // /health answers 503 with its own body, which orchestrators read, and the pages' chain relay speaks
+      // JSON-RPC, so its own refusals are JSON-RPC errors (the rate limit in front of it is not its own);
+      // every other error is the one shape.
+      const relayed = (s: string) => path === "/app/chain-rpc" && s !== "429";
+      for (const status of Object.keys(operation.responses).filter((s) => Number(s) >= 400 && relayed(s))) {
+        const schema = operation.responses[status]!.content!["application/json"]!.schema as {
+          properties?: Record<string, unknown>;
+        };
+        expect(Object.keys(schema.properties ?? {}), `${method} ${path} ${status}`).to.have.members([
+          "jsonrpc",
+          "id",
+          "error",
+        ]);
+      }
       const errors = Object.keys(operation.responses).filter(
-        (s) => Number(s) >= 400 && !(path === "/health" && s === "503"),
+        (s) => Number(s) >= 400 && !(path === "/health" && s === "503") && !relayed(s),
       );
       for (const status of errors) {
         expect(

@@ -376,6 +376,8 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     ok(await relay({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }), 200);
     ok(await relay({ jsonrpc: "2.0", id: 2, method: "eth_sendTransaction", params: [{}] }), 400);
     ok(await relay(JSON.stringify({ method: "eth_chainId", pad: "x".repeat(5_000) })), 413);
+    ok(await relay("{not json"), 400);
+    ok(gw.record(await gw.http().post("/app/chain-rpc").type("form").send({ method: "eth_chainId" })), 415);
 
     const documented = Object.entries(document.paths).flatMap(([path, item]) =>
       METHODS.filter((method) => item[method]).map((method) => `${method.toUpperCase()} ${path}`),

@@ -483,5 +483,21 @@ describe("web: pages over HTTP", function () {
       expect(res.status, refused.method).to.equal(400);
       expect(res.body.error.code).to.equal(-32601);
     }
+    // A body it cannot read is a JSON-RPC error too, never the pages' HTML error page.
+    const garbled = await request(world.gw.url).post("/app/chain-rpc").type("json").send("{not json");
+    expect([garbled.status, garbled.type, garbled.body.error?.code]).to.deep.equal([
+      400,
+      "application/json",
+      -32700,
+    ]);
+    const large = await request(world.gw.url)
+      .post("/app/chain-rpc")
+      .type("json")
+      .send(JSON.stringify({ method: "eth_chainId", pad: "x".repeat(5_000) }));
+    expect([large.status, large.type, large.body.error?.code]).to.deep.equal([
+      413,
+      "application/json",
+      -32600,
+    ]);
   });
 });
