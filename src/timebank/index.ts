@@ -10,3 +10,5 @@ export { findCoordinator, getCoordinator, requireCoordinator } from "./coordinat
 export { getMember } from "./members";
 export { COORDINATOR_LICENCE_KIND, MEMBER_STATUSES } from "./types";
 export type { CoordinatorView, MemberCustody, MemberStatusName, MemberView, TimeBankDeps } from "./types";
+export { changeMember, changeMemberSchema, MEMBER_ACTIONS } from "./changeMember";
+export type { ChangeMemberParams } from "./changeMember";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import { syntheticNationalId } from "../../../src/identity/synthetic";
-import { admitMember, appointCoordinator, type TimeBankDeps } from "../../../src/timebank";
+import { admitMember, appointCoordinator, changeMember, type TimeBankDeps } from "../../../src/timebank";
 import { bootE2e, countRows, registerOrganisation, removeDataDir, type E2eGateway } from "../e2e/harness";
 
 /** The time bank's first use-cases on a whole gateway (real chain, SQLite, outbox), called directly. */
@@ -78,5 +78,31 @@ describe("timebank: appointing a coordinator and admitting members", function ()
     expect(taken).to.include({ status: 409, code: "MemberWalletTaken", field: "wallet" });
     expect([countRows(gw, "chain_jobs"), countRows(gw, "keys")]).to.deep.equal([jobs, keys]);
     expect(countRows(gw, "timebank_members")).to.equal(2);
+    let step = 0;
+    const change = (body: Record<string, unknown>) =>
+      changeMember(deps, charity.orgId, custodial.memberRef, {
+        idempotencyKey: `member-change-${++step}`,
+        ...body,
+      } as never);
+    expect(await change({ action: "set_credit_limit", creditLimit: 30 })).to.include({ creditLimit: 30 });
+    expect(await change({ action: "suspend" })).to.include({ status: "suspended" });
+    const beforeRefusal = countRows(gw, "chain_jobs");
+    let twice: unknown;
+    await change({ action: "suspend" }).catch((error) => (twice = error));
+    expect(twice).to.include({ status: 409, code: "MemberStatusInvalid", field: "action" });
+    let missing: unknown;
+    await change({ action: "set_credit_limit" }).catch((error) => (missing = error));
+    expect(missing).to.include({ status: 400, field: "creditLimit" });
+    const other = await registerOrganisation(gw, "charity");
+    await appointCoordinator(deps, { orgId: other.orgId });
+    let foreign: unknown;
+    await changeMember(deps, other.orgId, custodial.memberRef, {
+      action: "remove",
+      idempotencyKey: "foreign-0001",
+    }).catch((error) => (foreign = error));
+    expect(foreign).to.include({ status: 404, field: "memberRef" });
+    expect(countRows(gw, "chain_jobs")).to.equal(beforeRefusal + 2); // the other charity's charity licence and appointment only
+    expect(await change({ action: "reinstate" })).to.include({ status: "active" });
+    expect(await change({ action: "remove" })).to.include({ status: "removed" });
   });
 });
