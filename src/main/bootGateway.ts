@@ -10,6 +10,7 @@ import {
   recognitionAnchorHandlers,
   type RecognitionDeps,
 } from "../recognition";
+import type { TimeBankDeps } from "../timebank";
 import { createApp, startServer, type RunningServer } from "../api";
 import { ChainOutbox } from "../chain/outbox";
 import { createProvider } from "../chain/provider";
@@ -293,6 +294,16 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     };
     outbox.on(RECOGNITION_ANCHOR_JOB, recognitionAnchorHandlers(recognition));
 
+    const timebank: TimeBankDeps = {
+      db: store.sqlite,
+      outbox,
+      system,
+      operator,
+      peppers,
+      createCustodialKey: (memberRef) => wallets.keystore.create("custodial", memberRef),
+      now,
+    };
+
     const services: GatewayServices = {
       config,
       logger,
@@ -314,6 +325,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       indexer,
       coverage,
       recognition,
+      timebank,
       selectEligible,
     };
 

@@ -10,6 +10,7 @@ import { householdRoutes } from "../api/routes/householdRoutes";
 import { organisationRoutes } from "../api/routes/organisationRoutes";
 import { programmeRoutes } from "../api/routes/programmeRoutes";
 import { recognitionRoutes } from "../api/routes/recognitionRoutes";
+import { timebankRoutes } from "../api/routes/timebankRoutes";
 import { statusRoutes } from "../api/routes/statusRoutes";
 import { ussdRoutes } from "../api/routes/ussdRoutes";
 import { walletRoutes } from "../api/routes/walletRoutes";
@@ -32,6 +33,7 @@ export function gatewayRoutes(services: GatewayServices): RouteModule[] {
     donorRoutes(services),
     coverageRoutes(services),
     recognitionRoutes(services),
+    timebankRoutes(services),
     ussdRoutes(services),
   ];
 }

@@ -50,6 +50,8 @@ const TABLES = [
   "recognition_optins",
   "recognition_periods",
   "recognition_entries",
+  "timebank_coordinators",
+  "timebank_members",
 ] as const;
 
 const USSD_SECRET = "access-matrix-ussd-secret-0123456789abcdef";
@@ -157,7 +159,9 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         // No gift has this id: every permitted caller is told 404, none may stream or act on it.
         .replace("{giftId}", "999999")
         // A month not closed (and not ended): 404 to read, 400 period_open to close.
-        .replace("{period}", "2099-01");
+        .replace("{period}", "2099-01")
+        // No member has this reference: a coordinator is told 404, as for another coordinator's member.
+        .replace("{memberRef}", `0x${"cd".repeat(32)}`);
 
     it("answers 401 without a key, 403 to every role a route does not list, and lets its roles through, writing nothing when refused", async () => {
       const doc = (await gw.get("/openapi.json")).body as {
@@ -233,6 +237,10 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         "POST /v1/recognition/periods/{period}/close",
         "PUT /v1/recognition/opt-in",
         "DELETE /v1/recognition/opt-in",
+        "POST /v1/timebank/coordinators",
+        "POST /v1/timebank/members",
+        "GET /v1/timebank/members/{memberRef}",
+        "POST /v1/timebank/members/{memberRef}/changes",
       ]);
     });
   });

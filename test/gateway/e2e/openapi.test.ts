@@ -336,6 +336,34 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     ok(await change(auditor.orgId, { action: "reinstate", idempotencyKey: "openapi-reinstate-1" }), 409);
     ok(await change(auditor.orgId, {}), 400);
     ok(await change("org_000000000000", { action: "suspend", idempotencyKey: "openapi-suspend-1" }), 404);
+    // The time bank: the regulator appoints the charity, which admits, reads and changes a member.
+    ok(await gw.post("/v1/timebank/coordinators", gw.regulatorKey, { orgId: charity.orgId }), 201);
+    ok(await gw.post("/v1/timebank/coordinators", gw.regulatorKey, { orgId: charity.orgId }), 200);
+    ok(await gw.post("/v1/timebank/coordinators", gw.regulatorKey, { orgId: donor.orgId }), 400);
+    const member = await gw.post("/v1/timebank/members", charity.apiKey, {
+      nationalId: syntheticNationalId(83_001),
+      creditLimit: 60,
+    });
+    ok(member, 201);
+    ok(await gw.post("/v1/timebank/members", charity.apiKey, { creditLimit: 60 }), 400);
+    ok(await gw.post("/v1/timebank/members", registrar.apiKey, { creditLimit: 60 }), 403);
+    const memberPath = `/v1/timebank/members/${member.body.memberRef}`;
+    ok(await gw.get(memberPath, charity.apiKey), 200);
+    ok(await gw.get(`/v1/timebank/members/0x${"ab".repeat(32)}`, charity.apiKey), 404);
+    ok(
+      await gw.post(`${memberPath}/changes`, charity.apiKey, {
+        action: "suspend",
+        idempotencyKey: "openapi-suspend-0001",
+      }),
+      200,
+    );
+    ok(
+      await gw.post(`${memberPath}/changes`, charity.apiKey, {
+        action: "suspend",
+        idempotencyKey: "openapi-suspend-0002",
+      }),
+      409,
+    );
 
     const documented = Object.entries(document.paths).flatMap(([path, item]) =>
       METHODS.filter((method) => item[method]).map((method) => `${method.toUpperCase()} ${path}`),

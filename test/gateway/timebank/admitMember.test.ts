@@ -12,16 +12,7 @@ describe("timebank: appointing a coordinator and admitting members", function ()
 
   before(async () => {
     gw = await bootE2e();
-    const s = gw.services;
-    deps = {
-      db: s.organisations.db,
-      outbox: s.outbox,
-      system: s.system,
-      operator: s.operator,
-      peppers: s.households.peppers,
-      createCustodialKey: (ref) => s.wallets.keystore.create("custodial", ref),
-      now: () => new Date(),
-    };
+    deps = gw.services.timebank;
   });
   after(async () => {
     await gw?.stop();
