@@ -301,6 +301,9 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       operator,
       peppers,
       createCustodialKey: (memberRef) => wallets.keystore.create("custodial", memberRef),
+      wallets,
+      fundGas,
+      chainId: config.chainId,
       now,
     };
 

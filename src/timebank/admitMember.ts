@@ -1,8 +1,9 @@
 import { getAddress } from "ethers";
 import { z } from "zod";
-import { DuplicateError } from "../errors";
+import { DuplicateError, ValidationError } from "../errors";
 import { memberRef as memberRefOf, normaliseNationalId, refCandidates } from "../identity";
 import { parseInput } from "../validation";
+import { preparePin, storePin } from "../wallets";
 import { requireCoordinator } from "./coordinators";
 import { getMember } from "./members";
 import { checkOnly, sendChecked } from "./sendChecked";
@@ -20,6 +21,11 @@ export const admitMemberSchema = z.strictObject({
     .optional(),
   /** How far below zero the member may go, in minutes. */
   creditLimit: z.number().int().min(0).max(MAX_CREDIT_LIMIT),
+  /**
+   * A custodial member's PIN (4 to 8 digits, not guessable): what unlocks its custodial key to confirm a
+   * service it received or to donate. Refused with `wallet`.
+   */
+  pin: z.string().min(1).max(32).optional(),
 });
 export type AdmitMemberParams = z.input<typeof admitMemberSchema>;
 
@@ -38,6 +44,8 @@ export async function admitMember(
   const input = parseInput(admitMemberSchema, params);
   const nationalId = normaliseNationalId(input.nationalId, "nationalId");
   const coordinator = requireCoordinator(deps, coordinatorOrgId);
+  if (input.wallet && input.pin !== undefined)
+    throw new ValidationError("pin", "not_custodial", "A member with its own wallet signs; it has no PIN.");
   const known = refCandidates(deps.peppers, memberRefOf, nationalId).find(
     ({ ref }) =>
       deps.db.prepare("SELECT 1 FROM timebank_members WHERE member_ref = ?").get(ref) !== undefined,
@@ -54,6 +62,7 @@ export async function admitMember(
     data: timeBank.interface.encodeFunctionData("admitMember", [ref, checkWallet, input.creditLimit]),
     field: input.wallet ? "wallet" : "nationalId",
   });
+  const pinHash = input.pin === undefined ? undefined : await preparePin(deps.wallets, input.pin);
   const wallet = input.wallet ? getAddress(input.wallet) : getAddress(deps.createCustodialKey(ref));
   await sendChecked(
     deps,
@@ -65,7 +74,7 @@ export async function admitMember(
       data: timeBank.interface.encodeFunctionData("admitMember", [ref, wallet, input.creditLimit]),
       field: input.wallet ? "wallet" : "nationalId",
     },
-    (job) =>
+    (job) => {
       deps.db
         .prepare(
           `INSERT INTO timebank_members (member_ref, pepper_version, coordinator_org_id, wallet, custody, admit_job_id, created_at)
@@ -79,8 +88,13 @@ export async function admitMember(
           input.wallet ? "self" : "custodial",
           job.jobId,
           deps.now().toISOString(),
-        ),
-    () => deps.db.prepare("DELETE FROM timebank_members WHERE member_ref = ?").run(ref),
+        );
+      if (pinHash !== undefined) storePin(deps.wallets, ref, pinHash);
+    },
+    () => {
+      deps.db.prepare("DELETE FROM timebank_members WHERE member_ref = ?").run(ref);
+      deps.db.prepare("DELETE FROM access_secrets WHERE beneficiary_ref = ?").run(ref);
+    },
   );
   return getMember(deps, coordinatorOrgId, ref);
 }

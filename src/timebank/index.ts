@@ -12,3 +12,22 @@ export { COORDINATOR_LICENCE_KIND, MEMBER_STATUSES } from "./types";
 export type { CoordinatorView, MemberCustody, MemberStatusName, MemberView, TimeBankDeps } from "./types";
 export { changeMember, changeMemberSchema, MEMBER_ACTIONS } from "./changeMember";
 export type { ChangeMemberParams } from "./changeMember";
+export { SERVICE_CATEGORIES } from "./categories";
+export type { ServiceCategory } from "./categories";
+export { CONFIRMATION_TYPES, confirmationDigest, timeBankDomain } from "./confirmation";
+export type { ServiceConfirmation, TimeBankDomain } from "./confirmation";
+export {
+  logService,
+  logServiceSchema,
+  MAX_SERVICE_MINUTES,
+  SERVICE_CONFIRMATION_LIFETIME_SECONDS,
+} from "./logService";
+export type { LogServiceParams } from "./logService";
+export { confirmService, confirmServiceSchema } from "./confirmService";
+export type { ConfirmServiceParams } from "./confirmService";
+export { coordinatorConfirm, coordinatorConfirmSchema } from "./coordinatorConfirm";
+export type { CoordinatorConfirmParams } from "./coordinatorConfirm";
+export { donate, donateSchema } from "./donate";
+export type { DonateParams, Donation } from "./donate";
+export { CONFIRMATION_CHANNELS, getService, SERVICE_STATES } from "./services";
+export type { ConfirmationChannel, ServiceState, ServiceView } from "./services";

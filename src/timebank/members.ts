@@ -2,7 +2,7 @@ import { cachedStatement } from "../db/statements";
 import { NotFoundError } from "../errors";
 import { MEMBER_STATUSES, type MemberCustody, type MemberView, type TimeBankDeps } from "./types";
 
-interface MemberRow {
+export interface MemberRow {
   member_ref: string;
   coordinator_org_id: string;
   wallet: string;
@@ -18,14 +18,20 @@ export function memberOfCoordinator(
   deps: Pick<TimeBankDeps, "db">,
   coordinatorOrgId: string,
   memberRef: string,
+  field = "memberRef",
 ): MemberRow {
-  const row = cachedStatement(
+  const row = memberRow(deps, memberRef);
+  if (!row || row.coordinator_org_id !== coordinatorOrgId)
+    throw new NotFoundError(field, "No member of this coordinator has this reference.");
+  return row;
+}
+
+/** The gateway's row of a member, whichever coordinator admitted it. */
+export function memberRow(deps: Pick<TimeBankDeps, "db">, memberRef: string): MemberRow | undefined {
+  return cachedStatement(
     deps.db,
     "SELECT member_ref, coordinator_org_id, wallet, custody, created_at FROM timebank_members WHERE member_ref = ?",
   ).get(memberRef.toLowerCase()) as MemberRow | undefined;
-  if (!row || row.coordinator_org_id !== coordinatorOrgId)
-    throw new NotFoundError("memberRef", "No member of this coordinator has this reference.");
-  return row;
 }
 
 /**

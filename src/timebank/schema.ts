@@ -21,4 +21,27 @@ export const TIMEBANK_SQL = `
     created_at         TEXT NOT NULL
   ) STRICT;
   CREATE INDEX timebank_members_by_coordinator ON timebank_members (coordinator_org_id);
+
+  -- Services a coordinator opened for its members: open (waiting for the recipient's word), then confirmed
+  -- by the recipient (its signature, or its PIN and custodial key: recordService), or logged on chain and
+  -- confirmed by the coordinator (the recipient or the pool pays). chain_service_id is the TimeBank's id.
+  CREATE TABLE timebank_services (
+    service_id         TEXT PRIMARY KEY,
+    idempotency_key    TEXT NOT NULL UNIQUE,
+    coordinator_org_id TEXT NOT NULL REFERENCES timebank_coordinators (org_id),
+    giver_ref          TEXT NOT NULL REFERENCES timebank_members (member_ref),
+    recipient_ref      TEXT NOT NULL REFERENCES timebank_members (member_ref),
+    duration           INTEGER NOT NULL CHECK (duration > 0),
+    category           INTEGER NOT NULL,
+    evidence_hash      TEXT NOT NULL,
+    deadline           INTEGER NOT NULL,
+    state              TEXT NOT NULL CHECK (state IN ('open', 'logged', 'confirmed')),
+    confirmed_by       TEXT CHECK (confirmed_by IN ('wallet', 'pin', 'coordinator', 'pool')),
+    chain_service_id   TEXT,
+    log_job_id         INTEGER REFERENCES chain_jobs (job_id),
+    confirm_job_id     INTEGER REFERENCES chain_jobs (job_id),
+    created_at         TEXT NOT NULL,
+    updated_at         TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX timebank_services_by_coordinator ON timebank_services (coordinator_org_id, state);
 `;

@@ -2,6 +2,7 @@ import type { Database } from "better-sqlite3";
 import type { AidSystem } from "../../deploy/system";
 import type { ChainOutbox } from "../chain/outbox";
 import type { PepperRing } from "../identity";
+import type { WalletsContext } from "../wallets";
 
 /** `LicenceKind.Coordinator` in contracts/types/AidTypes.sol. */
 export const COORDINATOR_LICENCE_KIND = 6;
@@ -22,6 +23,11 @@ export interface TimeBankDeps {
   peppers: PepperRing;
   /** Creates a custodial key owned by a member ref and answers its address. */
   createCustodialKey(memberRef: string): string;
+  /** The keystore that holds custodial members' keys, and the PIN check that unlocks them. */
+  wallets: WalletsContext;
+  /** Gives an account gas where gas costs something (a custodial member's key sending its own calls). */
+  fundGas(address: string): Promise<void>;
+  chainId: number;
   now(): Date;
 }
 

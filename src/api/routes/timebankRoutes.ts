@@ -6,8 +6,19 @@ import {
   appointCoordinatorSchema,
   changeMember,
   changeMemberSchema,
+  confirmService,
+  confirmServiceSchema,
+  coordinatorConfirm,
+  coordinatorConfirmSchema,
+  donate,
+  donateSchema,
   findCoordinator,
   getMember,
+  getService,
+  logService,
+  logServiceSchema,
+  MAX_SERVICE_MINUTES,
+  SERVICE_CATEGORIES,
 } from "../../timebank";
 import { requireRole } from "../auth/requireRole";
 import { errorResponses, jsonRequestBody, jsonResponse, parametersOf, secured } from "../openapi/jsonSchema";
@@ -21,6 +32,12 @@ const memberParams = z.strictObject({
     .string()
     .regex(/^0x[0-9a-f]{64}$/)
     .describe("The member's keyed reference: `0x` and 64 lower-case hex digits"),
+});
+const serviceParams = z.strictObject({
+  serviceId: z
+    .string()
+    .regex(/^svc_[0-9a-f-]{36}$/)
+    .describe("As the service was opened (`serviceId`)"),
 });
 const COORDINATOR_ONLY =
   "Only a charity the regulator appointed a coordinator (403 `not_coordinator` otherwise); a member of another " +
@@ -74,6 +91,61 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
           const { memberRef } = validated(res, memberParams, "params");
           const body = validated(res, changeMemberSchema);
           res.json(await changeMember(deps(), res.locals.principal!.orgId, memberRef, body));
+        },
+      );
+      router.post(
+        "/v1/timebank/members/:memberRef/donations",
+        requireRole("charity"),
+        validate(memberParams, "params"),
+        validate(donateSchema),
+        async (_req, res) => {
+          const { memberRef } = validated(res, memberParams, "params");
+          const body = validated(res, donateSchema);
+          res.status(201).json(await donate(deps(), res.locals.principal!.orgId, memberRef, body));
+        },
+      );
+      router.post(
+        "/v1/timebank/services",
+        requireRole("charity"),
+        validate(logServiceSchema),
+        async (_req, res) => {
+          const opened = await logService(
+            deps(),
+            res.locals.principal!.orgId,
+            validated(res, logServiceSchema),
+          );
+          res.status(opened.replayed ? 200 : 201).json(opened);
+        },
+      );
+      router.get(
+        "/v1/timebank/services/:serviceId",
+        requireRole("charity"),
+        validate(serviceParams, "params"),
+        async (_req, res) => {
+          const { serviceId } = validated(res, serviceParams, "params");
+          res.json(await getService(deps(), res.locals.principal!.orgId, serviceId));
+        },
+      );
+      router.post(
+        "/v1/timebank/services/:serviceId/confirmation",
+        requireRole("charity"),
+        validate(serviceParams, "params"),
+        validate(confirmServiceSchema),
+        async (_req, res) => {
+          const { serviceId } = validated(res, serviceParams, "params");
+          const body = validated(res, confirmServiceSchema);
+          res.json(await confirmService(deps(), res.locals.principal!.orgId, serviceId, body));
+        },
+      );
+      router.post(
+        "/v1/timebank/services/:serviceId/coordinator-confirmation",
+        requireRole("charity"),
+        validate(serviceParams, "params"),
+        validate(coordinatorConfirmSchema),
+        async (_req, res) => {
+          const { serviceId } = validated(res, serviceParams, "params");
+          const body = validated(res, coordinatorConfirmSchema);
+          res.json(await coordinatorConfirm(deps(), res.locals.principal!.orgId, serviceId, body));
         },
       );
     },
@@ -150,6 +222,116 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
               creditLimit: 240,
             }),
             ...errorResponses(400, 403, 404, 409),
+          },
+        }),
+      },
+      "/v1/timebank/members/{memberRef}/donations": {
+        post: secured(["charity"], {
+          operationId: "donateTimebankCredit",
+          summary: "A member donates credit it earned to another member (`to`) or to the community pool",
+          description:
+            "The member's coordinator relays it with the member's PIN; the member's custodial key sends `donate`. Only " +
+            "earned credit (the balance stays at or above zero: 409 `DonationExceedsCredit`); never to itself (400 " +
+            "`self_donation`); a self-custodied member donates from its own wallet (409 `donate_from_own_wallet`). " +
+            "The chain is asked before the PIN is tried, so a refusal costs no PIN attempt. A wrong PIN: 401 with the " +
+            `tries left; too many lock it (423). The same \`idempotencyKey\` answers the same donation. ${COORDINATOR_ONLY}`,
+          tags: ["timebank"],
+          parameters: parametersOf(memberParams, "path", { memberRef: EXAMPLE_REF }),
+          requestBody: jsonRequestBody(donateSchema, {
+            minutes: 60,
+            pin: "482913",
+            idempotencyKey: "donation-2026-12-01-0001",
+          }),
+          responses: {
+            "201": jsonResponse("Donated", docs.donation.schema, docs.donation.example),
+            ...errorResponses(400, 401, 404, 409, 423),
+          },
+        }),
+      },
+      "/v1/timebank/services": {
+        post: secured(["charity"], {
+          operationId: "openTimebankService",
+          summary: "Open a service one member gave another; answers the confirmation the recipient signs",
+          description:
+            `\`minutes\` from 1 to ${MAX_SERVICE_MINUTES}; \`category\` from the catalogue (${SERVICE_CATEGORIES.map((c) => `\`${c}\``).join(", ")}); ` +
+            "`evidenceHash` optional (a digest of evidence kept off chain). Nothing moves until the recipient confirms " +
+            "(`POST .../confirmation`) or the coordinator does (`POST .../coordinator-confirmation`). Both members must " +
+            "be this coordinator's (404 naming `giver` or `recipient`), active and distinct (400 `self_service`); the " +
+            "giver's wallet must be custodial (409 `giver_self_custodied`: a self-custodied giver calls the TimeBank " +
+            "itself). The same `idempotencyKey` with the same service answers it again (200); with another, 409. " +
+            CHECKED,
+          tags: ["timebank"],
+          requestBody: jsonRequestBody(logServiceSchema, {
+            giver: docs.service.example.giver,
+            recipient: EXAMPLE_REF,
+            minutes: 90,
+            category: "care",
+            idempotencyKey: "service-2026-12-01-0001",
+          }),
+          responses: {
+            "201": jsonResponse("Opened", docs.openedService.schema, docs.openedService.example),
+            "200": jsonResponse("The same request again", docs.openedService.schema, {
+              ...docs.openedService.example,
+              replayed: true,
+            }),
+            ...errorResponses(400, 403, 404, 409),
+          },
+        }),
+      },
+      "/v1/timebank/services/{serviceId}": {
+        get: secured(["charity"], {
+          operationId: "getTimebankService",
+          summary:
+            "A service's state; while open, the confirmation to sign with the recipient's current nonce",
+          description:
+            "A recipient's confirmations are used in order of its nonce: if another service of the recipient was " +
+            "confirmed in between, read the confirmation again and sign the new one. Another coordinator's service: 404.",
+          tags: ["timebank"],
+          parameters: parametersOf(serviceParams, "path", { serviceId: docs.EXAMPLE_SERVICE_ID }),
+          responses: {
+            "200": jsonResponse("The service", docs.service.schema, docs.service.example),
+            ...errorResponses(400, 404),
+          },
+        }),
+      },
+      "/v1/timebank/services/{serviceId}/confirmation": {
+        post: secured(["charity"], {
+          operationId: "confirmTimebankService",
+          summary: "The recipient confirms an open service: the minutes move from the recipient to the giver",
+          description:
+            "Exactly one proof: `signature` (the recipient's own wallet, EIP-712 over the service's `confirmation`, " +
+            "checked at once: 400 `not_signer`, `high_s` or `malformed`) or `pin` (a custodial recipient; its custodial " +
+            "key then signs; a wrong PIN answers 401 with the tries left, too many lock it, 423). `recordService` then goes " +
+            "on chain from the giver's custodial key, logging and confirming in one transaction. The recipient's limit " +
+            "and the chain's other checks come before the PIN (409 naming the TimeBank's error). Past the deadline: 410.",
+          tags: ["timebank"],
+          parameters: parametersOf(serviceParams, "path", { serviceId: docs.EXAMPLE_SERVICE_ID }),
+          requestBody: jsonRequestBody(confirmServiceSchema, { pin: "482913" }),
+          responses: {
+            "200": jsonResponse("Confirmed on chain", docs.service.schema, docs.confirmedService),
+            ...errorResponses(400, 401, 404, 409, 410, 423),
+          },
+        }),
+      },
+      "/v1/timebank/services/{serviceId}/coordinator-confirmation": {
+        post: secured(["charity"], {
+          operationId: "coordinatorConfirmTimebankService",
+          summary: "The coordinator confirms for a recipient who cannot, or has the community pool pay",
+          description:
+            "`payer: recipient`: `confirmByCoordinator`, the recipient pays (409 `CreditLimitExceeded` past its " +
+            "limit). `payer: pool`: `payFromPool`, for a recipient who cannot pay (a programme's beneficiary, by the " +
+            "coordinator's decision); the giver still earns the credit (409 `PoolInsufficient`). On chain the giver's " +
+            "custodial key logs the service first; both are checked before anything is sent. A service left `logged` " +
+            "(the chain moved in between) is confirmed by calling again. Already confirmed: 409 `not_open`.",
+          tags: ["timebank"],
+          parameters: parametersOf(serviceParams, "path", { serviceId: docs.EXAMPLE_SERVICE_ID }),
+          requestBody: jsonRequestBody(coordinatorConfirmSchema, { payer: "pool" }),
+          responses: {
+            "200": jsonResponse("Confirmed on chain", docs.service.schema, {
+              ...docs.confirmedService,
+              confirmedBy: "pool",
+            }),
+            ...errorResponses(400, 404, 409),
           },
         }),
       },

@@ -54,3 +54,125 @@ export const member = {
     createdAt: EXAMPLE_TIME,
   },
 };
+
+const EXAMPLE_SERVICE_ID = "svc_5f0c7a2e-3b1d-4e8f-9a6c-2d4b8e1f7a3c";
+export { EXAMPLE_SERVICE_ID };
+const EXAMPLE_GIVER = "0x2a4c6e8f0b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f6f1d0c3a5e7b9f";
+const EXAMPLE_TIMEBANK = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
+const EXAMPLE_EVIDENCE = "0x7c3e5b7d9f6f1d0c3a5e7b9f2a4c6e8f0b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a";
+
+const typedDataSchema = z
+  .strictObject({
+    domain: z.strictObject({
+      name: z.literal("Sin Tech TimeBank"),
+      version: z.literal("1"),
+      chainId: z.number().int(),
+      verifyingContract: addressSchema,
+    }),
+    types: z.strictObject({
+      ServiceConfirmation: z.array(z.strictObject({ name: z.string(), type: z.string() })),
+    }),
+    primaryType: z.literal("ServiceConfirmation"),
+    message: z.strictObject({
+      giver: z.string(),
+      recipient: z.string(),
+      duration: z.number().int(),
+      category: z.number().int(),
+      evidenceHash: z.string(),
+      nonce: z.number().int().describe("The recipient's current nonce on chain"),
+      deadline: z.number().int(),
+    }),
+  })
+  .nullable()
+  .describe("While open: the EIP-712 typed data the recipient's wallet signs (`eth_signTypedData_v4`)");
+
+export const service = {
+  schema: z.strictObject({
+    serviceId: z.string(),
+    coordinatorOrgId: z.string(),
+    giver: refSchema.describe("The giver's member ref"),
+    recipient: refSchema.describe("The recipient's member ref"),
+    minutes: z.number().int(),
+    category: z.string().describe("A code from the service catalogue"),
+    evidenceHash: z.string().nullable(),
+    state: z.enum(["open", "logged", "confirmed"]),
+    confirmedBy: z.enum(["wallet", "pin", "coordinator", "pool"]).nullable(),
+    chainServiceId: z.string().nullable().describe("The TimeBank's id of the service, once on chain"),
+    deadline: z.number().int().describe("Last second the recipient may confirm, Unix seconds"),
+    confirmation: typedDataSchema,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+  example: {
+    serviceId: EXAMPLE_SERVICE_ID,
+    coordinatorOrgId: EXAMPLE_ORG_ID,
+    giver: EXAMPLE_GIVER,
+    recipient: EXAMPLE_REF,
+    minutes: 90,
+    category: "care",
+    evidenceHash: EXAMPLE_EVIDENCE,
+    state: "open",
+    confirmedBy: null,
+    chainServiceId: null,
+    deadline: 1796198400,
+    confirmation: {
+      domain: {
+        name: "Sin Tech TimeBank",
+        version: "1",
+        chainId: 31337,
+        verifyingContract: EXAMPLE_TIMEBANK,
+      },
+      types: {
+        ServiceConfirmation: [
+          { name: "giver", type: "address" },
+          { name: "recipient", type: "address" },
+          { name: "duration", type: "uint32" },
+          { name: "category", type: "uint8" },
+          { name: "evidenceHash", type: "bytes32" },
+          { name: "nonce", type: "uint64" },
+          { name: "deadline", type: "uint40" },
+        ],
+      },
+      primaryType: "ServiceConfirmation",
+      message: {
+        giver: "0x1c3e5b7d9f6f1d0c3a5e7b9f2a4c6e8f0b1d3f5a",
+        recipient: EXAMPLE_MEMBER_WALLET,
+        duration: 90,
+        category: 0,
+        evidenceHash: EXAMPLE_EVIDENCE,
+        nonce: 0,
+        deadline: 1796198400,
+      },
+    },
+    createdAt: EXAMPLE_TIME,
+    updatedAt: EXAMPLE_TIME,
+  },
+};
+
+export const openedService = {
+  schema: service.schema.extend({ replayed: z.boolean() }),
+  example: { ...service.example, replayed: false },
+};
+
+export const confirmedService = {
+  ...service.example,
+  state: "confirmed",
+  confirmedBy: "pin",
+  chainServiceId: "0x3b5d7f9a1c3e5b7d9f6f1d0c3a5e7b9f2a4c6e8f0b1d3f5a7c9e1b3d5f7a9c1e",
+  confirmation: null,
+};
+
+export const donation = {
+  schema: z.strictObject({
+    donor: member.schema,
+    to: refSchema.nullable().describe("The member who received the credit; null: the community pool"),
+    minutes: z.number().int(),
+    poolMinutes: z.number().int().describe("Minutes the community pool holds after the donation"),
+  }),
+  example: {
+    donor: { ...member.example, balance: 30 },
+    to: null,
+    minutes: 60,
+    poolMinutes: 480,
+  },
+};

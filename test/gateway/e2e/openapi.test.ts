@@ -364,6 +364,51 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
       }),
       409,
     );
+    // Services: one confirmed by the recipient's PIN, one by the coordinator; a donation to the pool.
+    const admitWithPin = async (seed: number) => {
+      const res = await gw.post("/v1/timebank/members", charity.apiKey, {
+        nationalId: syntheticNationalId(seed),
+        creditLimit: 60,
+        pin: "482913",
+      });
+      ok(res, 201);
+      return res.body.memberRef as string;
+    };
+    const giver = await admitWithPin(83_002);
+    const recipient = await admitWithPin(83_003);
+    const openService = (key: string) =>
+      gw.post("/v1/timebank/services", charity.apiKey, {
+        giver,
+        recipient,
+        minutes: 30,
+        category: "tutoring",
+        idempotencyKey: key,
+      });
+    const service = await openService("openapi-service-0001");
+    ok(service, 201);
+    ok(await openService("openapi-service-0001"), 200);
+    ok(await gw.post("/v1/timebank/services", charity.apiKey, { giver, recipient }), 400);
+    const servicePath = `/v1/timebank/services/${service.body.serviceId}`;
+    ok(await gw.get(servicePath, charity.apiKey), 200);
+    ok(await gw.get("/v1/timebank/services/svc_00000000-0000-4000-8000-000000000000", charity.apiKey), 404);
+    ok(await gw.post(`${servicePath}/confirmation`, charity.apiKey, { pin: "975310" }), 401);
+    ok(await gw.post(`${servicePath}/confirmation`, charity.apiKey, { pin: "482913" }), 200);
+    ok(await gw.post(`${servicePath}/confirmation`, charity.apiKey, { pin: "482913" }), 409);
+    const second = await openService("openapi-service-0002");
+    ok(second, 201);
+    const secondPath = `/v1/timebank/services/${second.body.serviceId}/coordinator-confirmation`;
+    ok(await gw.post(secondPath, charity.apiKey, { payer: "pool" }), 409);
+    ok(await gw.post(secondPath, charity.apiKey, { payer: "recipient" }), 200);
+    const donations = `/v1/timebank/members/${giver}/donations`;
+    ok(
+      await gw.post(donations, charity.apiKey, {
+        minutes: 10,
+        pin: "482913",
+        idempotencyKey: "openapi-donate-0001",
+      }),
+      201,
+    );
+    ok(await gw.post(donations, charity.apiKey, { minutes: 10 }), 400);
 
     const documented = Object.entries(document.paths).flatMap(([path, item]) =>
       METHODS.filter((method) => item[method]).map((method) => `${method.toUpperCase()} ${path}`),

@@ -1,0 +1,291 @@
+import { expect } from "chai";
+import { Signature, Wallet } from "ethers";
+import { syntheticNationalId } from "../../../src/identity/synthetic";
+import {
+  bootE2e,
+  countRows,
+  registerOrganisation,
+  removeDataDir,
+  type E2eGateway,
+  type Organisation,
+} from "../e2e/harness";
+
+const TABLES = ["chain_jobs", "timebank_services", "timebank_members", "access_secrets"] as const;
+const PIN = "482913";
+const SECP256K1_N = BigInt("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
+
+interface TypedData {
+  domain: { name: string; version: string; chainId: number; verifyingContract: string };
+  types: Record<string, { name: string; type: string }[]>;
+  message: Record<string, unknown>;
+}
+
+/**
+ * Services and donations over HTTP on a whole gateway (real anvil, SQLite, outbox): a coordinator opens a
+ * service, the recipient confirms by its own wallet's EIP-712 signature or its PIN (custodial), or the
+ * coordinator confirms or has the pool pay; members donate earned credit. Refusals answer in the one error
+ * shape naming the field and write nothing; the accounts and the pool always sum to zero.
+ */
+describe("timebank services: log, confirm (signature, PIN, coordinator, pool) and donate", function () {
+  this.timeout(240_000);
+  let gw: E2eGateway;
+  let charity: Organisation;
+  let other: Organisation;
+  /** Custodial, with the PIN. */
+  let giver: string;
+  let recipient: string;
+  /** Self-custodied by `phone`. */
+  let own: string;
+  const phone = Wallet.createRandom();
+  const counts = () => Object.fromEntries(TABLES.map((table) => [table, countRows(gw, table)]));
+  const balanceOf = async (ref: string) =>
+    (await gw.get(`/v1/timebank/members/${ref}`, charity.apiKey)).body.balance as number;
+  let step = 0;
+  const open = (body: Record<string, unknown>, key = charity.apiKey) =>
+    gw.post("/v1/timebank/services", key, {
+      giver,
+      recipient,
+      minutes: 30,
+      category: "care",
+      idempotencyKey: `service-${++step}-0000`,
+      ...body,
+    });
+  const confirm = (serviceId: string, body: object, key = charity.apiKey) =>
+    gw.post(`/v1/timebank/services/${serviceId}/confirmation`, key, body);
+  const byCoordinator = (serviceId: string, payer: string) =>
+    gw.post(`/v1/timebank/services/${serviceId}/coordinator-confirmation`, charity.apiKey, { payer });
+  const donate = (ref: string, body: Record<string, unknown>) =>
+    gw.post(`/v1/timebank/members/${ref}/donations`, charity.apiKey, {
+      pin: PIN,
+      idempotencyKey: `donation-${++step}-0000`,
+      ...body,
+    });
+
+  async function refused(
+    send: () => Promise<{ status: number; body: { error?: Record<string, string> }; text: string }>,
+    status: number,
+    field: string,
+    code?: string,
+  ) {
+    const before = counts();
+    const res = await send();
+    expect(res.status, res.text).to.equal(status);
+    expect(res.body.error, res.text).to.include({ field, ...(code !== undefined && { code }) });
+    expect(counts(), res.text).to.deep.equal(before);
+    return res;
+  }
+
+  async function zeroSum(refs: string[]) {
+    const balances = await Promise.all(refs.map(balanceOf));
+    const pool = Number(await gw.services.system.timeBank.poolBalance());
+    expect(balances.reduce((a, b) => a + b, 0) + pool).to.equal(0);
+  }
+
+  before(async () => {
+    gw = await bootE2e();
+    charity = await registerOrganisation(gw, "charity");
+    other = await registerOrganisation(gw, "charity");
+    for (const org of [charity, other]) {
+      const res = await gw.post("/v1/timebank/coordinators", gw.regulatorKey, { orgId: org.orgId });
+      expect(res.status, res.text).to.equal(201);
+    }
+    const admit = async (body: Record<string, unknown>) => {
+      const res = await gw.post("/v1/timebank/members", charity.apiKey, { creditLimit: 60, ...body });
+      expect(res.status, res.text).to.equal(201);
+      return res.body.memberRef as string;
+    };
+    giver = await admit({ nationalId: syntheticNationalId(130_001), pin: PIN });
+    recipient = await admit({ nationalId: syntheticNationalId(130_002), pin: PIN });
+    own = await admit({ nationalId: syntheticNationalId(130_003), wallet: phone.address });
+  });
+  after(async () => {
+    await gw?.stop();
+    if (gw) removeDataDir(gw.dataDir);
+  });
+
+  it("admission refuses a PIN with an own wallet, and a guessable PIN, writing nothing", async () => {
+    await refused(
+      () =>
+        gw.post("/v1/timebank/members", charity.apiKey, {
+          nationalId: syntheticNationalId(130_009),
+          wallet: Wallet.createRandom().address,
+          pin: PIN,
+          creditLimit: 0,
+        }),
+      400,
+      "pin",
+      "not_custodial",
+    );
+    await refused(
+      () =>
+        gw.post("/v1/timebank/members", charity.apiKey, {
+          nationalId: syntheticNationalId(130_009),
+          pin: "1234",
+          creditLimit: 0,
+        }),
+      400,
+      "pin",
+      "guessable",
+    );
+  });
+
+  it("opens a service only as the chain would log it, and answers the recipient's typed data", async () => {
+    await refused(() => open({ minutes: 0 }), 400, "minutes");
+    await refused(() => open({ minutes: 24 * 60 + 1 }), 400, "minutes");
+    await refused(() => open({ category: "massage" }), 400, "category");
+    await refused(() => open({ evidenceHash: "0x12" }), 400, "evidenceHash");
+    await refused(() => open({ idempotencyKey: "x" }), 400, "idempotencyKey");
+    await refused(() => open({ giver: `0x${"ab".repeat(32)}` }), 404, "giver");
+    await refused(() => open({ recipient: giver }), 400, "recipient", "self_service");
+    await refused(() => open({ giver: own, recipient: giver }), 409, "giver", "giver_self_custodied");
+    await refused(() => open({}, other.apiKey), 404, "giver");
+
+    const opened = await open({ idempotencyKey: "service-open-0001", evidenceHash: `0x${"11".repeat(32)}` });
+    expect(opened.status, opened.text).to.equal(201);
+    expect(opened.body).to.include({ state: "open", minutes: 30, category: "care", replayed: false });
+    expect(opened.body.confirmation.domain).to.include({
+      name: "Sin Tech TimeBank",
+      chainId: gw.services.chainId,
+    });
+    expect(opened.body.confirmation.message).to.include({ duration: 30, category: 0, nonce: 0 });
+    const again = await open({ idempotencyKey: "service-open-0001", evidenceHash: `0x${"11".repeat(32)}` });
+    expect(again.status, again.text).to.equal(200);
+    expect(again.body).to.include({ serviceId: opened.body.serviceId, replayed: true });
+    await refused(
+      () => open({ idempotencyKey: "service-open-0001", minutes: 31 }),
+      409,
+      "idempotencyKey",
+      "idempotency_key_reused",
+    );
+    const read = await gw.get(`/v1/timebank/services/${opened.body.serviceId}`, charity.apiKey);
+    expect(read.status, read.text).to.equal(200);
+    await refused(
+      () => gw.get(`/v1/timebank/services/${opened.body.serviceId}`, other.apiKey),
+      404,
+      "serviceId",
+    );
+    await refused(() => gw.get(`/v1/timebank/services/svc_1`, charity.apiKey), 400, "serviceId");
+  });
+
+  it("a custodial recipient confirms by PIN; a wrong PIN or a second proof is refused, writing nothing", async () => {
+    const opened = await open({});
+    const id = opened.body.serviceId as string;
+    await refused(() => confirm(id, {}), 400, "signature", "one_proof");
+    await refused(() => confirm(id, { pin: PIN, signature: `0x${"11".repeat(65)}` }), 400, "signature");
+    const before = counts();
+    const wrong = await confirm(id, { pin: "975310" });
+    expect(wrong.status, wrong.text).to.equal(401);
+    expect(wrong.body.error).to.include({ field: "pin", code: "pin_incorrect" });
+    // Only the attempt counter of the PIN moved; no job, no confirmation.
+    expect(counts()).to.deep.equal(before);
+    await refused(() => confirm(id, { pin: PIN }, other.apiKey), 404, "serviceId");
+
+    const [giverBefore, recipientBefore] = [await balanceOf(giver), await balanceOf(recipient)];
+    const confirmed = await confirm(id, { pin: PIN });
+    expect(confirmed.status, confirmed.text).to.equal(200);
+    expect(confirmed.body).to.include({ state: "confirmed", confirmedBy: "pin", confirmation: null });
+    expect(confirmed.body.chainServiceId).to.match(/^0x[0-9a-f]{64}$/);
+    expect(await balanceOf(giver)).to.equal(giverBefore + 30);
+    expect(await balanceOf(recipient)).to.equal(recipientBefore - 30);
+    await refused(() => confirm(id, { pin: PIN }), 409, "serviceId", "not_open");
+    await zeroSum([giver, recipient, own]);
+  });
+
+  it("a self-custodied recipient confirms by its EIP-712 signature; replays, forgeries and malleable twins are refused", async () => {
+    const opened = await open({ recipient: own, minutes: 20 });
+    const id = opened.body.serviceId as string;
+    const typed = opened.body.confirmation as TypedData;
+    const sign = (
+      wallet: { signTypedData: Wallet["signTypedData"] },
+      change: Partial<TypedData["domain"]> = {},
+      message = {},
+    ) => wallet.signTypedData({ ...typed.domain, ...change }, typed.types, { ...typed.message, ...message });
+
+    await refused(() => confirm(id, { pin: PIN }), 409, "pin", "sign_with_own_wallet");
+    await refused(() => confirm(id, { signature: "0x1234" }), 400, "signature");
+    const stranger = await sign(Wallet.createRandom());
+    await refused(() => confirm(id, { signature: stranger }), 400, "signature", "not_signer");
+    for (const change of [
+      { chainId: typed.domain.chainId + 1 },
+      { verifyingContract: Wallet.createRandom().address },
+    ]) {
+      const signature = await sign(phone, change);
+      await refused(() => confirm(id, { signature }), 400, "signature", "not_signer");
+    }
+    await refused(() => confirm(id, { signature: "" }), 400, "signature");
+    const expired = await sign(phone, {}, { deadline: Math.floor(Date.now() / 1000) - 10 });
+    await refused(() => confirm(id, { signature: expired }), 400, "signature", "not_signer");
+    const good = await sign(phone);
+    const parsed = Signature.from(good);
+    const highS = `0x${parsed.r.slice(2)}${(SECP256K1_N - BigInt(parsed.s)).toString(16).padStart(64, "0")}${
+      parsed.v === 27 ? "1c" : "1b"
+    }`;
+    await refused(() => confirm(id, { signature: highS }), 400, "signature", "high_s");
+
+    const confirmed = await confirm(id, { signature: good });
+    expect(confirmed.status, confirmed.text).to.equal(200);
+    expect(confirmed.body).to.include({ state: "confirmed", confirmedBy: "wallet" });
+    expect(await balanceOf(own)).to.equal(-20);
+    // The same signature again: on the same service (confirmed), and on a new service of the same terms
+    // (the recipient's nonce moved on, so it no longer signs anything).
+    await refused(() => confirm(id, { signature: good }), 409, "serviceId", "not_open");
+    const twin = await open({ recipient: own, minutes: 20 });
+    expect(twin.body.confirmation.message.nonce).to.equal(1);
+    await refused(() => confirm(twin.body.serviceId, { signature: good }), 400, "signature", "not_signer");
+    // Past its deadline (a day after it was opened): 410, and a fresh signature does not help.
+    gw.services.store.sqlite
+      .prepare("UPDATE timebank_services SET deadline = ? WHERE service_id = ?")
+      .run(Math.floor(Date.now() / 1000) - 1, twin.body.serviceId);
+    const late = await sign(phone, {}, { nonce: 1, deadline: Math.floor(Date.now() / 1000) - 1 });
+    await refused(() => confirm(twin.body.serviceId, { signature: late }), 410, "serviceId", "expired");
+    await zeroSum([giver, recipient, own]);
+  });
+
+  it("the coordinator confirms for a recipient (within its limit) or has the pool pay; donations fund the pool", async () => {
+    // The recipient is at -30 of 60: 20 more fit, 40 do not.
+    const fits = await open({ minutes: 20 });
+    const tooMuch = await open({ minutes: 40 });
+    await refused(
+      () => byCoordinator(tooMuch.body.serviceId, "recipient"),
+      409,
+      "payer",
+      "CreditLimitExceeded",
+    );
+    await refused(() => byCoordinator(tooMuch.body.serviceId, "pool"), 409, "payer", "PoolInsufficient");
+    await refused(() => byCoordinator(tooMuch.body.serviceId, "nobody"), 400, "payer");
+    const confirmed = await byCoordinator(fits.body.serviceId, "recipient");
+    expect(confirmed.status, confirmed.text).to.equal(200);
+    expect(confirmed.body).to.include({ state: "confirmed", confirmedBy: "coordinator" });
+    expect(await balanceOf(recipient)).to.equal(-50);
+    await refused(() => byCoordinator(fits.body.serviceId, "recipient"), 409, "serviceId", "not_open");
+
+    // The giver earned 30 + 20 + 20 = 70 minutes; it donates 40 to the pool and 5 to the recipient.
+    expect(await balanceOf(giver)).to.equal(70);
+    await refused(() => donate(giver, { minutes: 71 }), 409, "minutes", "DonationExceedsCredit");
+    await refused(
+      () => donate(giver, { minutes: 71, pin: "975310" }),
+      409,
+      "minutes",
+      "DonationExceedsCredit",
+    );
+    await refused(() => donate(giver, { minutes: 0 }), 400, "minutes");
+    await refused(() => donate(giver, { minutes: 5, to: giver }), 400, "to", "self_donation");
+    await refused(() => donate(giver, { minutes: 5, to: `0x${"ab".repeat(32)}` }), 404, "to");
+    await refused(() => donate(own, { minutes: 5 }), 409, "memberRef", "donate_from_own_wallet");
+    const toPool = await donate(giver, { minutes: 40 });
+    expect(toPool.status, toPool.text).to.equal(201);
+    expect(toPool.body).to.include({ to: null, minutes: 40 });
+    const poolBefore = toPool.body.poolMinutes as number;
+    const toMember = await donate(giver, { minutes: 5, to: recipient });
+    expect(toMember.status, toMember.text).to.equal(201);
+    expect(toMember.body).to.include({ to: recipient, poolMinutes: poolBefore });
+
+    const paid = await byCoordinator(tooMuch.body.serviceId, "pool");
+    expect(paid.status, paid.text).to.equal(200);
+    expect(paid.body).to.include({ state: "confirmed", confirmedBy: "pool" });
+    expect(Number(await gw.services.system.timeBank.poolBalance())).to.equal(poolBefore - 40);
+    // The recipient did not pay for the pool's service: still -50, plus the 5 donated.
+    expect(await balanceOf(recipient)).to.equal(-45);
+    await zeroSum([giver, recipient, own]);
+  });
+});
