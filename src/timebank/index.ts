@@ -31,3 +31,12 @@ export { donate, donateSchema } from "./donate";
 export type { DonateParams, Donation } from "./donate";
 export { CONFIRMATION_CHANNELS, getService, SERVICE_STATES } from "./services";
 export type { ConfirmationChannel, ServiceState, ServiceView } from "./services";
+export {
+  listMembers,
+  listMembersSchema,
+  listServices,
+  listServicesSchema,
+  MAX_LIST_LIMIT,
+  poolBalance,
+} from "./lists";
+export type { ListMembersParams, ListServicesParams } from "./lists";

@@ -15,6 +15,11 @@ import {
   findCoordinator,
   getMember,
   getService,
+  listMembers,
+  listServices,
+  MAX_LIST_LIMIT,
+  poolBalance,
+  SERVICE_STATES,
   logService,
   logServiceSchema,
   MAX_SERVICE_MINUTES,
@@ -23,7 +28,7 @@ import {
 import { requireRole } from "../auth/requireRole";
 import { errorResponses, jsonRequestBody, jsonResponse, parametersOf, secured } from "../openapi/jsonSchema";
 import type { RouteModule, TimebankRouteServices } from "../routeModule";
-import { validate, validated } from "../validation";
+import { canonicalId, validate, validated } from "../validation";
 import { EXAMPLE_REF } from "./responseSchemas";
 import * as docs from "./timebankSchemas";
 
@@ -39,12 +44,53 @@ const serviceParams = z.strictObject({
     .regex(/^svc_[0-9a-f-]{36}$/)
     .describe("As the service was opened (`serviceId`)"),
 });
+const REF = z.string().regex(/^0x[0-9a-f]{64}$/);
+const limit = canonicalId.pipe(z.number().min(1).max(MAX_LIST_LIMIT)).optional();
+const membersQuery = z.strictObject({
+  limit: limit.describe(`At most ${MAX_LIST_LIMIT}; 50 by default`),
+  after: REF.optional().describe("The `next` of the previous page"),
+});
+const servicesQuery = z.strictObject({
+  state: z.enum(SERVICE_STATES).optional(),
+  member: REF.optional().describe("Services this member gave or received"),
+  limit: limit.describe(`At most ${MAX_LIST_LIMIT}; 50 by default`),
+});
+const POOL_READERS = ["charity", "auditor", "regulator"] as const;
 const COORDINATOR_ONLY =
   "Only a charity the regulator appointed a coordinator (403 `not_coordinator` otherwise); a member of another " +
   "coordinator answers 404, as an unknown one, so membership is not disclosed across coordinators.";
 const CHECKED =
   "Every write is first tried against the chain: a refusal answers 409 naming the TimeBank's error " +
   "(`code`), and nothing is queued or stored.";
+
+const OPEN_SERVICE_DOC = secured(["charity"], {
+  operationId: "openTimebankService",
+  summary: "Open a service one member gave another; answers the confirmation the recipient signs",
+  description:
+    `\`minutes\` from 1 to ${MAX_SERVICE_MINUTES}; \`category\` from the catalogue (${SERVICE_CATEGORIES.map((c) => `\`${c}\``).join(", ")}); ` +
+    "`evidenceHash` optional (a digest of evidence kept off chain). Nothing moves until the recipient confirms " +
+    "(`POST .../confirmation`) or the coordinator does (`POST .../coordinator-confirmation`). Both members must " +
+    "be this coordinator's (404 naming `giver` or `recipient`), active and distinct (400 `self_service`); the " +
+    "giver's wallet must be custodial (409 `giver_self_custodied`: a self-custodied giver calls the TimeBank " +
+    "itself). The same `idempotencyKey` with the same service answers it again (200); with another, 409. " +
+    CHECKED,
+  tags: ["timebank"],
+  requestBody: jsonRequestBody(logServiceSchema, {
+    giver: docs.service.example.giver,
+    recipient: EXAMPLE_REF,
+    minutes: 90,
+    category: "care",
+    idempotencyKey: "service-2026-12-01-0001",
+  }),
+  responses: {
+    "201": jsonResponse("Opened", docs.openedService.schema, docs.openedService.example),
+    "200": jsonResponse("The same request again", docs.openedService.schema, {
+      ...docs.openedService.example,
+      replayed: true,
+    }),
+    ...errorResponses(400, 403, 404, 409),
+  },
+});
 
 /**
  * The time bank's coordinator tasks: the regulator appoints a charity a coordinator; the coordinator admits
@@ -73,6 +119,27 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
           res.status(201).json(await admitMember(deps(), res.locals.principal!.orgId, body));
         },
       );
+      router.get(
+        "/v1/timebank/members",
+        requireRole("charity"),
+        validate(membersQuery, "query"),
+        async (_req, res) => {
+          const query = validated(res, membersQuery, "query");
+          res.json(await listMembers(deps(), res.locals.principal!.orgId, query));
+        },
+      );
+      router.get(
+        "/v1/timebank/services",
+        requireRole("charity"),
+        validate(servicesQuery, "query"),
+        async (_req, res) => {
+          const query = validated(res, servicesQuery, "query");
+          res.json({ services: await listServices(deps(), res.locals.principal!.orgId, query) });
+        },
+      );
+      router.get("/v1/timebank/pool", requireRole(...POOL_READERS), async (_req, res) => {
+        res.json(await poolBalance(deps()));
+      });
       router.get(
         "/v1/timebank/members/:memberRef",
         requireRole("charity"),
@@ -171,6 +238,19 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
         }),
       },
       "/v1/timebank/members": {
+        get: secured(["charity"], {
+          operationId: "listTimebankMembers",
+          summary: "The coordinator's members, a page at a time, each account read from the chain",
+          description:
+            "In member-ref order; `next` names the last member of the page (null on the last page): pass it as " +
+            "`after` for the next one. Balances, limits and statuses are the TimeBank's, read on demand (one slot each).",
+          tags: ["timebank"],
+          parameters: parametersOf(membersQuery, "query", { limit: "50", after: EXAMPLE_REF }),
+          responses: {
+            "200": jsonResponse("The members", docs.memberList.schema, docs.memberList.example),
+            ...errorResponses(400),
+          },
+        }),
         post: secured(["charity"], {
           operationId: "admitTimebankMember",
           summary: "Admit a person to the time bank, with a credit limit in minutes",
@@ -186,6 +266,39 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
             ...errorResponses(400, 403, 409),
           },
         }),
+      },
+      "/v1/timebank/pool": {
+        get: secured([...POOL_READERS], {
+          operationId: "getTimebankPool",
+          summary: "Minutes the community pool holds, read from the TimeBank",
+          description:
+            "Funded only by donated credit; it pays givers for services to recipients who cannot pay, and never goes " +
+            "below zero. Members' balances and the pool always sum to zero.",
+          tags: ["timebank"],
+          responses: {
+            "200": jsonResponse("The pool", docs.pool.schema, docs.pool.example),
+          },
+        }),
+      },
+      "/v1/timebank/services": {
+        get: secured(["charity"], {
+          operationId: "listTimebankServices",
+          summary: "The coordinator's services, newest first: open, logged (waiting for it) or confirmed",
+          description:
+            "Only the services the gateway opened for this coordinator: a self-custodied giver that logs on chain " +
+            "itself appears in the TimeBank's `ServiceLogged` events, not here. Open ones carry the confirmation to sign.",
+          tags: ["timebank"],
+          parameters: parametersOf(servicesQuery, "query", {
+            state: "open",
+            member: EXAMPLE_REF,
+            limit: "50",
+          }),
+          responses: {
+            "200": jsonResponse("The services", docs.serviceList.schema, docs.serviceList.example),
+            ...errorResponses(400),
+          },
+        }),
+        post: OPEN_SERVICE_DOC,
       },
       "/v1/timebank/members/{memberRef}": {
         get: secured(["charity"], {
@@ -245,36 +358,6 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
           responses: {
             "201": jsonResponse("Donated", docs.donation.schema, docs.donation.example),
             ...errorResponses(400, 401, 404, 409, 423),
-          },
-        }),
-      },
-      "/v1/timebank/services": {
-        post: secured(["charity"], {
-          operationId: "openTimebankService",
-          summary: "Open a service one member gave another; answers the confirmation the recipient signs",
-          description:
-            `\`minutes\` from 1 to ${MAX_SERVICE_MINUTES}; \`category\` from the catalogue (${SERVICE_CATEGORIES.map((c) => `\`${c}\``).join(", ")}); ` +
-            "`evidenceHash` optional (a digest of evidence kept off chain). Nothing moves until the recipient confirms " +
-            "(`POST .../confirmation`) or the coordinator does (`POST .../coordinator-confirmation`). Both members must " +
-            "be this coordinator's (404 naming `giver` or `recipient`), active and distinct (400 `self_service`); the " +
-            "giver's wallet must be custodial (409 `giver_self_custodied`: a self-custodied giver calls the TimeBank " +
-            "itself). The same `idempotencyKey` with the same service answers it again (200); with another, 409. " +
-            CHECKED,
-          tags: ["timebank"],
-          requestBody: jsonRequestBody(logServiceSchema, {
-            giver: docs.service.example.giver,
-            recipient: EXAMPLE_REF,
-            minutes: 90,
-            category: "care",
-            idempotencyKey: "service-2026-12-01-0001",
-          }),
-          responses: {
-            "201": jsonResponse("Opened", docs.openedService.schema, docs.openedService.example),
-            "200": jsonResponse("The same request again", docs.openedService.schema, {
-              ...docs.openedService.example,
-              replayed: true,
-            }),
-            ...errorResponses(400, 403, 404, 409),
           },
         }),
       },

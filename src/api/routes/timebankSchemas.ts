@@ -176,3 +176,21 @@ export const donation = {
     poolMinutes: 480,
   },
 };
+
+export const pool = {
+  schema: z.strictObject({ minutes: z.number().int().describe("Minutes the community pool holds") }),
+  example: { minutes: 480 },
+};
+
+export const serviceList = {
+  schema: z.strictObject({ services: z.array(service.schema) }),
+  example: { services: [service.example] },
+};
+
+export const memberList = {
+  schema: z.strictObject({
+    members: z.array(member.schema),
+    next: refSchema.nullable().describe("Pass as `after` for the next page; null on the last page"),
+  }),
+  example: { members: [member.example], next: null },
+};

@@ -409,6 +409,11 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
       201,
     );
     ok(await gw.post(donations, charity.apiKey, { minutes: 10 }), 400);
+    ok(await gw.get("/v1/timebank/pool", auditor.apiKey), 200);
+    ok(await gw.get("/v1/timebank/members?limit=1", charity.apiKey), 200);
+    ok(await gw.get("/v1/timebank/members?limit=0", charity.apiKey), 400);
+    ok(await gw.get(`/v1/timebank/services?member=${giver}`, charity.apiKey), 200);
+    ok(await gw.get("/v1/timebank/services?state=x", charity.apiKey), 400);
 
     const documented = Object.entries(document.paths).flatMap(([path, item]) =>
       METHODS.filter((method) => item[method]).map((method) => `${method.toUpperCase()} ${path}`),

@@ -288,4 +288,33 @@ describe("timebank services: log, confirm (signature, PIN, coordinator, pool) an
     expect(await balanceOf(recipient)).to.equal(-45);
     await zeroSum([giver, recipient, own]);
   });
+
+  it("lists the coordinator's services and members (chain-read pages) and the pool; bad queries answer 400", async () => {
+    const open = await gw.get("/v1/timebank/services?state=open", charity.apiKey);
+    expect(open.status, open.text).to.equal(200);
+    expect(open.body.services.length).to.be.greaterThan(0);
+    for (const service of open.body.services) expect(service).to.include({ state: "open" });
+    const confirmed = await gw.get(`/v1/timebank/services?state=confirmed&member=${own}`, charity.apiKey);
+    expect(confirmed.body.services.map((s: { confirmedBy: string }) => s.confirmedBy)).to.deep.equal([
+      "wallet",
+    ]);
+    expect((await gw.get("/v1/timebank/services", other.apiKey)).body.services).to.deep.equal([]);
+    await refused(() => gw.get("/v1/timebank/services?state=paid", charity.apiKey), 400, "state");
+    await refused(() => gw.get("/v1/timebank/services?limit=101", charity.apiKey), 400, "limit");
+
+    const first = await gw.get("/v1/timebank/members?limit=2", charity.apiKey);
+    expect(first.status, first.text).to.equal(200);
+    expect(first.body.members).to.have.length(2);
+    const rest = await gw.get(`/v1/timebank/members?limit=2&after=${first.body.next}`, charity.apiKey);
+    expect(rest.body.next).to.equal(null);
+    const refs = [...first.body.members, ...rest.body.members].map((m: { memberRef: string }) => m.memberRef);
+    expect(refs).to.have.members([giver, recipient, own]);
+    expect(refs).to.deep.equal([...refs].sort());
+    await refused(() => gw.get("/v1/timebank/members?after=0x12", charity.apiKey), 400, "after");
+
+    const auditor = await registerOrganisation(gw, "auditor");
+    const pool = await gw.get("/v1/timebank/pool", auditor.apiKey);
+    expect(pool.status, pool.text).to.equal(200);
+    expect(pool.body.minutes).to.equal(Number(await gw.services.system.timeBank.poolBalance()));
+  });
 });
