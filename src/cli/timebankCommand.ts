@@ -4,17 +4,19 @@ import { parseFlags, readSecret, readSecrets, value, type Flags } from "./cliInp
 
 export const TIMEBANK_USAGE = `  timebank appoint <orgId> [--valid-days <n>]
                                  appoint a charity a time-bank coordinator (the regulator's SINTECH_API_KEY)
-  timebank admit --national-id --credit-limit <minutes> [--wallet <0x..> | --pin]
+  timebank admit --national-id --credit-limit <minutes> [--wallet <0x..> | --pin] [--phone]
                                  admit a member (a coordinator's key): the national ID, then with --pin the
-                                 member's PIN, read from stdin lines, never from argv; prints the member ref
+                                 member's PIN, then with --phone its phone, read from stdin lines, never from
+                                 argv; prints the member ref
   timebank member <memberRef>    a member's balance, credit limit and status, as the chain holds them
   timebank change <memberRef> (set-credit-limit <minutes> | suspend | reinstate | remove)
   timebank log --giver <ref> --recipient <ref> --minutes <n> --category <code> [--evidence-hash <0x..>]
                                  open a service; prints it with the confirmation the recipient signs
   timebank service <serviceId>   a service's state (and, while open, the confirmation to sign)
-  timebank confirm <serviceId> (--pin | --signature <0x..> | --payer recipient|pool)
-                                 the recipient's word (--pin reads it from stdin), or the coordinator's
-                                 confirmation (--payer: the recipient pays, or the community pool)
+  timebank sms-code <serviceId>  text the recipient a code bound to the service
+  timebank confirm <serviceId> (--pin | --sms | --signature <0x..> | --payer recipient|pool)
+                                 the recipient's word (--pin and --sms read it from stdin), or the
+                                 coordinator's confirmation (--payer: the recipient pays, or the pool)
   timebank donate <memberRef> --minutes <n> [--to <memberRef>]
                                  a member donates earned credit to a member or the pool (PIN from stdin)`;
 
@@ -98,14 +100,21 @@ export async function timebankCommand(
       if (!flags.has("national-id"))
         throw new CliError("timebank admit needs --national-id (read from stdin).");
       const wallet = value(flags, "wallet");
-      const [nationalId, pin] = flags.has("pin")
-        ? await readSecrets(["national ID", "PIN"], io.stdin)
-        : [await readSecret("national ID", io.stdin), undefined];
+      const asked = [
+        "national ID",
+        ...(flags.has("pin") ? ["PIN"] : []),
+        ...(flags.has("phone") ? ["phone"] : []),
+      ];
+      const typed = await readSecrets(asked, io.stdin);
+      const [nationalId] = typed;
+      const pin = flags.has("pin") ? typed[1] : undefined;
+      const phone = flags.has("phone") ? typed[asked.length - 1] : undefined;
       const body = {
         nationalId,
         creditLimit: whole(flags, "credit-limit"),
         ...(wallet && { wallet }),
         ...(pin && { pin }),
+        ...(phone && { phone }),
       };
       print(memberLine((await call("POST", "/v1/timebank/members", body)) as MemberAnswer));
       return 0;
@@ -150,11 +159,18 @@ export async function timebankCommand(
         serviceText((await call("GET", `/v1/timebank/services/${first("a service id")}`)) as ServiceAnswer),
       );
       return 0;
+    case "sms-code": {
+      const sent = (await call("POST", `/v1/timebank/services/${first("a service id")}/sms-code`, {})) as {
+        expiresAt: string;
+      };
+      print(`code sent to the recipient's phone; it expires at ${sent.expiresAt}`);
+      return 0;
+    }
     case "confirm": {
       const serviceId = first("a service id");
-      const chosen = ["pin", "signature", "payer"].filter((name) => flags.has(name));
+      const chosen = ["pin", "sms", "signature", "payer"].filter((name) => flags.has(name));
       if (chosen.length !== 1)
-        throw new CliError("Give exactly one of --pin, --signature <0x..> or --payer.");
+        throw new CliError("Give exactly one of --pin, --sms, --signature <0x..> or --payer.");
       const path = `/v1/timebank/services/${serviceId}`;
       const answer = flags.has("payer")
         ? await call("POST", `${path}/coordinator-confirmation`, { payer: value(flags, "payer") })
@@ -163,7 +179,9 @@ export async function timebankCommand(
             `${path}/confirmation`,
             flags.has("pin")
               ? { pin: await readSecret("PIN", io.stdin) }
-              : { signature: value(flags, "signature") },
+              : flags.has("sms")
+                ? { smsCode: await readSecret("SMS code", io.stdin) }
+                : { signature: value(flags, "signature") },
           );
       print(serviceText(answer as ServiceAnswer));
       return 0;
@@ -189,7 +207,7 @@ export async function timebankCommand(
     }
     default:
       throw new CliError(
-        `Unknown timebank command "${sub ?? ""}": appoint, admit, member, change, log, service, confirm or donate.`,
+        `Unknown timebank command "${sub ?? ""}": appoint, admit, member, change, log, service, sms-code, confirm or donate.`,
       );
   }
 }

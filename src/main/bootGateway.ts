@@ -10,7 +10,7 @@ import {
   recognitionAnchorHandlers,
   type RecognitionDeps,
 } from "../recognition";
-import type { TimeBankDeps } from "../timebank";
+import { memberPhoneVault, type TimeBankDeps } from "../timebank";
 import { createApp, startServer, type RunningServer } from "../api";
 import { ChainOutbox } from "../chain/outbox";
 import { createProvider } from "../chain/provider";
@@ -166,14 +166,11 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       current: config.peppers.current,
       keys: config.peppers.keys.map((key) => ({ version: key.version, secret: key.secret.reveal() })),
     });
-    const households = createHouseholdContext({
-      store,
-      peppers,
-      masterKeys: createMasterKeyRing({
-        current: 1,
-        keys: [{ version: 1, secret: config.vaultMasterKey.reveal() }],
-      }),
+    const masterKeys = createMasterKeyRing({
+      current: 1,
+      keys: [{ version: 1, secret: config.vaultMasterKey.reveal() }],
     });
+    const households = createHouseholdContext({ store, peppers, masterKeys });
     // Households enrolled before the keyed phone index: their numbers are read from the vault once.
     const phonesIndexed = await indexPhoneBacklog(households);
     if (phonesIndexed > 0)
@@ -304,6 +301,8 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       wallets,
       fundGas,
       chainId: config.chainId,
+      phones: memberPhoneVault(store.sqlite, masterKeys, now),
+      sms: delivery.sms,
       now,
     };
 

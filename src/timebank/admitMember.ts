@@ -1,7 +1,7 @@
 import { getAddress } from "ethers";
 import { z } from "zod";
 import { DuplicateError, ValidationError } from "../errors";
-import { memberRef as memberRefOf, normaliseNationalId, refCandidates } from "../identity";
+import { memberRef as memberRefOf, normaliseNationalId, normalisePhone, refCandidates } from "../identity";
 import { parseInput } from "../validation";
 import { preparePin, storePin } from "../wallets";
 import { requireCoordinator } from "./coordinators";
@@ -26,6 +26,11 @@ export const admitMemberSchema = z.strictObject({
    * service it received or to donate. Refused with `wallet`.
    */
   pin: z.string().min(1).max(32).optional(),
+  /**
+   * A custodial member's phone, for the SMS codes that confirm a service it received: sealed in the time
+   * bank's vault under the member's own key, never stored in clear, logged or answered. Refused with `wallet`.
+   */
+  phone: z.string().min(1).max(32).optional(),
 });
 export type AdmitMemberParams = z.input<typeof admitMemberSchema>;
 
@@ -46,6 +51,13 @@ export async function admitMember(
   const coordinator = requireCoordinator(deps, coordinatorOrgId);
   if (input.wallet && input.pin !== undefined)
     throw new ValidationError("pin", "not_custodial", "A member with its own wallet signs; it has no PIN.");
+  if (input.wallet && input.phone !== undefined)
+    throw new ValidationError(
+      "phone",
+      "not_custodial",
+      "A member with its own wallet signs; it needs no SMS code.",
+    );
+  const phone = input.phone === undefined ? undefined : normalisePhone(input.phone, "phone");
   const known = refCandidates(deps.peppers, memberRefOf, nationalId).find(
     ({ ref }) =>
       deps.db.prepare("SELECT 1 FROM timebank_members WHERE member_ref = ?").get(ref) !== undefined,
@@ -90,8 +102,11 @@ export async function admitMember(
           deps.now().toISOString(),
         );
       if (pinHash !== undefined) storePin(deps.wallets, ref, pinHash);
+      if (phone !== undefined) deps.phones.put(ref, { phone });
     },
     () => {
+      deps.phones.shred(ref);
+      deps.db.prepare("DELETE FROM timebank_vault WHERE member_ref = ?").run(ref);
       deps.db.prepare("DELETE FROM timebank_members WHERE member_ref = ?").run(ref);
       deps.db.prepare("DELETE FROM access_secrets WHERE beneficiary_ref = ?").run(ref);
     },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { recoverSigner, SignatureRefusedError } from "../delivery";
+import { recoverSigner, SignatureRefusedError, useSmsCode } from "../delivery";
 import { AppError, ValidationError } from "../errors";
 import { parseInput } from "../validation";
 import { passAccessCheck } from "../wallets";
@@ -12,14 +12,8 @@ import {
 import { requireCoordinator } from "./coordinators";
 import { memberRow } from "./members";
 import { checkOnly, sendChecked } from "./sendChecked";
-import {
-  confirmationOf,
-  ownService,
-  serviceRow,
-  serviceView,
-  type ServiceRow,
-  type ServiceView,
-} from "./services";
+import { SERVICE_CODES } from "./smsCodes";
+import { confirmationOf, openService, serviceRow, serviceView, type ServiceView } from "./services";
 import type { TimeBankDeps } from "./types";
 
 /** The recipient's word, relayed by the coordinator's device: exactly one of a signature or a PIN. */
@@ -31,13 +25,15 @@ export const confirmServiceSchema = z.strictObject({
     .optional(),
   /** The recipient's PIN (custodial wallet): its custodial key then signs. */
   pin: z.string().min(1).max(32).optional(),
+  /** The code texted to the recipient's phone (`POST .../sms-code`): its custodial key then signs. */
+  smsCode: z.string().min(1).max(32).optional(),
 });
 export type ConfirmServiceParams = z.input<typeof confirmServiceSchema>;
 
 /**
  * The recipient confirms an open service, and the proof is what authorises it: its own wallet's EIP-712
- * signature of the confirmation (checked here first, then by the TimeBank), or its PIN, after which its
- * custodial key signs. Then `recordService` (log and confirm in one transaction) goes through the outbox from
+ * signature of the confirmation (checked here first, then by the TimeBank), or its PIN or the SMS code bound to
+ * this service (the delivery room's checks), after which its custodial key signs. Then `recordService` (log and confirm in one transaction) goes through the outbox from
  * the giver's custodial key. Everything the chain would refuse is refused before the PIN is tried, so a
  * refusal costs no PIN attempt; any refusal writes nothing.
  */
@@ -48,8 +44,9 @@ export async function confirmService(
   params: ConfirmServiceParams,
 ): Promise<ServiceView> {
   const input = parseInput(confirmServiceSchema, params);
-  if ((input.signature === undefined) === (input.pin === undefined))
-    throw new ValidationError("signature", "one_proof", "Give exactly one of signature or pin.");
+  const proofs = [input.signature, input.pin, input.smsCode].filter((proof) => proof !== undefined);
+  if (proofs.length !== 1)
+    throw new ValidationError("signature", "one_proof", "Give exactly one of signature, pin or smsCode.");
   requireCoordinator(deps, coordinatorOrgId);
   const row = openService(deps, coordinatorOrgId, serviceId);
   const { message, giverWallet, recipientWallet } = await confirmationOf(deps, row);
@@ -71,17 +68,18 @@ export async function confirmService(
         "ServiceStateError",
         409,
         "The recipient holds its own wallet: it confirms with that wallet's signature.",
-        "pin",
+        input.pin !== undefined ? "pin" : "smsCode",
         "sign_with_own_wallet",
       );
     await checkAllButSignature(deps, giverWallet, call("0x"), message);
-    await pinCheck(deps, row.recipient_ref, input.pin!);
+    if (input.pin !== undefined) await pinCheck(deps, row.recipient_ref, input.pin);
+    else useSmsCode(deps, row.service_id, input.smsCode, SERVICE_CODES);
     signature = await deps.wallets.keystore
       .signer(recipientWallet)
       .signTypedData(domain, CONFIRMATION_TYPES, { ...message });
   }
   await deps.fundGas(giverWallet);
-  const channel = input.signature !== undefined ? "wallet" : "pin";
+  const channel = input.signature !== undefined ? "wallet" : input.pin !== undefined ? "pin" : "sms";
   await sendChecked(
     deps,
     {
@@ -90,7 +88,7 @@ export async function confirmService(
       from: giverWallet,
       to: timeBank.target as string,
       data: call(signature),
-      field: input.signature !== undefined ? "signature" : "pin",
+      field: channel === "wallet" ? "signature" : channel === "pin" ? "pin" : "smsCode",
     },
     (job) => {
       openService(deps, coordinatorOrgId, serviceId);
@@ -110,28 +108,6 @@ export async function confirmService(
         .run(row.service_id),
   );
   return serviceView(deps, serviceRow(deps, row.service_id)!);
-}
-
-/** The service, if the recipient can still confirm it: open and inside its deadline. */
-export function openService(deps: TimeBankDeps, coordinatorOrgId: string, serviceId: string): ServiceRow {
-  const row = ownService(deps, coordinatorOrgId, serviceId);
-  if (row.state !== "open")
-    throw new AppError(
-      "ServiceStateError",
-      409,
-      "This service is no longer open for confirmation.",
-      "serviceId",
-      "not_open",
-    );
-  if (Math.floor(deps.now().getTime() / 1000) >= row.deadline)
-    throw new AppError(
-      "ServiceStateError",
-      410,
-      "This service's confirmation deadline has passed; open it again.",
-      "serviceId",
-      "expired",
-    );
-  return row;
 }
 
 /** `Service` in ITimeBank: the confirmation without its giver (the sender). */

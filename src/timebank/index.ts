@@ -40,3 +40,4 @@ export {
   poolBalance,
 } from "./lists";
 export type { ListMembersParams, ListServicesParams } from "./lists";
+export { memberPhoneVault, requestServiceSmsCode, SERVICE_CODES } from "./smsCodes";

@@ -36,7 +36,7 @@ export const TIMEBANK_SQL = `
     evidence_hash      TEXT NOT NULL,
     deadline           INTEGER NOT NULL,
     state              TEXT NOT NULL CHECK (state IN ('open', 'logged', 'confirmed')),
-    confirmed_by       TEXT CHECK (confirmed_by IN ('wallet', 'pin', 'coordinator', 'pool')),
+    confirmed_by       TEXT CHECK (confirmed_by IN ('wallet', 'pin', 'sms', 'coordinator', 'pool')),
     chain_service_id   TEXT,
     log_job_id         INTEGER REFERENCES chain_jobs (job_id),
     confirm_job_id     INTEGER REFERENCES chain_jobs (job_id),
@@ -44,4 +44,33 @@ export const TIMEBANK_SQL = `
     updated_at         TEXT NOT NULL
   ) STRICT;
   CREATE INDEX timebank_services_by_coordinator ON timebank_services (coordinator_org_id, state);
+
+  -- A custodial member's phone, for SMS codes: sealed under the member's own data key (wrapped by the master
+  -- key), as the households' vault does; deleting the key erases it.
+  CREATE TABLE timebank_vault_keys (
+    member_ref  TEXT PRIMARY KEY REFERENCES timebank_members (member_ref),
+    key_version INTEGER NOT NULL,
+    wrapped_key BLOB NOT NULL,
+    created_at  TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE timebank_vault (
+    member_ref TEXT PRIMARY KEY REFERENCES timebank_members (member_ref),
+    ciphertext BLOB NOT NULL,
+    iv         BLOB NOT NULL,
+    tag        BLOB NOT NULL,
+    updated_at TEXT NOT NULL
+  ) STRICT;
+
+  -- SMS codes bound to one service, kept as the delivery room keeps its own (a keyed hash, tries, expiry).
+  CREATE TABLE timebank_otps (
+    otp_id      TEXT PRIMARY KEY,
+    service_id  TEXT NOT NULL REFERENCES timebank_services (service_id),
+    key_version INTEGER NOT NULL,
+    code_hash   TEXT NOT NULL CHECK (length(code_hash) = 64),
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    expires_at  TEXT NOT NULL,
+    used_at     TEXT,
+    created_at  TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX timebank_otps_by_service ON timebank_otps (service_id, created_at);
 `;

@@ -1,6 +1,6 @@
 import { ZeroHash } from "ethers";
 import { cachedStatement } from "../db/statements";
-import { NotFoundError } from "../errors";
+import { AppError, NotFoundError } from "../errors";
 import { categoryName, type ServiceCategory } from "./categories";
 import { confirmationTypedData, timeBankDomain, type ServiceConfirmation } from "./confirmation";
 import { memberRow } from "./members";
@@ -8,7 +8,7 @@ import type { TimeBankDeps } from "./types";
 
 export const SERVICE_STATES = ["open", "logged", "confirmed"] as const;
 export type ServiceState = (typeof SERVICE_STATES)[number];
-export const CONFIRMATION_CHANNELS = ["wallet", "pin", "coordinator", "pool"] as const;
+export const CONFIRMATION_CHANNELS = ["wallet", "pin", "sms", "coordinator", "pool"] as const;
 export type ConfirmationChannel = (typeof CONFIRMATION_CHANNELS)[number];
 
 export interface ServiceRow {
@@ -117,4 +117,30 @@ export async function getService(
   serviceId: string,
 ): Promise<ServiceView> {
   return serviceView(deps, ownService(deps, coordinatorOrgId, serviceId));
+}
+
+/** The service, if the recipient can still confirm it: open and inside its deadline. */
+export function openService(
+  deps: Pick<TimeBankDeps, "db" | "now">,
+  coordinatorOrgId: string,
+  serviceId: string,
+): ServiceRow {
+  const row = ownService(deps, coordinatorOrgId, serviceId);
+  if (row.state !== "open")
+    throw new AppError(
+      "ServiceStateError",
+      409,
+      "This service is no longer open for confirmation.",
+      "serviceId",
+      "not_open",
+    );
+  if (Math.floor(deps.now().getTime() / 1000) >= row.deadline)
+    throw new AppError(
+      "ServiceStateError",
+      410,
+      "This service's confirmation deadline has passed; open it again.",
+      "serviceId",
+      "expired",
+    );
+  return row;
 }

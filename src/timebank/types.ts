@@ -1,7 +1,8 @@
 import type { Database } from "better-sqlite3";
 import type { AidSystem } from "../../deploy/system";
 import type { ChainOutbox } from "../chain/outbox";
-import type { PepperRing } from "../identity";
+import type { SmsSender } from "../delivery";
+import type { PepperRing, PiiVault } from "../identity";
 import type { WalletsContext } from "../wallets";
 
 /** `LicenceKind.Coordinator` in contracts/types/AidTypes.sol. */
@@ -28,6 +29,10 @@ export interface TimeBankDeps {
   /** Gives an account gas where gas costs something (a custodial member's key sending its own calls). */
   fundGas(address: string): Promise<void>;
   chainId: number;
+  /** Custodial members' phones, sealed per member (`memberPhoneVault`). */
+  phones: PiiVault;
+  /** Where SMS codes go (the delivery room's adapter). */
+  sms: SmsSender;
   now(): Date;
 }
 

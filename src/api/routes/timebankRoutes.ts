@@ -19,6 +19,7 @@ import {
   listServices,
   MAX_LIST_LIMIT,
   poolBalance,
+  requestServiceSmsCode,
   SERVICE_STATES,
   logService,
   logServiceSchema,
@@ -55,6 +56,7 @@ const servicesQuery = z.strictObject({
   member: REF.optional().describe("Services this member gave or received"),
   limit: limit.describe(`At most ${MAX_LIST_LIMIT}; 50 by default`),
 });
+const emptyBody = z.strictObject({});
 const POOL_READERS = ["charity", "auditor", "regulator"] as const;
 const COORDINATOR_ONLY =
   "Only a charity the regulator appointed a coordinator (403 `not_coordinator` otherwise); a member of another " +
@@ -194,6 +196,16 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
         },
       );
       router.post(
+        "/v1/timebank/services/:serviceId/sms-code",
+        requireRole("charity"),
+        validate(serviceParams, "params"),
+        validate(emptyBody),
+        async (_req, res) => {
+          const { serviceId } = validated(res, serviceParams, "params");
+          res.status(201).json(await requestServiceSmsCode(deps(), res.locals.principal!.orgId, serviceId));
+        },
+      );
+      router.post(
         "/v1/timebank/services/:serviceId/confirmation",
         requireRole("charity"),
         validate(serviceParams, "params"),
@@ -256,8 +268,8 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
           summary: "Admit a person to the time bank, with a credit limit in minutes",
           description:
             "`nationalId` becomes the keyed member ref at once (its own HMAC domain, the versioned pepper) and is never " +
-            "stored, logged or answered. Without `wallet` the gateway creates a custodial wallet; with it, the member's " +
-            "own wallet is bound. A person already a member: 409 `member_exists`; a wallet already bound: 409 " +
+            "stored, logged or answered. Without `wallet` the gateway creates a custodial wallet (with an optional `pin` " +
+            "and `phone`, sealed in the time bank's vault, for its confirmations); with it, the member's own wallet is bound. A person already a member: 409 `member_exists`; a wallet already bound: 409 " +
             `\`MemberWalletTaken\`. ${COORDINATOR_ONLY} ${CHECKED}`,
           tags: ["timebank"],
           requestBody: jsonRequestBody(admitMemberSchema, { nationalId: "0012345679", creditLimit: 120 }),
@@ -377,14 +389,32 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
           },
         }),
       },
+      "/v1/timebank/services/{serviceId}/sms-code": {
+        post: secured(["charity"], {
+          operationId: "sendTimebankSmsCode",
+          summary: "Text a 6-digit code to the recipient's phone, bound to this open service",
+          description:
+            "For a custodial recipient admitted with a `phone`. The delivery room's codes: once, for this service " +
+            "only, 5 minutes and 5 tries; a new code replaces the previous one, at most 5 per service. Kept only as a " +
+            "keyed hash and never answered. No phone on file: 409 `no_phone`.",
+          tags: ["timebank"],
+          parameters: parametersOf(serviceParams, "path", { serviceId: docs.EXAMPLE_SERVICE_ID }),
+          requestBody: jsonRequestBody(emptyBody, {}),
+          responses: {
+            "201": jsonResponse("Sent", docs.smsCodeSent.schema, docs.smsCodeSent.example),
+            ...errorResponses(400, 404, 409, 410),
+          },
+        }),
+      },
       "/v1/timebank/services/{serviceId}/confirmation": {
         post: secured(["charity"], {
           operationId: "confirmTimebankService",
           summary: "The recipient confirms an open service: the minutes move from the recipient to the giver",
           description:
             "Exactly one proof: `signature` (the recipient's own wallet, EIP-712 over the service's `confirmation`, " +
-            "checked at once: 400 `not_signer`, `high_s` or `malformed`) or `pin` (a custodial recipient; its custodial " +
-            "key then signs; a wrong PIN answers 401 with the tries left, too many lock it, 423). `recordService` then goes " +
+            "checked at once: 400 `not_signer`, `high_s` or `malformed`), or for a custodial recipient `pin` or " +
+            "`smsCode` (from `POST .../sms-code`); its custodial key then signs. A wrong PIN or code answers 401 with " +
+            "the tries left; too many lock it (423); a used or expired code, 410. `recordService` then goes " +
             "on chain from the giver's custodial key, logging and confirming in one transaction. The recipient's limit " +
             "and the chain's other checks come before the PIN (409 naming the TimeBank's error). Past the deadline: 410.",
           tags: ["timebank"],

@@ -96,7 +96,7 @@ export const service = {
     category: z.string().describe("A code from the service catalogue"),
     evidenceHash: z.string().nullable(),
     state: z.enum(["open", "logged", "confirmed"]),
-    confirmedBy: z.enum(["wallet", "pin", "coordinator", "pool"]).nullable(),
+    confirmedBy: z.enum(["wallet", "pin", "sms", "coordinator", "pool"]).nullable(),
     chainServiceId: z.string().nullable().describe("The TimeBank's id of the service, once on chain"),
     deadline: z.number().int().describe("Last second the recipient may confirm, Unix seconds"),
     confirmation: typedDataSchema,
@@ -193,4 +193,12 @@ export const memberList = {
     next: refSchema.nullable().describe("Pass as `after` for the next page; null on the last page"),
   }),
   example: { members: [member.example], next: null },
+};
+
+export const smsCodeSent = {
+  schema: z.strictObject({
+    serviceId: z.string(),
+    expiresAt: z.string().describe("ISO 8601 date and time"),
+  }),
+  example: { serviceId: EXAMPLE_SERVICE_ID, expiresAt: EXAMPLE_TIME },
 };

@@ -54,6 +54,9 @@ const TABLES = [
   "timebank_members",
   "timebank_services",
   "access_secrets",
+  "timebank_vault",
+  "timebank_vault_keys",
+  "timebank_otps",
 ] as const;
 
 const USSD_SECRET = "access-matrix-ussd-secret-0123456789abcdef";
@@ -250,6 +253,7 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         "GET /v1/timebank/members",
         "GET /v1/timebank/pool",
         "GET /v1/timebank/services/{serviceId}",
+        "POST /v1/timebank/services/{serviceId}/sms-code",
         "POST /v1/timebank/services/{serviceId}/confirmation",
         "POST /v1/timebank/services/{serviceId}/coordinator-confirmation",
       ]);

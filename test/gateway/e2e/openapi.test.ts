@@ -394,6 +394,25 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     ok(await gw.post(`${servicePath}/confirmation`, charity.apiKey, { pin: "975310" }), 401);
     ok(await gw.post(`${servicePath}/confirmation`, charity.apiKey, { pin: "482913" }), 200);
     ok(await gw.post(`${servicePath}/confirmation`, charity.apiKey, { pin: "482913" }), 409);
+    ok(await gw.post(`${servicePath}/sms-code`, charity.apiKey, {}), 409);
+    const texted = await gw.post("/v1/timebank/members", charity.apiKey, {
+      nationalId: syntheticNationalId(83_004),
+      creditLimit: 60,
+      phone: "09127654321",
+    });
+    ok(texted, 201);
+    const textedService = await gw.post("/v1/timebank/services", charity.apiKey, {
+      giver,
+      recipient: texted.body.memberRef,
+      minutes: 10,
+      category: "care",
+      idempotencyKey: "openapi-service-sms-1",
+    });
+    ok(textedService, 201);
+    ok(
+      await gw.post(`/v1/timebank/services/${textedService.body.serviceId}/sms-code`, charity.apiKey, {}),
+      201,
+    );
     const second = await openService("openapi-service-0002");
     ok(second, 201);
     const secondPath = `/v1/timebank/services/${second.body.serviceId}/coordinator-confirmation`;

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { Signature, Wallet } from "ethers";
 import { syntheticNationalId } from "../../../src/identity/synthetic";
 import {
@@ -10,7 +12,15 @@ import {
   type Organisation,
 } from "../e2e/harness";
 
-const TABLES = ["chain_jobs", "timebank_services", "timebank_members", "access_secrets"] as const;
+const TABLES = [
+  "chain_jobs",
+  "timebank_services",
+  "timebank_members",
+  "access_secrets",
+  "timebank_vault",
+  "timebank_vault_keys",
+  "timebank_otps",
+] as const;
 const PIN = "482913";
 const SECP256K1_N = BigInt("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141");
 
@@ -316,5 +326,89 @@ describe("timebank services: log, confirm (signature, PIN, coordinator, pool) an
     const pool = await gw.get("/v1/timebank/pool", auditor.apiKey);
     expect(pool.status, pool.text).to.equal(200);
     expect(pool.body.minutes).to.equal(Number(await gw.services.system.timeBank.poolBalance()));
+  });
+
+  it("a custodial recipient with a phone confirms by the SMS code bound to the service; the phone stays sealed", async () => {
+    const phoneNumber = "09121234567";
+    await refused(
+      () =>
+        gw.post("/v1/timebank/members", charity.apiKey, {
+          nationalId: syntheticNationalId(130_010),
+          wallet: Wallet.createRandom().address,
+          phone: phoneNumber,
+          creditLimit: 0,
+        }),
+      400,
+      "phone",
+      "not_custodial",
+    );
+    await refused(
+      () =>
+        gw.post("/v1/timebank/members", charity.apiKey, {
+          nationalId: syntheticNationalId(130_010),
+          phone: "12",
+          creditLimit: 0,
+        }),
+      400,
+      "phone",
+    );
+    const admitted = await gw.post("/v1/timebank/members", charity.apiKey, {
+      nationalId: syntheticNationalId(130_011),
+      phone: "0912 123 4567",
+      creditLimit: 60,
+    });
+    expect(admitted.status, admitted.text).to.equal(201);
+    expect(admitted.text).to.not.include(phoneNumber);
+    const texted = admitted.body.memberRef as string;
+    const codes = () => {
+      const file = path.join(gw.dataDir, "sms-outbox.jsonl");
+      if (!existsSync(file)) return [];
+      return readFileSync(file, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { to: string; text: string })
+        .filter((message) => message.to === phoneNumber)
+        .map((message) => /\b([0-9]{6})\b/.exec(message.text)![1]!);
+    };
+    const smsCode = (id: string, key = charity.apiKey) =>
+      gw.post(`/v1/timebank/services/${id}/sms-code`, key, {});
+
+    const noPhone = await open({ minutes: 5 });
+    await refused(() => smsCode(noPhone.body.serviceId), 409, "serviceId", "no_phone");
+    const selfCustodied = await open({ recipient: own, minutes: 5 });
+    await refused(() => smsCode(selfCustodied.body.serviceId), 409, "serviceId", "no_phone");
+
+    const service = await open({ recipient: texted, minutes: 15 });
+    const id = service.body.serviceId as string;
+    await refused(() => smsCode(id, other.apiKey), 404, "serviceId");
+    await refused(() => confirm(id, { smsCode: "123456" }), 409, "smsCode", "no_code");
+    const sent = await smsCode(id);
+    expect(sent.status, sent.text).to.equal(201);
+    expect(sent.text).to.not.match(/\b[0-9]{6}\b/);
+    const [code] = codes();
+    expect(code).to.match(/^[0-9]{6}$/);
+    const wrong = code === "000000" ? "000001" : "000000";
+    const jobs = countRows(gw, "chain_jobs");
+    const bad = await confirm(id, { smsCode: wrong });
+    expect(bad.status, bad.text).to.equal(401);
+    expect(bad.body.error).to.include({ field: "smsCode", code: "code_incorrect" });
+    expect(countRows(gw, "chain_jobs")).to.equal(jobs);
+    await refused(() => confirm(id, { smsCode: code, pin: PIN }), 400, "signature", "one_proof");
+    const confirmed = await confirm(id, { smsCode: code });
+    expect(confirmed.status, confirmed.text).to.equal(200);
+    expect(confirmed.body).to.include({ state: "confirmed", confirmedBy: "sms" });
+    expect(await balanceOf(texted)).to.equal(-15);
+    // The code was bound to that service: another service of the same recipient has none.
+    const next = await open({ recipient: texted, minutes: 5 });
+    await refused(() => confirm(next.body.serviceId, { smsCode: code }), 409, "smsCode", "no_code");
+
+    const sealed = gw.services.store.sqlite
+      .prepare("SELECT ciphertext FROM timebank_vault WHERE member_ref = ?")
+      .pluck()
+      .get(texted) as Buffer;
+    expect(sealed.toString("latin1")).to.not.include(phoneNumber);
+    expect(gw.logLines.join("\n")).to.not.include(phoneNumber);
+    expect(gw.responses.join("\n")).to.not.include(phoneNumber);
+    await zeroSum([giver, recipient, own, texted]);
   });
 });

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { Readable, Writable } from "node:stream";
 import { CliError } from "../../../src/cli/apiClient";
 import { main } from "../../../src/cli/main";
@@ -94,6 +96,39 @@ describe("timebank CLI: a coordinator's tasks", function () {
       /: confirmed, 45 min of transport, confirmed by pin \(on chain 0x[0-9a-f]{64}\)/,
     );
 
+    // A member admitted with a phone (typed after the PIN) confirms by the code texted to it.
+    const phone = "09131112233";
+    const texted = await sintech(
+      charity.apiKey,
+      ["admit", "--national-id", "--credit-limit", "60", "--pin", "--phone"],
+      `${syntheticNationalId(140_003)}\n${PIN}\n${phone}\n`,
+    );
+    expect(texted).to.not.include(phone);
+    const textedRef = /^member (0x[0-9a-f]{64})/.exec(texted)![1]!;
+    const smsService = /^service (svc_[0-9a-f-]{36})/.exec(
+      await sintech(charity.apiKey, [
+        "log",
+        "--giver",
+        giver,
+        "--recipient",
+        textedRef,
+        "--minutes",
+        "10",
+        "--category",
+        "care",
+      ]),
+    )![1]!;
+    expect(await sintech(charity.apiKey, ["sms-code", smsService])).to.include("code sent");
+    const line = readFileSync(path.join(gw.dataDir, "sms-outbox.jsonl"), "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((raw) => JSON.parse(raw) as { to: string; text: string })
+      .find((message) => message.to === phone)!;
+    const code = /\b([0-9]{6})\b/.exec(line.text)![1]!;
+    expect(await sintech(charity.apiKey, ["confirm", smsService, "--sms"], `${code}\n`)).to.include(
+      "confirmed by sms",
+    );
+
     const second = /^service (svc_[0-9a-f-]{36})/.exec(await log("15"))![1]!;
     expect(await sintech(charity.apiKey, ["confirm", second, "--payer", "recipient"])).to.include(
       "confirmed by coordinator",
@@ -101,7 +136,7 @@ describe("timebank CLI: a coordinator's tasks", function () {
     expect(await sintech(charity.apiKey, ["member", recipient])).to.include("balance -60 min");
     const donated = await sintech(charity.apiKey, ["donate", giver, "--minutes", "25"], `${PIN}\n`);
     expect(donated).to.include("donated 25 min to the community pool (pool: 25 min)");
-    expect(donated).to.include("balance 35 min");
+    expect(donated).to.include("balance 45 min");
   });
 
   it("explains a refusal in one line and writes nothing", async () => {
