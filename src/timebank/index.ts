@@ -25,8 +25,14 @@ export {
 export type { LogServiceParams } from "./logService";
 export { confirmService, confirmServiceSchema } from "./confirmService";
 export type { ConfirmServiceParams } from "./confirmService";
-export { coordinatorConfirm, coordinatorConfirmSchema } from "./coordinatorConfirm";
-export type { CoordinatorConfirmParams } from "./coordinatorConfirm";
+export {
+  coordinatorBatchSchema,
+  coordinatorConfirm,
+  coordinatorConfirmBatch,
+  coordinatorConfirmSchema,
+  MAX_CONFIRM_BATCH,
+} from "./coordinatorConfirm";
+export type { CoordinatorBatchParams, CoordinatorConfirmParams } from "./coordinatorConfirm";
 export { donate, donateSchema } from "./donate";
 export type { DonateParams, Donation } from "./donate";
 export { CONFIRMATION_CHANNELS, getService, SERVICE_STATES } from "./services";

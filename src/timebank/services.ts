@@ -54,10 +54,15 @@ export function serviceRow(deps: Pick<TimeBankDeps, "db">, serviceId: string): S
 }
 
 /** The coordinator's own service, or 404 as for an unknown one. */
-export function ownService(deps: Pick<TimeBankDeps, "db">, coordinatorOrgId: string, serviceId: string) {
+export function ownService(
+  deps: Pick<TimeBankDeps, "db">,
+  coordinatorOrgId: string,
+  serviceId: string,
+  field = "serviceId",
+) {
   const row = serviceRow(deps, serviceId);
   if (!row || row.coordinator_org_id !== coordinatorOrgId)
-    throw new NotFoundError("serviceId", "No service of this coordinator has this id.");
+    throw new NotFoundError(field, "No service of this coordinator has this id.");
   return row;
 }
 

@@ -8,8 +8,11 @@ import {
   changeMemberSchema,
   confirmService,
   confirmServiceSchema,
+  coordinatorBatchSchema,
   coordinatorConfirm,
+  coordinatorConfirmBatch,
   coordinatorConfirmSchema,
+  MAX_CONFIRM_BATCH,
   donate,
   donateSchema,
   findCoordinator,
@@ -193,6 +196,15 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
         async (_req, res) => {
           const { serviceId } = validated(res, serviceParams, "params");
           res.json(await getService(deps(), res.locals.principal!.orgId, serviceId));
+        },
+      );
+      router.post(
+        "/v1/timebank/services/coordinator-confirmations",
+        requireRole("charity"),
+        validate(coordinatorBatchSchema),
+        async (_req, res) => {
+          const body = validated(res, coordinatorBatchSchema);
+          res.json(await coordinatorConfirmBatch(deps(), res.locals.principal!.orgId, body));
         },
       );
       router.post(
@@ -386,6 +398,26 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
           responses: {
             "200": jsonResponse("The service", docs.service.schema, docs.service.example),
             ...errorResponses(400, 404),
+          },
+        }),
+      },
+      "/v1/timebank/services/coordinator-confirmations": {
+        post: secured(["charity"], {
+          operationId: "coordinatorConfirmTimebankServices",
+          summary: `The coordinator confirms up to ${MAX_CONFIRM_BATCH} services in one call on chain, all or none`,
+          description:
+            "As `POST .../{serviceId}/coordinator-confirmation`, for a batch: the open services' logs are checked, " +
+            "queued together and sent, then one `confirmByCoordinator` or `payFromPool` with every id. The limits are " +
+            "checked on the sums per recipient and the pool on the sum of all, before anything is sent (409). A " +
+            "service named twice: 400; another coordinator's or unknown: 404 naming `serviceIds[i]`.",
+          tags: ["timebank"],
+          requestBody: jsonRequestBody(coordinatorBatchSchema, {
+            serviceIds: [docs.EXAMPLE_SERVICE_ID],
+            payer: "pool",
+          }),
+          responses: {
+            "200": jsonResponse("Confirmed on chain", docs.serviceBatch.schema, docs.serviceBatch.example),
+            ...errorResponses(400, 404, 409),
           },
         }),
       },

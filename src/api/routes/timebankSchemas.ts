@@ -202,3 +202,8 @@ export const smsCodeSent = {
   }),
   example: { serviceId: EXAMPLE_SERVICE_ID, expiresAt: EXAMPLE_TIME },
 };
+
+export const serviceBatch = {
+  schema: z.strictObject({ services: z.array(service.schema) }),
+  example: { services: [{ ...confirmedService, confirmedBy: "pool" }] },
+};

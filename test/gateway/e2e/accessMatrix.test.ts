@@ -253,6 +253,7 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         "GET /v1/timebank/members",
         "GET /v1/timebank/pool",
         "GET /v1/timebank/services/{serviceId}",
+        "POST /v1/timebank/services/coordinator-confirmations",
         "POST /v1/timebank/services/{serviceId}/sms-code",
         "POST /v1/timebank/services/{serviceId}/confirmation",
         "POST /v1/timebank/services/{serviceId}/coordinator-confirmation",

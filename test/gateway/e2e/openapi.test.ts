@@ -428,6 +428,18 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
       201,
     );
     ok(await gw.post(donations, charity.apiKey, { minutes: 10 }), 400);
+    // The pool now holds the 10 donated minutes: it pays a 10-minute service in a batch.
+    const third = await gw.post("/v1/timebank/services", charity.apiKey, {
+      giver,
+      recipient,
+      minutes: 10,
+      category: "care",
+      idempotencyKey: "openapi-service-0003",
+    });
+    ok(third, 201);
+    const batch = "/v1/timebank/services/coordinator-confirmations";
+    ok(await gw.post(batch, charity.apiKey, { serviceIds: [third.body.serviceId], payer: "pool" }), 200);
+    ok(await gw.post(batch, charity.apiKey, { serviceIds: [], payer: "pool" }), 400);
     ok(await gw.get("/v1/timebank/pool", auditor.apiKey), 200);
     ok(await gw.get("/v1/timebank/members?limit=1", charity.apiKey), 200);
     ok(await gw.get("/v1/timebank/members?limit=0", charity.apiKey), 400);

@@ -411,4 +411,49 @@ describe("timebank services: log, confirm (signature, PIN, coordinator, pool) an
     expect(gw.responses.join("\n")).to.not.include(phoneNumber);
     await zeroSum([giver, recipient, own, texted]);
   });
+
+  it("the coordinator confirms a batch in one call, all or none, with the limits checked on the sums", async () => {
+    const admit = async (seed: number) => {
+      const res = await gw.post("/v1/timebank/members", charity.apiKey, {
+        nationalId: syntheticNationalId(seed),
+        creditLimit: 30,
+      });
+      expect(res.status, res.text).to.equal(201);
+      return res.body.memberRef as string;
+    };
+    const [a, b, c] = [await admit(130_021), await admit(130_022), await admit(130_023)];
+    const service = async (to: string) =>
+      (await open({ giver: a, recipient: to, minutes: 20 })).body.serviceId as string;
+    const [s1, s2, s3] = [await service(b), await service(c), await service(b)];
+    const batch = (serviceIds: string[], payer = "recipient") =>
+      gw.post("/v1/timebank/services/coordinator-confirmations", charity.apiKey, { serviceIds, payer });
+
+    await refused(() => batch([s1, s2, s3]), 409, "payer", "CreditLimitExceeded");
+    await refused(() => batch([s1, s1]), 400, "serviceIds");
+    await refused(() => batch([]), 400, "serviceIds");
+    await refused(() => batch([s1, "svc_00000000-0000-4000-8000-000000000000"]), 404, "serviceIds[1]");
+    await refused(() => batch([s3], "pool"), 409, "payer", "PoolInsufficient");
+    const done = await batch([s1, s2]);
+    expect(done.status, done.text).to.equal(200);
+    expect(done.body.services.map((x: { state: string }) => x.state)).to.deep.equal([
+      "confirmed",
+      "confirmed",
+    ]);
+    const jobs = gw.services.store.sqlite
+      .prepare("SELECT DISTINCT confirm_job_id FROM timebank_services WHERE service_id IN (?, ?)")
+      .pluck()
+      .all(s1, s2);
+    expect(jobs).to.have.length(1);
+    expect([await balanceOf(a), await balanceOf(b), await balanceOf(c)]).to.deep.equal([40, -20, -20]);
+    await refused(() => batch([s1]), 409, "serviceIds[0]", "not_open");
+    await zeroSum([giver, recipient, own, a, b, c, ...(await textedRefs())]);
+  });
+
+  /** Members admitted with a phone in the SMS test, for the zero sum. */
+  async function textedRefs(): Promise<string[]> {
+    const page = await gw.get("/v1/timebank/members?limit=100", charity.apiKey);
+    return (page.body.members as { memberRef: string }[])
+      .map((m) => m.memberRef)
+      .filter((ref) => ![giver, recipient, own].includes(ref));
+  }
 });
