@@ -3,6 +3,7 @@ import { parseInput } from "../validation";
 import { requireCoordinator } from "./coordinators";
 import { getMember, memberOfCoordinator } from "./members";
 import { MAX_CREDIT_LIMIT } from "./admitMember";
+import { forgetMemberAccess } from "./memberAccess";
 import { sendChecked } from "./sendChecked";
 import type { MemberView, TimeBankDeps } from "./types";
 
@@ -26,7 +27,8 @@ const CALLS = {
 /**
  * A member's own coordinator sets its credit limit, suspends, reinstates or removes it: checked against
  * the chain first (409 naming the TimeBank's error, nothing queued), then sent through the outbox under
- * the request's idempotency key. Answers the member as the chain holds it after.
+ * the request's idempotency key. Answers the member as the chain holds it after. Removal also forgets how
+ * the member unlocked its custodial key: its PIN is deleted and its phone's key shredded.
  */
 export async function changeMember(
   deps: TimeBankDeps,
@@ -56,5 +58,6 @@ export async function changeMember(
     data,
     field: "action",
   });
+  if (input.action === "remove") forgetMemberAccess(deps, member.member_ref);
   return getMember(deps, coordinatorOrgId, member.member_ref);
 }

@@ -47,3 +47,5 @@ export {
 } from "./lists";
 export type { ListMembersParams, ListServicesParams } from "./lists";
 export { memberPhoneVault, requestServiceSmsCode, SERVICE_CODES } from "./smsCodes";
+export { memberAccess, memberAccessSchema, setMemberAccess } from "./memberAccess";
+export type { MemberAccess, MemberAccessParams } from "./memberAccess";

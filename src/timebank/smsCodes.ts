@@ -4,6 +4,7 @@ import { issueSmsCode, type SmsCodeBook } from "../delivery";
 import { AppError } from "../errors";
 import { PiiVault, type MasterKeyRing } from "../identity";
 import { categoryName } from "./categories";
+import { memberAccess } from "./memberAccess";
 import { memberRow } from "./members";
 import { openService } from "./services";
 import type { TimeBankDeps } from "./types";
@@ -45,9 +46,7 @@ export async function requestServiceSmsCode(
   const row = openService(deps, coordinatorOrgId, serviceId);
   const recipient = memberRow(deps, row.recipient_ref)!;
   const phone =
-    recipient.custody === "custodial" &&
-    deps.db.prepare("SELECT 1 FROM timebank_vault WHERE member_ref = ?").get(recipient.member_ref) !==
-      undefined
+    recipient.custody === "custodial" && memberAccess(deps, recipient.member_ref).phone
       ? deps.phones.get<{ phone: string }>(recipient.member_ref).phone
       : undefined;
   if (phone === undefined)

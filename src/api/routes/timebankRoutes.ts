@@ -21,8 +21,10 @@ import {
   listMembers,
   listServices,
   MAX_LIST_LIMIT,
+  memberAccessSchema,
   poolBalance,
   requestServiceSmsCode,
+  setMemberAccess,
   SERVICE_STATES,
   logService,
   logServiceSchema,
@@ -163,6 +165,17 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
           const { memberRef } = validated(res, memberParams, "params");
           const body = validated(res, changeMemberSchema);
           res.json(await changeMember(deps(), res.locals.principal!.orgId, memberRef, body));
+        },
+      );
+      router.post(
+        "/v1/timebank/members/:memberRef/access",
+        requireRole("charity"),
+        validate(memberParams, "params"),
+        validate(memberAccessSchema),
+        async (_req, res) => {
+          const { memberRef } = validated(res, memberParams, "params");
+          const body = validated(res, memberAccessSchema);
+          res.json(await setMemberAccess(deps(), res.locals.principal!.orgId, memberRef, body));
         },
       );
       router.post(
@@ -358,6 +371,23 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
               ...docs.member.example,
               creditLimit: 240,
             }),
+            ...errorResponses(400, 403, 404, 409),
+          },
+        }),
+      },
+      "/v1/timebank/members/{memberRef}/access": {
+        post: secured(["charity"], {
+          operationId: "setTimebankMemberAccess",
+          summary: "Set or reset a custodial member's PIN or phone (in person, after checking who it is)",
+          description:
+            "A new `pin` clears failed attempts and any lockout; a new `phone` replaces the sealed one. Answers only " +
+            "whether each is set, never the PIN or the number. A self-custodied member: 409 `not_custodial`. Removing " +
+            `a member deletes its PIN and shreds its phone's key. ${COORDINATOR_ONLY}`,
+          tags: ["timebank"],
+          parameters: parametersOf(memberParams, "path", { memberRef: EXAMPLE_REF }),
+          requestBody: jsonRequestBody(memberAccessSchema, { pin: "482913", phone: "09121234567" }),
+          responses: {
+            "200": jsonResponse("Set", docs.memberAccess.schema, docs.memberAccess.example),
             ...errorResponses(400, 403, 404, 409),
           },
         }),

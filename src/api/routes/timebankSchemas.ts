@@ -207,3 +207,12 @@ export const serviceBatch = {
   schema: z.strictObject({ services: z.array(service.schema) }),
   example: { services: [{ ...confirmedService, confirmedBy: "pool" }] },
 };
+
+export const memberAccess = {
+  schema: z.strictObject({
+    memberRef: refSchema,
+    pin: z.boolean().describe("Whether a PIN is set"),
+    phone: z.boolean().describe("Whether a phone is on file"),
+  }),
+  example: { memberRef: EXAMPLE_REF, pin: true, phone: true },
+};

@@ -248,6 +248,7 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         "GET /v1/timebank/members/{memberRef}",
         "POST /v1/timebank/members/{memberRef}/changes",
         "POST /v1/timebank/members/{memberRef}/donations",
+        "POST /v1/timebank/members/{memberRef}/access",
         "POST /v1/timebank/services",
         "GET /v1/timebank/services",
         "GET /v1/timebank/members",

@@ -449,6 +449,44 @@ describe("timebank services: log, confirm (signature, PIN, coordinator, pool) an
     await zeroSum([giver, recipient, own, a, b, c, ...(await textedRefs())]);
   });
 
+  it("a coordinator resets a custodial member's PIN or phone; removal deletes the PIN and shreds the phone", async () => {
+    const access = (ref: string, body: object) =>
+      gw.post(`/v1/timebank/members/${ref}/access`, charity.apiKey, body);
+    await refused(() => access(recipient, {}), 400, "pin", "nothing_to_set");
+    await refused(() => access(recipient, { pin: "1111" }), 400, "pin", "guessable");
+    await refused(() => access(recipient, { phone: "12" }), 400, "phone");
+    await refused(() => access(own, { pin: "582914" }), 409, "memberRef", "not_custodial");
+    await refused(
+      () => gw.post(`/v1/timebank/members/${recipient}/access`, other.apiKey, { pin: "582914" }),
+      404,
+      "memberRef",
+    );
+    const set = await access(recipient, { pin: "582914", phone: "09135550000" });
+    expect(set.status, set.text).to.equal(200);
+    expect(set.body).to.deep.equal({ memberRef: recipient, pin: true, phone: true });
+    expect(set.text).to.not.include("09135550000");
+    // The old PIN no longer unlocks the custodial key; the new one does.
+    const service = await open({ minutes: 1 });
+    const old = await confirm(service.body.serviceId, { pin: PIN });
+    expect(old.status, old.text).to.equal(401);
+    expect((await confirm(service.body.serviceId, { pin: "582914" })).body).to.include({
+      state: "confirmed",
+    });
+
+    const removed = await gw.post(`/v1/timebank/members/${recipient}/changes`, charity.apiKey, {
+      action: "remove",
+      idempotencyKey: "remove-recipient-0001",
+    });
+    expect(removed.body).to.include({ status: "removed" });
+    const db = gw.services.store.sqlite;
+    expect(db.prepare("SELECT 1 FROM access_secrets WHERE beneficiary_ref = ?").get(recipient)).to.equal(
+      undefined,
+    );
+    expect(db.prepare("SELECT 1 FROM timebank_vault_keys WHERE member_ref = ?").get(recipient)).to.equal(
+      undefined,
+    );
+  });
+
   /** Members admitted with a phone in the SMS test, for the zero sum. */
   async function textedRefs(): Promise<string[]> {
     const page = await gw.get("/v1/timebank/members?limit=100", charity.apiKey);
