@@ -449,6 +449,53 @@ describe("timebank services: log, confirm (signature, PIN, coordinator, pool) an
     await zeroSum([giver, recipient, own, a, b, c, ...(await textedRefs())]);
   });
 
+  it("another coordinator is told 404 and a charity not appointed 403 on every coordinator route, writing nothing", async () => {
+    const stranger = await registerOrganisation(gw, "charity");
+    const service = (await open({ minutes: 1 })).body.serviceId as string;
+    const calls: [string, string, object][] = [
+      [
+        "POST",
+        "/v1/timebank/services",
+        { giver, recipient, minutes: 1, category: "care", idempotencyKey: "x-00000001" },
+      ],
+      ["GET", `/v1/timebank/services/${service}`, {}],
+      ["POST", `/v1/timebank/services/${service}/sms-code`, {}],
+      ["POST", `/v1/timebank/services/${service}/confirmation`, { pin: PIN }],
+      ["POST", `/v1/timebank/services/${service}/coordinator-confirmation`, { payer: "recipient" }],
+      [
+        "POST",
+        "/v1/timebank/services/coordinator-confirmations",
+        { serviceIds: [service], payer: "recipient" },
+      ],
+      [
+        "POST",
+        `/v1/timebank/members/${giver}/donations`,
+        { minutes: 1, pin: PIN, idempotencyKey: "x-00000002" },
+      ],
+      ["POST", `/v1/timebank/members/${giver}/access`, { pin: "582914" }],
+      ["POST", `/v1/timebank/members/${giver}/changes`, { action: "suspend", idempotencyKey: "x-00000003" }],
+      ["GET", `/v1/timebank/members/${giver}`, {}],
+    ];
+    for (const [method, url, body] of calls) {
+      for (const [key, expected] of [
+        [other.apiKey, 404],
+        [stranger.apiKey, [403, 404]],
+      ] as const) {
+        const before = counts();
+        const res = method === "GET" ? await gw.get(url, key) : await gw.post(url, key, body);
+        const label = `${method} ${url}: ${res.text}`;
+        if (Array.isArray(expected)) expect(res.status, label).to.be.oneOf(expected);
+        else expect(res.status, label).to.equal(expected);
+        if (res.status === 403) expect(res.body.error, label).to.include({ code: "not_coordinator" });
+        expect(counts(), label).to.deep.equal(before);
+      }
+    }
+    // The service is untouched: still open for its recipient.
+    expect((await gw.get(`/v1/timebank/services/${service}`, charity.apiKey)).body).to.include({
+      state: "open",
+    });
+  });
+
   it("a coordinator resets a custodial member's PIN or phone; removal deletes the PIN and shreds the phone", async () => {
     const access = (ref: string, body: object) =>
       gw.post(`/v1/timebank/members/${ref}/access`, charity.apiKey, body);
