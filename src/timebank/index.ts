@@ -49,3 +49,5 @@ export type { ListMembersParams, ListServicesParams } from "./lists";
 export { memberPhoneVault, requestServiceSmsCode, SERVICE_CODES } from "./smsCodes";
 export { memberAccess, memberAccessSchema, setMemberAccess } from "./memberAccess";
 export type { MemberAccess, MemberAccessParams } from "./memberAccess";
+export { memberHistory } from "./history";
+export type { HistoryEntry, PendingServiceEntry } from "./history";

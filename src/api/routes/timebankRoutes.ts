@@ -22,6 +22,7 @@ import {
   listServices,
   MAX_LIST_LIMIT,
   memberAccessSchema,
+  memberHistory,
   poolBalance,
   requestServiceSmsCode,
   setMemberAccess,
@@ -165,6 +166,15 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
           const { memberRef } = validated(res, memberParams, "params");
           const body = validated(res, changeMemberSchema);
           res.json(await changeMember(deps(), res.locals.principal!.orgId, memberRef, body));
+        },
+      );
+      router.get(
+        "/v1/timebank/members/:memberRef/history",
+        requireRole("charity"),
+        validate(memberParams, "params"),
+        async (_req, res) => {
+          const { memberRef } = validated(res, memberParams, "params");
+          res.json(await memberHistory(deps(), res.locals.principal!.orgId, memberRef));
         },
       );
       router.post(
@@ -372,6 +382,24 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
               creditLimit: 240,
             }),
             ...errorResponses(400, 403, 404, 409),
+          },
+        }),
+      },
+      "/v1/timebank/members/{memberRef}/history": {
+        get: secured(["charity"], {
+          operationId: "getTimebankMemberHistory",
+          summary:
+            "A member's history from the TimeBank's events: every balance change, and services pending",
+          description:
+            "Read on demand from the block of the member's admission: `ServiceConfirmed` as giver (`earned`; `pool` " +
+            "when the pool paid) or payer (`paid`), `CreditDonated` either way, and the services logged with the member " +
+            "and still pending, whoever logged them (a self-custodied giver's own calls included). No personal data: " +
+            `minutes, ids, blocks. ${COORDINATOR_ONLY}`,
+          tags: ["timebank"],
+          parameters: parametersOf(memberParams, "path", { memberRef: EXAMPLE_REF }),
+          responses: {
+            "200": jsonResponse("The history", docs.memberHistory.schema, docs.memberHistory.example),
+            ...errorResponses(400, 404),
           },
         }),
       },

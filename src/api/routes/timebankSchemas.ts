@@ -216,3 +216,50 @@ export const memberAccess = {
   }),
   example: { memberRef: EXAMPLE_REF, pin: true, phone: true },
 };
+
+export const memberHistory = {
+  schema: z.strictObject({
+    memberRef: refSchema,
+    entries: z.array(
+      z.strictObject({
+        kind: z.enum(["earned", "paid", "donated", "received_donation"]),
+        minutes: z.number().int(),
+        serviceId: z.string().nullable().describe("The TimeBank's service id; null for a donation"),
+        pool: z.boolean().describe("The pool paid (earned), or received the donation (donated)"),
+        blockNumber: z.number().int(),
+        txHash: z.string(),
+      }),
+    ),
+    pending: z.array(
+      z.strictObject({
+        serviceId: z.string(),
+        role: z.enum(["gave", "received"]),
+        minutes: z.number().int(),
+        category: z.string(),
+        blockNumber: z.number().int(),
+      }),
+    ),
+  }),
+  example: {
+    memberRef: EXAMPLE_REF,
+    entries: [
+      {
+        kind: "earned",
+        minutes: 90,
+        serviceId: confirmedService.chainServiceId,
+        pool: false,
+        blockNumber: 4120,
+        txHash: "0x9f3c1d2e4b5a697887a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4",
+      },
+    ],
+    pending: [
+      {
+        serviceId: "0x4c6e8f0b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f6f1d0c3a5e7b9f2a",
+        role: "received",
+        minutes: 30,
+        category: "transport",
+        blockNumber: 4131,
+      },
+    ],
+  },
+};

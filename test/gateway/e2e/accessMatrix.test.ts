@@ -249,6 +249,7 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         "POST /v1/timebank/members/{memberRef}/changes",
         "POST /v1/timebank/members/{memberRef}/donations",
         "POST /v1/timebank/members/{memberRef}/access",
+        "GET /v1/timebank/members/{memberRef}/history",
         "POST /v1/timebank/services",
         "GET /v1/timebank/services",
         "GET /v1/timebank/members",

@@ -442,6 +442,7 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     ok(await gw.post(batch, charity.apiKey, { serviceIds: [], payer: "pool" }), 400);
     ok(await gw.post(`/v1/timebank/members/${giver}/access`, charity.apiKey, { phone: "09120001122" }), 200);
     ok(await gw.post(`/v1/timebank/members/${giver}/access`, charity.apiKey, {}), 400);
+    ok(await gw.get(`/v1/timebank/members/${giver}/history`, charity.apiKey), 200);
     ok(await gw.get("/v1/timebank/pool", auditor.apiKey), 200);
     ok(await gw.get("/v1/timebank/members?limit=1", charity.apiKey), 200);
     ok(await gw.get("/v1/timebank/members?limit=0", charity.apiKey), 400);

@@ -534,6 +534,31 @@ describe("timebank services: log, confirm (signature, PIN, coordinator, pool) an
     );
   });
 
+  it("a member's history from the chain's events: what it earned, paid and donated, and services pending with it", async () => {
+    // The self-custodied member logs a service to the giver from its own wallet, outside the gateway.
+    await gw.services.timebank.fundGas(phone.address);
+    const giverWallet = (await gw.get(`/v1/timebank/members/${giver}`, charity.apiKey)).body.wallet as string;
+    const timeBank = gw.services.system.timeBank.connect(phone.connect(gw.services.provider));
+    await (await timeBank.logService(giverWallet, 25, 3, `0x${"00".repeat(32)}`)).wait();
+
+    const history = await gw.get(`/v1/timebank/members/${giver}/history`, charity.apiKey);
+    expect(history.status, history.text).to.equal(200);
+    const kinds = (history.body.entries as { kind: string; minutes: number; pool: boolean }[]).map(
+      (e) => `${e.kind}:${e.minutes}${e.pool ? ":pool" : ""}`,
+    );
+    expect(kinds).to.include.members(["earned:30", "earned:20", "donated:40:pool", "donated:5"]);
+    const pending = (history.body.pending as { minutes: number; role: string; category: string }[]).find(
+      (p) => p.minutes === 25,
+    );
+    expect(pending).to.include({ role: "received", category: "transport" });
+    const balance = (history.body.entries as { kind: string; minutes: number }[]).reduce(
+      (sum, e) => sum + (e.kind === "earned" || e.kind === "received_donation" ? e.minutes : -e.minutes),
+      0,
+    );
+    expect(balance).to.equal(await balanceOf(giver));
+    await refused(() => gw.get(`/v1/timebank/members/${giver}/history`, other.apiKey), 404, "memberRef");
+  });
+
   /** Members admitted with a phone in the SMS test, for the zero sum. */
   async function textedRefs(): Promise<string[]> {
     const page = await gw.get("/v1/timebank/members?limit=100", charity.apiKey);
