@@ -9,6 +9,8 @@ export const TIMEBANK_USAGE = `  timebank appoint <orgId> [--valid-days <n>]
                                  member's PIN, then with --phone its phone, read from stdin lines, never from
                                  argv; prints the member ref
   timebank member <memberRef>    a member's balance, credit limit and status, as the chain holds them
+  timebank history <memberRef>   a member's minutes earned, paid and donated, and services pending with it
+  timebank pool                  minutes the community pool holds
   timebank change <memberRef> (set-credit-limit <minutes> | suspend | reinstate | remove)
   timebank log --giver <ref> --recipient <ref> --minutes <n> --category <code> [--evidence-hash <0x..>]
                                  open a service; prints it with the confirmation the recipient signs
@@ -122,6 +124,22 @@ export async function timebankCommand(
     case "member":
       print(memberLine((await call("GET", `/v1/timebank/members/${first("a member ref")}`)) as MemberAnswer));
       return 0;
+    case "history": {
+      const h = (await call("GET", `/v1/timebank/members/${first("a member ref")}/history`)) as {
+        entries: { kind: string; minutes: number; pool: boolean; blockNumber: number }[];
+        pending: { serviceId: string; role: string; minutes: number; category: string }[];
+      };
+      for (const e of h.entries)
+        print(`block ${e.blockNumber}: ${e.kind} ${e.minutes} min${e.pool ? " (community pool)" : ""}`);
+      for (const p of h.pending) print(`pending ${p.serviceId}: ${p.role} ${p.minutes} min of ${p.category}`);
+      if (h.entries.length + h.pending.length === 0) print("no minutes moved yet, and nothing pending");
+      return 0;
+    }
+    case "pool":
+      print(
+        `community pool: ${((await call("GET", "/v1/timebank/pool")) as { minutes: number }).minutes} min`,
+      );
+      return 0;
     case "change": {
       const [memberRef, verb, limit] = positional;
       const action = verb === undefined ? undefined : ACTIONS[verb];
@@ -207,7 +225,7 @@ export async function timebankCommand(
     }
     default:
       throw new CliError(
-        `Unknown timebank command "${sub ?? ""}": appoint, admit, member, change, log, service, sms-code, confirm or donate.`,
+        `Unknown timebank command "${sub ?? ""}": appoint, admit, member, history, pool, change, log, service, sms-code, confirm or donate.`,
       );
   }
 }

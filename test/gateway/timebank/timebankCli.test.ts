@@ -137,6 +137,10 @@ describe("timebank CLI: a coordinator's tasks", function () {
     const donated = await sintech(charity.apiKey, ["donate", giver, "--minutes", "25"], `${PIN}\n`);
     expect(donated).to.include("donated 25 min to the community pool (pool: 25 min)");
     expect(donated).to.include("balance 45 min");
+    expect(await sintech(charity.apiKey, ["pool"])).to.equal("community pool: 25 min\n");
+    const history = await sintech(charity.apiKey, ["history", giver]);
+    expect(history).to.match(/: earned 45 min\n/);
+    expect(history).to.match(/: donated 25 min \(community pool\)\n/);
   });
 
   it("explains a refusal in one line and writes nothing", async () => {
