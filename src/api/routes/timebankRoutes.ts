@@ -423,7 +423,7 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
       "/v1/timebank/members/{memberRef}/donations": {
         post: secured(["charity"], {
           operationId: "donateTimebankCredit",
-          summary: "A member donates credit it earned to another member (`to`) or to the community pool",
+          summary: "A member donates credit it earned to another member or to the community pool",
           description:
             "The member's coordinator relays it with the member's PIN; the member's custodial key sends `donate`. Only " +
             "earned credit (the balance stays at or above zero: 409 `DonationExceedsCredit`); never to itself (400 " +
