@@ -5,6 +5,7 @@ import {
   BeneficiaryRegistry__factory,
   ConsortiumTimelock__factory,
   LicenceRegistry__factory,
+  PremiumMandates__factory,
   ProgrammeSetup__factory,
   ReceiptAnchor__factory,
   TimeBank__factory,
@@ -13,6 +14,7 @@ import {
   type BeneficiaryRegistry,
   type ConsortiumTimelock,
   type LicenceRegistry,
+  type PremiumMandates,
   type ReceiptAnchor,
   type TimeBank,
 } from "../typechain-types";
@@ -26,6 +28,8 @@ export interface AidSystem {
   anchor: ReceiptAnchor;
   auditLog: AuditLog;
   timeBank: TimeBank;
+  /** Standing premium mandates (nazr-e bimeh), whose address the ledger holds. */
+  mandates: PremiumMandates;
 }
 
 export interface DeployOptions {
@@ -72,10 +76,13 @@ export async function deployAidSystem(deployer: Signer, options: DeployOptions):
   // The ledger runs programme and group creation in this contract's code, against the ledger's own storage.
   const setup = await new ProgrammeSetup__factory(deployer).deploy(licencesAddress, registryAddress);
   await setup.waitForDeployment();
+  // The ledger asks it, by static call, whether a standing premium mandate covers a receipt.
+  const mandates = await deployMandates(deployer, registryAddress);
   const ledger = await new AidLedger__factory(deployer).deploy(
     licencesAddress,
     registryAddress,
     await setup.getAddress(),
+    await mandates.getAddress(),
   );
   await ledger.waitForDeployment();
   const anchor = await new ReceiptAnchor__factory(deployer).deploy(licencesAddress);
@@ -83,7 +90,7 @@ export async function deployAidSystem(deployer: Signer, options: DeployOptions):
   const auditLog = await new AuditLog__factory(deployer).deploy(licencesAddress);
   await auditLog.waitForDeployment();
   const timeBank = await deployTimeBank(deployer, licencesAddress);
-  return { timelock, licences, registry, ledger, anchor, auditLog, timeBank };
+  return { timelock, licences, registry, ledger, anchor, auditLog, timeBank, mandates };
 }
 
 /** Deploys the time bank against a licence registry (also for systems recorded before it existed). */
@@ -91,6 +98,13 @@ export async function deployTimeBank(deployer: Signer, licencesAddress: string):
   const timeBank = await new TimeBank__factory(deployer).deploy(licencesAddress);
   await timeBank.waitForDeployment();
   return timeBank;
+}
+
+/** Deploys the premium mandates against a beneficiary registry. */
+export async function deployMandates(deployer: Signer, registryAddress: string): Promise<PremiumMandates> {
+  const mandates = await new PremiumMandates__factory(deployer).deploy(registryAddress);
+  await mandates.waitForDeployment();
+  return mandates;
 }
 
 /** The addresses of a deployed system, or of the part of it given (an audit follows only some contracts). */
@@ -114,5 +128,6 @@ export function connectAidSystem(addresses: AidSystemAddresses, runner: Signer):
     anchor: ReceiptAnchor__factory.connect(addresses.anchor, runner),
     auditLog: AuditLog__factory.connect(addresses.auditLog, runner),
     timeBank: TimeBank__factory.connect(addresses.timeBank, runner),
+    mandates: PremiumMandates__factory.connect(addresses.mandates, runner),
   };
 }

@@ -2,11 +2,13 @@
  * The crash loop of issue 8: a gateway started as `sintech start` (anvil in its process group) is given a
  * large CSV disbursement, a registration and a gift at once and SIGKILLed at a random moment, then started
  * again, `--kills` times; every few rounds the node also comes back from the state it had when the round
- * began, as anvil once did from a dump seconds old. A last clean boot is then checked against the chain.
+ * began, as anvil once did from a dump seconds old, and every few others only the gateway's own process is
+ * killed (as the out-of-memory killer does), leaving its node running for the next start to take over. A
+ * last clean boot is then checked against the chain.
  *
  *   npm run crash-loop                      # 50 kills, a table
  *   npm run -s crash-loop -- --json         # one JSON object on stdout; progress on stderr
- *   options: --kills=N --rows=N --registrations=N --min-ms=N --max-ms=N --rewind-every=N --seed=N
+ *   options: --kills=N --rows=N --registrations=N --min-ms=N --max-ms=N --rewind-every=N --gateway-only-every=N --seed=N
  *
  * Exit code 1 when a reported write is lost or duplicated, a request not cut by a kill answered 5xx, or
  * the gateway took no new write after the last boot. `npm test` runs a short loop (test/gateway/e2e/crash.test.ts).
@@ -23,6 +25,7 @@ async function main(): Promise<void> {
     registrationsPerRound: option("registrations", 200),
     killAfterMs: [option("min-ms", 300), option("max-ms", 6_000)],
     rewindEvery: option("rewind-every", 5),
+    gatewayOnlyEvery: option("gateway-only-every", 7),
     seed: option("seed", 1),
     log: (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`),
   });
@@ -42,11 +45,12 @@ function healthy(report: CrashLoopReport): boolean {
 
 function table(report: CrashLoopReport): string {
   const rows: [string, string | number | boolean][] = [
-    ["kills (SIGKILL of the process group)", report.kills],
+    ["kills (SIGKILL of the process group, or of the gateway alone)", report.kills],
     ["issued rows checked on chain", report.rowsChecked],
     ["registrations checked on chain", report.registrationsChecked],
     ["gifts checked on chain", report.giftsChecked],
     ["confirmed writes the node lost, re-broadcast", report.rebroadcast],
+    ["nodes left running by a killed gateway, taken over", report.takenOver],
     ["duplicates", report.duplicates],
     ["lost", report.lost],
     ["on chain, not reported", report.unreported],

@@ -16,6 +16,7 @@ import request from "supertest";
 import { createApp } from "../src/api";
 import { loadConfig } from "../src/config";
 import { createLogger } from "../src/logging";
+import { PAGES_OPENAPI } from "../src/main/pagesOpenapi";
 import { gatewayRoutes } from "../src/main/routes";
 import type { GatewayServices } from "../src/main/services";
 
@@ -45,7 +46,13 @@ export async function generateOpenApiDocument(): Promise<unknown> {
   try {
     const config = loadConfig({ DATA_DIR: dataDir, PORT: "0", LOG_LEVEL: "silent" });
     const logger = createLogger({ level: "silent", destination: { write: () => undefined } });
-    const app = createApp({ config, db, logger, routes: gatewayRoutes(NO_SERVICES) });
+    const app = createApp({
+      config,
+      db,
+      logger,
+      routes: gatewayRoutes(NO_SERVICES),
+      pagesOpenapi: PAGES_OPENAPI,
+    });
     const res = await request(app).get("/openapi.json");
     if (res.status !== 200) throw new Error(`GET /openapi.json answered ${res.status}`);
     return res.body;

@@ -4,7 +4,9 @@ pragma solidity 0.8.28;
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ILicenceRegistry} from "../interfaces/ILicenceRegistry.sol";
 import {IBeneficiaryRegistry} from "../interfaces/IBeneficiaryRegistry.sol";
+import {IPremiumMandates} from "../interfaces/IPremiumMandates.sol";
 import {ProgrammeBook} from "./ProgrammeBook.sol";
+import {RedemptionDesk} from "./RedemptionDesk.sol";
 import {RedemptionBatch} from "./RedemptionBatch.sol";
 
 /// @title AidLedger
@@ -16,9 +18,11 @@ import {RedemptionBatch} from "./RedemptionBatch.sol";
 /// which keeps this contract under the EIP-170 size limit.
 contract AidLedger is RedemptionBatch {
     /// @param setup A {ProgrammeSetup} deployed with the same licence and beneficiary registries.
+    /// @param mandates A {PremiumMandates} deployed with the same beneficiary registry.
     constructor(
         ILicenceRegistry licences,
         IBeneficiaryRegistry registry,
-        address setup
-    ) ProgrammeBook(licences, registry, setup) EIP712("SinTech AidLedger", "1") {}
+        address setup,
+        IPremiumMandates mandates
+    ) ProgrammeBook(licences, registry, setup) RedemptionDesk(mandates) EIP712("SinTech AidLedger", "1") {}
 }

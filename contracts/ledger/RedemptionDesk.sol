@@ -7,6 +7,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IRedemptionDesk} from "../interfaces/IRedemptionDesk.sol";
+import {IPremiumMandates} from "../interfaces/IPremiumMandates.sol";
 import {EntitlementLedger} from "./EntitlementLedger.sol";
 import {DisputeStatus, LicenceKind} from "../types/AidTypes.sol";
 import {entitlementIdOf, householdAccountOf} from "../types/HouseholdAccounts.sol";
@@ -48,10 +49,19 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
         bytes32 householdPeriod;
     }
 
+    /// @dev Standing premium mandates: a receipt whose beneficiary signature is a 32-byte mandate id is
+    /// approved if this contract says the mandate covers it. Asked only after the ordinary approvals failed.
+    IPremiumMandates private immutable _mandates;
+
     mapping(bytes32 redemptionId => Dispute) private _disputes;
     /// @dev Per programme, household and period (hashed): what flags hold or took back of its redemptions. It
     /// never exceeds what the household redeemed there, which bounds what false flags can freeze.
     mapping(bytes32 householdPeriod => uint256 disputed) private _disputedOf;
+
+    /// @param mandates The {PremiumMandates} deployed with the same beneficiary registry.
+    constructor(IPremiumMandates mandates) {
+        _mandates = mandates;
+    }
 
     /// @inheritdoc IRedemptionDesk
     /// @dev Makes no call that could re-enter: the licence and beneficiary registries are read by static call
@@ -396,7 +406,8 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
     }
 
     /// @dev The beneficiary's active wallet in the receipt's household, and the account that approved the
-    /// receipt: that wallet, by ECDSA or, if it is a contract, by ERC-1271; or else the wallet the latest rebind
+    /// receipt: that wallet, by ECDSA or, if it is a contract, by ERC-1271, or by a standing premium mandate
+    /// whose id stands in the signature's place; or else the wallet the latest rebind
     /// replaced, within its grace ({IBeneficiaryRegistry-previousWalletGrace}). The ECDSA check against the active
     /// wallet comes first and costs what it did before; the other paths run only when it fails.
     function _recoverBeneficiary(
@@ -424,6 +435,9 @@ abstract contract RedemptionDesk is IRedemptionDesk, EntitlementLedger, EIP712 {
     ) private view returns (address) {
         if (wallet == address(0)) revert ReceiptSignatureInvalid(signer);
         if (_approvedByContract(wallet, digest, signature)) return wallet;
+        // A standing premium mandate (nazr-e bimeh): the "signature" is its id, and the static call cannot
+        // change state or re-enter. The active wallet stands for the approver, as for its own signature.
+        if (signature.length == 32 && _mandates.covers(bytes32(signature), receipt)) return wallet;
         // The active wallet was found, so the beneficiary is active in the receipt's household.
         (address previous, uint256 graceEndsAt) = _registry.previousWalletGrace(receipt.beneficiaryRef);
         // A failed recovery leaves `signer` zero, which `previous` is not.

@@ -16,6 +16,7 @@ import {
   registration,
 } from "./lib/scenarios";
 import { batchRedemption } from "./lib/batchRedemption";
+import { premiumMandates } from "./lib/premiumMandates";
 import { timeBank } from "./lib/timeBank";
 import { benchWorld } from "./lib/world";
 
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     ...(await batchRedemption(system)),
     ...(await anchoring(system)),
     ...(await timeBank(system)),
+    ...(await premiumMandates(system)),
   ];
   const blockGasLimit = Number((await ethers.provider.getBlock("latest"))!.gasLimit);
   const rows = toRows(measurements, baseline);

@@ -222,7 +222,7 @@ async function main(): Promise<void> {
     const scriptBytes = (names: string[]) =>
       names.reduce((sum, name) => sum + gzipSync(readFileSync(path.join(ASSETS_DIR, name))).length, 0);
     const weights = [
-      { page: "donor timeline", scripts: ["keccak.js", "verify.js"] },
+      { page: "donor timeline", scripts: ["keccak.js", "verify.js", "follow.js"] },
       { page: "vendor delivery", scripts: ["vendor.js"] },
       { page: "charity disbursement (running)", scripts: ["progress.js"] },
       { page: "auditor receipt", scripts: ["keccak.js", "verify.js"] },

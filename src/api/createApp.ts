@@ -16,7 +16,7 @@ import { requestContext } from "./middleware/requestContext";
 import { securityHeaders } from "./middleware/securityHeaders";
 import { buildOpenApiDocument } from "./openapi/buildDocument";
 import { openapiRoutes } from "./openapi/openapiRoutes";
-import type { OpenApiDocument } from "./openapi/types";
+import type { OpenApiDocument, OpenApiPaths } from "./openapi/types";
 import { mountRouteModules, type RouteModule } from "./routeModule";
 import "./locals";
 
@@ -35,6 +35,11 @@ export interface AppDeps {
    * rule: their forms are URL-encoded. They answer only under /app and pass everything else on.
    */
   pages?: RequestHandler;
+  /**
+   * What of the pages the API's document describes (their JSON routes a script calls: the chain relay).
+   * Only documented here: the pages' router serves them.
+   */
+  pagesOpenapi?: OpenApiPaths;
   /** Whether a chain node answers, for /health. */
   probeChain?: () => Promise<boolean>;
 }
@@ -80,7 +85,10 @@ export function createApp(deps: AppDeps): Express {
       modules.flatMap((module) => module.rawBodyPaths ?? []),
     ),
   );
-  document = buildOpenApiDocument(modules, version);
+  const pagesDocs: RouteModule[] = deps.pagesOpenapi
+    ? [{ register: () => undefined, openapi: deps.pagesOpenapi }]
+    : [];
+  document = buildOpenApiDocument([...modules, ...pagesDocs], version);
   mountRouteModules(app, modules, { config, db, logger, metrics });
 
   app.use(notFound);

@@ -2,12 +2,14 @@ import { cpus } from "node:os";
 import { AidLedger__factory } from "../../typechain-types";
 import { eventPages } from "./chain/readEvents";
 import { readReceipts } from "./chain/readReceipts";
+import { mandateDomainSeparator } from "./chain/mandateDigest";
 import { domainSeparator } from "./chain/receiptDigest";
 import { hexToNumber, mapLimited, type AuditRpc } from "./chain/rpc";
 import { answerContractWallets, checkProofs, compareBooks, stateUnavailable } from "./checks/closingChecks";
 import { Findings } from "./checks/findings";
 import type { RedemptionEvidence } from "./checks/redemptionCheck";
 import { startReplay } from "./checks/replay";
+import { recoverMandates, type MandateEvidence } from "./recovery/mandateRecovery";
 import { recoverReceipts } from "./recovery/receiptBatch";
 import { RecoveryPool } from "./recovery/recoveryPool";
 import type { AuditAddresses, AuditResult, ChainEvent, MintRecord, PublishedProof } from "./types";
@@ -28,6 +30,8 @@ export interface AuditOptions {
 }
 
 const LEDGER = AidLedger__factory.createInterface();
+/** `0x` and 64 hex digits: a mandate id in a beneficiary signature's place. */
+const MANDATE_ID_HEX = 66;
 /** Receipts recovered on this thread before the worker pool starts: what a small audit needs in all. */
 const INLINE_RECOVERIES = 1_500;
 
@@ -41,9 +45,9 @@ interface ReadPage {
 
 /**
  * Rebuilds the ledger from the chain alone (events, the redemptions' calldata, and calls at the audited
- * block) and checks it. Every beneficiary and field-agent signature is recovered again. The three parts
- * overlap: while the node answers the next page of logs, this thread decodes the last one and sends its
- * signatures to the worker pool, and replays the pages whose signers are back.
+ * block) and checks it. Every beneficiary and field-agent signature, and every standing mandate's, is
+ * recovered again. The three parts overlap: while the node answers the next page of logs, this thread decodes
+ * the last one and sends its signatures to the worker pool, and replays the pages whose signers are back.
  */
 export async function runAudit(options: AuditOptions): Promise<AuditResult> {
   const started = performance.now();
@@ -59,7 +63,9 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
     const findings = new Findings();
     const requiresFieldAgent = new Map<string, boolean>();
     const evidence = new Map<string, RedemptionEvidence>();
-    const walk = startReplay({ requiresFieldAgent, evidence, findings });
+    const mandateEvidence = new Map<string, MandateEvidence>();
+    const mandateSeparator = addresses.mandates && mandateDomainSeparator(chainId, addresses.mandates);
+    const walk = startReplay({ requiresFieldAgent, evidence, mandateEvidence, findings });
     // Only counts and mints are kept of a page once replayed, so a long ledger's events do not pile up.
     let eventCount = 0;
     const mints: MintRecord[] = [];
@@ -94,15 +100,29 @@ export async function runAudit(options: AuditOptions): Promise<AuditResult> {
       const items = await readReceipts(rpc, addresses.ledger, [
         ...new Set(redeemed.map((event) => event.txHash)),
       ]);
+      const accepted = page.events.filter(
+        (event) => event.source === "mandates" && event.name === "MandateAccepted",
+      );
       recoverStarted ??= performance.now();
-      const recovered = recoverReceipts(pool, separator, items).then((found) => {
+      const receiptsRecovered = recoverReceipts(pool, separator, items).then((found) => {
         for (const event of redeemed) {
           const redemptionId = (event.args.redemptionId as string).toLowerCase();
           const item = found.get(redemptionId);
           if (!item) continue;
           evidence.set(redemptionId, item);
-          signaturesVerified += item.submitted.fieldAgentSignature === "0x" ? 1 : 2;
+          // A premium's 32-byte mandate id is no signature: its mandate's signature is counted once, below.
+          const { beneficiarySignature, fieldAgentSignature } = item.submitted;
+          signaturesVerified +=
+            (beneficiarySignature.length === MANDATE_ID_HEX ? 0 : 1) + (fieldAgentSignature === "0x" ? 0 : 1);
         }
+      });
+      const mandatesRecovered = mandateSeparator
+        ? recoverMandates(pool, mandateSeparator, accepted).then((found) => {
+            for (const [key, item] of found) mandateEvidence.set(key, item);
+            signaturesVerified += found.size;
+          })
+        : Promise.resolve();
+      const recovered = Promise.all([receiptsRecovered, mandatesRecovered]).then(() => {
         recoveredAt = performance.now();
       });
       const read: ReadPage = { events: page.events, recovered, done: false };

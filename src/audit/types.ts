@@ -5,7 +5,15 @@ export interface AuditAddresses {
   licences: string;
   anchor: string;
   auditLog: string;
+  /**
+   * PremiumMandates, whose standing mandates approve premium redemptions in the beneficiary's place. A
+   * system recorded before mandates existed has none; its ledger never accepts a mandate.
+   */
+  mandates?: string;
 }
+
+/** A contract whose events the audit reads. */
+export type AuditedContract = keyof AuditAddresses;
 
 /** Where an event sits on chain: what a finding names. */
 export interface EventPosition {
@@ -17,7 +25,7 @@ export interface EventPosition {
 /** One decoded event of the audited contracts, in chain order. */
 export interface ChainEvent extends EventPosition {
   /** Which contract emitted it. */
-  source: keyof AuditAddresses;
+  source: AuditedContract;
   name: string;
   /** The event's arguments by name, as ethers decodes them (bigint for integers, 0x strings otherwise). */
   args: Record<string, unknown>;

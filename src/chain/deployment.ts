@@ -5,6 +5,7 @@ import {
   addressesOf,
   connectAidSystem,
   deployAidSystem,
+  deployMandates,
   deployTimeBank,
   type AidSystem,
   type AidSystemAddresses,
@@ -42,7 +43,7 @@ export async function loadOrDeploy(
   const chainId = Number((await provider.getNetwork()).chainId);
   const existing = readDeployment(dataDir);
   if (existing && existing.chainId === chainId && (await hasCode(provider, existing.addresses))) {
-    const record = await withTimeBank(dataDir, existing, deployer);
+    const record = await withMandates(dataDir, await withTimeBank(dataDir, existing, deployer), deployer);
     return { system: connectAidSystem(record.addresses, deployer), record, deployed: false };
   }
   const system = await deployAidSystem(deployer, options);
@@ -68,6 +69,23 @@ async function withTimeBank(
   if (existing.addresses.timeBank) return existing;
   const timeBank = await deployTimeBank(deployer, existing.addresses.licences);
   const record = { ...existing, addresses: { ...existing.addresses, timeBank: await timeBank.getAddress() } };
+  writeJsonAtomically(deploymentPath(dataDir), record);
+  return record;
+}
+
+/**
+ * A system recorded before premium mandates existed gets a PremiumMandates against its beneficiary registry, so
+ * the record names every contract. Its ledger was built without the mandates' address and never asks it:
+ * premiums under mandates need a ledger deployed with one.
+ */
+async function withMandates(
+  dataDir: string,
+  existing: DeploymentRecord,
+  deployer: Signer,
+): Promise<DeploymentRecord> {
+  if (existing.addresses.mandates) return existing;
+  const mandates = await deployMandates(deployer, existing.addresses.registry);
+  const record = { ...existing, addresses: { ...existing.addresses, mandates: await mandates.getAddress() } };
   writeJsonAtomically(deploymentPath(dataDir), record);
   return record;
 }

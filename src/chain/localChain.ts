@@ -9,6 +9,7 @@ import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { ANVIL_STATE_HISTORY } from "../config/fields";
 import type { BlockBuilder } from "./outbox";
+import { forgetNode, recordNode, takeOverOrphan, type TakeOver } from "./orphanNode";
 import { createProvider } from "./provider";
 
 /** A running embedded chain: anvil with its state kept in the data folder. */
@@ -37,6 +38,8 @@ export interface LocalChain {
    * one each is what keeps registration and issuance flat as the chain grows.
    */
   blockBuilder: BlockBuilder;
+  /** Whether a node left running by an earlier gateway on this data folder was found, saved and stopped. */
+  tookOver: TakeOver;
 }
 
 /** The embedded node's block gas limit: a pipeline group of 32 batches of ~15M gas fits. */
@@ -74,13 +77,15 @@ export function anvilBinary(): string {
 export async function startLocalChain(options: LocalChainOptions): Promise<LocalChain> {
   const host = options.host ?? "127.0.0.1";
   const chainId = options.chainId ?? 31337;
-  // Another node on the port would answer our readiness probe and silently take our place.
-  await assertPortFree(host, options.port);
   const chainDir = join(options.dataDir, "chain");
   mkdirSync(chainDir, { recursive: true });
   const statePath = join(chainDir, "state.json");
+  const tookOver = await takeOverOrphan(chainDir, (url) => dumpState(url, statePath));
+  // Another node on the port would answer our readiness probe and silently take our place.
+  await assertPortFree(host, options.port);
+  const binary = anvilBinary();
   const child = spawn(
-    anvilBinary(),
+    binary,
     [
       "--host",
       host,
@@ -101,11 +106,12 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Local
     ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
+  const url = `http://${host}:${options.port}`;
+  if (child.pid !== undefined) recordNode(chainDir, { pid: child.pid, url, binary });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-2000);
   });
-  const url = `http://${host}:${options.port}`;
   try {
     await waitForRpc(url, chainId, child, () => stderr);
   } catch (error) {
@@ -128,10 +134,12 @@ export async function startLocalChain(options: LocalChainOptions): Promise<Local
     saveState: () => saver.save(),
     requestSave,
     blockBuilder: automineSwitch(url),
+    tookOver,
     stop: async () => {
       clearInterval(watcher);
       if (child.exitCode === null) await saver.save();
       await stopChild(child);
+      forgetNode(chainDir);
     },
   };
 }

@@ -20,7 +20,7 @@ import {
 import { CliError } from "./apiClient";
 
 export const AUDIT_USAGE = `  audit --rpc <url> (--deployment <deployment.json> | --ledger <a> --registry <a> --licences <a>
-        --anchor-contract <a> --audit-log <a>) [--from-block <n>] [--through-block <n>]
+        --anchor-contract <a> --audit-log <a> [--mandates <a>]) [--from-block <n>] [--through-block <n>]
         [--proofs <proofs.json>] [--coverage <regions.json>] [--under-coverage <file.json>]
         [--out <dir>] [--anchor]
                                  rebuild the ledger from the chain alone and check it; writes
@@ -79,6 +79,12 @@ function addressesFrom(options: Map<string, string | true>): AuditAddresses {
       throw new CliError(`${flag} must be a contract address (or give --deployment <file>).`);
     }
     addresses[key] = value;
+  }
+  // Premium mandates approve redemptions in the beneficiary's place; a system recorded before them has none.
+  const mandates = text(options, "--mandates");
+  if (mandates !== undefined) {
+    if (!/^0x[0-9a-fA-F]{40}$/.test(mandates)) throw new CliError("--mandates must be a contract address.");
+    addresses.mandates = mandates;
   }
   return addresses;
 }

@@ -7,6 +7,7 @@ import { EARMARKS_AND_GIFT_REQUESTS_SQL, PROGRAMMES_SQL } from "../programmes/sc
 import { IDEMPOTENCY_SQL } from "./idempotency";
 import { WALLETS_SQL } from "../wallets/schema";
 import { HOUSEHOLD_ACCESS_SQL } from "../households/access/schema";
+import { REVIEW_RESOLUTION_SQL } from "../households/schema";
 import { ANCHORING_SQL } from "../anchoring/schema";
 import { EVIDENCE_SQL } from "../evidence/schema";
 import { DELIVERY_SQL } from "../delivery/schema";
@@ -153,6 +154,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX disbursement_rows_by_status ON disbursement_rows (disbursement_id, status);
     `,
   },
+  { version: 18, name: "duplicate_review_resolutions", sql: REVIEW_RESOLUTION_SQL },
   { version: 19, name: "web_sessions", sql: WEB_SESSIONS_SQL },
   // 20 and 21 are reserved for work in progress elsewhere (web pages).
   { version: 22, name: "timebank", sql: TIMEBANK_SQL },

@@ -148,6 +148,16 @@ export interface DuplicateReviewRecord {
   createdAt: string;
 }
 
+/** What an officer decided about a review: merge into the existing household, or reject the row. */
+export type ReviewResolution = "merge" | "reject";
+
+export interface ResolvedReviewRecord extends DuplicateReviewRecord {
+  resolution: ReviewResolution | null;
+  /** The organisation that decided. */
+  resolvedBy: string | null;
+  resolvedAt: string | null;
+}
+
 export interface ImportRepository {
   /** `fileSha256` binds the key to its file from the start; the check before writing computed it. */
   create(record: {
@@ -179,6 +189,14 @@ export interface ImportRepository {
   listReviews(importId: string): DuplicateReviewRecord[];
   /** The open reviews of the imports `orgId` ran, newest first. */
   listOpenReviews(orgId: string, limit: number): DuplicateReviewRecord[];
+  /** One review with its resolution, if any. */
+  getReview(importId: string, rowNo: number): ResolvedReviewRecord | undefined;
+  /** Closes an open review; false when it was not open (resolved meanwhile, or unknown). */
+  resolveReview(
+    importId: string,
+    rowNo: number,
+    resolution: { resolution: ReviewResolution; resolvedBy: string; resolvedAt: string },
+  ): boolean;
   /** Counts computed from the recorded rows. */
   tally(importId: string): ImportCounts;
 }

@@ -1,6 +1,7 @@
 import type BetterSqlite3 from "better-sqlite3";
 import type {
   DuplicateReviewRecord,
+  ReviewResolution,
   ImportCounts,
   ImportRecord,
   ImportRepository,
@@ -45,6 +46,9 @@ interface ReviewRow {
   proposed_household_ref: string;
   status: "open" | "resolved";
   created_at: string;
+  resolution?: ReviewResolution | null;
+  resolved_by?: string | null;
+  resolved_at?: string | null;
 }
 
 const toImport = (row: ImportRow): ImportRecord => ({
@@ -103,6 +107,13 @@ export function sqliteImports(db: BetterSqlite3.Database): ImportRepository {
   const openReviewsOf = db.prepare<[string, number], ReviewRow>(
     `SELECT r.* FROM duplicate_reviews r JOIN imports i ON i.import_id = r.import_id
        WHERE i.org_id = ? AND r.status = 'open' ORDER BY r.review_id DESC LIMIT ?`,
+  );
+  const reviewOf = db.prepare<[string, number], ReviewRow>(
+    "SELECT * FROM duplicate_reviews WHERE import_id = ? AND row_no = ?",
+  );
+  const resolve = db.prepare(
+    `UPDATE duplicate_reviews SET status = 'resolved', resolution = ?, resolved_by = ?, resolved_at = ?
+       WHERE import_id = ? AND row_no = ? AND status = 'open'`,
   );
   const toReview = (r: ReviewRow): DuplicateReviewRecord => ({
     importId: r.import_id,
@@ -174,6 +185,19 @@ export function sqliteImports(db: BetterSqlite3.Database): ImportRepository {
       })),
     listReviews: (importId) => listReviews.all(importId).map(toReview),
     listOpenReviews: (orgId, limit) => openReviewsOf.all(orgId, limit).map(toReview),
+    getReview(importId, rowNo) {
+      const row = reviewOf.get(importId, rowNo);
+      return row
+        ? {
+            ...toReview(row),
+            resolution: row.resolution ?? null,
+            resolvedBy: row.resolved_by ?? null,
+            resolvedAt: row.resolved_at ?? null,
+          }
+        : undefined;
+    },
+    resolveReview: (importId, rowNo, r) =>
+      resolve.run(r.resolution, r.resolvedBy, r.resolvedAt, importId, rowNo).changes === 1,
     tally,
   };
 }

@@ -21,6 +21,8 @@ export type {
   ImportRowResult,
 } from "./getImportReport";
 export { listDuplicateReviews } from "./listDuplicateReviews";
+export { resolveDuplicateReview, resolveReviewSchema, REVIEW_DECISIONS } from "./resolveDuplicateReview";
+export type { ResolvedReview, ResolveReviewAccess, ResolveReviewParams } from "./resolveDuplicateReview";
 export type { ListDuplicateReviewsParams } from "./listDuplicateReviews";
 export { CSV_COLUMNS, HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, REQUIRED_COLUMNS } from "./csvFormat";
 export { sampleHouseholdsCsv } from "./importSample";

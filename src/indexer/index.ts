@@ -9,7 +9,7 @@ export { followChainOnTime } from "./indexerTimer";
 export { indexerStatus } from "./indexerStatus";
 export type { IndexerStatus } from "./indexerStatus";
 export { GiftNotifier } from "./giftNotifier";
-export { readableGift, giftNotFound } from "./giftAccess";
+export { readableGift, giftNotFound, indexedGift } from "./giftAccess";
 export type { GiftReader, IndexedGift } from "./giftAccess";
 export { giftTimeline } from "./giftTimeline";
 export type { AnchoredConfirmation, DeliveryStatus, GiftTimeline, TimelineDelivery } from "./giftTimeline";
@@ -27,7 +27,10 @@ export {
   verifySignature,
   webhookSecret,
 } from "./webhookSignature";
-export { listGiftEvents } from "./listGiftEvents";
+export { lastGiftEventId, listGiftEvents } from "./listGiftEvents";
+export { GIFT_STREAM_HEARTBEAT_MS, streamGiftEvents } from "./giftStream";
+export type { GiftStreamSink } from "./giftStream";
+export { giftOfReceiptWatch, receiptWatchGrant, RECEIPT_WATCH_TTL_MS } from "./receiptWatch";
 export { listProgrammeGifts } from "./listProgrammeGifts";
 export type { ProgrammeGift } from "./listProgrammeGifts";
 export { giftEventId } from "./projections";

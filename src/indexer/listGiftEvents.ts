@@ -15,3 +15,11 @@ export function listGiftEvents(db: Database, giftId: number, lastEventId?: strin
     .all(giftId, after) as string[];
   return rows.map((row) => JSON.parse(row) as GiftEvent);
 }
+
+/** The id of the gift's latest event, if any: a page that shows the gift so far streams only what follows. */
+export function lastGiftEventId(db: Database, giftId: number): string | undefined {
+  return db
+    .prepare("SELECT event_id FROM gift_events WHERE gift_id = ? ORDER BY seq DESC LIMIT 1")
+    .pluck()
+    .get(giftId) as string | undefined;
+}

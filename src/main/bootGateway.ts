@@ -65,6 +65,7 @@ import {
 import { contractInterfaces } from "./contractInterfaces";
 import { gatewayRoutes } from "./routes";
 import { webPages } from "../web";
+import { PAGES_OPENAPI } from "./pagesOpenapi";
 import { eligibleSelector } from "./selectEligible";
 import { evidenceUploaders } from "./evidenceUploaders";
 import type { GatewayServices } from "./services";
@@ -126,6 +127,12 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
         stateHistory: config.anvilStateHistory,
         onSaveError: (error) => logger.warn({ err: describe(error) }, "chain state not saved"),
       });
+      const { tookOver } = chain;
+      if (tookOver.kind === "taken-over")
+        logger.warn(
+          { pid: tookOver.pid, saveError: tookOver.saveError },
+          "the node an earlier gateway left running was saved and stopped; its blocks are kept",
+        );
     }
     const chainUrl = chain?.url ?? config.rpcUrls[0]!;
     const provider = createProvider(chainUrl, config.chainId);
@@ -365,6 +372,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
         logger,
         routes: gatewayRoutes(services),
         pages: webPages(services, logger),
+        pagesOpenapi: PAGES_OPENAPI,
         probeChain: async () => {
           try {
             await provider.getBlockNumber();

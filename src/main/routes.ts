@@ -9,6 +9,7 @@ import { evidenceRoutes } from "../api/routes/evidenceRoutes";
 import { householdRoutes } from "../api/routes/householdRoutes";
 import { organisationRoutes } from "../api/routes/organisationRoutes";
 import { programmeRoutes } from "../api/routes/programmeRoutes";
+import { programmeRuleRoutes } from "../api/routes/programmeRuleRoutes";
 import { recognitionRoutes } from "../api/routes/recognitionRoutes";
 import { timebankRoutes } from "../api/routes/timebankRoutes";
 import { statusRoutes } from "../api/routes/statusRoutes";
@@ -23,6 +24,7 @@ export function gatewayRoutes(services: GatewayServices): RouteModule[] {
     organisationRoutes(services.organisations),
     householdRoutes(services),
     programmeRoutes(services.programmes),
+    programmeRuleRoutes(services),
     disbursementRoutes(services),
     walletRoutes(services),
     anchoringRoutes(services),

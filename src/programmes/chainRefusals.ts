@@ -87,6 +87,28 @@ export const CHAIN_REFUSALS: Readonly<Record<string, ChainRefusal>> = {
     field: "exclusivityGroupId",
     message: "The exclusivity group does not accept this programme.",
   },
+  // Exclusivity-group admission and programme pause (the regulator's writes).
+  ExclusivityGroupAdmissionUnchanged: {
+    status: 409,
+    field: "charityOrgIds",
+    message: "A charity named is already in the state asked (admitted, or not admitted) in this group.",
+  },
+  ProgrammePauseUnchanged: {
+    status: 409,
+    field: "paused",
+    message: "The programme is already in this state (a regulator's pause counts once).",
+  },
+  ProgrammePausedByRegulator: {
+    status: 409,
+    field: "paused",
+    message: "The regulator paused this programme: only a regulator lifts it.",
+  },
+  RegulatorOnly: { status: 403, message: "Only the regulator may do this on chain." },
+  ProgrammeCharityOrRegulatorOnly: {
+    status: 403,
+    field: "programmeId",
+    message: "Only the programme's charity or the regulator may do this.",
+  },
   // The gateway's own reasons a write could not be sent.
   SignerUnavailable: { status: 409, message: "The gateway holds no signing key for this organisation." },
 };

@@ -17,4 +17,18 @@ export type { ExclusivityGroupView } from "./listExclusivityGroups";
 export { giveToProgramme, giveSchema, onGiftReceived, GIFT_JOB } from "./giveToProgramme";
 export type { GiveParams, GiveResult } from "./giveToProgramme";
 export { tokenAmountSchema, toUnits, fromUnits } from "./amounts";
-export type { ProgrammeDeps, ProgrammeView } from "./types";
+export {
+  groupAdmissionSchema,
+  GROUP_ADMISSION_JOB,
+  MAX_ADMISSIONS_PER_CALL,
+  setGroupAdmission,
+} from "./groupAdmission";
+export type { GroupAdmissionParams } from "./groupAdmission";
+export {
+  programmePauseOf,
+  programmePauseSchema,
+  PROGRAMME_PAUSE_JOB,
+  setProgrammePause,
+} from "./programmePause";
+export type { PauseActor, ProgrammePauseParams, ProgrammePauseState } from "./programmePause";
+export type { ProgrammeDeps, ProgrammeRuleDeps, ProgrammeView } from "./types";

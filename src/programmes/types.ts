@@ -16,6 +16,12 @@ export interface ProgrammeDeps {
   now(): Date;
 }
 
+/** For the writes a regulator (or a programme's charity) makes to the programme book's rules. */
+export interface ProgrammeRuleDeps extends ProgrammeDeps {
+  /** The gateway's operator account: regulator in the embedded default. */
+  operator: string;
+}
+
 export interface ProgrammeView {
   programmeId: number;
   orgId: string;

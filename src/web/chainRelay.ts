@@ -29,36 +29,44 @@ function isCall(value: unknown): boolean {
 }
 
 export const CHAIN_RELAY_PATH = "/app/chain-rpc";
+/** The methods the relay passes on, for its documentation in the API's OpenAPI document. */
+export const RELAYED_METHODS = Object.keys(READ_METHODS);
+/** The largest request body the relay reads. */
+export const CHAIN_RELAY_BODY_LIMIT = "4kb";
 
 export function registerChainRelay(router: Router, provider: () => JsonRpcProvider): void {
-  router.post(CHAIN_RELAY_PATH, express.json({ limit: "4kb", strict: true }), async (req, res) => {
-    const {
-      id = null,
-      method,
-      params = [],
-    } = (req.body ?? {}) as { id?: unknown; method?: unknown; params?: unknown };
-    const reply = (body: Record<string, unknown>, status = 200) =>
-      res
-        .status(status)
-        .set("Cache-Control", "no-store")
-        .json({ jsonrpc: "2.0", id, ...body });
-    const check = typeof method === "string" ? READ_METHODS[method] : undefined;
-    if (!check || !Array.isArray(params) || !check(params)) {
-      return reply(
-        {
-          error: {
-            code: -32601,
-            message:
-              "Only read calls are relayed: eth_chainId, eth_blockNumber, eth_getTransactionReceipt, eth_call",
+  router.post(
+    CHAIN_RELAY_PATH,
+    express.json({ limit: CHAIN_RELAY_BODY_LIMIT, strict: true }),
+    async (req, res) => {
+      const {
+        id = null,
+        method,
+        params = [],
+      } = (req.body ?? {}) as { id?: unknown; method?: unknown; params?: unknown };
+      const reply = (body: Record<string, unknown>, status = 200) =>
+        res
+          .status(status)
+          .set("Cache-Control", "no-store")
+          .json({ jsonrpc: "2.0", id, ...body });
+      const check = typeof method === "string" ? READ_METHODS[method] : undefined;
+      if (!check || !Array.isArray(params) || !check(params)) {
+        return reply(
+          {
+            error: {
+              code: -32601,
+              message:
+                "Only read calls are relayed: eth_chainId, eth_blockNumber, eth_getTransactionReceipt, eth_call",
+            },
           },
-        },
-        400,
-      );
-    }
-    try {
-      reply({ result: await provider().send(method as string, params) });
-    } catch {
-      reply({ error: { code: -32000, message: "The chain node did not answer" } }, 502);
-    }
-  });
+          400,
+        );
+      }
+      try {
+        reply({ result: await provider().send(method as string, params) });
+      } catch {
+        reply({ error: { code: -32000, message: "The chain node did not answer" } }, 502);
+      }
+    },
+  );
 }

@@ -1,9 +1,14 @@
 import type { Request, Response } from "express";
 
-/** The three cookies of the pages: the session id, the visitor's CSRF token before login, the language. */
+/**
+ * The cookies of the pages: the session id, the visitor's CSRF token before login, the language, and a cash
+ * donor's grant to follow the gift it opened.
+ */
 export const SESSION_COOKIE = "sintech_session";
 export const VISITOR_CSRF_COOKIE = "sintech_csrf";
 export const LANGUAGE_COOKIE = "sintech_lang";
+/** After a cash donor opened its gift by receipt code and secret: the grant its live stream is read with. */
+export const RECEIPT_WATCH_COOKIE = "sintech_watch";
 
 /** The cookies of a request, by name; malformed pairs are skipped. */
 export function readCookies(req: Request): Record<string, string> {

@@ -114,3 +114,5 @@ function pageErrors(logger: Logger): ErrorRequestHandler {
     });
   };
 }
+
+export { CHAIN_RELAY_BODY_LIMIT, CHAIN_RELAY_PATH, RELAYED_METHODS } from "./chainRelay";

@@ -3,7 +3,14 @@ import path from "node:path";
 import type { Router } from "express";
 
 /** The pages' only scripts and styles: files beside this one, read once at boot, served with a hash ETag. */
-export const ASSET_FILES = ["app.css", "keccak.js", "verify.js", "vendor.js", "progress.js"] as const;
+export const ASSET_FILES = [
+  "app.css",
+  "keccak.js",
+  "verify.js",
+  "vendor.js",
+  "progress.js",
+  "follow.js",
+] as const;
 const TYPES: Record<string, string> = {
   ".css": "text/css; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",

@@ -196,8 +196,8 @@ export async function generatedLedger(
     redeem.push(() => system.ledger.connect(vendor).redeemBatch(slice, { nonce, gasLimit: 40_000_000 }));
   }
   await sendAll(redeem);
-  const { timelock, licences, registry, ledger, anchor, auditLog } = system;
-  const all = await addressesOf({ timelock, licences, registry, ledger, anchor, auditLog });
+  const { timelock, licences, registry, ledger, anchor, auditLog, mandates } = system;
+  const all = await addressesOf({ timelock, licences, registry, ledger, anchor, auditLog, mandates });
   const meta: Meta = {
     addresses: {
       ledger: all.ledger,
@@ -205,6 +205,7 @@ export async function generatedLedger(
       licences: all.licences,
       anchor: all.anchor,
       auditLog: all.auditLog,
+      mandates: all.mandates,
     },
     throughBlock: await provider.getBlockNumber(),
     redemptions: count,

@@ -17,12 +17,11 @@ import {
   giftTimeline,
   indexerStatus,
   issueReceiptCode,
-  listGiftEvents,
   readableGift,
   RECEIPT_SECRET_HEADER,
   registerWebhook,
   registerWebhookSchema,
-  type GiftEvent,
+  streamGiftEvents,
   type GiftReader,
 } from "../../indexer";
 
@@ -34,7 +33,6 @@ const codeParams = z.strictObject({
 });
 const GIFT_READERS = ["donor", "charity", "auditor", "regulator"] as const;
 const STATUS_READERS = ["regulator", "auditor", "registrar", "charity"] as const;
-const HEARTBEAT_MS = 15_000;
 
 const reader = (res: Response): GiftReader => ({
   orgId: res.locals.principal!.orgId,
@@ -93,24 +91,10 @@ export function donorRoutes(services: DonorRouteServices): RouteModule {
             "X-Accel-Buffering": "no",
           });
           res.flushHeaders();
-          const sent = new Set<string>();
-          const write = (event: GiftEvent) => {
-            if (sent.has(event.eventId)) return;
-            sent.add(event.eventId);
-            res.write(`id: ${event.eventId}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`);
-          };
-          // Subscribe first, then replay: an event committed in between is not missed (nor sent twice).
-          const unsubscribe = deps.notifier.subscribe(giftId, write);
-          for (const event of listGiftEvents(deps.db, giftId, req.get("Last-Event-ID"))) write(event);
-          const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), HEARTBEAT_MS);
-          heartbeat.unref();
-          const end = () => {
-            clearInterval(heartbeat);
-            unsubscribe();
-            stopOnClose();
-            res.end();
-          };
-          const stopOnClose = deps.notifier.onClose(end);
+          const end = streamGiftEvents(deps, giftId, req.get("Last-Event-ID"), {
+            write: (text) => res.write(text),
+            end: () => res.end(),
+          });
           req.on("close", end);
         },
       );

@@ -23,6 +23,8 @@ import {
   enrolHouseholdSchema,
   getImportReport,
   importHouseholdsCsv,
+  resolveDuplicateReview,
+  resolveReviewSchema,
   type ProgrammeRule,
 } from "../../households";
 import { cachedStatement } from "../../db/statements";
@@ -40,6 +42,9 @@ const householdParams = z.strictObject({
 const eligibilityParams = programmeParams.extend(householdParams.shape);
 const importParams = z.strictObject({
   importId: z.string().min(1).max(100).describe("As the import answered it (`importId`)"),
+});
+const reviewParams = importParams.extend({
+  rowNo: canonicalId.describe("The review's row in the file (`rowNo` of the report's review)"),
 });
 const registrationParams = z.strictObject({
   registrationId: z
@@ -98,6 +103,25 @@ export function householdRoutes(services: HouseholdRouteServices): RouteModule {
             subject: importId,
           });
           res.json(await getImportReport(ctx, { importId }));
+        },
+      );
+      router.post(
+        "/v1/households/imports/:importId/reviews/:rowNo/resolution",
+        requireRole("charity"),
+        validate(reviewParams, "params"),
+        validate(resolveReviewSchema),
+        (req, res) => {
+          const { importId, rowNo } = validated(res, reviewParams, "params");
+          res.json(
+            resolveDuplicateReview(
+              ctx,
+              services.store.sqlite,
+              accessContext(req, res),
+              importId,
+              rowNo,
+              validated(res, resolveReviewSchema),
+            ),
+          );
         },
       );
       router.post("/v1/households/registrations", requireRole(...INTAKE), async (_req, res) => {
@@ -240,6 +264,28 @@ export function householdRoutes(services: HouseholdRouteServices): RouteModule {
           responses: {
             "200": jsonResponse("The report", docs.importReport.schema, docs.importReport.example),
             ...errorResponses(400, 404),
+          },
+        }),
+      },
+      "/v1/households/imports/{importId}/reviews/{rowNo}/resolution": {
+        post: secured(["charity"], {
+          operationId: "resolveDuplicateReview",
+          summary: "Resolve a duplicate an import held for review",
+          description:
+            "For the charity that ran the import only (anyone else: 404 on `importId`, as an unknown import). `merge`: the person is the one already enrolled and stays in the existing household; the imported household is not enrolled with them; only for `enrolled_elsewhere` (409 `nothing_to_merge` otherwise: a new member of an enrolled household, or an ID repeated in one household, is written nowhere, and the import keeps no personal data of a held row). `reject`: the row was a mistake in the file; the household stays held until a corrected file is imported. A person is in one household only, so keeping both apart is not a choice. The same decision again answers the review as it stands; another one is 409 `already_resolved`. Recorded in the access log (`import.review_resolution`).",
+          tags: ["households"],
+          parameters: parametersOf(reviewParams, "path", {
+            importId: docs.resolvedReview.example.importId,
+            rowNo: "2",
+          }),
+          requestBody: jsonRequestBody(resolveReviewSchema, { decision: "merge" }),
+          responses: {
+            "200": jsonResponse(
+              "The review, resolved",
+              docs.resolvedReview.schema,
+              docs.resolvedReview.example,
+            ),
+            ...errorResponses(400, 404, 409),
           },
         }),
       },

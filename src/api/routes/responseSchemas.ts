@@ -260,6 +260,30 @@ const importReportExample = {
   reviews: [],
 };
 export const importReport = { schema: z.strictObject(importReportShape), example: importReportExample };
+export const resolvedReview = {
+  schema: reviewSchema.extend({
+    importId: z.string(),
+    resolution: z
+      .enum(["merge", "reject"])
+      .nullable()
+      .describe("What the charity decided: merged into the existing household, or the row rejected"),
+    resolvedBy: z.string().nullable().describe("The organisation that decided"),
+    resolvedAt: timeSchema.nullable(),
+  }),
+  example: {
+    importId: "imp_3f9a2c1e-0b7d-4e2a-9c1f-5a7b9d1e3f5a",
+    rowNo: 2,
+    reason: "enrolled_elsewhere",
+    beneficiaryRef: EXAMPLE_REF,
+    existingHouseholdRef: EXAMPLE_REF_2,
+    proposedHouseholdRef: "0x7d9f1a3c5e7b9d1f3a5c7e9b1d3f5a7c9e1b3d5f7a9c1e3b5d7f9a1c3e5b7d9f",
+    status: "resolved",
+    createdAt: "2026-12-01T09:30:00.000Z",
+    resolution: "merge",
+    resolvedBy: "org_3f9a2c1e0b7d",
+    resolvedAt: "2026-12-02T10:00:00.000Z",
+  },
+};
 export const importResult = {
   schema: z.strictObject({
     ...importReportShape,
@@ -620,6 +644,7 @@ export const accessLog = {
           "wallet.challenge",
           "wallet.proof",
           "import.report",
+          "import.review_resolution",
           "evidence.content",
           "evidence.key",
           "delivery.lookup",

@@ -4,9 +4,10 @@ import {
   AuditLog__factory,
   BeneficiaryRegistry__factory,
   LicenceRegistry__factory,
+  PremiumMandates__factory,
   ReceiptAnchor__factory,
 } from "../../../typechain-types";
-import type { AuditAddresses, ChainEvent } from "../types";
+import type { AuditedContract, ChainEvent } from "../types";
 import { hexToNumber } from "./rpc";
 
 /** A log as `eth_getLogs` returns it. */
@@ -22,12 +23,13 @@ export interface RawLog {
   removed?: boolean;
 }
 
-const INTERFACES: Record<keyof AuditAddresses, Interface> = {
+const INTERFACES: Record<AuditedContract, Interface> = {
   ledger: AidLedger__factory.createInterface(),
   registry: BeneficiaryRegistry__factory.createInterface(),
   licences: LicenceRegistry__factory.createInterface(),
   anchor: ReceiptAnchor__factory.createInterface(),
   auditLog: AuditLog__factory.createInterface(),
+  mandates: PremiumMandates__factory.createInterface(),
 };
 
 const TRANSFER_SINGLE = id("TransferSingle(address,address,address,uint256,uint256)");
@@ -98,7 +100,7 @@ function decodeHot(topic: string, log: RawLog): [string, Record<string, unknown>
 const fragments = new Map<string, EventFragment | null>();
 
 /** The event of `source`'s ABI with this topic, looked up once: ethers hashes every event's signature per lookup. */
-function eventOf(source: keyof AuditAddresses, topic: string): EventFragment | null {
+function eventOf(source: AuditedContract, topic: string): EventFragment | null {
   const key = `${source}:${topic}`;
   let fragment = fragments.get(key);
   if (fragment === undefined) {
@@ -109,11 +111,7 @@ function eventOf(source: keyof AuditAddresses, topic: string): EventFragment | n
 }
 
 /** Decodes one log of `source`, or undefined for a log of no known event (which the audit counts, not trusts). */
-export function decodeLog(
-  source: keyof AuditAddresses,
-  log: RawLog,
-  timestamp: number,
-): ChainEvent | undefined {
+export function decodeLog(source: AuditedContract, log: RawLog, timestamp: number): ChainEvent | undefined {
   const topic = log.topics[0];
   if (topic === undefined) return undefined;
   let decoded = source === "ledger" || source === "registry" ? decodeHot(topic, log) : undefined;

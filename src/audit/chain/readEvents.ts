@@ -1,9 +1,9 @@
-import type { AuditAddresses, ChainEvent } from "../types";
+import type { AuditAddresses, AuditedContract, ChainEvent } from "../types";
 import { decodeLog, type RawLog } from "./decodeLogs";
 import { hexToNumber, sendEach, type AuditRpc } from "./rpc";
 
-/** The contracts whose events the audit reads (a deployment record also names the timelock). */
-const AUDITED: (keyof AuditAddresses)[] = ["ledger", "registry", "licences", "anchor", "auditLog"];
+/** The contracts whose events the audit reads (a deployment record also names the timelock and the time bank). */
+const AUDITED: AuditedContract[] = ["ledger", "registry", "licences", "anchor", "auditLog", "mandates"];
 
 export interface ReadEventsOptions {
   fromBlock: number;
@@ -39,8 +39,11 @@ export async function* eventPages(
 ): AsyncGenerator<EventPage> {
   const maxRange = options.blockRange ?? 5_000;
   const pageLogs = options.pageLogs ?? 4_096;
-  const sources = new Map<string, keyof AuditAddresses>(
-    AUDITED.map((name) => [addresses[name].toLowerCase(), name]),
+  const sources = new Map<string, AuditedContract>(
+    AUDITED.flatMap((name) => {
+      const address = addresses[name];
+      return address ? [[address.toLowerCase(), name] as const] : [];
+    }),
   );
   const address = [...sources.keys()];
   const request = (from: number, to: number) =>
@@ -67,7 +70,7 @@ export async function* eventPages(
 
 async function decodePage(
   rpc: AuditRpc,
-  sources: ReadonlyMap<string, keyof AuditAddresses>,
+  sources: ReadonlyMap<string, AuditedContract>,
   logs: RawLog[],
 ): Promise<{ events: ChainEvent[]; unknownLogs: number }> {
   // Nodes that give each log its block's time (anvil, geth ≥ 1.14) spare a header request per block.

@@ -20,20 +20,25 @@ const DOMAIN_TYPEHASH = id(
   "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)",
 );
 
-/** The ledger's EIP-712 domain separator, computed here rather than asked of the contract being audited. */
-export function domainSeparator(chainId: number, ledger: string): string {
+/** An EIP-712 domain separator (version "1"), computed here rather than asked of the contract being audited. */
+export function eip712DomainSeparator(name: string, chainId: number, verifyingContract: string): string {
   return keccak256(
     AbiCoder.defaultAbiCoder().encode(
       ["bytes32", "bytes32", "bytes32", "uint256", "address"],
       [
         DOMAIN_TYPEHASH,
-        keccak256(toUtf8Bytes("SinTech AidLedger")),
+        keccak256(toUtf8Bytes(name)),
         keccak256(toUtf8Bytes("1")),
         chainId,
-        ledger,
+        verifyingContract,
       ],
     ),
   );
+}
+
+/** The ledger's EIP-712 domain separator. */
+export function domainSeparator(chainId: number, ledger: string): string {
+  return eip712DomainSeparator("SinTech AidLedger", chainId, ledger);
 }
 
 const pad = (value: bigint): string => value.toString(16).padStart(64, "0");

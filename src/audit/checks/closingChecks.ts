@@ -66,14 +66,24 @@ export async function answerContractWallets(
       }
     }
     if (!approved) {
+      const unasked = `whether a bound contract wallet (ERC-1271) accepted it could not be asked: the node keeps no state at block ${block}; audit against a node that keeps history (an archive node)`;
       findings.add(
         "beneficiary_signature",
         unanswered
-          ? `the beneficiary signature matches no bound wallet's key, and whether a bound contract wallet (ERC-1271) accepted it could not be asked: the node keeps no state at block ${block}; audit against a node that keeps history (an archive node)`
-          : "the beneficiary signature was made by no wallet bound to the beneficiary in that household (ECDSA or ERC-1271)",
+          ? `${question.whenRefused ?? "the beneficiary signature matches no bound wallet's key"}, and ${unasked}`
+          : (question.whenRefused ??
+              "the beneficiary signature was made by no wallet bound to the beneficiary in that household (ECDSA or ERC-1271)"),
         question.event,
         question.event.args.programmeId as bigint,
       );
+      for (const dependent of question.dependents ?? []) {
+        findings.add(
+          "beneficiary_signature",
+          `approved by mandate ${question.digest}, whose signature could not be shown to be the beneficiary's`,
+          dependent,
+          dependent.args.programmeId as bigint,
+        );
+      }
     }
   }
 }

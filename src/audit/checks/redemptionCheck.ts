@@ -1,5 +1,6 @@
 import type { SubmittedReceipt } from "../chain/readReceipts";
 import { LicenceKind, type LicenceBook } from "../state/licences";
+import type { MandateBook } from "../state/mandates";
 import type { WalletBook } from "../state/wallets";
 import type { ChainEvent } from "../types";
 import type { Findings } from "./findings";
@@ -22,7 +23,14 @@ export interface ContractWalletQuestion {
   /** The wallets whose `isValidSignature` may approve it, in the ledger's order, and the grace bound of each. */
   candidates: { wallet: string; graceEndsAt?: bigint }[];
   deadline: bigint;
+  /** What the finding says if no candidate accepts it (by default, that no bound wallet made it). */
+  whenRefused?: string;
+  /** Redemptions that stand or fall with this signature (those a mandate signed by it approved). */
+  dependents?: ChainEvent[];
 }
+
+/** A 32-byte beneficiary signature: the id of the standing mandate the receipt is redeemed under. */
+const MANDATE_ID = /^0x[0-9a-f]{64}$/;
 
 const ZERO = "0x0000000000000000000000000000000000000000";
 
@@ -30,13 +38,21 @@ const ZERO = "0x0000000000000000000000000000000000000000";
  * Re-checks one `DeliveryRedeemed` the way `RedemptionDesk.redeem` should have: the receipt in the calldata is
  * the event's, the vendor sent it and was allowed and licensed, the deadline held, the beneficiary's wallet
  * bound at that point of the chain signed it (or its previous wallet within grace; ERC-1271 answers are asked
- * after the walk), and a licensed, independent field agent co-signed where the programme requires one.
+ * after the walk), or a standing premium mandate it accepted covers it (a 32-byte mandate id in the signature's
+ * place, checked against the mandates replayed so far), and a licensed, independent field agent co-signed where
+ * the programme requires one.
  */
 export function checkRedemption(
   event: ChainEvent,
   programme: ProgrammeInfo | undefined,
   evidence: RedemptionEvidence | undefined,
-  context: { licences: LicenceBook; wallets: WalletBook; vendorAllowed: boolean; findings: Findings },
+  context: {
+    licences: LicenceBook;
+    wallets: WalletBook;
+    mandates: MandateBook;
+    vendorAllowed: boolean;
+    findings: Findings;
+  },
 ): { approver?: string; question?: ContractWalletQuestion } {
   const { licences, wallets, findings } = context;
   const args = event.args;
@@ -125,16 +141,26 @@ export function checkRedemption(
       );
     }
   } else {
-    question = {
-      event,
-      digest: args.redemptionId as string,
-      signature: evidence.submitted.beneficiarySignature,
-      candidates: [
-        { wallet: active },
-        ...(previous ? [{ wallet: previous.wallet, graceEndsAt: previous.graceEndsAt }] : []),
-      ],
-      deadline: receipt.deadline,
-    };
+    const signature = evidence.submitted.beneficiarySignature;
+    // The ledger asks PremiumMandates only after the active wallet's own approvals failed; a contract wallet
+    // approving the same 32 bytes would approve for the same account, so the order does not change the answer.
+    const refusal = MANDATE_ID.test(signature) ? context.mandates.refusal(signature, receipt) : undefined;
+    if (MANDATE_ID.test(signature) && refusal === undefined) {
+      approver = active;
+      context.mandates.get(signature)!.reliedOn.push(event);
+    } else {
+      question = {
+        event,
+        digest: args.redemptionId as string,
+        signature,
+        candidates: [
+          { wallet: active },
+          ...(previous ? [{ wallet: previous.wallet, graceEndsAt: previous.graceEndsAt }] : []),
+        ],
+        deadline: receipt.deadline,
+        ...(refusal ? { whenRefused: refusal } : {}),
+      };
+    }
   }
 
   const fieldAgent = (args.fieldAgent as string).toLowerCase();

@@ -1,8 +1,11 @@
 import { keccakInto } from "../chain/keccak";
+import { eventKey, type MandateEvidence } from "../recovery/mandateRecovery";
 import { LicenceKind, LicenceBook } from "../state/licences";
+import { MandateBook } from "../state/mandates";
 import { WalletBook } from "../state/wallets";
 import type { ChainEvent, RedemptionRecord } from "../types";
 import type { Findings } from "./findings";
+import { checkMandateAccepted, checkMandateRevoked } from "./mandateCheck";
 import { checkRedemption, type ContractWalletQuestion, type RedemptionEvidence } from "./redemptionCheck";
 import { ReplayState, splitEntitlementId, type ProgrammeInfo } from "./replayState";
 
@@ -13,6 +16,8 @@ export interface ReplayInput {
   /** Stored parameters the events do not carry (`requiresFieldAgent`), by programme id. */
   requiresFieldAgent: ReadonlyMap<string, boolean>;
   evidence: ReadonlyMap<string, RedemptionEvidence>;
+  /** Each accepted mandate's rebuilt digest and recovered signer, by the event's position (absent: none read). */
+  mandateEvidence?: ReadonlyMap<string, MandateEvidence>;
   findings: Findings;
 }
 
@@ -37,7 +42,7 @@ export function replay(input: ReplayInput & { events: readonly ChainEvent[] }): 
 }
 
 /**
- * Walks every event once, in chain order, rebuilding licences, wallets, programmes, coverages and the money,
+ * Walks every event once, in chain order, rebuilding licences, wallets, premium mandates, programmes, coverages and the money,
  * and checks each act against the state of the chain just before it. The evidence of a page's redemptions
  * (and the stored parameters of its programmes) must be in `input` before the page is stepped.
  */
@@ -46,7 +51,9 @@ export function startReplay(input: ReplayInput): Replay {
   const state = new ReplayState();
   const licences = new LicenceBook();
   const wallets = new WalletBook();
+  const mandates = new MandateBook();
   const questions: ContractWalletQuestion[] = [];
+  const mandateContext = { mandates, wallets, findings, questions };
   const redemptions: RedemptionRecord[] = [];
   /** A burn waits for the next event: a redemption follows its own burn; anything else means an eviction. */
   let pendingBurn: ChainEvent | undefined;
@@ -83,6 +90,12 @@ export function startReplay(input: ReplayInput): Replay {
       }
       if (event.source === "registry") {
         wallets.apply(event);
+        continue;
+      }
+      if (event.source === "mandates") {
+        if (event.name === "MandateAccepted")
+          checkMandateAccepted(event, input.mandateEvidence?.get(eventKey(event)), mandateContext);
+        else if (event.name === "MandateRevoked") checkMandateRevoked(event, mandateContext);
         continue;
       }
       const args = event.args;
@@ -360,6 +373,7 @@ export function startReplay(input: ReplayInput): Replay {
     const { question } = checkRedemption(event, programme, input.evidence.get(redemptionId), {
       licences,
       wallets,
+      mandates,
       vendorAllowed: state.vendorsAllowed.has(`${programmeId}:${vendor}`),
       findings,
     });

@@ -17,6 +17,7 @@ export type AccessAction =
   | "wallet.challenge"
   | "wallet.proof"
   | "import.report"
+  | "import.review_resolution"
   | "evidence.content"
   | "evidence.key"
   | "delivery.lookup"

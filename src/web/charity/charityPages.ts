@@ -2,13 +2,14 @@ import type { Request, Response, Router } from "express";
 import { underCoverage, type CoverageDeps } from "../../coverage";
 import { listDeliveries, type DeliveryDeps } from "../../delivery";
 import { getDisbursement, listDisbursements, type DisbursementDeps } from "../../disbursement";
-import { NotFoundError, ValidationError } from "../../errors";
-import { listDuplicateReviews, type HouseholdContext } from "../../households";
+import type { SqliteStore } from "../../db";
+import { AppError, NotFoundError, ValidationError } from "../../errors";
+import { listDuplicateReviews, resolveDuplicateReview, type HouseholdContext } from "../../households";
 import { listProgrammes, programmeRow, type ProgrammeDeps } from "../../programmes";
 import { html } from "../html";
 import { digits } from "../i18n/format";
-import { renderPage } from "../layout";
-import { pageOf, requirePageRole } from "../pageState";
+import { errorBox, renderPage } from "../layout";
+import { pageOf, requireCsrf, requirePageRole } from "../pageState";
 import { coverageView } from "./coverageView";
 import { disbursementDetail, disbursementList } from "./disbursementViews";
 import { disputeList, programmeCards, reviewList } from "./charityViews";
@@ -19,18 +20,21 @@ export interface CharityPageServices {
   households: HouseholdContext;
   delivery: DeliveryDeps;
   coverage: CoverageDeps;
+  store: Pick<SqliteStore, "sqlite">;
 }
 
 const DISBURSEMENT_ID = /^dsb_[0-9a-f-]{36}$/;
 const PROGRAMME_ID = /^[1-9][0-9]{0,15}$/;
 const PERIOD = /^(0|[1-9][0-9]{0,9})$/;
+const ROW_NO = /^[1-9][0-9]{0,9}$/;
 /** Newest first; older ones stay reachable through the API's pages. */
 const LIST_LIMIT = 50;
 
 /**
  * The charity's pages: its programmes' money, its disbursements and their progress, the duplicates its
- * imports left for review, disputed deliveries, and each programme's under-coverage. A charity sees only
- * its own: another's disbursement or programme answers the 404 of one that does not exist.
+ * imports left for review (each with its merge and reject buttons, the use-case of the review-resolution
+ * route), disputed deliveries, and each programme's under-coverage. A charity sees only its own: another's
+ * disbursement, programme or import answers the 404 of one that does not exist.
  */
 export function registerCharityPages(router: Router, services: CharityPageServices): void {
   /** The caller's own programme, or the 404 of an unknown one. */
@@ -41,7 +45,7 @@ export function registerCharityPages(router: Router, services: CharityPageServic
     return row;
   };
 
-  router.get("/app/charity", requirePageRole("charity"), async (req, res) => {
+  const home = async (req: Request, res: Response, notice?: string, error?: AppError) => {
     const page = pageOf(res);
     const { t } = page;
     const session = page.session!;
@@ -56,7 +60,9 @@ export function registerCharityPages(router: Router, services: CharityPageServic
     const reviews = listDuplicateReviews(services.households, { orgId: session.orgId, limit: LIST_LIMIT });
     renderPage(req, res, {
       title: t("charityTitle"),
-      body: html`<p>${t("charityIntro")}</p>
+      status: error?.status ?? 200,
+      body: html`${errorBox(page, error)} ${notice ? html`<p class="notice" role="status">${notice}</p>` : ""}
+        <p>${t("charityIntro")}</p>
         <section aria-labelledby="programmes-heading">
           <h2 id="programmes-heading">${t("programmes")}</h2>
           ${programmeCards(page, programmes, services.programmes.decimals)}
@@ -68,6 +74,7 @@ export function registerCharityPages(router: Router, services: CharityPageServic
         <section aria-labelledby="reviews-heading">
           <h2 id="reviews-heading">${t("reviews")}</h2>
           <p>${t("reviewsIntro")}</p>
+          <p class="hint">${t("reviewHow")}</p>
           ${reviewList(page, reviews)}
         </section>
         <section aria-labelledby="disputes-heading">
@@ -76,7 +83,38 @@ export function registerCharityPages(router: Router, services: CharityPageServic
           ${disputeList(page, disputes.deliveries)}
         </section>`,
     });
-  });
+  };
+
+  router.get("/app/charity", requirePageRole("charity"), (req, res) =>
+    home(req, res, req.query.resolved === "1" ? pageOf(res).t("reviewResolved") : undefined),
+  );
+
+  // The same use-case as POST /v1/households/imports/{importId}/reviews/{rowNo}/resolution.
+  router.post(
+    "/app/charity/reviews/:importId/:rowNo",
+    requirePageRole("charity"),
+    requireCsrf,
+    async (req, res) => {
+      const rowNo = String(req.params.rowNo);
+      const decision = (req.body as Record<string, unknown>).decision;
+      try {
+        if (!ROW_NO.test(rowNo)) throw new NotFoundError("rowNo", "This import has no review at this row.");
+        const { keyId, orgId, role } = pageOf(res).session!;
+        resolveDuplicateReview(
+          services.households,
+          services.store.sqlite,
+          { reader: { keyId, orgId, role }, requestId: res.locals.requestId },
+          String(req.params.importId),
+          Number(rowNo),
+          { decision: decision as "merge" },
+        );
+      } catch (error) {
+        if (error instanceof AppError && error.status < 500) return home(req, res, undefined, error);
+        throw error;
+      }
+      res.redirect(303, "/app/charity?resolved=1");
+    },
+  );
 
   router.get("/app/charity/disbursements/:disbursementId", requirePageRole("charity"), (req, res) => {
     const disbursementId = String(req.params.disbursementId);

@@ -5,6 +5,7 @@ import { html, type Html } from "../html";
 import { amount, count, dateTime, digits, shortHash } from "../i18n/format";
 import { itemName } from "../i18n/items";
 import type { TextKey } from "../i18n/texts";
+import { csrfField } from "../layout";
 import type { PageState } from "../pageState";
 import { fundsView } from "./fundsView";
 
@@ -44,7 +45,7 @@ export function programmeCards(
 
 /** The duplicates the charity's imports left for a person: who (by reference), where, and why. */
 export function reviewList(
-  page: Pick<PageState, "t" | "lang">,
+  page: PageState,
   reviews: readonly (DuplicateReview & { importId: string })[],
 ): Html {
   const { t, lang } = page;
@@ -62,6 +63,7 @@ export function reviewList(
           <th scope="col">${t("member")}</th>
           <th scope="col">${t("existingHousehold")}</th>
           <th scope="col">${t("proposedHousehold")}</th>
+          <th scope="col">${t("reviewDecision")}</th>
         </tr>
       </thead>
       <tbody>
@@ -74,6 +76,7 @@ export function reviewList(
               <td>${ref(review.beneficiaryRef)}</td>
               <td>${ref(review.existingHouseholdRef)}</td>
               <td>${ref(review.proposedHouseholdRef)}</td>
+              <td>${reviewForm(page, review)}</td>
             </tr>`,
         )}
       </tbody>
@@ -118,4 +121,27 @@ export function disputeList(page: Pick<PageState, "t" | "lang">, deliveries: rea
       </tbody>
     </table>
   </div>`;
+}
+
+/**
+ * A review's decision buttons: merge (a person already enrolled elsewhere only: they stay in the existing
+ * household) and reject (the row was a mistake in the file). One form, the button names the decision.
+ */
+function reviewForm(page: PageState, review: DuplicateReview & { importId: string }): Html {
+  const { t, lang } = page;
+  const label = `${t("row")} ${digits(review.rowNo, lang)}`;
+  return html`<form
+    method="post"
+    action="/app/charity/reviews/${review.importId}/${review.rowNo}"
+    class="change"
+    aria-label="${t("reviewDecision")}: ${label}"
+  >
+    ${csrfField(page)}
+    ${
+      review.reason === "enrolled_elsewhere"
+        ? html`<button type="submit" name="decision" value="merge">${t("reviewMerge")}</button>`
+        : ""
+    }
+    <button type="submit" name="decision" value="reject">${t("reviewReject")}</button>
+  </form>`;
 }

@@ -1,10 +1,23 @@
 import type { Request, Response, Router } from "express";
-import { giftOfReceiptCode, giftTimeline, readableGift, type IndexerDeps } from "../../indexer";
-import { ValidationError } from "../../errors";
+import {
+  giftOfReceiptCode,
+  giftTimeline,
+  lastGiftEventId,
+  readableGift,
+  receiptWatchGrant,
+  registerWebhook,
+  type IndexedGift,
+  type IndexerDeps,
+} from "../../indexer";
+import { AppError, ValidationError } from "../../errors";
+import { RECEIPT_WATCH_COOKIE, setCookie } from "../cookies";
 import { html } from "../html";
 import { digits } from "../i18n/format";
 import { csrfField, errorBox, renderPage } from "../layout";
 import { pageOf, requireCsrf, requirePageRole } from "../pageState";
+import { GIFT_ID, GIFT_READERS } from "./giftReaders";
+import { liveNotices, webhookForm, webhookRegistered } from "./followView";
+import { registerGiftStreamPage } from "./giftStreamPage";
 import { timelineView } from "./timelineView";
 
 export interface DonorPageServices {
@@ -12,10 +25,6 @@ export interface DonorPageServices {
   /** The `ReceiptAnchor` contract whose roots the page asks the chain about. */
   anchorAddress: string;
 }
-
-/** The roles that may read a gift by its id, as `GET /v1/gifts/{giftId}/timeline`. */
-const GIFT_READERS = ["donor", "charity", "auditor", "regulator"] as const;
-const GIFT_ID = /^[1-9][0-9]{0,15}$/;
 
 function lookupForms(req: Request, res: Response, error?: { message: string; field?: string }, status = 200) {
   const page = pageOf(res);
@@ -63,16 +72,29 @@ function lookupForms(req: Request, res: Response, error?: { message: string; fie
 
 /**
  * The donor's pages: the lookup forms (gift id for a signed-in reader, receipt code and secret for a cash
- * donor, sent by POST so the secret stays out of addresses and logs) and the gift's timeline.
+ * donor, sent by POST so the secret stays out of addresses and logs), the gift's timeline with its live
+ * notices (the page's own event stream, read with the session or the grant the receipt left in a cookie),
+ * and a signed-in donor's webhook form, the use-case of `POST /v1/webhooks`.
  */
 export function registerDonorPages(router: Router, services: DonorPageServices): void {
-  const showTimeline = (req: Request, res: Response, gift: ReturnType<typeof readableGift>) => {
+  const showTimeline = (
+    req: Request,
+    res: Response,
+    gift: IndexedGift,
+    webhookError?: { message: string; field?: string; status: number },
+  ) => {
     const page = pageOf(res);
+    const { t, lang } = page;
     const timeline = giftTimeline(services.indexer, gift);
+    const lastEventId = lastGiftEventId(services.indexer.db, gift.giftId);
     renderPage(req, res, {
-      title: `${page.t("timelineTitle")} ${digits(timeline.giftId, page.lang)}`,
-      scripts: ["keccak.js", "verify.js"],
-      body: timelineView(timeline, { t: page.t, lang: page.lang, anchorAddress: services.anchorAddress }),
+      title: `${t("timelineTitle")} ${digits(timeline.giftId, lang)}`,
+      status: webhookError?.status ?? 200,
+      scripts: ["keccak.js", "verify.js", "follow.js"],
+      body: html`${errorBox(page, webhookError)}
+      ${timelineView(timeline, { t, lang, anchorAddress: services.anchorAddress })}
+      ${liveNotices(page, gift.giftId, lastEventId)}
+      ${page.session?.role === "donor" ? webhookForm(page, gift.giftId, webhookError) : ""}`,
     });
   };
 
@@ -91,8 +113,40 @@ export function registerDonorPages(router: Router, services: DonorPageServices):
   router.post("/app/donor/receipt", requireCsrf, (req, res) => {
     const code = typeof req.body.code === "string" ? req.body.code.trim() : "";
     const secret = typeof req.body.secret === "string" ? req.body.secret.trim() : "";
-    showTimeline(req, res, giftOfReceiptCode(services.indexer, code, secret));
+    const gift = giftOfReceiptCode(services.indexer, code, secret);
+    // The live stream is read with this grant: the secret goes in no address, cookie or log.
+    const { grant, maxAgeSeconds } = receiptWatchGrant(services.indexer, gift);
+    setCookie(res, req, RECEIPT_WATCH_COOKIE, grant, { maxAgeSeconds });
+    showTimeline(req, res, gift);
   });
+
+  router.post("/app/donor/webhooks", requirePageRole("donor"), requireCsrf, (req, res) => {
+    const session = pageOf(res).session!;
+    const body = req.body as Record<string, unknown>;
+    const giftId = typeof body.giftId === "string" ? body.giftId.trim() : "";
+    if (!GIFT_ID.test(giftId)) {
+      const error = new ValidationError("giftId", "invalid_id", "Enter the gift id in plain decimal digits.");
+      return lookupForms(req, res, { message: error.message, field: error.field }, 400);
+    }
+    const gift = readableGift(services.indexer.db, Number(giftId), session);
+    try {
+      const created = registerWebhook(services.indexer, session, {
+        url: typeof body.url === "string" ? body.url.trim() : "",
+        giftId: body.scope === "all" ? undefined : gift.giftId,
+      });
+      const page = pageOf(res);
+      renderPage(req, res, {
+        title: page.t("webhookRegisteredTitle"),
+        status: 201,
+        body: webhookRegistered(page, created, gift.giftId),
+      });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      showTimeline(req, res, gift, { message: error.message, field: error.field, status: error.status });
+    }
+  });
+
+  registerGiftStreamPage(router, services.indexer);
 }
 
 export { lookupForms as donorLookupPage };

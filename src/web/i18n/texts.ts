@@ -1,4 +1,7 @@
 import type { Language } from "./format";
+import { followEn, followFa } from "./followTexts";
+import { regulatorEn, regulatorFa } from "./regulatorTexts";
+import { reviewEn, reviewFa } from "./reviewTexts";
 
 /** Every word the pages show, in English; `fa` below must have the same keys (the type checks it). */
 const en = {
@@ -309,6 +312,9 @@ const en = {
   action_revoke: "Revoke (after the delay)",
   action_cancel_revocation: "Cancel the revocation",
   action_finalise_revocation: "Finalise the revocation",
+  ...followEn,
+  ...regulatorEn,
+  ...reviewEn,
 } as const;
 
 export type TextKey = keyof typeof en;
@@ -622,6 +628,9 @@ const fa: Record<TextKey, string> = {
   action_revoke: "ابطال (پس از مهلت)",
   action_cancel_revocation: "لغو ابطال",
   action_finalise_revocation: "قطعی کردن ابطال",
+  ...followFa,
+  ...regulatorFa,
+  ...reviewFa,
 };
 
 const TEXTS: Record<Language, Record<TextKey, string>> = { en, fa };

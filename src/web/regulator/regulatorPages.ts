@@ -1,26 +1,51 @@
 import { randomUUID } from "node:crypto";
 import type { Request, Response, Router } from "express";
-import { AppError } from "../../errors";
+import { AppError, NotFoundError } from "../../errors";
 import { changeLicence, listLicenceStates, type OrganisationDeps } from "../../organisations";
-import { listExclusivityGroups, listProgrammes, type ProgrammeDeps } from "../../programmes";
+import {
+  listExclusivityGroups,
+  listProgrammes,
+  setGroupAdmission,
+  setProgrammePause,
+  type ProgrammeDeps,
+  type ProgrammeRuleDeps,
+} from "../../programmes";
 import { html } from "../html";
 import { errorBox, renderPage } from "../layout";
 import { pageOf, requireCsrf, requirePageRole } from "../pageState";
-import { groupTable, licenceTable, pausedTable } from "./regulatorViews";
+import type { TextKey } from "../i18n/texts";
+import { groupTable, licenceTable, pausedTable, pauseForm } from "./regulatorViews";
 
 export interface RegulatorPageServices {
   organisations: OrganisationDeps;
   programmes: ProgrammeDeps;
 }
 
+/** What `?changed=` after a write says on the page. */
+const CHANGED: Record<string, TextKey> = {
+  "1": "licenceChanged",
+  group: "groupAdmissionChanged",
+  pause: "programmePauseChanged",
+};
+const ID = /^[1-9][0-9]{0,15}$/;
+
+/** A form's "true" / "false" as the boolean the schema expects; anything else is passed on for it to refuse. */
+const flag = (value: string) => (value === "true" ? true : value === "false" ? false : value) as boolean;
+
 /**
  * The regulator's page: every licence as the chain holds it (a pending revocation with the end of its
  * delay), the exclusivity groups with the charities admitted to them, and the paused programmes, read from
  * the chain through the organisations' and programmes' use-cases; and each licence's change form (suspend,
- * reinstate, revoke, cancel or finalise a revocation), the use-case of the licence-changes route. The
+ * reinstate, revoke, cancel or finalise a revocation), the use-case of the licence-changes route; each
+ * group's admission form and the programme pause form, the use-cases of
+ * `POST /v1/exclusivity-groups/{groupId}/admissions` and `POST /v1/programmes/{programmeId}/pause`. The
  * regulator only.
  */
 export function registerRegulatorPages(router: Router, services: RegulatorPageServices): void {
+  const rules = (): ProgrammeRuleDeps => ({
+    ...services.programmes,
+    operator: services.organisations.operator,
+  });
   const home = async (req: Request, res: Response, notice?: string, error?: AppError) => {
     const page = pageOf(res);
     const { t } = page;
@@ -31,6 +56,8 @@ export function registerRegulatorPages(router: Router, services: RegulatorPageSe
     ]);
     const byAddress = new Map(licences.map((licence) => [licence.address.toLowerCase(), licence.name]));
     const byOrg = new Map(licences.map((licence) => [licence.orgId, licence.name]));
+    const charities = licences.filter((licence) => licence.role === "charity");
+    const formKey = `web-${randomUUID()}`;
     renderPage(req, res, {
       title: t("regulatorTitle"),
       status: error?.status ?? 200,
@@ -39,11 +66,12 @@ export function registerRegulatorPages(router: Router, services: RegulatorPageSe
         <section aria-labelledby="licences-heading">
           <h2 id="licences-heading">${t("licences")}</h2>
           <p class="hint">${t("licenceWrites")}</p>
-          ${licenceTable(page, licences, `web-${randomUUID()}`)}
+          ${licenceTable(page, licences, formKey)}
         </section>
         <section aria-labelledby="groups-heading">
           <h2 id="groups-heading">${t("groups")}</h2>
-          ${groupTable(page, groups, byAddress)}
+          <p class="hint">${t("groupAdmissionHint")}</p>
+          ${groupTable(page, groups, byAddress, charities, formKey)}
         </section>
         <section aria-labelledby="paused-heading">
           <h2 id="paused-heading">${t("pausedProgrammes")}</h2>
@@ -52,12 +80,13 @@ export function registerRegulatorPages(router: Router, services: RegulatorPageSe
             programmes.filter((programme) => programme.paused),
             byOrg,
           )}
+          ${pauseForm(page, programmes, formKey)}
         </section>`,
     });
   };
 
   router.get("/app/regulator", requirePageRole("regulator"), (req, res) =>
-    home(req, res, req.query.changed === "1" ? pageOf(res).t("licenceChanged") : undefined),
+    home(req, res, CHANGED[String(req.query.changed)] && pageOf(res).t(CHANGED[String(req.query.changed)]!)),
   );
 
   // The same use-case as POST /v1/organisations/{orgId}/licence-changes; a refusal is shown above the table.
@@ -84,6 +113,57 @@ export function registerRegulatorPages(router: Router, services: RegulatorPageSe
         throw error;
       }
       res.redirect(303, "/app/regulator?changed=1");
+    },
+  );
+
+  const fields = (req: Request) => {
+    const body = req.body as Record<string, unknown>;
+    return (name: string) => (typeof body[name] === "string" ? (body[name] as string).trim() : "");
+  };
+
+  // The same use-case as POST /v1/exclusivity-groups/{groupId}/admissions, for one charity at a time.
+  router.post(
+    "/app/regulator/groups/:groupId/admissions",
+    requirePageRole("regulator"),
+    requireCsrf,
+    async (req, res) => {
+      const groupId = String(req.params.groupId);
+      if (!ID.test(groupId)) throw new NotFoundError("groupId", "No exclusivity group has this id.");
+      const text = fields(req);
+      try {
+        await setGroupAdmission(rules(), Number(groupId), {
+          charityOrgIds: [text("charityOrgId")],
+          admitted: flag(text("admitted")),
+          idempotencyKey: text("idempotencyKey"),
+        });
+      } catch (error) {
+        if (error instanceof AppError && error.status < 500) return home(req, res, undefined, error);
+        throw error;
+      }
+      res.redirect(303, "/app/regulator?changed=group");
+    },
+  );
+
+  // The same use-case as POST /v1/programmes/{programmeId}/pause, as the regulator.
+  router.post(
+    "/app/regulator/programme-pauses",
+    requirePageRole("regulator"),
+    requireCsrf,
+    async (req, res) => {
+      const text = fields(req);
+      const programmeId = text("programmeId");
+      try {
+        if (!ID.test(programmeId)) throw new NotFoundError("programmeId", "No programme has this id.");
+        const { orgId } = pageOf(res).session!;
+        await setProgrammePause(rules(), { orgId, role: "regulator" }, Number(programmeId), {
+          paused: flag(text("paused")),
+          idempotencyKey: text("idempotencyKey"),
+        });
+      } catch (error) {
+        if (error instanceof AppError && error.status < 500) return home(req, res, undefined, error);
+        throw error;
+      }
+      res.redirect(303, "/app/regulator?changed=pause");
     },
   );
 }

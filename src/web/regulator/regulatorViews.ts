@@ -49,11 +49,23 @@ export function licenceTable(page: PageState, licences: readonly LicenceState[],
   </div>`;
 }
 
-/** The exclusivity groups, with who may join each (admitted charities) and the programmes in it. */
+/** A charity the regulator may admit to a group or withdraw from it. */
+export interface CharityChoice {
+  orgId: string;
+  name: string;
+  address: string;
+}
+
+/**
+ * The exclusivity groups, with who may join each (admitted charities), the programmes in it, and each
+ * group's admission form (a charity, admit or withdraw, the form's own idempotency key).
+ */
 export function groupTable(
-  page: Page,
+  page: PageState,
   groups: readonly ExclusivityGroupView[],
   names: ReadonlyMap<string, string>,
+  charities: readonly CharityChoice[],
+  formKey: string,
 ): Html {
   const { t, lang } = page;
   if (!groups.length) return html`<p>${t("noGroups")}</p>`;
@@ -70,6 +82,7 @@ export function groupTable(
           <th scope="col">${t("maxCoverages")}</th>
           <th scope="col">${t("admitted")}</th>
           <th scope="col">${t("programmes")}</th>
+          <th scope="col">${t("groupAdmissionChange")}</th>
         </tr>
       </thead>
       <tbody>
@@ -93,6 +106,7 @@ export function groupTable(
                 }
               </td>
               <td>${group.programmeIds.map((id) => digits(id, lang)).join("، ") || "—"}</td>
+              <td>${admissionForm(page, group, charities, formKey)}</td>
             </tr>`,
         )}
       </tbody>
@@ -147,6 +161,60 @@ function changeForm(page: PageState, licence: LicenceState, formKey: string): Ht
     </select>
     <label for="${id}-finding">${t("findingCited")}</label>
     <input id="${id}-finding" name="findingId" inputmode="numeric" autocomplete="off" />
+    <button type="submit">${t("apply")}</button>
+  </form>`;
+}
+
+/** One group's admission form: which charity, admit or withdraw, and the form's own idempotency key. */
+function admissionForm(
+  page: PageState,
+  group: ExclusivityGroupView,
+  charities: readonly CharityChoice[],
+  formKey: string,
+): Html {
+  const { t, lang } = page;
+  if (!charities.length) return html`${t("noCharities")}`;
+  const id = `group-${group.groupId}`;
+  return html`<form method="post" action="/app/regulator/groups/${group.groupId}/admissions" class="change">
+    ${csrfField(page)}
+    <input type="hidden" name="idempotencyKey" value="${formKey}-group-${group.groupId}" />
+    <label for="${id}-charity">${t("groupAdmissionCharity")} ${digits(group.groupId, lang)}</label>
+    <select id="${id}-charity" name="charityOrgId">
+      ${charities.map((charity) => html`<option value="${charity.orgId}">${charity.name}</option>`)}
+    </select>
+    <label for="${id}-action">${t("groupAdmissionAction")}</label>
+    <select id="${id}-action" name="admitted">
+      <option value="true">${t("action_admit")}</option>
+      <option value="false">${t("action_withdraw")}</option>
+    </select>
+    <button type="submit">${t("apply")}</button>
+  </form>`;
+}
+
+/** The form to pause or resume any programme, with each one's state as the chain holds it. */
+export function pauseForm(page: PageState, programmes: readonly ProgrammeView[], formKey: string): Html {
+  const { t, lang } = page;
+  if (!programmes.length) return html`<p>${t("noProgrammes")}</p>`;
+  return html`<form method="post" action="/app/regulator/programme-pauses" class="card" id="pause-form">
+    <h3>${t("pauseHeading")}</h3>
+    <p class="hint" id="pause-hint">${t("pauseHint")}</p>
+    ${csrfField(page)}
+    <input type="hidden" name="idempotencyKey" value="${formKey}-pause" />
+    <label for="pause-programme">${t("pauseProgramme")}</label>
+    <select id="pause-programme" name="programmeId" aria-describedby="pause-hint">
+      ${programmes.map(
+        (programme) =>
+          html`<option value="${programme.programmeId}">
+            ${programme.name} (${digits(programme.programmeId, lang)}) —
+            ${programme.paused ? t("paused") : t("programmeRunning")}
+          </option>`,
+      )}
+    </select>
+    <label for="pause-action">${t("pauseAction")}</label>
+    <select id="pause-action" name="paused">
+      <option value="true">${t("action_pause")}</option>
+      <option value="false">${t("action_resume")}</option>
+    </select>
     <button type="submit">${t("apply")}</button>
   </form>`;
 }

@@ -45,6 +45,23 @@ describe("AidLedger: disputes over redemptions", function () {
     return (Number(world.period) + 1) * PERIOD;
   }
 
+  /** A 10-unit redemption on a receipt valid well past the end of its period. */
+  async function longLivedRedemption(world: Fixture) {
+    const { ledger, vendor, programmeId, households, member } = world;
+    const deadline = BigInt(periodEndOf(world) + 10 * DAY);
+    const receipt = await receiptFor(
+      ledger,
+      programmeId,
+      households[0].householdRef,
+      member,
+      vendor,
+      10n * UNIT,
+      { deadline },
+    );
+    await redeemSigned(ledger, vendor, member.wallet, receipt);
+    return { receipt, redemptionId: await receiptHash(ledger, receipt) };
+  }
+
   /** One second after `closesAt`, neither the beneficiary nor an auditor may flag, and nothing is recorded. */
   async function expectWindowClosedAfter(
     { ledger, auditor, member }: Fixture,
@@ -351,23 +368,6 @@ describe("AidLedger: disputes over redemptions", function () {
         expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.Flagged);
       });
 
-      /** A 10-unit redemption on a receipt valid well past the end of its period. */
-      async function longLivedRedemption(world: Fixture) {
-        const { ledger, vendor, programmeId, households, member } = world;
-        const deadline = BigInt(periodEndOf(world) + 10 * DAY);
-        const receipt = await receiptFor(
-          ledger,
-          programmeId,
-          households[0].householdRef,
-          member,
-          vendor,
-          10n * UNIT,
-          { deadline },
-        );
-        await redeemSigned(ledger, vendor, member.wallet, receipt);
-        return { receipt, redemptionId: await receiptHash(ledger, receipt) };
-      }
-
       it("is bound by the end of the receipt's period when the deadline is later", async function () {
         const world = await loadFixture(fixture);
         const { receipt, redemptionId } = await longLivedRedemption(world);
@@ -486,6 +486,29 @@ describe("AidLedger: disputes over redemptions", function () {
       expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.Upheld);
     });
 
+    for (const upheld of [true, false]) {
+      it(`${upheld ? "upholds" : "dismisses"} a flag that held nothing, moving no money`, async function () {
+        const world = await loadFixture(fixture);
+        const { ledger, auditor, vendor, vendor2, programmeId, giftId, receipt, member } = world;
+        // A receipt naming vendor2, which has no credit to hold.
+        const forged = { ...receipt, vendor: vendor2.address };
+        const forgedId = await receiptHash(ledger, forged);
+        await ledger.connect(member.wallet).flagRedemption(forged, REASON);
+        const [funds, gift] = [await ledger.fundsOf(programmeId), await ledger.gift(giftId)];
+        await expect(ledger.connect(auditor).resolveFlag(forgedId, upheld, REPORT))
+          .to.emit(ledger, "RedemptionFlagResolved")
+          .withArgs(forgedId, upheld, auditor.address, REPORT)
+          .and.not.to.emit(ledger, "GiftSettlementReversed");
+        expect(await ledger.disputeStatus(forgedId)).to.equal(
+          upheld ? DisputeStatus.Upheld : DisputeStatus.Dismissed,
+        );
+        expect(await ledger.fundsOf(programmeId)).to.deep.equal(funds);
+        expect((await ledger.gift(giftId)).paid).to.equal(gift.paid);
+        expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(REDEEMED);
+        expect(await ledger.owedTo(programmeId, vendor2.address)).to.equal(0n);
+      });
+    }
+
     it("reverts with DisputeStatusInvalid for a redemption that was not flagged", async function () {
       const { ledger, auditor, redemptionId } = await loadFixture(fixture);
       await expect(ledger.connect(auditor).resolveFlag(redemptionId, true, REPORT))
@@ -544,6 +567,97 @@ describe("AidLedger: disputes over redemptions", function () {
         .to.be.revertedWithCustomError(ledger, "ResolverUnauthorized")
         .withArgs(auditor.address);
       expect(await ledger.disputeStatus(redemptionId)).to.equal(DisputeStatus.Flagged);
+    });
+  });
+
+  describe("holds across the vendor's settlement groups", function () {
+    const LATE = 10n * UNIT;
+    const NEXT = 25n * UNIT;
+
+    /** Covers `household` in the current period and redeems `amount` of it at `vendor`. */
+    async function redeemNow(world: Fixture, household: Fixture["households"][number], amount: bigint) {
+      const { ledger, charity, vendor, programmeId } = world;
+      const member = household.members[0];
+      await issueTo(ledger, charity, programmeId, [household], ISSUED);
+      const receipt = await receiptFor(ledger, programmeId, household.householdRef, member, vendor, amount);
+      await redeemSigned(ledger, vendor, member.wallet, receipt);
+    }
+
+    /**
+     * Household 1's 40 and a late receipt of 10 (valid past its period's end), then, a day into the next
+     * period, `vendor`'s first redemption there (household 2, 25). With 30-day periods a settlement group is
+     * one period, so the first period's 50 is now the vendor's earlier pending credit, while the late
+     * receipt's window (the period's end + 14 days) is still open.
+     */
+    async function afterTheVendorMovedOn() {
+      const world = await loadFixture(fixture);
+      const { receipt: late, redemptionId: lateId } = await longLivedRedemption(world);
+      await time.increaseTo(periodEndOf(world) + DAY);
+      await redeemNow(world, world.households[1], NEXT);
+      return { ...world, late, lateId };
+    }
+
+    async function creditParts({ ledger, programmeId, vendor }: Fixture): Promise<bigint[]> {
+      const credit = await ledger.creditOf(programmeId, vendor.address);
+      return [credit.collectable, credit.pendingEarlier, credit.pendingLatest, credit.held];
+    }
+
+    it("holds a flagged receipt of the vendor's earlier group out of its earlier pending credit", async function () {
+      const world = await afterTheVendorMovedOn();
+      const { ledger, vendor, programmeId, late, lateId, member } = world;
+      expect(await creditParts(world)).to.deep.equal([0n, REDEEMED + LATE, NEXT, 0n]);
+      await expect(ledger.connect(member.wallet).flagRedemption(late, REASON))
+        .to.emit(ledger, "SettlementHeld")
+        .withArgs(lateId, programmeId, vendor.address, LATE);
+      expect(await creditParts(world)).to.deep.equal([0n, REDEEMED, NEXT, LATE]);
+      expect((await ledger.fundsOf(programmeId)).held).to.equal(LATE);
+      expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(REDEEMED + LATE + NEXT);
+    });
+
+    it("dismissing returns the hold to the earlier pending credit, collectable when that window closes", async function () {
+      const world = await afterTheVendorMovedOn();
+      const { ledger, token, auditor, vendor, programmeId, late, lateId, member } = world;
+      await ledger.connect(member.wallet).flagRedemption(late, REASON);
+      await ledger.connect(auditor).resolveFlag(lateId, false, REPORT);
+      expect(await creditParts(world)).to.deep.equal([0n, REDEEMED + LATE, NEXT, 0n]);
+      expect((await ledger.fundsOf(programmeId)).held).to.equal(0n);
+      // The earlier group's window closes 14 days after the first period's end; the latest stays pending.
+      await time.increaseTo(periodEndOf(world) + WINDOW + 1);
+      await expect(
+        ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress),
+      ).to.changeTokenBalance(token, vendor, REDEEMED + LATE);
+      expect(await creditParts(world)).to.deep.equal([0n, 0n, NEXT, 0n]);
+      await expectEscrowBalanced(ledger);
+    });
+
+    it("upholding takes the hold back from the earlier group and leaves the vendor the rest", async function () {
+      const world = await afterTheVendorMovedOn();
+      const { ledger, auditor, vendor, programmeId, giftId, late, lateId, member } = world;
+      await ledger.connect(member.wallet).flagRedemption(late, REASON);
+      await expect(ledger.connect(auditor).resolveFlag(lateId, true, REPORT))
+        .to.emit(ledger, "GiftSettlementReversed")
+        .withArgs(giftId, programmeId, LATE, lateId);
+      expect(await creditParts(world)).to.deep.equal([0n, REDEEMED, NEXT, 0n]);
+      expect((await ledger.fundsOf(programmeId)).paid).to.equal(REDEEMED + NEXT);
+      expect(await ledger.owedTo(programmeId, vendor.address)).to.equal(REDEEMED + NEXT);
+      await expectEscrowBalanced(ledger);
+    });
+
+    it("dismissed after the vendor moved two groups on, the hold is collectable at once", async function () {
+      const world = await afterTheVendorMovedOn();
+      const { ledger, token, auditor, vendor, programmeId, late, lateId, member, households } = world;
+      await ledger.connect(member.wallet).flagRedemption(late, REASON);
+      // A redemption a day into the period after next moves the first group's 40 to collectable and the
+      // second's 25 to earlier pending; the hold's group is now two behind, its window closed.
+      await time.increaseTo(periodEndOf(world) + PERIOD + DAY);
+      await redeemNow(world, households[2], UNIT);
+      expect(await creditParts(world)).to.deep.equal([REDEEMED, NEXT, UNIT, LATE]);
+      await ledger.connect(auditor).resolveFlag(lateId, false, REPORT);
+      expect(await creditParts(world)).to.deep.equal([REDEEMED + LATE, NEXT, UNIT, 0n]);
+      await expect(
+        ledger.connect(vendor).collectSettlement(programmeId, ethers.ZeroAddress),
+      ).to.changeTokenBalance(token, vendor, REDEEMED + LATE);
+      await expectEscrowBalanced(ledger);
     });
   });
 });

@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
-import { TestSettlementToken__factory } from "../../../typechain-types";
+import type { ContractTransactionResponse } from "ethers";
+import { TestSettlementToken__factory, type AidLedger } from "../../../typechain-types";
 import {
   createProgramme,
   expectEscrowBalanced,
@@ -271,6 +272,18 @@ describe("AidLedger: gifts and their lineage", function () {
   });
 
   describe("FIFO attribution of settlements", function () {
+    /** The lots an upheld dispute un-spent, in log order: gift id, amount, redemption id. */
+    async function reversedLots(ledger: AidLedger, tx: ContractTransactionResponse) {
+      return (await tx.wait())!.logs
+        .map((log) => ledger.interface.parseLog(log))
+        .filter((parsed) => parsed?.name === "GiftSettlementReversed")
+        .map((parsed) => [parsed!.args.giftId, parsed!.args.amount, parsed!.args.ref]);
+    }
+
+    function paidOf(ledger: AidLedger, giftIds: bigint[]): Promise<bigint[]> {
+      return Promise.all(giftIds.map(async (id) => (await ledger.gift(id)).paid));
+    }
+
     it("pays each redemption from the oldest lots, one GiftSpent per lot with the redemption id", async function () {
       const { ledger, token, charity, vendor, lineageId, households, giftA, giftB, giftC } =
         await loadFixture(fixture);
@@ -359,18 +372,12 @@ describe("AidLedger: gifts and their lineage", function () {
       await ledger.connect(member.wallet).flagRedemption(receipts[1], "bafy-reason");
       const redemptionId = await ledger.receiptDigest(receipts[1]);
       const tx = await ledger.connect(auditor).resolveFlag(redemptionId, true, "bafy-report");
-      const reversed = (await tx.wait())!.logs
-        .map((log) => ledger.interface.parseLog(log))
-        .filter((parsed) => parsed?.name === "GiftSettlementReversed")
-        .map((parsed) => [parsed!.args.giftId, parsed!.args.amount, parsed!.args.ref]);
-      expect(reversed).to.deep.equal([
+      expect(await reversedLots(ledger, tx)).to.deep.equal([
         [giftC, 20n * UNIT, redemptionId],
         [giftB, 25n * UNIT, redemptionId],
       ]);
       // Paid 55 in all: exactly what FIFO gives A (30) and B (25).
-      const paid = async () =>
-        Promise.all([giftA, giftB, giftC].map(async (id) => (await ledger.gift(id)).paid));
-      expect(await paid()).to.deep.equal([30n * UNIT, 25n * UNIT, 0n]);
+      expect(await paidOf(ledger, [giftA, giftB, giftC])).to.deep.equal([30n * UNIT, 25n * UNIT, 0n]);
       expect((await ledger.fundsOf(lineageId)).paid).to.equal(55n * UNIT);
       // FIFO resumes in B: the budget is the programme's again.
       await issueTo(ledger, charity, lineageId, [households[1]], 30n * UNIT);
@@ -390,6 +397,73 @@ describe("AidLedger: gifts and their lineage", function () {
         [giftB, 25n * UNIT],
         [giftC, 5n * UNIT],
       ]);
+      await expectEscrowBalanced(ledger);
+    });
+
+    it("un-spends the lot before the cursor when an upheld dispute finds the cursor on a lot nothing was taken from", async function () {
+      const { ledger, charity, vendor, auditor, lineageId, households, giftA, giftB, giftC } =
+        await loadFixture(fixture);
+      const [household] = households;
+      const member = household.members[0];
+      await issueTo(ledger, charity, lineageId, [household], 100n * UNIT);
+      // Exactly lot A: the cursor moves on to B, from which nothing is taken.
+      const receipt = await receiptFor(ledger, lineageId, household.householdRef, member, vendor, 30n * UNIT);
+      await redeemSigned(ledger, vendor, member.wallet, receipt);
+      await ledger.connect(member.wallet).flagRedemption(receipt, "bafy-reason");
+      const redemptionId = await ledger.receiptDigest(receipt);
+      const tx = await ledger.connect(auditor).resolveFlag(redemptionId, true, "bafy-report");
+      expect(await reversedLots(ledger, tx)).to.deep.equal([[giftA, 30n * UNIT, redemptionId]]);
+      expect(await paidOf(ledger, [giftA, giftB, giftC])).to.deep.equal([0n, 0n, 0n]);
+      // FIFO starts again at A.
+      const next = await receiptFor(ledger, lineageId, household.householdRef, member, vendor, 10n * UNIT);
+      const spent = await giftSpentLogs(ledger, await redeemSigned(ledger, vendor, member.wallet, next));
+      expect(spent.map((s) => [s.giftId, s.amount])).to.deep.equal([[giftA, 10n * UNIT]]);
+      await expectEscrowBalanced(ledger);
+    });
+
+    it("un-spends the last lot when an upheld dispute finds every lot spent and the cursor past the end", async function () {
+      const { ledger, charity, vendor, auditor, donor, lineageId, households, giftA, giftB, giftC } =
+        await loadFixture(fixture);
+      const [first, second] = households;
+      // The whole budget of 120 is issued.
+      await issueTo(ledger, charity, lineageId, [first], 100n * UNIT);
+      await issueTo(ledger, charity, lineageId, [second], 20n * UNIT);
+      const redeem = async (household: (typeof households)[number], amount: bigint) => {
+        const member = household.members[0];
+        const receipt = await receiptFor(ledger, lineageId, household.householdRef, member, vendor, amount);
+        await redeemSigned(ledger, vendor, member.wallet, receipt);
+        return receipt;
+      };
+      // 100 + 20 spend all three lots (30 + 50 + 40): the cursor sits past the last one.
+      await redeem(first, 100n * UNIT);
+      const last = await redeem(second, 20n * UNIT);
+      expect(await paidOf(ledger, [giftA, giftB, giftC])).to.deep.equal([30n * UNIT, 50n * UNIT, 40n * UNIT]);
+      await ledger.connect(auditor).flagRedemption(last, "bafy-reason");
+      const redemptionId = await ledger.receiptDigest(last);
+      const tx = await ledger.connect(auditor).resolveFlag(redemptionId, true, "bafy-report");
+      expect(await reversedLots(ledger, tx)).to.deep.equal([[giftC, 20n * UNIT, redemptionId]]);
+      expect(await paidOf(ledger, [giftA, giftB, giftC])).to.deep.equal([30n * UNIT, 50n * UNIT, 20n * UNIT]);
+      expect((await ledger.fundsOf(lineageId)).paid).to.equal(100n * UNIT);
+      // The un-spent 20 of lot C pays the next redemption, before a newer gift.
+      await ledger.connect(donor).give(lineageId, 10n * UNIT, ethers.ZeroHash, ethers.ZeroAddress, 0);
+      await issueTo(ledger, charity, lineageId, [households[2]], 20n * UNIT);
+      const spent = await giftSpentLogs(
+        ledger,
+        await redeemSigned(
+          ledger,
+          vendor,
+          households[2].members[0].wallet,
+          await receiptFor(
+            ledger,
+            lineageId,
+            households[2].householdRef,
+            households[2].members[0],
+            vendor,
+            20n * UNIT,
+          ),
+        ),
+      );
+      expect(spent.map((s) => [s.giftId, s.amount])).to.deep.equal([[giftC, 20n * UNIT]]);
       await expectEscrowBalanced(ledger);
     });
 

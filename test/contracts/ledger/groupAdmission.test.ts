@@ -94,6 +94,22 @@ describe("AidLedger: joining an exclusivity group is the regulator's decision", 
       .withArgs(groupId);
   });
 
+  it("refuses an admitted charity licensed everywhere a programme differing from the group in layer, category or token alone", async function () {
+    const world = await loadFixture(fixture);
+    const { ledger, charity, token, junk, groupId } = world;
+    const before = await ledger.programmeCount();
+    for (const params of [
+      await programmeParams(token, { groupId, layer: Layer.Support }),
+      await programmeParams(token, { groupId, category: SHELTER }),
+      await programmeParams(junk, { groupId }),
+    ]) {
+      await expect(ledger.connect(charity).createProgramme(params))
+        .to.be.revertedWithCustomError(ledger, "ExclusivityGroupMismatch")
+        .withArgs(groupId);
+    }
+    expect(await ledger.programmeCount()).to.equal(before);
+  });
+
   it("step 4: refuses a matching programme of a charity the regulator did not admit with ExclusivityGroupAdmissionRequired", async function () {
     const world = await loadFixture(fixture);
     const { ledger, licences, regulator, rogue, groupId, token } = world;
@@ -118,14 +134,13 @@ describe("AidLedger: joining an exclusivity group is the regulator's decision", 
     const world = await loadFixture(fixture);
     const { ledger, charity, token, groupId, donor, households } = world;
     await expect(
-      ledger
-        .connect(charity)
-        .createProgramme(
-          await programmeParams(token, { groupId, capPerPeriod: UNIT - 1n, minGift: UNIT / 100n }),
-        ),
+      ledger.connect(charity).createProgramme(
+        // A cap of 10 minimum gifts passes the lots-per-payment bound, so only the group's minimum refuses it.
+        await programmeParams(token, { groupId, capPerPeriod: UNIT - 1n, minGift: UNIT / 10n }),
+      ),
     )
       .to.be.revertedWithCustomError(ledger, "ProgrammeLimitsInvalid")
-      .withArgs(UNIT - 1n, UNIT / 100n);
+      .withArgs(UNIT - 1n, UNIT / 10n);
     const programmeId = await createProgramme(ledger, charity, await programmeParams(token, { groupId }));
     await ledger.connect(donor).give(programmeId, 100n * UNIT, ethers.ZeroHash, ethers.ZeroAddress, 0);
     await expect(issueTo(ledger, charity, programmeId, households.slice(0, 1), 1n))

@@ -279,6 +279,21 @@ describe("AidLedger: Merkle rounds and claims", function () {
       });
     }
 
+    it("reverts with EntitlementBelowGroupMinimum for a leaf below the group's minimum entitlement, claiming nothing", async function () {
+      const { ledger, charity, programmeId, households, period } = await loadFixture(fixture);
+      const [, , h3] = households;
+      const member = h3.members[0];
+      // The group's minimum is one unit (createGroup's default); the leaf is one wei short of it.
+      const amount = UNIT - 1n;
+      const root = entitlementLeaf(member.beneficiaryRef, h3.householdRef, amount);
+      await ledger.connect(charity).publishRound(programmeId, root, amount, 1, "");
+      await expect(ledger.connect(member.wallet).claim(2, member.beneficiaryRef, h3.householdRef, amount, []))
+        .to.be.revertedWithCustomError(ledger, "EntitlementBelowGroupMinimum")
+        .withArgs(amount, UNIT);
+      expect((await ledger.round(2)).claimed).to.equal(0n);
+      expect(await ledger.coverageOf(programmeId, h3.householdRef, period)).to.deep.equal([0n, 0n]);
+    });
+
     it("reverts with BeneficiaryIneligible for an unregistered or suspended beneficiary", async function () {
       const world = await loadFixture(fixture);
       const { ledger, registry, registrar, entries } = world;

@@ -56,6 +56,7 @@ describe("AidLedger: redemption against signed delivery receipts", function () {
       await licences.getAddress(),
       await registry.getAddress(),
       await setup.getAddress(),
+      await world.mandates.getAddress(),
     );
     await token.connect(donor).approve(await otherLedger.getAddress(), ethers.MaxUint256);
     await createProgramme(otherLedger, charity, await programmeParams(token, { vendors: [vendor.address] }));

@@ -6,6 +6,17 @@ import { runCli as cli } from "../cli/runCli";
 import { generatedLedger, type GeneratedLedger } from "../../../scripts/bench/auditLib/generateLedger";
 import type { SignedReport } from "../../../src/audit";
 
+/** The five required contracts, named one by one as the CLI takes them. */
+function namedAddresses(addresses: GeneratedLedger["addresses"]): string[] {
+  return [
+    ["--ledger", addresses.ledger],
+    ["--registry", addresses.registry],
+    ["--licences", addresses.licences],
+    ["--anchor-contract", addresses.anchor],
+    ["--audit-log", addresses.auditLog],
+  ].flat();
+}
+
 describe("sintech audit (CLI, embedded anvil)", function () {
   this.timeout(300_000);
   let folder: string;
@@ -29,16 +40,9 @@ describe("sintech audit (CLI, embedded anvil)", function () {
       "audit",
       "--rpc",
       ledger.chain.url,
-      "--ledger",
-      addresses.ledger,
-      "--registry",
-      addresses.registry,
-      "--licences",
-      addresses.licences,
-      "--anchor-contract",
-      addresses.anchor,
-      "--audit-log",
-      addresses.auditLog,
+      ...namedAddresses(addresses),
+      "--mandates",
+      addresses.mandates!,
       "--through-block",
       String(ledger.throughBlock),
       "--out",
@@ -81,5 +85,18 @@ describe("sintech audit (CLI, embedded anvil)", function () {
     ]);
     expect(refused.code).to.equal(1);
     expect(JSON.parse(refused.out)).to.include({ hashMatches: false });
+  });
+
+  it("refuses a --mandates that is not a contract address, before reading the chain", async () => {
+    const { addresses } = ledger;
+    const refused = await cli([
+      "audit",
+      "--rpc",
+      ledger.chain.url,
+      ...namedAddresses(addresses),
+      "--mandates",
+      "0x1234",
+    ]);
+    expect(refused.code).to.equal(2);
   });
 });

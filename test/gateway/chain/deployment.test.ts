@@ -61,4 +61,19 @@ describe("loadOrDeploy", function () {
     await upgraded.system.licences.grantLicence(deployer.address, COORDINATOR, 7, 1, now, now + 86_400, "");
     await expect(timeBank.admitMember(member, deployer.address, 60)).to.emit(timeBank, "MemberAdmitted");
   });
+
+  it("deploys the premium mandates with the system, and adds them to a system recorded before they existed", async function () {
+    const { deployer, options: deployOptions } = await options();
+    const { system, record } = await loadOrDeploy(dataDir, deployer, deployOptions);
+    expect(record.addresses.mandates).to.equal(await system.mandates.getAddress());
+    const { mandates: _dropped, ...older } = record.addresses;
+    writeFileSync(deploymentPath(dataDir), JSON.stringify({ ...record, addresses: older }));
+    const upgraded = await loadOrDeploy(dataDir, deployer, deployOptions);
+    expect(upgraded.deployed).to.equal(false);
+    expect(upgraded.record.addresses.ledger).to.equal(record.addresses.ledger);
+    expect(await ethers.provider.getCode(upgraded.record.addresses.mandates)).to.not.equal("0x");
+    const onDisk = JSON.parse(readFileSync(deploymentPath(dataDir), "utf8")) as DeploymentRecord;
+    expect(onDisk.addresses.mandates).to.equal(upgraded.record.addresses.mandates);
+    expect(await upgraded.system.mandates.MAX_RECEIPT_INDEX()).to.equal(31n);
+  });
 });

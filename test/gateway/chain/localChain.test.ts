@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Wallet } from "ethers";
-import { startLocalChain, type LocalChain } from "../../../src/chain/localChain";
+import { anvilBinary, startLocalChain, type LocalChain } from "../../../src/chain/localChain";
 import { createProvider } from "../../../src/chain/provider";
 
 describe("startLocalChain", function () {
@@ -74,6 +74,43 @@ describe("startLocalChain", function () {
     } finally {
       provider.destroy();
     }
+  });
+
+  it("takes over a node a killed gateway left running: saves its newest block, stops it, and starts on its port", async function () {
+    // As after a SIGKILL of the gateway's process alone: the node runs on, its newest block not yet saved.
+    const orphan = await startLocalChain({ dataDir: dir, port, blockPollMs: 60_000 });
+    const hash = await sendOutsideTheGateway(orphan.url);
+    expect(savedText(orphan.statePath)).not.to.include(hash.slice(2));
+    chain = await startLocalChain({ dataDir: dir, port });
+    expect(chain.tookOver).to.deep.equal({ kind: "taken-over", pid: orphan.pid });
+    expect(() => process.kill(orphan.pid, 0), "the orphan was stopped").to.throw();
+    expect(chain.pid).not.to.equal(orphan.pid);
+    const provider = createProvider(chain.url, 31337);
+    try {
+      expect((await provider.getTransactionReceipt(hash))?.status).to.equal(1);
+    } finally {
+      provider.destroy();
+    }
+    await chain.stop();
+    expect(existsSync(join(dir, "chain", "node.json")), "a clean stop forgets the node").to.equal(false);
+    chain = await startLocalChain({ dataDir: dir, port });
+    expect(chain.tookOver).to.deep.equal({ kind: "none" });
+  });
+
+  it("kills nothing for a record whose process is gone or is another program now", async function () {
+    mkdirSync(join(dir, "chain"), { recursive: true });
+    const record = (pid: number) =>
+      writeFileSync(
+        join(dir, "chain", "node.json"),
+        JSON.stringify({ pid, url: `http://127.0.0.1:${port}`, binary: anvilBinary() }),
+      );
+    record(process.pid); // this test's own process: alive, and not anvil
+    chain = await startLocalChain({ dataDir: dir, port });
+    expect(chain.tookOver).to.deep.equal({ kind: "none" });
+    await chain.stop();
+    record(2 ** 22 + 1); // above Linux's largest pid: no such process
+    chain = await startLocalChain({ dataDir: dir, port });
+    expect(chain.tookOver).to.deep.equal({ kind: "none" });
   });
 
   it("saves on an awaited request and on stop, so a clean restart keeps every block", async function () {

@@ -161,6 +161,8 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         .replace("{evidenceId}", "ev_00000000-0000-4000-8000-000000000000")
         .replace("{deliveryId}", "dlv_00000000-0000-4000-8000-000000000000")
         .replace("{orgId}", orgs.vendor.orgId)
+        .replace("{groupId}", "1")
+        .replace("{rowNo}", "2")
         // No gift has this id: every permitted caller is told 404, none may stream or act on it.
         .replace("{giftId}", "999999")
         // A month not closed (and not ended): 404 to read, 400 period_open to close.
@@ -206,6 +208,7 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         "GET /v1/households/{householdRef}",
         "GET /v1/programmes/{programmeId}/eligibility/{householdRef}",
         "GET /v1/households/imports/{importId}",
+        "POST /v1/households/imports/{importId}/reviews/{rowNo}/resolution",
         "GET /v1/wallets/{beneficiaryRef}",
         "GET /v1/access-log",
         "POST /v1/households/registrations",
@@ -213,6 +216,8 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         "POST /v1/wallets/challenges",
         "POST /v1/organisations",
         "POST /v1/organisations/{orgId}/licence-changes",
+        "POST /v1/exclusivity-groups/{groupId}/admissions",
+        "POST /v1/programmes/{programmeId}/pause",
         "POST /v1/confirmations",
         "GET /v1/confirmations/{confirmationId}",
         "GET /v1/anchors",

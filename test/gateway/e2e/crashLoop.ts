@@ -39,6 +39,12 @@ export interface CrashLoopOptions {
    * started, as anvil did from a dump seconds old: the outbox must re-broadcast what the chain lost.
    */
   rewindEvery?: number;
+  /**
+   * Every this many rounds (0: never) only the gateway's own process is killed, as the out-of-memory killer
+   * does: its node runs on, holding blocks not yet saved and its port, and the next start must take it over.
+   * Such a round is never also a rewind.
+   */
+  gatewayOnlyEvery?: number;
   seed?: number;
   log?(line: string): void;
 }
@@ -57,6 +63,8 @@ export interface CrashLoopReport {
   giftsChecked: number;
   /** Confirmed jobs the chain had lost, re-broadcast at a boot (from the gateway's log). */
   rebroadcast: number;
+  /** Boots that found the node a killed gateway left running, saved it and stopped it (from the log). */
+  takenOver: number;
   /** Answers of 5xx to requests that were not cut by a kill. */
   serverErrors: number;
   /** A disbursement and a gift made after the last boot were issued and received. */
@@ -76,6 +84,7 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
   // Setup, in process and stopped cleanly: organisations, funds, a programme, a pool of registered households.
   let gw: E2eGateway = await bootE2e();
   const { dataDir, anvilPort, regulatorKey } = gw;
+  let lastChild: Child | undefined;
   try {
     const charity = await registerOrganisation(gw, "charity");
     const donor = await registerOrganisation(gw, "donor");
@@ -102,14 +111,19 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
     const reportedIssued = new Set<string>();
     let serverErrors = 0;
     let rebroadcast = 0;
+    let takenOver = 0;
     /** A client whose request was cut sends it again, with the same key, to the next gateway. */
     let outstanding: Request[] = [];
     for (let round = 0; round < options.kills; round++) {
-      const rewind = options.rewindEvery ? round % options.rewindEvery === options.rewindEvery - 1 : false;
+      const every = (n: number | undefined) => (n ? round % n === n - 1 : false);
+      const gatewayOnly = every(options.gatewayOnlyEvery);
+      const rewind = !gatewayOnly && every(options.rewindEvery);
       const statePath = path.join(dataDir, "chain", "state.json");
       if (rewind) copyFileSync(statePath, `${statePath}.round`);
       const child = await startChild(dataDir, anvilPort);
+      lastChild = child;
       rebroadcast += child.rebroadcast();
+      takenOver += child.takenOver();
       const api = clientOf(child.url);
       const heads = pool.slice(round * options.rowsPerRound, (round + 1) * options.rowsPerRound);
       const disburse = async (api: Client, key: string, rows: readonly string[]): Promise<boolean> => {
@@ -164,20 +178,27 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
       const [low, high] = options.killAfterMs;
       const delay = low + Math.floor(random() * (high - low));
       await Promise.race([work, sleep(delay)]);
-      child.kill();
+      if (gatewayOnly) child.killGateway();
+      else child.kill();
       await child.exited;
       api.cut();
       const done = await work;
       outstanding = requests.filter((_, index) => !done[index]);
       if (rewind) renameSync(`${statePath}.round`, statePath);
       log(
-        `kill ${round + 1}/${options.kills} after ${delay} ms${rewind ? ", node rewound to the round's start" : ""}`,
+        `kill ${round + 1}/${options.kills} after ${delay} ms` +
+          (rewind
+            ? ", node rewound to the round's start"
+            : gatewayOnly
+              ? ", the gateway's process alone"
+              : ""),
       );
     }
 
     // A last boot, in process: it reconciles and drains; then the checks and a new write.
     gw = await bootE2e({ dataDir, anvilPort, regulatorKey });
     rebroadcast += rebroadcastJobs(gw.logLines.join(""));
+    takenOver += takenOverNodes(gw.logLines.join(""));
     const last = clientOf(gw.url);
     for (const send of outstanding) if (!(await send(last))) throw new Error("a retried request was cut");
     const check = await checkAgainstChain(gw, programmeId, reportedIssued);
@@ -192,12 +213,15 @@ export async function runCrashLoop(options: CrashLoopOptions): Promise<CrashLoop
       kills: options.kills,
       ...check,
       rebroadcast,
+      takenOver,
       serverErrors,
       takesNewWrites,
       seconds: Math.round((Date.now() - started) / 1000),
     };
   } finally {
     await gw.stop().catch(() => undefined);
+    // A run that failed after a kill of the gateway alone leaves its node running: its group ends it.
+    lastChild?.kill();
     removeDataDir(dataDir);
   }
 }
@@ -241,6 +265,10 @@ function clientOf(url: string) {
 }
 
 /** Sums the jobs of the gateway's "re-broadcasting" log lines. */
+function takenOverNodes(logText: string): number {
+  return logText.split("\n").filter((line) => line.includes("an earlier gateway left running")).length;
+}
+
 function rebroadcastJobs(logText: string): number {
   let jobs = 0;
   for (const line of logText.split("\n")) {
@@ -375,7 +403,12 @@ async function newWritesLand(
 export interface Child {
   url: string;
   exited: Promise<void>;
+  /** SIGKILLs the whole process group: the gateway and its node. */
   kill(): void;
+  /** SIGKILLs the gateway's process alone; its node runs on. */
+  killGateway(): void;
+  /** Whether this start found a node left running, saved it and stopped it. */
+  takenOver(): number;
   /** How many times this run's log said it re-broadcast lost writes. */
   rebroadcast(): number;
 }
@@ -419,6 +452,8 @@ export async function startChild(
         url,
         exited,
         kill: () => killGroup(child),
+        killGateway: () => child.kill("SIGKILL"),
+        takenOver: () => takenOverNodes(out),
         rebroadcast: () => rebroadcastJobs(out),
       };
     }

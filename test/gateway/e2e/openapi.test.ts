@@ -8,6 +8,7 @@ import { syntheticNationalId } from "../../../src/identity";
 import type { OpenApiDocument } from "../../../src/api/openapi";
 import {
   bootE2e,
+  createExclusivityGroup,
   createProgramme,
   disbursementCsv,
   give,
@@ -448,6 +449,45 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     ok(await gw.get("/v1/timebank/members?limit=0", charity.apiKey), 400);
     ok(await gw.get(`/v1/timebank/services?member=${giver}`, charity.apiKey), 200);
     ok(await gw.get("/v1/timebank/services?state=x", charity.apiKey), 400);
+    // The regulator's programme-book writes: an admission and a pause, each then refused as unchanged.
+    const groupId = await createExclusivityGroup(gw, 30, 1);
+    const admit = (group: number, body: object) =>
+      gw.post(`/v1/exclusivity-groups/${group}/admissions`, gw.regulatorKey, body);
+    const admission = { charityOrgIds: [charity.orgId], admitted: true };
+    ok(await admit(groupId, { ...admission, idempotencyKey: "openapi-admit-1" }), 200);
+    ok(await admit(groupId, { ...admission, idempotencyKey: "openapi-admit-2" }), 409);
+    ok(await admit(groupId, {}), 400);
+    ok(await admit(999, { ...admission, idempotencyKey: "openapi-admit-3" }), 404);
+    const pause = (programme: number, body: object, key = gw.regulatorKey) =>
+      gw.post(`/v1/programmes/${programme}/pause`, key, body);
+    ok(await pause(programmeId, { paused: true, idempotencyKey: "openapi-pause-1" }), 200);
+    ok(await pause(programmeId, { paused: true, idempotencyKey: "openapi-pause-2" }), 409);
+    ok(await pause(programmeId, { paused: false, idempotencyKey: "openapi-pause-3" }, charity.apiKey), 409);
+    ok(await pause(programmeId, { paused: false, idempotencyKey: "openapi-pause-4" }), 200);
+    ok(await pause(programmeId, {}), 400);
+    ok(await pause(999_999, { paused: true, idempotencyKey: "openapi-pause-5" }), 404);
+    ok(await pause(programmeId, { paused: true, idempotencyKey: "openapi-pause-6" }, donor.apiKey), 403);
+    // A duplicate review: the registrar's enrolled person listed in a new household by the charity.
+    const held = await gw.postCsv(
+      "/v1/households/imports",
+      charity.apiKey,
+      `household_key,national_id,is_head,job_code,postal_code\nH-9,${syntheticNationalId(82_009)},1,employee,1234567891\nH-9,${syntheticNationalId(82_001)},0,employee,\n`,
+      `openapi-review-${randomUUID()}`,
+    );
+    ok(held, 201);
+    const reviewRow = held.body.reviews[0].rowNo as number;
+    const resolve = (importId: string, body: object) =>
+      gw.post(`/v1/households/imports/${importId}/reviews/${reviewRow}/resolution`, charity.apiKey, body);
+    ok(await resolve(held.body.importId, { decision: "merge" }), 200);
+    ok(await resolve(held.body.importId, { decision: "reject" }), 409);
+    ok(await resolve(held.body.importId, {}), 400);
+    ok(await resolve("imp_unknown", { decision: "reject" }), 404);
+    // The pages' chain relay, the one route of the pages in this document (the pages themselves are not).
+    const relay = async (body: object | string) =>
+      gw.record(await gw.http().post("/app/chain-rpc").type("json").send(body));
+    ok(await relay({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }), 200);
+    ok(await relay({ jsonrpc: "2.0", id: 2, method: "eth_sendTransaction", params: [{}] }), 400);
+    ok(await relay(JSON.stringify({ method: "eth_chainId", pad: "x".repeat(5_000) })), 413);
 
     const documented = Object.entries(document.paths).flatMap(([path, item]) =>
       METHODS.filter((method) => item[method]).map((method) => `${method.toUpperCase()} ${path}`),

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { Browser } from "playwright-core";
-import { smsCodesTo } from "../e2e/deliveryFixture";
+import { openDelivery, PIN, settled, smsCodesTo } from "../e2e/deliveryFixture";
 import { browserVisits, RUNS, SIZES } from "./browserVisit";
 import { startWithChromium } from "./launchChromium";
 import { stopWebWorld, webWorld, type WebWorld } from "./webWorld";
@@ -83,6 +83,40 @@ describe("web: donor and vendor journeys in a browser", function () {
     expect(await result.getAttribute("class")).to.equal("bad");
     await finish(v);
   });
+
+  for (const { lang, size } of [RUNS[0]!, RUNS[1]!]) {
+    it(`donor (${lang}, ${size}): the gift's page shows a notice when a delivery paid from it is confirmed on chain`, async () => {
+      const v = await visit(size);
+      const { page } = v;
+      await signIn(page, lang, world.donor.apiKey, "/app/donor", "/app/login?next=/app/donor");
+      await page.goto(`${world.gw.url}/app/donor/gift?giftId=${world.giftIds[0]}`);
+      const state = page.locator("#live-state");
+      await state.filter({ hasText: /\S/ }).waitFor({ timeout: 10_000 });
+      // What the page already shows is not announced again.
+      expect(await page.locator("#live-notices .notice").count()).to.equal(0);
+
+      const household = world.households[1]!;
+      const delivery = await openDelivery(world, { householdRef: household.householdRef, amount: "40" });
+      const accepted = await world.gw.post(
+        `/v1/deliveries/${delivery.deliveryId}/acceptance`,
+        world.vendor.apiKey,
+        { pin: PIN },
+      );
+      expect(accepted.status, accepted.text).to.equal(200);
+      const done = await settled(world, delivery.deliveryId);
+      expect(done.state).to.equal("redeemed");
+
+      const notice = page.locator('#live-notices .notice[data-event="gift.delivered"]');
+      await notice.first().waitFor({ timeout: 30_000 });
+      expect(await notice.count()).to.equal(1);
+      expect(await notice.textContent()).to.include(lang === "fa" ? "۴۰" : "40");
+      await accessibility(page, "gift timeline with a live notice");
+      await shot(page, `donor-live-notice-${lang}-${size}`);
+      const streams = v.requests.filter((url) => url.includes(`/app/donor/gifts/${world.giftIds[0]}/events`));
+      expect(streams.length).to.be.at.least(1);
+      await finish(v);
+    });
+  }
 
   RUNS.forEach(({ lang, size }, run) => {
     it(`vendor (${lang}, ${size}): opens a delivery, shows its QR, takes the SMS code, sees it redeemed and in the day's list`, async () => {

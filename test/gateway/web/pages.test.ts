@@ -6,6 +6,7 @@ import { PAGE_CSP } from "../../../src/web/pageState";
 import { digits } from "../../../src/web/i18n/format";
 import { countRows } from "../e2e/harness";
 import { smsCodesTo } from "../e2e/deliveryFixture";
+import { cookiesOf, readStream } from "./eventStream";
 import { csrfOf, stopWebWorld, until, webWorld, type WebWorld } from "./webWorld";
 
 type Agent = ReturnType<typeof request.agent>;
@@ -231,6 +232,121 @@ describe("web: pages over HTTP", function () {
     const wrong = await agent.post("/app/donor/receipt").type("form").send({ csrf, code, secret: "nope" });
     expect(wrong.status).to.equal(404);
     expect(wrong.text).to.include("<code>code</code>");
+  });
+
+  it("follows a cash gift live with the grant its receipt left in a cookie: the secret in no address, cookie or log", async () => {
+    const { agent, csrf } = await visitor();
+    const { code, secret, giftId } = world.cashGift;
+    const opened = await agent.post("/app/donor/receipt").type("form").send({ csrf, code, secret });
+    expect(opened.status, opened.text).to.equal(200);
+    const events = `/app/donor/gifts/${giftId}/events`;
+    expect(opened.text).to.include(`data-events="${events}"`);
+    expect(opened.text).to.include('<script src="/app/static/follow.js" defer>');
+    const setCookies = opened.headers["set-cookie"] as unknown as string[];
+    const watch = setCookies.find((c) => c.startsWith("sintech_watch="))!;
+    expect(watch).to.match(/; Path=\/app; SameSite=Strict; HttpOnly; Max-Age=28800$/);
+    expect(watch).to.not.include(secret).and.not.include(code);
+    const grant = cookiesOf(watch);
+
+    const stream = await readStream(world.gw.url, events, grant);
+    expect(stream.status).to.equal(200);
+    expect(stream.contentType).to.match(/^text\/event-stream/);
+    // Another gift, no grant, a tampered grant and a forged expiry are all answered as an unknown gift.
+    const value = grant.slice("sintech_watch=".length);
+    const [id, expires, version, mac] = decodeURIComponent(value).split(".");
+    const refusals = [
+      [`/app/donor/gifts/${world.giftIds[0]}/events`, grant],
+      [events, ""],
+      [events, `sintech_watch=${id}.${expires}.${version}.${mac!.slice(0, -2)}AA`],
+      [events, `sintech_watch=${id}.${Number(expires) + 3600}.${version}.${mac}`],
+      [events, `sintech_watch=${id}.100.${version}.${mac}`],
+    ] as const;
+    for (const [path, cookie] of refusals) {
+      const refused = await readStream(world.gw.url, path, cookie);
+      expect(refused.status, `${path} ${cookie}`).to.equal(404);
+      expect(refused.contentType).to.match(/^text\/html/);
+    }
+    expect(world.gw.logLines.join("\n")).to.not.include(secret);
+  });
+
+  it("streams a gift's events to a session that may read it, after the event the page shows; others get 404", async () => {
+    const login = async (apiKey: string) => {
+      const { agent, csrf } = await visitor();
+      const res = await agent.post("/app/login").type("form").send({ csrf, apiKey });
+      expect(res.status).to.equal(303);
+      return cookiesOf(res.headers["set-cookie"] as unknown as string[]);
+    };
+    const donor = await login(world.donor.apiKey);
+    const path = `/app/donor/gifts/${world.giftIds[0]}/events`;
+    const all = await readStream(world.gw.url, path, donor);
+    expect(all.status).to.equal(200);
+    const ids = [...all.text.matchAll(/^id: (evt_[0-9a-f]{32})$/gm)].map((m) => m[1]!);
+    expect(all.text).to.include("event: gift.delivered");
+    expect(ids.length).to.be.at.least(1);
+    const after = await readStream(world.gw.url, `${path}?after=${ids.at(-1)}`, donor);
+    expect(after.status).to.equal(200);
+    expect(after.text).to.not.include("event: ");
+    const page = await request(world.gw.url)
+      .get(`/app/donor/gift?giftId=${world.giftIds[0]}`)
+      .set("Cookie", donor);
+    expect(page.text).to.include(`data-after="${ids.at(-1)}"`);
+    for (const cookie of [await login(world.vendor.apiKey), ""]) {
+      expect((await readStream(world.gw.url, path, cookie)).status).to.equal(404);
+    }
+    expect((await readStream(world.gw.url, "/app/donor/gifts/0x1/events", donor)).status).to.equal(404);
+  });
+
+  it("registers a signed-in donor's webhook from the gift's page, showing its secret once; bad input writes nothing", async () => {
+    const webhooks = () => countRows(world.gw, "webhooks");
+    const donor = await signedIn(world.donor.apiKey);
+    const giftId = world.giftIds[0]!;
+    const page = await donor.agent.get(`/app/donor/gift?giftId=${giftId}`);
+    expect(page.text).to.include('action="/app/donor/webhooks"');
+    const before = webhooks();
+    const noToken = await donor.agent
+      .post("/app/donor/webhooks")
+      .type("form")
+      .send({ giftId: String(giftId), url: "http://127.0.0.1:9/hook", scope: "gift" });
+    expect(noToken.status).to.equal(403);
+    const bad = await donor.agent
+      .post("/app/donor/webhooks")
+      .type("form")
+      .send({ csrf: donor.csrf, giftId: String(giftId), url: "ftp://example.org/", scope: "gift" });
+    expect(bad.status, bad.text).to.equal(400);
+    expect(bad.text).to.include("<code>url</code>");
+    expect(bad.text).to.include('aria-invalid="true"');
+    const foreign = await donor.agent
+      .post("/app/donor/webhooks")
+      .type("form")
+      .send({ csrf: donor.csrf, giftId: String(world.cashGift.giftId), url: "http://127.0.0.1:9/x" });
+    expect(foreign.status).to.equal(404);
+    expect(webhooks()).to.equal(before);
+
+    const ok = await donor.agent
+      .post("/app/donor/webhooks")
+      .type("form")
+      .send({ csrf: donor.csrf, giftId: String(giftId), url: "http://127.0.0.1:9/hook", scope: "gift" });
+    expect(ok.status, ok.text).to.equal(201);
+    const secret = /id="webhook-secret" dir="ltr">(whsec_[A-Za-z0-9_-]{43})</.exec(ok.text)![1]!;
+    const row = db().prepare("SELECT org_id, url, gift_id FROM webhooks ORDER BY rowid DESC LIMIT 1").get();
+    expect(row).to.deep.equal({ org_id: world.donor.orgId, url: "http://127.0.0.1:9/hook", gift_id: giftId });
+    expect(world.gw.logLines.join("\n")).to.not.include(secret);
+    const all = await donor.agent
+      .post("/app/donor/webhooks")
+      .type("form")
+      .send({ csrf: donor.csrf, giftId: String(giftId), url: "http://127.0.0.1:9/all", scope: "all" });
+    expect(all.status).to.equal(201);
+    expect(db().prepare("SELECT gift_id FROM webhooks ORDER BY rowid DESC LIMIT 1").pluck().get()).to.equal(
+      null,
+    );
+
+    const charity = await signedIn(world.charity.apiKey);
+    const refused = await charity.agent
+      .post("/app/donor/webhooks")
+      .type("form")
+      .send({ csrf: charity.csrf, giftId: String(giftId), url: "http://127.0.0.1:9/hook" });
+    expect(refused.status).to.equal(403);
+    expect(webhooks()).to.equal(before + 2);
   });
 
   it("refuses a vendor's bad form with the field named, writing nothing, and never shows a typed national ID", async () => {

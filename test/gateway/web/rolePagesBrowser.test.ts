@@ -177,6 +177,58 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
     v.problems = v.problems.filter((problem) => !/status of 40[034]/.test(problem));
     await finish(v);
   });
+  it("charity (fa, phone): resolves its import's duplicate review with the page's button; another charity and other roles cannot", async () => {
+    const v = await visit("phone");
+    const { page } = v;
+    const db = world.gw.services.store.sqlite;
+    const review = db
+      .prepare("SELECT import_id AS importId, row_no AS rowNo FROM duplicate_reviews WHERE status = 'open'")
+      .get() as { importId: string; rowNo: number };
+    const action = `/app/charity/reviews/${review.importId}/${review.rowNo}`;
+    const state = () =>
+      db
+        .prepare("SELECT status, resolution FROM duplicate_reviews WHERE import_id = ? AND row_no = ?")
+        .get(review.importId, review.rowNo);
+    const logged = () => countRows(world.gw, "access_log");
+    const before = logged();
+    // Another charity, with its own valid token: the 404 of an unknown import, nothing written.
+    await signIn(page, "fa", world.otherCharity.apiKey, "/app/charity", "/app/charity");
+    const csrf = await page.locator('input[name="csrf"]').first().getAttribute("value");
+    const foreign = await page.request.post(`${world.gw.url}${action}`, {
+      form: { csrf: csrf!, decision: "merge" },
+    });
+    expect(foreign.status()).to.equal(404);
+    for (const [role, apiKey] of othersThan("charity")) {
+      await page.context().clearCookies();
+      await signIn(page, "fa", apiKey, HOME[role] ?? "/app", "/app/login");
+      const refused = await page.request.post(`${world.gw.url}${action}`, {
+        form: { csrf: "x", decision: "merge" },
+      });
+      expect(refused.status(), role).to.equal(403);
+    }
+    expect(state()).to.deep.equal({ status: "open", resolution: null });
+    expect(logged()).to.equal(before);
+
+    await page.context().clearCookies();
+    await signIn(page, "fa", world.charity.apiKey, "/app/charity", "/app/charity");
+    // Without the form's token: refused.
+    const unsigned = await page.request.post(`${world.gw.url}${action}`, { form: { decision: "merge" } });
+    expect(unsigned.status()).to.equal(403);
+    await accessibility(page, "charity with a review to resolve");
+    const merge = page.locator(`form[action="${action}"] button[value="merge"]`);
+    expect(await merge.textContent()).to.equal(textOf("fa", "reviewMerge"));
+    await merge.focus();
+    await Promise.all([page.waitForURL("**/app/charity?resolved=1"), page.keyboard.press("Enter")]);
+    expect(await page.locator(".notice").textContent()).to.equal(textOf("fa", "reviewResolved"));
+    expect(await page.locator("#reviews").count()).to.equal(0);
+    expect(state()).to.deep.equal({ status: "resolved", resolution: "merge" });
+    expect(logged()).to.equal(before + 1);
+    await accessibility(page, "charity after resolving a review");
+    await shot(page, "charity-review-resolved-fa-phone");
+    v.problems = v.problems.filter((problem) => !/status of 40[34]/.test(problem));
+    await finish(v);
+  });
+
   /** What each run asks of the registrar's licence through its form, and what the page then shows. */
   const LICENCE_STEPS = [
     { action: "suspend", status: "suspended", refused: undefined },
@@ -232,15 +284,79 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
     });
   });
 
+  [RUNS[0]!, RUNS[3]!].forEach(({ lang, size }) => {
+    it(`regulator (${lang}, ${size}): withdraws and re-admits a charity to a group and resumes and re-pauses a programme with the page's forms, as the chain then holds it`, async () => {
+      const v = await visit(size);
+      const { page } = v;
+      const { ledger } = world.gw.services.system;
+      await signIn(page, lang, world.gw.regulatorKey, "/app/regulator", "/app/regulator");
+      const submit = async (form: ReturnType<Page["locator"]>, expected: string) => {
+        await form.locator("button").focus();
+        await Promise.all([page.waitForURL(expected), page.keyboard.press("Enter")]);
+      };
+      const groupForm = () =>
+        page.locator(`form[action="/app/regulator/groups/${world.groupId}/admissions"]`);
+      const groupRow = () => page.locator(`#groups tr[data-group="${world.groupId}"]`);
+      // Each form from a fresh /app/regulator: the answer's address then differs from the page's own.
+      const fresh = () => page.goto(`${world.gw.url}/app/regulator`);
+      for (const admitted of [false, true]) {
+        await fresh();
+        await groupForm().locator('select[name="charityOrgId"]').selectOption(world.charity.orgId);
+        await groupForm().locator('select[name="admitted"]').selectOption(String(admitted));
+        await submit(groupForm(), "**/app/regulator?changed=group");
+        expect(await page.locator(".notice").textContent()).to.equal(textOf(lang, "groupAdmissionChanged"));
+        expect(await ledger.isAdmittedToGroup(world.groupId, world.charity.address)).to.equal(admitted);
+        expect(
+          await groupRow().locator(`code[title="${world.charity.address.toLowerCase()}"]`).count(),
+        ).to.equal(admitted ? 1 : 0);
+      }
+      // Admitting a charity already admitted: the ledger's refusal above the tables, nothing queued.
+      const jobs = countRows(world.gw, "chain_jobs");
+      await fresh();
+      await groupForm().locator('select[name="admitted"]').selectOption("true");
+      await submit(groupForm(), `**/app/regulator/groups/${world.groupId}/admissions`);
+      expect(await page.locator("#form-error code").textContent()).to.equal("charityOrgIds");
+      expect(countRows(world.gw, "chain_jobs")).to.equal(jobs);
+      v.problems = v.problems.filter((problem) => !/status of 409/.test(problem));
+      await accessibility(page, "regulator after a refused admission");
+
+      const pausedRow = () => page.locator(`#paused tr[data-programme="${world.cosignedProgrammeId}"]`);
+      for (const paused of [false, true]) {
+        await fresh();
+        const form = page.locator("#pause-form");
+        await form.locator('select[name="programmeId"]').selectOption(String(world.cosignedProgrammeId));
+        await form.locator('select[name="paused"]').selectOption(String(paused));
+        await submit(form, "**/app/regulator?changed=pause");
+        expect(await page.locator(".notice").textContent()).to.equal(textOf(lang, "programmePauseChanged"));
+        const onChain = await ledger.programme(world.cosignedProgrammeId);
+        expect([onChain.paused, onChain.pausedByRegulator]).to.deep.equal([paused, paused]);
+        expect(await pausedRow().count()).to.equal(paused ? 1 : 0);
+      }
+      await accessibility(page, "regulator after a pause");
+      await shot(page, `regulator-forms-${lang}-${size}`);
+      await finish(v);
+    });
+  });
+
   it("regulator page: refuses every other role", async () => {
     const v = await visit("phone");
     const { page } = v;
     await refusedToEach(page, "fa", othersThan("regulator"), ["/app/regulator"], async (role) => {
       const jobs = countRows(world.gw, "chain_jobs");
-      const write = await page.request.post(`${world.gw.url}/app/regulator/licences/${world.vendor.orgId}`, {
-        form: { action: "suspend", idempotencyKey: `web-refused-${role}`, csrf: "x" },
-      });
-      expect(write.status(), role).to.equal(403);
+      const writes = [
+        [`/app/regulator/licences/${world.vendor.orgId}`, { action: "suspend" }],
+        [
+          `/app/regulator/groups/${world.groupId}/admissions`,
+          { charityOrgId: world.charity.orgId, admitted: "false" },
+        ],
+        ["/app/regulator/programme-pauses", { programmeId: String(world.programmeId), paused: "true" }],
+      ] as const;
+      for (const [path, form] of writes) {
+        const write = await page.request.post(`${world.gw.url}${path}`, {
+          form: { ...form, idempotencyKey: `web-refused-${role}`, csrf: "x" },
+        });
+        expect(write.status(), `${role} ${path}`).to.equal(403);
+      }
       expect(countRows(world.gw, "chain_jobs"), role).to.equal(jobs);
     });
     // The regulator itself, without its form's token: refused, nothing queued.
@@ -251,6 +367,18 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
       form: { action: "suspend", idempotencyKey: "web-forged-0001" },
     });
     expect(forged.status()).to.equal(403);
+    for (const [path, form] of [
+      [
+        `/app/regulator/groups/${world.groupId}/admissions`,
+        { charityOrgId: world.charity.orgId, admitted: "false" },
+      ],
+      ["/app/regulator/programme-pauses", { programmeId: String(world.programmeId), paused: "true" }],
+    ] as const) {
+      const unsigned = await page.request.post(`${world.gw.url}${path}`, {
+        form: { ...form, idempotencyKey: "web-forged-0002" },
+      });
+      expect(unsigned.status(), path).to.equal(403);
+    }
     expect(countRows(world.gw, "chain_jobs")).to.equal(jobs);
     await page.context().clearCookies();
     const stranger = await page.goto(`${world.gw.url}/app/regulator`);

@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { jsonRequestBody, jsonResponse, publicOperation } from "../api/openapi/jsonSchema";
+import type { OpenApiPaths } from "../api/openapi/types";
+import { CHAIN_RELAY_BODY_LIMIT, CHAIN_RELAY_PATH, RELAYED_METHODS } from "../web";
+
+/** The relay echoes whatever id the request carried (null when none). */
+const rpcId = z.unknown().describe("The request's id, echoed as sent; null when it sent none");
+const rpcError = z.strictObject({
+  jsonrpc: z.literal("2.0"),
+  id: rpcId,
+  error: z.strictObject({ code: z.number().int(), message: z.string() }),
+});
+const PAGE = {
+  description: "A page of the gateway's web face in the visitor's language (the pages' error handler)",
+  content: {
+    "text/html": {
+      schema: { type: "string" },
+      example: '<!doctype html><html lang="fa" dir="rtl">…</html>',
+    },
+  },
+};
+
+/**
+ * The pages' routes that belong in the API's document: the JSON ones a script calls. Only the chain relay
+ * is one; the pages themselves (HTML, forms with a session cookie and a CSRF token, the gift's event
+ * stream read with a cookie) are the web face's own and stay out of it (README, "Web pages"). The pages'
+ * router serves this path; the document only describes it, and the OpenAPI e2e walk answers it.
+ */
+export const PAGES_OPENAPI: OpenApiPaths = {
+  [CHAIN_RELAY_PATH]: {
+    post: publicOperation(
+      {
+        operationId: "relayChainRead",
+        summary: "Read the chain through the gateway (JSON-RPC, read calls only)",
+        description: `The relay the pages' scripts check proofs through, since a page may reach nothing but the gateway: one JSON-RPC 2.0 request of ${RELAYED_METHODS.map((m) => `\`${m}\``).join(", ")} (\`eth_call\` with \`to\` and \`data\` only, at \`latest\` or a block number), passed to the chain node unchanged and its answer returned unchanged. Anything else (a write, a signature, another method or parameter) is refused with 400 and a JSON-RPC error \`-32601\`; a node that does not answer is 502 \`-32000\`. No key: what it reads is public on the chain. Bodies up to ${CHAIN_RELAY_BODY_LIMIT}.`,
+        tags: ["meta"],
+        requestBody: jsonRequestBody(
+          z.object({
+            jsonrpc: z.literal("2.0").optional(),
+            id: z.union([z.number().int(), z.string()]).optional(),
+            method: z.enum(RELAYED_METHODS as [string, ...string[]]),
+            params: z.array(z.unknown()).optional(),
+          }),
+          { jsonrpc: "2.0", id: 1, method: "eth_blockNumber", params: [] },
+        ),
+        responses: {
+          "200": jsonResponse(
+            "The node's answer, unchanged",
+            z.strictObject({ jsonrpc: z.literal("2.0"), id: rpcId, result: z.unknown() }),
+            { jsonrpc: "2.0", id: 1, result: "0x2a" },
+          ),
+          "400": jsonResponse("Not a read call the relay passes on", rpcError, {
+            jsonrpc: "2.0",
+            id: 1,
+            error: {
+              code: -32601,
+              message:
+                "Only read calls are relayed: eth_chainId, eth_blockNumber, eth_getTransactionReceipt, eth_call",
+            },
+          }),
+          "413": PAGE,
+          "500": PAGE,
+          "502": jsonResponse("The chain node did not answer", rpcError, {
+            jsonrpc: "2.0",
+            id: 1,
+            error: { code: -32000, message: "The chain node did not answer" },
+          }),
+        },
+      },
+      { rateLimited: true },
+    ),
+  },
+};
