@@ -15,6 +15,7 @@ import type { IndexerDeps } from "../indexer";
 import type { OrganisationDeps } from "../organisations";
 import type { ProgrammeDeps } from "../programmes";
 import type { RecognitionDeps } from "../recognition";
+import type { TimeBankDeps } from "../timebank";
 import type { WalletsContext } from "../wallets";
 import type { Metrics } from "./metrics/createMetrics";
 import { HTTP_METHODS, type HttpMethod, type OpenApiPaths } from "./openapi/types";
@@ -56,6 +57,8 @@ export interface RouteServices {
   coverage: CoverageDeps;
   /** Good coin per month from the lineage events, anchored as Merkle roots, and the opt-in leaderboard. */
   recognition: RecognitionDeps;
+  /** The time bank: coordinators the regulator appoints, their members, services and donations. */
+  timebank: TimeBankDeps;
   /** Households that a programme's eligibility rule selects, among those registered on chain. */
   selectEligible(programmeId: number): Promise<string[]>;
 }
@@ -79,6 +82,7 @@ export type EvidenceRouteServices = Pick<RouteServices, "evidence">;
 export type DonorRouteServices = Pick<RouteServices, "indexer">;
 export type CoverageRouteServices = Pick<RouteServices, "coverage">;
 export type RecognitionRouteServices = Pick<RouteServices, "recognition" | "organisations">;
+export type TimebankRouteServices = Pick<RouteServices, "timebank">;
 export type UssdRouteServices = Pick<RouteServices, "delivery">;
 
 /**

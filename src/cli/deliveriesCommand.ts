@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { apiTarget, CliError, describeFailure, requestJson } from "./apiClient";
+import { parseFlags, readSecret, value, type Flags } from "./cliInput";
 import { sealPinFor, SEAL_PIN_USAGE } from "./sealPinCommand";
 
 export const DELIVERIES_USAGE = `  deliveries open --programme <id> (--household <ref> | --beneficiary <ref> | --national-id)
@@ -13,44 +14,6 @@ export const DELIVERIES_USAGE = `  deliveries open --programme <id> (--household
   deliveries dispute <deliveryId> (--pin | --sms | --signature <0x..>) [--by <ref>] [--reason <code>]
                                  --pin and --sms read the PIN or code from stdin, never from argv
 ${SEAL_PIN_USAGE}`;
-
-type Flags = Map<string, string | true>;
-
-function parseFlags(args: string[]): { positional: string[]; flags: Flags } {
-  const flags: Flags = new Map();
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (!arg.startsWith("--")) {
-      positional.push(arg);
-      continue;
-    }
-    const next = args[i + 1];
-    if (next !== undefined && !next.startsWith("--")) {
-      flags.set(arg.slice(2), next);
-      i++;
-    } else flags.set(arg.slice(2), true);
-  }
-  return { positional, flags };
-}
-
-function value(flags: Flags, name: string): string | undefined {
-  const found = flags.get(name);
-  if (found === true) throw new CliError(`--${name} needs a value.`);
-  return found;
-}
-
-/** One line typed on stdin (a PIN, a code, a national ID): secrets never go through argv. */
-async function readSecret(what: string, stdin: NodeJS.ReadableStream): Promise<string> {
-  let text = "";
-  for await (const chunk of stdin) {
-    text += String(chunk);
-    if (text.includes("\n")) break;
-  }
-  const line = text.split("\n")[0]!.trim();
-  if (!line) throw new CliError(`Type the ${what} on stdin.`);
-  return line;
-}
 
 /** What the household proves with: `--signature <hex>`, or a PIN or SMS code read from stdin. */
 async function proofOf(flags: Flags, stdin: NodeJS.ReadableStream): Promise<Record<string, string>> {

@@ -23,6 +23,7 @@ import { deliveriesCommand, DELIVERIES_USAGE } from "./deliveriesCommand";
 import { deployCommand } from "./deployCommand";
 import { evidenceCommand } from "./evidenceCommand";
 import { startCommand } from "./startCommand";
+import { timebankCommand, TIMEBANK_USAGE } from "./timebankCommand";
 
 const USAGE = `sintech <command>
 
@@ -45,6 +46,7 @@ ${DELIVERIES_USAGE}
 ${AUDIT_USAGE}
 ${COVERAGE_USAGE}
 ${RECOGNITION_USAGE}
+${TIMEBANK_USAGE}
   keys create --role <role> --org <orgId> [--label <text>]
                                  issue an API key straight into the data folder's database
   evidence fetch --cid <cid> --key <hex> --hash <0x...> [--out <file>] [--ipfs-api <url> | --ipfs-dir <dir>]
@@ -91,6 +93,8 @@ export async function main(argv: string[]): Promise<number> {
         return await openDataCommand(rest);
       case "recognition":
         return await recognitionCommand(rest);
+      case "timebank":
+        return await timebankCommand(rest);
       case "keys":
         return keys(rest);
       case "evidence":

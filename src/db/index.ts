@@ -8,3 +8,5 @@ export type { SqliteStoreOptions } from "./sqlite";
 export type { SqliteStore } from "./sqlite";
 export type * from "./repositories";
 export { cachedStatement } from "./statements";
+export { HOUSEHOLD_VAULT_TABLES, sqliteVaultKeys, sqliteVaultRecords } from "./sqliteVault";
+export type { VaultTables } from "./sqliteVault";

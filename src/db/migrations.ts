@@ -15,6 +15,7 @@ import { INDEXER_SQL } from "../indexer/schema";
 import { PHONE_REFS_SQL } from "../households/phones/schema";
 import { USSD_SQL } from "../delivery/ussd/schema";
 import { RECOGNITION_SQL } from "../recognition/schema";
+import { TIMEBANK_SQL } from "../timebank/schema";
 import { WEB_SESSIONS_SQL } from "../apiKeys/sessionSchema";
 
 /**
@@ -155,6 +156,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { version: 18, name: "duplicate_review_resolutions", sql: REVIEW_RESOLUTION_SQL },
   { version: 19, name: "web_sessions", sql: WEB_SESSIONS_SQL },
-  // 20 to 22 are reserved for work in progress elsewhere (web pages, the time bank).
+  // 20 and 21 are reserved for work in progress elsewhere (web pages).
+  { version: 22, name: "timebank", sql: TIMEBANK_SQL },
   { version: 23, name: "recognition", sql: RECOGNITION_SQL },
 ];

@@ -43,6 +43,7 @@ export class SmsCodeError extends AppError {
   constructor(
     code: "code_incorrect" | "code_expired" | "code_used" | "code_locked" | "no_code",
     readonly attemptsLeft?: number,
+    noun = "delivery",
   ) {
     const status = { code_incorrect: 401, code_expired: 410, code_used: 410, code_locked: 423, no_code: 409 }[
       code
@@ -52,7 +53,7 @@ export class SmsCodeError extends AppError {
       code_expired: "The code has expired; ask for a new one.",
       code_used: "The code was already used; ask for a new one.",
       code_locked: "Too many wrong codes; ask for a new one.",
-      no_code: "No code was sent for this delivery; ask for one first.",
+      no_code: `No code was sent for this ${noun}; ask for one first.`,
     }[code];
     super("SmsCodeError", status, message, "smsCode", code);
   }

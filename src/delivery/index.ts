@@ -61,7 +61,8 @@ export {
 export type { RedemptionItem } from "./redeemQueue";
 export { fileSmsSender, SMS_OUTBOX_FILE } from "./otp/smsSender";
 export type { SmsMessage, SmsSender } from "./otp/smsSender";
-export { MAX_SMS_CODE_ATTEMPTS, SMS_CODE_TTL_MS } from "./otp/smsCodes";
+export { issueSmsCode, MAX_SMS_CODE_ATTEMPTS, SMS_CODE_TTL_MS, useSmsCode } from "./otp/smsCodes";
+export type { SmsCodeBook } from "./otp/smsCodes";
 export { nativeRecovery, nobleRecovery, recoverSigner, signerRecovery } from "./signatures/recoverSigner";
 export type { Recovery, SignerRecovery, SignatureProblem } from "./signatures/recoverSigner";
 export { offlineKey } from "./offline/offlineKey";

@@ -21,6 +21,7 @@ export {
   beneficiaryRef,
   donorRef,
   householdRef,
+  memberRef,
   phoneRef,
   refCandidates,
   requestFingerprint,

@@ -86,3 +86,11 @@ export function requestFingerprint(
 export function requestFingerprinter(ring: PepperRing, scope: string, version: number = ring.current): Hmac {
   return createHmac("sha256", ring.secret(version)).update(`request:${scope}:`, "utf8");
 }
+
+/**
+ * HMAC-SHA256(pepper_v, "timebank-member:" + normalisedId): a person's time-bank member reference. Its own
+ * domain, so a member cannot be linked to the same person's beneficiary ref by anyone without the pepper.
+ */
+export function memberRef(ring: PepperRing, nationalId: NationalId, version: number = ring.current): Ref {
+  return keyedRef(ring, "timebank-member", nationalId, version);
+}

@@ -10,6 +10,7 @@ import {
   recognitionAnchorHandlers,
   type RecognitionDeps,
 } from "../recognition";
+import { memberPhoneVault, type TimeBankDeps } from "../timebank";
 import { createApp, startServer, type RunningServer } from "../api";
 import { ChainOutbox } from "../chain/outbox";
 import { createProvider } from "../chain/provider";
@@ -172,14 +173,11 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       current: config.peppers.current,
       keys: config.peppers.keys.map((key) => ({ version: key.version, secret: key.secret.reveal() })),
     });
-    const households = createHouseholdContext({
-      store,
-      peppers,
-      masterKeys: createMasterKeyRing({
-        current: 1,
-        keys: [{ version: 1, secret: config.vaultMasterKey.reveal() }],
-      }),
+    const masterKeys = createMasterKeyRing({
+      current: 1,
+      keys: [{ version: 1, secret: config.vaultMasterKey.reveal() }],
     });
+    const households = createHouseholdContext({ store, peppers, masterKeys });
     // Households enrolled before the keyed phone index: their numbers are read from the vault once.
     const phonesIndexed = await indexPhoneBacklog(households);
     if (phonesIndexed > 0)
@@ -300,6 +298,21 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     };
     outbox.on(RECOGNITION_ANCHOR_JOB, recognitionAnchorHandlers(recognition));
 
+    const timebank: TimeBankDeps = {
+      db: store.sqlite,
+      outbox,
+      system,
+      operator,
+      peppers,
+      createCustodialKey: (memberRef) => wallets.keystore.create("custodial", memberRef),
+      wallets,
+      fundGas,
+      chainId: config.chainId,
+      phones: memberPhoneVault(store.sqlite, masterKeys, now),
+      sms: delivery.sms,
+      now,
+    };
+
     const services: GatewayServices = {
       config,
       logger,
@@ -321,6 +334,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       indexer,
       coverage,
       recognition,
+      timebank,
       selectEligible,
     };
 

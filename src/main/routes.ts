@@ -11,6 +11,7 @@ import { organisationRoutes } from "../api/routes/organisationRoutes";
 import { programmeRoutes } from "../api/routes/programmeRoutes";
 import { programmeRuleRoutes } from "../api/routes/programmeRuleRoutes";
 import { recognitionRoutes } from "../api/routes/recognitionRoutes";
+import { timebankRoutes } from "../api/routes/timebankRoutes";
 import { statusRoutes } from "../api/routes/statusRoutes";
 import { ussdRoutes } from "../api/routes/ussdRoutes";
 import { walletRoutes } from "../api/routes/walletRoutes";
@@ -34,6 +35,7 @@ export function gatewayRoutes(services: GatewayServices): RouteModule[] {
     donorRoutes(services),
     coverageRoutes(services),
     recognitionRoutes(services),
+    timebankRoutes(services),
     ussdRoutes(services),
   ];
 }

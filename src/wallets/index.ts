@@ -32,7 +32,7 @@ export type { KeyPurpose, KeyRecord, LocalKeystoreOptions } from "./keystore/loc
 
 export { createCustodialWallets, CUSTODIAL_ENROLMENT_REASON } from "./custodial/createCustodialWallets";
 export type { CreateCustodialWalletsParams, CustodialWalletResult } from "./custodial/createCustodialWallets";
-export { setPin } from "./custodial/setPin";
+export { preparePin, setPin, storePin } from "./custodial/setPin";
 export type { SetPinParams } from "./custodial/setPin";
 export { MAX_PIN_ATTEMPTS, PIN_LOCKOUT_MS, passAccessCheck } from "./custodial/accessCheck";
 export type { AccessCheck } from "./custodial/accessCheck";

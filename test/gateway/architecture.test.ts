@@ -30,6 +30,7 @@ const ROOMS: Record<string, Layer> = {
   audit: "useCase",
   coverage: "useCase",
   recognition: "useCase",
+  timebank: "useCase",
   chain: "below",
   db: "below",
   identity: "below",
@@ -60,7 +61,7 @@ const FACE_EDGES: Record<string, (target: string) => boolean> = {
  * room's `schema.ts`. Those files hold SQL text only, so the test also insists they import nothing.
  */
 const SCHEMA_FILE =
-  /^(households|wallets|programmes|disbursement|organisations|anchoring|evidence|delivery|indexer|recognition)\/(.*\/)?schema\.ts$/;
+  /^(households|wallets|programmes|disbursement|organisations|anchoring|evidence|delivery|indexer|recognition|timebank)\/(.*\/)?schema\.ts$/;
 
 function roomOf(relative: string): string {
   const [first] = relative.split("/");

@@ -74,6 +74,11 @@ export const TAGS: readonly { name: string; description: string }[] = [
       "Good coin: donors recognised each month for what reached confirmed delivery, anchored as a Merkle root; an opt-in pseudonymous leaderboard.",
   },
   {
+    name: "timebank",
+    description:
+      "The time bank: the regulator appoints charities coordinators; a coordinator admits members (keyed member refs, custodial or own wallets) and sets their credit limits.",
+  },
+  {
     name: "ussd",
     description:
       "The feature-phone menu, called by a USSD aggregator: pending deliveries, receipts, language.",

@@ -27,22 +27,40 @@ interface OtpRow {
  */
 function codeHash(
   deps: Pick<DeliveryDeps, "wallets">,
+  book: SmsCodeBook,
   version: number,
   otpId: string,
   deliveryId: string,
   code: string,
 ) {
   const key = Buffer.from(
-    hkdfSync(
-      "sha256",
-      deps.wallets.keystoreKeys.secret(version),
-      Buffer.alloc(0),
-      "sintech:delivery:sms-code",
-      32,
-    ),
+    hkdfSync("sha256", deps.wallets.keystoreKeys.secret(version), Buffer.alloc(0), book.keyInfo, 32),
   );
   return createHmac("sha256", key).update(`${otpId}:${deliveryId}:${code}`, "utf8").digest("hex");
 }
+
+/**
+ * Where one kind of code lives: its table (`otp_id, <subject>, key_version, code_hash, attempts, expires_at,
+ * used_at, created_at`), the column naming what a code is bound to, and the key derivation's label, so a code
+ * of one kind never checks as another's. Deliveries have theirs; the time bank's services use the same checks.
+ */
+export interface SmsCodeBook {
+  table: string;
+  subjectColumn: string;
+  /** The request field an exhausted book names (`too_many_codes`). */
+  subjectField: string;
+  /** What a code is bound to, in messages: "delivery", "service". */
+  noun: string;
+  keyInfo: string;
+}
+
+export const DELIVERY_CODES: SmsCodeBook = {
+  table: "delivery_otps",
+  subjectColumn: "delivery_id",
+  subjectField: "deliveryId",
+  noun: "delivery",
+  keyInfo: "sintech:delivery:sms-code",
+};
 
 /** Persian or Arabic-Indic digits folded; exactly six digits. */
 export function normaliseSmsCode(raw: unknown): string {
@@ -60,26 +78,28 @@ export function normaliseSmsCode(raw: unknown): string {
 export function issueSmsCode(
   deps: Pick<DeliveryDeps, "db" | "wallets" | "now">,
   deliveryId: string,
+  book: SmsCodeBook = DELIVERY_CODES,
 ): { code: string; otpId: string; expiresAt: string } {
+  const { table, subjectColumn } = book;
   return deps.db.transaction(() => {
     const issued = cachedStatement(
       deps.db,
-      "SELECT count(*) FROM delivery_otps WHERE delivery_id = ?",
+      `SELECT count(*) FROM ${table} WHERE ${subjectColumn} = ?`,
       "pluck",
     ).get(deliveryId) as number;
     if (issued >= MAX_SMS_CODES_PER_DELIVERY) {
       throw new AppError(
         "SmsCodeError",
         429,
-        "This delivery has had its maximum number of codes.",
-        "deliveryId",
+        `This ${book.noun} has had its maximum number of codes.`,
+        book.subjectField,
         "too_many_codes",
       );
     }
     const now = deps.now();
     cachedStatement(
       deps.db,
-      "UPDATE delivery_otps SET expires_at = ? WHERE delivery_id = ? AND used_at IS NULL AND expires_at > ?",
+      `UPDATE ${table} SET expires_at = ? WHERE ${subjectColumn} = ? AND used_at IS NULL AND expires_at > ?`,
     ).run(now.toISOString(), deliveryId, now.toISOString());
     const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
     const otpId = `otp_${randomUUID()}`;
@@ -87,13 +107,13 @@ export function issueSmsCode(
     const expiresAt = new Date(now.getTime() + SMS_CODE_TTL_MS).toISOString();
     cachedStatement(
       deps.db,
-      `INSERT INTO delivery_otps (otp_id, delivery_id, key_version, code_hash, expires_at, created_at)
+      `INSERT INTO ${table} (otp_id, ${subjectColumn}, key_version, code_hash, expires_at, created_at)
        VALUES (?, ?, ?, ?, ?, ?)`,
     ).run(
       otpId,
       deliveryId,
       version,
-      codeHash(deps, version, otpId, deliveryId, code),
+      codeHash(deps, book, version, otpId, deliveryId, code),
       expiresAt,
       now.toISOString(),
     );
@@ -110,32 +130,31 @@ export function useSmsCode(
   deps: Pick<DeliveryDeps, "db" | "wallets" | "now">,
   deliveryId: string,
   raw: unknown,
+  book: SmsCodeBook = DELIVERY_CODES,
 ) {
+  const { table, subjectColumn } = book;
   const code = normaliseSmsCode(raw);
   const outcome = deps.db.transaction((): { otpId: string } | SmsCodeError => {
     const row = cachedStatement(
       deps.db,
-      "SELECT * FROM delivery_otps WHERE delivery_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+      `SELECT * FROM ${table} WHERE ${subjectColumn} = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`,
     ).get(deliveryId) as OtpRow | undefined;
-    if (!row) return new SmsCodeError("no_code");
+    if (!row) return new SmsCodeError("no_code", undefined, book.noun);
     if (row.used_at !== null) return new SmsCodeError("code_used");
     const now = deps.now();
     if (now.getTime() >= Date.parse(row.expires_at)) return new SmsCodeError("code_expired");
     if (row.attempts >= MAX_SMS_CODE_ATTEMPTS) return new SmsCodeError("code_locked");
     const attempts = row.attempts + 1;
-    cachedStatement(deps.db, "UPDATE delivery_otps SET attempts = ? WHERE otp_id = ?").run(
-      attempts,
-      row.otp_id,
-    );
+    cachedStatement(deps.db, `UPDATE ${table} SET attempts = ? WHERE otp_id = ?`).run(attempts, row.otp_id);
     if (!deps.wallets.keystoreKeys.has(row.key_version)) return new SmsCodeError("code_expired");
     const expected = Buffer.from(row.code_hash, "hex");
-    const actual = Buffer.from(codeHash(deps, row.key_version, row.otp_id, deliveryId, code), "hex");
+    const actual = Buffer.from(codeHash(deps, book, row.key_version, row.otp_id, deliveryId, code), "hex");
     if (!timingSafeEqual(expected, actual)) {
       return attempts >= MAX_SMS_CODE_ATTEMPTS
         ? new SmsCodeError("code_locked")
         : new SmsCodeError("code_incorrect", MAX_SMS_CODE_ATTEMPTS - attempts);
     }
-    cachedStatement(deps.db, "UPDATE delivery_otps SET used_at = ? WHERE otp_id = ?").run(
+    cachedStatement(deps.db, `UPDATE ${table} SET used_at = ? WHERE otp_id = ?`).run(
       now.toISOString(),
       row.otp_id,
     );

@@ -15,7 +15,20 @@ export interface SetPinParams {
  */
 export async function setPin(ctx: WalletsContext, params: SetPinParams): Promise<void> {
   const beneficiaryRef = parseBeneficiaryRef(params.beneficiaryRef);
-  const pin = normalisePin(params.pin);
+  const pinHash = await preparePin(ctx, params.pin);
+  const binding = ctx.records.binding(beneficiaryRef);
+  if (binding?.custody !== "custodial") {
+    throw new NotFoundError("beneficiaryRef", "No custodial wallet is bound to this beneficiary");
+  }
+  storePin(ctx, beneficiaryRef, pinHash);
+}
+
+/**
+ * A PIN as people type it, checked (4 to 8 digits, not guessable) and hashed for `storePin`: for other rooms
+ * whose custodial keys the same PIN check unlocks (the time bank's members), hashed before their transaction.
+ */
+export async function preparePin(ctx: Pick<WalletsContext, "keystoreKeys">, raw: string): Promise<string> {
+  const pin = normalisePin(raw);
   if (isGuessablePin(pin)) {
     throw new ValidationError(
       "pin",
@@ -23,15 +36,15 @@ export async function setPin(ctx: WalletsContext, params: SetPinParams): Promise
       "Choose a PIN that is not one repeated digit or a run like 1234",
     );
   }
-  const binding = ctx.records.binding(beneficiaryRef);
-  if (binding?.custody !== "custodial") {
-    throw new NotFoundError("beneficiaryRef", "No custodial wallet is bound to this beneficiary");
-  }
-  const pinHash = await hashPin(ctx.keystoreKeys, pin);
+  return hashPin(ctx.keystoreKeys, pin);
+}
+
+/** Sets (or resets, clearing failed attempts and any lockout) the PIN hash `passAccessCheck` checks for `ref`. */
+export function storePin(ctx: Pick<WalletsContext, "db">, ref: string, pinHash: string): void {
   ctx.db
     .prepare(
       `INSERT INTO access_secrets (beneficiary_ref, pin_hash, failed_attempts, locked_until) VALUES (?, ?, 0, NULL)
        ON CONFLICT (beneficiary_ref) DO UPDATE SET pin_hash = excluded.pin_hash, failed_attempts = 0, locked_until = NULL`,
     )
-    .run(beneficiaryRef, pinHash);
+    .run(ref, pinHash);
 }

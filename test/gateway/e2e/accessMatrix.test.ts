@@ -50,6 +50,13 @@ const TABLES = [
   "recognition_optins",
   "recognition_periods",
   "recognition_entries",
+  "timebank_coordinators",
+  "timebank_members",
+  "timebank_services",
+  "access_secrets",
+  "timebank_vault",
+  "timebank_vault_keys",
+  "timebank_otps",
 ] as const;
 
 const USSD_SECRET = "access-matrix-ussd-secret-0123456789abcdef";
@@ -159,7 +166,10 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         // No gift has this id: every permitted caller is told 404, none may stream or act on it.
         .replace("{giftId}", "999999")
         // A month not closed (and not ended): 404 to read, 400 period_open to close.
-        .replace("{period}", "2099-01");
+        .replace("{period}", "2099-01")
+        // No member has this reference: a coordinator is told 404, as for another coordinator's member.
+        .replace("{memberRef}", `0x${"cd".repeat(32)}`)
+        .replace("{serviceId}", "svc_00000000-0000-4000-8000-000000000000");
 
     it("answers 401 without a key, 403 to every role a route does not list, and lets its roles through, writing nothing when refused", async () => {
       const doc = (await gw.get("/openapi.json")).body as {
@@ -238,6 +248,22 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         "POST /v1/recognition/periods/{period}/close",
         "PUT /v1/recognition/opt-in",
         "DELETE /v1/recognition/opt-in",
+        "POST /v1/timebank/coordinators",
+        "POST /v1/timebank/members",
+        "GET /v1/timebank/members/{memberRef}",
+        "POST /v1/timebank/members/{memberRef}/changes",
+        "POST /v1/timebank/members/{memberRef}/donations",
+        "POST /v1/timebank/members/{memberRef}/access",
+        "GET /v1/timebank/members/{memberRef}/history",
+        "POST /v1/timebank/services",
+        "GET /v1/timebank/services",
+        "GET /v1/timebank/members",
+        "GET /v1/timebank/pool",
+        "GET /v1/timebank/services/{serviceId}",
+        "POST /v1/timebank/services/coordinator-confirmations",
+        "POST /v1/timebank/services/{serviceId}/sms-code",
+        "POST /v1/timebank/services/{serviceId}/confirmation",
+        "POST /v1/timebank/services/{serviceId}/coordinator-confirmation",
       ]);
     });
   });

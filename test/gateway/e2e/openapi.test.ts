@@ -337,6 +337,118 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     ok(await change(auditor.orgId, { action: "reinstate", idempotencyKey: "openapi-reinstate-1" }), 409);
     ok(await change(auditor.orgId, {}), 400);
     ok(await change("org_000000000000", { action: "suspend", idempotencyKey: "openapi-suspend-1" }), 404);
+    // The time bank: the regulator appoints the charity, which admits, reads and changes a member.
+    ok(await gw.post("/v1/timebank/coordinators", gw.regulatorKey, { orgId: charity.orgId }), 201);
+    ok(await gw.post("/v1/timebank/coordinators", gw.regulatorKey, { orgId: charity.orgId }), 200);
+    ok(await gw.post("/v1/timebank/coordinators", gw.regulatorKey, { orgId: donor.orgId }), 400);
+    const member = await gw.post("/v1/timebank/members", charity.apiKey, {
+      nationalId: syntheticNationalId(83_001),
+      creditLimit: 60,
+    });
+    ok(member, 201);
+    ok(await gw.post("/v1/timebank/members", charity.apiKey, { creditLimit: 60 }), 400);
+    ok(await gw.post("/v1/timebank/members", registrar.apiKey, { creditLimit: 60 }), 403);
+    const memberPath = `/v1/timebank/members/${member.body.memberRef}`;
+    ok(await gw.get(memberPath, charity.apiKey), 200);
+    ok(await gw.get(`/v1/timebank/members/0x${"ab".repeat(32)}`, charity.apiKey), 404);
+    ok(
+      await gw.post(`${memberPath}/changes`, charity.apiKey, {
+        action: "suspend",
+        idempotencyKey: "openapi-suspend-0001",
+      }),
+      200,
+    );
+    ok(
+      await gw.post(`${memberPath}/changes`, charity.apiKey, {
+        action: "suspend",
+        idempotencyKey: "openapi-suspend-0002",
+      }),
+      409,
+    );
+    // Services: one confirmed by the recipient's PIN, one by the coordinator; a donation to the pool.
+    const admitWithPin = async (seed: number) => {
+      const res = await gw.post("/v1/timebank/members", charity.apiKey, {
+        nationalId: syntheticNationalId(seed),
+        creditLimit: 60,
+        pin: "482913",
+      });
+      ok(res, 201);
+      return res.body.memberRef as string;
+    };
+    const giver = await admitWithPin(83_002);
+    const recipient = await admitWithPin(83_003);
+    const openService = (key: string) =>
+      gw.post("/v1/timebank/services", charity.apiKey, {
+        giver,
+        recipient,
+        minutes: 30,
+        category: "tutoring",
+        idempotencyKey: key,
+      });
+    const service = await openService("openapi-service-0001");
+    ok(service, 201);
+    ok(await openService("openapi-service-0001"), 200);
+    ok(await gw.post("/v1/timebank/services", charity.apiKey, { giver, recipient }), 400);
+    const servicePath = `/v1/timebank/services/${service.body.serviceId}`;
+    ok(await gw.get(servicePath, charity.apiKey), 200);
+    ok(await gw.get("/v1/timebank/services/svc_00000000-0000-4000-8000-000000000000", charity.apiKey), 404);
+    ok(await gw.post(`${servicePath}/confirmation`, charity.apiKey, { pin: "975310" }), 401);
+    ok(await gw.post(`${servicePath}/confirmation`, charity.apiKey, { pin: "482913" }), 200);
+    ok(await gw.post(`${servicePath}/confirmation`, charity.apiKey, { pin: "482913" }), 409);
+    ok(await gw.post(`${servicePath}/sms-code`, charity.apiKey, {}), 409);
+    const texted = await gw.post("/v1/timebank/members", charity.apiKey, {
+      nationalId: syntheticNationalId(83_004),
+      creditLimit: 60,
+      phone: "09127654321",
+    });
+    ok(texted, 201);
+    const textedService = await gw.post("/v1/timebank/services", charity.apiKey, {
+      giver,
+      recipient: texted.body.memberRef,
+      minutes: 10,
+      category: "care",
+      idempotencyKey: "openapi-service-sms-1",
+    });
+    ok(textedService, 201);
+    ok(
+      await gw.post(`/v1/timebank/services/${textedService.body.serviceId}/sms-code`, charity.apiKey, {}),
+      201,
+    );
+    const second = await openService("openapi-service-0002");
+    ok(second, 201);
+    const secondPath = `/v1/timebank/services/${second.body.serviceId}/coordinator-confirmation`;
+    ok(await gw.post(secondPath, charity.apiKey, { payer: "pool" }), 409);
+    ok(await gw.post(secondPath, charity.apiKey, { payer: "recipient" }), 200);
+    const donations = `/v1/timebank/members/${giver}/donations`;
+    ok(
+      await gw.post(donations, charity.apiKey, {
+        minutes: 10,
+        pin: "482913",
+        idempotencyKey: "openapi-donate-0001",
+      }),
+      201,
+    );
+    ok(await gw.post(donations, charity.apiKey, { minutes: 10 }), 400);
+    // The pool now holds the 10 donated minutes: it pays a 10-minute service in a batch.
+    const third = await gw.post("/v1/timebank/services", charity.apiKey, {
+      giver,
+      recipient,
+      minutes: 10,
+      category: "care",
+      idempotencyKey: "openapi-service-0003",
+    });
+    ok(third, 201);
+    const batch = "/v1/timebank/services/coordinator-confirmations";
+    ok(await gw.post(batch, charity.apiKey, { serviceIds: [third.body.serviceId], payer: "pool" }), 200);
+    ok(await gw.post(batch, charity.apiKey, { serviceIds: [], payer: "pool" }), 400);
+    ok(await gw.post(`/v1/timebank/members/${giver}/access`, charity.apiKey, { phone: "09120001122" }), 200);
+    ok(await gw.post(`/v1/timebank/members/${giver}/access`, charity.apiKey, {}), 400);
+    ok(await gw.get(`/v1/timebank/members/${giver}/history`, charity.apiKey), 200);
+    ok(await gw.get("/v1/timebank/pool", auditor.apiKey), 200);
+    ok(await gw.get("/v1/timebank/members?limit=1", charity.apiKey), 200);
+    ok(await gw.get("/v1/timebank/members?limit=0", charity.apiKey), 400);
+    ok(await gw.get(`/v1/timebank/services?member=${giver}`, charity.apiKey), 200);
+    ok(await gw.get("/v1/timebank/services?state=x", charity.apiKey), 400);
     // The regulator's programme-book writes: an admission and a pause, each then refused as unchanged.
     const groupId = await createExclusivityGroup(gw, 30, 1);
     const admit = (group: number, body: object) =>

@@ -1,0 +1,231 @@
+import { randomUUID } from "node:crypto";
+import { apiTarget, CliError, describeFailure, requestJson } from "./apiClient";
+import { parseFlags, readSecret, readSecrets, value, type Flags } from "./cliInput";
+
+export const TIMEBANK_USAGE = `  timebank appoint <orgId> [--valid-days <n>]
+                                 appoint a charity a time-bank coordinator (the regulator's SINTECH_API_KEY)
+  timebank admit --national-id --credit-limit <minutes> [--wallet <0x..> | --pin] [--phone]
+                                 admit a member (a coordinator's key): the national ID, then with --pin the
+                                 member's PIN, then with --phone its phone, read from stdin lines, never from
+                                 argv; prints the member ref
+  timebank member <memberRef>    a member's balance, credit limit and status, as the chain holds them
+  timebank history <memberRef>   a member's minutes earned, paid and donated, and services pending with it
+  timebank pool                  minutes the community pool holds
+  timebank change <memberRef> (set-credit-limit <minutes> | suspend | reinstate | remove)
+  timebank log --giver <ref> --recipient <ref> --minutes <n> --category <code> [--evidence-hash <0x..>]
+                                 open a service; prints it with the confirmation the recipient signs
+  timebank service <serviceId>   a service's state (and, while open, the confirmation to sign)
+  timebank sms-code <serviceId>  text the recipient a code bound to the service
+  timebank confirm <serviceId> (--pin | --sms | --signature <0x..> | --payer recipient|pool)
+                                 the recipient's word (--pin and --sms read it from stdin), or the
+                                 coordinator's confirmation (--payer: the recipient pays, or the pool)
+  timebank donate <memberRef> --minutes <n> [--to <memberRef>]
+                                 a member donates earned credit to a member or the pool (PIN from stdin)`;
+
+interface MemberAnswer {
+  memberRef: string;
+  custody: string;
+  status: string;
+  balance: number;
+  creditLimit: number;
+}
+
+interface ServiceAnswer {
+  serviceId: string;
+  state: string;
+  minutes: number;
+  category: string;
+  confirmedBy: string | null;
+  chainServiceId: string | null;
+  confirmation: unknown;
+}
+
+const memberLine = (m: MemberAnswer) =>
+  `member ${m.memberRef}: ${m.status}, ${m.custody} wallet, balance ${m.balance} min, credit limit ${m.creditLimit} min`;
+
+function serviceText(s: ServiceAnswer): string {
+  const head =
+    `service ${s.serviceId}: ${s.state}, ${s.minutes} min of ${s.category}` +
+    (s.confirmedBy ? `, confirmed by ${s.confirmedBy}` : "") +
+    (s.chainServiceId ? ` (on chain ${s.chainServiceId})` : "");
+  return s.confirmation
+    ? `${head}\nthe recipient signs (eth_signTypedData_v4):\n${JSON.stringify(s.confirmation, null, 2)}`
+    : head;
+}
+
+const ACTIONS: Record<string, string> = {
+  "set-credit-limit": "set_credit_limit",
+  suspend: "suspend",
+  reinstate: "reinstate",
+  remove: "remove",
+};
+
+function whole(flags: Flags, name: string): number {
+  const raw = value(flags, name);
+  if (raw === undefined || !/^[0-9]+$/.test(raw)) throw new CliError(`--${name} needs a whole number.`);
+  return Number(raw);
+}
+
+/** `sintech timebank ...`: a coordinator's tasks (and the regulator's appointment), against a running gateway. */
+export async function timebankCommand(
+  args: string[],
+  io: { stdin: NodeJS.ReadableStream; stdout: NodeJS.WritableStream } = process,
+): Promise<number> {
+  const [sub, ...rest] = args;
+  const { positional, flags } = parseFlags(rest);
+  const call = async (method: string, path: string, body?: unknown) => {
+    const result = await requestJson(apiTarget(process.env), method, path, body);
+    if (result.status >= 400) throw new CliError(describeFailure(result.status, result.body));
+    return result.body;
+  };
+  const first = (what: string) => {
+    const [id] = positional;
+    if (!id) throw new CliError(`timebank ${sub} needs ${what}.`);
+    return id;
+  };
+  const print = (text: string) => io.stdout.write(`${text}\n`);
+  switch (sub) {
+    case "appoint": {
+      const validDays = flags.has("valid-days") ? whole(flags, "valid-days") : undefined;
+      const body = { orgId: first("an organisation id"), ...(validDays !== undefined && { validDays }) };
+      const c = (await call("POST", "/v1/timebank/coordinators", body)) as {
+        orgId: string;
+        licenceStatus: string;
+        validUntil: number;
+      };
+      print(
+        `coordinator ${c.orgId}: licence ${c.licenceStatus}, valid until ${new Date(c.validUntil * 1000).toISOString()}`,
+      );
+      return 0;
+    }
+    case "admit": {
+      if (!flags.has("national-id"))
+        throw new CliError("timebank admit needs --national-id (read from stdin).");
+      const wallet = value(flags, "wallet");
+      const asked = [
+        "national ID",
+        ...(flags.has("pin") ? ["PIN"] : []),
+        ...(flags.has("phone") ? ["phone"] : []),
+      ];
+      const typed = await readSecrets(asked, io.stdin);
+      const [nationalId] = typed;
+      const pin = flags.has("pin") ? typed[1] : undefined;
+      const phone = flags.has("phone") ? typed[asked.length - 1] : undefined;
+      const body = {
+        nationalId,
+        creditLimit: whole(flags, "credit-limit"),
+        ...(wallet && { wallet }),
+        ...(pin && { pin }),
+        ...(phone && { phone }),
+      };
+      print(memberLine((await call("POST", "/v1/timebank/members", body)) as MemberAnswer));
+      return 0;
+    }
+    case "member":
+      print(memberLine((await call("GET", `/v1/timebank/members/${first("a member ref")}`)) as MemberAnswer));
+      return 0;
+    case "history": {
+      const h = (await call("GET", `/v1/timebank/members/${first("a member ref")}/history`)) as {
+        entries: { kind: string; minutes: number; pool: boolean; blockNumber: number }[];
+        pending: { serviceId: string; role: string; minutes: number; category: string }[];
+      };
+      for (const e of h.entries)
+        print(`block ${e.blockNumber}: ${e.kind} ${e.minutes} min${e.pool ? " (community pool)" : ""}`);
+      for (const p of h.pending) print(`pending ${p.serviceId}: ${p.role} ${p.minutes} min of ${p.category}`);
+      if (h.entries.length + h.pending.length === 0) print("no minutes moved yet, and nothing pending");
+      return 0;
+    }
+    case "pool":
+      print(
+        `community pool: ${((await call("GET", "/v1/timebank/pool")) as { minutes: number }).minutes} min`,
+      );
+      return 0;
+    case "change": {
+      const [memberRef, verb, limit] = positional;
+      const action = verb === undefined ? undefined : ACTIONS[verb];
+      if (!memberRef || !action)
+        throw new CliError(
+          "timebank change needs <memberRef> and set-credit-limit|suspend|reinstate|remove.",
+        );
+      if (action === "set_credit_limit" && (limit === undefined || !/^[0-9]+$/.test(limit)))
+        throw new CliError("set-credit-limit needs the limit in whole minutes.");
+      const body = {
+        action,
+        idempotencyKey: `cli-${randomUUID()}`,
+        ...(action === "set_credit_limit" && { creditLimit: Number(limit) }),
+      };
+      print(
+        memberLine((await call("POST", `/v1/timebank/members/${memberRef}/changes`, body)) as MemberAnswer),
+      );
+      return 0;
+    }
+    case "log": {
+      const evidenceHash = value(flags, "evidence-hash");
+      const body = {
+        giver: value(flags, "giver"),
+        recipient: value(flags, "recipient"),
+        minutes: whole(flags, "minutes"),
+        category: value(flags, "category"),
+        idempotencyKey: `cli-${randomUUID()}`,
+        ...(evidenceHash && { evidenceHash }),
+      };
+      print(serviceText((await call("POST", "/v1/timebank/services", body)) as ServiceAnswer));
+      return 0;
+    }
+    case "service":
+      print(
+        serviceText((await call("GET", `/v1/timebank/services/${first("a service id")}`)) as ServiceAnswer),
+      );
+      return 0;
+    case "sms-code": {
+      const sent = (await call("POST", `/v1/timebank/services/${first("a service id")}/sms-code`, {})) as {
+        expiresAt: string;
+      };
+      print(`code sent to the recipient's phone; it expires at ${sent.expiresAt}`);
+      return 0;
+    }
+    case "confirm": {
+      const serviceId = first("a service id");
+      const chosen = ["pin", "sms", "signature", "payer"].filter((name) => flags.has(name));
+      if (chosen.length !== 1)
+        throw new CliError("Give exactly one of --pin, --sms, --signature <0x..> or --payer.");
+      const path = `/v1/timebank/services/${serviceId}`;
+      const answer = flags.has("payer")
+        ? await call("POST", `${path}/coordinator-confirmation`, { payer: value(flags, "payer") })
+        : await call(
+            "POST",
+            `${path}/confirmation`,
+            flags.has("pin")
+              ? { pin: await readSecret("PIN", io.stdin) }
+              : flags.has("sms")
+                ? { smsCode: await readSecret("SMS code", io.stdin) }
+                : { signature: value(flags, "signature") },
+          );
+      print(serviceText(answer as ServiceAnswer));
+      return 0;
+    }
+    case "donate": {
+      const to = value(flags, "to");
+      const body = {
+        minutes: whole(flags, "minutes"),
+        ...(to && { to }),
+        pin: await readSecret("PIN", io.stdin),
+        idempotencyKey: `cli-${randomUUID()}`,
+      };
+      const memberRef = first("the donating member's ref");
+      const d = (await call("POST", `/v1/timebank/members/${memberRef}/donations`, body)) as {
+        donor: MemberAnswer;
+        to: string | null;
+        minutes: number;
+        poolMinutes: number;
+      };
+      print(`donated ${d.minutes} min to ${d.to ?? "the community pool"} (pool: ${d.poolMinutes} min)`);
+      print(memberLine(d.donor));
+      return 0;
+    }
+    default:
+      throw new CliError(
+        `Unknown timebank command "${sub ?? ""}": appoint, admit, member, history, pool, change, log, service, sms-code, confirm or donate.`,
+      );
+  }
+}

@@ -1,0 +1,248 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import type { ChainJob } from "../chain/outbox";
+import { AppError } from "../errors";
+import { parseInput } from "../validation";
+import { requireCoordinator } from "./coordinators";
+import { memberRow } from "./members";
+import { checkOnly, sendChecked } from "./sendChecked";
+import { ownService, serviceRow, serviceView, type ServiceRow, type ServiceView } from "./services";
+import type { TimeBankDeps } from "./types";
+
+/** Services one coordinator's call confirms at most: the TimeBank's gas target is set at a batch of 100. */
+export const MAX_CONFIRM_BATCH = 100;
+
+const PAYER = z.enum(["recipient", "pool"]);
+type Payer = z.infer<typeof PAYER>;
+
+export const coordinatorConfirmSchema = z.strictObject({
+  /** `recipient`: the recipient pays, as if it had confirmed; `pool`: the community pool pays the giver. */
+  payer: PAYER,
+});
+export type CoordinatorConfirmParams = z.input<typeof coordinatorConfirmSchema>;
+
+export const coordinatorBatchSchema = z.strictObject({
+  serviceIds: z
+    .array(z.string().regex(/^svc_[0-9a-f-]{36}$/))
+    .min(1)
+    .max(MAX_CONFIRM_BATCH)
+    .refine((ids) => new Set(ids).size === ids.length, { message: "Each service once" }),
+  payer: PAYER,
+});
+export type CoordinatorBatchParams = z.input<typeof coordinatorBatchSchema>;
+
+/**
+ * The coordinator confirms a service for a recipient who cannot (`confirmByCoordinator`: the recipient pays),
+ * or decides the recipient cannot pay (`payFromPool`: the pool pays the giver, who still earns the credit).
+ * On chain that is two calls: `logService` from the giver's custodial key, then the coordinator's. What the
+ * second would refuse (the recipient's limit, the pool's minutes, a party no longer active) is checked before
+ * the first is sent, so a refusal writes nothing; a service left logged by a chain that moved in between
+ * (`state: logged`) is confirmed by calling again, without logging it twice.
+ */
+export async function coordinatorConfirm(
+  deps: TimeBankDeps,
+  coordinatorOrgId: string,
+  serviceId: string,
+  params: CoordinatorConfirmParams,
+): Promise<ServiceView> {
+  const { payer } = parseInput(coordinatorConfirmSchema, params);
+  const [view] = await confirmServices(deps, coordinatorOrgId, [serviceId], payer, () => "serviceId");
+  return view!;
+}
+
+/**
+ * As `coordinatorConfirm`, for up to 100 services in one coordinator's call (all or none on chain): the logs
+ * of the open ones are queued together and sent, then one `confirmByCoordinator` or `payFromPool` with every
+ * id. The limits are checked on the sums per recipient, and the pool on the sum of all.
+ */
+export async function coordinatorConfirmBatch(
+  deps: TimeBankDeps,
+  coordinatorOrgId: string,
+  params: CoordinatorBatchParams,
+): Promise<{ services: ServiceView[] }> {
+  const input = parseInput(coordinatorBatchSchema, params);
+  const services = await confirmServices(
+    deps,
+    coordinatorOrgId,
+    input.serviceIds,
+    input.payer,
+    (index) => `serviceIds[${index}]`,
+  );
+  return { services };
+}
+
+async function confirmServices(
+  deps: TimeBankDeps,
+  coordinatorOrgId: string,
+  serviceIds: string[],
+  payer: Payer,
+  fieldOf: (index: number) => string,
+): Promise<ServiceView[]> {
+  const coordinator = requireCoordinator(deps, coordinatorOrgId);
+  const rows = serviceIds.map((serviceId, index) => {
+    const row = ownService(deps, coordinatorOrgId, serviceId, fieldOf(index));
+    if (row.state === "confirmed")
+      throw new AppError(
+        "ServiceStateError",
+        409,
+        "This service is already confirmed.",
+        fieldOf(index),
+        "not_open",
+      );
+    return row;
+  });
+  const wallets = (row: ServiceRow) => ({
+    giver: memberRow(deps, row.giver_ref)!.wallet,
+    recipient: memberRow(deps, row.recipient_ref)!.wallet,
+  });
+  await checkPayer(
+    deps,
+    payer,
+    rows.map((row) => ({ recipient: wallets(row).recipient, duration: row.duration })),
+  );
+  await logOpenServices(deps, rows, wallets, fieldOf);
+
+  const chainIds = serviceIds.map((serviceId) => serviceRow(deps, serviceId)!.chain_service_id!);
+  const call = payer === "pool" ? "payFromPool" : "confirmByCoordinator";
+  const batch = createHash("sha256").update(serviceIds.join(",")).digest("hex").slice(0, 32);
+  const timeBank = deps.system.timeBank;
+  await sendChecked(
+    deps,
+    {
+      idempotencyKey: `timebank-services:${call}:${batch}`,
+      kind: `timebank.${call === "payFromPool" ? "pay_from_pool" : "confirm_by_coordinator"}`,
+      from: coordinator.address,
+      to: timeBank.target as string,
+      data: timeBank.interface.encodeFunctionData(call as "payFromPool", [chainIds]),
+      field: "payer",
+    },
+    (job) => {
+      for (const row of rows)
+        updateService(deps, row, {
+          state: "confirmed",
+          confirmed_by: payer === "pool" ? "pool" : "coordinator",
+          confirm_job_id: job.jobId,
+        });
+    },
+    () => {
+      for (const row of rows)
+        updateService(deps, row, { state: "logged", confirmed_by: null, confirm_job_id: null });
+    },
+  );
+  return Promise.all(serviceIds.map((serviceId) => serviceView(deps, serviceRow(deps, serviceId)!)));
+}
+
+/**
+ * `logService` for each open service, from its giver's custodial key: each checked first (nothing queued if
+ * one is refused), then all queued in one transaction and sent together. A log the chain refuses after all
+ * leaves its service open (409); the others stay logged, and calling again confirms them.
+ */
+async function logOpenServices(
+  deps: TimeBankDeps,
+  rows: ServiceRow[],
+  wallets: (row: ServiceRow) => { giver: string; recipient: string },
+  fieldOf: (index: number) => string,
+): Promise<void> {
+  const timeBank = deps.system.timeBank;
+  const writes = rows.flatMap((row, index) => {
+    if (row.state !== "open") return [];
+    const { giver, recipient } = wallets(row);
+    return [
+      {
+        row,
+        write: {
+          idempotencyKey: `timebank-service:${row.service_id}:log`,
+          kind: "timebank.log_service",
+          from: giver,
+          to: timeBank.target as string,
+          data: timeBank.interface.encodeFunctionData("logService", [
+            recipient,
+            row.duration,
+            row.category,
+            row.evidence_hash,
+          ]),
+          field: fieldOf(index),
+        },
+      },
+    ];
+  });
+  for (const { write } of writes) await checkOnly(deps, write);
+  for (const giver of new Set(writes.map(({ write }) => write.from))) await deps.fundGas(giver);
+  const jobs = deps.db.transaction(() =>
+    writes.map(({ row, write }) => {
+      const job = deps.outbox.enqueue(write);
+      updateService(deps, row, { state: "logged", log_job_id: job.jobId });
+      return { row, write, job };
+    }),
+  )();
+  await deps.outbox.drain();
+  for (const { row, write, job } of jobs) {
+    const after = deps.outbox.get(job.jobId) as ChainJob;
+    if (after.status === "failed") {
+      updateService(deps, row, { state: "open", log_job_id: null });
+      throw new AppError(
+        "ChainRefusedError",
+        409,
+        "The time bank refused this log.",
+        write.field,
+        "Reverted",
+      );
+    }
+    updateService(deps, row, { chain_service_id: await loggedServiceId(deps, after.txHash!) });
+  }
+}
+
+/** What the coordinator's call checks after the logs, checked before them (409 naming the TimeBank's error). */
+async function checkPayer(
+  deps: TimeBankDeps,
+  payer: Payer,
+  services: { recipient: string; duration: number }[],
+): Promise<void> {
+  const timeBank = deps.system.timeBank;
+  if (payer === "pool") {
+    const pool = Number(await timeBank.poolBalance());
+    if (pool < services.reduce((sum, s) => sum + s.duration, 0))
+      throw new AppError(
+        "ChainRefusedError",
+        409,
+        "The community pool holds fewer minutes than the services.",
+        "payer",
+        "PoolInsufficient",
+      );
+    return;
+  }
+  const owed = new Map<string, number>();
+  for (const s of services) owed.set(s.recipient, (owed.get(s.recipient) ?? 0) + s.duration);
+  for (const [recipient, minutes] of owed) {
+    const account = await timeBank.accountOf(recipient);
+    if (Number(account.balance) - minutes < -Number(account.creditLimit))
+      throw new AppError(
+        "ChainRefusedError",
+        409,
+        "A recipient would go below its credit limit.",
+        "payer",
+        "CreditLimitExceeded",
+      );
+  }
+}
+
+/** The TimeBank's id of the service a `logService` transaction logged, from its `ServiceLogged` event. */
+async function loggedServiceId(deps: TimeBankDeps, txHash: string): Promise<string> {
+  const timeBank = deps.system.timeBank;
+  const receipt = await timeBank.runner!.provider!.getTransactionReceipt(txHash);
+  for (const log of receipt?.logs ?? []) {
+    const parsed = timeBank.interface.parseLog(log);
+    if (parsed?.name === "ServiceLogged") return (parsed.args[0] as string).toLowerCase();
+  }
+  throw new Error(`logService ${txHash} emitted no ServiceLogged`);
+}
+
+function updateService(deps: TimeBankDeps, row: ServiceRow, fields: Partial<ServiceRow>): void {
+  const entries = Object.entries(fields);
+  deps.db
+    .prepare(
+      `UPDATE timebank_services SET ${entries.map(([name]) => `${name} = ?`).join(", ")}, updated_at = ?
+       WHERE service_id = ?`,
+    )
+    .run(...entries.map(([, value]) => value), deps.now().toISOString(), row.service_id);
+}
