@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { JsonRpcProvider, Wallet, ZeroHash, id, type TransactionResponse } from "ethers";
 import { addressesOf, deployAidSystem } from "../../../deploy/system";
@@ -64,8 +64,11 @@ export async function generatedLedger(
   port: number,
 ): Promise<GeneratedLedger> {
   const dataDir = join(cacheDir, `ledger-${count}`);
-  mkdirSync(dataDir, { recursive: true });
   const metaPath = join(dataDir, "audit-bench.json");
+  // The metadata is written last: without it the folder holds a generation that was stopped part way,
+  // whose chain would gain a second system on top of the first. Start it again from nothing.
+  if (!existsSync(metaPath)) rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
   const chain = await startLocalChain({ dataDir, port });
   if (existsSync(metaPath)) {
     const meta = JSON.parse(readFileSync(metaPath, "utf8")) as Meta;
