@@ -11,6 +11,10 @@ export interface PageOptions {
   status?: number;
 }
 
+/** A form's "true" / "false" as the boolean a schema expects; anything else is passed on for it to refuse. */
+export const formFlag = (value: string) =>
+  (value === "true" ? true : value === "false" ? false : value) as boolean;
+
 /** A hidden field with the visitor's CSRF token: every POST form includes it. */
 export const csrfField = (page: PageState) =>
   html`<input type="hidden" name="csrf" value="${page.csrfToken}" />`;

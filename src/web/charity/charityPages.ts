@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Request, Response, Router } from "express";
 import { underCoverage, type CoverageDeps } from "../../coverage";
 import { listDeliveries, type DeliveryDeps } from "../../delivery";
@@ -5,11 +6,13 @@ import { getDisbursement, listDisbursements, type DisbursementDeps } from "../..
 import type { SqliteStore } from "../../db";
 import { AppError, NotFoundError, ValidationError } from "../../errors";
 import { listDuplicateReviews, resolveDuplicateReview, type HouseholdContext } from "../../households";
-import { listProgrammes, programmeRow, type ProgrammeDeps } from "../../programmes";
+import type { OrganisationDeps } from "../../organisations";
+import { listProgrammes, programmeRow, setProgrammePause, type ProgrammeDeps } from "../../programmes";
 import { html } from "../html";
 import { digits } from "../i18n/format";
-import { errorBox, renderPage } from "../layout";
+import { errorBox, formFlag, renderPage } from "../layout";
 import { pageOf, requireCsrf, requirePageRole } from "../pageState";
+import { pauseForm } from "../pauseForm";
 import { coverageView } from "./coverageView";
 import { disbursementDetail, disbursementList } from "./disbursementViews";
 import { disputeList, programmeCards, reviewList } from "./charityViews";
@@ -20,6 +23,7 @@ export interface CharityPageServices {
   households: HouseholdContext;
   delivery: DeliveryDeps;
   coverage: CoverageDeps;
+  organisations: Pick<OrganisationDeps, "operator">;
   store: Pick<SqliteStore, "sqlite">;
 }
 
@@ -33,8 +37,10 @@ const LIST_LIMIT = 50;
 /**
  * The charity's pages: its programmes' money, its disbursements and their progress, the duplicates its
  * imports left for review (each with its merge and reject buttons, the use-case of the review-resolution
- * route), disputed deliveries, and each programme's under-coverage. A charity sees only its own: another's
- * disbursement, programme or import answers the 404 of one that does not exist.
+ * route), disputed deliveries, each programme's under-coverage, and the form that pauses or resumes one of
+ * its programmes (the use-case of `POST /v1/programmes/{programmeId}/pause`, signed by the charity's own key).
+ * A charity sees only its own: another's disbursement, programme or import answers the 404 of one that does
+ * not exist.
  */
 export function registerCharityPages(router: Router, services: CharityPageServices): void {
   /** The caller's own programme, or the 404 of an unknown one. */
@@ -66,6 +72,10 @@ export function registerCharityPages(router: Router, services: CharityPageServic
         <section aria-labelledby="programmes-heading">
           <h2 id="programmes-heading">${t("programmes")}</h2>
           ${programmeCards(page, programmes, services.programmes.decimals)}
+          ${pauseForm(page, programmes, `web-${randomUUID()}`, {
+            action: "/app/charity/programme-pauses",
+            hint: "charityPauseHint",
+          })}
         </section>
         <section aria-labelledby="disbursements-heading">
           <h2 id="disbursements-heading">${t("disbursements")}</h2>
@@ -85,9 +95,43 @@ export function registerCharityPages(router: Router, services: CharityPageServic
     });
   };
 
-  router.get("/app/charity", requirePageRole("charity"), (req, res) =>
-    home(req, res, req.query.resolved === "1" ? pageOf(res).t("reviewResolved") : undefined),
-  );
+  router.get("/app/charity", requirePageRole("charity"), (req, res) => {
+    const { t } = pageOf(res);
+    const notice =
+      req.query.resolved === "1"
+        ? t("reviewResolved")
+        : req.query.changed === "pause"
+          ? t("programmePauseChanged")
+          : undefined;
+    return home(req, res, notice);
+  });
+
+  // The same use-case as POST /v1/programmes/{programmeId}/pause, as the programme's own charity: another
+  // charity's programme is the 404 of an unknown one, and a pause the regulator set is the ledger's refusal.
+  router.post("/app/charity/programme-pauses", requirePageRole("charity"), requireCsrf, async (req, res) => {
+    const body = req.body as Record<string, unknown>;
+    const text = (name: string) => (typeof body[name] === "string" ? (body[name] as string).trim() : "");
+    const programmeId = text("programmeId");
+    try {
+      if (!PROGRAMME_ID.test(programmeId))
+        throw new NotFoundError("programmeId", "No programme has this id.");
+      ownProgramme(res, Number(programmeId));
+      const { orgId } = pageOf(res).session!;
+      await setProgrammePause(
+        { ...services.programmes, operator: services.organisations.operator },
+        { orgId, role: "charity" },
+        Number(programmeId),
+        {
+          paused: formFlag(text("paused")),
+          idempotencyKey: text("idempotencyKey"),
+        },
+      );
+    } catch (error) {
+      if (error instanceof AppError && error.status < 500) return home(req, res, undefined, error);
+      throw error;
+    }
+    res.redirect(303, "/app/charity?changed=pause");
+  });
 
   // The same use-case as POST /v1/households/imports/{importId}/reviews/{rowNo}/resolution.
   router.post(

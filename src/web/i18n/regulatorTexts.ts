@@ -18,6 +18,8 @@ export const regulatorEn = {
   action_resume: "Resume",
   programmeRunning: "running",
   programmePauseChanged: "The programme's pause was changed on chain.",
+  charityPauseHint:
+    "A paused programme issues, claims and redeems nothing until it is resumed. A pause the regulator set is lifted only by the regulator.",
 } as const;
 
 export const regulatorFa: Record<keyof typeof regulatorEn, string> = {
@@ -39,4 +41,6 @@ export const regulatorFa: Record<keyof typeof regulatorEn, string> = {
   action_resume: "ادامه",
   programmeRunning: "در جریان",
   programmePauseChanged: "توقف برنامه روی زنجیره تغییر کرد.",
+  charityPauseHint:
+    "برنامهٔ متوقف تا وقتی ادامه نیابد هیچ صدور، دریافت یا بازخریدی ندارد. توقفی را که ناظر گذاشته فقط ناظر برمی‌دارد.",
 };

@@ -11,10 +11,11 @@ import {
   type ProgrammeRuleDeps,
 } from "../../programmes";
 import { html } from "../html";
-import { errorBox, renderPage } from "../layout";
+import { errorBox, formFlag, renderPage } from "../layout";
 import { pageOf, requireCsrf, requirePageRole } from "../pageState";
 import type { TextKey } from "../i18n/texts";
-import { groupTable, licenceTable, pausedTable, pauseForm } from "./regulatorViews";
+import { pauseForm } from "../pauseForm";
+import { groupTable, licenceTable, pausedTable } from "./regulatorViews";
 
 export interface RegulatorPageServices {
   organisations: OrganisationDeps;
@@ -28,9 +29,6 @@ const CHANGED: Record<string, TextKey> = {
   pause: "programmePauseChanged",
 };
 const ID = /^[1-9][0-9]{0,15}$/;
-
-/** A form's "true" / "false" as the boolean the schema expects; anything else is passed on for it to refuse. */
-const flag = (value: string) => (value === "true" ? true : value === "false" ? false : value) as boolean;
 
 /**
  * The regulator's page: every licence as the chain holds it (a pending revocation with the end of its
@@ -80,7 +78,10 @@ export function registerRegulatorPages(router: Router, services: RegulatorPageSe
             programmes.filter((programme) => programme.paused),
             byOrg,
           )}
-          ${pauseForm(page, programmes, formKey)}
+          ${pauseForm(page, programmes, formKey, {
+            action: "/app/regulator/programme-pauses",
+            hint: "pauseHint",
+          })}
         </section>`,
     });
   };
@@ -133,7 +134,7 @@ export function registerRegulatorPages(router: Router, services: RegulatorPageSe
       try {
         await setGroupAdmission(rules(), Number(groupId), {
           charityOrgIds: [text("charityOrgId")],
-          admitted: flag(text("admitted")),
+          admitted: formFlag(text("admitted")),
           idempotencyKey: text("idempotencyKey"),
         });
       } catch (error) {
@@ -156,7 +157,7 @@ export function registerRegulatorPages(router: Router, services: RegulatorPageSe
         if (!ID.test(programmeId)) throw new NotFoundError("programmeId", "No programme has this id.");
         const { orgId } = pageOf(res).session!;
         await setProgrammePause(rules(), { orgId, role: "regulator" }, Number(programmeId), {
-          paused: flag(text("paused")),
+          paused: formFlag(text("paused")),
           idempotencyKey: text("idempotencyKey"),
         });
       } catch (error) {

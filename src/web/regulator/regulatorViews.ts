@@ -190,31 +190,3 @@ function admissionForm(
     <button type="submit">${t("apply")}</button>
   </form>`;
 }
-
-/** The form to pause or resume any programme, with each one's state as the chain holds it. */
-export function pauseForm(page: PageState, programmes: readonly ProgrammeView[], formKey: string): Html {
-  const { t, lang } = page;
-  if (!programmes.length) return html`<p>${t("noProgrammes")}</p>`;
-  return html`<form method="post" action="/app/regulator/programme-pauses" class="card" id="pause-form">
-    <h3>${t("pauseHeading")}</h3>
-    <p class="hint" id="pause-hint">${t("pauseHint")}</p>
-    ${csrfField(page)}
-    <input type="hidden" name="idempotencyKey" value="${formKey}-pause" />
-    <label for="pause-programme">${t("pauseProgramme")}</label>
-    <select id="pause-programme" name="programmeId" aria-describedby="pause-hint">
-      ${programmes.map(
-        (programme) =>
-          html`<option value="${programme.programmeId}">
-            ${programme.name} (${digits(programme.programmeId, lang)}) —
-            ${programme.paused ? t("paused") : t("programmeRunning")}
-          </option>`,
-      )}
-    </select>
-    <label for="pause-action">${t("pauseAction")}</label>
-    <select id="pause-action" name="paused">
-      <option value="true">${t("action_pause")}</option>
-      <option value="false">${t("action_resume")}</option>
-    </select>
-    <button type="submit">${t("apply")}</button>
-  </form>`;
-}

@@ -229,6 +229,88 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
     await finish(v);
   });
 
+  it("charity (en, desktop): pauses and resumes its own programme with the page's form; a regulator's pause, another charity and other roles cannot be moved", async () => {
+    const v = await visit("desktop");
+    const { page } = v;
+    const { ledger } = world.gw.services.system;
+    const action = "/app/charity/programme-pauses";
+    const onChain = async (programmeId: number) => {
+      const programme = await ledger.programme(programmeId);
+      return [programme.paused, programme.pausedByRegulator];
+    };
+    const jobs = () => countRows(world.gw, "chain_jobs");
+    const before = jobs();
+    // Every other role, and the other charity with its own valid token on this charity's programme.
+    for (const [role, apiKey] of othersThan("charity")) {
+      await page.context().clearCookies();
+      await signIn(page, "en", apiKey, HOME[role] ?? "/app", "/app/login");
+      const refused = await page.request.post(`${world.gw.url}${action}`, {
+        form: {
+          csrf: "x",
+          programmeId: String(world.freshProgrammeId),
+          paused: "true",
+          idempotencyKey: "web-x-1",
+        },
+      });
+      expect(refused.status(), role).to.equal(403);
+    }
+    await page.context().clearCookies();
+    await signIn(page, "en", world.otherCharity.apiKey, "/app/charity", "/app/charity");
+    const foreignCsrf = await page.locator('input[name="csrf"]').first().getAttribute("value");
+    const foreign = await page.request.post(`${world.gw.url}${action}`, {
+      form: {
+        csrf: foreignCsrf!,
+        programmeId: String(world.freshProgrammeId),
+        paused: "true",
+        idempotencyKey: "web-x-2",
+      },
+    });
+    expect(foreign.status()).to.equal(404);
+    expect(jobs()).to.equal(before);
+    expect(await onChain(world.freshProgrammeId)).to.deep.equal([false, false]);
+
+    await page.context().clearCookies();
+    await signIn(page, "en", world.charity.apiKey, "/app/charity", "/app/charity");
+    const unsigned = await page.request.post(`${world.gw.url}${action}`, {
+      form: { programmeId: String(world.freshProgrammeId), paused: "true", idempotencyKey: "web-x-3" },
+    });
+    expect(unsigned.status()).to.equal(403);
+    expect(jobs()).to.equal(before);
+    // Only its own programmes are offered.
+    const offered = await page
+      .locator('#pause-form select[name="programmeId"] option')
+      .evaluateAll((options) => options.map((option) => Number((option as HTMLOptionElement).value)));
+    const own = (await world.gw.get(`/v1/programmes?orgId=${world.charity.orgId}`, world.charity.apiKey)).body
+      .programmes as { programmeId: number }[];
+    expect(offered.sort()).to.deep.equal(own.map((programme) => programme.programmeId).sort());
+    await accessibility(page, "charity with the pause form");
+
+    const submit = async (programmeId: number, paused: boolean, expected: string) => {
+      await page.goto(`${world.gw.url}/app/charity`);
+      const form = page.locator("#pause-form");
+      await form.locator('select[name="programmeId"]').selectOption(String(programmeId));
+      await form.locator('select[name="paused"]').selectOption(String(paused));
+      await form.locator("button").focus();
+      await Promise.all([page.waitForURL(expected), page.keyboard.press("Enter")]);
+    };
+    for (const paused of [true, false]) {
+      await submit(world.freshProgrammeId, paused, "**/app/charity?changed=pause");
+      expect(await page.locator(".notice").textContent()).to.equal(textOf("en", "programmePauseChanged"));
+      expect(await onChain(world.freshProgrammeId)).to.deep.equal([paused, false]);
+    }
+    expect(jobs()).to.equal(before + 2);
+    // The programme the regulator paused: the ledger's refusal above the page, nothing queued.
+    await submit(world.cosignedProgrammeId, false, `**${action}`);
+    expect(await page.locator("#form-error code").textContent()).to.equal("paused");
+    expect(await page.locator("#form-error").textContent()).to.include("only a regulator lifts it");
+    expect(jobs()).to.equal(before + 2);
+    expect(await onChain(world.cosignedProgrammeId)).to.deep.equal([true, true]);
+    await accessibility(page, "charity after a refused resume");
+    await shot(page, "charity-pause-en-desktop");
+    v.problems = v.problems.filter((problem) => !/status of 40[349]/.test(problem));
+    await finish(v);
+  });
+
   /** What each run asks of the registrar's licence through its form, and what the page then shows. */
   const LICENCE_STEPS = [
     { action: "suspend", status: "suspended", refused: undefined },
