@@ -1,11 +1,18 @@
 import { getAddress } from "ethers";
 import { z } from "zod";
 import { DuplicateError, ValidationError } from "../errors";
-import { memberRef as memberRefOf, normaliseNationalId, normalisePhone, refCandidates } from "../identity";
+import {
+  memberRef as memberRefOf,
+  normaliseNationalId,
+  normalisePhone,
+  refCandidates,
+  type NationalId,
+} from "../identity";
 import { parseInput } from "../validation";
 import { preparePin, storePin } from "../wallets";
-import { requireCoordinator } from "./coordinators";
+import { requireActiveCoordinator } from "./coordinators";
 import { getMember } from "./members";
+import { oneAtATime } from "./oneAtATime";
 import { checkOnly, sendChecked } from "./sendChecked";
 import type { MemberView, TimeBankDeps } from "./types";
 
@@ -48,7 +55,19 @@ export async function admitMember(
 ): Promise<MemberView> {
   const input = parseInput(admitMemberSchema, params);
   const nationalId = normaliseNationalId(input.nationalId, "nationalId");
-  const coordinator = requireCoordinator(deps, coordinatorOrgId);
+  // One admission of a person at a time: a second sent meanwhile waits, then finds the member (409).
+  return oneAtATime([`timebank-member:${memberRefOf(deps.peppers, nationalId)}`], () =>
+    admitOnce(deps, coordinatorOrgId, input, nationalId),
+  );
+}
+
+async function admitOnce(
+  deps: TimeBankDeps,
+  coordinatorOrgId: string,
+  input: z.output<typeof admitMemberSchema>,
+  nationalId: NationalId,
+): Promise<MemberView> {
+  const coordinator = await requireActiveCoordinator(deps, coordinatorOrgId);
   if (input.wallet && input.pin !== undefined)
     throw new ValidationError("pin", "not_custodial", "A member with its own wallet signs; it has no PIN.");
   if (input.wallet && input.phone !== undefined)
@@ -85,6 +104,7 @@ export async function admitMember(
       to: timeBank.target as string,
       data: timeBank.interface.encodeFunctionData("admitMember", [ref, wallet, input.creditLimit]),
       field: input.wallet ? "wallet" : "nationalId",
+      retryAfterFailure: true,
     },
     (job) => {
       deps.db

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { parseInput } from "../validation";
-import { requireCoordinator } from "./coordinators";
+import { requireActiveCoordinator } from "./coordinators";
 import { getMember, memberOfCoordinator } from "./members";
 import { MAX_CREDIT_LIMIT } from "./admitMember";
 import { forgetMemberAccess } from "./memberAccess";
@@ -43,7 +43,7 @@ export async function changeMember(
     }),
     params,
   );
-  const coordinator = requireCoordinator(deps, coordinatorOrgId);
+  const coordinator = await requireActiveCoordinator(deps, coordinatorOrgId);
   const member = memberOfCoordinator(deps, coordinatorOrgId, memberRef);
   const timeBank = deps.system.timeBank;
   const data =

@@ -9,8 +9,9 @@ import {
   timeBankDomain,
   type ServiceConfirmation,
 } from "./confirmation";
-import { requireCoordinator } from "./coordinators";
+import { requireActiveCoordinator } from "./coordinators";
 import { memberRow } from "./members";
+import { oneAtATime } from "./oneAtATime";
 import { checkOnly, sendChecked } from "./sendChecked";
 import { SERVICE_CODES } from "./smsCodes";
 import { confirmationOf, openService, serviceRow, serviceView, type ServiceView } from "./services";
@@ -47,7 +48,20 @@ export async function confirmService(
   const proofs = [input.signature, input.pin, input.smsCode].filter((proof) => proof !== undefined);
   if (proofs.length !== 1)
     throw new ValidationError("signature", "one_proof", "Give exactly one of signature, pin or smsCode.");
-  requireCoordinator(deps, coordinatorOrgId);
+  // One call at a time per service: a coordinator's confirmation of it waits, then finds it confirmed.
+  return oneAtATime([serviceLock(serviceId)], () => confirmOpen(deps, coordinatorOrgId, serviceId, input));
+}
+
+/** The key every call that confirms a service holds while it runs (`oneAtATime`). */
+export const serviceLock = (serviceId: string) => `timebank-service:${serviceId}`;
+
+async function confirmOpen(
+  deps: TimeBankDeps,
+  coordinatorOrgId: string,
+  serviceId: string,
+  input: z.output<typeof confirmServiceSchema>,
+): Promise<ServiceView> {
+  await requireActiveCoordinator(deps, coordinatorOrgId);
   const row = openService(deps, coordinatorOrgId, serviceId);
   const { message, giverWallet, recipientWallet } = await confirmationOf(deps, row);
   const domain = timeBankDomain(deps);
@@ -89,6 +103,7 @@ export async function confirmService(
       to: timeBank.target as string,
       data: call(signature),
       field: channel === "wallet" ? "signature" : channel === "pin" ? "pin" : "smsCode",
+      retryAfterFailure: true,
     },
     (job) => {
       openService(deps, coordinatorOrgId, serviceId);
@@ -99,13 +114,13 @@ export async function confirmService(
         )
         .run(channel, digest, job.jobId, deps.now().toISOString(), row.service_id);
     },
-    () =>
+    (job) =>
       deps.db
         .prepare(
           `UPDATE timebank_services SET state = 'open', confirmed_by = NULL, chain_service_id = NULL,
-             confirm_job_id = NULL WHERE service_id = ?`,
+             confirm_job_id = NULL WHERE service_id = ? AND confirm_job_id = ?`,
         )
-        .run(row.service_id),
+        .run(row.service_id, job.jobId),
   );
   return serviceView(deps, serviceRow(deps, row.service_id)!);
 }

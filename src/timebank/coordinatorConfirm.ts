@@ -3,9 +3,11 @@ import { z } from "zod";
 import type { ChainJob } from "../chain/outbox";
 import { AppError } from "../errors";
 import { parseInput } from "../validation";
-import { requireCoordinator } from "./coordinators";
+import { serviceLock } from "./confirmService";
+import { requireActiveCoordinator } from "./coordinators";
 import { memberRow } from "./members";
-import { checkOnly, sendChecked } from "./sendChecked";
+import { oneAtATime } from "./oneAtATime";
+import { attemptKey, checkOnly, sendChecked } from "./sendChecked";
 import { ownService, serviceRow, serviceView, type ServiceRow, type ServiceView } from "./services";
 import type { TimeBankDeps } from "./types";
 
@@ -71,14 +73,27 @@ export async function coordinatorConfirmBatch(
   return { services };
 }
 
-async function confirmServices(
+/** Holds every service of the call (`oneAtATime`): a recipient's confirmation or an overlapping batch waits. */
+function confirmServices(
   deps: TimeBankDeps,
   coordinatorOrgId: string,
   serviceIds: string[],
   payer: Payer,
   fieldOf: (index: number) => string,
 ): Promise<ServiceView[]> {
-  const coordinator = requireCoordinator(deps, coordinatorOrgId);
+  return oneAtATime(serviceIds.map(serviceLock), () =>
+    confirmHeld(deps, coordinatorOrgId, serviceIds, payer, fieldOf),
+  );
+}
+
+async function confirmHeld(
+  deps: TimeBankDeps,
+  coordinatorOrgId: string,
+  serviceIds: string[],
+  payer: Payer,
+  fieldOf: (index: number) => string,
+): Promise<ServiceView[]> {
+  const coordinator = await requireActiveCoordinator(deps, coordinatorOrgId);
   const rows = serviceIds.map((serviceId, index) => {
     const row = ownService(deps, coordinatorOrgId, serviceId, fieldOf(index));
     if (row.state === "confirmed")
@@ -115,6 +130,7 @@ async function confirmServices(
       to: timeBank.target as string,
       data: timeBank.interface.encodeFunctionData(call as "payFromPool", [chainIds]),
       field: "payer",
+      retryAfterFailure: true,
     },
     (job) => {
       for (const row of rows)
@@ -124,9 +140,15 @@ async function confirmServices(
           confirm_job_id: job.jobId,
         });
     },
-    () => {
+    (job) => {
+      // Only what this call's job confirmed: a row another call confirmed meanwhile stays as it is.
       for (const row of rows)
-        updateService(deps, row, { state: "logged", confirmed_by: null, confirm_job_id: null });
+        deps.db
+          .prepare(
+            `UPDATE timebank_services SET state = 'logged', confirmed_by = NULL, confirm_job_id = NULL, updated_at = ?
+             WHERE service_id = ? AND confirm_job_id = ?`,
+          )
+          .run(deps.now().toISOString(), row.service_id, job.jobId);
     },
   );
   return Promise.all(serviceIds.map((serviceId) => serviceView(deps, serviceRow(deps, serviceId)!)));
@@ -151,7 +173,7 @@ async function logOpenServices(
       {
         row,
         write: {
-          idempotencyKey: `timebank-service:${row.service_id}:log`,
+          idempotencyKey: attemptKey(deps, `timebank-service:${row.service_id}:log`),
           kind: "timebank.log_service",
           from: giver,
           to: timeBank.target as string,
@@ -171,7 +193,21 @@ async function logOpenServices(
   const jobs = deps.db.transaction(() =>
     writes.map(({ row, write }) => {
       const job = deps.outbox.enqueue(write);
-      updateService(deps, row, { state: "logged", log_job_id: job.jobId });
+      // Still open, as read before the awaits above: a service confirmed meanwhile is not logged again (the
+      // throw rolls the queued logs back with it).
+      const opened = deps.db
+        .prepare(
+          "UPDATE timebank_services SET state = 'logged', log_job_id = ?, updated_at = ? WHERE service_id = ? AND state = 'open'",
+        )
+        .run(job.jobId, deps.now().toISOString(), row.service_id);
+      if (opened.changes !== 1)
+        throw new AppError(
+          "ServiceStateError",
+          409,
+          "This service is already confirmed.",
+          write.field,
+          "not_open",
+        );
       return { row, write, job };
     }),
   )();

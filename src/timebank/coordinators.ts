@@ -1,6 +1,7 @@
 import { AppError, NotFoundError } from "../errors";
 import { cachedStatement } from "../db/statements";
-import type { CoordinatorView, TimeBankDeps } from "./types";
+import { LICENCE_KIND } from "../organisations";
+import { COORDINATOR_LICENCE_KIND, type CoordinatorView, type TimeBankDeps } from "./types";
 
 interface CoordinatorRow {
   org_id: string;
@@ -33,6 +34,38 @@ export function requireCoordinator(deps: Pick<TimeBankDeps, "db">, orgId: string
       "This organisation is not a time-bank coordinator.",
       "authorization",
       "not_coordinator",
+    );
+  return coordinator;
+}
+
+/**
+ * As `requireCoordinator`, for anything that acts: the appointment's licence grant confirmed, and both its
+ * `Coordinator` licence and its charity licence active on chain now (403 `coordinator_licence_inactive`).
+ * The TimeBank checks the coordinator's licence only on the coordinator's own calls; the gateway also sends
+ * the members' calls (logs, confirmations, donations) and resets their PINs, so a coordinator the regulator
+ * suspended, or whose charity licence it suspended or revoked, does none of that through the gateway either.
+ */
+export async function requireActiveCoordinator(
+  deps: Pick<TimeBankDeps, "db" | "system">,
+  orgId: string,
+): Promise<CoordinatorView> {
+  const coordinator = requireCoordinator(deps, orgId);
+  const { licences } = deps.system;
+  const active =
+    coordinator.licenceStatus === "active" &&
+    (
+      await Promise.all([
+        licences.isActive(coordinator.address, COORDINATOR_LICENCE_KIND),
+        licences.isActive(coordinator.address, LICENCE_KIND.charity!),
+      ])
+    ).every(Boolean);
+  if (!active)
+    throw new AppError(
+      "ForbiddenError",
+      403,
+      "This organisation's coordinator or charity licence is not active on chain.",
+      "authorization",
+      "coordinator_licence_inactive",
     );
   return coordinator;
 }

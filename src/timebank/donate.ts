@@ -3,7 +3,7 @@ import { z } from "zod";
 import { AppError, NotFoundError, ValidationError } from "../errors";
 import { parseInput } from "../validation";
 import { pinCheck } from "./confirmService";
-import { requireCoordinator } from "./coordinators";
+import { requireActiveCoordinator } from "./coordinators";
 import { getMember, memberOfCoordinator, memberRow } from "./members";
 import { checkOnly, sendChecked } from "./sendChecked";
 import type { MemberView, TimeBankDeps } from "./types";
@@ -47,7 +47,7 @@ export async function donate(
   params: DonateParams,
 ): Promise<Donation> {
   const input = parseInput(donateSchema, params);
-  requireCoordinator(deps, coordinatorOrgId);
+  await requireActiveCoordinator(deps, coordinatorOrgId);
   const donor = memberOfCoordinator(deps, coordinatorOrgId, donorRef);
   const beneficiary = input.to === undefined ? undefined : memberRow(deps, input.to);
   if (input.to !== undefined && !beneficiary)

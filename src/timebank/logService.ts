@@ -4,8 +4,9 @@ import { z } from "zod";
 import { AppError, DuplicateError, ValidationError } from "../errors";
 import { parseInput } from "../validation";
 import { categoryCode, SERVICE_CATEGORIES } from "./categories";
-import { requireCoordinator } from "./coordinators";
+import { requireActiveCoordinator } from "./coordinators";
 import { memberOfCoordinator } from "./members";
+import { oneAtATime } from "./oneAtATime";
 import { checkOnly } from "./sendChecked";
 import { serviceRow, serviceView, type ServiceView } from "./services";
 import type { TimeBankDeps } from "./types";
@@ -46,7 +47,18 @@ export async function logService(
   params: LogServiceParams,
 ): Promise<ServiceView & { replayed: boolean }> {
   const input = parseInput(logServiceSchema, params);
-  requireCoordinator(deps, coordinatorOrgId);
+  await requireActiveCoordinator(deps, coordinatorOrgId);
+  // Callers sending one key at once are answered one after the other: the second finds the first's service.
+  return oneAtATime([`timebank-open:${coordinatorOrgId}:${input.idempotencyKey}`], () =>
+    openOnce(deps, coordinatorOrgId, input),
+  );
+}
+
+async function openOnce(
+  deps: TimeBankDeps,
+  coordinatorOrgId: string,
+  input: z.output<typeof logServiceSchema>,
+): Promise<ServiceView & { replayed: boolean }> {
   const evidenceHash = input.evidenceHash ?? ZeroHash;
   const known = deps.db
     .prepare("SELECT service_id FROM timebank_services WHERE idempotency_key = ?")

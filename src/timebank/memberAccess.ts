@@ -3,9 +3,9 @@ import { AppError, ValidationError } from "../errors";
 import { normalisePhone } from "../identity";
 import { parseInput } from "../validation";
 import { preparePin, storePin } from "../wallets";
-import { requireCoordinator } from "./coordinators";
+import { requireActiveCoordinator } from "./coordinators";
 import { memberOfCoordinator } from "./members";
-import type { TimeBankDeps } from "./types";
+import { MEMBER_STATUSES, type TimeBankDeps } from "./types";
 
 export const memberAccessSchema = z.strictObject({
   /** A new PIN (4 to 8 digits, not guessable): clears failed attempts and any lockout. */
@@ -37,8 +37,18 @@ export async function setMemberAccess(
   const input = parseInput(memberAccessSchema, params);
   if (input.pin === undefined && input.phone === undefined)
     throw new ValidationError("pin", "nothing_to_set", "Give a pin, a phone or both.");
-  requireCoordinator(deps, coordinatorOrgId);
+  await requireActiveCoordinator(deps, coordinatorOrgId);
   const member = memberOfCoordinator(deps, coordinatorOrgId, memberRef);
+  // A removed member acts no more (its PIN was deleted and its phone shredded): nothing is set again.
+  const account = await deps.system.timeBank.accountOf(member.wallet);
+  if (MEMBER_STATUSES[Number(account.status)] === "removed")
+    throw new AppError(
+      "ServiceStateError",
+      409,
+      "The member was removed from the time bank.",
+      "memberRef",
+      "member_removed",
+    );
   if (member.custody !== "custodial")
     throw new AppError(
       "ServiceStateError",

@@ -1,7 +1,7 @@
 import type { Interface } from "ethers";
 import { decodeRevert } from "../chain/decodeRevert";
 import type { ChainJob } from "../chain/outbox";
-import { AppError } from "../errors";
+import { AppError, DuplicateError } from "../errors";
 import type { TimeBankDeps } from "./types";
 
 /** The TimeBank's and the licence registry's refusals in plain words (409: the state does not allow it). */
@@ -23,6 +23,22 @@ export interface ChainWrite {
   data: string;
   /** The request field a refusal names. */
   field: string;
+  /**
+   * A key the gateway derived (no caller's idempotency key in it): once its job failed on chain, another
+   * attempt goes out under the next key (`attemptKey`) instead of answering the old failure for ever.
+   */
+  retryAfterFailure?: boolean;
+}
+
+/**
+ * The key of the next attempt of a derived write: the key itself, or, once a job under it failed on chain,
+ * the key followed by the failed job's id (and so on). Two callers retrying at once still share one key.
+ */
+export function attemptKey(deps: Pick<TimeBankDeps, "outbox">, key: string): string {
+  let attempt = key;
+  for (let job = deps.outbox.byKey(attempt); job?.status === "failed"; job = deps.outbox.byKey(attempt))
+    attempt = `${key}#after-${job.jobId}`;
+  return attempt;
 }
 
 /**
@@ -37,13 +53,26 @@ export async function sendChecked(
   record: (job: ChainJob) => void = () => {},
   undo: (job: ChainJob) => void = () => {},
 ): Promise<ChainJob> {
+  if (write.retryAfterFailure) write = { ...write, idempotencyKey: attemptKey(deps, write.idempotencyKey) };
   const known = deps.outbox.byKey(write.idempotencyKey);
   if (!known) await checkOnly(deps, write);
-  const job = deps.db.transaction(() => {
-    const queued = deps.outbox.enqueue(write);
-    if (!known) record(queued);
-    return queued;
-  })();
+  let job: ChainJob;
+  try {
+    job = deps.db.transaction(() => {
+      const queued = deps.outbox.enqueue(write);
+      if (!known) record(queued);
+      return queued;
+    })();
+  } catch (error) {
+    // The outbox holds this key for another write: the API's one code for a key reused with another body.
+    if (error instanceof DuplicateError && error.code === "reused")
+      throw new DuplicateError(
+        "idempotencyKey",
+        "idempotency_key_reused",
+        "This idempotency key was used for another request.",
+      );
+    throw error;
+  }
   await deps.outbox.drain();
   const after = deps.outbox.get(job.jobId);
   if (after?.status === "failed") {
