@@ -116,8 +116,9 @@ async function confirmHeld(
     rows.map((row) => ({ recipient: wallets(row).recipient, duration: row.duration })),
   );
   await logOpenServices(deps, rows, wallets, fieldOf);
-
-  const chainIds = serviceIds.map((serviceId) => serviceRow(deps, serviceId)!.chain_service_id!);
+  const chainIds: string[] = [];
+  for (const [index, serviceId] of serviceIds.entries())
+    chainIds.push(await loggedChainId(deps, serviceRow(deps, serviceId)!, fieldOf(index)));
   const call = payer === "pool" ? "payFromPool" : "confirmByCoordinator";
   const batch = createHash("sha256").update(serviceIds.join(",")).digest("hex").slice(0, 32);
   const timeBank = deps.system.timeBank;
@@ -212,20 +213,46 @@ async function logOpenServices(
     }),
   )();
   await deps.outbox.drain();
-  for (const { row, write, job } of jobs) {
-    const after = deps.outbox.get(job.jobId) as ChainJob;
-    if (after.status === "failed") {
-      updateService(deps, row, { state: "open", log_job_id: null });
-      throw new AppError(
-        "ChainRefusedError",
-        409,
-        "The time bank refused this log.",
-        write.field,
-        "Reverted",
-      );
-    }
-    updateService(deps, row, { chain_service_id: await loggedServiceId(deps, after.txHash!) });
+  // Every log's outcome is kept before a refusal is answered: the logged ones keep their chain ids.
+  let refused: string | undefined;
+  for (const { row, write } of jobs) {
+    const after = serviceRow(deps, row.service_id)!;
+    if (after.state === "open") refused ??= write.field;
+    else await loggedChainId(deps, after, write.field);
   }
+  if (refused !== undefined)
+    throw new AppError("ChainRefusedError", 409, "The time bank refused this log.", refused, "Reverted");
+}
+
+/**
+ * The TimeBank's id of a logged service, kept on its row once its log is confirmed: read from the log's
+ * `ServiceLogged` event, after a drain if the log is still on its way (a restart, a drain that returned
+ * first). A log still pending answers 409 `log_pending` (call again); a failed one left the row open.
+ */
+async function loggedChainId(deps: TimeBankDeps, row: ServiceRow, field: string): Promise<string> {
+  if (row.chain_service_id) return row.chain_service_id;
+  if (row.state !== "logged" || row.log_job_id === null)
+    throw new AppError("ChainRefusedError", 409, "The time bank refused this log.", field, "Reverted");
+  let job = deps.outbox.get(row.log_job_id) as ChainJob;
+  if (job.status !== "confirmed" && job.status !== "failed") {
+    await deps.outbox.drain();
+    job = deps.outbox.get(row.log_job_id) as ChainJob;
+  }
+  if (job.status === "failed") {
+    serviceRow(deps, row.service_id);
+    throw new AppError("ChainRefusedError", 409, "The time bank refused this log.", field, "Reverted");
+  }
+  if (job.status !== "confirmed")
+    throw new AppError(
+      "ServiceStateError",
+      409,
+      "The service's log is still on its way to the chain; call again.",
+      field,
+      "log_pending",
+    );
+  const chainId = await loggedServiceId(deps, job.txHash!);
+  updateService(deps, row, { chain_service_id: chainId });
+  return chainId;
 }
 
 /** What the coordinator's call checks after the logs, checked before them (409 naming the TimeBank's error). */

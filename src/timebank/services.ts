@@ -48,14 +48,54 @@ export interface ServiceView {
   updatedAt: string;
 }
 
-export function serviceRow(deps: Pick<TimeBankDeps, "db">, serviceId: string): ServiceRow | undefined {
-  return cachedStatement(deps.db, "SELECT * FROM timebank_services WHERE service_id = ?").get(serviceId) as
-    ServiceRow | undefined;
+/** The gateway's row of a service, after `followJobs`: never a state its chain jobs no longer back. */
+export function serviceRow(
+  deps: Pick<TimeBankDeps, "db" | "outbox">,
+  serviceId: string,
+): ServiceRow | undefined {
+  const read = () =>
+    cachedStatement(deps.db, "SELECT * FROM timebank_services WHERE service_id = ?").get(serviceId) as
+      ServiceRow | undefined;
+  const row = read();
+  return row && followJobs(deps, row) ? read() : row;
+}
+
+/**
+ * Business rows follow the chain: a service marked confirmed whose confirming job failed on chain (sent
+ * after a restart past its deadline, or refused because the chain moved), or logged whose log failed, is put
+ * back where the chain leaves it: open (or logged, for a coordinator's call) and confirmable again. The
+ * request that queued a job undoes it at once when it sees the failure; this covers a job that failed after
+ * that request ended (a crash, a drain that returned first). True when it changed the row.
+ */
+function followJobs(deps: Pick<TimeBankDeps, "db" | "outbox">, row: ServiceRow): boolean {
+  const failed = (jobId: number | null) => jobId !== null && deps.outbox.get(jobId)?.status === "failed";
+  const now = new Date().toISOString();
+  if (row.state === "confirmed" && failed(row.confirm_job_id)) {
+    const byCoordinator = row.confirmed_by === "coordinator" || row.confirmed_by === "pool";
+    deps.db
+      .prepare(
+        `UPDATE timebank_services SET state = ?, confirmed_by = NULL, confirm_job_id = NULL,
+           chain_service_id = CASE WHEN ? THEN chain_service_id ELSE NULL END, updated_at = ?
+         WHERE service_id = ? AND confirm_job_id = ?`,
+      )
+      .run(byCoordinator ? "logged" : "open", byCoordinator ? 1 : 0, now, row.service_id, row.confirm_job_id);
+    return true;
+  }
+  if (row.state === "logged" && failed(row.log_job_id)) {
+    deps.db
+      .prepare(
+        `UPDATE timebank_services SET state = 'open', log_job_id = NULL, chain_service_id = NULL, updated_at = ?
+         WHERE service_id = ? AND log_job_id = ?`,
+      )
+      .run(now, row.service_id, row.log_job_id);
+    return true;
+  }
+  return false;
 }
 
 /** The coordinator's own service, or 404 as for an unknown one. */
 export function ownService(
-  deps: Pick<TimeBankDeps, "db">,
+  deps: Pick<TimeBankDeps, "db" | "outbox">,
   coordinatorOrgId: string,
   serviceId: string,
   field = "serviceId",
@@ -117,7 +157,7 @@ export async function serviceView(
 
 /** A coordinator's own service, as it stands. */
 export async function getService(
-  deps: Pick<TimeBankDeps, "db" | "system" | "chainId">,
+  deps: Pick<TimeBankDeps, "db" | "outbox" | "system" | "chainId">,
   coordinatorOrgId: string,
   serviceId: string,
 ): Promise<ServiceView> {
@@ -126,7 +166,7 @@ export async function getService(
 
 /** The service, if the recipient can still confirm it: open and inside its deadline. */
 export function openService(
-  deps: Pick<TimeBankDeps, "db" | "now">,
+  deps: Pick<TimeBankDeps, "db" | "outbox" | "now">,
   coordinatorOrgId: string,
   serviceId: string,
 ): ServiceRow {

@@ -270,6 +270,57 @@ describe("timebank: concurrent requests, licences and retries", function () {
     expect(outbox.byKey(`timebank-admit:${ref}#after-${failed.jobId}`)!.status).to.equal("confirmed");
   });
 
+  it("rows follow the chain: a confirmation whose job failed later is open again, a log left without its id is finished", async () => {
+    const db = gw.services.store.sqlite;
+    const row = (serviceId: string) =>
+      db.prepare("SELECT * FROM timebank_services WHERE service_id = ?").get(serviceId) as Record<
+        string,
+        unknown
+      >;
+    // Confirmed by PIN, then its job failed after the request ended (as the outbox records a job refused
+    // after a restart): the service reads as open, and confirms again.
+    const first = await open(2);
+    const confirmed = await gw.post(`/v1/timebank/services/${first}/confirmation`, charity.apiKey, {
+      pin: PIN,
+    });
+    expect(confirmed.status, confirmed.text).to.equal(200);
+    const giverBefore = await balanceOf(giver);
+    db.prepare("UPDATE chain_jobs SET status = 'failed' WHERE job_id = ?").run(row(first).confirm_job_id);
+    const read = await gw.get(`/v1/timebank/services/${first}`, charity.apiKey);
+    expect(read.body).to.include({ state: "open", confirmedBy: null, chainServiceId: null });
+    expect(read.body.confirmation.message.nonce).to.be.a("number");
+
+    // Logged in the gateway's transaction, then the process stopped before the log was sent and its id kept:
+    // the coordinator's next call sends it, reads the id from its event, and confirms (a 500 before).
+    const second = await open(3);
+    const { outbox, system } = gw.services;
+    const wallets = db
+      .prepare("SELECT member_ref, wallet FROM timebank_members WHERE member_ref IN (?, ?)")
+      .all(giver, recipient) as { member_ref: string; wallet: string }[];
+    const walletOf = (ref: string) => wallets.find((w) => w.member_ref === ref)!.wallet;
+    const log = outbox.enqueue({
+      idempotencyKey: `timebank-service:${second}:log`,
+      kind: "timebank.log_service",
+      from: walletOf(giver),
+      to: system.timeBank.target as string,
+      data: system.timeBank.interface.encodeFunctionData("logService", [
+        walletOf(recipient),
+        3,
+        0,
+        `0x${"00".repeat(32)}`,
+      ]),
+    });
+    db.prepare("UPDATE timebank_services SET state = 'logged', log_job_id = ? WHERE service_id = ?").run(
+      log.jobId,
+      second,
+    );
+    const finished = await byCoordinator(second);
+    expect(finished.status, finished.text).to.equal(200);
+    expect(finished.body).to.include({ state: "confirmed", confirmedBy: "coordinator" });
+    expect(finished.body.chainServiceId).to.match(/^0x[0-9a-f]{64}$/);
+    expect(await balanceOf(giver)).to.equal(giverBefore + 3);
+  });
+
   it("a removed member's PIN or phone is not set again", async () => {
     const member = await admit();
     const removed = await gw.post(`/v1/timebank/members/${member}/changes`, charity.apiKey, {
