@@ -1,0 +1,164 @@
+import {
+  MEMBER_ACTIONS,
+  type HistoryEntry,
+  type MemberAccess,
+  type MemberView,
+  type PendingServiceEntry,
+} from "../../timebank";
+import { html, type Html } from "../html";
+import { count, dateTime, digits } from "../i18n/format";
+import { csrfField } from "../layout";
+import type { PageState } from "../pageState";
+import { minutesChart } from "./minutesChart";
+import { code } from "./timebankViews";
+
+type Page = Pick<PageState, "t" | "lang">;
+
+/** The member's account as the chain holds it, and how its custodial key is unlocked (only whether). */
+export function memberFacts(page: Page, member: MemberView, access: MemberAccess): Html {
+  const { t, lang } = page;
+  const yes = (value: boolean) => (value ? t("tbYes") : t("tbNo"));
+  return html`<dl class="facts" id="account">
+    <dt>${t("tbMember")}</dt>
+    <dd>${code(member.memberRef)}</dd>
+    <dt>${t("tbCustody")}</dt>
+    <dd>${t(`custody_${member.custody}`)} ${code(member.wallet)}</dd>
+    <dt>${t("tbStatus")}</dt>
+    <dd data-status="${member.status}">${t(`memberStatus_${member.status}`)}</dd>
+    <dt>${t("tbBalance")}</dt>
+    <dd class="num" data-minutes="balance">${count(member.balance, lang)}</dd>
+    <dt>${t("tbCreditLimit")}</dt>
+    <dd class="num" data-minutes="creditLimit">${count(member.creditLimit, lang)}</dd>
+    <dt>${t("tbNonce")}</dt>
+    <dd class="num">${digits(member.nonce, lang)}</dd>
+    <dt>${t("tbAdmittedAt")}</dt>
+    <dd>${dateTime(member.createdAt, lang)}</dd>
+    ${
+      member.custody === "custodial"
+        ? html`<dt>${t("tbPinSet")}</dt>
+            <dd>${yes(access.pin)}</dd>
+            <dt>${t("tbPhoneSet")}</dt>
+            <dd>${yes(access.phone)}</dd>`
+        : ""
+    }
+  </dl>`;
+}
+
+/**
+ * What moved the member's balance, summed by kind from its history (chart and table), with the balance the
+ * chain holds in the footer: earned and received add, paid and donated take away.
+ */
+export function memberChart(page: Page, member: MemberView, entries: readonly HistoryEntry[]): Html {
+  const { t, lang } = page;
+  const sum = (kind: HistoryEntry["kind"]) =>
+    entries.filter((entry) => entry.kind === kind).reduce((total, entry) => total + entry.minutes, 0);
+  return minutesChart(
+    {
+      id: "member-minutes",
+      chartTitle: t("tbMemberChart"),
+      caption: t("tbMemberTable"),
+      bars: [
+        { label: t("tbEarned"), minutes: sum("earned"), key: "earned" },
+        { label: t("tbReceivedDonations"), minutes: sum("received_donation"), key: "received_donation" },
+        { label: t("tbPaid"), minutes: sum("paid"), key: "paid" },
+        { label: t("tbDonated"), minutes: sum("donated"), key: "donated" },
+      ],
+      totals: [{ label: t("tbBalance"), minutes: member.balance, key: "balance" }],
+    },
+    t,
+    lang,
+  );
+}
+
+/** Every balance change of the member, oldest first, as the TimeBank's events tell it. */
+export function historyTable(page: Page, entries: readonly HistoryEntry[]): Html {
+  const { t, lang } = page;
+  if (!entries.length) return html`<p>${t("tbNoHistory")}</p>`;
+  return html`<div class="scroll" tabindex="0" role="region" aria-label="${t("tbHistory")}">
+    <table id="history">
+      <caption>
+        ${t("tbHistory")} (${count(entries.length, lang)})
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">${t("tbBlock")}</th>
+          <th scope="col">${t("tbWhat")}</th>
+          <th scope="col">${t("tbMinutes")}</th>
+          <th scope="col">${t("tbService")}</th>
+          <th scope="col">${t("tbTransaction")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${entries.map(
+          (entry) =>
+            html`<tr data-kind="${entry.kind}">
+              <td class="num">${digits(entry.blockNumber, lang)}</td>
+              <td>
+                ${t(`history_${entry.kind}`)}
+                ${entry.pool ? html` · ${entry.kind === "earned" ? t("tbByPool") : t("tbToPool")}` : ""}
+              </td>
+              <td class="num">${count(entry.minutes, lang)}</td>
+              <td>${entry.serviceId ? code(entry.serviceId) : "—"}</td>
+              <td>${code(entry.txHash)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/** The services logged on chain with the member and not yet confirmed, whoever logged them. */
+export function memberPendingTable(page: Page, pending: readonly PendingServiceEntry[]): Html {
+  const { t, lang } = page;
+  if (!pending.length) return html`<p>${t("tbNoMemberPending")}</p>`;
+  return html`<div class="scroll" tabindex="0" role="region" aria-label="${t("tbMemberPending")}">
+    <table id="member-pending">
+      <caption>
+        ${t("tbMemberPending")} (${count(pending.length, lang)})
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">${t("tbService")}</th>
+          <th scope="col">${t("tbRole")}</th>
+          <th scope="col">${t("tbMinutes")}</th>
+          <th scope="col">${t("tbCategory")}</th>
+          <th scope="col">${t("tbBlock")}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${pending.map(
+          (entry) =>
+            html`<tr data-role="${entry.role}">
+              <th scope="row">${code(entry.serviceId)}</th>
+              <td>${t(`pendingRole_${entry.role}`)}</td>
+              <td class="num">${count(entry.minutes, lang)}</td>
+              <td>${t(`category_${entry.category}`)}</td>
+              <td class="num">${digits(entry.blockNumber, lang)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
+}
+
+/** The member's change form: set the limit, suspend, reinstate or remove, under the form's own idempotency key. */
+export function changeForm(page: PageState, member: MemberView, formKey: string): Html {
+  const { t } = page;
+  return html`<form
+    method="post"
+    action="/app/timebank/members/${member.memberRef}/changes"
+    class="card"
+    id="change-form"
+  >
+    <p class="hint" id="change-hint">${t("tbChangeHint")}</p>
+    ${csrfField(page)}
+    <input type="hidden" name="idempotencyKey" value="${formKey}-change" />
+    <label for="change-action">${t("tbAction")}</label>
+    <select id="change-action" name="action" aria-describedby="change-hint">
+      ${MEMBER_ACTIONS.map((action) => html`<option value="${action}">${t(`memberAction_${action}`)}</option>`)}
+    </select>
+    <label for="change-limit">${t("tbNewLimit")}</label>
+    <input id="change-limit" name="creditLimit" inputmode="numeric" autocomplete="off" />
+    <button type="submit">${t("apply")}</button>
+  </form>`;
+}
