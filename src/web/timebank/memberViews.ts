@@ -4,9 +4,10 @@ import {
   type MemberAccess,
   type MemberView,
   type PendingServiceEntry,
+  type ServiceView,
 } from "../../timebank";
 import { html, type Html } from "../html";
-import { count, dateTime, digits } from "../i18n/format";
+import { count, dateTime, digits, shortHash } from "../i18n/format";
 import { csrfField } from "../layout";
 import type { PageState } from "../pageState";
 import { minutesChart } from "./minutesChart";
@@ -161,4 +162,125 @@ export function changeForm(page: PageState, member: MemberView, formKey: string)
     <input id="change-limit" name="creditLimit" inputmode="numeric" autocomplete="off" />
     <button type="submit">${t("apply")}</button>
   </form>`;
+}
+
+/**
+ * What the member says through its coordinator's screen, for a wallet the gateway holds: its word on each
+ * service it received and has not confirmed (its PIN, or the SMS code texted to its phone), and a donation of
+ * credit it earned (its PIN). A member with its own wallet signs with it instead, through the API.
+ */
+export function memberWord(
+  page: PageState,
+  member: MemberView,
+  access: MemberAccess,
+  received: readonly ServiceView[],
+  others: readonly MemberView[],
+  formKey: string,
+): Html {
+  const { t, lang } = page;
+  if (member.custody !== "custodial") return html`<p>${t("tbSelfCustodiedWord")}</p>`;
+  const waiting = received.length
+    ? html`<div class="scroll" tabindex="0" role="region" aria-label="${t("tbReceivedWaiting")}">
+        <table id="received">
+          <caption>
+            ${t("tbReceivedWaiting")} (${count(received.length, lang)})
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">${t("tbService")}</th>
+              <th scope="col">${t("tbGiver")}</th>
+              <th scope="col">${t("tbMinutes")}</th>
+              <th scope="col">${t("tbCategory")}</th>
+              <th scope="col">${t("tbDeadline")}</th>
+              <th scope="col">${t("tbMemberConfirms")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${received.map((service) => receivedRow(page, service, access))}
+          </tbody>
+        </table>
+      </div>`
+    : html`<p>${t("tbNoReceivedWaiting")}</p>`;
+  return html`<p class="hint">${t("tbMemberWordIntro")}</p>
+    ${waiting}
+    <form
+      method="post"
+      action="/app/timebank/members/${member.memberRef}/donations"
+      class="card"
+      id="donate-form"
+    >
+      <h3>${t("tbDonate")}</h3>
+      <p class="hint" id="donate-hint">${t("tbDonateHint")}</p>
+      ${csrfField(page)}
+      <input type="hidden" name="idempotencyKey" value="${formKey}-donation" />
+      <label for="donate-minutes">${t("tbMinutes")}</label>
+      <input
+        id="donate-minutes"
+        name="minutes"
+        inputmode="numeric"
+        autocomplete="off"
+        required
+        aria-describedby="donate-hint"
+      />
+      <label for="donate-to">${t("tbDonateTo")}</label>
+      <select id="donate-to" name="to">
+        <option value="">${t("tbDonateToPool")}</option>
+        ${others
+          .filter((other) => other.memberRef !== member.memberRef && other.status === "active")
+          .map((other) => html`<option value="${other.memberRef}">${shortHash(other.memberRef)}</option>`)}
+      </select>
+      <label for="donate-pin">${t("tbMemberPin")}</label>
+      <input id="donate-pin" name="pin" type="password" inputmode="numeric" autocomplete="off" required />
+      <button type="submit">${t("tbDonate")}</button>
+    </form>`;
+}
+
+/** One service the member received: its PIN or SMS code confirms it; a code is texted from its own form. */
+function receivedRow(page: PageState, service: ServiceView, access: MemberAccess): Html {
+  const { t, lang } = page;
+  const id = `word-${service.serviceId}`;
+  const label = shortHash(service.serviceId);
+  return html`<tr data-service="${service.serviceId}">
+    <th scope="row">${code(service.serviceId)}</th>
+    <td>${code(service.giver)}</td>
+    <td class="num">${count(service.minutes, lang)}</td>
+    <td>${t(`category_${service.category}`)}</td>
+    <td>${dateTime(new Date(service.deadline * 1000).toISOString(), lang)}</td>
+    <td>
+      <form
+        method="post"
+        action="/app/timebank/services/${service.serviceId}/confirmation"
+        class="change"
+        id="${id}"
+      >
+        ${csrfField(page)}
+        ${
+          access.pin
+            ? html`<label for="${id}-pin">${t("tbMemberPin")} · ${label}</label>
+                <input id="${id}-pin" name="pin" type="password" inputmode="numeric" autocomplete="off" />`
+            : ""
+        }
+        ${
+          access.phone
+            ? html`<label for="${id}-code">${t("tbSmsCode")} · ${label}</label>
+                <input id="${id}-code" name="smsCode" inputmode="numeric" autocomplete="one-time-code" />`
+            : ""
+        }
+        <button type="submit">${t("tbMemberConfirm")}</button>
+      </form>
+      ${
+        access.phone
+          ? html`<form
+              method="post"
+              action="/app/timebank/services/${service.serviceId}/sms-code"
+              class="change"
+              id="${id}-sms"
+            >
+              ${csrfField(page)}
+              <button type="submit" class="secondary">${t("tbSendCode")}</button>
+            </form>`
+          : ""
+      }
+    </td>
+  </tr>`;
 }

@@ -22,6 +22,18 @@ const REFUSALS: Record<string, TextKey> = {
   not_custodial: "tbRefusal_not_custodial",
   guessable: "tbRefusal_guessable",
   idempotency_key_reused: "tbRefusal_idempotency_key_reused",
+  DonationExceedsCredit: "tbRefusal_DonationExceedsCredit",
+  self_donation: "tbRefusal_self_donation",
+  pin_incorrect: "tbRefusal_wrong_pin",
+  locked: "tbRefusal_locked",
+  no_phone: "tbRefusal_no_phone",
+  one_proof: "tbRefusal_one_proof",
+  expired: "tbRefusal_expired",
+  code_incorrect: "tbRefusal_code_incorrect",
+  code_expired: "tbRefusal_code_gone",
+  code_used: "tbRefusal_code_gone",
+  code_locked: "tbRefusal_code_gone",
+  no_code: "tbRefusal_code_gone",
 };
 
 /**

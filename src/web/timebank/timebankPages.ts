@@ -7,6 +7,9 @@ import {
   changeMember,
   coordinatorConfirm,
   coordinatorConfirmBatch,
+  confirmService,
+  donate,
+  getService,
   getMember,
   listMembers,
   listServices,
@@ -14,6 +17,7 @@ import {
   memberAccess,
   memberHistory,
   poolHistory,
+  requestServiceSmsCode,
   requireCoordinator,
   type TimeBankDeps,
 } from "../../timebank";
@@ -22,7 +26,14 @@ import type { TextKey } from "../i18n/texts";
 import { renderPage } from "../layout";
 import { pageOf, requireCsrf, requirePageRole } from "../pageState";
 import { refusalBox } from "./refusal";
-import { changeForm, historyTable, memberChart, memberFacts, memberPendingTable } from "./memberViews";
+import {
+  changeForm,
+  historyTable,
+  memberChart,
+  memberFacts,
+  memberPendingTable,
+  memberWord,
+} from "./memberViews";
 import { admitForm, memberTable, openServiceForm, pendingTable, poolView } from "./timebankViews";
 
 export interface TimebankPageServices {
@@ -40,6 +51,9 @@ const DONE: Record<string, TextKey> = {
   opened: "tbOpened",
   confirmed: "tbConfirmed",
   changed: "tbChanged",
+  codeSent: "tbCodeSent",
+  donated: "tbDonationDone",
+  memberConfirmed: "tbMemberConfirmed",
 };
 
 /** A form's fields as the use-cases' schemas take them. */
@@ -127,18 +141,23 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
     });
   };
 
-  const memberPage = async (req: Request, res: Response, error?: AppError) => {
+  const memberPage = async (req: Request, res: Response, error?: AppError, ref?: string) => {
     const page = pageOf(res);
     const { t } = page;
     const orgId = coordinatorOf(res);
-    const memberRef = String(req.params.memberRef);
+    const memberRef = ref ?? String(req.params.memberRef);
     if (!MEMBER_REF.test(memberRef))
       throw new NotFoundError("memberRef", "No member of this coordinator has this reference.");
-    const [member, history] = await Promise.all([
+    const [member, history, waiting, others] = await Promise.all([
       getMember(deps(), orgId, memberRef),
       memberHistory(deps(), orgId, memberRef),
+      listServices(deps(), orgId, { state: "open", member: memberRef, limit: PENDING_LIMIT }),
+      listMembers(deps(), orgId, { limit: 100 }),
     ]);
+    const access = memberAccess(deps(), member.memberRef);
+    const received = waiting.filter((service) => service.recipient === member.memberRef);
     const done = DONE[String(req.query.done)];
+    const formKey = `web-${randomUUID()}`;
     renderPage(req, res, {
       title: t("tbMemberTitle"),
       status: error?.status ?? 200,
@@ -147,7 +166,7 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
         <p><a href="/app/timebank">${t("tbBack")}</a></p>
         <section aria-labelledby="account-heading">
           <h2 id="account-heading">${t("tbAccount")}</h2>
-          ${memberFacts(page, member, memberAccess(deps(), member.memberRef))}
+          ${memberFacts(page, member, access)}
         </section>
         <section aria-labelledby="minutes-heading">
           <h2 id="minutes-heading">${t("tbMemberChart")}</h2>
@@ -157,11 +176,26 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
           <h2 id="member-pending-heading">${t("tbMemberPending")}</h2>
           ${memberPendingTable(page, history.pending)}
         </section>
+        <section aria-labelledby="word-heading">
+          <h2 id="word-heading">${t("tbMemberWord")}</h2>
+          ${memberWord(page, member, access, received, others.members, formKey)}
+        </section>
         <section aria-labelledby="change-heading">
           <h2 id="change-heading">${t("tbChange")}</h2>
-          ${changeForm(page, member, `web-${randomUUID()}`)}
+          ${changeForm(page, member, formKey)}
         </section>`,
     });
+  };
+
+  /** A refused form about a service is shown on its recipient's page; an unknown service, on the home page. */
+  const recipientPage = (serviceId: string) => async (req: Request, res: Response, error: AppError) => {
+    let recipient: string;
+    try {
+      recipient = (await getService(deps(), coordinatorOf(res), serviceId)).recipient;
+    } catch {
+      return home(req, res, error);
+    }
+    return memberPage(req, res, error, recipient);
   };
 
   /** Runs a form's use-case; a refusal (4xx) is shown on `page` with nothing written, anything else is thrown. */
@@ -278,6 +312,66 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
         return "/app/timebank?done=confirmed";
       },
       home,
+    ),
+  );
+
+  // The use-case of POST /v1/timebank/services/{serviceId}/confirmation: the recipient's PIN or SMS code.
+  router.post("/app/timebank/services/:serviceId/confirmation", coordinator, requireCsrf, (req, res) => {
+    const serviceId = String(req.params.serviceId);
+    return attempt(
+      req,
+      res,
+      async () => {
+        if (!SERVICE_ID.test(serviceId))
+          throw new NotFoundError("serviceId", "No service of this coordinator has this id.");
+        const form = formOf(req);
+        const service = await confirmService(deps(), coordinatorOf(res), serviceId, {
+          pin: form.optional("pin"),
+          smsCode: form.optional("smsCode") && toAsciiDigits(form.text("smsCode")),
+        });
+        return `/app/timebank/members/${service.recipient}?done=memberConfirmed`;
+      },
+      recipientPage(serviceId),
+    );
+  });
+
+  // The use-case of POST /v1/timebank/services/{serviceId}/sms-code.
+  router.post("/app/timebank/services/:serviceId/sms-code", coordinator, requireCsrf, (req, res) => {
+    const serviceId = String(req.params.serviceId);
+    return attempt(
+      req,
+      res,
+      async () => {
+        if (!SERVICE_ID.test(serviceId))
+          throw new NotFoundError("serviceId", "No service of this coordinator has this id.");
+        const orgId = coordinatorOf(res);
+        await requestServiceSmsCode(deps(), orgId, serviceId);
+        const { recipient } = await getService(deps(), orgId, serviceId);
+        return `/app/timebank/members/${recipient}?done=codeSent`;
+      },
+      recipientPage(serviceId),
+    );
+  });
+
+  // The use-case of POST /v1/timebank/members/{memberRef}/donations: the member's PIN.
+  router.post("/app/timebank/members/:memberRef/donations", coordinator, requireCsrf, (req, res) =>
+    attempt(
+      req,
+      res,
+      async () => {
+        const form = formOf(req);
+        const memberRef = String(req.params.memberRef);
+        if (!MEMBER_REF.test(memberRef))
+          throw new NotFoundError("memberRef", "No member of this coordinator has this reference.");
+        await donate(deps(), coordinatorOf(res), memberRef, {
+          to: form.optional("to"),
+          minutes: form.minutes("minutes")!,
+          pin: form.text("pin"),
+          idempotencyKey: form.text("idempotencyKey"),
+        });
+        return `/app/timebank/members/${memberRef}?done=donated`;
+      },
+      memberPage,
     ),
   );
 

@@ -161,7 +161,31 @@ describe("web: the time bank coordinator's journey in a browser", function () {
         await accessibility(page, "time bank after a batch");
       }
 
+      if (run === 3) {
+        // The new member confirms a service it received with its PIN, typed on its coordinator's screen.
+        const res = await world.gw.post("/v1/timebank/services", world.coordinator.apiKey, {
+          giver: world.giver,
+          recipient: ref,
+          minutes: 9,
+          category: "transport",
+          idempotencyKey: "web-tb-browser-word-0001",
+        });
+        expect(res.status, res.text).to.equal(201);
+        await page.goto(`${world.gw.url}/app/timebank/members/${ref}`);
+        const row = page.locator(`#received tr[data-service="${res.body.serviceId}"]`);
+        await row.locator('input[name="pin"]').fill(TIMEBANK_PIN);
+        await send(page, row.locator("form").first(), `**/app/timebank/members/${ref}?done=memberConfirmed`);
+        expect(await page.locator(".notice").textContent()).to.equal(textOf(lang, "tbMemberConfirmed"));
+        expect((await member(ref)).balance).to.equal(-24);
+        expect(await page.locator('#account [data-minutes="balance"]').textContent()).to.equal(
+          count(-24, lang),
+        );
+        await accessibility(page, "member after confirming with its PIN");
+        await shot(page, `timebank-member-word-${lang}-${size}`);
+      }
+
       // The giver's page, reached by the keyboard: what it earned, paid and donated, chart and table.
+      if (run === 3) await page.goto(`${world.gw.url}/app/timebank`);
       await keyboardFollow(page, `/app/timebank/members/${world.giver}`);
       const history = (
         await world.gw.get(`/v1/timebank/members/${world.giver}/history`, world.coordinator.apiKey)
@@ -179,6 +203,17 @@ describe("web: the time bank coordinator's journey in a browser", function () {
       expect(await page.locator('svg[aria-labelledby="member-minutes-title"]').isVisible()).to.equal(true);
       await accessibility(page, "giver's page");
       await shot(page, `timebank-member-${lang}-${size}`);
+      if (run === 0) {
+        // The giver donates 5 earned minutes to the pool with its PIN.
+        const poolBefore = Number(await world.gw.services.system.timeBank.poolBalance());
+        const donate = page.locator("#donate-form");
+        await donate.locator('input[name="minutes"]').fill(typed(5, lang));
+        await donate.locator('input[name="pin"]').fill(TIMEBANK_PIN);
+        await send(page, donate, `**/app/timebank/members/${world.giver}?done=donated`);
+        expect(await page.locator(".notice").textContent()).to.equal(textOf(lang, "tbDonationDone"));
+        expect(Number(await world.gw.services.system.timeBank.poolBalance())).to.equal(poolBefore + 5);
+        await accessibility(page, "giver after a donation");
+      }
       await finish(v);
     });
   });

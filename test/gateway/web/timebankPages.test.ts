@@ -1,7 +1,9 @@
 import { expect } from "chai";
 import request from "supertest";
 import { syntheticNationalId } from "../../../src/identity";
-import { count } from "../../../src/web/i18n/format";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { count, digits } from "../../../src/web/i18n/format";
 import { textOf } from "../../../src/web/i18n/texts";
 import {
   signedInAgent,
@@ -375,6 +377,110 @@ describe("web: time bank coordinator pages over HTTP", function () {
     expect(textAfter(page.text, 'data-minutes="pool"')).to.equal(count(poolBefore - 11, "fa"));
   });
 
+  it("takes the member's word at its coordinator's screen: its PIN or SMS code confirms a service it received, its PIN donates earned minutes; refusals name the field", async () => {
+    const phone = "09121234567";
+    const admitted = await world.gw.post("/v1/timebank/members", world.coordinator.apiKey, {
+      nationalId: syntheticNationalId(960_700),
+      creditLimit: 60,
+      pin: TIMEBANK_PIN,
+      phone,
+    });
+    expect(admitted.status, admitted.text).to.equal(201);
+    const phoned = admitted.body.memberRef as string;
+    const [byPin, bySms] = [
+      (await opened(world.giver, world.recipient, 7, "web-tb-word-0001")).body.serviceId as string,
+      (await opened(world.giver, phoned, 8, "web-tb-word-0002")).body.serviceId as string,
+    ];
+    const page = await coordinator.agent.get(`/app/timebank/members/${world.recipient}`);
+    expect(rowOf(page.text, `data-service="${byPin}"`)).to.include('name="pin"');
+    expect(rowOf(page.text, `data-service="${byPin}"`)).to.not.include('name="smsCode"');
+    expect(page.text).to.include('id="donate-form"');
+    const selfPage = await coordinator.agent.get(`/app/timebank/members/${world.self}`);
+    expect(selfPage.text).to.include(textOf("fa", "tbSelfCustodiedWord"));
+    expect(selfPage.text).to.not.include('id="donate-form"');
+
+    const confirmPath = `/app/timebank/services/${byPin}/confirmation`;
+    await csrfRefused(confirmPath, { pin: TIMEBANK_PIN });
+    await refused(confirmPath, {}, 400, "signature");
+    const wrong = await refused(confirmPath, { pin: "975310" }, 401, "pin");
+    expect(wrong.text).to.include(`${textOf("fa", "tbRefusal_wrong_pin")} (pin_incorrect)`);
+    expect(wrong.text).to.include('id="received"');
+    const [giverBefore, recipientBefore] = [await member(world.giver), await member(world.recipient)];
+    const confirmed = await coordinator.agent
+      .post(confirmPath)
+      .type("form")
+      .send(form({ csrf: coordinator.csrf, pin: TIMEBANK_PIN }));
+    expect(confirmed.status, confirmed.text).to.equal(303);
+    expect(confirmed.headers.location).to.equal(
+      `/app/timebank/members/${world.recipient}?done=memberConfirmed`,
+    );
+    expect(serviceState(byPin)).to.deep.equal({ state: "confirmed", confirmedBy: "pin" });
+    expect((await member(world.giver)).balance).to.equal(giverBefore.balance + 7);
+    expect((await member(world.recipient)).balance).to.equal(recipientBefore.balance - 7);
+    expect(confirmed.text).to.not.include(TIMEBANK_PIN);
+
+    // By SMS: the member without a phone cannot be texted; the one with a phone gets a code, a wrong one refused.
+    const unphoned = await opened(world.giver, world.recipient, 3, "web-tb-word-0003");
+    await refused(`/app/timebank/services/${unphoned.body.serviceId}/sms-code`, {}, 409, "serviceId");
+    await csrfRefused(`/app/timebank/services/${bySms}/sms-code`, {});
+    const sent = await coordinator.agent
+      .post(`/app/timebank/services/${bySms}/sms-code`)
+      .type("form")
+      .send(form({ csrf: coordinator.csrf }));
+    expect(sent.status, sent.text).to.equal(303);
+    expect(sent.headers.location).to.equal(`/app/timebank/members/${phoned}?done=codeSent`);
+    const outbox = readFileSync(path.join(world.gw.dataDir, "sms-outbox.jsonl"), "utf8").trim().split("\n");
+    const code = /\b([0-9]{6})\b/.exec((JSON.parse(outbox.at(-1)!) as { text: string }).text)![1]!;
+    const phonePage = await coordinator.agent.get(sent.headers.location);
+    expect(phonePage.text).to.include(textOf("fa", "tbCodeSent"));
+    expect(rowOf(phonePage.text, `data-service="${bySms}"`)).to.include('name="smsCode"');
+    const wrongCode = code === "000000" ? "111111" : "000000";
+    await refused(`/app/timebank/services/${bySms}/confirmation`, { smsCode: wrongCode }, 401, "smsCode");
+    const bySmsDone = await coordinator.agent
+      .post(`/app/timebank/services/${bySms}/confirmation`)
+      .type("form")
+      .send(form({ csrf: coordinator.csrf, smsCode: digits(code, "fa") }));
+    expect(bySmsDone.status, bySmsDone.text).to.equal(303);
+    expect(serviceState(bySms)).to.deep.equal({ state: "confirmed", confirmedBy: "sms" });
+    expect((await member(phoned)).balance).to.equal(-8);
+
+    // A donation of earned minutes with the donor's PIN, to the pool.
+    const donations = `/app/timebank/members/${world.giver}/donations`;
+    const giverNow = (await member(world.giver)).balance;
+    const donation = (fields: Record<string, string>) => ({
+      minutes: "5",
+      pin: TIMEBANK_PIN,
+      to: "",
+      idempotencyKey: "web-tb-donation-0001",
+      ...fields,
+    });
+    await csrfRefused(donations, donation({}));
+    await refused(donations, donation({ minutes: "0" }), 400, "minutes");
+    await refused(donations, donation({ minutes: String(giverNow + 1) }), 409, "minutes");
+    await refused(donations, donation({ to: world.giver }), 400, "to");
+    await refused(donations, donation({ pin: "" }), 400, "pin");
+    await refused(donations, donation({ pin: "975310" }), 401, "pin");
+    await refused(`/app/timebank/members/${world.self}/donations`, donation({}), 409, "memberRef");
+    const poolBefore = Number(await timeBank().poolBalance());
+    const donated = await coordinator.agent
+      .post(donations)
+      .type("form")
+      .send(form({ csrf: coordinator.csrf, ...donation({}) }));
+    expect(donated.status, donated.text).to.equal(303);
+    expect(donated.headers.location).to.equal(`/app/timebank/members/${world.giver}?done=donated`);
+    expect(Number(await timeBank().poolBalance())).to.equal(poolBefore + 5);
+    expect((await member(world.giver)).balance).to.equal(giverNow - 5);
+    const toMember = await coordinator.agent
+      .post(donations)
+      .type("form")
+      .send(
+        form({ csrf: coordinator.csrf, ...donation({ to: phoned, idempotencyKey: "web-tb-donation-0002" }) }),
+      );
+    expect(toMember.status, toMember.text).to.equal(303);
+    expect((await member(phoned)).balance).to.equal(-3);
+    expect(world.gw.logLines.join("\n")).to.not.include(TIMEBANK_PIN);
+  });
+
   it("refuses every other role (403) on every page and form, sends a stranger to sign in, and a charity that is no coordinator", async () => {
     const paths = ["/app/timebank", `/app/timebank/members/${world.giver}`];
     const writes: [string, Record<string, unknown>][] = [
@@ -397,6 +503,12 @@ describe("web: time bank coordinator pages over HTTP", function () {
       [
         "/app/timebank/services/coordinator-confirmations",
         { serviceIds: [world.openServiceId], payer: "recipient" },
+      ],
+      [`/app/timebank/services/${world.openServiceId}/confirmation`, { pin: TIMEBANK_PIN }],
+      [`/app/timebank/services/${world.openServiceId}/sms-code`, {}],
+      [
+        `/app/timebank/members/${world.giver}/donations`,
+        { minutes: "1", pin: TIMEBANK_PIN, idempotencyKey: "web-tb-role-0003" },
       ],
     ];
     const before = timebankCounts(world);
@@ -468,6 +580,13 @@ describe("web: time bank coordinator pages over HTTP", function () {
         "/app/timebank/services/coordinator-confirmations",
         { serviceIds: [world.openServiceId], payer: "recipient" },
         "serviceIds[0]",
+      ],
+      [`/app/timebank/services/${world.openServiceId}/confirmation`, { pin: TIMEBANK_PIN }, "serviceId"],
+      [`/app/timebank/services/${world.openServiceId}/sms-code`, {}, "serviceId"],
+      [
+        `/app/timebank/members/${world.giver}/donations`,
+        { minutes: "1", pin: TIMEBANK_PIN, idempotencyKey: "web-tb-foreign-0003" },
+        "memberRef",
       ],
       [
         "/app/timebank/services",
