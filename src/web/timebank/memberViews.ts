@@ -7,11 +7,12 @@ import {
   type ServiceView,
 } from "../../timebank";
 import { html, type Html } from "../html";
+import { scrollTable } from "../tables";
 import { count, dateTime, digits, shortHash } from "../i18n/format";
 import { csrfField } from "../layout";
 import type { PageState } from "../pageState";
 import { minutesChart } from "./minutesChart";
-import { code } from "./timebankViews";
+import { code, digitsField } from "./timebankViews";
 
 type Page = Pick<PageState, "t" | "lang">;
 
@@ -75,71 +76,47 @@ export function memberChart(page: Page, member: MemberView, entries: readonly Hi
 export function historyTable(page: Page, entries: readonly HistoryEntry[]): Html {
   const { t, lang } = page;
   if (!entries.length) return html`<p>${t("tbNoHistory")}</p>`;
-  return html`<div class="scroll" tabindex="0" role="region" aria-label="${t("tbHistory")}">
-    <table id="history">
-      <caption>
-        ${t("tbHistory")} (${count(entries.length, lang)})
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">${t("tbBlock")}</th>
-          <th scope="col">${t("tbWhat")}</th>
-          <th scope="col">${t("tbMinutes")}</th>
-          <th scope="col">${t("tbService")}</th>
-          <th scope="col">${t("tbTransaction")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${entries.map(
-          (entry) =>
-            html`<tr data-kind="${entry.kind}">
-              <td class="num">${digits(entry.blockNumber, lang)}</td>
-              <td>
-                ${t(`history_${entry.kind}`)}
-                ${entry.pool ? html` · ${entry.kind === "earned" ? t("tbByPool") : t("tbToPool")}` : ""}
-              </td>
-              <td class="num">${count(entry.minutes, lang)}</td>
-              <td>${entry.serviceId ? code(entry.serviceId) : "—"}</td>
-              <td>${code(entry.txHash)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return scrollTable({
+    id: "history",
+    label: t("tbHistory"),
+    caption: `${t("tbHistory")} (${count(entries.length, lang)})`,
+    headings: [t("tbBlock"), t("tbWhat"), t("tbMinutes"), t("tbService"), t("tbTransaction")],
+    rows: entries.map(
+      (entry) =>
+        html`<tr data-kind="${entry.kind}">
+          <td class="num">${digits(entry.blockNumber, lang)}</td>
+          <td>
+            ${t(`history_${entry.kind}`)}
+            ${entry.pool ? html` · ${entry.kind === "earned" ? t("tbByPool") : t("tbToPool")}` : ""}
+          </td>
+          <td class="num">${count(entry.minutes, lang)}</td>
+          <td>${entry.serviceId ? code(entry.serviceId) : "—"}</td>
+          <td>${code(entry.txHash)}</td>
+        </tr>`,
+    ),
+  });
 }
 
 /** The services logged on chain with the member and not yet confirmed, whoever logged them. */
 export function memberPendingTable(page: Page, pending: readonly PendingServiceEntry[]): Html {
   const { t, lang } = page;
   if (!pending.length) return html`<p>${t("tbNoMemberPending")}</p>`;
-  return html`<div class="scroll" tabindex="0" role="region" aria-label="${t("tbMemberPending")}">
-    <table id="member-pending">
-      <caption>
-        ${t("tbMemberPending")} (${count(pending.length, lang)})
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">${t("tbService")}</th>
-          <th scope="col">${t("tbRole")}</th>
-          <th scope="col">${t("tbMinutes")}</th>
-          <th scope="col">${t("tbCategory")}</th>
-          <th scope="col">${t("tbBlock")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${pending.map(
-          (entry) =>
-            html`<tr data-role="${entry.role}">
-              <th scope="row">${code(entry.serviceId)}</th>
-              <td>${t(`pendingRole_${entry.role}`)}</td>
-              <td class="num">${count(entry.minutes, lang)}</td>
-              <td>${t(`category_${entry.category}`)}</td>
-              <td class="num">${digits(entry.blockNumber, lang)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return scrollTable({
+    id: "member-pending",
+    label: t("tbMemberPending"),
+    caption: `${t("tbMemberPending")} (${count(pending.length, lang)})`,
+    headings: [t("tbService"), t("tbRole"), t("tbMinutes"), t("tbCategory"), t("tbBlock")],
+    rows: pending.map(
+      (entry) =>
+        html`<tr data-role="${entry.role}">
+          <th scope="row">${code(entry.serviceId)}</th>
+          <td>${t(`pendingRole_${entry.role}`)}</td>
+          <td class="num">${count(entry.minutes, lang)}</td>
+          <td>${t(`category_${entry.category}`)}</td>
+          <td class="num">${digits(entry.blockNumber, lang)}</td>
+        </tr>`,
+    ),
+  });
 }
 
 /** The member's change form: set the limit, suspend, reinstate or remove, under the form's own idempotency key. */
@@ -158,8 +135,7 @@ export function changeForm(page: PageState, member: MemberView, formKey: string)
     <select id="change-action" name="action" aria-describedby="change-hint">
       ${MEMBER_ACTIONS.map((action) => html`<option value="${action}">${t(`memberAction_${action}`)}</option>`)}
     </select>
-    <label for="change-limit">${t("tbNewLimit")}</label>
-    <input id="change-limit" name="creditLimit" inputmode="numeric" autocomplete="off" />
+    ${digitsField({ id: "change-limit", name: "creditLimit", label: t("tbNewLimit") })}
     <button type="submit">${t("apply")}</button>
   </form>`;
 }
@@ -180,26 +156,20 @@ export function memberWord(
   const { t, lang } = page;
   if (member.custody !== "custodial") return html`<p>${t("tbSelfCustodiedWord")}</p>`;
   const waiting = received.length
-    ? html`<div class="scroll" tabindex="0" role="region" aria-label="${t("tbReceivedWaiting")}">
-        <table id="received">
-          <caption>
-            ${t("tbReceivedWaiting")} (${count(received.length, lang)})
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">${t("tbService")}</th>
-              <th scope="col">${t("tbGiver")}</th>
-              <th scope="col">${t("tbMinutes")}</th>
-              <th scope="col">${t("tbCategory")}</th>
-              <th scope="col">${t("tbDeadline")}</th>
-              <th scope="col">${t("tbMemberConfirms")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${received.map((service) => receivedRow(page, service, access))}
-          </tbody>
-        </table>
-      </div>`
+    ? scrollTable({
+        id: "received",
+        label: t("tbReceivedWaiting"),
+        caption: `${t("tbReceivedWaiting")} (${count(received.length, lang)})`,
+        headings: [
+          t("tbService"),
+          t("tbGiver"),
+          t("tbMinutes"),
+          t("tbCategory"),
+          t("tbDeadline"),
+          t("tbMemberConfirms"),
+        ],
+        rows: received.map((service) => receivedRow(page, service, access)),
+      })
     : html`<p>${t("tbNoReceivedWaiting")}</p>`;
   return html`<p class="hint">${t("tbMemberWordIntro")}</p>
     ${waiting}
@@ -213,15 +183,13 @@ export function memberWord(
       <p class="hint" id="donate-hint">${t("tbDonateHint")}</p>
       ${csrfField(page)}
       <input type="hidden" name="idempotencyKey" value="${formKey}-donation" />
-      <label for="donate-minutes">${t("tbMinutes")}</label>
-      <input
-        id="donate-minutes"
-        name="minutes"
-        inputmode="numeric"
-        autocomplete="off"
-        required
-        aria-describedby="donate-hint"
-      />
+      ${digitsField({
+        id: "donate-minutes",
+        name: "minutes",
+        label: t("tbMinutes"),
+        required: true,
+        describedBy: "donate-hint",
+      })}
       <label for="donate-to">${t("tbDonateTo")}</label>
       <select id="donate-to" name="to">
         <option value="">${t("tbDonateToPool")}</option>
@@ -229,8 +197,7 @@ export function memberWord(
           .filter((other) => other.memberRef !== member.memberRef && other.status === "active")
           .map((other) => html`<option value="${other.memberRef}">${shortHash(other.memberRef)}</option>`)}
       </select>
-      <label for="donate-pin">${t("tbMemberPin")}</label>
-      <input id="donate-pin" name="pin" type="password" inputmode="numeric" autocomplete="off" required />
+      ${digitsField({ id: "donate-pin", name: "pin", label: t("tbMemberPin"), secret: true, required: true })}
       <button type="submit">${t("tbDonate")}</button>
     </form>`;
 }
@@ -256,14 +223,22 @@ function receivedRow(page: PageState, service: ServiceView, access: MemberAccess
         ${csrfField(page)}
         ${
           access.pin
-            ? html`<label for="${id}-pin">${t("tbMemberPin")} · ${label}</label>
-                <input id="${id}-pin" name="pin" type="password" inputmode="numeric" autocomplete="off" />`
+            ? digitsField({
+                id: `${id}-pin`,
+                name: "pin",
+                label: `${t("tbMemberPin")} · ${label}`,
+                secret: true,
+              })
             : ""
         }
         ${
           access.phone
-            ? html`<label for="${id}-code">${t("tbSmsCode")} · ${label}</label>
-                <input id="${id}-code" name="smsCode" inputmode="numeric" autocomplete="one-time-code" />`
+            ? digitsField({
+                id: `${id}-code`,
+                name: "smsCode",
+                label: `${t("tbSmsCode")} · ${label}`,
+                autocomplete: "one-time-code",
+              })
             : ""
         }
         <button type="submit">${t("tbMemberConfirm")}</button>

@@ -1,4 +1,5 @@
 import { barChartSvg } from "../charts/barChart";
+import { chartBesideTable } from "../charts/chartBesideTable";
 import { html, type Html } from "../html";
 import { count, type Language } from "../i18n/format";
 import type { Texts } from "../i18n/texts";
@@ -39,26 +40,12 @@ export function minutesChart(options: MinutesChartOptions, t: Texts, lang: Langu
       <th scope="row">${figure.label}</th>
       <td class="num" data-minutes="${figure.key}">${count(figure.minutes, lang)}</td>
     </tr>`;
-  return html`<div class="flow-grid">
-    <figure>${svg}</figure>
-    <div class="scroll" tabindex="0" role="region" aria-label="${options.caption}">
-      <table id="${options.id}">
-        <caption>
-          ${options.caption}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">${t("part")}</th>
-            <th scope="col">${t("tbMinutes")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${options.bars.map(row)}
-        </tbody>
-        <tfoot>
-          ${options.totals.map(row)}
-        </tfoot>
-      </table>
-    </div>
-  </div>`;
+  return chartBesideTable({
+    svg,
+    id: options.id,
+    caption: options.caption,
+    headings: [t("part"), t("tbMinutes")],
+    rows: options.bars.map(row),
+    foot: options.totals.map(row),
+  });
 }

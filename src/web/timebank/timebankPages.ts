@@ -56,6 +56,22 @@ const DONE: Record<string, TextKey> = {
   memberConfirmed: "tbMemberConfirmed",
 };
 
+/** The path's member ref, or the 404 of an unknown member. */
+function memberRefOf(req: Request): string {
+  const memberRef = String(req.params.memberRef);
+  if (!MEMBER_REF.test(memberRef))
+    throw new NotFoundError("memberRef", "No member of this coordinator has this reference.");
+  return memberRef;
+}
+
+/** The path's service id, or the 404 of an unknown service. */
+function serviceIdOf(req: Request): string {
+  const serviceId = String(req.params.serviceId);
+  if (!SERVICE_ID.test(serviceId))
+    throw new NotFoundError("serviceId", "No service of this coordinator has this id.");
+  return serviceId;
+}
+
 /** A form's fields as the use-cases' schemas take them. */
 function formOf(req: Request) {
   const body = req.body as Record<string, unknown>;
@@ -131,7 +147,7 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
         </section>
         <section aria-labelledby="forms-heading">
           <h2 id="forms-heading">${t("tbOpenService")} · ${t("tbAdmit")}</h2>
-          <div class="cards">${openServiceForm(page, members, formKey)} ${admitForm(page, "")}</div>
+          <div class="cards">${openServiceForm(page, members, formKey)} ${admitForm(page)}</div>
         </section>
         <section aria-labelledby="pool-heading">
           <h2 id="pool-heading">${t("tbPool")}</h2>
@@ -145,9 +161,7 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
     const page = pageOf(res);
     const { t } = page;
     const orgId = coordinatorOf(res);
-    const memberRef = ref ?? String(req.params.memberRef);
-    if (!MEMBER_REF.test(memberRef))
-      throw new NotFoundError("memberRef", "No member of this coordinator has this reference.");
+    const memberRef = ref ?? memberRefOf(req);
     const [member, history, waiting, others] = await Promise.all([
       getMember(deps(), orgId, memberRef),
       memberHistory(deps(), orgId, memberRef),
@@ -198,24 +212,28 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
     return memberPage(req, res, error, recipient);
   };
 
-  /** Runs a form's use-case; a refusal (4xx) is shown on `page` with nothing written, anything else is thrown. */
-  const attempt = async (
-    req: Request,
-    res: Response,
-    write: () => Promise<string>,
-    page: (req: Request, res: Response, error: AppError) => Promise<void>,
-  ) => {
-    let location: string;
-    try {
-      location = await write();
-    } catch (error) {
-      if (error instanceof AppError && error.status < 500) return page(req, res, error);
-      throw error;
-    }
-    res.redirect(303, location);
-  };
-
+  type Shown = (req: Request, res: Response, error: AppError) => Promise<void>;
   const coordinator = requirePageRole("charity");
+
+  /**
+   * A form's route: its use-case runs with the form's fields; success redirects to where it answers, a refusal
+   * (4xx) is shown on the page `refusedOn` picks, with nothing written; anything else is the error page's.
+   */
+  const formRoute = (
+    path: string,
+    write: (req: Request, res: Response, form: ReturnType<typeof formOf>) => Promise<string>,
+    refusedOn: (req: Request) => Shown,
+  ) =>
+    router.post(path, coordinator, requireCsrf, async (req, res) => {
+      let location: string;
+      try {
+        location = await write(req, res, formOf(req));
+      } catch (error) {
+        if (error instanceof AppError && error.status < 500) return refusedOn(req)(req, res, error);
+        throw error;
+      }
+      res.redirect(303, location);
+    });
 
   /** A page the use-case refused to show (not a coordinator, another's member): the refusal in the page's words. */
   const shown =
@@ -237,163 +255,121 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
   router.get("/app/timebank", coordinator, shown(home));
   router.get("/app/timebank/members/:memberRef", coordinator, shown(memberPage));
 
+  const onHome = () => home;
+  const onMember = () => memberPage;
+  const onRecipient = (req: Request) => recipientPage(String(req.params.serviceId));
+
   // The use-case of POST /v1/timebank/members.
-  router.post("/app/timebank/members", coordinator, requireCsrf, (req, res) =>
-    attempt(
-      req,
-      res,
-      async () => {
-        const form = formOf(req);
-        const member = await admitMember(deps(), coordinatorOf(res), {
-          nationalId: form.text("nationalId"),
-          creditLimit: form.minutes("creditLimit")!,
-          wallet: form.optional("wallet"),
-          pin: form.optional("pin"),
-          phone: form.optional("phone"),
-        });
-        return `/app/timebank/members/${member.memberRef}?done=admitted`;
-      },
-      home,
-    ),
+  formRoute(
+    "/app/timebank/members",
+    async (_req, res, form) => {
+      const member = await admitMember(deps(), coordinatorOf(res), {
+        nationalId: form.text("nationalId"),
+        creditLimit: form.minutes("creditLimit")!,
+        wallet: form.optional("wallet"),
+        pin: form.optional("pin"),
+        phone: form.optional("phone"),
+      });
+      return `/app/timebank/members/${member.memberRef}?done=admitted`;
+    },
+    onHome,
   );
 
   // The use-case of POST /v1/timebank/members/{memberRef}/changes.
-  router.post("/app/timebank/members/:memberRef/changes", coordinator, requireCsrf, (req, res) =>
-    attempt(
-      req,
-      res,
-      async () => {
-        const form = formOf(req);
-        const memberRef = String(req.params.memberRef);
-        if (!MEMBER_REF.test(memberRef))
-          throw new NotFoundError("memberRef", "No member of this coordinator has this reference.");
-        await changeMember(deps(), coordinatorOf(res), memberRef, {
-          action: form.text("action") as "suspend",
-          creditLimit: form.minutes("creditLimit"),
-          idempotencyKey: form.text("idempotencyKey"),
-        });
-        return `/app/timebank/members/${memberRef}?done=changed`;
-      },
-      memberPage,
-    ),
+  formRoute(
+    "/app/timebank/members/:memberRef/changes",
+    async (req, res, form) => {
+      const memberRef = memberRefOf(req);
+      await changeMember(deps(), coordinatorOf(res), memberRef, {
+        action: form.text("action") as "suspend",
+        creditLimit: form.minutes("creditLimit"),
+        idempotencyKey: form.text("idempotencyKey"),
+      });
+      return `/app/timebank/members/${memberRef}?done=changed`;
+    },
+    onMember,
+  );
+
+  // The use-case of POST /v1/timebank/members/{memberRef}/donations: the member's PIN.
+  formRoute(
+    "/app/timebank/members/:memberRef/donations",
+    async (req, res, form) => {
+      const memberRef = memberRefOf(req);
+      await donate(deps(), coordinatorOf(res), memberRef, {
+        to: form.optional("to"),
+        minutes: form.minutes("minutes")!,
+        pin: form.text("pin"),
+        idempotencyKey: form.text("idempotencyKey"),
+      });
+      return `/app/timebank/members/${memberRef}?done=donated`;
+    },
+    onMember,
   );
 
   // The use-case of POST /v1/timebank/services.
-  router.post("/app/timebank/services", coordinator, requireCsrf, (req, res) =>
-    attempt(
-      req,
-      res,
-      async () => {
-        const form = formOf(req);
-        await logService(deps(), coordinatorOf(res), {
-          giver: form.text("giver"),
-          recipient: form.text("recipient"),
-          minutes: form.minutes("minutes")!,
-          category: form.text("category") as "care",
-          idempotencyKey: form.text("idempotencyKey"),
-        });
-        return "/app/timebank?done=opened";
-      },
-      home,
-    ),
+  formRoute(
+    "/app/timebank/services",
+    async (_req, res, form) => {
+      await logService(deps(), coordinatorOf(res), {
+        giver: form.text("giver"),
+        recipient: form.text("recipient"),
+        minutes: form.minutes("minutes")!,
+        category: form.text("category") as "care",
+        idempotencyKey: form.text("idempotencyKey"),
+      });
+      return "/app/timebank?done=opened";
+    },
+    onHome,
   );
 
   // The use-case of POST /v1/timebank/services/coordinator-confirmations: the ticked services, all or none.
-  router.post("/app/timebank/services/coordinator-confirmations", coordinator, requireCsrf, (req, res) =>
-    attempt(
-      req,
-      res,
-      async () => {
-        const form = formOf(req);
-        await coordinatorConfirmBatch(deps(), coordinatorOf(res), {
-          serviceIds: form.list("serviceIds"),
-          payer: form.text("payer") as "pool",
-        });
-        return "/app/timebank?done=confirmed";
-      },
-      home,
-    ),
-  );
-
-  // The use-case of POST /v1/timebank/services/{serviceId}/confirmation: the recipient's PIN or SMS code.
-  router.post("/app/timebank/services/:serviceId/confirmation", coordinator, requireCsrf, (req, res) => {
-    const serviceId = String(req.params.serviceId);
-    return attempt(
-      req,
-      res,
-      async () => {
-        if (!SERVICE_ID.test(serviceId))
-          throw new NotFoundError("serviceId", "No service of this coordinator has this id.");
-        const form = formOf(req);
-        const service = await confirmService(deps(), coordinatorOf(res), serviceId, {
-          pin: form.optional("pin"),
-          smsCode: form.optional("smsCode") && toAsciiDigits(form.text("smsCode")),
-        });
-        return `/app/timebank/members/${service.recipient}?done=memberConfirmed`;
-      },
-      recipientPage(serviceId),
-    );
-  });
-
-  // The use-case of POST /v1/timebank/services/{serviceId}/sms-code.
-  router.post("/app/timebank/services/:serviceId/sms-code", coordinator, requireCsrf, (req, res) => {
-    const serviceId = String(req.params.serviceId);
-    return attempt(
-      req,
-      res,
-      async () => {
-        if (!SERVICE_ID.test(serviceId))
-          throw new NotFoundError("serviceId", "No service of this coordinator has this id.");
-        const orgId = coordinatorOf(res);
-        await requestServiceSmsCode(deps(), orgId, serviceId);
-        const { recipient } = await getService(deps(), orgId, serviceId);
-        return `/app/timebank/members/${recipient}?done=codeSent`;
-      },
-      recipientPage(serviceId),
-    );
-  });
-
-  // The use-case of POST /v1/timebank/members/{memberRef}/donations: the member's PIN.
-  router.post("/app/timebank/members/:memberRef/donations", coordinator, requireCsrf, (req, res) =>
-    attempt(
-      req,
-      res,
-      async () => {
-        const form = formOf(req);
-        const memberRef = String(req.params.memberRef);
-        if (!MEMBER_REF.test(memberRef))
-          throw new NotFoundError("memberRef", "No member of this coordinator has this reference.");
-        await donate(deps(), coordinatorOf(res), memberRef, {
-          to: form.optional("to"),
-          minutes: form.minutes("minutes")!,
-          pin: form.text("pin"),
-          idempotencyKey: form.text("idempotencyKey"),
-        });
-        return `/app/timebank/members/${memberRef}?done=donated`;
-      },
-      memberPage,
-    ),
+  formRoute(
+    "/app/timebank/services/coordinator-confirmations",
+    async (_req, res, form) => {
+      await coordinatorConfirmBatch(deps(), coordinatorOf(res), {
+        serviceIds: form.list("serviceIds"),
+        payer: form.text("payer") as "pool",
+      });
+      return "/app/timebank?done=confirmed";
+    },
+    onHome,
   );
 
   // The use-case of POST /v1/timebank/services/{serviceId}/coordinator-confirmation.
-  router.post(
+  formRoute(
     "/app/timebank/services/:serviceId/coordinator-confirmation",
-    coordinator,
-    requireCsrf,
-    (req, res) =>
-      attempt(
-        req,
-        res,
-        async () => {
-          const serviceId = String(req.params.serviceId);
-          if (!SERVICE_ID.test(serviceId))
-            throw new NotFoundError("serviceId", "No service of this coordinator has this id.");
-          await coordinatorConfirm(deps(), coordinatorOf(res), serviceId, {
-            payer: formOf(req).text("payer") as "pool",
-          });
-          return "/app/timebank?done=confirmed";
-        },
-        home,
-      ),
+    async (req, res, form) => {
+      await coordinatorConfirm(deps(), coordinatorOf(res), serviceIdOf(req), {
+        payer: form.text("payer") as "pool",
+      });
+      return "/app/timebank?done=confirmed";
+    },
+    onHome,
+  );
+
+  // The use-case of POST /v1/timebank/services/{serviceId}/confirmation: the recipient's PIN or SMS code.
+  formRoute(
+    "/app/timebank/services/:serviceId/confirmation",
+    async (req, res, form) => {
+      const smsCode = form.optional("smsCode");
+      const service = await confirmService(deps(), coordinatorOf(res), serviceIdOf(req), {
+        pin: form.optional("pin"),
+        smsCode: smsCode && toAsciiDigits(smsCode),
+      });
+      return `/app/timebank/members/${service.recipient}?done=memberConfirmed`;
+    },
+    onRecipient,
+  );
+
+  // The use-case of POST /v1/timebank/services/{serviceId}/sms-code.
+  formRoute(
+    "/app/timebank/services/:serviceId/sms-code",
+    async (req, res) => {
+      const orgId = coordinatorOf(res);
+      const serviceId = serviceIdOf(req);
+      await requestServiceSmsCode(deps(), orgId, serviceId);
+      return `/app/timebank/members/${(await getService(deps(), orgId, serviceId)).recipient}?done=codeSent`;
+    },
+    onRecipient,
   );
 }

@@ -6,6 +6,7 @@ import {
   type ServiceView,
 } from "../../timebank";
 import { html, type Html } from "../html";
+import { scrollTable } from "../tables";
 import { count, dateTime, digits, shortHash } from "../i18n/format";
 import { csrfField } from "../layout";
 import type { PageState } from "../pageState";
@@ -19,6 +20,32 @@ export const memberLink = (memberRef: string) =>
   html`<a href="/app/timebank/members/${memberRef}">${code(memberRef)}</a>`;
 const PAYERS = ["recipient", "pool"] as const;
 
+/**
+ * A labelled field of digits (minutes, a PIN, an SMS code): the phone's number pad, nothing remembered by the
+ * browser; the page reads Persian and Arabic-Indic digits as digits.
+ */
+export function digitsField(field: {
+  id: string;
+  name: string;
+  label: string;
+  required?: boolean;
+  /** A PIN: typed unseen. */
+  secret?: boolean;
+  describedBy?: string;
+  autocomplete?: string;
+}): Html {
+  return html`<label for="${field.id}">${field.label}</label>
+    <input
+      id="${field.id}"
+      name="${field.name}"
+      ${field.secret ? html`type="password"` : ""}
+      inputmode="numeric"
+      autocomplete="${field.autocomplete ?? "off"}"
+      ${field.required ? html`required` : ""}
+      ${field.describedBy ? html`aria-describedby="${field.describedBy}"` : ""}
+    />`;
+}
+
 /** The coordinator's members, a page at a time, each account as the chain holds it. */
 export function memberTable(
   page: Page,
@@ -28,42 +55,30 @@ export function memberTable(
 ): Html {
   const { t, lang } = page;
   if (!members.length) return html`<p>${t("tbNoMembers")}</p>`;
-  return html`<div class="scroll" tabindex="0" role="region" aria-label="${t("tbMembers")}">
-      <table id="members">
-        <caption>
-          ${t("tbMembers")} (${count(members.length, lang)})
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">${t("tbMember")}</th>
-            <th scope="col">${t("tbCustody")}</th>
-            <th scope="col">${t("tbStatus")}</th>
-            <th scope="col">${t("tbBalance")}</th>
-            <th scope="col">${t("tbCreditLimit")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${members.map(
-            (member) =>
-              html`<tr data-member="${member.memberRef}">
-                <th scope="row">${memberLink(member.memberRef)}</th>
-                <td>${t(`custody_${member.custody}`)}</td>
-                <td data-status="${member.status}">${t(`memberStatus_${member.status}`)}</td>
-                <td class="num" data-minutes="balance">${count(member.balance, lang)}</td>
-                <td class="num" data-minutes="creditLimit">${count(member.creditLimit, lang)}</td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
-    ${
-      next || paged
-        ? html`<p>
-            ${paged ? html`<a href="/app/timebank">${t("tbFirstPage")}</a>` : ""}
-            ${next ? html`<a href="/app/timebank?after=${next}">${t("tbNextPage")}</a>` : ""}
-          </p>`
-        : ""
-    }`;
+  return html`${scrollTable({
+    id: "members",
+    label: t("tbMembers"),
+    caption: `${t("tbMembers")} (${count(members.length, lang)})`,
+    headings: [t("tbMember"), t("tbCustody"), t("tbStatus"), t("tbBalance"), t("tbCreditLimit")],
+    rows: members.map(
+      (member) =>
+        html`<tr data-member="${member.memberRef}">
+          <th scope="row">${memberLink(member.memberRef)}</th>
+          <td>${t(`custody_${member.custody}`)}</td>
+          <td data-status="${member.status}">${t(`memberStatus_${member.status}`)}</td>
+          <td class="num" data-minutes="balance">${count(member.balance, lang)}</td>
+          <td class="num" data-minutes="creditLimit">${count(member.creditLimit, lang)}</td>
+        </tr>`,
+    ),
+  })}
+  ${
+    next || paged
+      ? html`<p>
+          ${paged ? html`<a href="/app/timebank">${t("tbFirstPage")}</a>` : ""}
+          ${next ? html`<a href="/app/timebank?after=${next}">${t("tbNextPage")}</a>` : ""}
+        </p>`
+      : ""
+  }`;
 }
 
 /**
@@ -79,65 +94,59 @@ export function pendingTable(page: PageState, services: readonly ServiceView[]):
       <select id="${id}" name="payer">
         ${PAYERS.map((payer) => html`<option value="${payer}">${t(`payer_${payer}`)}</option>`)}
       </select>`;
-  return html`<div class="scroll" tabindex="0" role="region" aria-label="${t("tbPending")}">
-      <table id="pending">
-        <caption>
-          ${t("tbPending")} (${count(services.length, lang)})
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">${t("tbSelect")}</th>
-            <th scope="col">${t("tbService")}</th>
-            <th scope="col">${t("tbGiver")}</th>
-            <th scope="col">${t("tbRecipient")}</th>
-            <th scope="col">${t("tbMinutes")}</th>
-            <th scope="col">${t("tbCategory")}</th>
-            <th scope="col">${t("tbState")}</th>
-            <th scope="col">${t("tbDeadline")}</th>
-            <th scope="col">${t("tbConfirm")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${services.map(
-            (service) =>
-              html`<tr data-service="${service.serviceId}">
-                <td>
-                  <input
-                    type="checkbox"
-                    name="serviceIds"
-                    value="${service.serviceId}"
-                    form="batch-form"
-                    aria-label="${t("tbSelectService")} ${shortHash(service.serviceId)}"
-                  />
-                </td>
-                <th scope="row">${code(service.serviceId)}</th>
-                <td>${memberLink(service.giver)}</td>
-                <td>${memberLink(service.recipient)}</td>
-                <td class="num">${count(service.minutes, lang)}</td>
-                <td>${t(`category_${service.category}`)}</td>
-                <td data-state="${service.state}">${t(`serviceState_${service.state}`)}</td>
-                <td>
-                  ${service.state === "open" ? dateTime(new Date(service.deadline * 1000).toISOString(), lang) : "—"}
-                </td>
-                <td>
-                  <form
-                    method="post"
-                    action="/app/timebank/services/${service.serviceId}/coordinator-confirmation"
-                    class="change"
-                  >
-                    ${csrfField(page)}
-                    ${payerSelect(
-                      `payer-${service.serviceId}`,
-                      `${t("tbConfirmFor")} ${shortHash(service.serviceId)}`,
-                    )}
-                    <button type="submit">${t("tbConfirm")}</button>
-                  </form>
-                </td>
-              </tr>`,
-          )}
-        </tbody>
-      </table>
-    </div>
+  return html`${scrollTable({
+      id: "pending",
+      label: t("tbPending"),
+      caption: `${t("tbPending")} (${count(services.length, lang)})`,
+      headings: [
+        t("tbSelect"),
+        t("tbService"),
+        t("tbGiver"),
+        t("tbRecipient"),
+        t("tbMinutes"),
+        t("tbCategory"),
+        t("tbState"),
+        t("tbDeadline"),
+        t("tbConfirm"),
+      ],
+      rows: services.map(
+        (service) =>
+          html`<tr data-service="${service.serviceId}">
+            <td>
+              <input
+                type="checkbox"
+                name="serviceIds"
+                value="${service.serviceId}"
+                form="batch-form"
+                aria-label="${t("tbSelectService")} ${shortHash(service.serviceId)}"
+              />
+            </td>
+            <th scope="row">${code(service.serviceId)}</th>
+            <td>${memberLink(service.giver)}</td>
+            <td>${memberLink(service.recipient)}</td>
+            <td class="num">${count(service.minutes, lang)}</td>
+            <td>${t(`category_${service.category}`)}</td>
+            <td data-state="${service.state}">${t(`serviceState_${service.state}`)}</td>
+            <td>
+              ${service.state === "open" ? dateTime(new Date(service.deadline * 1000).toISOString(), lang) : "—"}
+            </td>
+            <td>
+              <form
+                method="post"
+                action="/app/timebank/services/${service.serviceId}/coordinator-confirmation"
+                class="change"
+              >
+                ${csrfField(page)}
+                ${payerSelect(
+                  `payer-${service.serviceId}`,
+                  `${t("tbConfirmFor")} ${shortHash(service.serviceId)}`,
+                )}
+                <button type="submit">${t("tbConfirm")}</button>
+              </form>
+            </td>
+          </tr>`,
+      ),
+    })}
     <form
       method="post"
       action="/app/timebank/services/coordinator-confirmations"
@@ -178,10 +187,12 @@ export function openServiceForm(page: PageState, members: readonly MemberView[],
     <select id="service-recipient" name="recipient">
       ${choices(false).reverse()}
     </select>
-    <label for="service-minutes"
-      >${t("tbMinutes")} (${digits(1, lang)}–${digits(MAX_SERVICE_MINUTES, lang)})</label
-    >
-    <input id="service-minutes" name="minutes" inputmode="numeric" autocomplete="off" required />
+    ${digitsField({
+      id: "service-minutes",
+      name: "minutes",
+      label: `${t("tbMinutes")} (${digits(1, lang)}–${digits(MAX_SERVICE_MINUTES, lang)})`,
+      required: true,
+    })}
     <label for="service-category">${t("tbCategory")}</label>
     <select id="service-category" name="category">
       ${SERVICE_CATEGORIES.map((category) => html`<option value="${category}">${t(`category_${category}`)}</option>`)}
@@ -191,10 +202,10 @@ export function openServiceForm(page: PageState, members: readonly MemberView[],
 }
 
 /**
- * The admission form. The national ID, PIN and phone are never written back into the page, even after a
- * refusal: the form comes back empty but for the credit limit.
+ * The admission form. Nothing typed is written back into the page, even after a refusal: a national ID, PIN
+ * or phone is never shown again.
  */
-export function admitForm(page: PageState, creditLimit: string): Html {
+export function admitForm(page: PageState): Html {
   const { t } = page;
   return html`<form method="post" action="/app/timebank/members" class="card" id="admit-form">
     <h3>${t("tbAdmit")}</h3>
@@ -211,19 +222,10 @@ export function admitForm(page: PageState, creditLimit: string): Html {
       required
       aria-describedby="admit-hint"
     />
-    <label for="admit-limit">${t("tbCreditLimit")}</label>
-    <input
-      id="admit-limit"
-      name="creditLimit"
-      inputmode="numeric"
-      autocomplete="off"
-      required
-      value="${creditLimit}"
-    />
+    ${digitsField({ id: "admit-limit", name: "creditLimit", label: t("tbCreditLimit"), required: true })}
     <label for="admit-wallet">${t("tbWallet")}</label>
     <input id="admit-wallet" name="wallet" autocomplete="off" spellcheck="false" dir="ltr" />
-    <label for="admit-pin">${t("tbPin")}</label>
-    <input id="admit-pin" name="pin" type="password" inputmode="numeric" autocomplete="off" />
+    ${digitsField({ id: "admit-pin", name: "pin", label: t("tbPin"), secret: true })}
     <label for="admit-phone">${t("tbPhone")}</label>
     <input id="admit-phone" name="phone" type="tel" autocomplete="off" dir="ltr" />
     <button type="submit">${t("tbAdmit")}</button>
@@ -248,34 +250,22 @@ export function poolView(page: Page, pool: PoolHistory): Html {
     lang,
   );
   const history = pool.entries.length
-    ? html`<div class="scroll" tabindex="0" role="region" aria-label="${t("tbPoolHistory")}">
-        <table id="pool-history">
-          <caption>
-            ${t("tbPoolHistory")}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">${t("tbBlock")}</th>
-              <th scope="col">${t("tbWhat")}</th>
-              <th scope="col">${t("tbMinutes")}</th>
-              <th scope="col">${t("tbMember")}</th>
-              <th scope="col">${t("tbTransaction")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${pool.entries.map(
-              (entry) =>
-                html`<tr data-kind="${entry.kind}">
-                  <td class="num">${digits(entry.blockNumber, lang)}</td>
-                  <td>${t(`pool_${entry.kind}`)}</td>
-                  <td class="num">${count(entry.minutes, lang)}</td>
-                  <td>${entry.memberRef ? memberLink(entry.memberRef) : t("tbOtherMember")}</td>
-                  <td>${code(entry.txHash)}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
-      </div>`
+    ? scrollTable({
+        id: "pool-history",
+        label: t("tbPoolHistory"),
+        caption: `${t("tbPoolHistory")}`,
+        headings: [t("tbBlock"), t("tbWhat"), t("tbMinutes"), t("tbMember"), t("tbTransaction")],
+        rows: pool.entries.map(
+          (entry) =>
+            html`<tr data-kind="${entry.kind}">
+              <td class="num">${digits(entry.blockNumber, lang)}</td>
+              <td>${t(`pool_${entry.kind}`)}</td>
+              <td class="num">${count(entry.minutes, lang)}</td>
+              <td>${entry.memberRef ? memberLink(entry.memberRef) : t("tbOtherMember")}</td>
+              <td>${code(entry.txHash)}</td>
+            </tr>`,
+        ),
+      })
     : html`<p>${t("tbNoPoolHistory")}</p>`;
   return html`${chart} ${history}`;
 }
