@@ -101,8 +101,9 @@ function formOf(req: Request) {
  * The time bank's coordinator pages: its members with their accounts as the chain holds them, the services
  * waiting for a word (each confirmed for a recipient who cannot, or a batch of them at once), the forms to open
  * a service and admit a member, the community pool's balance and history, and each member's page (its account,
- * what moved its minutes, its pending services, and the change form). Every form calls the use-case of the
- * matching `/v1/timebank` route; a refusal is shown above the page naming the field, and writes nothing.
+ * what moved its minutes, its pending services, the member's own word on a service it received or a donation,
+ * by its PIN or SMS code, and the change form). Every form calls the use-case of the matching `/v1/timebank`
+ * route; a refusal is shown above the page in its words, naming the field, and writes nothing.
  *
  * Only a charity the regulator appointed a coordinator (the role the time-bank routes act with); another
  * coordinator's member answers the 404 of an unknown one. Members hold no API key, so they have no session
@@ -162,12 +163,16 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
     const { t } = page;
     const orgId = coordinatorOf(res);
     const memberRef = ref ?? memberRefOf(req);
-    const [member, history, waiting, others] = await Promise.all([
+    const [member, history, waiting] = await Promise.all([
       getMember(deps(), orgId, memberRef),
       memberHistory(deps(), orgId, memberRef),
       listServices(deps(), orgId, { state: "open", member: memberRef, limit: PENDING_LIMIT }),
-      listMembers(deps(), orgId, { limit: 100 }),
     ]);
+    // Whom a gateway-held wallet may donate to (a self-custodied member donates from its own wallet).
+    const others =
+      member.custody === "custodial"
+        ? await listMembers(deps(), orgId, { limit: 100 })
+        : { members: [], next: null };
     const access = memberAccess(deps(), member.memberRef);
     const received = waiting.filter((service) => service.recipient === member.memberRef);
     const done = DONE[String(req.query.done)];

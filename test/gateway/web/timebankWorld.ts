@@ -68,21 +68,56 @@ export async function timebankWorld(seed: number): Promise<TimebankWorld> {
     registrar: (await registerOrganisation(gw, "registrar")).apiKey,
     regulator: gw.regulatorKey,
   };
-  let n = 0;
-  const admit = async (org: Organisation, body: Record<string, unknown>) => {
-    const res = await gw.post("/v1/timebank/members", org.apiKey, {
-      nationalId: syntheticNationalId(seed + ++n),
-      creditLimit: 120,
-      ...body,
-    });
-    expect(res.status, res.text).to.equal(201);
-    return res.body.memberRef as string;
+  const seeded = await seedTimeBank(gw, coordinator, seed);
+  const foreignMember = await admitMember(gw, otherCoordinator, syntheticNationalId(seed + 99), {
+    pin: TIMEBANK_PIN,
+  });
+  const { giver, recipient, self, openServiceId } = seeded;
+  return {
+    gw,
+    coordinator,
+    otherCoordinator,
+    plainCharity,
+    others,
+    giver,
+    recipient,
+    self,
+    foreignMember,
+    openServiceId,
   };
-  const giver = await admit(coordinator, { pin: TIMEBANK_PIN });
-  const recipient = await admit(coordinator, { pin: TIMEBANK_PIN });
-  const self = await admit(coordinator, { wallet: Wallet.createRandom().address });
-  const foreignMember = await admit(otherCoordinator, { pin: TIMEBANK_PIN });
+}
 
+/** Admits a person through the API as `org`, a credit limit of 120 minutes unless `body` says otherwise. */
+export async function admitMember(
+  gw: E2eGateway,
+  org: Organisation,
+  nationalId: string,
+  body: Record<string, unknown>,
+): Promise<string> {
+  const res = await gw.post("/v1/timebank/members", org.apiKey, { nationalId, creditLimit: 120, ...body });
+  expect(res.status, res.text).to.equal(201);
+  return res.body.memberRef as string;
+}
+
+/**
+ * What an appointed coordinator's pages show, through the API: a giver and a recipient (custodial, with the
+ * PIN) and a member with its own wallet; the giver earns 60 minutes from the recipient, donates 25 to the
+ * pool, and the pool pays it 10 for another service; one more service waits for the recipient's word; and
+ * `extraMembers` more members, to fill a page.
+ */
+export async function seedTimeBank(
+  gw: E2eGateway,
+  coordinator: Organisation,
+  seed: number,
+  extraMembers = 0,
+): Promise<{ giver: string; recipient: string; self: string; openServiceId: string }> {
+  const giver = await admitMember(gw, coordinator, syntheticNationalId(seed + 1), { pin: TIMEBANK_PIN });
+  const recipient = await admitMember(gw, coordinator, syntheticNationalId(seed + 2), { pin: TIMEBANK_PIN });
+  const self = await admitMember(gw, coordinator, syntheticNationalId(seed + 3), {
+    wallet: Wallet.createRandom().address,
+  });
+  for (let i = 0; i < extraMembers; i++)
+    await admitMember(gw, coordinator, syntheticNationalId(seed + 100 + i), { creditLimit: 60 });
   let step = 0;
   const open = async (minutes: number) => {
     const res = await gw.post("/v1/timebank/services", coordinator.apiKey, {
@@ -103,7 +138,6 @@ export async function timebankWorld(seed: number): Promise<TimebankWorld> {
     );
     expect(res.status, res.text).to.equal(200);
   };
-  // The giver earns 60 from the recipient, donates 25 to the pool, and the pool pays it 10 for another service.
   await confirm(await open(60), "recipient");
   const donated = await gw.post(`/v1/timebank/members/${giver}/donations`, coordinator.apiKey, {
     minutes: 25,
@@ -112,19 +146,7 @@ export async function timebankWorld(seed: number): Promise<TimebankWorld> {
   });
   expect(donated.status, donated.text).to.equal(201);
   await confirm(await open(10), "pool");
-  const openServiceId = await open(15);
-  return {
-    gw,
-    coordinator,
-    otherCoordinator,
-    plainCharity,
-    others,
-    giver,
-    recipient,
-    self,
-    foreignMember,
-    openServiceId,
-  };
+  return { giver, recipient, self, openServiceId: await open(15) };
 }
 
 export async function stopTimebankWorld(world: TimebankWorld | undefined): Promise<void> {
