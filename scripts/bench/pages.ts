@@ -15,7 +15,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { launchChromium } from "../../test/gateway/web/launchChromium";
 import { roleWorld } from "../../test/gateway/web/roleWorld";
-import { seedTimeBank } from "../../test/gateway/web/timebankWorld";
+import { seedTimeBank } from "../../test/gateway/timebank/timebankFixture";
 import { csrfOf, stopWebWorld } from "../../test/gateway/web/webWorld";
 import { ASSETS_DIR } from "../../src/web/staticAssets";
 
