@@ -220,26 +220,6 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
   type Shown = (req: Request, res: Response, error: AppError) => Promise<void>;
   const coordinator = requirePageRole("charity");
 
-  /**
-   * A form's route: its use-case runs with the form's fields; success redirects to where it answers, a refusal
-   * (4xx) is shown on the page `refusedOn` picks, with nothing written; anything else is the error page's.
-   */
-  const formRoute = (
-    path: string,
-    write: (req: Request, res: Response, form: ReturnType<typeof formOf>) => Promise<string>,
-    refusedOn: (req: Request) => Shown,
-  ) =>
-    router.post(path, coordinator, requireCsrf, async (req, res) => {
-      let location: string;
-      try {
-        location = await write(req, res, formOf(req));
-      } catch (error) {
-        if (error instanceof AppError && error.status < 500) return refusedOn(req)(req, res, error);
-        throw error;
-      }
-      res.redirect(303, location);
-    });
-
   /** A page the use-case refused to show (not a coordinator, another's member): the refusal in the page's words. */
   const shown =
     (page: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
@@ -256,6 +236,28 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
         });
       }
     };
+
+  /**
+   * A form's route: its use-case runs with the form's fields; success redirects to where it answers, a refusal
+   * (4xx) is shown on the page `refusedOn` picks, with nothing written; anything else is the error page's.
+   */
+  const formRoute = (
+    path: string,
+    write: (req: Request, res: Response, form: ReturnType<typeof formOf>) => Promise<string>,
+    refusedOn: (req: Request) => Shown,
+  ) =>
+    router.post(path, coordinator, requireCsrf, async (req, res) => {
+      let location: string;
+      try {
+        location = await write(req, res, formOf(req));
+      } catch (error) {
+        // The page that shows the refusal may itself be refused (another coordinator's member): then that.
+        if (error instanceof AppError && error.status < 500)
+          return shown((rq, rs) => refusedOn(req)(rq, rs, error))(req, res);
+        throw error;
+      }
+      res.redirect(303, location);
+    });
 
   router.get("/app/timebank", coordinator, shown(home));
   router.get("/app/timebank/members/:memberRef", coordinator, shown(memberPage));

@@ -607,6 +607,7 @@ describe("web: time bank coordinator pages over HTTP", function () {
         .send(form({ csrf: other.csrf, ...fields }));
       expect(res.status, path).to.equal(404);
       expect(fieldOf(res.text), path).to.equal(field);
+      expect(res.text, path).to.include(textOf("fa", "tbRefusal_not_found"));
     }
     expect(timebankCounts(world)).to.deep.equal(before);
     expect(serviceState(world.openServiceId).state).to.equal("open");
