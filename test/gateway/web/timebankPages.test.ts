@@ -134,6 +134,17 @@ describe("web: time bank coordinator pages over HTTP", function () {
     expect(history.match(/<tr data-kind="/g)).to.have.length(2);
     expect(history.indexOf('data-kind="paid"')).to.be.lessThan(history.indexOf('data-kind="donated"'));
     expect(history).to.include(`href="/app/timebank/members/${world.giver}"`);
+    // Members a page at a time in ref order: after the first ref, the others, and a link back to the first page.
+    const refs = [world.giver, world.recipient, world.self].sort();
+    const later = await coordinator.agent.get(`/app/timebank?after=${refs[0]}`);
+    expect(later.status, later.text).to.equal(200);
+    expect(later.text).to.not.include(`data-member="${refs[0]}"`);
+    for (const ref of refs.slice(1)) expect(later.text).to.include(`data-member="${ref}"`);
+    expect(later.text).to.include(`<a href="/app/timebank">${textOf("fa", "tbFirstPage")}</a>`);
+    expect(res.text).to.not.include(textOf("fa", "tbNextPage"));
+    const badAfter = await coordinator.agent.get("/app/timebank?after=0x12");
+    expect(badAfter.status).to.equal(400);
+    expect(fieldOf(badAfter.text)).to.equal("after");
     // English on request, the same figures in ASCII digits.
     const switched = await coordinator.agent
       .post("/app/language")
