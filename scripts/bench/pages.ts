@@ -3,7 +3,8 @@
  * confirmation, and what the charity's, regulator's and auditor's pages show (roleWorld), how long the
  * gateway takes to answer each page, beside the JSON API answer it renders (the same run's baseline), and
  * how soon a real Chromium paints it (first contentful paint), beside the
- * smallest page (/app/login) in the same browser; and what each page's scripts weigh compressed.
+ * smallest page (/app/login) in the same browser; and what each page's scripts weigh compressed. The
+ * charity is also appointed a time-bank coordinator with a page of 50 members, services and a pool.
  *
  *   npm run bench:pages                  # table
  *   npm run -s bench:pages -- --json     # one JSON object on stdout
@@ -14,6 +15,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { launchChromium } from "../../test/gateway/web/launchChromium";
 import { roleWorld } from "../../test/gateway/web/roleWorld";
+import { seedTimeBank } from "../../test/gateway/timebank/timebankFixture";
 import { csrfOf, stopWebWorld } from "../../test/gateway/web/webWorld";
 import { ASSETS_DIR } from "../../src/web/staticAssets";
 
@@ -31,6 +33,7 @@ const ids = (path: string) =>
   path
     .replace(/dlv_[0-9a-f-]+/, "{deliveryId}")
     .replace(/dsb_[0-9a-f-]+/, "{disbursementId}")
+    .replace(/0x[0-9a-f]{64}/, "{memberRef}")
     .replace(/orgId=[^&]+/, "orgId={orgId}");
 const log = (line: string) => (asJson ? process.stderr : process.stdout).write(`${line}\n`);
 
@@ -96,6 +99,12 @@ async function main(): Promise<void> {
       }),
     });
     const deliveryId = ((await opened.json()) as { delivery: { deliveryId: string } }).delivery.deliveryId;
+    const appointed = await world.gw.post("/v1/timebank/coordinators", world.gw.regulatorKey, {
+      orgId: world.charity.orgId,
+    });
+    if (appointed.status !== 201) throw new Error(`appointing the coordinator: ${appointed.status}`);
+    // 3 members of the seed and 47 more: the coordinator's first page of members is full.
+    const { giver } = await seedTimeBank(world.gw, world.charity, 970_500, 47);
 
     const server = [
       {
@@ -140,6 +149,18 @@ async function main(): Promise<void> {
         cookie: regulatorCookie,
         key: world.gw.regulatorKey,
       },
+      {
+        page: "/app/timebank",
+        baseline: "/v1/timebank/members",
+        cookie: charityCookie,
+        key: world.charity.apiKey,
+      },
+      {
+        page: `/app/timebank/members/${giver}`,
+        baseline: `/v1/timebank/members/${giver}/history`,
+        cookie: charityCookie,
+        key: world.charity.apiKey,
+      },
       { page: "/app/auditor", baseline: "/v1/programmes", cookie: auditorCookie, key: world.auditor.apiKey },
       {
         page: `/app/auditor/programmes/${programmeId}`,
@@ -180,6 +201,8 @@ async function main(): Promise<void> {
         { page: `/app/charity/disbursements/${disbursementId}`, cookie: charityCookie },
         { page: `/app/charity/programmes/${programmeId}/coverage`, cookie: charityCookie },
         { page: "/app/regulator", cookie: regulatorCookie },
+        { page: "/app/timebank", cookie: charityCookie },
+        { page: `/app/timebank/members/${giver}`, cookie: charityCookie },
         { page: "/app/auditor", cookie: auditorCookie },
         { page: `/app/auditor/programmes/${programmeId}`, cookie: auditorCookie },
         { page: `/app/auditor/deliveries/${redeemedId}`, cookie: auditorCookie },
@@ -226,7 +249,7 @@ async function main(): Promise<void> {
       { page: "vendor delivery", scripts: ["vendor.js"] },
       { page: "charity disbursement (running)", scripts: ["progress.js"] },
       { page: "auditor receipt", scripts: ["keccak.js", "verify.js"] },
-      { page: "charity, regulator, auditor, coverage", scripts: [] },
+      { page: "charity, regulator, auditor, coverage, time bank", scripts: [] },
     ].map((row) => ({ ...row, gzipBytes: scriptBytes(row.scripts) }));
 
     const baselinePaint = paints[0]!.firstPaintMs;

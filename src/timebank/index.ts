@@ -51,3 +51,5 @@ export { memberAccess, memberAccessSchema, setMemberAccess } from "./memberAcces
 export type { MemberAccess, MemberAccessParams } from "./memberAccess";
 export { memberHistory } from "./history";
 export type { HistoryEntry, PendingServiceEntry } from "./history";
+export { poolHistory } from "./poolHistory";
+export type { PoolEntry, PoolHistory } from "./poolHistory";

@@ -10,6 +10,7 @@ import type { HouseholdContext } from "../households";
 import type { IndexerDeps } from "../indexer";
 import type { OrganisationDeps } from "../organisations";
 import type { ProgrammeDeps } from "../programmes";
+import type { TimeBankDeps } from "../timebank";
 import type { AuditLog } from "../../typechain-types";
 import { registerAuditorPages } from "./auditor/auditorPages";
 import { registerCharityPages } from "./charity/charityPages";
@@ -21,6 +22,7 @@ import { CsrfRefusedError, LoginRequiredError, pageOf, pageState, PageForbiddenE
 import { registerRegulatorPages } from "./regulator/regulatorPages";
 import { registerSessionPages } from "./sessionPages";
 import { registerStaticAssets } from "./staticAssets";
+import { registerTimebankPages } from "./timebank/timebankPages";
 import { registerVendorPages } from "./vendor/vendorPages";
 
 /** What the pages are built from: the same use-cases' dependencies the API routes get. */
@@ -36,6 +38,7 @@ export interface WebServices {
   coverage: CoverageDeps;
   organisations: OrganisationDeps;
   system: { auditLog: AuditLog };
+  timebank: TimeBankDeps;
 }
 
 /**
@@ -66,6 +69,7 @@ export function webPages(services: WebServices, logger: Logger): Router {
     auditLog: services.system.auditLog,
     anchorAddress: String(services.anchoring.anchor.target).toLowerCase(),
   });
+  registerTimebankPages(router, services);
   router.use("/app", (req, res) => {
     const { t } = pageOf(res);
     renderPage(req, res, { title: t("notFoundTitle"), status: 404, body: html`<p>${t("notFound")}</p>` });

@@ -25,7 +25,9 @@ function backPath(req: Request): string {
   // A form's answer (a refusal, a receipt's timeline) has no address of its own: back to where it was sent from.
   const delivery = /^\/app\/vendor\/deliveries\/dlv_[0-9a-f-]{36}/.exec(req.path);
   if (delivery) return delivery[0];
-  for (const page of ["/app/vendor", "/app/donor", "/app/regulator"])
+  const member = /^\/app\/timebank\/members\/0x[0-9a-f]{64}/.exec(req.path);
+  if (member) return member[0];
+  for (const page of ["/app/vendor", "/app/donor", "/app/regulator", "/app/timebank"])
     if (req.path.startsWith(page)) return page;
   return "/app";
 }
@@ -60,6 +62,7 @@ export function renderPage(req: Request, res: Response, options: PageOptions): v
             <a href="/app/donor">${t("donorPage")}</a>
             <a href="/app/vendor">${t("vendorPage")}</a>
             <a href="/app/charity">${t("charityPage")}</a>
+            <a href="/app/timebank">${t("timebankPage")}</a>
             <a href="/app/regulator">${t("regulatorPage")}</a>
             <a href="/app/auditor">${t("auditorPage")}</a>
           </nav>

@@ -99,6 +99,7 @@ export function registerSessionPages(router: Router, db: Database): void {
           <li><a href="/app/donor">${t("donorPage")}</a></li>
           <li><a href="/app/vendor">${t("vendorPage")}</a></li>
           <li><a href="/app/charity">${t("charityPage")}</a></li>
+          <li><a href="/app/timebank">${t("timebankPage")}</a></li>
           <li><a href="/app/regulator">${t("regulatorPage")}</a></li>
           <li><a href="/app/auditor">${t("auditorPage")}</a></li>
           ${page.session ? "" : html`<li><a href="/app/login">${t("login")}</a></li>`}

@@ -1,6 +1,7 @@
 import type { UnderCoverageReport } from "../../coverage";
 import { OTHER_REGION } from "../../indexer";
 import { barChartSvg, percentOf } from "../charts/barChart";
+import { chartBesideTable } from "../charts/chartBesideTable";
 import { html, type Html } from "../html";
 import { count, dateTime, digits } from "../i18n/format";
 import type { PageState } from "../pageState";
@@ -43,37 +44,21 @@ export function coverageView(
     </dl>
     <section aria-labelledby="coverage-heading">
       <h2 id="coverage-heading">${t("uncoveredChart")}</h2>
-      <div class="flow-grid">
-        <figure>${svg}</figure>
-        <div class="scroll" tabindex="0" role="region" aria-label="${t("uncoveredTable")}">
-          <table>
-            <caption>
-              ${t("uncoveredTable")}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">${t("region")}</th>
-                <th scope="col">${t("eligible")}</th>
-                <th scope="col">${t("covered")}</th>
-                <th scope="col">${t("uncovered")}</th>
-                <th scope="col">${t("share")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${report.regions.map(
-                (region) =>
-                  html`<tr>
-                    <th scope="row">${regionName(region.region)}</th>
-                    <td class="num">${count(region.eligible, lang)}</td>
-                    <td class="num">${count(region.covered, lang)}</td>
-                    <td class="num">${count(region.uncovered, lang)}</td>
-                    <td class="num">${percentOf(region.uncovered, region.eligible, lang)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </div>
-      </div>
+      ${chartBesideTable({
+        svg,
+        caption: t("uncoveredTable"),
+        headings: [t("region"), t("eligible"), t("covered"), t("uncovered"), t("share")],
+        rows: report.regions.map(
+          (region) =>
+            html`<tr>
+              <th scope="row">${regionName(region.region)}</th>
+              <td class="num">${count(region.eligible, lang)}</td>
+              <td class="num">${count(region.covered, lang)}</td>
+              <td class="num">${count(region.uncovered, lang)}</td>
+              <td class="num">${percentOf(region.uncovered, region.eligible, lang)}</td>
+            </tr>`,
+        ),
+      })}
     </section>
     <p><a href="${back}">${t("back")}</a></p>`;
 }

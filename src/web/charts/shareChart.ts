@@ -2,6 +2,7 @@ import { html, type Html } from "../html";
 import { amount, type Language } from "../i18n/format";
 import type { Texts } from "../i18n/texts";
 import { barChartSvg, percentOf } from "./barChart";
+import { chartBesideTable } from "./chartBesideTable";
 
 /** A part of a sum of money, in whole units of the settlement token. */
 export interface MoneyPart {
@@ -44,27 +45,12 @@ export function shareChart(options: ShareChartOptions, t: Texts, lang: Language)
       <td class="num" ${key ? html`data-money="${key}"` : ""}>${amount(part.amount, lang)}</td>
       <td class="num">${percentOf(Number(part.amount), whole, lang)}</td>
     </tr>`;
-  return html`<div class="flow-grid">
-    <figure>${svg}</figure>
-    <div class="scroll" tabindex="0" role="region" aria-label="${options.caption}">
-      <table id="${options.id}">
-        <caption>
-          ${options.caption}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">${t("part")}</th>
-            <th scope="col">${t("amount")}</th>
-            <th scope="col">${t("share")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          ${options.parts.map((part) => row(part))}
-        </tbody>
-        <tfoot>
-          ${row(options.whole, "whole")} ${(options.notes ?? []).map((note) => row(note, note.key))}
-        </tfoot>
-      </table>
-    </div>
-  </div>`;
+  return chartBesideTable({
+    svg,
+    id: options.id,
+    caption: options.caption,
+    headings: [t("part"), t("amount"), t("share")],
+    rows: options.parts.map((part) => row(part)),
+    foot: [row(options.whole, "whole"), ...(options.notes ?? []).map((note) => row(note, note.key))],
+  });
 }

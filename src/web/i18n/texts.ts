@@ -2,6 +2,7 @@ import type { Language } from "./format";
 import { followEn, followFa } from "./followTexts";
 import { regulatorEn, regulatorFa } from "./regulatorTexts";
 import { reviewEn, reviewFa } from "./reviewTexts";
+import { timebankEn, timebankFa } from "./timebankTexts";
 
 /** Every word the pages show, in English; `fa` below must have the same keys (the type checks it). */
 const en = {
@@ -315,6 +316,7 @@ const en = {
   ...followEn,
   ...regulatorEn,
   ...reviewEn,
+  ...timebankEn,
 } as const;
 
 export type TextKey = keyof typeof en;
@@ -631,6 +633,7 @@ const fa: Record<TextKey, string> = {
   ...followFa,
   ...regulatorFa,
   ...reviewFa,
+  ...timebankFa,
 };
 
 const TEXTS: Record<Language, Record<TextKey, string>> = { en, fa };
