@@ -20,7 +20,9 @@ export const TIMEBANK_USAGE = `  timebank appoint <orgId> [--valid-days <n>]
                                  the recipient's word (--pin and --sms read it from stdin), or the
                                  coordinator's confirmation (--payer: the recipient pays, or the pool)
   timebank donate <memberRef> --minutes <n> [--to <memberRef>]
-                                 a member donates earned credit to a member or the pool (PIN from stdin)`;
+                                 a member donates earned credit to a member or the pool (PIN from stdin)
+  change, log and donate take [--idempotency-key <key>]: the same key sent again is answered from the first
+                                 run; without it a new key is made, and named in the error if no answer came`;
 
 interface MemberAnswer {
   memberRef: string;
@@ -74,7 +76,18 @@ export async function timebankCommand(
   const [sub, ...rest] = args;
   const { positional, flags } = parseFlags(rest);
   const call = async (method: string, path: string, body?: unknown) => {
-    const result = await requestJson(apiTarget(process.env), method, path, body);
+    const retry = () =>
+      sentKey === undefined
+        ? ""
+        : ` Run it again with --idempotency-key ${sentKey} to have it answered once, not done twice.`;
+    let result: Awaited<ReturnType<typeof requestJson>>;
+    try {
+      result = await requestJson(apiTarget(process.env), method, path, body);
+    } catch (error) {
+      if (error instanceof CliError) throw new CliError(`${error.message}${retry()}`);
+      throw error;
+    }
+    if (result.status >= 500) throw new CliError(`${describeFailure(result.status, result.body)}${retry()}`);
     if (result.status >= 400) throw new CliError(describeFailure(result.status, result.body));
     return result.body;
   };
@@ -84,6 +97,9 @@ export async function timebankCommand(
     return id;
   };
   const print = (text: string) => io.stdout.write(`${text}\n`);
+  /** The caller's key, or a new one: named in the error if no answer came, to send again and be answered once. */
+  let sentKey: string | undefined;
+  const idempotencyKey = () => (sentKey = value(flags, "idempotency-key") ?? `cli-${randomUUID()}`);
   switch (sub) {
     case "appoint": {
       const validDays = flags.has("valid-days") ? whole(flags, "valid-days") : undefined;
@@ -151,7 +167,7 @@ export async function timebankCommand(
         throw new CliError("set-credit-limit needs the limit in whole minutes.");
       const body = {
         action,
-        idempotencyKey: `cli-${randomUUID()}`,
+        idempotencyKey: idempotencyKey(),
         ...(action === "set_credit_limit" && { creditLimit: Number(limit) }),
       };
       print(
@@ -166,7 +182,7 @@ export async function timebankCommand(
         recipient: value(flags, "recipient"),
         minutes: whole(flags, "minutes"),
         category: value(flags, "category"),
-        idempotencyKey: `cli-${randomUUID()}`,
+        idempotencyKey: idempotencyKey(),
         ...(evidenceHash && { evidenceHash }),
       };
       print(serviceText((await call("POST", "/v1/timebank/services", body)) as ServiceAnswer));
@@ -210,7 +226,7 @@ export async function timebankCommand(
         minutes: whole(flags, "minutes"),
         ...(to && { to }),
         pin: await readSecret("PIN", io.stdin),
-        idempotencyKey: `cli-${randomUUID()}`,
+        idempotencyKey: idempotencyKey(),
       };
       const memberRef = first("the donating member's ref");
       const d = (await call("POST", `/v1/timebank/members/${memberRef}/donations`, body)) as {

@@ -141,6 +141,31 @@ describe("timebank CLI: a coordinator's tasks", function () {
     const history = await sintech(charity.apiKey, ["history", giver]);
     expect(history).to.match(/: earned 45 min\n/);
     expect(history).to.match(/: donated 25 min \(community pool\)\n/);
+
+    // The same --idempotency-key sent twice donates once; with no answer, the error names the key to send.
+    const again = ["donate", giver, "--minutes", "5", "--idempotency-key", "cli-donation-retry-01"];
+    expect(await sintech(charity.apiKey, again, `${PIN}\n`)).to.include("balance 40 min");
+    expect(await sintech(charity.apiKey, again, `${PIN}\n`)).to.include("balance 40 min");
+    const saved = process.env.SINTECH_URL;
+    process.env.SINTECH_URL = "http://127.0.0.1:9";
+    process.env.SINTECH_API_KEY = charity.apiKey;
+    try {
+      const lost = await timebankCommand(
+        ["log", "--giver", giver, "--recipient", recipient, "--minutes", "5", "--category", "care"],
+        {
+          stdin: Readable.from([""]),
+          stdout: new Writable({ write: (_chunk, _encoding, done) => done() }),
+        },
+      ).catch((error: Error) => error);
+      expect(lost).to.be.instanceOf(Error);
+      expect((lost as Error).message).to.match(
+        /Cannot reach the gateway.*--idempotency-key cli-[0-9a-f-]{36} /,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.SINTECH_URL;
+      else process.env.SINTECH_URL = saved;
+      delete process.env.SINTECH_API_KEY;
+    }
   });
 
   it("explains a refusal in one line and writes nothing", async () => {
