@@ -11,6 +11,7 @@ import {
   type E2eGateway,
   type Organisation,
 } from "../e2e/harness";
+import { refusedWritingNothing } from "./timebankFixture";
 
 const TABLES = [
   "chain_jobs",
@@ -71,19 +72,12 @@ describe("timebank services: log, confirm (signature, PIN, coordinator, pool) an
       ...body,
     });
 
-  async function refused(
-    send: () => Promise<{ status: number; body: { error?: Record<string, string> }; text: string }>,
+  const refused = (
+    send: Parameters<typeof refusedWritingNothing>[1],
     status: number,
     field: string,
     code?: string,
-  ) {
-    const before = counts();
-    const res = await send();
-    expect(res.status, res.text).to.equal(status);
-    expect(res.body.error, res.text).to.include({ field, ...(code !== undefined && { code }) });
-    expect(counts(), res.text).to.deep.equal(before);
-    return res;
-  }
+  ) => refusedWritingNothing(counts, send, status, field, code);
 
   async function zeroSum(refs: string[]) {
     const balances = await Promise.all(refs.map(balanceOf));

@@ -67,3 +67,27 @@ export async function seedTimeBank(
   await confirm(await open(10), "pool");
   return { giver, recipient, self, openServiceId: await open(15) };
 }
+
+type Answer = { status: number; body: { error?: Record<string, string> }; text: string };
+
+/**
+ * Sends a request that must be refused: `status` in the one error shape naming `field` (and `code`, when
+ * given), and nothing written, as `counts` (row counts of the tables it could touch) sees before and after.
+ */
+export async function refusedWritingNothing(
+  counts: () => Record<string, number>,
+  send: () => Promise<Answer>,
+  status: number,
+  field: string,
+  code?: string,
+): Promise<Answer> {
+  const before = counts();
+  const res = await send();
+  expect(res.status, res.text).to.equal(status);
+  expect(res.body.error, res.text).to.include({ field, ...(code !== undefined && { code }) });
+  expect(Object.keys(res.body.error!).sort()).to.have.members(
+    ["name", "message", "field", "requestId", ...(res.body.error!.code !== undefined ? ["code"] : [])].sort(),
+  );
+  expect(counts(), res.text).to.deep.equal(before);
+  return res;
+}

@@ -9,6 +9,7 @@ import {
   type E2eGateway,
   type Organisation,
 } from "../e2e/harness";
+import { refusedWritingNothing } from "./timebankFixture";
 
 /** Every table a refused time-bank request could have half-written. */
 const TABLES = ["chain_jobs", "timebank_coordinators", "timebank_members", "keys"] as const;
@@ -36,28 +37,12 @@ describe("timebank routes: coordinators and members over HTTP", function () {
   });
 
   /** Expects a 4xx in the one error shape naming `field`, and no row written by it. */
-  async function refused(
-    send: () => Promise<{ status: number; body: { error?: Record<string, string> }; text: string }>,
+  const refused = (
+    send: Parameters<typeof refusedWritingNothing>[1],
     status: number,
     field: string,
     code?: string,
-  ) {
-    const before = counts();
-    const res = await send();
-    expect(res.status, res.text).to.equal(status);
-    expect(res.body.error, res.text).to.include({ field, ...(code !== undefined && { code }) });
-    expect(Object.keys(res.body.error!).sort()).to.have.members(
-      [
-        "name",
-        "message",
-        "field",
-        "requestId",
-        ...(res.body.error!.code !== undefined ? ["code"] : []),
-      ].sort(),
-    );
-    expect(counts(), res.text).to.deep.equal(before);
-    return res;
-  }
+  ) => refusedWritingNothing(counts, send, status, field, code);
 
   it("the regulator appoints a charity a coordinator once; other organisations and bad input are refused", async () => {
     const vendor = await registerOrganisation(gw, "vendor");
