@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Interface } from "ethers";
 import { decodeRevert } from "../chain/decodeRevert";
+import { sendOrRefuse } from "../chain/sendOrRefuse";
 import { AppError, ValidationError } from "../errors";
 import { parseInput } from "../validation";
 import { getOrganisation } from "./getOrganisation";
@@ -87,22 +88,17 @@ export async function changeLicence(
       throw refusal(error, licences.interface as unknown as Interface);
     }
   }
-  const job = deps.outbox.enqueue({
-    idempotencyKey,
-    kind: "organisation.licence-change",
-    from: deps.operator,
-    to: licences.target as string,
-    data,
-  });
-  await deps.outbox.drain();
-  if (deps.outbox.get(job.jobId)?.status === "failed")
-    throw new AppError(
-      "ChainRefusedError",
-      409,
-      "The licence registry refused this change.",
-      "action",
-      "Reverted",
-    );
+  await sendOrRefuse(
+    deps.outbox,
+    {
+      idempotencyKey,
+      kind: "organisation.licence-change",
+      from: deps.operator,
+      to: licences.target as string,
+      data,
+    },
+    { message: "The licence registry refused this change.", field: "action" },
+  );
   return (await listLicenceStates(deps)).find((licence) => licence.orgId === orgId)!;
 }
 

@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { AppError, NotFoundError, ValidationError } from "../errors";
+import { NotFoundError, ValidationError } from "../errors";
 import { getOrganisation } from "../organisations";
 import { parseInput } from "../validation";
 import { listExclusivityGroups, type ExclusivityGroupView } from "./listExclusivityGroups";
 import { refuseWhatTheChainWould } from "./simulateWrites";
+import { sendOrRefuse } from "../chain/sendOrRefuse";
 import type { ProgrammeRuleDeps } from "./types";
 
 /** As many charities as `ProgrammeBook.setExclusivityGroupAdmission` takes in one call. */
@@ -65,21 +66,10 @@ export async function setGroupAdmission(
   const idempotencyKey = `group-admission:${groupId}:${input.idempotencyKey}`;
   // A repeated request is answered from its job (the outbox refuses the key with another payload).
   if (!deps.outbox.byKey(idempotencyKey)) await refuseWhatTheChainWould(deps, deps.operator, [{ to, data }]);
-  const job = deps.outbox.enqueue({
-    idempotencyKey,
-    kind: GROUP_ADMISSION_JOB,
-    from: deps.operator,
-    to,
-    data,
-  });
-  await deps.outbox.drain();
-  if (deps.outbox.get(job.jobId)?.status === "failed")
-    throw new AppError(
-      "ChainRefusedError",
-      409,
-      "The ledger refused this admission.",
-      "charityOrgIds",
-      "Reverted",
-    );
+  await sendOrRefuse(
+    deps.outbox,
+    { idempotencyKey, kind: GROUP_ADMISSION_JOB, from: deps.operator, to, data },
+    { message: "The ledger refused this admission.", field: "charityOrgIds" },
+  );
   return (await listExclusivityGroups(deps)).find((view) => view.groupId === groupId)!;
 }

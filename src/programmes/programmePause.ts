@@ -4,6 +4,7 @@ import { getOrganisation } from "../organisations";
 import { parseInput } from "../validation";
 import { programmeRow } from "./getProgramme";
 import { refuseWhatTheChainWould } from "./simulateWrites";
+import { sendOrRefuse } from "../chain/sendOrRefuse";
 import type { ProgrammeRuleDeps } from "./types";
 
 export const programmePauseSchema = z.strictObject({
@@ -59,10 +60,11 @@ export async function setProgrammePause(
   const data = ledger.interface.encodeFunctionData("setProgrammePaused", [programmeId, input.paused]);
   const idempotencyKey = `programme-pause:${programmeId}:${actor.orgId}:${input.idempotencyKey}`;
   if (!deps.outbox.byKey(idempotencyKey)) await refuseWhatTheChainWould(deps, from, [{ to, data }]);
-  const job = deps.outbox.enqueue({ idempotencyKey, kind: PROGRAMME_PAUSE_JOB, from, to, data });
-  await deps.outbox.drain();
-  if (deps.outbox.get(job.jobId)?.status === "failed")
-    throw new AppError("ChainRefusedError", 409, "The ledger refused this change.", "paused", "Reverted");
+  await sendOrRefuse(
+    deps.outbox,
+    { idempotencyKey, kind: PROGRAMME_PAUSE_JOB, from, to, data },
+    { message: "The ledger refused this change.", field: "paused" },
+  );
   return programmePauseOf(deps, programmeId);
 }
 
