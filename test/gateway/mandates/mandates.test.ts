@@ -1,7 +1,14 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { Signature, TypedDataEncoder } from "ethers";
-import { removeDataDir } from "../e2e/harness";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { keccak256, toUtf8Bytes } from "ethers";
+import { checkpoint } from "../../../src/db";
+import { toAsciiDigits } from "../../../src/identity";
+import { allBlocks, removeDataDir } from "../e2e/harness";
+import { LeakScanner } from "../e2e/leakScan";
 import {
   currentPeriod,
   forbidden,
@@ -472,6 +479,13 @@ describe("mandates: premium mandates end to end (propose, accept, redeem, revoke
       (await gw.get(`/v1/mandates/${mandates[0]!.mandateId}`, world.otherVendor.apiKey)).status,
     ).to.equal(404);
     expect((await gw.get(`/v1/mandates/${mandates[0]!.mandateId}`, insurer.apiKey)).status).to.equal(200);
+    // Nor may another charity or vendor relay a household's word on it: the same 404, nothing written.
+    for (const key of [otherCharity.apiKey, world.otherVendor.apiKey]) {
+      const path = `/v1/mandates/${mandates[1]!.mandateId}`;
+      await refused(gw, () => gw.post(`${path}/revocation`, key, { pin: PIN }), 404, "mandateId");
+      await refused(gw, () => gw.post(`${path}/sms-code`, key, { purpose: "revoke" }), 404, "mandateId");
+      await refused(gw, () => gw.post(`${path}/acceptance`, key, { pin: PIN }), 404, "mandateId");
+    }
     const logged = () =>
       gw.services.store.sqlite
         .prepare("SELECT count(*) FROM access_log WHERE action = 'mandate.read'")
@@ -599,5 +613,77 @@ describe("mandates: premium mandates end to end (propose, accept, redeem, revoke
       { kind: "mandate.revoke", status: "confirmed" },
       { kind: "mandate.revoke", status: "confirmed" },
     ]);
+  });
+  it("kept every national ID, phone, SMS code and PIN out of logs, responses, the database and the chain, in clear or hashed", async () => {
+    const { gw, households } = world;
+    const scanner = new LeakScanner();
+    households.forEach((household, index) => {
+      scanner.addDigits(household.nationalId, `head's national ID #${index}`);
+      scanner.addDigits(household.memberId, `member's national ID #${index}`);
+      scanner.addDigits(household.phone, `phone #${index}`);
+      scanner.addDigits(`98${household.phone.slice(1)}`, `phone #${index} (international)`);
+    });
+    expect(gw.logLines.length).to.be.greaterThan(40);
+    gw.logLines.forEach((line, index) => scanner.scanText(line, `log line ${index}`));
+    gw.responses.forEach((body, index) => scanner.scanText(body, `response ${index}`));
+    const db = join(gw.dataDir, "gateway.db");
+    checkpoint(gw.services.store);
+    scanner.scanBytes(readFileSync(db), "gateway.db");
+    if (existsSync(`${db}-wal`)) scanner.scanBytes(readFileSync(`${db}-wal`), "gateway.db-wal");
+    for (const block of await allBlocks(gw)) {
+      for (const tx of block.transactions) scanner.scanHex(tx.input.slice(2), `calldata of ${tx.hash}`);
+    }
+    const logs = (await gw.services.provider.send("eth_getLogs", [
+      { fromBlock: "0x0", toBlock: "latest" },
+    ])) as {
+      topics: string[];
+      data: string;
+      transactionHash: string;
+    }[];
+    for (const log of logs) {
+      for (const topic of log.topics) scanner.scanHex(topic.slice(2), `topic in ${log.transactionHash}`);
+      scanner.scanHex(log.data.slice(2), `event data in ${log.transactionHash}`);
+    }
+    expect(scanner.found).to.deep.equal([]);
+
+    // The codes texted and the PIN: six digits, too short for the scanner; looked for as standalone numbers.
+    const codes = households.flatMap((household) =>
+      textsTo(gw, household.phone).flatMap((text) => {
+        const code = /: ([0-9]{6}) /.exec(text);
+        return code ? [code[1]!] : [];
+      }),
+    );
+    expect(codes.length).to.be.greaterThanOrEqual(2);
+    const sqlite = gw.services.store.sqlite;
+    const tables = sqlite
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+      .pluck()
+      .all() as string[];
+    const places = [
+      ...gw.logLines.map((text, index) => ({ where: `log line ${index}`, text })),
+      ...gw.responses.map((text, index) => ({ where: `response ${index}`, text })),
+      ...tables.map((table) => ({
+        where: `table ${table}`,
+        text: JSON.stringify(sqlite.prepare(`SELECT * FROM ${table}`).all()),
+      })),
+    ];
+    const found: string[] = [];
+    for (const [label, value] of [
+      ...codes.map((code, index) => [`SMS code #${index}`, code]),
+      ["PIN", PIN],
+    ] as const) {
+      const standalone = new RegExp(`(?<![0-9])${value}(?![0-9])`);
+      const hashes = [
+        createHash("sha256").update(value).digest("hex"),
+        keccak256(toUtf8Bytes(value)).slice(2),
+      ];
+      for (const { where, text } of places) {
+        const ascii = toAsciiDigits(text);
+        if (standalone.test(ascii)) found.push(`${label} in ${where}`);
+        if (hashes.some((hash) => ascii.toLowerCase().includes(hash)))
+          found.push(`${label} hashed in ${where}`);
+      }
+    }
+    expect(found).to.deep.equal([]);
   });
 });
