@@ -1,21 +1,11 @@
 import { z } from "zod";
-import { checkOnly, sendChecked } from "../chain/checkedWrite";
-import { requireSignedBy } from "../delivery";
+import { sendChecked } from "../chain/checkedWrite";
 import { AppError } from "../errors";
 import { parseInput } from "../validation";
 import { standingMandateDigest } from "../wallets";
 import { actionableMandate, mandateRow, mandateView, type MandateView } from "./mandateView";
-import {
-  accessCheckOf,
-  asProofField,
-  channelOf,
-  mandateMember,
-  memberProofShape,
-  proofField,
-  requireCustodial,
-} from "./memberProof";
+import { channelOf, mandateMember, memberProofShape, memberSignature, proofField } from "./memberProof";
 import { mandateWrites } from "./refusals";
-import { codeSubject } from "./smsCodes";
 import { chainNow, mandatesDomain, termsOf, termsTuple } from "./terms";
 import type { MandateCaller, MandateDeps } from "./types";
 
@@ -67,32 +57,18 @@ export async function acceptMandate(
   const writes = mandateWrites(deps);
   const field = proofField(channel);
 
-  let signature: string;
-  if (input.signature !== undefined) {
-    requireSignedBy(digest, input.signature, member.binding.address, "this mandate's terms");
-    signature = input.signature.toLowerCase();
-  } else {
-    requireCustodial(member.binding, channel);
-    // Only a missing signature may be wrong yet: anything else refused costs no PIN attempt or code.
-    await checkOnly(writes, {
-      from: deps.operator,
-      to: mandates.target as string,
-      data: call("0x"),
-      field: "mandateId",
-    }).catch((error: unknown) => {
-      if ((error as AppError).code !== "MandateSignatureInvalid") throw error;
-    });
-    const signed = await asProofField(channel, () =>
-      deps.custodialSigner.signMandate(
-        {
-          beneficiaryRef: member.beneficiaryRef,
-          check: accessCheckOf(deps, codeSubject(row, "accept"), input),
-        },
-        terms,
-      ),
-    );
-    signature = signed.signature;
-  }
+  const signature = await memberSignature(deps, {
+    row,
+    member,
+    proof: input,
+    channel,
+    purpose: "accept",
+    digest,
+    what: "this mandate's terms",
+    call,
+    unsignedRefusal: "MandateSignatureInvalid",
+    signCustodial: (request) => deps.custodialSigner.signMandate(request, terms),
+  });
   await sendChecked(
     writes,
     {

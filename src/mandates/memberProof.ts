@@ -1,8 +1,10 @@
 import { z } from "zod";
-import { householdMember, useSmsCode } from "../delivery";
+import { checkOnly } from "../chain/checkedWrite";
+import { householdMember, requireSignedBy, useSmsCode } from "../delivery";
 import { AppError, ValidationError } from "../errors";
-import type { AccessCheck, WalletBinding } from "../wallets";
-import { MANDATE_CODES } from "./smsCodes";
+import type { AccessCheck, SignReceiptResult, WalletBinding } from "../wallets";
+import { mandateWrites } from "./refusals";
+import { codeSubject, MANDATE_CODES, type MandateCodePurpose } from "./smsCodes";
 import type { MandateChannel, MandateDeps, MandateRow } from "./types";
 
 const REF = z.string().regex(/^0x[0-9a-f]{64}$/);
@@ -78,4 +80,53 @@ export async function asProofField<T>(channel: MandateChannel, run: () => Promis
       throw new AppError(error.name, error.status, error.message, proofField(channel), error.code);
     throw error;
   }
+}
+
+/** What a member's word signs, and how the chain call that carries it is made. */
+export interface MemberWord {
+  row: MandateRow;
+  member: { beneficiaryRef: string; binding: WalletBinding };
+  proof: MemberProof;
+  channel: MandateChannel;
+  purpose: MandateCodePurpose;
+  /** The EIP-712 digest the member's wallet signs. */
+  digest: string;
+  /** What it is, in a refusal's words ("this mandate's terms"). */
+  what: string;
+  /** PremiumMandates' calldata carrying `signature`. */
+  call(signature: string): string;
+  /** The one refusal an empty signature must meet: everything else the chain would refuse comes first. */
+  unsignedRefusal: string;
+  /** The custodial signer's signature of the same typed data, after the access check. */
+  signCustodial(request: { beneficiaryRef: string; check: AccessCheck }): Promise<SignReceiptResult>;
+}
+
+/**
+ * The member's signature for PremiumMandates: its own wallet's, checked against the digest here first, or its
+ * custodial wallet's after the PIN or the SMS code bound to this mandate and purpose. Before a PIN or a code is
+ * tried, the call is made with an empty signature: only `unsignedRefusal` may answer, so anything else the chain
+ * would refuse costs no attempt.
+ */
+export async function memberSignature(deps: MandateDeps, word: MemberWord): Promise<string> {
+  const { proof, member, channel } = word;
+  if (proof.signature !== undefined) {
+    requireSignedBy(word.digest, proof.signature, member.binding.address, word.what);
+    return proof.signature.toLowerCase();
+  }
+  requireCustodial(member.binding, channel);
+  await checkOnly(mandateWrites(deps), {
+    from: deps.operator,
+    to: deps.system.mandates.target as string,
+    data: word.call("0x"),
+    field: "mandateId",
+  }).catch((error: unknown) => {
+    if ((error as AppError).code !== word.unsignedRefusal) throw error;
+  });
+  const signed = await asProofField(channel, () =>
+    word.signCustodial({
+      beneficiaryRef: member.beneficiaryRef,
+      check: accessCheckOf(deps, codeSubject(word.row, word.purpose), proof),
+    }),
+  );
+  return signed.signature;
 }

@@ -178,8 +178,10 @@ async function redeem(
     for (const { redemption, row, period } of redemptions)
       premium.run(redemption.row.delivery_id, row.mandate_key, period);
   })();
-  await deps.outbox.drain();
-  await sendPremiumNotices(deps);
+  // Written: from here the outbox owns the premiums. A chain or an SMS adapter out of reach now leaves them
+  // queued (or their notices pending) for the outbox's and the notices' own ticks; the answer says where they are.
+  await deps.outbox.drain().catch(() => undefined);
+  await sendPremiumNotices(deps).catch(() => undefined);
   return Promise.all(
     redemptions.map(async ({ redemption, row }) => ({
       mandate: await mandateView(deps, mandateRow(deps, row.mandate_key)!),

@@ -1,21 +1,11 @@
 import { z } from "zod";
-import { checkOnly, sendChecked } from "../chain/checkedWrite";
-import { requireSignedBy } from "../delivery";
+import { sendChecked } from "../chain/checkedWrite";
 import { AppError, ValidationError } from "../errors";
 import { parseInput } from "../validation";
 import { DEFAULT_MAX_RECEIPT_LIFETIME_SECONDS, mandateRevocationDigest } from "../wallets";
 import { actionableMandate, mandateRow, mandateView, type MandateView } from "./mandateView";
-import {
-  accessCheckOf,
-  asProofField,
-  channelOf,
-  mandateMember,
-  memberProofShape,
-  proofField,
-  requireCustodial,
-} from "./memberProof";
+import { channelOf, mandateMember, memberProofShape, memberSignature, proofField } from "./memberProof";
 import { mandateWrites } from "./refusals";
-import { codeSubject } from "./smsCodes";
 import { chainNow, mandatesDomain } from "./terms";
 import type { MandateCaller, MandateDeps } from "./types";
 
@@ -69,31 +59,18 @@ export async function revokeMandate(
     ]);
   const writes = mandateWrites(deps);
 
-  let signature: string;
-  if (input.signature !== undefined) {
-    requireSignedBy(digest, input.signature, member.binding.address, "this revocation");
-    signature = input.signature.toLowerCase();
-  } else {
-    requireCustodial(member.binding, channel);
-    await checkOnly(writes, {
-      from: deps.operator,
-      to: mandates.target as string,
-      data: call("0x"),
-      field: "mandateId",
-    }).catch((error: unknown) => {
-      if ((error as AppError).code !== "MandateRevokerUnauthorized") throw error;
-    });
-    const signed = await asProofField(channel, () =>
-      deps.custodialSigner.signRevocation(
-        {
-          beneficiaryRef: member.beneficiaryRef,
-          check: accessCheckOf(deps, codeSubject(row, "revoke"), input),
-        },
-        revocation,
-      ),
-    );
-    signature = signed.signature;
-  }
+  const signature = await memberSignature(deps, {
+    row,
+    member,
+    proof: input,
+    channel,
+    purpose: "revoke",
+    digest,
+    what: "this revocation",
+    call,
+    unsignedRefusal: "MandateRevokerUnauthorized",
+    signCustodial: (request) => deps.custodialSigner.signRevocation(request, revocation),
+  });
   await sendChecked(
     writes,
     {

@@ -3,33 +3,21 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Wallet } from "ethers";
-import { syntheticNationalId } from "../../../src/identity";
+import { deliveryWorld, ENTITLEMENT, type DeliveryHousehold } from "../e2e/deliveryFixture";
 import {
-  bootE2e,
   countRows,
   createProgramme,
   disbursementCsv,
   give,
-  mintTokens,
-  registerOnChain,
-  registerOrganisation,
   settle,
   type E2eGateway,
   type Organisation,
 } from "../e2e/harness";
 
-export const PIN = "582914";
-export const ENTITLEMENT = "1000000";
+export { ENTITLEMENT, PIN } from "../e2e/deliveryFixture";
 export const PREMIUM = "50000";
 
-export interface MandateHousehold {
-  nationalId: string;
-  memberId: string;
-  phone: string;
-  householdRef: string;
-  headRef: string;
-  memberRef: string;
-}
+export type MandateHousehold = DeliveryHousehold;
 
 export interface MandateWorld {
   gw: E2eGateway;
@@ -62,50 +50,14 @@ export const MANDATE_TABLES = [
 ] as const;
 
 /**
- * A whole gateway (anvil, SQLite, outbox) with a charity's insurance programme funded by a donor and allowing
- * one insurer, and `count` two-member households the charity enrolled with a phone, registered on chain (heads
- * custodial with the PIN above; household 0's head then on its own wallet), each issued `ENTITLEMENT`.
+ * The delivery tests' world (a whole gateway: anvil, SQLite, outbox; a charity's households enrolled with a
+ * phone, registered on chain, heads custodial with the PIN above; its vendor the insurer here), with household 0's
+ * head moved to its own wallet and an insurance-layer programme of one-day periods that allows the insurer,
+ * funded by the donor and issued `ENTITLEMENT` to every household.
  */
 export async function mandateWorld(count: number, firstSeed: number): Promise<MandateWorld> {
-  const gw = await bootE2e({ env: { SINTECH_INDEXER_POLL_MS: "100" } });
-  const charity = await registerOrganisation(gw, "charity");
-  const otherCharity = await registerOrganisation(gw, "charity");
-  const insurer = await registerOrganisation(gw, "vendor", `E2E insurer ${randomUUID().slice(0, 8)}`);
-  const otherVendor = await registerOrganisation(gw, "vendor");
-  const auditor = await registerOrganisation(gw, "auditor");
-  const registrar = await registerOrganisation(gw, "registrar");
-  const donor = await registerOrganisation(gw, "donor");
-
-  const households: MandateHousehold[] = [];
-  for (let i = 0; i < count; i++) {
-    const nationalId = syntheticNationalId(firstSeed + 2 * i);
-    const memberId = syntheticNationalId(firstSeed + 2 * i + 1);
-    const phone = `0913${String(5_000_000 + firstSeed + i).slice(-7)}`;
-    const res = await gw.post("/v1/households", charity.apiKey, {
-      members: [
-        { nationalId, phone, jobCode: "employee", isHead: true },
-        { nationalId: memberId, jobCode: "employee", isHead: false },
-      ],
-      postalCode: "1234567891",
-    });
-    expect(res.status, res.text).to.equal(201);
-    households.push({
-      nationalId,
-      memberId,
-      phone,
-      householdRef: res.body.householdRef,
-      headRef: res.body.members[0].beneficiaryRef,
-      memberRef: res.body.members[1].beneficiaryRef,
-    });
-  }
-  await registerOnChain(gw, charity.apiKey);
-  for (const household of households) {
-    const pin = await gw.post("/v1/wallets/pins", registrar.apiKey, {
-      beneficiaryRef: household.headRef,
-      pin: PIN,
-    });
-    expect(pin.status, pin.text).to.equal(204);
-  }
+  const world = await deliveryWorld(count, firstSeed, { env: { SINTECH_INDEXER_POLL_MS: "100" } });
+  const { gw, charity, vendor: insurer, registrar, donor, households } = world;
   const phoneWallet = Wallet.createRandom() as unknown as Wallet;
   const challenge = await gw.post("/v1/wallets/challenges", registrar.apiKey, {
     beneficiaryRef: households[0]!.headRef,
@@ -124,27 +76,25 @@ export async function mandateWorld(count: number, firstSeed: number): Promise<Ma
   expect(rebind.status, rebind.text).to.equal(200);
   await gw.services.outbox.drain();
 
-  await mintTokens(gw, donor.address, "100000000");
   const programmeId = await createProgramme(gw, charity, {
     name: "E2E household health insurance",
     layer: "insurance",
     periodDays: 1,
     vendorOrgIds: [insurer.orgId],
   });
-  const reliefProgrammeId = await createProgramme(gw, charity, { vendorOrgIds: [insurer.orgId] });
   const giftId = await give(gw, donor, programmeId, "20000000");
   await issue(gw, charity, programmeId, households);
   return {
     gw,
     charity,
-    otherCharity,
+    otherCharity: world.otherCharity,
     insurer,
-    otherVendor,
-    auditor,
+    otherVendor: world.otherVendor,
+    auditor: world.auditor,
     registrar,
     donor,
     programmeId,
-    reliefProgrammeId,
+    reliefProgrammeId: world.programmeId,
     giftId,
     households,
     phoneWallet,
