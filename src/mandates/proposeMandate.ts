@@ -100,7 +100,7 @@ export async function proposeMandate(
       "The premium is above the programme's cap per period, which no household can be issued.",
     );
   const insurerOrgId = insurerOf(caller, input.insurerOrgId);
-  const insurer = getOrganisation(deps, insurerOrgId);
+  const insurer = insurerOrganisation(deps, insurerOrgId);
   if (insurer.role !== "vendor")
     throw new ValidationError("insurerOrgId", "not_vendor", "An insurer is a licensed vendor organisation.");
   const householdKnown = cachedStatement(
@@ -173,6 +173,17 @@ export async function proposeMandate(
     now.toISOString(),
   );
   return { ...(await mandateView(deps, mandateRow(deps, mandateKey)!)), replayed: false };
+}
+
+/** The named insurer's organisation; an unknown one is refused naming `insurerOrgId`. */
+function insurerOrganisation(deps: MandateDeps, orgId: string) {
+  try {
+    return getOrganisation(deps, orgId);
+  } catch (error) {
+    if (error instanceof NotFoundError)
+      throw new NotFoundError("insurerOrgId", "No organisation has this id.");
+    throw error;
+  }
 }
 
 /** A vendor proposes as the insurer; a charity names one. */

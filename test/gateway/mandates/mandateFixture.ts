@@ -145,7 +145,7 @@ export function tableCounts(gw: E2eGateway): Record<string, number> {
   return Object.fromEntries(MANDATE_TABLES.map((table) => [table, countRows(gw, table)]));
 }
 
-/** Expects a 4xx in the one error shape naming `field` (and `code`), and no row written by it. */
+/** Expects a 4xx in the one error shape naming `field` (and `code`), and no row, job or transaction from it. */
 export async function refused(
   gw: E2eGateway,
   send: () => Promise<{ status: number; body: { error?: Record<string, string> }; text: string }>,
@@ -154,6 +154,7 @@ export async function refused(
   code?: string,
 ) {
   const before = tableCounts(gw);
+  const block = await gw.services.provider.getBlockNumber();
   const res = await send();
   expect(res.status, res.text).to.equal(status);
   expect(res.body.error, res.text).to.include({ field, ...(code !== undefined && { code }) });
@@ -161,6 +162,8 @@ export async function refused(
     ["name", "message", "field", "requestId", ...(res.body.error!.code !== undefined ? ["code"] : [])].sort(),
   );
   expect(tableCounts(gw), res.text).to.deep.equal(before);
+  // Nor a transaction: the chain made no block for it.
+  expect(await gw.services.provider.getBlockNumber(), res.text).to.equal(block);
   return res;
 }
 

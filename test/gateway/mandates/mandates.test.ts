@@ -121,6 +121,7 @@ describe("mandates: premium mandates end to end (propose, accept, redeem, revoke
     await refused(gw, post(body({ insurerOrgId: otherVendor.orgId })), 400, "insurerOrgId", "not_self");
     await refused(gw, post(body(), otherVendor.apiKey), 403, "insurerOrgId", "insurer_not_allowed");
     await refused(gw, post(body(), charity.apiKey), 400, "insurerOrgId", "required");
+    await refused(gw, post(body({ insurerOrgId: "org_000000000000" }), charity.apiKey), 404, "insurerOrgId");
     await refused(
       gw,
       post(body({ insurerOrgId: otherCharity.orgId }), charity.apiKey),
