@@ -102,7 +102,9 @@ async function redeem(
   idempotencyKey: string,
   fieldOf: (field: "mandateId" | "amount", index: number) => string,
 ): Promise<RedeemedPremium[]> {
-  const keyOf = (index: number) => (items.length === 1 ? idempotencyKey : `${idempotencyKey}:${index}`);
+  // A premium's delivery keeps the key apart from the insurer's own deliveries' keys (one unique index holds both).
+  const keyOf = (index: number) =>
+    items.length === 1 ? `premium:${idempotencyKey}` : `premium:${idempotencyKey}:${index}`;
   const replay = replayed(deps, caller, items, keyOf, fieldOf);
   if (replay) return replay;
 

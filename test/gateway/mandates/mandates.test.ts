@@ -321,7 +321,16 @@ describe("mandates: premium mandates end to end (propose, accept, redeem, revoke
     const { gw, households, insurer, charity } = world;
     const household = households[0]!;
     const textsBefore = textsTo(gw, household.phone).length;
-    const res = await premium(mandates[0]!.mandateId);
+    // The insurer's own deliveries and its premiums keep their idempotency keys apart.
+    const opened = await gw.post("/v1/deliveries", insurer.apiKey, {
+      programmeId: world.reliefProgrammeId,
+      householdRef: household.householdRef,
+      amount: "1000",
+      item: "medicine",
+      idempotencyKey: "insurer-shared-key-0001",
+    });
+    expect(opened.status, opened.text).to.equal(201);
+    const res = await premium(mandates[0]!.mandateId, { idempotencyKey: "insurer-shared-key-0001" });
     expect(res.status, res.text).to.equal(201);
     const [redeemed] = res.body.mandate.premiums as MandateBody["premiums"];
     expect(redeemed).to.deep.include({
