@@ -16,6 +16,7 @@ import type { OrganisationDeps } from "../organisations";
 import type { ProgrammeDeps } from "../programmes";
 import type { RecognitionDeps } from "../recognition";
 import type { TimeBankDeps } from "../timebank";
+import type { MandateDeps } from "../mandates";
 import type { WalletsContext } from "../wallets";
 import type { Metrics } from "./metrics/createMetrics";
 import { HTTP_METHODS, type HttpMethod, type OpenApiPaths } from "./openapi/types";
@@ -59,6 +60,8 @@ export interface RouteServices {
   recognition: RecognitionDeps;
   /** The time bank: coordinators the regulator appoints, their members, services and donations. */
   timebank: TimeBankDeps;
+  /** Standing premium mandates (nazr-e bimeh): proposals, acceptances, revocations and premiums. */
+  mandates: MandateDeps;
   /** Households that a programme's eligibility rule selects, among those registered on chain. */
   selectEligible(programmeId: number): Promise<string[]>;
 }
@@ -83,6 +86,7 @@ export type DonorRouteServices = Pick<RouteServices, "indexer">;
 export type CoverageRouteServices = Pick<RouteServices, "coverage">;
 export type RecognitionRouteServices = Pick<RouteServices, "recognition" | "organisations">;
 export type TimebankRouteServices = Pick<RouteServices, "timebank">;
+export type MandateRouteServices = Pick<RouteServices, "mandates">;
 export type UssdRouteServices = Pick<RouteServices, "delivery">;
 
 /**

@@ -24,6 +24,7 @@ import { deployCommand } from "./deployCommand";
 import { evidenceCommand } from "./evidenceCommand";
 import { startCommand } from "./startCommand";
 import { timebankCommand, TIMEBANK_USAGE } from "./timebankCommand";
+import { mandatesCommand, MANDATES_USAGE } from "./mandatesCommand";
 
 const USAGE = `sintech <command>
 
@@ -47,6 +48,7 @@ ${AUDIT_USAGE}
 ${COVERAGE_USAGE}
 ${RECOGNITION_USAGE}
 ${TIMEBANK_USAGE}
+${MANDATES_USAGE}
   keys create --role <role> --org <orgId> [--label <text>]
                                  issue an API key straight into the data folder's database
   evidence fetch --cid <cid> --key <hex> --hash <0x...> [--out <file>] [--ipfs-api <url> | --ipfs-dir <dir>]
@@ -95,6 +97,8 @@ export async function main(argv: string[]): Promise<number> {
         return await recognitionCommand(rest);
       case "timebank":
         return await timebankCommand(rest);
+      case "mandates":
+        return await mandatesCommand(rest);
       case "keys":
         return keys(rest);
       case "evidence":

@@ -15,6 +15,7 @@ import { INDEXER_SQL } from "../indexer/schema";
 import { PHONE_REFS_SQL } from "../households/phones/schema";
 import { USSD_SQL } from "../delivery/ussd/schema";
 import { RECOGNITION_SQL } from "../recognition/schema";
+import { MANDATES_SQL } from "../mandates/schema";
 import { TIMEBANK_SQL } from "../timebank/schema";
 import { WEB_SESSIONS_SQL } from "../apiKeys/sessionSchema";
 
@@ -159,4 +160,5 @@ export const MIGRATIONS: readonly Migration[] = [
   // 20 and 21 are reserved for work in progress elsewhere (web pages).
   { version: 22, name: "timebank", sql: TIMEBANK_SQL },
   { version: 23, name: "recognition", sql: RECOGNITION_SQL },
+  { version: 24, name: "premium_mandates", sql: MANDATES_SQL },
 ];

@@ -112,7 +112,7 @@ export function promisedAmount(
 
 /**
  * The lowest receipt nonce index of the period that neither the chain has used, nor another delivery of the
- * gateway holds, nor an offline device has reserved, as `period << 8 | index`; undefined when all 32 are
+ * gateway holds, nor an offline device has reserved, nor a standing premium mandate of the household takes, as `period << 8 | index`; undefined when all 32 are
  * taken. Call inside the transaction that inserts the delivery (or the reservation), so two callers at once
  * cannot pick the same one.
  */
@@ -140,6 +140,14 @@ export function freeNonce(
       )
       .map((nonce) => Number(BigInt(nonce) & 0xffn)),
   );
+  // A standing premium mandate (src/mandates) takes one fixed index every period: never open a receipt on it.
+  for (const index of cachedStatement(
+    deps.db,
+    `SELECT receipt_index FROM premium_mandates WHERE programme_id = ? AND household_ref = ?
+       AND state IN ('proposed', 'accepted')`,
+    "pluck",
+  ).all(programmeId, householdRef) as number[])
+    held.add(index);
   for (let index = 0; index < 32; index++) {
     if ((usedNonces >>> index) & 1 || held.has(index)) continue;
     return (BigInt(period) << 8n) | BigInt(index);

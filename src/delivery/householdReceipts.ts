@@ -16,7 +16,8 @@ export interface HouseholdReceipt {
   /** The ledger's redemption id (the receipt's EIP-712 digest). */
   redemptionId: string;
   acceptedAt: string;
-  channel: AcceptanceChannel;
+  /** How it was accepted; `mandate` for a premium under a standing mandate. */
+  channel: AcceptanceChannel | "mandate";
   status: "accepted" | "redeemed" | "refused" | "disputed";
   txHash: string | null;
   blockNumber: number | null;
@@ -47,7 +48,7 @@ export function householdReceipts(
     amount: string;
     redemption_id: string;
     accepted_at: string;
-    channel: AcceptanceChannel;
+    channel: HouseholdReceipt["channel"];
     status: HouseholdReceipt["status"];
     tx_hash: string | null;
     block_number: number | null;

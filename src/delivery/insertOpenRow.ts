@@ -24,7 +24,7 @@ export type OpenDeliveryRow = Pick<
 >;
 
 /** Writes a delivery in state `open`: by the counter (online) or from a device's offline upload. */
-export function insertOpenRow(deps: DeliveryDeps, row: OpenDeliveryRow): void {
+export function insertOpenRow(deps: Pick<DeliveryDeps, "db">, row: OpenDeliveryRow): void {
   cachedStatement(
     deps.db,
     `INSERT INTO deliveries (delivery_id, idempotency_key, programme_id, vendor_org_id, vendor_address,

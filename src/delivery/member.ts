@@ -8,7 +8,7 @@ import type { DeliveryDeps, DeliveryRow } from "./types";
 /** An active member of the delivery's household with an active wallet, or a 404 naming `field`. */
 export function householdMember(
   deps: Pick<DeliveryDeps, "db" | "wallets">,
-  row: DeliveryRow,
+  row: Pick<DeliveryRow, "household_ref">,
   beneficiaryRef: unknown,
   field = "by",
 ): { beneficiaryRef: string; binding: WalletBinding } {
@@ -23,13 +23,18 @@ export function householdMember(
   ).get(beneficiaryRef, row.household_ref);
   const binding = member === undefined ? undefined : deps.wallets.records.binding(beneficiaryRef);
   if (!binding || binding.status !== "active") {
-    throw new NotFoundError(field, "No active member of this delivery's household has this reference.");
+    throw new NotFoundError(field, "No active member of the household has this reference.");
   }
   return { beneficiaryRef, binding };
 }
 
 /** Refuses a signature that is not `address`'s over `digest`, naming why. */
-export function requireSignedBy(digest: string, signature: unknown, address: string): void {
+export function requireSignedBy(
+  digest: string,
+  signature: unknown,
+  address: string,
+  what = "this delivery's receipt",
+): void {
   if (typeof signature !== "string") {
     throw new SignatureRefusedError("malformed", "A signature is 0x followed by 130 hex digits.");
   }
@@ -46,7 +51,7 @@ export function requireSignedBy(digest: string, signature: unknown, address: str
   if (recovered.address !== address.toLowerCase()) {
     throw new SignatureRefusedError(
       "not_signer",
-      "The signature is not by this member's wallet over this delivery's receipt.",
+      `The signature is not by this member's wallet over ${what}.`,
     );
   }
 }

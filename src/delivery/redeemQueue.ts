@@ -13,7 +13,20 @@ export const FLAG_JOB = "delivery.flag";
 
 /** One receipt ready for the ledger: the beneficiary's signature and, where given, a field agent's. */
 export interface RedemptionItem {
-  row: DeliveryRow;
+  /** The delivery's receipt fields, its id and digest: a row as stored, or one being written. */
+  row: Pick<
+    DeliveryRow,
+    | "delivery_id"
+    | "digest"
+    | "programme_id"
+    | "beneficiary_ref"
+    | "household_ref"
+    | "vendor_address"
+    | "amount"
+    | "evidence_hash"
+    | "nonce"
+    | "deadline"
+  >;
   beneficiarySignature: string;
   fieldAgentSignature: string;
 }

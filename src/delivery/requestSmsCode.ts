@@ -14,7 +14,11 @@ interface VaultMembers {
  * The household's phone from the vault: the receipt's member's own number if they gave one, else the
  * first member's who did. Read in memory only, for the SMS adapter.
  */
-function householdPhone(deps: DeliveryDeps, householdRef: string, memberRef: string): string | undefined {
+export function householdPhone(
+  deps: Pick<DeliveryDeps, "db" | "households">,
+  householdRef: string,
+  memberRef: string,
+): string | undefined {
   const pii = deps.households.vault.get<VaultMembers>(householdRef);
   const version = deps.db
     .prepare("SELECT pepper_version FROM members WHERE beneficiary_ref = ?")

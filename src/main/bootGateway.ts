@@ -11,6 +11,7 @@ import {
   type RecognitionDeps,
 } from "../recognition";
 import { memberPhoneVault, type TimeBankDeps } from "../timebank";
+import { sendNoticesOnTime, withPremiumNotices, type MandateDeps } from "../mandates";
 import { createApp, startServer, type RunningServer } from "../api";
 import { ChainOutbox } from "../chain/outbox";
 import { createProvider } from "../chain/provider";
@@ -104,6 +105,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
   let drainTimer: NodeJS.Timeout | undefined;
   let stopClosingBatches: (() => void) | undefined;
   let stopClosingPeriods: (() => void) | undefined;
+  let stopNotices: (() => void) | undefined;
   let stopIndexer: (() => Promise<void>) | undefined;
   let notifier: GiftNotifier | undefined;
   let evidenceStore: EvidenceStore | undefined;
@@ -227,13 +229,16 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       custodialSigner: new CustodialSigner(wallets, {
         caps: custodialCaps(decimals),
         ledger: { chainId: config.chainId, verifyingContract: system.ledger.target as string },
+        mandates: { chainId: config.chainId, verifyingContract: system.mandates.target as string },
       }),
       // The development adapter: a consortium gateway plugs its SMS provider in here.
       sms: fileSmsSender(join(config.dataDir, SMS_OUTBOX_FILE)),
       fundGas,
       now,
     };
-    outbox.on(REDEEM_JOB, redemptionHandlers(delivery));
+    const mandates: MandateDeps = { ...delivery, operator };
+    // A premium under a standing mandate is redeemed as any delivery; its confirmation also owes an SMS.
+    outbox.on(REDEEM_JOB, withPremiumNotices(mandates, redemptionHandlers(delivery)));
     // Redemptions that piled up (under load, or while the chain was unreachable) go 50 to a transaction.
     outbox.beforeEachJob(() => batchQueuedRedemptions(delivery));
     outbox.on(FLAG_JOB, flagHandlers(delivery));
@@ -335,6 +340,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       coverage,
       recognition,
       timebank,
+      mandates,
       selectEligible,
     };
 
@@ -363,6 +369,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     drainTimer.unref();
     stopClosingBatches = closeBatchesOnTime(anchoring, logger);
     stopClosingPeriods = closeRecognitionOnTime(recognition, logger);
+    stopNotices = sendNoticesOnTime(mandates, logger);
     stopIndexer = followChainOnTime(indexer, logger);
 
     if (options.listen !== false) {
@@ -388,6 +395,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     const stop = async () => {
       stopClosingBatches?.();
       stopClosingPeriods?.();
+      stopNotices?.();
       await stopIndexer?.();
       // Open event streams end now rather than hold the server's close for its grace period.
       notifier?.close();
@@ -404,6 +412,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
   } catch (error) {
     stopClosingBatches?.();
     stopClosingPeriods?.();
+    stopNotices?.();
     await stopIndexer?.().catch(() => undefined);
     if (drainTimer) clearInterval(drainTimer);
     await server?.stop().catch(() => undefined);

@@ -4,6 +4,7 @@ import {
   AuditLog__factory,
   BeneficiaryRegistry__factory,
   LicenceRegistry__factory,
+  PremiumMandates__factory,
   ReceiptAnchor__factory,
   TestSettlementToken__factory,
 } from "../../typechain-types";
@@ -14,6 +15,7 @@ export function contractInterfaces(): Interface[] {
     AidLedger__factory.createInterface(),
     BeneficiaryRegistry__factory.createInterface(),
     LicenceRegistry__factory.createInterface(),
+    PremiumMandates__factory.createInterface(),
     ReceiptAnchor__factory.createInterface(),
     AuditLog__factory.createInterface(),
     TestSettlementToken__factory.createInterface(),

@@ -12,6 +12,7 @@ import { programmeRoutes } from "../api/routes/programmeRoutes";
 import { programmeRuleRoutes } from "../api/routes/programmeRuleRoutes";
 import { recognitionRoutes } from "../api/routes/recognitionRoutes";
 import { timebankRoutes } from "../api/routes/timebankRoutes";
+import { mandateRoutes } from "../api/routes/mandateRoutes";
 import { statusRoutes } from "../api/routes/statusRoutes";
 import { ussdRoutes } from "../api/routes/ussdRoutes";
 import { walletRoutes } from "../api/routes/walletRoutes";
@@ -36,6 +37,7 @@ export function gatewayRoutes(services: GatewayServices): RouteModule[] {
     coverageRoutes(services),
     recognitionRoutes(services),
     timebankRoutes(services),
+    mandateRoutes(services),
     ussdRoutes(services),
   ];
 }

@@ -174,7 +174,7 @@ async function logOpenServices(
       {
         row,
         write: {
-          idempotencyKey: attemptKey(deps, `timebank-service:${row.service_id}:log`),
+          idempotencyKey: attemptKey(deps.outbox, `timebank-service:${row.service_id}:log`),
           kind: "timebank.log_service",
           from: giver,
           to: timeBank.target as string,

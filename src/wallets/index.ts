@@ -51,6 +51,19 @@ export {
   deliveryReceiptDigest,
 } from "./custodial/deliveryReceipt";
 export type { AidLedgerDomain, DeliveryReceipt } from "./custodial/deliveryReceipt";
+export {
+  MANDATE_REVOCATION_TYPES,
+  mandateRevocationDigest,
+  PREMIUM_MANDATES_DOMAIN_NAME,
+  PREMIUM_MANDATES_DOMAIN_VERSION,
+  STANDING_MANDATE_TYPES,
+  standingMandateDigest,
+} from "./custodial/standingMandate";
+export type {
+  MandateRevocation,
+  PremiumMandatesDomain,
+  StandingMandateTerms,
+} from "./custodial/standingMandate";
 
 export { createChallenge } from "./selfCustody/createChallenge";
 export type { Challenge, CreateChallengeParams } from "./selfCustody/createChallenge";

@@ -31,6 +31,7 @@ const ROOMS: Record<string, Layer> = {
   coverage: "useCase",
   recognition: "useCase",
   timebank: "useCase",
+  mandates: "useCase",
   chain: "below",
   db: "below",
   identity: "below",
@@ -61,7 +62,7 @@ const FACE_EDGES: Record<string, (target: string) => boolean> = {
  * room's `schema.ts`. Those files hold SQL text only, so the test also insists they import nothing.
  */
 const SCHEMA_FILE =
-  /^(households|wallets|programmes|disbursement|organisations|anchoring|evidence|delivery|indexer|recognition|timebank)\/(.*\/)?schema\.ts$/;
+  /^(households|wallets|programmes|disbursement|organisations|anchoring|evidence|delivery|indexer|recognition|timebank|mandates)\/(.*\/)?schema\.ts$/;
 
 function roomOf(relative: string): string {
   const [first] = relative.split("/");

@@ -79,6 +79,11 @@ export const TAGS: readonly { name: string; description: string }[] = [
       "The time bank: the regulator appoints charities coordinators; a coordinator admits members (keyed member refs, custodial or own wallets) and sets their credit limits.",
   },
   {
+    name: "mandates",
+    description:
+      "Nazr-e bimeh: standing premium mandates a household member accepts once and any member revokes; the insurer redeems one premium a period under each.",
+  },
+  {
     name: "ussd",
     description:
       "The feature-phone menu, called by a USSD aggregator: pending deliveries, receipts, language.",

@@ -1,5 +1,12 @@
 import { z } from "zod";
-import { ACCEPTANCE_CHANNELS, DELIVERY_ITEMS, DELIVERY_STATES, FLAG_STATES } from "../../delivery";
+import {
+  ACCEPTANCE_CHANNELS,
+  DELIVERY_ITEMS,
+  DELIVERY_STATES,
+  FLAG_STATES,
+  MANDATE_CHANNEL,
+  PREMIUM_ITEM,
+} from "../../delivery";
 import { DELIVERY_RECEIPT_TYPES } from "../../wallets";
 import { addressSchema, EXAMPLE_ADDRESS, EXAMPLE_REF, EXAMPLE_REF_2, refSchema } from "./responseSchemas";
 
@@ -50,7 +57,9 @@ export const deliverySchema = z.strictObject({
   householdRef: refSchema,
   beneficiaryRef: refSchema.describe("The member whose wallet signs the receipt"),
   amount: unitsSchema.describe("Whole units of the settlement token"),
-  item: z.enum(DELIVERY_ITEMS),
+  item: z
+    .enum([...DELIVERY_ITEMS, PREMIUM_ITEM])
+    .describe(`A code of the list; \`${PREMIUM_ITEM}\` is a premium under a standing mandate`),
   quantity: z.number().int(),
   evidenceHash: hashSchema,
   redemptionId: hashSchema.describe("The receipt's EIP-712 digest, the ledger's redemption id"),
@@ -154,12 +163,14 @@ export const householdReceiptList = {
         programmeId: z.number().int(),
         vendorOrgId: z.string(),
         vendorName: z.string().nullable(),
-        item: z.enum(DELIVERY_ITEMS),
+        item: z.enum([...DELIVERY_ITEMS, PREMIUM_ITEM]),
         quantity: z.number().int(),
         amount: unitsSchema,
         redemptionId: hashSchema,
         acceptedAt: timeSchema,
-        channel: z.enum(ACCEPTANCE_CHANNELS),
+        channel: z
+          .enum([...ACCEPTANCE_CHANNELS, MANDATE_CHANNEL])
+          .describe(`How it was accepted; \`${MANDATE_CHANNEL}\`: by a standing premium mandate`),
         status: z.enum(["accepted", "redeemed", "refused", "disputed"]),
         txHash: hashSchema.nullable(),
         blockNumber: z.number().int().nullable(),

@@ -121,6 +121,7 @@ export const ITEM_LABELS: Record<Language, Record<string, string>> = {
     tools: "ابزار",
     "service-visit": "خدمت",
     other: "دیگر",
+    "insurance-premium": "حق بیمه",
   },
 };
 

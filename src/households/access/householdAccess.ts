@@ -23,7 +23,8 @@ export type AccessAction =
   | "delivery.lookup"
   | "delivery.offline_pack"
   | "delivery.read"
-  | "delivery.receipts";
+  | "delivery.receipts"
+  | "mandate.read";
 
 export interface AccessLogEntry {
   entryId: number;

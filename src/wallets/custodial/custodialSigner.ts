@@ -12,6 +12,17 @@ import {
   type DeliveryReceipt,
 } from "./deliveryReceipt";
 import { releaseSignature, reserveSignature, type CustodialCaps } from "./signingCaps";
+import {
+  MANDATE_REVOCATION_TYPES,
+  mandateRevocationDigest,
+  PREMIUM_MANDATES_DOMAIN_NAME,
+  PREMIUM_MANDATES_DOMAIN_VERSION,
+  STANDING_MANDATE_TYPES,
+  standingMandateDigest,
+  type MandateRevocation,
+  type PremiumMandatesDomain,
+  type StandingMandateTerms,
+} from "./standingMandate";
 
 export interface CustodialSignerOptions {
   caps: CustodialCaps;
@@ -22,6 +33,11 @@ export interface CustodialSignerOptions {
    * until its deadline, so it stays short; a week leaves room for confirmations queued offline.
    */
   maxReceiptLifetimeSeconds?: number;
+  /**
+   * The one PremiumMandates standing mandates and their revocations are signed for; without it the signer
+   * signs none.
+   */
+  mandates?: { chainId: bigint | number; verifyingContract: string };
 }
 
 export interface SignReceiptRequest {
@@ -52,6 +68,7 @@ export class CustodialSigner {
   readonly #caps: CustodialCaps;
   readonly #ledger: { chainId: bigint; verifyingContract: string };
   readonly #maxLifetime: bigint;
+  readonly #mandates: PremiumMandatesDomain | undefined;
 
   constructor(ctx: WalletsContext, options: CustodialSignerOptions) {
     const { maxSignaturesPerDay, maxAmountPerDay } = options.caps;
@@ -67,6 +84,12 @@ export class CustodialSigner {
       verifyingContract: parseAddress(options.ledger.verifyingContract, "ledger.verifyingContract"),
     };
     this.#maxLifetime = BigInt(options.maxReceiptLifetimeSeconds ?? DEFAULT_MAX_RECEIPT_LIFETIME_SECONDS);
+    this.#mandates = options.mandates && {
+      name: PREMIUM_MANDATES_DOMAIN_NAME,
+      version: PREMIUM_MANDATES_DOMAIN_VERSION,
+      chainId: Number(options.mandates.chainId),
+      verifyingContract: parseAddress(options.mandates.verifyingContract, "mandates.verifyingContract"),
+    };
   }
 
   async signReceipt(
@@ -74,7 +97,6 @@ export class CustodialSigner {
     domain: unknown,
     receipt: unknown,
   ): Promise<SignReceiptResult> {
-    const ctx = this.#ctx;
     // Everything that can be refused without a PIN is refused first, so it costs no PIN attempt.
     const beneficiaryRef = parseBeneficiaryRef(request?.beneficiaryRef);
     const ledgerDomain = this.#checkDomain(parseAidLedgerDomain(domain));
@@ -82,24 +104,103 @@ export class CustodialSigner {
     this.#checkReceipt(beneficiaryRef, parsed);
     const address = this.#ownCustodialWallet(beneficiaryRef);
 
-    const check = await passAccessCheck(ctx, beneficiaryRef, request.check);
+    return this.#checkAndSign(beneficiaryRef, address, request.check, {
+      digest: deliveryReceiptDigest(ledgerDomain, parsed),
+      amount: parsed.amount,
+      sign: (signer) => signer.signTypedData(ledgerDomain, DELIVERY_RECEIPT_TYPES, { ...parsed }),
+    });
+  }
 
-    const digest = deliveryReceiptDigest(ledgerDomain, parsed);
+  /**
+   * Signs a member's standing premium mandate (nazr-e bimeh) with its own custodial wallet, after the same
+   * PIN or OTP check and within the same caps as a receipt: the premium per period counts against the daily
+   * amount, since a mandate lets the insurer take that much each period. Only for the configured
+   * PremiumMandates, only the member's own terms, only with a short acceptance deadline.
+   */
+  async signMandate(request: SignReceiptRequest, terms: StandingMandateTerms): Promise<SignReceiptResult> {
+    const beneficiaryRef = parseBeneficiaryRef(request?.beneficiaryRef);
+    const domain = this.#mandateDomain();
+    if (terms.beneficiaryRef !== beneficiaryRef) {
+      throw new SigningRefusedError(
+        "mandate.beneficiaryRef",
+        "other_beneficiary",
+        "A custodial wallet signs only its own member's mandates",
+      );
+    }
+    if (terms.premiumPerPeriod <= 0n)
+      throw new ValidationError("mandate.premiumPerPeriod", "zero", "The premium must be above zero");
+    this.#checkDeadline(terms.deadline, "mandate.deadline");
+    const address = this.#ownCustodialWallet(beneficiaryRef);
+    return this.#checkAndSign(beneficiaryRef, address, request.check, {
+      digest: standingMandateDigest(domain, terms),
+      amount: terms.premiumPerPeriod,
+      sign: (signer) => signer.signTypedData(domain, STANDING_MANDATE_TYPES, { ...terms }),
+    });
+  }
+
+  /** Signs a member's revocation of a mandate of its household, after the check; it moves no money. */
+  async signRevocation(
+    request: SignReceiptRequest,
+    revocation: MandateRevocation,
+  ): Promise<SignReceiptResult> {
+    const beneficiaryRef = parseBeneficiaryRef(request?.beneficiaryRef);
+    const domain = this.#mandateDomain();
+    if (revocation.memberRef !== beneficiaryRef) {
+      throw new SigningRefusedError(
+        "revocation.memberRef",
+        "other_beneficiary",
+        "A custodial wallet signs only its own member's revocations",
+      );
+    }
+    this.#checkDeadline(revocation.deadline, "revocation.deadline");
+    const address = this.#ownCustodialWallet(beneficiaryRef);
+    return this.#checkAndSign(beneficiaryRef, address, request.check, {
+      digest: mandateRevocationDigest(domain, revocation),
+      amount: 0n,
+      sign: (signer) => signer.signTypedData(domain, MANDATE_REVOCATION_TYPES, { ...revocation }),
+    });
+  }
+
+  /** The access check, then the caps and the signing log in one transaction, then the signature. */
+  async #checkAndSign(
+    beneficiaryRef: string,
+    address: string,
+    accessCheck: AccessCheck,
+    what: {
+      digest: string;
+      amount: bigint;
+      sign(signer: ReturnType<WalletsContext["keystore"]["signer"]>): Promise<string>;
+    },
+  ): Promise<SignReceiptResult> {
+    const ctx = this.#ctx;
+    const check = await passAccessCheck(ctx, beneficiaryRef, accessCheck);
     const reservation = reserveSignature(ctx, this.#caps, {
       beneficiaryRef,
       address,
-      digest,
-      amount: parsed.amount,
+      digest: what.digest,
+      amount: what.amount,
       check,
     });
     try {
-      const signer = ctx.keystore.signer(address);
-      const signature = await signer.signTypedData(ledgerDomain, DELIVERY_RECEIPT_TYPES, { ...parsed });
-      return { signature, digest, address, counted: reservation !== null };
+      const signature = await what.sign(ctx.keystore.signer(address));
+      return { signature, digest: what.digest, address, counted: reservation !== null };
     } catch (error) {
       if (reservation !== null) releaseSignature(ctx, reservation);
       throw error;
     }
+  }
+
+  #mandateDomain(): PremiumMandatesDomain {
+    if (!this.#mandates)
+      throw new ValidationError("domain", "no_mandates", "This signer signs no premium mandates");
+    return this.#mandates;
+  }
+
+  #checkDeadline(deadline: bigint, field: string): void {
+    const now = BigInt(Math.floor(this.#ctx.now().getTime() / 1000));
+    if (deadline <= now) throw new ValidationError(field, "expired", "The deadline has passed");
+    if (deadline > now + this.#maxLifetime)
+      throw new ValidationError(field, "too_far", "The deadline is too far in the future");
   }
 
   #checkDomain(domain: AidLedgerDomain): AidLedgerDomain {
@@ -126,16 +227,7 @@ export class CustodialSigner {
     }
     if (receipt.amount === 0n)
       throw new ValidationError("receipt.amount", "zero", "The amount must be above zero");
-    const now = BigInt(Math.floor(this.#ctx.now().getTime() / 1000));
-    if (receipt.deadline <= now)
-      throw new ValidationError("receipt.deadline", "expired", "The receipt's deadline has passed");
-    if (receipt.deadline > now + this.#maxLifetime) {
-      throw new ValidationError(
-        "receipt.deadline",
-        "too_far",
-        "The receipt's deadline is too far in the future",
-      );
-    }
+    this.#checkDeadline(receipt.deadline, "receipt.deadline");
   }
 
   /** The binding must be custodial and active, and its key must be this beneficiary's custodial key. */

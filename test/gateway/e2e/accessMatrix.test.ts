@@ -57,6 +57,10 @@ const TABLES = [
   "timebank_vault",
   "timebank_vault_keys",
   "timebank_otps",
+  "premium_mandates",
+  "mandate_premiums",
+  "mandate_otps",
+  "signing_log",
 ] as const;
 
 const USSD_SECRET = "access-matrix-ussd-secret-0123456789abcdef";
@@ -169,7 +173,9 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         .replace("{period}", "2099-01")
         // No member has this reference: a coordinator is told 404, as for another coordinator's member.
         .replace("{memberRef}", `0x${"cd".repeat(32)}`)
-        .replace("{serviceId}", "svc_00000000-0000-4000-8000-000000000000");
+        .replace("{serviceId}", "svc_00000000-0000-4000-8000-000000000000")
+        // No mandate has this id: its insurer, a charity and an auditor alike are told 404.
+        .replace("{mandateId}", "mdt_00000000-0000-4000-8000-000000000000");
 
     it("answers 401 without a key, 403 to every role a route does not list, and lets its roles through, writing nothing when refused", async () => {
       const doc = (await gw.get("/openapi.json")).body as {
@@ -264,6 +270,14 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         "POST /v1/timebank/services/{serviceId}/sms-code",
         "POST /v1/timebank/services/{serviceId}/confirmation",
         "POST /v1/timebank/services/{serviceId}/coordinator-confirmation",
+        "POST /v1/mandates",
+        "GET /v1/mandates",
+        "GET /v1/mandates/{mandateId}",
+        "POST /v1/mandates/{mandateId}/sms-code",
+        "POST /v1/mandates/{mandateId}/acceptance",
+        "POST /v1/mandates/{mandateId}/revocation",
+        "POST /v1/mandates/{mandateId}/premiums",
+        "POST /v1/mandates/premiums",
       ]);
     });
   });

@@ -449,6 +449,70 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     ok(await gw.get("/v1/timebank/members?limit=0", charity.apiKey), 400);
     ok(await gw.get(`/v1/timebank/services?member=${giver}`, charity.apiKey), 200);
     ok(await gw.get("/v1/timebank/services?state=x", charity.apiKey), 400);
+    // Nazr-e bimeh: an insurer's insurance programme, a mandate proposed for the sample's first household,
+    // a code texted, accepted by the head's PIN, a premium redeemed (alone, then refused twice in a period,
+    // and in a batch of one in a second programme period's stead), revoked.
+    const insurer = await registerOrganisation(gw, "vendor");
+    const insuranceId = await createProgramme(gw, charity, {
+      name: "OpenAPI insurance",
+      layer: "insurance",
+      vendorOrgIds: [insurer.orgId],
+    });
+    await give(gw, donor, insuranceId, "10000000");
+    const insured = await gw.postCsv(
+      `/v1/programmes/${insuranceId}/disbursements`,
+      charity.apiKey,
+      disbursementCsv([[head!, "1000000"]]),
+      `dsb-${randomUUID()}`,
+    );
+    ok(insured, 202);
+    await gw.services.outbox.drain();
+    const period = Number(await gw.services.system.ledger.currentPeriod(insuranceId));
+    const proposal = {
+      programmeId: insuranceId,
+      householdRef: householdRefs[0],
+      premiumPerPeriod: "5000",
+      firstPeriod: period,
+      lastPeriod: period + 1,
+      idempotencyKey: "openapi-mandate-0001",
+    };
+    const proposed = await gw.post("/v1/mandates", insurer.apiKey, proposal);
+    ok(proposed, 201);
+    ok(await gw.post("/v1/mandates", insurer.apiKey, proposal), 200);
+    ok(await gw.post("/v1/mandates", insurer.apiKey, { ...proposal, premiumPerPeriod: "0" }), 400);
+    const mandatePath = `/v1/mandates/${proposed.body.mandateId}`;
+    ok(await gw.get(mandatePath, auditor.apiKey), 200);
+    ok(await gw.get("/v1/mandates/mdt_00000000-0000-4000-8000-000000000000", auditor.apiKey), 404);
+    ok(await gw.get(`/v1/mandates?householdRef=${householdRefs[0]}`, charity.apiKey), 200);
+    ok(await gw.get("/v1/mandates?limit=0", charity.apiKey), 400);
+    ok(await gw.post(`${mandatePath}/sms-code`, insurer.apiKey, { purpose: "accept" }), 201);
+    ok(await gw.post(`${mandatePath}/sms-code`, insurer.apiKey, { purpose: "later" }), 400);
+    ok(
+      await gw.post("/v1/wallets/pins", registrar.apiKey, {
+        beneficiaryRef: proposed.body.beneficiaryRef,
+        pin: "482913",
+      }),
+      204,
+    );
+    ok(await gw.post(`${mandatePath}/acceptance`, insurer.apiKey, {}), 400);
+    ok(await gw.post(`${mandatePath}/acceptance`, insurer.apiKey, { pin: "482913" }), 200);
+    ok(await gw.post(`${mandatePath}/acceptance`, insurer.apiKey, { pin: "482913" }), 409);
+    const premiumBatch = "/v1/mandates/premiums";
+    ok(
+      await gw.post(premiumBatch, insurer.apiKey, {
+        premiums: [{ mandateId: proposed.body.mandateId }],
+        idempotencyKey: "openapi-premiums-0001",
+      }),
+      201,
+    );
+    ok(await gw.post(premiumBatch, insurer.apiKey, { premiums: [] }), 400);
+    ok(
+      await gw.post(`${mandatePath}/premiums`, insurer.apiKey, { idempotencyKey: "openapi-premium-0002" }),
+      409,
+    );
+    ok(await gw.post(`${mandatePath}/premiums`, insurer.apiKey, {}), 400);
+    ok(await gw.post(`${mandatePath}/revocation`, insurer.apiKey, { pin: "482913" }), 200);
+    ok(await gw.post(`${mandatePath}/revocation`, insurer.apiKey, { pin: "482913" }), 409);
     // The regulator's programme-book writes: an admission and a pause, each then refused as unchanged.
     const groupId = await createExclusivityGroup(gw, 30, 1);
     const admit = (group: number, body: object) =>

@@ -435,4 +435,125 @@ describe("wallets: custodial signer", () => {
       expect(log().map((row) => row.amount)).to.deep.equal(["60", "40", "100"]);
     });
   });
+  describe("standing premium mandates and their revocations", () => {
+    /** PremiumMandates' types, written out independently of the source under test. */
+    const MANDATE_TYPE =
+      "StandingMandate(uint256 programmeId,bytes32 householdRef,bytes32 beneficiaryRef,address insurer," +
+      "uint256 premiumPerPeriod,uint32 firstPeriod,uint32 lastPeriod,uint8 receiptIndex,uint256 nonce,uint256 deadline)";
+    const typesOf = (type: string, name: string) => ({
+      [name]: type
+        .slice(type.indexOf("(") + 1, -1)
+        .split(",")
+        .map((part) => {
+          const [fieldType, fieldName] = part.split(" ") as [string, string];
+          return { name: fieldName, type: fieldType };
+        }),
+    });
+    const MANDATES = { chainId: 31337, verifyingContract: "0x00000000000000000000000000000000000ca11e" };
+    const DOMAIN = { name: "Sin Tech PremiumMandates", version: "1", ...MANDATES };
+    const terms = (overrides: Record<string, unknown> = {}) => ({
+      programmeId: 7n,
+      householdRef: testRef("household"),
+      beneficiaryRef: ALICE,
+      insurer: "0x00000000000000000000000000000000000015e7",
+      premiumPerPeriod: 40n,
+      firstPeriod: 10,
+      lastPeriod: 12,
+      receiptIndex: 31,
+      nonce: 5n,
+      deadline: fx.clock.seconds + 3600n,
+      ...overrides,
+    });
+    let mandateSigner: CustodialSigner;
+    beforeEach(() => {
+      mandateSigner = new CustodialSigner(fx.ctx, {
+        caps: { maxSignaturesPerDay: 3, maxAmountPerDay: 100n },
+        ledger: LEDGER,
+        mandates: MANDATES,
+      });
+    });
+
+    it("signs the member's own mandate under PremiumMandates' exact type, logged with its premium against the caps", async () => {
+      const mandate = terms();
+      const result = await mandateSigner.signMandate({ beneficiaryRef: ALICE, check: { pin: PIN } }, mandate);
+      const types = typesOf(MANDATE_TYPE, "StandingMandate");
+      expect(TypedDataEncoder.from(types).encodeType("StandingMandate")).to.equal(MANDATE_TYPE);
+      expect(verifyTypedData(DOMAIN, types, mandate, result.signature).toLowerCase()).to.equal(aliceWallet);
+      expect(result.digest).to.equal(TypedDataEncoder.hash(DOMAIN, types, mandate).toLowerCase());
+      expect(log().map((row) => [row.digest, row.amount, row.method])).to.deep.equal([
+        [result.digest, "40", "pin"],
+      ]);
+      // The premium counts against the day's amount: 40 + 70 is above the cap of 100.
+      const over = await rejectionOf(
+        mandateSigner.signMandate(
+          { beneficiaryRef: ALICE, check: { pin: PIN } },
+          terms({ premiumPerPeriod: 70n, nonce: 6n }),
+        ),
+      );
+      expect(over).to.include({ name: "SigningCapError", code: "amount_cap" });
+    });
+
+    it("signs the member's own revocation, which moves nothing, and refuses another member's, a stale deadline or no PremiumMandates", async () => {
+      const revocation = {
+        mandateId: testRef("mandate"),
+        memberRef: ALICE,
+        deadline: fx.clock.seconds + 600n,
+      };
+      const result = await mandateSigner.signRevocation(
+        { beneficiaryRef: ALICE, check: { pin: PIN } },
+        revocation,
+      );
+      const types = typesOf(
+        "MandateRevocation(bytes32 mandateId,bytes32 memberRef,uint256 deadline)",
+        "MandateRevocation",
+      );
+      expect(verifyTypedData(DOMAIN, types, revocation, result.signature).toLowerCase()).to.equal(
+        aliceWallet,
+      );
+      expect(log().map((row) => row.amount)).to.deep.equal(["0"]);
+
+      const request = { beneficiaryRef: ALICE, check: { pin: PIN } };
+      expect(
+        await rejectionOf(mandateSigner.signRevocation(request, { ...revocation, memberRef: BOB })),
+      ).to.include({
+        name: "SigningRefusedError",
+        code: "other_beneficiary",
+      });
+      expect(
+        await rejectionOf(mandateSigner.signMandate(request, terms({ beneficiaryRef: BOB }))),
+      ).to.include({
+        code: "other_beneficiary",
+      });
+      expect(
+        await rejectionOf(mandateSigner.signMandate(request, terms({ deadline: fx.clock.seconds }))),
+      ).to.include({
+        field: "mandate.deadline",
+        code: "expired",
+      });
+      expect(
+        await rejectionOf(
+          mandateSigner.signMandate(request, terms({ deadline: fx.clock.seconds + 8n * 24n * 3600n })),
+        ),
+      ).to.include({ code: "too_far" });
+      expect(
+        await rejectionOf(mandateSigner.signMandate(request, terms({ premiumPerPeriod: 0n }))),
+      ).to.include({
+        field: "mandate.premiumPerPeriod",
+        code: "zero",
+      });
+      expect(await rejectionOf(signer.signMandate(request, terms()))).to.include({ code: "no_mandates" });
+      // None of these refusals cost a PIN attempt or wrote a signature.
+      expect(secrets().failed_attempts).to.equal(0);
+      expect(log()).to.have.length(1);
+      expect(
+        await rejectionOf(
+          mandateSigner.signMandate({ beneficiaryRef: ALICE, check: { pin: "1357" } }, terms()),
+        ),
+      ).to.include({
+        name: "AccessCheckError",
+        code: "pin_incorrect",
+      });
+      expect(log()).to.have.length(1);
+    });
+  });
 });
