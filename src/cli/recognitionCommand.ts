@@ -2,10 +2,11 @@ import { Contract, JsonRpcProvider } from "ethers";
 import { PERIOD_PATTERN } from "../recognition";
 import { apiTarget, CliError, describeFailure, gatewayUrl, optionValue, requestJson } from "./apiClient";
 
-export const RECOGNITION_USAGE = `  recognition <YYYY-MM>          a closed month's good coin: its anchored root and the opt-in leaderboard
-                                 (no key)
-  recognition <YYYY-MM> --proof [--rpc <url> --anchor <ReceiptAnchor address>]
-                                 the calling donor's total and Merkle proof (a donor's SINTECH_API_KEY);
+export const RECOGNITION_USAGE = `  recognition <YYYY-MM>          a closed month's good coin and hours served: its anchored root, the opt-in
+                                 donors' and volunteers' leaderboards (no key)
+  recognition <YYYY-MM> --proof [--member <memberRef>] [--rpc <url> --anchor <ReceiptAnchor address>]
+                                 the calling donor's total and Merkle proof (a donor's SINTECH_API_KEY), or
+                                 with --member a time-bank member's minutes served (its coordinator's key);
                                  with --rpc, checked on chain by ReceiptAnchor.verifyReceipt, without
                                  trusting the gateway (exit 1 when it does not verify)`;
 
@@ -17,10 +18,12 @@ interface PeriodView {
   anchorTxHash: string | null;
   throughBlock: number;
   leaderboard: { rank: number; alias: string; goodCoin: string }[];
+  volunteers: { rank: number; alias: string; minutesServed: number }[];
 }
 
 interface ProofView {
   period: string;
+  kind: "gift" | "service";
   account: string;
   goodCoin: string;
   confirmationHash: string;
@@ -43,21 +46,36 @@ export async function recognitionCommand(args: string[]): Promise<number> {
     if (result.status >= 400) throw new CliError(describeFailure(result.status, result.body));
     const view = result.body as PeriodView;
     const lines = [
-      `${view.period}: ${view.accounts} donors earned good coin; root ${view.root} (${view.state}` +
+      `${view.period}: ${view.accounts} donors and members recognised; root ${view.root} (${view.state}` +
         `${view.anchorTxHash ? `, anchored in ${view.anchorTxHash}` : ""}), chain read through block ${view.throughBlock}`,
       `${"rank".padStart(4)}  ${"good coin".padStart(20)}  donor (opted in)`,
       ...view.leaderboard.map(
         (row) => `${String(row.rank).padStart(4)}  ${row.goodCoin.padStart(20)}  ${row.alias}`,
       ),
     ];
+    if (view.volunteers.length > 0)
+      lines.push(
+        `${"rank".padStart(4)}  ${"minutes served".padStart(20)}  volunteer (opted in)`,
+        ...view.volunteers.map(
+          (row) => `${String(row.rank).padStart(4)}  ${String(row.minutesServed).padStart(20)}  ${row.alias}`,
+        ),
+      );
     process.stdout.write(`${lines.join("\n")}\n`);
     return 0;
   }
-  const result = await requestJson(apiTarget(process.env), "GET", `/v1/recognition/periods/${period}/proof`);
+  const member = optionValue(rest, "--member");
+  if (member !== undefined && !/^0x[0-9a-f]{64}$/.test(member))
+    throw new CliError("--member needs a member ref: 0x and 64 lower-case hex digits.");
+  const path =
+    member === undefined
+      ? `/v1/recognition/periods/${period}/proof`
+      : `/v1/timebank/members/${member}/recognition/${period}`;
+  const result = await requestJson(apiTarget(process.env), "GET", path);
   if (result.status >= 400) throw new CliError(describeFailure(result.status, result.body));
   const proof = result.body as ProofView;
+  const what = proof.kind === "service" ? "minutes served" : "(base units)";
   process.stdout.write(
-    `${proof.period}: ${proof.goodCoin} (base units) for ${proof.account}\nroot ${proof.root}, ` +
+    `${proof.period}: ${proof.goodCoin} ${what} for ${proof.account}\nroot ${proof.root}, ` +
       `leaf ${proof.confirmationHash}, ${proof.proof.length} proof step(s)\n`,
   );
   const rpc = optionValue(rest, "--rpc");

@@ -11,10 +11,10 @@ import { REVIEW_RESOLUTION_SQL } from "../households/schema";
 import { ANCHORING_SQL } from "../anchoring/schema";
 import { EVIDENCE_SQL } from "../evidence/schema";
 import { DELIVERY_SQL } from "../delivery/schema";
-import { INDEXER_SQL } from "../indexer/schema";
+import { INDEXER_SQL, INDEXER_TIMEBANK_MANDATES_SQL } from "../indexer/schema";
 import { PHONE_REFS_SQL } from "../households/phones/schema";
 import { USSD_SQL } from "../delivery/ussd/schema";
-import { RECOGNITION_SQL } from "../recognition/schema";
+import { RECOGNITION_SERVICE_SQL, RECOGNITION_SQL } from "../recognition/schema";
 import { MANDATES_SQL } from "../mandates/schema";
 import { TIMEBANK_SQL } from "../timebank/schema";
 import { WEB_SESSIONS_SQL } from "../apiKeys/sessionSchema";
@@ -161,4 +161,9 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 22, name: "timebank", sql: TIMEBANK_SQL },
   { version: 23, name: "recognition", sql: RECOGNITION_SQL },
   { version: 24, name: "premium_mandates", sql: MANDATES_SQL },
+  {
+    version: 25,
+    name: "indexer_timebank_mandates_and_hours_served",
+    sql: INDEXER_TIMEBANK_MANDATES_SQL + RECOGNITION_SERVICE_SQL,
+  },
 ];

@@ -27,6 +27,9 @@ const BLOCK_TABLES = [
   "idx_redemptions",
   "idx_issuance",
   "gift_events",
+  "idx_timebank_wallets",
+  "idx_timebank_services",
+  "idx_mandate_revocations",
   "indexer_blocks",
 ] as const;
 

@@ -15,8 +15,19 @@ export interface DecodedEvent {
   args: Record<string, JsonValue>;
 }
 
-/** The contracts followed: the ledger (gifts, entitlements, redemptions), anchors, registry and licences. */
-export const FOLLOWED = ["ledger", "anchor", "registry", "licences", "auditLog"] as const;
+/**
+ * The contracts followed: the ledger (gifts, entitlements, redemptions), anchors, registry, licences, the
+ * audit log, the time bank (members' wallets, confirmed services) and the premium mandates (revocations).
+ */
+export const FOLLOWED = [
+  "ledger",
+  "anchor",
+  "registry",
+  "licences",
+  "auditLog",
+  "timeBank",
+  "mandates",
+] as const;
 export type FollowedContract = (typeof FOLLOWED)[number];
 
 export interface ContractMap {

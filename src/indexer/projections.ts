@@ -43,9 +43,13 @@ export function applyEvents(
         event.name,
         JSON.stringify(event.args),
       ).changes === 1;
-    if (!fresh || event.contract !== "ledger") continue;
-    const kind = project(db, event);
-    if (kind) flows.push({ event, kind });
+    if (!fresh) continue;
+    if (event.contract === "timeBank") projectTimeBank(db, event);
+    else if (event.contract === "mandates") projectMandates(db, event);
+    else if (event.contract === "ledger") {
+      const kind = project(db, event);
+      if (kind) flows.push({ event, kind });
+    }
   }
   // After the whole range: a settlement's DeliveryRedeemed may come after its GiftSpent in the same block.
   return flows.map(({ event, kind }) => recordGiftEvent(db, event, kind, decimals, now));
@@ -127,6 +131,56 @@ function project(db: Database, event: DecodedEvent): FlowKind | null {
     default:
       return null;
   }
+}
+
+/**
+ * The time bank's events that the gateway reads back: the member ref each wallet was bound to (a wallet is
+ * bound once; a rebound member's new wallet gets its ref and the old one keeps it, for the services it was
+ * credited before), and each confirmed service (what recognition counts as hours served).
+ */
+function projectTimeBank(db: Database, event: DecodedEvent): void {
+  const a = event.args as Record<string, string>;
+  const bindWallet = (wallet: string, memberRef: string) =>
+    cachedStatement(
+      db,
+      "INSERT OR IGNORE INTO idx_timebank_wallets (wallet, member_ref, block_number) VALUES (?, ?, ?)",
+    ).run(wallet.toLowerCase(), memberRef, event.blockNumber);
+  switch (event.name) {
+    case "MemberAdmitted":
+      bindWallet(a.wallet, a.memberRef);
+      return;
+    case "MemberWalletRebound":
+      bindWallet(a.newWallet, a.memberRef);
+      return;
+    case "ServiceConfirmed":
+      cachedStatement(
+        db,
+        `INSERT OR IGNORE INTO idx_timebank_services
+           (service_id, giver, payer, minutes, confirmed_by, tx_hash, block_number)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        a.serviceId,
+        a.giver.toLowerCase(),
+        a.payer.toLowerCase(),
+        Number(a.duration),
+        a.confirmedBy.toLowerCase(),
+        event.txHash,
+        event.blockNumber,
+      );
+      return;
+  }
+}
+
+/** A mandate revoked on chain, by the gateway's relay or by a member's own wallet: its row follows it. */
+function projectMandates(db: Database, event: DecodedEvent): void {
+  if (event.name !== "MandateRevoked") return;
+  const a = event.args as Record<string, string>;
+  cachedStatement(
+    db,
+    `INSERT OR IGNORE INTO idx_mandate_revocations
+       (mandate_id, household_ref, member_ref, revoker, tx_hash, block_number)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  ).run(a.mandateId, a.householdRef, a.memberRef, a.revoker.toLowerCase(), event.txHash, event.blockNumber);
 }
 
 /** The stable id a receiver deduplicates on: the same chain log always gives the same id. */

@@ -141,3 +141,42 @@ export const INDEXER_SQL = `
   ) STRICT;
   CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_attempt_at);
 `;
+
+/**
+ * The time bank's and the premium mandates' events the gateway reads back (migration 25): which member ref
+ * each wallet was bound to (admitted or rebound to it), every confirmed service, and every mandate revoked on
+ * chain, however it was sent. Rows name their block, as the gift read models do, so a reorganisation rewinds
+ * them. The checkpoint is dropped so the follower reads the chain again from its first block: the two
+ * contracts' earlier events are read, those already stored change nothing.
+ */
+export const INDEXER_TIMEBANK_MANDATES_SQL = `
+  CREATE TABLE idx_timebank_wallets (
+    wallet       TEXT PRIMARY KEY CHECK (wallet = lower(wallet)),
+    member_ref   TEXT NOT NULL CHECK (length(member_ref) = 66),
+    block_number INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX idx_timebank_wallets_by_block ON idx_timebank_wallets (block_number);
+
+  CREATE TABLE idx_timebank_services (
+    service_id   TEXT PRIMARY KEY,
+    giver        TEXT NOT NULL,
+    payer        TEXT NOT NULL,  -- the recipient, or the zero address when the community pool paid
+    minutes      INTEGER NOT NULL,
+    confirmed_by TEXT NOT NULL,
+    tx_hash      TEXT NOT NULL,
+    block_number INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX idx_timebank_services_by_block ON idx_timebank_services (block_number);
+
+  CREATE TABLE idx_mandate_revocations (
+    mandate_id    TEXT PRIMARY KEY,
+    household_ref TEXT NOT NULL,
+    member_ref    TEXT NOT NULL,
+    revoker       TEXT NOT NULL,
+    tx_hash       TEXT NOT NULL,
+    block_number  INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX idx_mandate_revocations_by_block ON idx_mandate_revocations (block_number);
+
+  DELETE FROM indexer_checkpoint;
+`;

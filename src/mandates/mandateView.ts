@@ -53,7 +53,11 @@ export interface MandateView {
   /** PremiumMandates' id (the EIP-712 digest), once accepted. */
   chainMandateId: string | null;
   acceptance: { channel: MandateChannel; by: string } | null;
-  revocation: { channel: MandateChannel; by: string } | null;
+  /**
+   * Who revoked it and how: `chain` when a member's own wallet sent `revokeMandate` to PremiumMandates (read by
+   * the indexer); `txHash` once the indexer has read the revocation on chain.
+   */
+  revocation: { channel: MandateChannel | "chain"; by: string; txHash: string | null } | null;
   /** While proposed: what the member signs (`eth_signTypedData_v4`) to accept. */
   typedData: MandateTypedData | null;
   /** While accepted: what a member signs to revoke, with a deadline a day ahead. */
@@ -63,9 +67,37 @@ export interface MandateView {
   updatedAt: string;
 }
 
+/**
+ * A mandate's row with the revocation the indexer read on chain, if any: a member may revoke from its own
+ * wallet (`revokeMandate`), which the gateway did not send, and the row follows the chain.
+ */
+const ROWS_AS_CHAIN_HOLDS = `
+  SELECT m.*, r.member_ref AS chain_revoked_by, r.tx_hash AS chain_revoke_tx
+    FROM premium_mandates m LEFT JOIN idx_mandate_revocations r ON r.mandate_id = m.mandate_id`;
+
+/** The state the chain holds: revoked once PremiumMandates says so, whoever sent it. */
+const STATE_AS_CHAIN_HOLDS = "CASE WHEN r.mandate_id IS NOT NULL THEN 'revoked' ELSE m.state END";
+
+type StoredRow = MandateRow & { chain_revoked_by: string | null; chain_revoke_tx: string | null };
+
+function asChainHolds(row: StoredRow): MandateRow {
+  const { chain_revoked_by: chainRevokedBy, chain_revoke_tx: chainRevokeTx, ...stored } = row;
+  if (chainRevokedBy === null) return { ...stored, revoke_tx_hash: null };
+  // Revoked through the gateway: its channel and member stand, and the chain's transaction is added.
+  if (stored.state === "revoked") return { ...stored, revoke_tx_hash: chainRevokeTx };
+  return {
+    ...stored,
+    state: "revoked",
+    revoked_by: chainRevokedBy,
+    revoke_channel: null,
+    revoke_tx_hash: chainRevokeTx,
+  };
+}
+
 export function mandateRow(deps: Pick<MandateDeps, "db">, mandateKey: string): MandateRow | undefined {
-  return cachedStatement(deps.db, "SELECT * FROM premium_mandates WHERE mandate_key = ?").get(mandateKey) as
-    MandateRow | undefined;
+  const row = cachedStatement(deps.db, `${ROWS_AS_CHAIN_HOLDS} WHERE m.mandate_key = ?`).get(mandateKey) as
+    StoredRow | undefined;
+  return row && asChainHolds(row);
 }
 
 /**
@@ -199,8 +231,8 @@ export async function mandateView(deps: MandateDeps, row: MandateRow): Promise<M
     chainMandateId: row.mandate_id,
     acceptance: accepted ? { channel: row.accepted_channel!, by: row.beneficiary_ref } : null,
     revocation:
-      row.state === "revoked" && row.revoke_channel !== null && row.revoked_by !== null
-        ? { channel: row.revoke_channel, by: row.revoked_by }
+      row.state === "revoked" && row.revoked_by !== null
+        ? { channel: row.revoke_channel ?? "chain", by: row.revoked_by, txHash: row.revoke_tx_hash }
         : null,
     typedData: row.state === "proposed" ? mandateTypedData(domain, termsOf(row)) : null,
     revocationTypedData:
@@ -237,19 +269,20 @@ export async function listMandates(
   const limit = params.limit ?? 50;
   const candidates = deps.db
     .prepare(
-      `SELECT * FROM premium_mandates
-        WHERE (@insurer IS NULL OR insurer_org_id = @insurer) AND (@household IS NULL OR household_ref = @household)
-          AND (@programme IS NULL OR programme_id = @programme) AND (@state IS NULL OR state = @state)
-        ORDER BY created_at DESC, mandate_key DESC`,
+      `${ROWS_AS_CHAIN_HOLDS}
+        WHERE (@insurer IS NULL OR m.insurer_org_id = @insurer) AND (@household IS NULL OR m.household_ref = @household)
+          AND (@programme IS NULL OR m.programme_id = @programme)
+          AND (@state IS NULL OR ${STATE_AS_CHAIN_HOLDS} = @state)
+        ORDER BY m.created_at DESC, m.mandate_key DESC`,
     )
     .all({
       insurer: caller.role === "vendor" ? caller.orgId : null,
       household: params.householdRef ?? null,
       programme: params.programmeId ?? null,
       state: params.state ?? null,
-    }) as MandateRow[];
+    }) as StoredRow[];
   const rows: MandateRow[] = [];
-  for (const row of candidates) {
+  for (const row of candidates.map(asChainHolds)) {
     if (mandateGrounds(deps, row, caller) === null) continue;
     rows.push(row);
     if (rows.length >= limit) break;

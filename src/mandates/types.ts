@@ -46,6 +46,8 @@ export interface MandateRow {
   revoked_by: string | null;
   revoke_channel: MandateChannel | null;
   revoke_job_id: number | null;
+  /** The revocation's transaction, once the indexer has read it on chain (not a column: read beside it). */
+  revoke_tx_hash: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,7 +1,7 @@
 import { MerkleTree } from "../anchoring/merkle";
 import { cachedStatement } from "../db/statements";
 import { ValidationError } from "../errors";
-import { goodCoinOfPeriod, recognitionHash } from "./goodCoin";
+import { goodCoinOfPeriod, leafHash, minutesServedOfPeriod, type RecognitionKind } from "./goodCoin";
 import { parsePeriod, periodAt, periodOfIndex, type RecognitionPeriod } from "./period";
 import type { RecognitionDeps } from "./types";
 
@@ -31,8 +31,8 @@ function indexedThrough(deps: RecognitionDeps): { block: number; timestamp: numb
 }
 
 /**
- * Closes `period`: its good coin per account from chain events, the Merkle tree of those totals (one leaf
- * per account, accounts in ascending order), and the anchor of its root queued in the outbox, in one
+ * Closes `period`: its good coin per donor and minutes served per time-bank member from chain events, the
+ * Merkle tree of those totals (one leaf per account and kind), and the anchor of its root queued in the outbox, in one
  * transaction. A period is closed once only, after it has ended and the indexer has read past its end (a
  * later settlement cannot belong to it); closing it again answers the first root. A period with no good
  * coin earned has no tree and is refused (400 `nothing_earned`).
@@ -64,18 +64,37 @@ export function closeRecognitionPeriod(deps: RecognitionDeps, periodText: string
   return deps.db.transaction(() => closeNow(deps, period, through.block))();
 }
 
+/** One leaf: an account's total of one kind. */
+interface Entry {
+  kind: RecognitionKind;
+  account: string;
+  value: bigint;
+}
+
+/** The period's leaves: donors' good coin, then members' minutes served, each kind in ascending account order. */
+function entriesOf(deps: RecognitionDeps, period: RecognitionPeriod): Entry[] {
+  const sorted = (totals: Map<string, bigint>, kind: RecognitionKind): Entry[] =>
+    [...totals]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([account, value]) => ({ kind, account, value }));
+  return [
+    ...sorted(goodCoinOfPeriod(deps.db, period), "gift"),
+    ...sorted(minutesServedOfPeriod(deps.db, period), "service"),
+  ];
+}
+
 function closeNow(deps: RecognitionDeps, period: RecognitionPeriod, throughBlock: number): ClosedPeriod {
-  const totals = [...goodCoinOfPeriod(deps.db, period)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const totals = entriesOf(deps, period);
   if (totals.length === 0) {
     throw new ValidationError(
       "period",
       "nothing_earned",
-      "No gift reached a confirmed delivery in this period.",
+      "No gift reached a confirmed delivery and no service was confirmed in this period.",
     );
   }
   // Proofs are written with the entries: a donor's read is one row, not the month's whole tree again.
   const tree = MerkleTree.ofConfirmations(
-    totals.map(([account, goodCoin]) => recognitionHash(period.index, account, goodCoin)),
+    totals.map(({ kind, account, value }) => leafHash(kind, period.index, account, value)),
   );
   const jobId = enqueueAnchor(deps, { period, root: tree.root, accounts: totals.length }, 1);
   cachedStatement(
@@ -85,11 +104,11 @@ function closeNow(deps: RecognitionDeps, period: RecognitionPeriod, throughBlock
   ).run(period.period, tree.root, totals.length, throughBlock, jobId, deps.now().toISOString());
   const insert = cachedStatement(
     deps.db,
-    `INSERT INTO recognition_entries (period, leaf_index, account, good_coin, proof)
-     VALUES (?, ?, ?, ?, ?)`,
+    `INSERT INTO recognition_entries (period, leaf_index, kind, account, good_coin, proof)
+     VALUES (?, ?, ?, ?, ?, ?)`,
   );
-  totals.forEach(([account, goodCoin], index) =>
-    insert.run(period.period, index, account, goodCoin.toString(), JSON.stringify(tree.proof(index))),
+  totals.forEach(({ kind, account, value }, index) =>
+    insert.run(period.period, index, kind, account, value.toString(), JSON.stringify(tree.proof(index))),
   );
   return { period: period.period, root: tree.root, accounts: totals.length, jobId, closedNow: true };
 }
@@ -131,16 +150,19 @@ function requeue(deps: RecognitionDeps, tree: PeriodRoot, attempt: number): numb
 }
 
 /**
- * Closes every period that is due: from the month of the first settlement up to the last month that has
+ * Closes every period that is due: from the month of the first settlement or confirmed service up to the last month that has
  * ended and that the indexer has read past, each not closed yet (or whose anchor the chain refused) and with
- * good coin earned. Run on a timer.
+ * good coin earned or minutes served. Run on a timer.
  */
 export function closeDueRecognitionPeriods(deps: RecognitionDeps): ClosedPeriod[] {
   const through = indexedThrough(deps);
   const first = cachedStatement(
     deps.db,
-    `SELECT min(b.timestamp) FROM idx_gift_flows f JOIN indexer_blocks b ON b.block_number = f.block_number
-      WHERE f.kind = 'settlement'`,
+    `SELECT min(t) FROM (
+       SELECT min(b.timestamp) AS t FROM idx_gift_flows f JOIN indexer_blocks b ON b.block_number = f.block_number
+        WHERE f.kind = 'settlement'
+       UNION ALL
+       SELECT min(b.timestamp) FROM idx_timebank_services s JOIN indexer_blocks b ON b.block_number = s.block_number)`,
     "pluck",
   ).get() as number | null;
   if (through === null || first === null) return [];

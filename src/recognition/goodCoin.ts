@@ -41,6 +41,49 @@ export function goodCoinOfPeriod(db: Database, period: RecognitionPeriod): Map<s
   return totals;
 }
 
+/** Domain of a leaf of hours served: a member's confirmed minutes can never be read as a donor's good coin. */
+export const SERVICE_RECOGNITION_DOMAIN = keccak256(toUtf8Bytes("sintech.recognition.service.v1"));
+
+/**
+ * Minutes served in `period` by each time-bank member (by its member ref, which the TimeBank already holds on
+ * chain): the services confirmed (`ServiceConfirmed`) in a block of the period, by the recipient, its
+ * coordinator or the community pool, credited to the giver's wallet and so to the member bound to it. Logged
+ * but unconfirmed services earn nothing. Members with no confirmed service are left out.
+ */
+export function minutesServedOfPeriod(db: Database, period: RecognitionPeriod): Map<string, bigint> {
+  const rows = db
+    .prepare(
+      `SELECT w.member_ref AS memberRef, sum(s.minutes) AS minutes
+         FROM idx_timebank_services s
+         JOIN idx_timebank_wallets w ON w.wallet = s.giver
+         JOIN indexer_blocks b ON b.block_number = s.block_number
+        WHERE b.timestamp >= ? AND b.timestamp < ?
+        GROUP BY w.member_ref`,
+    )
+    .all(period.startsAt, period.endsAt) as { memberRef: string; minutes: number }[];
+  return new Map(rows.filter((row) => row.minutes > 0).map((row) => [row.memberRef, BigInt(row.minutes)]));
+}
+
+/** What a leaf of hours served commits to: keccak256(abi.encode(SERVICE_DOMAIN, periodIndex, memberRef, minutes)). */
+export function serviceRecognitionHash(periodIndex: number, memberRef: string, minutes: bigint): string {
+  return keccak256(
+    AbiCoder.defaultAbiCoder().encode(
+      ["bytes32", "uint32", "bytes32", "uint256"],
+      [SERVICE_RECOGNITION_DOMAIN, periodIndex, memberRef, minutes],
+    ),
+  );
+}
+
+/** A leaf's kind: a donor's good coin from gifts, or a member's minutes served. */
+export type RecognitionKind = "gift" | "service";
+
+/** The leaf of either kind. */
+export function leafHash(kind: RecognitionKind, periodIndex: number, account: string, value: bigint): string {
+  return kind === "gift"
+    ? recognitionHash(periodIndex, account, value)
+    : serviceRecognitionHash(periodIndex, account, value);
+}
+
 /**
  * What a leaf commits to, as the `confirmationHash` that `ReceiptAnchor.verifyReceipt(root, hash, proof)`
  * checks: keccak256(abi.encode(RECOGNITION_DOMAIN, periodIndex, account, goodCoin)).

@@ -1,7 +1,8 @@
 import { cachedStatement } from "../db/statements";
 import { NotFoundError } from "../errors";
 import { fromUnits } from "../programmes";
-import { accountOfGift, recognitionHash } from "./goodCoin";
+import { memberOfCoordinator } from "../timebank/members";
+import { accountOfGift, leafHash, type RecognitionKind } from "./goodCoin";
 import { parsePeriod } from "./period";
 import type { PeriodState, RecognitionDeps } from "./types";
 
@@ -11,11 +12,18 @@ export interface LeaderboardEntry {
   goodCoin: string;
 }
 
+/** A time-bank member its coordinator put on the leaderboard, with the minutes it served in the period. */
+export interface VolunteerEntry {
+  rank: number;
+  alias: string;
+  minutesServed: number;
+}
+
 /** A closed period as anyone may see it: its root and anchor, and the donors who opted in, ranked. */
 export interface PeriodView {
   period: string;
   root: string;
-  /** Accounts in the tree (every donor that earned good coin, on the leaderboard or not). */
+  /** Accounts in the tree (every donor that earned good coin and member that served, listed or not). */
   accounts: number;
   state: PeriodState;
   errorName: string | null;
@@ -24,6 +32,8 @@ export interface PeriodView {
   /** Indexed chain events up to this block were counted. */
   throughBlock: number;
   leaderboard: LeaderboardEntry[];
+  /** Members who served in the period and were opted in, ranked by minutes served. */
+  volunteers: VolunteerEntry[];
 }
 
 interface PeriodRow {
@@ -50,25 +60,16 @@ function periodRow(deps: RecognitionDeps, period: string): PeriodRow {
 export function recognitionPeriod(deps: RecognitionDeps, periodText: string): PeriodView {
   const { period } = parsePeriod(periodText);
   const row = periodRow(deps, period);
-  const listed = cachedStatement(
-    deps.db,
-    `SELECT o.alias, e.good_coin AS goodCoin FROM recognition_entries e
-       JOIN recognition_optins o ON o.account = e.account WHERE e.period = ?`,
-  ).all(period) as { alias: string; goodCoin: string }[];
-  listed.sort((a, b) => {
-    const diff = BigInt(b.goodCoin) - BigInt(a.goodCoin);
-    return diff > 0n ? 1 : diff < 0n ? -1 : a.alias.localeCompare(b.alias);
-  });
-  const leaderboard: LeaderboardEntry[] = [];
-  listed.forEach((entry, index) => {
-    const previous = leaderboard[index - 1];
-    const rank = previous && listed[index - 1]!.goodCoin === entry.goodCoin ? previous.rank : index + 1;
-    leaderboard.push({
-      rank,
-      alias: entry.alias,
-      goodCoin: fromUnits(BigInt(entry.goodCoin), deps.decimals),
-    });
-  });
+  const leaderboard = ranked(deps, period, "gift").map(({ rank, alias, value }) => ({
+    rank,
+    alias,
+    goodCoin: fromUnits(value, deps.decimals),
+  }));
+  const volunteers = ranked(deps, period, "service").map(({ rank, alias, value }) => ({
+    rank,
+    alias,
+    minutesServed: Number(value),
+  }));
   return {
     period,
     root: row.root,
@@ -79,15 +80,40 @@ export function recognitionPeriod(deps: RecognitionDeps, periodText: string): Pe
     anchorBlock: row.block_number,
     throughBlock: row.through_block,
     leaderboard,
+    volunteers,
   };
 }
 
-/** What a donor needs to check its own total against the anchored root, with no trust in the gateway. */
+/** The opted-in accounts of one kind, by value (ties share a rank, then by alias). */
+function ranked(
+  deps: RecognitionDeps,
+  period: string,
+  kind: RecognitionKind,
+): { rank: number; alias: string; value: bigint }[] {
+  const listed = (
+    cachedStatement(
+      deps.db,
+      `SELECT o.alias, e.good_coin AS value FROM recognition_entries e
+         JOIN recognition_optins o ON o.account = e.account WHERE e.period = ? AND e.kind = ?`,
+    ).all(period, kind) as { alias: string; value: string }[]
+  ).map((entry) => ({ alias: entry.alias, value: BigInt(entry.value) }));
+  listed.sort((a, b) => (b.value > a.value ? 1 : b.value < a.value ? -1 : a.alias.localeCompare(b.alias)));
+  const out: { rank: number; alias: string; value: bigint }[] = [];
+  listed.forEach((entry, index) => {
+    const previous = out[index - 1];
+    out.push({ ...entry, rank: previous && previous.value === entry.value ? previous.rank : index + 1 });
+  });
+  return out;
+}
+
+/** What a donor (or a member) needs to check its own total against the anchored root, trusting no gateway. */
 export interface RecognitionProof {
   period: string;
   periodIndex: number;
+  /** `gift`: a donor's good coin; `service`: a member's minutes served. */
+  kind: RecognitionKind;
   account: string;
-  /** In token base units, as the leaf commits to it. */
+  /** A gift leaf's good coin in token base units, or a service leaf's minutes, as the leaf commits to it. */
   goodCoin: string;
   confirmationHash: string;
   proof: string[];
@@ -103,20 +129,56 @@ export function recognitionProof(
   periodText: string,
   donor: { address: string },
 ): RecognitionProof {
+  return proofOf(
+    deps,
+    periodText,
+    "gift",
+    accountOfGift(donor.address, null),
+    "This donor earned no good coin in this period.",
+  );
+}
+
+/**
+ * A time-bank member's minutes served in a closed period and its Merkle proof, for its own coordinator (anyone
+ * else: the 404 of an unknown member; 404 too when it served none there).
+ */
+export function memberRecognitionProof(
+  deps: RecognitionDeps,
+  coordinator: { orgId: string },
+  periodText: string,
+  memberRef: string,
+): RecognitionProof {
+  memberOfCoordinator(deps, coordinator.orgId, memberRef);
+  return proofOf(
+    deps,
+    periodText,
+    "service",
+    memberRef.toLowerCase(),
+    "This member has no confirmed service in this period.",
+  );
+}
+
+function proofOf(
+  deps: RecognitionDeps,
+  periodText: string,
+  kind: RecognitionKind,
+  account: string,
+  none: string,
+): RecognitionProof {
   const parsed = parsePeriod(periodText);
   const row = periodRow(deps, parsed.period);
-  const account = accountOfGift(donor.address, null);
   const entry = cachedStatement(
     deps.db,
-    "SELECT good_coin AS goodCoin, proof FROM recognition_entries WHERE period = ? AND account = ?",
-  ).get(parsed.period, account) as { goodCoin: string; proof: string } | undefined;
-  if (!entry) throw new NotFoundError("period", "This donor earned no good coin in this period.");
+    "SELECT good_coin AS goodCoin, proof FROM recognition_entries WHERE period = ? AND account = ? AND kind = ?",
+  ).get(parsed.period, account, kind) as { goodCoin: string; proof: string } | undefined;
+  if (!entry) throw new NotFoundError("period", none);
   return {
     period: parsed.period,
     periodIndex: parsed.index,
+    kind,
     account,
     goodCoin: entry.goodCoin,
-    confirmationHash: recognitionHash(parsed.index, account, BigInt(entry.goodCoin)),
+    confirmationHash: leafHash(kind, parsed.index, account, BigInt(entry.goodCoin)),
     proof: JSON.parse(entry.proof) as string[],
     root: row.root,
     anchorTxHash: row.tx_hash,

@@ -38,3 +38,13 @@ export const RECOGNITION_SQL = `
     UNIQUE (period, account)
   ) STRICT;
 `;
+
+/**
+ * Hours served count in recognition (migration 25): an entry is a donor's good coin from gifts (`gift`, in token
+ * base units) or a time-bank member's minutes served (`service`, its member ref as the account). Both kinds
+ * are leaves of the one tree a period anchors; their domains keep one from being read as the other. Donor
+ * accounts (wallets, cash donors' keyed refs) and member refs are keyed apart, so an account is one kind.
+ */
+export const RECOGNITION_SERVICE_SQL = `
+  ALTER TABLE recognition_entries ADD COLUMN kind TEXT NOT NULL DEFAULT 'gift' CHECK (kind IN ('gift', 'service'));
+`;

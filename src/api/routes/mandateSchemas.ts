@@ -59,7 +59,20 @@ export const mandate = {
     deadline: timeSchema.describe("The acceptance deadline"),
     chainMandateId: hashSchema.nullable().describe("PremiumMandates' id (the EIP-712 digest), once accepted"),
     acceptance: z.strictObject({ channel: z.enum(MANDATE_CHANNELS), by: refSchema }).nullable(),
-    revocation: z.strictObject({ channel: z.enum(MANDATE_CHANNELS), by: refSchema }).nullable(),
+    revocation: z
+      .strictObject({
+        channel: z
+          .enum([...MANDATE_CHANNELS, "chain"])
+          .describe(
+            "wallet, pin or sms through the gateway; chain when a member's own wallet revoked on chain",
+          ),
+        by: refSchema,
+        txHash: z
+          .string()
+          .nullable()
+          .describe("The revocation's transaction, once the indexer has read it on chain"),
+      })
+      .nullable(),
     typedData: z
       .strictObject({
         domain: domainSchema,
@@ -177,7 +190,11 @@ export const acceptedMandate = accepted;
 export const revokedMandate = {
   ...accepted,
   state: "revoked",
-  revocation: { channel: "wallet", by: EXAMPLE_REF_2 },
+  revocation: {
+    channel: "wallet",
+    by: EXAMPLE_REF_2,
+    txHash: "0x8f1c2a7e5b9d4c3f6a0e1b2d3c4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5",
+  },
   revocationTypedData: null,
 };
 export const premiumExample = {

@@ -351,6 +351,21 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     const memberPath = `/v1/timebank/members/${member.body.memberRef}`;
     ok(await gw.get(memberPath, charity.apiKey), 200);
     ok(await gw.get(`/v1/timebank/members/0x${"ab".repeat(32)}`, charity.apiKey), 404);
+    // Its coordinator puts the member on the volunteers' leaderboard and takes it off; no month is closed.
+    const memberOptIn = (alias: string) =>
+      gw
+        .http()
+        .put(`${memberPath}/recognition`)
+        .set("Authorization", `Bearer ${charity.apiKey}`)
+        .send({ alias });
+    const memberOptOut = () =>
+      gw.http().delete(`${memberPath}/recognition`).set("Authorization", `Bearer ${charity.apiKey}`);
+    ok(gw.record(await memberOptIn("Openapi Volunteer")), 200);
+    ok(gw.record(await memberOptIn("\u202eevil")), 400);
+    ok(gw.record(await memberOptOut()), 204);
+    ok(gw.record(await memberOptOut()), 404);
+    ok(await gw.get(`${memberPath}/recognition/2026-01`, charity.apiKey), 404);
+    ok(await gw.get(`${memberPath}/recognition/2026-1`, charity.apiKey), 400);
     ok(
       await gw.post(`${memberPath}/changes`, charity.apiKey, {
         action: "suspend",

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { indexOnce } from "../../../src/indexer";
 import { removeDataDir } from "../e2e/harness";
 import { currentPeriod, mandateWorld, PIN, proposalBody, textsTo, type MandateWorld } from "./mandateFixture";
 
@@ -97,5 +98,40 @@ describe("mandates: a premium the chain refuses in a batch after the gateway's c
     const ledger = gw.services.system.ledger;
     const used = await ledger.receiptNoncesUsed(world.programmeId, households[0]!.householdRef, period);
     expect((Number(used) >>> 31) & 1).to.equal(0);
+  });
+
+  it("follows the revocation the member's wallet sent on chain into the mandate's row once the indexer reads it", async () => {
+    const { gw, insurer, households } = world;
+    const revokedId = (await gw.get("/v1/mandates?limit=10", insurer.apiKey)).body.mandates.find(
+      (m: { premiums: { state: string }[] }) => m.premiums[0]?.state === "refused",
+    ).mandateId as string;
+    let step = await indexOnce(gw.services.indexer);
+    while (!step.caughtUp) step = await indexOnce(gw.services.indexer);
+    const revokedTx = gw.services.store.sqlite
+      .prepare("SELECT tx_hash FROM idx_mandate_revocations")
+      .pluck()
+      .all() as string[];
+    expect(revokedTx).to.have.length(1);
+
+    const read = await gw.get(`/v1/mandates/${revokedId}`, insurer.apiKey);
+    expect(read.body.state).to.equal("revoked");
+    expect(read.body.revocation).to.deep.equal({
+      channel: "chain",
+      by: households[0]!.headRef,
+      txHash: revokedTx[0],
+    });
+    expect(read.body.revocationTypedData).to.equal(null);
+    const listed = await gw.get("/v1/mandates?state=revoked", insurer.apiKey);
+    expect(listed.body.mandates.map((m: { mandateId: string }) => m.mandateId)).to.deep.equal([revokedId]);
+    const active = await gw.get("/v1/mandates?state=accepted", insurer.apiKey);
+    expect(active.body.mandates.map((m: { mandateId: string }) => m.mandateId)).to.not.include(revokedId);
+
+    // Revoking it again through the gateway is refused before any write: no job, no transaction.
+    const jobs = () => gw.services.store.sqlite.prepare("SELECT count(*) FROM chain_jobs").pluck().get();
+    const before = jobs();
+    const again = await gw.post(`/v1/mandates/${revokedId}/revocation`, insurer.apiKey, { pin: PIN });
+    expect(again.status, again.text).to.equal(409);
+    expect(again.body.error).to.deep.include({ field: "mandateId", code: "already_revoked" });
+    expect(jobs()).to.equal(before);
   });
 });

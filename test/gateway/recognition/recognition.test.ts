@@ -4,6 +4,7 @@ import {
   closeDueRecognitionPeriods,
   closeRecognitionPeriod,
   goodCoinOfPeriod,
+  minutesServedOfPeriod,
   optIn,
   optOut,
   parsePeriod,
@@ -61,6 +62,22 @@ class Chain {
     return ref;
   }
 
+  /** A time-bank service confirmed at `at`, credited to `giver`, a wallet bound to member `memberRef`. */
+  service(giver: string, memberRef: string, minutes: number, at: string) {
+    const block = this.newBlock(at);
+    this.deps.db
+      .prepare(
+        "INSERT OR IGNORE INTO idx_timebank_wallets (wallet, member_ref, block_number) VALUES (?, ?, ?)",
+      )
+      .run(giver, memberRef, block);
+    this.deps.db
+      .prepare(
+        `INSERT INTO idx_timebank_services (service_id, giver, payer, minutes, confirmed_by, tx_hash, block_number)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(hexlify(randomBytes(32)), giver, DONOR_A, minutes, DONOR_A, hexlify(randomBytes(32)), block);
+  }
+
   /** The indexer has read through a block of time `at`. */
   readThrough(at: string) {
     const block = this.newBlock(at);
@@ -104,6 +121,8 @@ describe("recognition: good coin from confirmed deliveries, anchored per month",
       "recognition_optins",
       "idx_gift_flows",
       "idx_gifts",
+      "idx_timebank_services",
+      "idx_timebank_wallets",
       "indexer_checkpoint",
       "indexer_blocks",
     ])
@@ -279,6 +298,43 @@ describe("recognition: good coin from confirmed deliveries, anchored per month",
       if (!(await world.system.licences.isActive(registrar, REGISTRAR_LICENCE)))
         await (await world.system.licences.reinstateLicence(registrar, REGISTRAR_LICENCE)).wait();
     }
+  });
+
+  it("counts a member's confirmed minutes in the month, across a rebound wallet, as leaves beside the donors'", async () => {
+    const member = hexlify(randomBytes(32));
+    const [first, rebound] = [hexlify(randomBytes(20)), hexlify(randomBytes(20))];
+    chain.service(first, member, 30, "2026-10-31T23:59:59Z");
+    chain.service(first, member, 45, "2026-11-02T10:00:00Z");
+    // The member's account moved whole to a new wallet: services credited to it are the same member's.
+    chain.service(rebound, member, 20, "2026-11-20T10:00:00Z");
+    chain.service(rebound, member, 5, "2026-12-01T00:00:00Z");
+    expect(Object.fromEntries(minutesServedOfPeriod(deps.db, parsePeriod("2026-11")))).to.deep.equal({
+      [member]: 65n,
+    });
+    expect(Object.fromEntries(minutesServedOfPeriod(deps.db, parsePeriod("2026-10")))).to.deep.equal({
+      [member]: 30n,
+    });
+    // A month with services and no delivery closes: the first month the timer closes is the first service's.
+    chain.readThrough("2026-12-01T00:00:05Z");
+    expect(closeDueRecognitionPeriods(deps).map((closed) => closed.period)).to.deep.equal([
+      "2026-10",
+      "2026-11",
+    ]);
+    november();
+    // November was closed before its gifts were read (in a real chain they would come first): its root holds
+    // the member alone; December's closes later with both kinds.
+    chain.readThrough("2027-01-01T00:00:05Z");
+    const december = closeRecognitionPeriod(deps, "2026-12");
+    expect(december.accounts).to.equal(2);
+    const kinds = deps.db
+      .prepare(
+        "SELECT kind, account, good_coin FROM recognition_entries WHERE period = '2026-12' ORDER BY leaf_index",
+      )
+      .all();
+    expect(kinds).to.deep.equal([
+      { kind: "gift", account: accountOf(DONOR_B), good_coin: "999" },
+      { kind: "service", account: member, good_coin: "5" },
+    ]);
   });
 
   it("closes every ended month the indexer has read past, on its timer's call, once", async () => {
