@@ -94,6 +94,14 @@ export class LedgerHandler {
   readonly flagged: string[] = [];
   /** What `SettlementHeld` logged, less what resolutions released or reversed: by programme id. */
   readonly heldLogged = new Map<bigint, bigint>();
+  /**
+   * The lineage as it ran: every `GiftSpent` piece and `GiftSettlementReversed` the chain logged, each checked
+   * equal to the model's prediction when it was mined, with its block's time (for recognition's property test).
+   */
+  readonly lineage: {
+    spends: (ExpectedSpend & { at: bigint })[];
+    reversals: (ExpectedReversal & { at: bigint })[];
+  } = { spends: [], reversals: [] };
   private evidence = 0n;
 
   private constructor(
@@ -533,6 +541,7 @@ export class LedgerHandler {
       }
     }
     expect(spent, "redeem (batch): GiftSpent pieces").to.deep.equal(predicted);
+    this.lineage.spends.push(...spent.map((piece) => ({ ...piece, at })));
     expect(refused, "redeem (batch): refusals").to.deep.equal(
       outcomes.flatMap((expected, i) =>
         expected.ok ? [] : [`${i}: ${ledger.interface.encodeErrorResult(expected.error, expected.args)}`],
@@ -1000,6 +1009,16 @@ export class LedgerHandler {
       }
       expect(spent, `${step}: GiftSpent pieces`).to.deep.equal(predicted);
       checkLogs(parsedLogs);
+      this.lineage.spends.push(...spent.map((piece) => ({ ...piece, at })));
+      for (const l of parsedLogs)
+        if (l.name === "GiftSettlementReversed")
+          this.lineage.reversals.push({
+            giftId: l.args[0],
+            programmeId: l.args[1],
+            amount: l.args[2],
+            ref: l.args[3],
+            at,
+          });
       expect(collected, `${step}: SettlementCollected`).to.deep.equal(
         this.model.collections.slice(collectionsBefore),
       );
