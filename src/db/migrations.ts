@@ -2,7 +2,7 @@ import { CHAIN_READ_CACHE_SQL } from "../chain/readCache";
 import { OFFLINE_PACK_SQL, OFFLINE_SQL } from "../delivery/offline/schema";
 import { CHAIN_OUTBOX_SQL } from "../chain/outbox";
 import { DISBURSEMENT_SQL } from "../disbursement/schema";
-import { ORGANISATIONS_SQL } from "../organisations/schema";
+import { ORGANISATION_REQUESTS_SQL, ORGANISATIONS_SQL } from "../organisations/schema";
 import { EARMARKS_AND_GIFT_REQUESTS_SQL, PROGRAMMES_SQL } from "../programmes/schema";
 import { IDEMPOTENCY_SQL } from "./idempotency";
 import { WALLETS_SQL } from "../wallets/schema";
@@ -17,7 +17,7 @@ import { USSD_SQL } from "../delivery/ussd/schema";
 import { RECOGNITION_SQL } from "../recognition/schema";
 import { MANDATES_SQL } from "../mandates/schema";
 import { TIMEBANK_SQL } from "../timebank/schema";
-import { WEB_SESSIONS_SQL } from "../apiKeys/sessionSchema";
+import { LOGIN_LINKS_SQL, WEB_SESSIONS_SQL } from "../apiKeys/sessionSchema";
 
 /**
  * The schema, as numbered migrations kept in code so they ship with the build and run at boot.
@@ -161,4 +161,10 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 22, name: "timebank", sql: TIMEBANK_SQL },
   { version: 23, name: "recognition", sql: RECOGNITION_SQL },
   { version: 24, name: "premium_mandates", sql: MANDATES_SQL },
+  // 25 and 26 are reserved for work in progress elsewhere.
+  {
+    version: 27,
+    name: "organisation_requests_and_login_links",
+    sql: ORGANISATION_REQUESTS_SQL + LOGIN_LINKS_SQL,
+  },
 ];
