@@ -24,7 +24,7 @@ export function gatewayRoutes(services: GatewayServices): RouteModule[] {
   return [
     statusRoutes(services),
     organisationRoutes(services.organisations),
-    loginLinkRoutes({ db: services.store.sqlite, peppers: services.organisations.peppers }),
+    loginLinkRoutes(services),
     householdRoutes(services),
     programmeRoutes(services.programmes),
     programmeRuleRoutes(services),

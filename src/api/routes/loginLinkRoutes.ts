@@ -1,10 +1,8 @@
-import type { Database } from "better-sqlite3";
 import { z } from "zod";
 import { createLoginLink, LOGIN_LINK_MAX_MINUTES, LOGIN_LINK_TTL_MINUTES, ROLES } from "../../apiKeys";
-import type { PepperRing } from "../../identity";
 import { requireRole } from "../auth/requireRole";
 import { errorResponses, jsonRequestBody, jsonResponse, secured } from "../openapi/jsonSchema";
-import type { RouteModule } from "../routeModule";
+import type { RouteModule, RouteServices } from "../routeModule";
 import { validate, validated } from "../validation";
 
 export const loginLinkSchema = z.strictObject({
@@ -31,12 +29,14 @@ const loginLinkAnswer = z.strictObject({
  * One-time login links: a key holder makes a link that signs one browser in as itself (its organisation,
  * role and key), to hand to a colleague instead of the key. Any role; always its own organisation.
  */
-export function loginLinkRoutes(deps: { db: Database; peppers: PepperRing }): RouteModule {
+export function loginLinkRoutes(services: Pick<RouteServices, "store" | "organisations">): RouteModule {
   return {
     register(router) {
       router.post("/v1/login-links", requireRole(), validate(loginLinkSchema), (_req, res) => {
         const { minutes } = validated(res, loginLinkSchema);
-        res.status(201).json(createLoginLink(deps.db, deps.peppers, res.locals.principal!, { minutes }));
+        const { store, organisations } = services;
+        const link = createLoginLink(store.sqlite, organisations.peppers, res.locals.principal!, { minutes });
+        res.status(201).json(link);
       });
     },
     openapi: {
