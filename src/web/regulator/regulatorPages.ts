@@ -50,8 +50,8 @@ const ID = /^[1-9][0-9]{0,15}$/;
  * the chain through the organisations' and programmes' use-cases; and each licence's change form (suspend,
  * reinstate, revoke, cancel or finalise a revocation), the use-case of the licence-changes route; each
  * group's admission form and the programme pause form, the use-cases of
- * `POST /v1/exclusivity-groups/{groupId}/admissions` and `POST /v1/programmes/{programmeId}/pause`. The
- * regulator only.
+ * `POST /v1/exclusivity-groups/{groupId}/admissions` and `POST /v1/programmes/{programmeId}/pause`; and the
+ * grant form, the use-case of `POST /v1/organisations` under the form's idempotency key. The regulator only.
  */
 export function registerRegulatorPages(router: Router, services: RegulatorPageServices): void {
   const rules = (): ProgrammeRuleDeps => ({
