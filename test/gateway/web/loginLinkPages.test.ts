@@ -27,7 +27,7 @@ function sintech(
     execFile(
       process.execPath,
       [BIN, ...args],
-      { env: { PATH: process.env.PATH ?? "", ...env }, timeout: 120_000 },
+      { env: { PATH: process.env.PATH ?? "", ...env }, timeout: 200_000 },
       (error, stdout, stderr) =>
         resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
     );
@@ -42,7 +42,7 @@ function sintech(
  * organisation, a repeat answers it without its key, refusals name the field and write nothing.
  */
 describe("web: one-time login links and the regulator's grant form over HTTP", function () {
-  this.timeout(240_000);
+  this.timeout(480_000);
   let gw: E2eGateway;
   let charity: Organisation;
   let otherCharity: Organisation;
@@ -223,6 +223,7 @@ describe("web: one-time login links and the regulator's grant form over HTTP", f
     expect(sessions()).to.equal(before);
   });
 
+  // Each CLI run starts the TypeScript sources through ts-node: tens of seconds on a busy machine.
   it("the operator's CLI makes a link for an organisation that the running gateway honours; an unknown one is refused", async () => {
     const made = await sintech(["login-link", "--org", charity.orgId, "--minutes", "5"], {
       DATA_DIR: gw.dataDir,
@@ -356,6 +357,29 @@ describe("web: one-time login links and the regulator's grant form over HTTP", f
       expect(counts()).to.deep.equal(before);
     });
 
+    it("the API route takes the same key: a repeat answers the same organisation without its key, another body 409", async () => {
+      const body = { name: "API Repeat Relief", role: "charity", idempotencyKey: "api-register-0001" };
+      const before = counts();
+      const first = await gw.post("/v1/organisations", gw.regulatorKey, body);
+      expect(first.status, first.text).to.equal(201);
+      expect(first.body.apiKey).to.match(/^stk_/);
+      const again = await gw.post("/v1/organisations", gw.regulatorKey, body);
+      expect(again.status).to.equal(200);
+      expect(again.body).to.deep.equal({ organisation: first.body.organisation, apiKey: null });
+      const other = await gw.post("/v1/organisations", gw.regulatorKey, { ...body, role: "vendor" });
+      expect(other.status).to.equal(409);
+      expect(other.body.error).to.include({ field: "idempotencyKey", code: "idempotency_key_reused" });
+      const bad = await gw.post("/v1/organisations", gw.regulatorKey, { ...body, idempotencyKey: "short" });
+      expect(bad.status).to.equal(400);
+      expect(bad.body.error.field).to.equal("idempotencyKey");
+      expect(counts()).to.deep.equal(plusOne(before));
+      // Without a key, as before: each call registers anew.
+      const plain = { name: "API Plain Relief", role: "donor" };
+      const a = await gw.post("/v1/organisations", gw.regulatorKey, plain);
+      const b = await gw.post("/v1/organisations", gw.regulatorKey, plain);
+      expect(a.body.organisation.orgId).to.not.equal(b.body.organisation.orgId);
+    });
+
     it("is the regulator's only", async () => {
       const login = await request.agent(gw.url);
       const page = await login.get("/app/login");
@@ -365,16 +389,13 @@ describe("web: one-time login links and the regulator's grant form over HTTP", f
         .send({ csrf: csrfOf(page.text), apiKey: charity.apiKey });
       const own = csrfOf((await login.get("/app/charity")).text);
       const before = counts();
-      const res = await login
-        .post("/app/regulator/organisations")
-        .type("form")
-        .send({
-          csrf: own,
-          name: "Not Allowed",
-          role: "charity",
-          layers: "relief",
-          idempotencyKey: "web-charity-0001",
-        });
+      const res = await login.post("/app/regulator/organisations").type("form").send({
+        csrf: own,
+        name: "Not Allowed",
+        role: "charity",
+        layers: "relief",
+        idempotencyKey: "web-charity-0001",
+      });
       expect(res.status).to.equal(403);
       expect(counts()).to.deep.equal(before);
     });
