@@ -9,4 +9,12 @@ export { revokeApiKey } from "./revokeApiKey";
 export { listApiKeys } from "./listApiKeys";
 export { createWebSession, endWebSession, findWebSession, WEB_SESSION_TTL_MS } from "./webSessions";
 export type { WebSession } from "./webSessions";
-export { WEB_SESSIONS_SQL } from "./sessionSchema";
+export { LOGIN_LINKS_SQL, WEB_SESSIONS_SQL } from "./sessionSchema";
+export {
+  createLoginLink,
+  redeemLoginLink,
+  LOGIN_LINK_MAX_MINUTES,
+  LOGIN_LINK_PATH,
+  LOGIN_LINK_TTL_MINUTES,
+} from "./loginLinks";
+export type { LoginLink, LoginLinkRefusal } from "./loginLinks";

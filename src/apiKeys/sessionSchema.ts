@@ -16,3 +16,23 @@ export const WEB_SESSIONS_SQL = `
   ) STRICT;
   CREATE INDEX web_sessions_by_expiry ON web_sessions (expires_at);
 `;
+
+/**
+ * One-time login links (migration 27): a link's token is stored only as a keyed hash (HMAC with the
+ * pepper, its version beside it), so neither a copy of the database nor its backup can be turned into a
+ * working link. Each row names the API key the link signs in as (its sessions end when that key is
+ * revoked), expires minutes after it was made, and is spent once (`used_at`).
+ */
+export const LOGIN_LINKS_SQL = `
+  CREATE TABLE login_links (
+    token_hash     TEXT PRIMARY KEY CHECK (length(token_hash) = 64),
+    pepper_version INTEGER NOT NULL,
+    key_id         TEXT NOT NULL,
+    org_id         TEXT NOT NULL,
+    role           TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    expires_at     TEXT NOT NULL,
+    used_at        TEXT
+  ) STRICT;
+  CREATE INDEX login_links_by_expiry ON login_links (expires_at);
+`;

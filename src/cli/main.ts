@@ -25,6 +25,7 @@ import { evidenceCommand } from "./evidenceCommand";
 import { startCommand } from "./startCommand";
 import { timebankCommand, TIMEBANK_USAGE } from "./timebankCommand";
 import { mandatesCommand, MANDATES_USAGE } from "./mandatesCommand";
+import { loginLinkCommand, LOGIN_LINK_USAGE } from "./loginLinkCommand";
 
 const USAGE = `sintech <command>
 
@@ -51,6 +52,7 @@ ${TIMEBANK_USAGE}
 ${MANDATES_USAGE}
   keys create --role <role> --org <orgId> [--label <text>]
                                  issue an API key straight into the data folder's database
+${LOGIN_LINK_USAGE}
   evidence fetch --cid <cid> --key <hex> --hash <0x...> [--out <file>] [--ipfs-api <url> | --ipfs-dir <dir>]
                                  open evidence offline: fetch the encrypted object by CID (Kubo, or the
                                  Helia blockstore in DATA_DIR/ipfs), decrypt it and check its hash
@@ -101,6 +103,8 @@ export async function main(argv: string[]): Promise<number> {
         return await mandatesCommand(rest);
       case "keys":
         return keys(rest);
+      case "login-link":
+        return loginLinkCommand(rest);
       case "evidence":
         return await evidenceCommand(rest);
       case undefined:

@@ -191,6 +191,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       operator,
       keys: wallets.keystore,
       fundGas,
+      peppers,
       now,
     };
     const programmes: ProgrammeDeps = {

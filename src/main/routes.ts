@@ -7,6 +7,7 @@ import { donorRoutes } from "../api/routes/donorRoutes";
 import { disbursementRoutes } from "../api/routes/disbursementRoutes";
 import { evidenceRoutes } from "../api/routes/evidenceRoutes";
 import { householdRoutes } from "../api/routes/householdRoutes";
+import { loginLinkRoutes } from "../api/routes/loginLinkRoutes";
 import { organisationRoutes } from "../api/routes/organisationRoutes";
 import { programmeRoutes } from "../api/routes/programmeRoutes";
 import { programmeRuleRoutes } from "../api/routes/programmeRuleRoutes";
@@ -23,6 +24,7 @@ export function gatewayRoutes(services: GatewayServices): RouteModule[] {
   return [
     statusRoutes(services),
     organisationRoutes(services.organisations),
+    loginLinkRoutes(services),
     householdRoutes(services),
     programmeRoutes(services.programmes),
     programmeRuleRoutes(services),

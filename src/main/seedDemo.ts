@@ -147,7 +147,8 @@ export async function seedDemo(
     apiKeys[label] = {
       orgId: result.organisation.orgId,
       role,
-      key: result.apiKey,
+      // Registered without an idempotency key: never a repeat, so the key is always there.
+      key: result.apiKey!,
       about: `${name} (${role})`,
     };
   }

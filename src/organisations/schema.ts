@@ -12,3 +12,15 @@ export const ORGANISATIONS_SQL = `
     created_at     TEXT NOT NULL
   ) STRICT;
 `;
+
+/**
+ * Which organisation each registration's idempotency key made (migration 27), so a repeated request answers
+ * it instead of registering a second one.
+ */
+export const ORGANISATION_REQUESTS_SQL = `
+  CREATE TABLE organisation_requests (
+    idempotency_key TEXT PRIMARY KEY,
+    org_id          TEXT NOT NULL UNIQUE REFERENCES organisations (org_id),
+    created_at      TEXT NOT NULL
+  ) STRICT;
+`;

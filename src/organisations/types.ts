@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import type { AidSystem } from "../../deploy/system";
 import type { ChainOutbox } from "../chain/outbox";
+import type { PepperRing } from "../identity";
 
 /** Roles an organisation can hold; the regulator is appointed on chain through the timelock instead. */
 export const ORGANISATION_ROLES = [
@@ -52,5 +53,7 @@ export interface OrganisationDeps {
   keys: OrganisationKeys;
   /** Gives a new account gas: a balance on the embedded chain, nothing where gas is free (Besu, zero price). */
   fundGas(address: string): Promise<void>;
+  /** Keys the fingerprints of repeated registrations (idempotency keys). */
+  peppers: PepperRing;
   now(): Date;
 }

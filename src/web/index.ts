@@ -43,7 +43,7 @@ export interface WebServices {
 
 /**
  * The people's face of the gateway: server-rendered pages under /app (Persian by default, English on
- * request), signed in by exchanging an API key for a session cookie, with static scripts only. Requests
+ * request), signed in by exchanging an API key or a one-time link for a session cookie, with static scripts only. Requests
  * outside /app pass through to the API untouched.
  */
 export function webPages(services: WebServices, logger: Logger): Router {
@@ -56,7 +56,7 @@ export function webPages(services: WebServices, logger: Logger): Router {
   );
   registerStaticAssets(router);
   registerChainRelay(router, () => services.provider);
-  registerSessionPages(router, db);
+  registerSessionPages(router, db, services.organisations.peppers);
   registerDonorPages(router, {
     indexer: services.indexer,
     anchorAddress: String(services.anchoring.anchor.target).toLowerCase(),

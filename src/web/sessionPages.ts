@@ -1,6 +1,16 @@
 import type { Database } from "better-sqlite3";
 import type { Request, Response, Router } from "express";
-import { createWebSession, endWebSession, findApiKey, WEB_SESSION_TTL_MS } from "../apiKeys";
+import {
+  createWebSession,
+  endWebSession,
+  findApiKey,
+  LOGIN_LINK_PATH,
+  redeemLoginLink,
+  WEB_SESSION_TTL_MS,
+  type LoginLinkRefusal,
+  type Principal,
+} from "../apiKeys";
+import type { PepperRing } from "../identity";
 import { LANGUAGE_COOKIE, readCookies, SESSION_COOKIE, setCookie } from "./cookies";
 import { html } from "./html";
 import { LANGUAGES } from "./i18n/format";
@@ -46,26 +56,82 @@ function loginForm(req: Request, res: Response, failed = false) {
           ${failed ? html` aria-invalid="true" aria-describedby="form-error"` : ""}
         />
         <button type="submit">${t("login")}</button>
+      </form>
+      <p class="hint">${t("loginLinkHint")}</p>`,
+  });
+}
+
+/** What a refused link says, and its status: gone for good (used, expired) or never valid. */
+const LINK_REFUSALS: Record<LoginLinkRefusal, number> = {
+  unknown: 401,
+  revoked: 401,
+  used: 410,
+  expired: 410,
+};
+
+/**
+ * The one-time link's page: a form with the code (filled from the address's fragment by login-link.js, or
+ * pasted) and a button that posts it, so opening the link (a preview, a prefetch) spends nothing.
+ */
+function linkForm(req: Request, res: Response, refused?: LoginLinkRefusal) {
+  const page = pageOf(res);
+  const { t } = page;
+  renderPage(req, res, {
+    title: t("linkTitle"),
+    status: refused ? LINK_REFUSALS[refused] : 200,
+    scripts: ["login-link.js"],
+    body: html`<p>${t("linkIntro")}</p>
+      ${errorBox(page, refused ? { message: t(`linkRefused_${refused}`), field: "token" } : undefined)}
+      <form method="post" action="${LOGIN_LINK_PATH}" class="card">
+        ${csrfField(page)}
+        <label for="linkToken">${t("linkToken")}</label>
+        <input
+          id="linkToken"
+          name="token"
+          required
+          autocomplete="off"
+          spellcheck="false"
+          dir="ltr"
+          ${refused ? html` aria-invalid="true" aria-describedby="form-error"` : ""}
+        />
+        <button type="submit" id="linkSubmit">${t("linkSubmit")}</button>
       </form>`,
   });
 }
 
 /**
- * Sign in (an API key for a session cookie: HttpOnly, SameSite=Strict, Secure on https, eight hours),
- * sign out, and the language switch (a cookie for a year, HttpOnly too: no script reads it). All three are POST forms with the CSRF token.
+ * Sign in (an API key, or a one-time link's token, for a session cookie: HttpOnly, SameSite=Strict, Secure
+ * on https, eight hours), sign out, and the language switch (a cookie for a year, HttpOnly too: no script reads it). All three are POST forms with the CSRF token.
  */
-export function registerSessionPages(router: Router, db: Database): void {
+export function registerSessionPages(router: Router, db: Database, peppers: PepperRing): void {
+  /** Ends the visitor's earlier session, if any, and opens one for `principal` (cookie only, never a URL). */
+  const signIn = (req: Request, res: Response, principal: Principal) => {
+    const previous = readCookies(req)[SESSION_COOKIE];
+    if (previous !== undefined) endWebSession(db, previous);
+    const { sessionId } = createWebSession(db, principal);
+    setCookie(res, req, SESSION_COOKIE, sessionId, { maxAgeSeconds: WEB_SESSION_TTL_MS / 1000 });
+  };
+
   router.get("/app/login", (req, res) => loginForm(req, res));
 
   router.post("/app/login", requireCsrf, (req, res) => {
     const key = typeof req.body.apiKey === "string" ? req.body.apiKey.trim() : "";
     const record = findApiKey(db, key);
     if (!record || record.revokedAt !== null) return loginForm(req, res, true);
-    const previous = readCookies(req)[SESSION_COOKIE];
-    if (previous !== undefined) endWebSession(db, previous);
-    const { sessionId } = createWebSession(db, { keyId: record.id, orgId: record.orgId, role: record.role });
-    setCookie(res, req, SESSION_COOKIE, sessionId, { maxAgeSeconds: WEB_SESSION_TTL_MS / 1000 });
+    signIn(req, res, { keyId: record.id, orgId: record.orgId, role: record.role });
     res.redirect(303, safeBack(req.body.next, HOME[record.role] ?? "/app"));
+  });
+
+  // A one-time link: the token comes in the fragment (never to the server) and is posted in the body, so
+  // it lands in no request line, log or Referer; spent once, then the same session cookie as a key's.
+  router.get(LOGIN_LINK_PATH, (req, res) => linkForm(req, res));
+
+  router.post(LOGIN_LINK_PATH, requireCsrf, (req, res) => {
+    const token = typeof req.body.token === "string" ? req.body.token.trim() : "";
+    const redeemed = redeemLoginLink(db, peppers, token);
+    if (!redeemed.ok) return linkForm(req, res, redeemed.reason);
+    signIn(req, res, redeemed.principal);
+    res.redirect(303, HOME[redeemed.principal.role] ?? "/app");
   });
 
   router.post("/app/logout", requireCsrf, (req, res) => {

@@ -10,6 +10,7 @@ export const ASSET_FILES = [
   "vendor.js",
   "progress.js",
   "follow.js",
+  "login-link.js",
 ] as const;
 const TYPES: Record<string, string> = {
   ".css": "text/css; charset=utf-8",

@@ -32,7 +32,8 @@ export function organisationRoutes(deps: OrganisationDeps): RouteModule {
         validate(registerOrganisationSchema),
         async (req, res) => {
           const result = await registerOrganisation(deps, validated(res, registerOrganisationSchema));
-          res.status(201).json(result);
+          // A repeat of a finished registration answers it without its key (shown once, to the first answer).
+          res.status(result.apiKey === null ? 200 : 201).json(result);
         },
       );
       router.get(
@@ -60,7 +61,7 @@ export function organisationRoutes(deps: OrganisationDeps): RouteModule {
           operationId: "registerOrganisation",
           summary: "Register an organisation",
           description:
-            "Creates its signing key, grants its on-chain licence (all roles but donors) and issues a first API key, shown once.",
+            "Creates its signing key, grants its on-chain licence (all roles but donors) and issues a first API key, shown once. With an `idempotencyKey`, a repeat with the same body answers the same organisation: while the first request runs, with its key; after it, 200 with `apiKey: null` (only the key's hash is kept). The same key with another body is refused with 409 `idempotency_key_reused`. Nothing is written for a refused request.",
           tags: ["organisations"],
           requestBody: jsonRequestBody(registerOrganisationSchema, {
             name: "North Relief Society",
@@ -68,6 +69,7 @@ export function organisationRoutes(deps: OrganisationDeps): RouteModule {
             layers: ["relief"],
             categories: [1],
             validDays: 365,
+            idempotencyKey: "register-north-relief-2026-12-03",
           }),
           responses: {
             "201": jsonResponse(
@@ -75,7 +77,12 @@ export function organisationRoutes(deps: OrganisationDeps): RouteModule {
               docs.registeredOrganisation.schema,
               docs.registeredOrganisation.example,
             ),
-            ...errorResponses(400),
+            "200": jsonResponse(
+              "A repeat of a finished registration (same idempotency key and body): the same organisation, no key",
+              docs.registeredOrganisation.schema,
+              docs.registeredOrganisation.replayExample,
+            ),
+            ...errorResponses(400, 409),
           },
         }),
         get: secured(["regulator", "auditor"], {

@@ -55,9 +55,11 @@ export const registeredOrganisation = {
     apiKey: z
       .string()
       .regex(/^stk_[A-Za-z0-9_-]{43}$/)
-      .describe("Shown once; only its hash is kept"),
+      .nullable()
+      .describe("Shown once; only its hash is kept. Null on a repeat answered after the first request ended"),
   }),
   example: { organisation: organisationExample, apiKey: "stk_4fQ9x2LmZ7c1VbN8sT3kR6yH0wE5aJ2dG9pU1iO7qWe" },
+  replayExample: { organisation: organisationExample, apiKey: null },
 };
 export const organisationList = {
   schema: z.strictObject({ organisations: z.array(organisationSchema) }),

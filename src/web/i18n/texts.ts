@@ -2,6 +2,7 @@ import type { Language } from "./format";
 import { followEn, followFa } from "./followTexts";
 import { regulatorEn, regulatorFa } from "./regulatorTexts";
 import { reviewEn, reviewFa } from "./reviewTexts";
+import { sessionEn, sessionFa } from "./sessionTexts";
 import { timebankEn, timebankFa } from "./timebankTexts";
 
 /** Every word the pages show, in English; `fa` below must have the same keys (the type checks it). */
@@ -302,7 +303,7 @@ const en = {
   channel_ussd: "USSD",
   timeline: "Timeline and proofs",
   licenceWrites:
-    "A licence is granted when the regulator registers an organisation (POST /v1/organisations). A revocation takes effect at once and becomes final only after the registry's delay; until then it can be cancelled.",
+    "A licence is granted when the regulator registers an organisation (the form below, or POST /v1/organisations). A revocation takes effect at once and becomes final only after the registry's delay; until then it can be cancelled.",
   licenceChange: "Change",
   licenceActionFor: "Change the licence of",
   findingCited: "Finding cited (id, optional)",
@@ -316,6 +317,7 @@ const en = {
   ...followEn,
   ...regulatorEn,
   ...reviewEn,
+  ...sessionEn,
   ...timebankEn,
 } as const;
 
@@ -619,7 +621,7 @@ const fa: Record<TextKey, string> = {
   channel_ussd: "کد دستوری USSD",
   timeline: "مسیر کمک و گواه‌ها",
   licenceWrites:
-    "مجوز هنگامی صادر می‌شود که ناظر سازمانی را ثبت می‌کند (POST /v1/organisations). ابطال بی‌درنگ اثر می‌کند و تنها پس از مهلت دفتر مجوزها قطعی می‌شود؛ تا آن زمان می‌توان آن را لغو کرد.",
+    "مجوز هنگامی صادر می‌شود که ناظر سازمانی را ثبت می‌کند (فرم زیر، یا POST /v1/organisations). ابطال بی‌درنگ اثر می‌کند و تنها پس از مهلت دفتر مجوزها قطعی می‌شود؛ تا آن زمان می‌توان آن را لغو کرد.",
   licenceChange: "تغییر",
   licenceActionFor: "تغییر مجوز",
   findingCited: "یافتهٔ استنادشده (شناسه، اختیاری)",
@@ -633,6 +635,7 @@ const fa: Record<TextKey, string> = {
   ...followFa,
   ...regulatorFa,
   ...reviewFa,
+  ...sessionFa,
   ...timebankFa,
 };
 

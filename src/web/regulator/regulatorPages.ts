@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Request, Response, Router } from "express";
 import { AppError, NotFoundError } from "../../errors";
-import { changeLicence, listLicenceStates, type OrganisationDeps } from "../../organisations";
+import { toAsciiDigits } from "../../identity";
+import {
+  changeLicence,
+  listLicenceStates,
+  registerOrganisation,
+  type OrganisationDeps,
+  type RegisterOrganisationParams,
+} from "../../organisations";
 import {
   listExclusivityGroups,
   listProgrammes,
@@ -15,7 +22,14 @@ import { errorBox, formFlag, renderPage } from "../layout";
 import { pageOf, requireCsrf, requirePageRole } from "../pageState";
 import type { TextKey } from "../i18n/texts";
 import { pauseForm } from "../pauseForm";
-import { groupTable, licenceTable, pausedTable } from "./regulatorViews";
+import {
+  grantedView,
+  grantForm,
+  groupTable,
+  licenceTable,
+  pausedTable,
+  type GrantValues,
+} from "./regulatorViews";
 
 export interface RegulatorPageServices {
   organisations: OrganisationDeps;
@@ -36,15 +50,21 @@ const ID = /^[1-9][0-9]{0,15}$/;
  * the chain through the organisations' and programmes' use-cases; and each licence's change form (suspend,
  * reinstate, revoke, cancel or finalise a revocation), the use-case of the licence-changes route; each
  * group's admission form and the programme pause form, the use-cases of
- * `POST /v1/exclusivity-groups/{groupId}/admissions` and `POST /v1/programmes/{programmeId}/pause`. The
- * regulator only.
+ * `POST /v1/exclusivity-groups/{groupId}/admissions` and `POST /v1/programmes/{programmeId}/pause`; and the
+ * grant form, the use-case of `POST /v1/organisations` under the form's idempotency key. The regulator only.
  */
 export function registerRegulatorPages(router: Router, services: RegulatorPageServices): void {
   const rules = (): ProgrammeRuleDeps => ({
     ...services.programmes,
     operator: services.organisations.operator,
   });
-  const home = async (req: Request, res: Response, notice?: string, error?: AppError) => {
+  const home = async (
+    req: Request,
+    res: Response,
+    notice?: string,
+    error?: AppError,
+    grantValues?: GrantValues,
+  ) => {
     const page = pageOf(res);
     const { t } = page;
     const [licences, groups, programmes] = await Promise.all([
@@ -65,6 +85,11 @@ export function registerRegulatorPages(router: Router, services: RegulatorPageSe
           <h2 id="licences-heading">${t("licences")}</h2>
           <p class="hint">${t("licenceWrites")}</p>
           ${licenceTable(page, licences, formKey)}
+        </section>
+        <section aria-labelledby="grant-heading">
+          <h2 id="grant-heading">${t("grantHeading")}</h2>
+          <p class="hint">${t("grantHint")}</p>
+          ${grantForm(page, formKey, grantValues)}
         </section>
         <section aria-labelledby="groups-heading">
           <h2 id="groups-heading">${t("groups")}</h2>
@@ -121,6 +146,44 @@ export function registerRegulatorPages(router: Router, services: RegulatorPageSe
     const body = req.body as Record<string, unknown>;
     return (name: string) => (typeof body[name] === "string" ? (body[name] as string).trim() : "");
   };
+
+  // The same use-case as POST /v1/organisations: the answer shows the first API key once, in the page's
+  // body (never its address); a refusal is shown above the page with the form as it was sent.
+  router.post("/app/regulator/organisations", requirePageRole("regulator"), requireCsrf, async (req, res) => {
+    const text = fields(req);
+    const raw = req.body.layers as unknown;
+    const layers = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String);
+    const values: GrantValues = {
+      name: text("name"),
+      role: text("role"),
+      layers,
+      categories: toAsciiDigits(text("categories")),
+      validDays: toAsciiDigits(text("validDays")),
+    };
+    // Digits as the numbers the schema expects; anything else is passed on for it to refuse, naming the field.
+    const number = (value: string) => (/^[0-9]{1,6}$/.test(value) ? Number(value) : value) as number;
+    const categories = values.categories.split(/[\s,،]+/).filter((part) => part !== "");
+    let result;
+    try {
+      result = await registerOrganisation(services.organisations, {
+        name: values.name,
+        role: values.role as RegisterOrganisationParams["role"],
+        layers: layers as RegisterOrganisationParams["layers"],
+        categories: categories.map(number),
+        validDays: number(values.validDays),
+        idempotencyKey: text("idempotencyKey"),
+      });
+    } catch (error) {
+      if (error instanceof AppError && error.status < 500) return home(req, res, undefined, error, values);
+      throw error;
+    }
+    const { t } = pageOf(res);
+    renderPage(req, res, {
+      title: t(result.apiKey === null ? "grantedAgainTitle" : "grantedTitle"),
+      status: result.apiKey === null ? 200 : 201,
+      body: grantedView(pageOf(res), result),
+    });
+  });
 
   // The same use-case as POST /v1/exclusivity-groups/{groupId}/admissions, for one charity at a time.
   router.post(

@@ -1,4 +1,10 @@
-import { LICENCE_ACTIONS, type LicenceState } from "../../organisations";
+import {
+  LAYERS,
+  LICENCE_ACTIONS,
+  ORGANISATION_ROLES,
+  type LicenceState,
+  type RegisterOrganisationResult,
+} from "../../organisations";
 import type { ExclusivityGroupView, ProgrammeView } from "../../programmes";
 import { html, type Html } from "../html";
 import { count, dateTime, digits, shortHash } from "../i18n/format";
@@ -189,4 +195,120 @@ function admissionForm(
     </select>
     <button type="submit">${t("apply")}</button>
   </form>`;
+}
+
+/** What the grant form was sent with, to show it again beside a refusal. */
+export interface GrantValues {
+  name: string;
+  role: string;
+  layers: readonly string[];
+  categories: string;
+  validDays: string;
+}
+
+export const GRANT_DEFAULTS: GrantValues = {
+  name: "",
+  role: "charity",
+  layers: LAYERS,
+  categories: "0, 1, 2, 3, 4, 5, 6, 7",
+  validDays: "365",
+};
+
+/**
+ * The grant form: the organisation's name, its role (the licence kind), layers, categories and how long the
+ * licence lasts, with the form's own idempotency key so sending it twice registers one organisation.
+ */
+export function grantForm(page: PageState, formKey: string, values: GrantValues = GRANT_DEFAULTS): Html {
+  const { t, lang } = page;
+  return html`<form method="post" action="/app/regulator/organisations" class="card" id="grant">
+    ${csrfField(page)}
+    <input type="hidden" name="idempotencyKey" value="${formKey}-grant" />
+    <label for="grant-name">${t("grantName")}</label>
+    <input
+      id="grant-name"
+      name="name"
+      required
+      maxlength="120"
+      autocomplete="organization"
+      value="${values.name}"
+    />
+    <label for="grant-role">${t("grantRole")}</label>
+    <select id="grant-role" name="role">
+      ${ORGANISATION_ROLES.map(
+        (role) =>
+          html`<option value="${role}" ${role === values.role ? html`selected` : ""}>
+            ${t(`role_${role}`)}
+          </option>`,
+      )}
+    </select>
+    <fieldset>
+      <legend>${t("grantLayers")}</legend>
+      ${LAYERS.map(
+        (layer) =>
+          html`<label class="choice"
+            ><input
+              type="checkbox"
+              name="layers"
+              value="${layer}"
+              ${values.layers.includes(layer) ? html`checked` : ""}
+            />
+            ${t(LAYER_KEYS[layer]!)}</label
+          >`,
+      )}
+    </fieldset>
+    <label for="grant-categories">${t("grantCategories")}</label>
+    <input
+      id="grant-categories"
+      name="categories"
+      dir="ltr"
+      autocomplete="off"
+      value="${digits(values.categories, lang)}"
+    />
+    <label for="grant-days">${t("grantValidDays")}</label>
+    <input
+      id="grant-days"
+      name="validDays"
+      inputmode="numeric"
+      dir="ltr"
+      autocomplete="off"
+      value="${digits(values.validDays, lang)}"
+    />
+    <button type="submit">${t("grantSubmit")}</button>
+  </form>`;
+}
+
+/**
+ * The grant's answer: the organisation as registered and, the first time only, its API key (in the page's
+ * body, never in its address; the page is not cached). A repeat of the same form says it was already granted.
+ */
+export function grantedView(page: PageState, result: RegisterOrganisationResult): Html {
+  const { t, lang } = page;
+  const { organisation } = result;
+  return html`${result.apiKey === null ? html`<p class="notice" role="status">${t("grantedAgain")}</p>` : ""}
+    <dl class="facts" id="granted" data-org="${organisation.orgId}">
+      <dt>${t("organisation")}</dt>
+      <dd>${organisation.name} ${address(organisation.address)}</dd>
+      <dt>${t("role")}</dt>
+      <dd>${t(`role_${organisation.role}`)}</dd>
+      <dt>${t("grantedStatus")}</dt>
+      <dd data-status="${organisation.licenceStatus}">${t(`grant_${organisation.licenceStatus}`)}</dd>
+      <dt>${t("validUntil")}</dt>
+      <dd>
+        ${
+          organisation.validUntil === null
+            ? "—"
+            : dateTime(new Date(organisation.validUntil * 1000).toISOString(), lang)
+        }
+      </dd>
+    </dl>
+    ${
+      result.apiKey === null
+        ? ""
+        : html`<section class="card" aria-labelledby="key-heading">
+            <h2 id="key-heading">${t("apiKey")}</h2>
+            <p>${t("grantedKey")}</p>
+            <p><code id="granted-key" dir="ltr">${result.apiKey}</code></p>
+          </section>`
+    }
+    <p><a href="/app/regulator">${t("backToRegulator")}</a></p>`;
 }

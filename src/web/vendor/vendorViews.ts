@@ -153,7 +153,8 @@ export function deliveryDetail(page: PageState, delivery: DeliveryView, notice?:
         : ""
     }
   </dl>`;
-  const waiting = delivery.state === "accepted";
+  // Open (waiting for the household's signature or code) or accepted (being redeemed): the page follows it.
+  const waiting = delivery.state === "open" || delivery.state === "accepted";
   const open =
     delivery.state === "open"
       ? html`<section class="card qr-card" aria-labelledby="qr-heading">
@@ -192,9 +193,13 @@ export function deliveryDetail(page: PageState, delivery: DeliveryView, notice?:
             </form>
           </section>`
       : "";
-  return html`${notice ? html`<p class="notice" role="status">${notice}</p>` : ""} ${facts}
-    ${waiting ? html`<p><a href="${base}" id="refresh" data-auto-refresh="2000">${t("refresh")}</a></p>` : ""}
-    ${open}
+  // vendor.js asks `data-follow` for the same page while the delivery waits, and swaps #delivery in place
+  // when its state moves on (what the vendor typed stays while nothing changed); the link works without it.
+  return html`${notice ? html`<p class="notice" role="status">${notice}</p>` : ""}
+    <p id="delivery-follow" class="hint" role="status"></p>
+    <div id="delivery" data-delivery-state="${delivery.state}" ${waiting ? html`data-follow="${base}"` : ""}>
+      ${facts} ${waiting ? html`<p><a href="${base}" id="refresh">${t("refresh")}</a></p>` : ""} ${open}
+    </div>
     <p><a href="/app/vendor">${t("backToCounter")}</a></p>`;
 }
 

@@ -61,6 +61,8 @@ const TABLES = [
   "mandate_premiums",
   "mandate_otps",
   "signing_log",
+  "organisation_requests",
+  "login_links",
 ] as const;
 
 const USSD_SECRET = "access-matrix-ussd-secret-0123456789abcdef";
@@ -222,6 +224,7 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         "POST /v1/wallets/challenges",
         "POST /v1/organisations",
         "POST /v1/organisations/{orgId}/licence-changes",
+        "POST /v1/login-links",
         "POST /v1/exclusivity-groups/{groupId}/admissions",
         "POST /v1/programmes/{programmeId}/pause",
         "POST /v1/confirmations",

@@ -331,6 +331,20 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     ok(await gw.get("/v1/status"), 401);
     ok(await gw.get("/v1/organisations", donor.apiKey), 403);
     ok(await gw.post("/v1/organisations", gw.regulatorKey, { name: "x" }), 400);
+    // A registration under an idempotency key: 201 with the key, its repeat 200 without, another body 409.
+    const repeated = {
+      name: "OpenAPI repeat charity",
+      role: "charity",
+      idempotencyKey: "openapi-register-1",
+    };
+    ok(await gw.post("/v1/organisations", gw.regulatorKey, repeated), 201);
+    ok(await gw.post("/v1/organisations", gw.regulatorKey, repeated), 200);
+    ok(await gw.post("/v1/organisations", gw.regulatorKey, { ...repeated, role: "vendor" }), 409);
+    // A one-time login link of one's own organisation, any role.
+    ok(await gw.post("/v1/login-links", donor.apiKey, {}), 201);
+    ok(await gw.post("/v1/login-links", charity.apiKey, { minutes: 5 }), 201);
+    ok(await gw.post("/v1/login-links", charity.apiKey, { minutes: 61 }), 400);
+    ok(await gw.post("/v1/login-links", undefined, {}), 401);
     // A licence change the registry would refuse (reinstating an active licence) queues nothing: 409.
     const change = (orgId: string, body: object) =>
       gw.post(`/v1/organisations/${orgId}/licence-changes`, gw.regulatorKey, body);

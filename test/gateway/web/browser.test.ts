@@ -118,6 +118,43 @@ describe("web: donor and vendor journeys in a browser", function () {
     });
   }
 
+  for (const { lang, size } of [RUNS[1]!, RUNS[0]!]) {
+    it(`vendor (${lang}, ${size}): an open delivery's page follows it in place while the household signs elsewhere, up to redeemed`, async () => {
+      const v = await visit(size);
+      const { page } = v;
+      const household = world.households[1]!;
+      const delivery = await openDelivery(world, { householdRef: household.householdRef, amount: "30" });
+      await signIn(page, lang, world.vendor.apiKey, "/app/vendor");
+      await page.goto(`${world.gw.url}/app/vendor/deliveries/${delivery.deliveryId}`);
+      expect(await page.locator("#delivery").getAttribute("data-delivery-state")).to.equal("open");
+      await page.locator("#proofCode").fill("12");
+      // A mark on this document: it is still there after the state moved on only if the page was not reloaded.
+      await page.evaluate(() => ((window as unknown as { followed: boolean }).followed = true));
+      await page.waitForTimeout(2_500);
+      // While nothing changed, what the vendor typed stays.
+      expect(await page.locator("#proofCode").inputValue()).to.equal("12");
+
+      // The household accepts away from the counter (as a wallet scanning the QR would), by PIN here.
+      const accepted = await world.gw.post(
+        `/v1/deliveries/${delivery.deliveryId}/acceptance`,
+        world.vendor.apiKey,
+        {
+          pin: PIN,
+        },
+      );
+      expect(accepted.status, accepted.text).to.equal(200);
+      await page.locator('#delivery[data-delivery-state="redeemed"]').waitFor({ timeout: 30_000 });
+      expect(await page.evaluate(() => (window as unknown as { followed?: boolean }).followed)).to.equal(
+        true,
+      );
+      expect(await page.locator("svg.qr").count()).to.equal(0);
+      expect(await page.locator("#delivery-follow").textContent()).to.not.equal("");
+      await accessibility(page, "an open delivery followed to redeemed");
+      await shot(page, `vendor-followed-${lang}-${size}`);
+      await finish(v);
+    });
+  }
+
   RUNS.forEach(({ lang, size }, run) => {
     it(`vendor (${lang}, ${size}): opens a delivery, shows its QR, takes the SMS code, sees it redeemed and in the day's list`, async () => {
       const v = await visit(size);

@@ -1,0 +1,14 @@
+/*
+ * The one-time link's page: the token arrives in the address's fragment, which the browser never sends to any
+ * server (so no request log holds it). Put it into the form's field and drop it from the address bar and the
+ * history, so the address copied or kept afterwards carries no token. Signing in is still the visitor's press on
+ * the button (a POST): opening the link spends nothing. Without script, the code is pasted into the field.
+ */
+(function () {
+  "use strict";
+  var field = document.getElementById("linkToken");
+  var token = location.hash.slice(1);
+  if (!field || !/^stl_[A-Za-z0-9_-]{43}$/.test(token)) return;
+  field.value = token;
+  history.replaceState(null, "", location.pathname + location.search);
+})();
