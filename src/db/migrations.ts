@@ -10,7 +10,7 @@ import { HOUSEHOLD_ACCESS_SQL } from "../households/access/schema";
 import { REVIEW_RESOLUTION_SQL } from "../households/schema";
 import { ANCHORING_SQL } from "../anchoring/schema";
 import { EVIDENCE_SQL } from "../evidence/schema";
-import { DELIVERY_SQL } from "../delivery/schema";
+import { DELIVERY_SQL, DISPUTE_SQL } from "../delivery/schema";
 import { INDEXER_SQL } from "../indexer/schema";
 import { PHONE_REFS_SQL } from "../households/phones/schema";
 import { USSD_SQL } from "../delivery/ussd/schema";
@@ -161,4 +161,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 22, name: "timebank", sql: TIMEBANK_SQL },
   { version: 23, name: "recognition", sql: RECOGNITION_SQL },
   { version: 24, name: "premium_mandates", sql: MANDATES_SQL },
+  // 25 is reserved for work in progress elsewhere.
+  { version: 26, name: "dispute_answers_and_flag_resolutions", sql: DISPUTE_SQL },
 ];
