@@ -6,7 +6,9 @@ import { txCheck, verifierAttributes } from "../donor/timelineView";
 import { html, type Html } from "../html";
 import { amount, count, dateTime, digits, shortHash } from "../i18n/format";
 import { itemName } from "../i18n/items";
+import { csrfField } from "../layout";
 import type { PageState } from "../pageState";
+import { answerText, disputeReason } from "../charity/charityViews";
 
 type Page = Pick<PageState, "t" | "lang">;
 const hash = (value: string) => html`<code title="${value}">${shortHash(value)}</code>`;
@@ -184,4 +186,71 @@ export function receiptView(page: Page, delivery: DeliveryView, anchorAddress: s
           : html`<p>${t("noRedemptions")}</p>`
       }
     </section>`;
+}
+
+/**
+ * A disputed delivery's path beside its receipt: the household's reason, the programme's charity's answer,
+ * and the flag's resolution (how much it held and where that went), or, while the flag waits on chain, the
+ * form that resolves it (the use-case of `POST /v1/deliveries/{deliveryId}/flag-resolution`).
+ */
+export function disputeSection(page: PageState, delivery: DeliveryView, formKey: string): Html {
+  const { t, lang } = page;
+  const dispute = delivery.dispute;
+  if (!dispute) return html``;
+  const resolution = dispute.resolution;
+  return html`<section id="dispute" aria-labelledby="dispute-heading">
+    <h2 id="dispute-heading">${t("disputeHeading")}</h2>
+    <dl class="facts">
+      <dt>${t("householdReason")}</dt>
+      <dd data-reason="${dispute.reason ?? ""}">${disputeReason(page, delivery)}</dd>
+      <dt>${t("charityAnswer")}</dt>
+      <dd>${answerText(page, delivery)}</dd>
+      <dt>${t("flag")}</dt>
+      <dd data-flag="${delivery.flag}">${t(`flag_${delivery.flag}`)}</dd>
+      ${
+        resolution
+          ? html`<dt>${t("resolution")}</dt>
+              <dd id="resolution" data-returned-to="${resolution.returnedTo}">
+                ${t(`returnedTo_${resolution.returnedTo}`)} · ${t("heldAmount")}:
+                <span class="num">${amount(resolution.held, lang)}</span>
+                ${resolution.txHash ? html`· ${hash(resolution.txHash)}` : html`· ${t("resolutionQueued")}`}
+                ${resolution.reportCid ? html`· <code>${resolution.reportCid}</code>` : ""}
+              </dd>
+              <dt>${t("resolvedBy")}</dt>
+              <dd>${t(`role_${resolution.resolverRole}`)} · ${dateTime(resolution.requestedAt, lang)}</dd>`
+          : ""
+      }
+    </dl>
+    ${delivery.flag === "flagged" && !resolution ? resolveForm(page, delivery, formKey) : ""}
+  </section>`;
+}
+
+function resolveForm(page: PageState, delivery: DeliveryView, formKey: string): Html {
+  const { t } = page;
+  return html`<form
+    method="post"
+    action="/app/auditor/deliveries/${delivery.deliveryId}/flag-resolution"
+    class="card"
+    id="resolve-form"
+  >
+    <h3>${t("resolveHeading")}</h3>
+    <p class="hint" id="resolve-hint">${t("resolveHint")}</p>
+    ${csrfField(page)}
+    <input type="hidden" name="idempotencyKey" value="${formKey}-resolve" />
+    <label for="resolve-upheld">${t("resolveDecision")}</label>
+    <select id="resolve-upheld" name="upheld" aria-describedby="resolve-hint">
+      <option value="true">${t("resolve_true")}</option>
+      <option value="false">${t("resolve_false")}</option>
+    </select>
+    <label for="resolve-report">${t("reportCidOptional")}</label>
+    <input
+      id="resolve-report"
+      name="reportCid"
+      dir="ltr"
+      autocomplete="off"
+      spellcheck="false"
+      maxlength="100"
+    />
+    <button type="submit">${t("resolveSubmit")}</button>
+  </form>`;
 }
