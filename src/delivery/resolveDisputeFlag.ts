@@ -131,7 +131,7 @@ async function heldByFlag(
 
 /**
  * What a resolution's end does: confirmed, its row records the transaction (the flag's state is read from
- * the chain); refused after all (the chain moved after the check), the row goes, and the flag stays open.
+ * the chain) and an upheld one marks the household's receipt `disputed`; refused after all (the chain moved after the check), the row goes, and the flag stays open.
  */
 export function flagResolutionHandlers(deps: Pick<DeliveryDeps, "db">): JobHandlers {
   return {
@@ -140,6 +140,12 @@ export function flagResolutionHandlers(deps: Pick<DeliveryDeps, "db">): JobHandl
         deps.db,
         "UPDATE flag_resolutions SET tx_hash = ?, block_number = ? WHERE job_id = ?",
       ).run(receipt.hash, receipt.blockNumber, job.jobId);
+      // Upheld, the chain took the settlement back: the household's own ledger shows the receipt disputed.
+      cachedStatement(
+        deps.db,
+        `UPDATE household_receipts SET status = 'disputed'
+          WHERE delivery_id = (SELECT delivery_id FROM flag_resolutions WHERE job_id = ? AND upheld = 1)`,
+      ).run(job.jobId);
     },
     failed(job) {
       cachedStatement(deps.db, "DELETE FROM flag_resolutions WHERE job_id = ?").run(job.jobId);

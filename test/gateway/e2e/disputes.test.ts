@@ -237,7 +237,16 @@ describe("e2e: disputes answered by the charity and flags resolved on chain", fu
       expect(countRows(gw, "chain_jobs")).to.equal(jobs + 1);
       expect((await nonces())[0]).to.equal(auditorNonce! + 1);
 
-      // The vendor and the charity see it as the chain holds it; the charity can no longer answer otherwise.
+      // The household's own ledger: the receipt the chain took back shows disputed.
+      const receipts = await gw.get(
+        `/v1/household-receipts/${world.households[2]!.householdRef}`,
+        charity.apiKey,
+      );
+      const receipt = receipts.body.receipts.find(
+        (entry: { deliveryId: string }) => entry.deliveryId === delivery.deliveryId,
+      );
+      expect(receipt.status).to.equal("disputed");
+      // The vendor and the charity see it as the chain holds it.
       for (const reader of [vendor, charity]) {
         const read = await gw.get(`/v1/deliveries/${delivery.deliveryId}`, reader.apiKey);
         expect(read.body.flag).to.equal("upheld");
@@ -275,6 +284,14 @@ describe("e2e: disputes answered by the charity and flags resolved on chain", fu
         credit.pendingLatest + credit.pendingEarlier + credit.collectable + 30_000n * UNITS,
       );
       expect((await ledger.fundsOf(programmeId)).paid).to.equal(funds.paid);
+      const receipts = await gw.get(
+        `/v1/household-receipts/${world.households[3]!.householdRef}`,
+        world.charity.apiKey,
+      );
+      const receipt = receipts.body.receipts.find(
+        (entry: { deliveryId: string }) => entry.deliveryId === delivery.deliveryId,
+      );
+      expect(receipt.status).to.equal("redeemed");
     });
 
     it("refuses a delivery not flagged, a flag already resolved, a suspended auditor and the wrong roles, with no job and no transaction", async () => {
