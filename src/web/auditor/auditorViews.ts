@@ -8,7 +8,7 @@ import { amount, count, dateTime, digits, shortHash } from "../i18n/format";
 import { itemName } from "../i18n/items";
 import { csrfField } from "../layout";
 import type { PageState } from "../pageState";
-import { answerText, disputeReason } from "../charity/charityViews";
+import { disputeFacts } from "../disputeFacts";
 
 type Page = Pick<PageState, "t" | "lang">;
 const hash = (value: string) => html`<code title="${value}">${shortHash(value)}</code>`;
@@ -194,33 +194,12 @@ export function receiptView(page: Page, delivery: DeliveryView, anchorAddress: s
  * form that resolves it (the use-case of `POST /v1/deliveries/{deliveryId}/flag-resolution`).
  */
 export function disputeSection(page: PageState, delivery: DeliveryView, formKey: string): Html {
-  const { t, lang } = page;
-  const dispute = delivery.dispute;
-  if (!dispute) return html``;
-  const resolution = dispute.resolution;
+  const { t } = page;
+  if (!delivery.dispute) return html``;
+  const resolution = delivery.dispute.resolution;
   return html`<section id="dispute" aria-labelledby="dispute-heading">
     <h2 id="dispute-heading">${t("disputeHeading")}</h2>
-    <dl class="facts">
-      <dt>${t("householdReason")}</dt>
-      <dd data-reason="${dispute.reason ?? ""}">${disputeReason(page, delivery)}</dd>
-      <dt>${t("charityAnswer")}</dt>
-      <dd>${answerText(page, delivery)}</dd>
-      <dt>${t("flag")}</dt>
-      <dd data-flag="${delivery.flag}">${t(`flag_${delivery.flag}`)}</dd>
-      ${
-        resolution
-          ? html`<dt>${t("resolution")}</dt>
-              <dd id="resolution" data-returned-to="${resolution.returnedTo}">
-                ${t(`returnedTo_${resolution.returnedTo}`)} · ${t("heldAmount")}:
-                <span class="num">${amount(resolution.held, lang)}</span>
-                ${resolution.txHash ? html`· ${hash(resolution.txHash)}` : html`· ${t("resolutionQueued")}`}
-                ${resolution.reportCid ? html`· <code>${resolution.reportCid}</code>` : ""}
-              </dd>
-              <dt>${t("resolvedBy")}</dt>
-              <dd>${t(`role_${resolution.resolverRole}`)} · ${dateTime(resolution.requestedAt, lang)}</dd>`
-          : ""
-      }
-    </dl>
+    ${disputeFacts(page, delivery)}
     ${delivery.flag === "flagged" && !resolution ? resolveForm(page, delivery, formKey) : ""}
   </section>`;
 }

@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Request, Response, Router } from "express";
 import { underCoverage, type CoverageDeps } from "../../coverage";
-import { answerDispute, listDeliveries, type DeliveryDeps } from "../../delivery";
+import {
+  answerDispute,
+  deliveryView,
+  listDeliveries,
+  recordDeliveryReads,
+  visibleDeliveryRow,
+  type DeliveryDeps,
+} from "../../delivery";
 import { getDisbursement, listDisbursements, type DisbursementDeps } from "../../disbursement";
 import type { SqliteStore } from "../../db";
 import { AppError, NotFoundError, ValidationError } from "../../errors";
@@ -15,7 +22,7 @@ import { pageOf, requireCsrf, requirePageRole } from "../pageState";
 import { pauseForm } from "../pauseForm";
 import { coverageView } from "./coverageView";
 import { disbursementDetail, disbursementList } from "./disbursementViews";
-import { disputeList, programmeCards, reviewList } from "./charityViews";
+import { charityDelivery, disputeList, programmeCards, reviewList } from "./charityViews";
 
 export interface CharityPageServices {
   programmes: ProgrammeDeps;
@@ -39,7 +46,7 @@ const LIST_LIMIT = 50;
  * The charity's pages: its programmes' money, its disbursements and their progress, the duplicates its
  * imports left for review (each with its merge and reject buttons, the use-case of the review-resolution
  * route), disputed deliveries (each open one with the form that answers it, the use-case of the dispute-answer
- * route), each programme's under-coverage, and the form that pauses or resumes one of its programmes (the use-case of `POST /v1/programmes/{programmeId}/pause`, signed by the charity's own key).
+ * route, and a page per delivery), each programme's under-coverage, and the form that pauses or resumes one of its programmes (the use-case of `POST /v1/programmes/{programmeId}/pause`, signed by the charity's own key).
  * A charity sees only its own: another's disbursement, programme or import answers the 404 of one that does
  * not exist.
  */
@@ -162,6 +169,25 @@ export function registerCharityPages(router: Router, services: CharityPageServic
       res.redirect(303, "/app/charity?resolved=1");
     },
   );
+
+  // A delivery of its own programmes (another's is the 404 of an unknown one), read as GET /v1/deliveries/{id}
+  // reads it: recorded in the access log with the programme as grounds.
+  router.get("/app/charity/deliveries/:deliveryId", requirePageRole("charity"), async (req, res) => {
+    const deliveryId = String(req.params.deliveryId);
+    if (!DELIVERY_ID.test(deliveryId)) throw new NotFoundError("deliveryId", "No delivery has this id.");
+    const page = pageOf(res);
+    const { keyId, orgId, role } = page.session!;
+    const row = visibleDeliveryRow(services.delivery, deliveryId, page.session!);
+    recordDeliveryReads(services.delivery, { keyId, orgId, role }, [row], {
+      purpose: null,
+      requestId: res.locals.requestId,
+    });
+    const delivery = await deliveryView(services.delivery, row);
+    renderPage(req, res, {
+      title: `${page.t("delivery")} ${delivery.redemptionId.slice(0, 10)}`,
+      body: charityDelivery(page, delivery),
+    });
+  });
 
   // The same use-case as POST /v1/deliveries/{deliveryId}/dispute-answer: another charity's delivery is the
   // 404 of an unknown one; an empty evidence field is no evidence.

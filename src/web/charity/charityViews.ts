@@ -7,6 +7,7 @@ import { itemName } from "../i18n/items";
 import type { TextKey } from "../i18n/texts";
 import { csrfField } from "../layout";
 import type { PageState } from "../pageState";
+import { answerText, disputeFacts, disputeReason } from "../disputeFacts";
 import { fundsView } from "./fundsView";
 
 const ref = (value: string | null) => (value ? html`<code title="${value}">${shortHash(value)}</code>` : "—");
@@ -118,13 +119,18 @@ export function disputeList(page: PageState, deliveries: readonly DeliveryView[]
           ${deliveries.map(
             (delivery) =>
               html`<tr data-delivery="${delivery.deliveryId}">
-                <th scope="row">${ref(delivery.redemptionId)} · ${dateTime(delivery.createdAt, lang)}</th>
+                <th scope="row">
+                  <a href="/app/charity/deliveries/${delivery.deliveryId}" title="${delivery.redemptionId}"
+                    >${shortHash(delivery.redemptionId)}</a
+                  >
+                  · ${dateTime(delivery.createdAt, lang)}
+                </th>
                 <td>${digits(delivery.programmeId, lang)} · ${itemName(delivery.item, lang)}</td>
                 <td class="num">${amount(delivery.amount, lang)}</td>
                 <td>${disputeReason(page, delivery)}</td>
                 <td>${t(`state_${delivery.state}`)}</td>
                 <td>${t(`flag_${delivery.flag}`)}</td>
-                <td>${answerCell(page, delivery)}</td>
+                <td>${answerOrForm(page, delivery)}</td>
               </tr>`,
           )}
         </tbody>
@@ -132,23 +138,8 @@ export function disputeList(page: PageState, deliveries: readonly DeliveryView[]
     </div>`;
 }
 
-/** The household's reason for a dispute, in the page's words. */
-export function disputeReason(page: Pick<PageState, "t">, delivery: DeliveryView): string {
-  const reason = delivery.dispute?.reason;
-  return reason ? page.t(`reason_${reason}` as TextKey) : page.t("reasonUnknown");
-}
-
-/** The charity's answer, as given, in the page's words (with its evidence CID); "not answered" otherwise. */
-export function answerText(page: Pick<PageState, "t" | "lang">, delivery: DeliveryView): Html {
-  const answer = delivery.dispute?.answer;
-  if (!answer) return html`${page.t("noAnswer")}`;
-  return html`<span data-answer="${answer.answer}">${page.t(`answer_${answer.answer}`)}</span> ·
-    ${dateTime(answer.answeredAt, page.lang)}
-    ${answer.evidenceCid ? html`· <code>${answer.evidenceCid}</code>` : ""}`;
-}
-
 /** The answer given, or the form to give it while the dispute is open (its flag not resolved on chain). */
-function answerCell(page: PageState, delivery: DeliveryView): Html {
+function answerOrForm(page: PageState, delivery: DeliveryView): Html {
   const { t } = page;
   if (delivery.dispute?.answer || delivery.flag === "upheld" || delivery.flag === "dismissed")
     return answerText(page, delivery);
@@ -175,6 +166,45 @@ function answerCell(page: PageState, delivery: DeliveryView): Html {
     />
     <button type="submit">${t("answerSubmit")}</button>
   </form>`;
+}
+
+/**
+ * One delivery of the charity's programmes: what, for how much, how it was accepted and where it stands and,
+ * when a household disputed it, the dispute's path with the answer form while it is open.
+ */
+export function charityDelivery(page: PageState, delivery: DeliveryView): Html {
+  const { t, lang } = page;
+  return html`<dl class="facts" id="delivery">
+      <dt>${t("redemptionId")}</dt>
+      <dd><code>${delivery.redemptionId}</code></dd>
+      <dt>${t("programme")}</dt>
+      <dd>${digits(delivery.programmeId, lang)}</dd>
+      <dt>${t("amount")}</dt>
+      <dd class="num">${amount(delivery.amount, lang)}</dd>
+      <dt>${t("item")}</dt>
+      <dd>${itemName(delivery.item, lang)} × ${digits(delivery.quantity, lang)}</dd>
+      <dt>${t("state")}</dt>
+      <dd>${t(`state_${delivery.state}`)}</dd>
+      <dt>${t("acceptedBy")}</dt>
+      <dd>${delivery.acceptance ? t(`channel_${delivery.acceptance.channel}`) : "—"}</dd>
+      <dt>${t("when")}</dt>
+      <dd>${dateTime(delivery.createdAt, lang)}</dd>
+    </dl>
+    ${
+      delivery.dispute
+        ? html`<section id="dispute" aria-labelledby="dispute-heading">
+            <h2 id="dispute-heading">${t("disputeHeading")}</h2>
+            ${disputeFacts(page, delivery)}
+            ${
+              delivery.dispute.answer || delivery.flag === "upheld" || delivery.flag === "dismissed"
+                ? ""
+                : html`<p class="hint" id="answer-how">${t("answerHow")}</p>
+                    ${answerOrForm(page, delivery)}`
+            }
+          </section>`
+        : ""
+    }
+    <p><a href="/app/charity">${t("back")}</a></p>`;
 }
 
 /**

@@ -159,6 +159,7 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
       "/app/charity",
       `/app/charity/disbursements/${world.refusedDisbursementId}`,
       `/app/charity/programmes/${world.programmeId}/coverage`,
+      `/app/charity/deliveries/${world.disputedDeliveryId}`,
     ];
     await refusedToEach(page, "en", othersThan("charity"), paths);
     await page.context().clearCookies();
@@ -613,6 +614,16 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
       expect(written()).to.deep.equal([before[0]! + 1, before[1]! + 1]);
       await accessibility(page, "charity after answering a dispute");
       await shot(page, `charity-dispute-answered-${lang}-${size}`);
+      // The row links to the delivery's own page: the reason beside the answer given, no form left.
+      await keyboardFollow(page, `/app/charity/deliveries/${deliveryId}`, 400);
+      expect(await page.locator("#dispute [data-reason]").getAttribute("data-reason")).to.equal(reason);
+      expect(await page.locator("#dispute [data-answer]").getAttribute("data-answer")).to.equal(answer);
+      expect(await page.locator(`form[action="${action}"]`).count()).to.equal(0);
+      expect(await page.locator("#delivery").textContent()).to.include(
+        textOf(lang, `state_${index === 0 ? "disputed" : "redeemed"}`),
+      );
+      await accessibility(page, "charity's delivery page");
+      await shot(page, `charity-delivery-${lang}-${size}`);
       v.problems = v.problems.filter((problem) => !/status of 40[0349]/.test(problem));
       await finish(v);
     });
