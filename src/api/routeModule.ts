@@ -78,7 +78,7 @@ export type DisbursementRouteServices = Pick<
   RouteServices,
   "store" | "programmes" | "disbursement" | "selectEligible"
 >;
-export type DeliveryRouteServices = Pick<RouteServices, "store" | "delivery">;
+export type DeliveryRouteServices = Pick<RouteServices, "store" | "delivery" | "operator">;
 export type WalletRouteServices = Pick<RouteServices, "store" | "wallets" | "disbursement">;
 export type AnchoringRouteServices = Pick<RouteServices, "anchoring">;
 export type EvidenceRouteServices = Pick<RouteServices, "evidence">;

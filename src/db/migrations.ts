@@ -10,7 +10,7 @@ import { HOUSEHOLD_ACCESS_SQL } from "../households/access/schema";
 import { REVIEW_RESOLUTION_SQL } from "../households/schema";
 import { ANCHORING_SQL } from "../anchoring/schema";
 import { EVIDENCE_SQL } from "../evidence/schema";
-import { DELIVERY_SQL } from "../delivery/schema";
+import { DELIVERY_SQL, DISPUTE_SQL } from "../delivery/schema";
 import { INDEXER_SQL, INDEXER_TIMEBANK_MANDATES_SQL } from "../indexer/schema";
 import { PHONE_REFS_SQL } from "../households/phones/schema";
 import { USSD_SQL } from "../delivery/ussd/schema";
@@ -166,7 +166,7 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "indexer_timebank_mandates_and_hours_served",
     sql: INDEXER_TIMEBANK_MANDATES_SQL + RECOGNITION_SERVICE_SQL,
   },
-  // 26 is reserved for work in progress elsewhere (disputes).
+  { version: 26, name: "dispute_answers_and_flag_resolutions", sql: DISPUTE_SQL },
   {
     version: 27,
     name: "organisation_requests_and_login_links",

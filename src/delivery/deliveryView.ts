@@ -3,6 +3,7 @@ import { cachedStatement } from "../db/statements";
 import { NotFoundError } from "../errors";
 import { recordAccess, type Reader } from "../households";
 import { fromUnits } from "../programmes";
+import { disputeAnswerOf, flagResolutionOf, type DisputeAnswer, type FlagResolution } from "./disputeRecords";
 import { refusalOf } from "./refusals";
 import { qrPayloadOf, typedDataOf, type ReceiptTypedData } from "./receipt";
 import type {
@@ -42,6 +43,16 @@ export interface DeliveryView {
   refusal: { code: string; message: string; args: string[] } | null;
   /** `none`; `queued`/`flagged`/`upheld`/`dismissed` as the chain resolves a flag; `refused` if it refused it. */
   flag: FlagState;
+  /**
+   * A disputed delivery's path (null when nobody disputed it): the household's reason, the charity's answer,
+   * and the resolution of its flag asked through the gateway.
+   */
+  dispute: {
+    /** A code of `DISPUTE_REASONS`; null for a flag raised on chain directly or before reasons were kept. */
+    reason: string | null;
+    answer: DisputeAnswer | null;
+    resolution: FlagResolution | null;
+  } | null;
 }
 
 const SELECT = "SELECT * FROM deliveries WHERE delivery_id = ?";
@@ -128,6 +139,7 @@ export async function deliveryView(deps: DeliveryDeps, row: DeliveryRow): Promis
     if (onChain !== "none" || row.flag_state === null) flag = onChain;
   }
   const args = row.refusal_args ? (JSON.parse(row.refusal_args) as string[]) : [];
+  const disputed = row.state === "disputed" || row.flag_state !== null || flag !== "none";
   return {
     deliveryId: row.delivery_id,
     state: row.state,
@@ -162,6 +174,13 @@ export async function deliveryView(deps: DeliveryDeps, row: DeliveryRow): Promis
             args,
           },
     flag,
+    dispute: disputed
+      ? {
+          reason: row.dispute_reason,
+          answer: disputeAnswerOf(deps, row.delivery_id),
+          resolution: flagResolutionOf(deps, row.delivery_id),
+        }
+      : null,
   };
 }
 

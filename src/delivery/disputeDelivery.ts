@@ -79,8 +79,8 @@ export async function disputeDelivery(
     deps.db.transaction(() => {
       const changed = cachedStatement(
         deps.db,
-        "UPDATE deliveries SET state = 'disputed', flagged_by = ?, updated_at = ? WHERE delivery_id = ? AND state = ?",
-      ).run(member.beneficiaryRef, at, deliveryId, row.state);
+        "UPDATE deliveries SET state = 'disputed', flagged_by = ?, dispute_reason = ?, updated_at = ? WHERE delivery_id = ? AND state = ?",
+      ).run(member.beneficiaryRef, input.reason, at, deliveryId, row.state);
       if (changed.changes !== 1)
         throw new DeliveryStateError("not_disputable", "This delivery changed meanwhile.");
       cachedStatement(deps.db, "UPDATE household_receipts SET status = 'disputed' WHERE delivery_id = ?").run(
@@ -112,8 +112,8 @@ export async function disputeDelivery(
     });
     cachedStatement(
       deps.db,
-      "UPDATE deliveries SET flag_job_id = ?, flag_state = 'queued', flagged_by = ?, refusal_name = NULL, refusal_args = NULL, updated_at = ? WHERE delivery_id = ?",
-    ).run(job.jobId, member.beneficiaryRef, at, deliveryId);
+      "UPDATE deliveries SET flag_job_id = ?, flag_state = 'queued', flagged_by = ?, dispute_reason = ?, refusal_name = NULL, refusal_args = NULL, updated_at = ? WHERE delivery_id = ?",
+    ).run(job.jobId, member.beneficiaryRef, input.reason, at, deliveryId);
   })();
   startRedeeming(deps);
   return deliveryView(deps, deliveryRow(deps, deliveryId));

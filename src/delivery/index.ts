@@ -7,6 +7,9 @@
  * - `pendingDeliveriesFor(deps, householdRef)`: open deliveries waiting for the household's word;
  * - `acceptDelivery(deps, {deliveryId, by, channel, pin | smsCode | signature})`;
  * - `disputeDelivery(deps, {deliveryId, by, reason, pin | smsCode | signature})`;
+ * - `answerDispute(deps, access, deliveryId, {answer, evidenceCid})`: the programme's charity answers it;
+ * - `resolveDisputeFlag(deps, resolver, deliveryId, {upheld, reportCid, idempotencyKey})`: an auditor or the
+ *   regulator resolves the flag on chain;
  * - `requestSmsCode(deps, deliveryId)`: texts the household a code bound to that delivery;
  * - `householdReceipts(deps, householdRef)`: the household's ledger, newest first.
  */
@@ -30,6 +33,17 @@ export type { AcceptDeliveryParams, AcceptanceProof } from "./acceptDelivery";
 export { cosignDelivery } from "./cosignDelivery";
 export { disputeDelivery, disputeMessage, disputeSchema, DISPUTE_REASONS } from "./disputeDelivery";
 export type { DisputeDeliveryParams } from "./disputeDelivery";
+export { answerDispute, answerDisputeSchema } from "./answerDispute";
+export type { AnswerDisputeAccess, AnswerDisputeParams } from "./answerDispute";
+export { CID_PATTERN, DISPUTE_ANSWERS } from "./disputeRecords";
+export type { DisputeAnswer, DisputeAnswerCode, FlagResolution } from "./disputeRecords";
+export {
+  FLAG_RESOLUTION_JOB,
+  flagResolutionHandlers,
+  flagResolutionSchema,
+  resolveDisputeFlag,
+} from "./resolveDisputeFlag";
+export type { FlagResolutionDeps, FlagResolutionParams, FlagResolver } from "./resolveDisputeFlag";
 export { requestSmsCode } from "./requestSmsCode";
 export type { SmsCodeSent } from "./requestSmsCode";
 export { lookupEntitlement, lookupSchema } from "./lookupEntitlement";

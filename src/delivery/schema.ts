@@ -81,3 +81,36 @@ export const DELIVERY_SQL = `
   ) STRICT;
   CREATE INDEX household_receipts_by_household ON household_receipts (household_ref, accepted_at);
 `;
+
+/**
+ * Migration 26: a dispute's whole path. The household's reason (a code of `DISPUTE_REASONS`, as it went on
+ * chain with a flag), the charity's answer (a code and an optional evidence CID, never free text), and an
+ * auditor's or the regulator's resolution of the flag (`resolveFlag`), queued in the outbox; its
+ * transaction is filled in as the chain confirms it, and a resolution the chain refused is removed.
+ */
+export const DISPUTE_SQL = `
+  ALTER TABLE deliveries ADD COLUMN dispute_reason TEXT
+    CHECK (dispute_reason IN ('not_received', 'wrong_amount', 'wrong_item', 'poor_quality'));
+
+  CREATE TABLE dispute_answers (
+    delivery_id   TEXT PRIMARY KEY REFERENCES deliveries (delivery_id),
+    answer        TEXT NOT NULL CHECK (answer IN ('redelivered', 'vendor_at_fault', 'household_mistaken', 'other')),
+    evidence_cid  TEXT,
+    answered_by   TEXT NOT NULL,                    -- the programme's charity (org id)
+    answered_key  TEXT NOT NULL,                    -- the API key or web session's key that answered
+    answered_at   TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE flag_resolutions (
+    delivery_id   TEXT PRIMARY KEY REFERENCES deliveries (delivery_id),
+    job_id        INTEGER NOT NULL UNIQUE REFERENCES chain_jobs (job_id),
+    upheld        INTEGER NOT NULL CHECK (upheld IN (0, 1)),
+    report_cid    TEXT,
+    held          TEXT NOT NULL CHECK (held GLOB '[0-9]*'), -- base units the flag held (SettlementHeld)
+    resolved_by   TEXT NOT NULL,                    -- the auditor's org id, or the regulator's
+    resolver_role TEXT NOT NULL CHECK (resolver_role IN ('auditor', 'regulator')),
+    requested_at  TEXT NOT NULL,
+    tx_hash       TEXT,
+    block_number  INTEGER
+  ) STRICT;
+`;

@@ -78,6 +78,8 @@ export interface DeliveryRow {
   flag_job_id: number | null;
   flag_state: "queued" | "flagged" | "refused" | null;
   flagged_by: string | null;
+  /** The household's reason (a code of `DISPUTE_REASONS`), once it disputed; null on disputes before migration 26. */
+  dispute_reason: string | null;
   created_at: string;
   updated_at: string;
 }

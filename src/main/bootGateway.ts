@@ -46,7 +46,9 @@ import {
 import {
   fileSmsSender,
   flagHandlers,
+  flagResolutionHandlers,
   FLAG_JOB,
+  FLAG_RESOLUTION_JOB,
   redemptionHandlers,
   batchQueuedRedemptions,
   REDEEM_JOB,
@@ -243,6 +245,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
     // Redemptions that piled up (under load, or while the chain was unreachable) go 50 to a transaction.
     outbox.beforeEachJob(() => batchQueuedRedemptions(delivery));
     outbox.on(FLAG_JOB, flagHandlers(delivery));
+    outbox.on(FLAG_RESOLUTION_JOB, flagResolutionHandlers(delivery));
     outbox.on(PROGRAMME_CREATE_JOB, {
       confirmed: (job, receipt) => onProgrammeCreated(programmes, job, receipt),
     });

@@ -23,11 +23,11 @@ export const csrfField = (page: PageState) =>
 function backPath(req: Request): string {
   if (req.method === "GET") return req.originalUrl;
   // A form's answer (a refusal, a receipt's timeline) has no address of its own: back to where it was sent from.
-  const delivery = /^\/app\/vendor\/deliveries\/dlv_[0-9a-f-]{36}/.exec(req.path);
+  const delivery = /^\/app\/(vendor|auditor)\/deliveries\/dlv_[0-9a-f-]{36}/.exec(req.path);
   if (delivery) return delivery[0];
   const member = /^\/app\/timebank\/members\/0x[0-9a-f]{64}/.exec(req.path);
   if (member) return member[0];
-  for (const page of ["/app/vendor", "/app/donor", "/app/regulator", "/app/timebank"])
+  for (const page of ["/app/vendor", "/app/donor", "/app/regulator", "/app/timebank", "/app/charity"])
     if (req.path.startsWith(page)) return page;
   return "/app";
 }

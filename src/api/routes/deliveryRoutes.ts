@@ -12,6 +12,10 @@ import { authoriseHouseholdRead } from "../../households";
 import {
   acceptanceSchema,
   acceptDelivery,
+  answerDispute,
+  answerDisputeSchema,
+  flagResolutionSchema,
+  resolveDisputeFlag,
   cosignDelivery,
   deliveryView,
   DELIVERY_STATES,
@@ -73,6 +77,7 @@ function ownDelivery(deps: DeliveryDeps, deliveryId: string, caller: { orgId: st
  */
 export function deliveryRoutes(services: DeliveryRouteServices): RouteModule {
   const deps = () => services.delivery;
+  const resolutionDeps = () => ({ ...services.delivery, operator: services.operator });
   return {
     register(router) {
       router.post(
@@ -156,6 +161,41 @@ export function deliveryRoutes(services: DeliveryRouteServices): RouteModule {
           const { deliveryId } = validated(res, deliveryParams, "params");
           ownDelivery(deps(), deliveryId, res.locals.principal!);
           res.json(await disputeDelivery(deps(), { deliveryId, ...validated(res, disputeSchema) }));
+        },
+      );
+      router.post(
+        "/v1/deliveries/:deliveryId/dispute-answer",
+        requireRole("charity"),
+        validate(deliveryParams, "params"),
+        validate(answerDisputeSchema),
+        async (req, res) => {
+          const { deliveryId } = validated(res, deliveryParams, "params");
+          res.json(
+            await answerDispute(
+              deps(),
+              accessContext(req, res),
+              deliveryId,
+              validated(res, answerDisputeSchema),
+            ),
+          );
+        },
+      );
+      router.post(
+        "/v1/deliveries/:deliveryId/flag-resolution",
+        requireRole("auditor", "regulator"),
+        validate(deliveryParams, "params"),
+        validate(flagResolutionSchema),
+        async (_req, res) => {
+          const { deliveryId } = validated(res, deliveryParams, "params");
+          const { orgId, role } = res.locals.principal!;
+          res.json(
+            await resolveDisputeFlag(
+              resolutionDeps(),
+              { orgId, role: role as "auditor" | "regulator" },
+              deliveryId,
+              validated(res, flagResolutionSchema),
+            ),
+          );
         },
       );
       router.post(
@@ -329,6 +369,61 @@ export function deliveryRoutes(services: DeliveryRouteServices): RouteModule {
               state: "disputed",
             }),
             ...errorResponses(400, 404, 409, 410, 423),
+          },
+        }),
+      },
+      "/v1/deliveries/{deliveryId}/dispute-answer": {
+        post: secured(["charity"], {
+          operationId: "answerDispute",
+          summary: "The programme's charity answers a household's dispute of a delivery",
+          description:
+            "For a delivery the household disputed before redemption, or flagged after it. `answer` is a code of the list " +
+            "(`redelivered`, `vendor_at_fault`, `household_mistaken`, `other`) and `evidenceCid` an optional IPFS CID of the " +
+            "charity's evidence (upload it with `POST /v1/evidence`): no free text, so no personal data. Who answered and " +
+            "when are kept, with an access-log entry (`delivery.dispute_answer`) in the same transaction; the answer shows " +
+            "in the delivery's `dispute.answer` to the auditors who resolve the flag. Only the programme's own charity: " +
+            "anyone else's delivery answers 404, as an unknown one. The same answer again answers the same (200) and " +
+            "writes nothing; another answer is 409 `already_answered`. A delivery nobody disputed is 409 `not_disputed`, " +
+            "a flag already resolved on chain 409 `dispute_closed`.",
+          tags: ["deliveries"],
+          parameters: parametersOf(deliveryParams, "path", { deliveryId: DELIVERY_EXAMPLE_ID }),
+          requestBody: jsonRequestBody(answerDisputeSchema, {
+            answer: "redelivered",
+            evidenceCid: docs.EXAMPLE_CID,
+          }),
+          responses: {
+            "200": jsonResponse(
+              "Answered (or the same answer again)",
+              docs.delivery.schema,
+              docs.answeredDeliveryExample,
+            ),
+            ...errorResponses(400, 404, 409),
+          },
+        }),
+      },
+      "/v1/deliveries/{deliveryId}/flag-resolution": {
+        post: secured(["auditor", "regulator"], {
+          operationId: "resolveDeliveryFlag",
+          summary: "An auditor or the regulator resolves the flag on a redeemed delivery, on chain",
+          description:
+            "`RedemptionDesk.resolveFlag`: `upheld: true` returns the credit the flag held to the programme's budget (and " +
+            "its gift lots); `false` dismisses it, and the credit goes back to the vendor (pending while its dispute " +
+            "window is open, else collectable). `reportCid` (an IPFS CID of the resolver's report) goes on chain with it. " +
+            "Sent from the auditor's own key, or the gateway's operator for the regulator. Tried against the chain first: " +
+            "a delivery not flagged on chain or a flag already resolved answers 409 `DisputeStatusInvalid`, a resolver " +
+            "without an active auditor licence 409 `ResolverUnauthorized`, and nothing is queued. The answer shows the " +
+            "flag as the chain then holds it and `dispute.resolution` (how much was held and where it went). The same " +
+            "`idempotencyKey` with the same request answers the same; with another, 409 `idempotency_key_reused`.",
+          tags: ["deliveries"],
+          parameters: parametersOf(deliveryParams, "path", { deliveryId: DELIVERY_EXAMPLE_ID }),
+          requestBody: jsonRequestBody(flagResolutionSchema, {
+            upheld: true,
+            reportCid: docs.EXAMPLE_CID,
+            idempotencyKey: "resolve-dlv-0b1c2d3e-1",
+          }),
+          responses: {
+            "200": jsonResponse("Resolved on chain", docs.delivery.schema, docs.resolvedDeliveryExample),
+            ...errorResponses(400, 404, 409),
           },
         }),
       },

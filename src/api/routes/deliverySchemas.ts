@@ -2,6 +2,8 @@ import { z } from "zod";
 import {
   ACCEPTANCE_CHANNELS,
   DELIVERY_ITEMS,
+  DISPUTE_ANSWERS,
+  DISPUTE_REASONS,
   DELIVERY_STATES,
   FLAG_STATES,
   MANDATE_CHANNEL,
@@ -23,6 +25,47 @@ const EXAMPLE_DIGEST = "0x9c1e3b5d7f9a1c3e5b7d9f6f1d0c3a5e7b9f2d4c6a8e0b1d3f5a7c
 const EXAMPLE_LEDGER = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
 const EXAMPLE_VENDOR = EXAMPLE_ADDRESS.toLowerCase();
 const ZERO = `0x${"0".repeat(64)}`;
+export const EXAMPLE_CID = "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku";
+const cidSchema = z.string().describe("An IPFS CID (CIDv1 base32, or CIDv0)");
+
+const disputeSchema = z
+  .strictObject({
+    reason: z
+      .enum(DISPUTE_REASONS)
+      .nullable()
+      .describe(
+        "The household's reason; null for a flag raised on chain directly, or before reasons were kept",
+      ),
+    answer: z
+      .strictObject({
+        answer: z.enum(DISPUTE_ANSWERS),
+        evidenceCid: cidSchema.nullable(),
+        answeredBy: z.string().describe("The programme's charity (org id)"),
+        answeredAt: timeSchema,
+      })
+      .nullable()
+      .describe("The programme's charity's answer (`POST .../dispute-answer`)"),
+    resolution: z
+      .strictObject({
+        upheld: z.boolean(),
+        held: unitsSchema.describe(
+          "Whole units the flag held out of the vendor's credit (its SettlementHeld)",
+        ),
+        returnedTo: z
+          .enum(["programme", "vendor"])
+          .describe("Upheld: back to the programme's budget; dismissed: to the vendor's credit"),
+        reportCid: cidSchema.nullable(),
+        resolvedBy: z.string().describe("The auditor's org id, or `regulator`"),
+        resolverRole: z.enum(["auditor", "regulator"]),
+        requestedAt: timeSchema,
+        txHash: hashSchema.nullable().describe("The `resolveFlag` transaction, once confirmed"),
+        blockNumber: z.number().int().nullable(),
+      })
+      .nullable()
+      .describe("The flag's resolution asked through the gateway (`POST .../flag-resolution`)"),
+  })
+  .nullable()
+  .describe("A disputed delivery's path; null when nobody disputed it");
 
 const typedDataSchema = z
   .strictObject({
@@ -81,6 +124,7 @@ export const deliverySchema = z.strictObject({
   flag: z
     .enum(FLAG_STATES)
     .describe("The redemption's dispute on chain: read from the ledger, so a resolution shows at once"),
+  dispute: disputeSchema,
 });
 
 const typedDataExample = {
@@ -122,6 +166,7 @@ export const deliveryExample = {
   redemption: null,
   refusal: null,
   flag: "none",
+  dispute: null,
 };
 
 export const delivery = { schema: deliverySchema, example: deliveryExample };
@@ -138,6 +183,40 @@ export const redeemedDeliveryExample = {
   state: "redeemed",
   acceptance: { channel: "pin", by: EXAMPLE_REF },
   redemption: { txHash: EXAMPLE_DIGEST, blockNumber: 412 },
+};
+export const answeredDeliveryExample = {
+  ...deliveryExample,
+  state: "disputed",
+  acceptance: { channel: "pin", by: EXAMPLE_REF },
+  dispute: {
+    reason: "not_received",
+    answer: {
+      answer: "redelivered",
+      evidenceCid: EXAMPLE_CID,
+      answeredBy: "org_3f9a2c1e0b7d",
+      answeredAt: EXAMPLE_TIME,
+    },
+    resolution: null,
+  },
+};
+export const resolvedDeliveryExample = {
+  ...redeemedDeliveryExample,
+  flag: "upheld",
+  dispute: {
+    reason: "not_received",
+    answer: null,
+    resolution: {
+      upheld: true,
+      held: "250000",
+      returnedTo: "programme",
+      reportCid: EXAMPLE_CID,
+      resolvedBy: "org_5e6f7a8b",
+      resolverRole: "auditor",
+      requestedAt: EXAMPLE_TIME,
+      txHash: EXAMPLE_DIGEST,
+      blockNumber: 420,
+    },
+  },
 };
 export const smsCodeSent = {
   schema: z.strictObject({

@@ -653,6 +653,7 @@ export const accessLog = {
           "delivery.offline_pack",
           "delivery.read",
           "delivery.receipts",
+          "delivery.dispute_answer",
           "mandate.read",
         ]),
         subject: z.string().describe("The household reference (or import id, or evidence id) read"),

@@ -186,6 +186,7 @@ function draftRow(
     flag_job_id: null,
     flag_state: null,
     flagged_by: null,
+    dispute_reason: null,
     created_at: at,
     updated_at: deps.now().toISOString(),
   };

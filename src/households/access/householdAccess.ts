@@ -24,6 +24,7 @@ export type AccessAction =
   | "delivery.offline_pack"
   | "delivery.read"
   | "delivery.receipts"
+  | "delivery.dispute_answer"
   | "mandate.read";
 
 export interface AccessLogEntry {

@@ -1,17 +1,31 @@
-import type { Router } from "express";
+import { randomUUID } from "node:crypto";
+import type { Request, Response, Router } from "express";
 import type { AuditLog } from "../../../typechain-types";
 import { listAuditRecords } from "../../audit";
-import { deliveryView, listDeliveries, visibleDeliveryRow, type DeliveryDeps } from "../../delivery";
-import { NotFoundError } from "../../errors";
+import {
+  deliveryView,
+  listDeliveries,
+  resolveDisputeFlag,
+  visibleDeliveryRow,
+  type DeliveryDeps,
+} from "../../delivery";
+import { AppError, NotFoundError } from "../../errors";
 import { listProgrammeGifts, type IndexerDeps } from "../../indexer";
 import { listOrganisations, type OrganisationDeps } from "../../organisations";
 import { getProgramme, listProgrammes, type ProgrammeDeps } from "../../programmes";
 import { fundsView } from "../charity/fundsView";
 import { html } from "../html";
 import { digits } from "../i18n/format";
-import { renderPage } from "../layout";
-import { pageOf, requirePageRole } from "../pageState";
-import { findingTable, programmeDrill, programmeIndex, receiptView, reportTable } from "./auditorViews";
+import { errorBox, formFlag, renderPage } from "../layout";
+import { pageOf, requireCsrf, requirePageRole } from "../pageState";
+import {
+  disputeSection,
+  findingTable,
+  programmeDrill,
+  programmeIndex,
+  receiptView,
+  reportTable,
+} from "./auditorViews";
 
 export interface AuditorPageServices {
   auditLog: AuditLog;
@@ -30,7 +44,9 @@ const LIST_LIMIT = 100;
 /**
  * The auditor's pages: findings and anchored signed reports (the AuditLog's events), every programme, and
  * the drill-down from a programme to its gifts (their timelines, with proofs checked in the browser), its
- * redemptions and each receipt with its transaction checked against the chain. The regulator reads them too.
+ * redemptions and each receipt with its transaction checked against the chain, and a disputed one's path with
+ * the form that resolves its flag on chain (the auditor's own key; the regulator's is the operator). The
+ * regulator reads them too.
  */
 export function registerAuditorPages(router: Router, services: AuditorPageServices): void {
   const readers = requirePageRole("auditor", "regulator");
@@ -87,7 +103,7 @@ export function registerAuditorPages(router: Router, services: AuditorPageServic
     });
   });
 
-  router.get("/app/auditor/deliveries/:deliveryId", readers, async (req, res) => {
+  const receiptPage = async (req: Request, res: Response, notice?: string, error?: AppError) => {
     const deliveryId = String(req.params.deliveryId);
     if (!DELIVERY_ID.test(deliveryId)) throw new NotFoundError("deliveryId", "No delivery has this id.");
     const page = pageOf(res);
@@ -97,8 +113,46 @@ export function registerAuditorPages(router: Router, services: AuditorPageServic
     );
     renderPage(req, res, {
       title: `${page.t("receiptTitle")} ${delivery.redemptionId.slice(0, 10)}`,
+      status: error?.status ?? 200,
       scripts: ["keccak.js", "verify.js"],
-      body: receiptView(page, delivery, services.anchorAddress),
+      body: html`${errorBox(page, error)} ${notice ? html`<p class="notice" role="status">${notice}</p>` : ""}
+      ${receiptView(page, delivery, services.anchorAddress)}
+      ${disputeSection(page, delivery, `web-${randomUUID()}`)}`,
     });
-  });
+  };
+
+  router.get("/app/auditor/deliveries/:deliveryId", readers, (req, res) =>
+    receiptPage(req, res, req.query.resolved === "1" ? pageOf(res).t("flagResolved") : undefined),
+  );
+
+  // The same use-case as POST /v1/deliveries/{deliveryId}/flag-resolution: checked against the chain first
+  // (a refusal shows above the page, nothing sent), then sent from the auditor's key through the outbox.
+  router.post(
+    "/app/auditor/deliveries/:deliveryId/flag-resolution",
+    readers,
+    requireCsrf,
+    async (req, res) => {
+      const deliveryId = String(req.params.deliveryId);
+      const body = req.body as Record<string, unknown>;
+      const text = (name: string) => (typeof body[name] === "string" ? (body[name] as string).trim() : "");
+      try {
+        if (!DELIVERY_ID.test(deliveryId)) throw new NotFoundError("deliveryId", "No delivery has this id.");
+        const { orgId, role } = pageOf(res).session!;
+        await resolveDisputeFlag(
+          { ...services.delivery, operator: services.organisations.operator },
+          { orgId, role: role as "auditor" | "regulator" },
+          deliveryId,
+          {
+            upheld: formFlag(text("upheld")),
+            reportCid: text("reportCid") === "" ? undefined : text("reportCid"),
+            idempotencyKey: text("idempotencyKey"),
+          },
+        );
+      } catch (error) {
+        if (error instanceof AppError && error.status < 500) return receiptPage(req, res, undefined, error);
+        throw error;
+      }
+      res.redirect(303, `/app/auditor/deliveries/${deliveryId}?resolved=1`);
+    },
+  );
 }

@@ -6,7 +6,9 @@ import { txCheck, verifierAttributes } from "../donor/timelineView";
 import { html, type Html } from "../html";
 import { amount, count, dateTime, digits, shortHash } from "../i18n/format";
 import { itemName } from "../i18n/items";
+import { csrfField } from "../layout";
 import type { PageState } from "../pageState";
+import { disputeFacts } from "../disputeFacts";
 
 type Page = Pick<PageState, "t" | "lang">;
 const hash = (value: string) => html`<code title="${value}">${shortHash(value)}</code>`;
@@ -184,4 +186,50 @@ export function receiptView(page: Page, delivery: DeliveryView, anchorAddress: s
           : html`<p>${t("noRedemptions")}</p>`
       }
     </section>`;
+}
+
+/**
+ * A disputed delivery's path beside its receipt: the household's reason, the programme's charity's answer,
+ * and the flag's resolution (how much it held and where that went), or, while the flag waits on chain, the
+ * form that resolves it (the use-case of `POST /v1/deliveries/{deliveryId}/flag-resolution`).
+ */
+export function disputeSection(page: PageState, delivery: DeliveryView, formKey: string): Html {
+  const { t } = page;
+  if (!delivery.dispute) return html``;
+  const resolution = delivery.dispute.resolution;
+  return html`<section id="dispute" aria-labelledby="dispute-heading">
+    <h2 id="dispute-heading">${t("disputeHeading")}</h2>
+    ${disputeFacts(page, delivery)}
+    ${delivery.flag === "flagged" && !resolution ? resolveForm(page, delivery, formKey) : ""}
+  </section>`;
+}
+
+function resolveForm(page: PageState, delivery: DeliveryView, formKey: string): Html {
+  const { t } = page;
+  return html`<form
+    method="post"
+    action="/app/auditor/deliveries/${delivery.deliveryId}/flag-resolution"
+    class="card"
+    id="resolve-form"
+  >
+    <h3>${t("resolveHeading")}</h3>
+    <p class="hint" id="resolve-hint">${t("resolveHint")}</p>
+    ${csrfField(page)}
+    <input type="hidden" name="idempotencyKey" value="${formKey}-resolve" />
+    <label for="resolve-upheld">${t("resolveDecision")}</label>
+    <select id="resolve-upheld" name="upheld" aria-describedby="resolve-hint">
+      <option value="true">${t("resolve_true")}</option>
+      <option value="false">${t("resolve_false")}</option>
+    </select>
+    <label for="resolve-report">${t("reportCidOptional")}</label>
+    <input
+      id="resolve-report"
+      name="reportCid"
+      dir="ltr"
+      autocomplete="off"
+      spellcheck="false"
+      maxlength="100"
+    />
+    <button type="submit">${t("resolveSubmit")}</button>
+  </form>`;
 }

@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import type { Request, Response, Router } from "express";
 import { underCoverage, type CoverageDeps } from "../../coverage";
-import { listDeliveries, type DeliveryDeps } from "../../delivery";
+import {
+  answerDispute,
+  deliveryView,
+  listDeliveries,
+  recordDeliveryReads,
+  visibleDeliveryRow,
+  type DeliveryDeps,
+} from "../../delivery";
 import { getDisbursement, listDisbursements, type DisbursementDeps } from "../../disbursement";
 import type { SqliteStore } from "../../db";
 import { AppError, NotFoundError, ValidationError } from "../../errors";
@@ -15,7 +22,7 @@ import { pageOf, requireCsrf, requirePageRole } from "../pageState";
 import { pauseForm } from "../pauseForm";
 import { coverageView } from "./coverageView";
 import { disbursementDetail, disbursementList } from "./disbursementViews";
-import { disputeList, programmeCards, reviewList } from "./charityViews";
+import { charityDelivery, disputeList, programmeCards, reviewList } from "./charityViews";
 
 export interface CharityPageServices {
   programmes: ProgrammeDeps;
@@ -31,14 +38,15 @@ const DISBURSEMENT_ID = /^dsb_[0-9a-f-]{36}$/;
 const PROGRAMME_ID = /^[1-9][0-9]{0,15}$/;
 const PERIOD = /^(0|[1-9][0-9]{0,9})$/;
 const ROW_NO = /^[1-9][0-9]{0,9}$/;
+const DELIVERY_ID = /^dlv_[0-9a-f-]{36}$/;
 /** Newest first; older ones stay reachable through the API's pages. */
 const LIST_LIMIT = 50;
 
 /**
  * The charity's pages: its programmes' money, its disbursements and their progress, the duplicates its
  * imports left for review (each with its merge and reject buttons, the use-case of the review-resolution
- * route), disputed deliveries, each programme's under-coverage, and the form that pauses or resumes one of
- * its programmes (the use-case of `POST /v1/programmes/{programmeId}/pause`, signed by the charity's own key).
+ * route), disputed deliveries (each open one with the form that answers it, the use-case of the dispute-answer
+ * route, and a page per delivery), each programme's under-coverage, and the form that pauses or resumes one of its programmes (the use-case of `POST /v1/programmes/{programmeId}/pause`, signed by the charity's own key).
  * A charity sees only its own: another's disbursement, programme or import answers the 404 of one that does
  * not exist.
  */
@@ -102,7 +110,9 @@ export function registerCharityPages(router: Router, services: CharityPageServic
         ? t("reviewResolved")
         : req.query.changed === "pause"
           ? t("programmePauseChanged")
-          : undefined;
+          : req.query.answered === "1"
+            ? t("disputeAnswered")
+            : undefined;
     return home(req, res, notice);
   });
 
@@ -157,6 +167,52 @@ export function registerCharityPages(router: Router, services: CharityPageServic
         throw error;
       }
       res.redirect(303, "/app/charity?resolved=1");
+    },
+  );
+
+  // A delivery of its own programmes (another's is the 404 of an unknown one), read as GET /v1/deliveries/{id}
+  // reads it: recorded in the access log with the programme as grounds.
+  router.get("/app/charity/deliveries/:deliveryId", requirePageRole("charity"), async (req, res) => {
+    const deliveryId = String(req.params.deliveryId);
+    if (!DELIVERY_ID.test(deliveryId)) throw new NotFoundError("deliveryId", "No delivery has this id.");
+    const page = pageOf(res);
+    const { keyId, orgId, role } = page.session!;
+    const row = visibleDeliveryRow(services.delivery, deliveryId, page.session!);
+    recordDeliveryReads(services.delivery, { keyId, orgId, role }, [row], {
+      purpose: null,
+      requestId: res.locals.requestId,
+    });
+    const delivery = await deliveryView(services.delivery, row);
+    renderPage(req, res, {
+      title: `${page.t("delivery")} ${delivery.redemptionId.slice(0, 10)}`,
+      body: charityDelivery(page, delivery),
+    });
+  });
+
+  // The same use-case as POST /v1/deliveries/{deliveryId}/dispute-answer: another charity's delivery is the
+  // 404 of an unknown one; an empty evidence field is no evidence.
+  router.post(
+    "/app/charity/disputes/:deliveryId/answer",
+    requirePageRole("charity"),
+    requireCsrf,
+    async (req, res) => {
+      const deliveryId = String(req.params.deliveryId);
+      const body = req.body as Record<string, unknown>;
+      const evidenceCid = typeof body.evidenceCid === "string" ? body.evidenceCid.trim() : "";
+      try {
+        if (!DELIVERY_ID.test(deliveryId)) throw new NotFoundError("deliveryId", "No delivery has this id.");
+        const { keyId, orgId, role } = pageOf(res).session!;
+        await answerDispute(
+          services.delivery,
+          { reader: { keyId, orgId, role }, requestId: res.locals.requestId },
+          deliveryId,
+          { answer: body.answer as "other", evidenceCid: evidenceCid === "" ? undefined : evidenceCid },
+        );
+      } catch (error) {
+        if (error instanceof AppError && error.status < 500) return home(req, res, undefined, error);
+        throw error;
+      }
+      res.redirect(303, "/app/charity?answered=1");
     },
   );
 

@@ -1,4 +1,4 @@
-import type { DeliveryView } from "../../delivery";
+import { DISPUTE_ANSWERS, type DeliveryView } from "../../delivery";
 import type { DuplicateReview } from "../../households";
 import type { ProgrammeView } from "../../programmes";
 import { html, type Html } from "../html";
@@ -7,6 +7,7 @@ import { itemName } from "../i18n/items";
 import type { TextKey } from "../i18n/texts";
 import { csrfField } from "../layout";
 import type { PageState } from "../pageState";
+import { answerText, disputeFacts, disputeReason } from "../disputeFacts";
 import { fundsView } from "./fundsView";
 
 const ref = (value: string | null) => (value ? html`<code title="${value}">${shortHash(value)}</code>` : "—");
@@ -89,38 +90,121 @@ function reviewReason(page: Pick<PageState, "t">, reason: string): string {
   return REVIEW_REASONS.includes(reason) ? page.t(`review_${reason}` as TextKey) : reason;
 }
 
-/** Deliveries of the charity's programmes a household disputed, with where the flag stands. */
-export function disputeList(page: Pick<PageState, "t" | "lang">, deliveries: readonly DeliveryView[]): Html {
+/**
+ * Deliveries of the charity's programmes a household disputed: what, the household's reason, where the flag
+ * stands, and the charity's answer, or the form to give it (the use-case of `POST .../dispute-answer`) while
+ * the dispute is open.
+ */
+export function disputeList(page: PageState, deliveries: readonly DeliveryView[]): Html {
   const { t, lang } = page;
   if (!deliveries.length) return html`<p>${t("noDisputes")}</p>`;
-  return html`<div class="scroll" tabindex="0" role="region" aria-label="${t("disputes")}">
-    <table id="disputes">
-      <caption>
-        ${t("disputes")} (${count(deliveries.length, lang)})
-      </caption>
-      <thead>
-        <tr>
-          <th scope="col">${t("when")}</th>
-          <th scope="col">${t("programme")}</th>
-          <th scope="col">${t("amount")}</th>
-          <th scope="col">${t("state")}</th>
-          <th scope="col">${t("flag")}</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${deliveries.map(
-          (delivery) =>
-            html`<tr>
-              <td>${dateTime(delivery.createdAt, lang)}</td>
-              <td>${digits(delivery.programmeId, lang)} · ${itemName(delivery.item, lang)}</td>
-              <td class="num">${amount(delivery.amount, lang)}</td>
-              <td>${t(`state_${delivery.state}`)}</td>
-              <td>${t(`flag_${delivery.flag}`)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-  </div>`;
+  return html`<p class="hint" id="answer-how">${t("answerHow")}</p>
+    <div class="scroll" tabindex="0" role="region" aria-label="${t("disputes")}">
+      <table id="disputes">
+        <caption>
+          ${t("disputes")} (${count(deliveries.length, lang)})
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">${t("delivery")}</th>
+            <th scope="col">${t("programme")}</th>
+            <th scope="col">${t("amount")}</th>
+            <th scope="col">${t("householdReason")}</th>
+            <th scope="col">${t("state")}</th>
+            <th scope="col">${t("flag")}</th>
+            <th scope="col">${t("charityAnswer")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${deliveries.map(
+            (delivery) =>
+              html`<tr data-delivery="${delivery.deliveryId}">
+                <th scope="row">
+                  <a href="/app/charity/deliveries/${delivery.deliveryId}" title="${delivery.redemptionId}"
+                    >${shortHash(delivery.redemptionId)}</a
+                  >
+                  · ${dateTime(delivery.createdAt, lang)}
+                </th>
+                <td>${digits(delivery.programmeId, lang)} · ${itemName(delivery.item, lang)}</td>
+                <td class="num">${amount(delivery.amount, lang)}</td>
+                <td>${disputeReason(page, delivery)}</td>
+                <td>${t(`state_${delivery.state}`)}</td>
+                <td>${t(`flag_${delivery.flag}`)}</td>
+                <td>${answerOrForm(page, delivery)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>`;
+}
+
+/** The answer given, or the form to give it while the dispute is open (its flag not resolved on chain). */
+function answerOrForm(page: PageState, delivery: DeliveryView): Html {
+  const { t } = page;
+  if (delivery.dispute?.answer || delivery.flag === "upheld" || delivery.flag === "dismissed")
+    return answerText(page, delivery);
+  const id = delivery.deliveryId;
+  return html`<form
+    method="post"
+    action="/app/charity/disputes/${id}/answer"
+    class="change"
+    aria-label="${t("answerFor")} ${shortHash(delivery.redemptionId)}"
+  >
+    ${csrfField(page)}
+    <label for="answer-${id}">${t("answerChoice")}</label>
+    <select id="answer-${id}" name="answer" aria-describedby="answer-how">
+      ${DISPUTE_ANSWERS.map((answer) => html`<option value="${answer}">${t(`answer_${answer}`)}</option>`)}
+    </select>
+    <label for="evidence-${id}">${t("evidenceCid")}</label>
+    <input
+      id="evidence-${id}"
+      name="evidenceCid"
+      dir="ltr"
+      autocomplete="off"
+      spellcheck="false"
+      maxlength="100"
+    />
+    <button type="submit">${t("answerSubmit")}</button>
+  </form>`;
+}
+
+/**
+ * One delivery of the charity's programmes: what, for how much, how it was accepted and where it stands and,
+ * when a household disputed it, the dispute's path with the answer form while it is open.
+ */
+export function charityDelivery(page: PageState, delivery: DeliveryView): Html {
+  const { t, lang } = page;
+  return html`<dl class="facts" id="delivery">
+      <dt>${t("redemptionId")}</dt>
+      <dd><code>${delivery.redemptionId}</code></dd>
+      <dt>${t("programme")}</dt>
+      <dd>${digits(delivery.programmeId, lang)}</dd>
+      <dt>${t("amount")}</dt>
+      <dd class="num">${amount(delivery.amount, lang)}</dd>
+      <dt>${t("item")}</dt>
+      <dd>${itemName(delivery.item, lang)} × ${digits(delivery.quantity, lang)}</dd>
+      <dt>${t("state")}</dt>
+      <dd>${t(`state_${delivery.state}`)}</dd>
+      <dt>${t("acceptedBy")}</dt>
+      <dd>${delivery.acceptance ? t(`channel_${delivery.acceptance.channel}`) : "—"}</dd>
+      <dt>${t("when")}</dt>
+      <dd>${dateTime(delivery.createdAt, lang)}</dd>
+    </dl>
+    ${
+      delivery.dispute
+        ? html`<section id="dispute" aria-labelledby="dispute-heading">
+            <h2 id="dispute-heading">${t("disputeHeading")}</h2>
+            ${disputeFacts(page, delivery)}
+            ${
+              delivery.dispute.answer || delivery.flag === "upheld" || delivery.flag === "dismissed"
+                ? ""
+                : html`<p class="hint" id="answer-how">${t("answerHow")}</p>
+                    ${answerOrForm(page, delivery)}`
+            }
+          </section>`
+        : ""
+    }
+    <p><a href="/app/charity">${t("back")}</a></p>`;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Language } from "./format";
+import { disputeEn, disputeFa } from "./disputeTexts";
 import { followEn, followFa } from "./followTexts";
 import { regulatorEn, regulatorFa } from "./regulatorTexts";
 import { reviewEn, reviewFa } from "./reviewTexts";
@@ -314,6 +315,7 @@ const en = {
   action_revoke: "Revoke (after the delay)",
   action_cancel_revocation: "Cancel the revocation",
   action_finalise_revocation: "Finalise the revocation",
+  ...disputeEn,
   ...followEn,
   ...regulatorEn,
   ...reviewEn,
@@ -632,6 +634,7 @@ const fa: Record<TextKey, string> = {
   action_revoke: "ابطال (پس از مهلت)",
   action_cancel_revocation: "لغو ابطال",
   action_finalise_revocation: "قطعی کردن ابطال",
+  ...disputeFa,
   ...followFa,
   ...regulatorFa,
   ...reviewFa,

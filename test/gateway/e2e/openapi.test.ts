@@ -268,6 +268,24 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
       200,
     );
     await gw.services.outbox.drain();
+    // The dispute's path: the charity answers (again the same, otherwise 409), the household flags the
+    // redeemed delivery, an auditor resolves the flag on chain (a second resolution: the ledger's 409).
+    const unknownDelivery = "/v1/deliveries/dlv_00000000-0000-4000-8000-000000000000";
+    const answerPath = `/v1/deliveries/${other.body.delivery.deliveryId}/dispute-answer`;
+    ok(await gw.post(answerPath, charity.apiKey, { answer: "redelivered" }), 200);
+    ok(await gw.post(answerPath, charity.apiKey, { answer: "redelivered" }), 200);
+    ok(await gw.post(answerPath, charity.apiKey, { answer: "other" }), 409);
+    ok(await gw.post(answerPath, charity.apiKey, { answer: "free text" }), 400);
+    ok(await gw.post(`${unknownDelivery}/dispute-answer`, charity.apiKey, { answer: "other" }), 404);
+    ok(await gw.post(`/v1/deliveries/${deliveryId}/dispute`, vendor.apiKey, { pin: "482913" }), 200);
+    await gw.services.outbox.drain();
+    const resolution = (path: string, body: object) =>
+      gw.post(`${path}/flag-resolution`, auditor.apiKey, body);
+    const flagged = `/v1/deliveries/${deliveryId}`;
+    ok(await resolution(flagged, { upheld: true, idempotencyKey: "openapi-resolve-1" }), 200);
+    ok(await resolution(flagged, { upheld: false, idempotencyKey: "openapi-resolve-2" }), 409);
+    ok(await resolution(flagged, {}), 400);
+    ok(await resolution(unknownDelivery, { upheld: true, idempotencyKey: "openapi-resolve-3" }), 404);
     ok(await gw.get(`/v1/household-receipts/${householdRefs[0]}`, charity.apiKey), 200);
     // Donors: the gift's timeline once the indexer has read it, its event stream (an unknown gift: a 200
     // would stream on), a webhook, a receipt code (refused: the gift was not a cash gift) and the status.

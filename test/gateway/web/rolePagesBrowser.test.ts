@@ -94,7 +94,8 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
       expect(await page.locator("#reviews tbody").textContent()).to.include(
         textOf(lang, "review_enrolled_elsewhere"),
       );
-      expect(await page.locator("#disputes tbody tr").count()).to.equal(1);
+      // The dispute before redemption and the two flags after it.
+      expect(await page.locator("#disputes tbody tr").count()).to.equal(3);
       await shot(page, `charity-home-${lang}-${size}`);
 
       if (run === 0) {
@@ -158,6 +159,7 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
       "/app/charity",
       `/app/charity/disbursements/${world.refusedDisbursementId}`,
       `/app/charity/programmes/${world.programmeId}/coverage`,
+      `/app/charity/deliveries/${world.disputedDeliveryId}`,
     ];
     await refusedToEach(page, "en", othersThan("charity"), paths);
     await page.context().clearCookies();
@@ -532,6 +534,187 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
     expect(unknown!.status()).to.equal(404);
     v.problems = v.problems.filter((problem) => !/status of 40[34]/.test(problem));
     await finish(v);
+  });
+
+  /** What the two charity runs answer: the dispute before redemption, then a flag with an evidence CID. */
+  const ANSWERS = [
+    { run: RUNS[0]!, target: () => world.disputedDeliveryId, answer: "household_mistaken", cid: "" },
+    {
+      run: RUNS[1]!,
+      target: () => world.flaggedDeliveryIds[0],
+      answer: "vendor_at_fault",
+      cid: "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku",
+    },
+  ] as const;
+
+  ANSWERS.forEach(({ run: { lang, size }, target, answer, cid }, index) => {
+    it(`charity (${lang}, ${size}): answers a household's dispute with the page's form; another charity and other roles cannot`, async () => {
+      const v = await visit(size);
+      const { page } = v;
+      const db = world.gw.services.store.sqlite;
+      const deliveryId = target();
+      const action = `/app/charity/disputes/${deliveryId}/answer`;
+      const stored = () =>
+        db
+          .prepare(
+            "SELECT answer, evidence_cid AS cid, answered_by AS org FROM dispute_answers WHERE delivery_id = ?",
+          )
+          .get(deliveryId);
+      const written = () => [countRows(world.gw, "dispute_answers"), countRows(world.gw, "access_log")];
+      const reason = (await world.gw.get(`/v1/deliveries/${deliveryId}`, world.charity.apiKey)).body.dispute
+        .reason;
+      // Read (and logged) before the baseline: the answer adds one entry of its own.
+      const before = written();
+      if (index === 0) {
+        // Another charity, with its own valid token: the 404 of an unknown delivery. Every other role: 403.
+        await signIn(page, lang, world.otherCharity.apiKey, "/app/charity", "/app/charity");
+        const csrf = await page.locator('input[name="csrf"]').first().getAttribute("value");
+        const foreign = await page.request.post(`${world.gw.url}${action}`, {
+          form: { csrf: csrf!, answer },
+        });
+        expect(foreign.status()).to.equal(404);
+        expect(await page.locator(`form[action="${action}"]`).count()).to.equal(0);
+        for (const [role, apiKey] of othersThan("charity")) {
+          await page.context().clearCookies();
+          await signIn(page, lang, apiKey, HOME[role] ?? "/app", "/app/login");
+          const refused = await page.request.post(`${world.gw.url}${action}`, {
+            form: { csrf: "x", answer },
+          });
+          expect(refused.status(), role).to.equal(403);
+        }
+        await page.context().clearCookies();
+      }
+      await signIn(page, lang, world.charity.apiKey, "/app/charity", "/app/charity");
+      const unsigned = await page.request.post(`${world.gw.url}${action}`, { form: { answer } });
+      expect(unsigned.status()).to.equal(403);
+      const form = () => page.locator(`form[action="${action}"]`);
+      const row = page.locator(`#disputes tr[data-delivery="${deliveryId}"]`);
+      expect(await row.textContent()).to.include(textOf(lang, `reason_${reason}` as never));
+      await accessibility(page, "charity with disputes to answer");
+      if (cid) {
+        // Free text where a CID goes: refused above the page, naming the field, nothing written.
+        await form().locator('select[name="answer"]').selectOption(answer);
+        await form().locator('input[name="evidenceCid"]').fill("the vendor kept it");
+        await form().locator("button").focus();
+        await Promise.all([page.waitForURL(`**${action}`), page.keyboard.press("Enter")]);
+        expect(await page.locator("#form-error code").textContent()).to.equal("evidenceCid");
+        expect(written()).to.deep.equal(before);
+        await accessibility(page, "charity after a refused answer");
+        await page.goto(`${world.gw.url}/app/charity`);
+      }
+      await form().locator('select[name="answer"]').selectOption(answer);
+      await form().locator('input[name="evidenceCid"]').fill(cid);
+      await form().locator("button").focus();
+      await Promise.all([page.waitForURL("**/app/charity?answered=1"), page.keyboard.press("Enter")]);
+      expect(await page.locator(".notice").textContent()).to.equal(textOf(lang, "disputeAnswered"));
+      expect(await form().count()).to.equal(0);
+      expect(await row.locator("[data-answer]").getAttribute("data-answer")).to.equal(answer);
+      expect(await row.textContent()).to.include(textOf(lang, `answer_${answer}`));
+      expect(stored()).to.deep.equal({ answer, cid: cid || null, org: world.charity.orgId });
+      expect(written()).to.deep.equal([before[0]! + 1, before[1]! + 1]);
+      await accessibility(page, "charity after answering a dispute");
+      await shot(page, `charity-dispute-answered-${lang}-${size}`);
+      // The row links to the delivery's own page: the reason beside the answer given, no form left.
+      await keyboardFollow(page, `/app/charity/deliveries/${deliveryId}`, 400);
+      expect(await page.locator("#dispute [data-reason]").getAttribute("data-reason")).to.equal(reason);
+      expect(await page.locator("#dispute [data-answer]").getAttribute("data-answer")).to.equal(answer);
+      expect(await page.locator(`form[action="${action}"]`).count()).to.equal(0);
+      expect(await page.locator("#delivery").textContent()).to.include(
+        textOf(lang, `state_${index === 0 ? "disputed" : "redeemed"}`),
+      );
+      await accessibility(page, "charity's delivery page");
+      await shot(page, `charity-delivery-${lang}-${size}`);
+      v.problems = v.problems.filter((problem) => !/status of 40[0349]/.test(problem));
+      await finish(v);
+    });
+  });
+
+  /** What the two resolution runs do: an auditor upholds the first flag, the regulator dismisses the second. */
+  const RESOLUTIONS = [
+    {
+      run: RUNS[0]!,
+      target: () => world.flaggedDeliveryIds[0],
+      who: "auditor",
+      upheld: true,
+      report: "bafkreiaxnnnb7qz2focittuqq3ya25q7rcv3bqynnczfzao6fgmuxqhmny",
+    },
+    { run: RUNS[1]!, target: () => world.flaggedDeliveryIds[1], who: "regulator", upheld: false, report: "" },
+  ] as const;
+
+  RESOLUTIONS.forEach(({ run: { lang, size }, target, who, upheld, report }, index) => {
+    it(`${who} (${lang}, ${size}): resolves a flag with the delivery page's form, the charity's answer beside the household's reason, as the chain then holds it`, async () => {
+      const v = await visit(size);
+      const { page } = v;
+      const { gw } = world;
+      const { ledger } = gw.services.system;
+      const deliveryId = target();
+      const path = `/app/auditor/deliveries/${deliveryId}`;
+      const action = `${path}/flag-resolution`;
+      const signer = who === "auditor" ? world.auditor.address : gw.services.operator;
+      const sent = () => gw.services.provider.getTransactionCount(signer, "pending");
+      const jobs = () => countRows(gw, "chain_jobs");
+      const [jobsBefore, nonceBefore] = [jobs(), await sent()];
+      const api = (await gw.get(`/v1/deliveries/${deliveryId}`, world.auditor.apiKey)).body;
+      if (index === 0) {
+        for (const [role, apiKey] of othersThan("auditor", "regulator")) {
+          await page.context().clearCookies();
+          await signIn(page, lang, apiKey, HOME[role] ?? "/app", "/app/login");
+          const refused = await page.request.post(`${gw.url}${action}`, {
+            form: { csrf: "x", upheld: "true", idempotencyKey: "web-resolve-refused" },
+          });
+          expect(refused.status(), role).to.equal(403);
+        }
+        await page.context().clearCookies();
+      }
+      const key = who === "auditor" ? world.auditor.apiKey : gw.regulatorKey;
+      await signIn(page, lang, key, HOME[who]!, "/app/login");
+      await page.goto(`${gw.url}${path}`);
+      expect(await page.locator("#dispute [data-reason]").getAttribute("data-reason")).to.equal(
+        api.dispute.reason,
+      );
+      expect(await page.locator("#dispute").textContent()).to.include(
+        api.dispute.answer
+          ? textOf(lang, `answer_${api.dispute.answer.answer}` as never)
+          : textOf(lang, "noAnswer"),
+      );
+      expect(await page.locator('#dispute [data-flag="flagged"]').count()).to.equal(1);
+      await accessibility(page, "delivery with a flag to resolve");
+      const form = page.locator("#resolve-form");
+      if (!report) {
+        // Free text where a CID goes: refused above the page, naming the field; no job, no transaction.
+        await form.locator('input[name="reportCid"]').fill("the vendor is at fault");
+        await form.locator("button").focus();
+        await Promise.all([page.waitForURL(`**${action}`), page.keyboard.press("Enter")]);
+        expect(await page.locator("#form-error code").textContent()).to.equal("reportCid");
+        expect([jobs(), await sent()]).to.deep.equal([jobsBefore, nonceBefore]);
+        await accessibility(page, "delivery after a refused resolution");
+        await page.goto(`${gw.url}${path}`);
+      }
+      await form.locator('select[name="upheld"]').selectOption(String(upheld));
+      await form.locator('input[name="reportCid"]').fill(report);
+      await form.locator("button").focus();
+      await Promise.all([page.waitForURL(`**${path}?resolved=1`), page.keyboard.press("Enter")]);
+      expect(await page.locator(".notice").textContent()).to.equal(textOf(lang, "flagResolved"));
+      expect(await form.count()).to.equal(0);
+      const returnedTo = upheld ? "programme" : "vendor";
+      expect(await page.locator("#resolution").getAttribute("data-returned-to")).to.equal(returnedTo);
+      expect(await page.locator("#resolution").textContent()).to.include(
+        textOf(lang, `returnedTo_${returnedTo}`),
+      );
+      expect(await page.locator("#dispute [data-flag]").getAttribute("data-flag")).to.equal(
+        upheld ? "upheld" : "dismissed",
+      );
+      // The chain: resolved by the signer's own account, one job and one transaction.
+      expect(Number(await ledger.disputeStatus(api.redemptionId))).to.equal(upheld ? 2 : 3);
+      expect([jobs(), await sent()]).to.deep.equal([jobsBefore + 1, nonceBefore + 1]);
+      const [event] = await ledger.queryFilter(ledger.filters.RedemptionFlagResolved(api.redemptionId));
+      expect(event!.args.by.toLowerCase()).to.equal(signer.toLowerCase());
+      expect(event!.args.reportCid).to.equal(report);
+      await accessibility(page, "delivery after its flag was resolved");
+      await shot(page, `${who}-flag-resolved-${lang}-${size}`);
+      v.problems = v.problems.filter((problem) => !/status of 40[0349]/.test(problem));
+      await finish(v);
+    });
   });
   for (const { lang, size } of RUNS) {
     it(`vendor (${lang}, ${size}): the counter shows what is owed, collectable, held and collected per programme, from the chain`, async () => {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { syntheticNationalId } from "../../../src/identity";
-import { openDelivery, PIN } from "../e2e/deliveryFixture";
+import { openDelivery, PIN, settled } from "../e2e/deliveryFixture";
 import {
   createExclusivityGroup,
   createProgramme,
@@ -19,6 +19,8 @@ export interface RoleWorld extends WebWorld {
   importId: string;
   /** A delivery the household disputed before redemption. */
   disputedDeliveryId: string;
+  /** Two redeemed deliveries the household then flagged on chain (`not_received`, `wrong_amount`), open. */
+  flaggedDeliveryIds: [string, string];
   /** An exclusivity group the charity is admitted to. */
   groupId: number;
   /** A funded programme of the charity with nothing issued yet: a disbursement into it makes chain writes. */
@@ -46,7 +48,8 @@ async function chainWrite(
 
 /**
  * The web world, plus what the charity, auditor and regulator pages show beyond a donor's and a vendor's:
- * refused disbursement rows, a duplicate waiting for review, and a disputed delivery.
+ * refused disbursement rows, a duplicate waiting for review, a delivery disputed before redemption and two
+ * flagged after it.
  */
 export async function roleWorld(seed: number): Promise<RoleWorld> {
   const world = await webWorld(seed);
@@ -88,6 +91,28 @@ export async function roleWorld(seed: number): Promise<RoleWorld> {
   });
   expect(disputed.status, disputed.text).to.equal(200);
   expect(disputed.body.state).to.equal("disputed");
+
+  // Two redemptions the household then flagged on chain, each holding the vendor's credit, for the charity to
+  // answer and an auditor or the regulator to resolve.
+  const flaggedDeliveryIds: string[] = [];
+  for (const [amount, reason] of [
+    ["60", "not_received"],
+    ["40", "wrong_amount"],
+  ] as const) {
+    const redeemed = await openDelivery(world, { householdRef: first.householdRef, amount });
+    const accepted = await gw.post(`/v1/deliveries/${redeemed.deliveryId}/acceptance`, world.vendor.apiKey, {
+      pin: PIN,
+    });
+    expect(accepted.status, accepted.text).to.equal(200);
+    expect((await settled(world, redeemed.deliveryId)).state).to.equal("redeemed");
+    const flagged = await gw.post(`/v1/deliveries/${redeemed.deliveryId}/dispute`, world.vendor.apiKey, {
+      pin: PIN,
+      reason,
+    });
+    expect(flagged.status, flagged.text).to.equal(200);
+    expect((await settled(world, redeemed.deliveryId)).flag).to.equal("flagged");
+    flaggedDeliveryIds.push(redeemed.deliveryId);
+  }
 
   // The regulator's side: a group the charity may join, a paused programme, a suspended licence and a
   // revocation waiting out its delay.
@@ -141,5 +166,6 @@ export async function roleWorld(seed: number): Promise<RoleWorld> {
     refusedDisbursementId: disbursed.body.disbursementId as string,
     importId: imported.body.importId as string,
     disputedDeliveryId: delivery.deliveryId,
+    flaggedDeliveryIds: flaggedDeliveryIds as [string, string],
   };
 }
