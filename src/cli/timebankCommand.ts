@@ -12,6 +12,9 @@ export const TIMEBANK_USAGE = `  timebank appoint <orgId> [--valid-days <n>]
   timebank history <memberRef>   a member's minutes earned, paid and donated, and services pending with it
   timebank pool                  minutes the community pool holds
   timebank change <memberRef> (set-credit-limit <minutes> | suspend | reinstate | remove)
+  timebank rebind <memberRef> (--custodial | --wallet <0x..> --signature <0x..> --deadline <unix seconds>)
+                                 move a member to a new custodial key, or to a wallet it holds (that wallet's
+                                 personal_sign of the proof message, see the API's wallet-rebinding)
   timebank log --giver <ref> --recipient <ref> --minutes <n> --category <code> [--evidence-hash <0x..>]
                                  open a service; prints it with the confirmation the recipient signs
   timebank service <serviceId>   a service's state (and, while open, the confirmation to sign)
@@ -21,7 +24,7 @@ export const TIMEBANK_USAGE = `  timebank appoint <orgId> [--valid-days <n>]
                                  coordinator's confirmation (--payer: the recipient pays, or the pool)
   timebank donate <memberRef> --minutes <n> [--to <memberRef>]
                                  a member donates earned credit to a member or the pool (PIN from stdin)
-  change, log and donate take [--idempotency-key <key>]: the same key sent again is answered from the first
+  change, rebind, log and donate take [--idempotency-key <key>]: the same key sent again is answered from the first
                                  run; without it a new key is made, and named in the error if no answer came`;
 
 interface MemberAnswer {
@@ -172,6 +175,27 @@ export async function timebankCommand(
       };
       print(
         memberLine((await call("POST", `/v1/timebank/members/${memberRef}/changes`, body)) as MemberAnswer),
+      );
+      return 0;
+    }
+    case "rebind": {
+      const memberRef = first("<memberRef>");
+      const wallet = value(flags, "wallet");
+      if ((wallet === undefined) !== flags.has("custodial"))
+        throw new CliError("timebank rebind needs --custodial, or --wallet with --signature and --deadline.");
+      const body =
+        wallet === undefined
+          ? { idempotencyKey: idempotencyKey() }
+          : {
+              wallet,
+              signature: value(flags, "signature"),
+              deadline: whole(flags, "deadline"),
+              idempotencyKey: idempotencyKey(),
+            };
+      print(
+        memberLine(
+          (await call("POST", `/v1/timebank/members/${memberRef}/wallet-rebinding`, body)) as MemberAnswer,
+        ),
       );
       return 0;
     }

@@ -53,3 +53,10 @@ export { memberHistory } from "./history";
 export type { HistoryEntry, PendingServiceEntry } from "./history";
 export { poolHistory } from "./poolHistory";
 export type { PoolEntry, PoolHistory } from "./poolHistory";
+export {
+  rebindMember,
+  rebindMemberSchema,
+  walletProofMessage,
+  WALLET_PROOF_MAX_SECONDS,
+} from "./rebindMember";
+export type { RebindMemberParams } from "./rebindMember";

@@ -24,6 +24,8 @@ import {
   memberAccessSchema,
   memberHistory,
   poolBalance,
+  rebindMember,
+  rebindMemberSchema,
   requestServiceSmsCode,
   setMemberAccess,
   SERVICE_STATES,
@@ -166,6 +168,17 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
           const { memberRef } = validated(res, memberParams, "params");
           const body = validated(res, changeMemberSchema);
           res.json(await changeMember(deps(), res.locals.principal!.orgId, memberRef, body));
+        },
+      );
+      router.post(
+        "/v1/timebank/members/:memberRef/wallet-rebinding",
+        requireRole("charity"),
+        validate(memberParams, "params"),
+        validate(rebindMemberSchema),
+        async (_req, res) => {
+          const { memberRef } = validated(res, memberParams, "params");
+          const body = validated(res, rebindMemberSchema);
+          res.json(await rebindMember(deps(), res.locals.principal!.orgId, memberRef, body));
         },
       );
       router.get(
@@ -380,6 +393,38 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
             "200": jsonResponse("The member after the change", docs.member.schema, {
               ...docs.member.example,
               creditLimit: 240,
+            }),
+            ...errorResponses(400, 403, 404, 409),
+          },
+        }),
+      },
+      "/v1/timebank/members/{memberRef}/wallet-rebinding": {
+        post: secured(["charity"], {
+          operationId: "rebindTimebankMemberWallet",
+          summary: "Move a member to a new wallet (lost phone, compromised key, a change of custody)",
+          description:
+            "`TimeBank.rebindWallet` moves the member's whole account (balance, limit, nonce, status) to the new " +
+            "wallet; the old one is left removed and is never bound again. To a wallet the member holds itself: " +
+            "`wallet`, with `signature`, that wallet's `personal_sign` of `Sin Tech time bank: bind member " +
+            "<memberRef> to wallet <checksummed wallet> on chain <chainId> at <TimeBank address> until <deadline>`, " +
+            "and that `deadline` (Unix seconds, at most a day ahead); a signature by anyone else is 403 " +
+            "`control_not_proven`, and the member's PIN and phone are forgotten. Without `wallet`: a new custodial " +
+            "wallet, never the old key, the PIN and phone kept. Services still waiting on chain with the old " +
+            "wallet cannot be confirmed any more (log them again). The same `idempotencyKey` answers the same " +
+            "move; another move under it is 409 `idempotency_key_reused`. A removed member, or a wallet already " +
+            `bound: 409 \`MemberStatusInvalid\` or \`MemberWalletTaken\`. ${COORDINATOR_ONLY} ${CHECKED}`,
+          tags: ["timebank"],
+          parameters: parametersOf(memberParams, "path", { memberRef: EXAMPLE_REF }),
+          requestBody: jsonRequestBody(rebindMemberSchema, {
+            wallet: "0x9a8b7c6d5e4f30211223344556677889900aabbc",
+            signature: `0x${"4f".repeat(64)}1b`,
+            deadline: 1796169600,
+            idempotencyKey: "rebind-2026-12-03-0001",
+          }),
+          responses: {
+            "200": jsonResponse("The member on its new wallet", docs.member.schema, {
+              ...docs.member.example,
+              custody: "self",
             }),
             ...errorResponses(400, 403, 404, 409),
           },

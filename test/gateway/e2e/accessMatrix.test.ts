@@ -267,6 +267,7 @@ describe("e2e: access matrix (every role against every route) and tiered househo
         "POST /v1/timebank/members/{memberRef}/changes",
         "POST /v1/timebank/members/{memberRef}/donations",
         "POST /v1/timebank/members/{memberRef}/access",
+        "POST /v1/timebank/members/{memberRef}/wallet-rebinding",
         "GET /v1/timebank/members/{memberRef}/history",
         "PUT /v1/timebank/members/{memberRef}/recognition",
         "DELETE /v1/timebank/members/{memberRef}/recognition",

@@ -392,6 +392,26 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
         .send({ alias });
     const memberOptOut = () =>
       gw.http().delete(`${memberPath}/recognition`).set("Authorization", `Bearer ${charity.apiKey}`);
+    // Moved to a new custodial key; a proof without its wallet refused; another move under the key refused.
+    ok(
+      await gw.post(`${memberPath}/wallet-rebinding`, charity.apiKey, {
+        idempotencyKey: "openapi-rebind-0001",
+      }),
+      200,
+    );
+    ok(
+      await gw.post(`${memberPath}/wallet-rebinding`, charity.apiKey, {
+        signature: `0x${"11".repeat(65)}`,
+        idempotencyKey: "openapi-rebind-0002",
+      }),
+      400,
+    );
+    ok(
+      await gw.post(`/v1/timebank/members/0x${"ab".repeat(32)}/wallet-rebinding`, charity.apiKey, {
+        idempotencyKey: "openapi-rebind-0003",
+      }),
+      404,
+    );
     ok(gw.record(await memberOptIn("Openapi Volunteer")), 200);
     ok(gw.record(await memberOptIn("\u202eevil")), 400);
     ok(gw.record(await memberOptOut()), 204);

@@ -74,6 +74,20 @@ describe("timebank CLI: a coordinator's tasks", function () {
       "credit limit 90 min",
     );
     expect(await sintech(charity.apiKey, ["member", recipient])).to.include("balance 0 min");
+    // A member moved to a new custodial key: the same member, another wallet, the same account.
+    const walletBefore = (await gw.get(`/v1/timebank/members/${recipient}`, charity.apiKey)).body.wallet;
+    expect(
+      await sintech(charity.apiKey, [
+        "rebind",
+        recipient,
+        "--custodial",
+        "--idempotency-key",
+        "cli-rebind-0001",
+      ]),
+    ).to.include(`member ${recipient}: active, custodial wallet, balance 0 min, credit limit 90 min`);
+    expect((await gw.get(`/v1/timebank/members/${recipient}`, charity.apiKey)).body.wallet).to.not.equal(
+      walletBefore,
+    );
 
     const log = (minutes: string) =>
       sintech(charity.apiKey, [
@@ -183,6 +197,10 @@ describe("timebank CLI: a coordinator's tasks", function () {
       (error) => (refused = error),
     );
     expect((refused as Error).message).to.equal("set-credit-limit needs the limit in whole minutes.");
+    await sintech(charity.apiKey, ["rebind", `0x${"ab".repeat(32)}`]).catch((error) => (refused = error));
+    expect((refused as Error).message).to.equal(
+      "timebank rebind needs --custodial, or --wallet with --signature and --deadline.",
+    );
     expect(countRows(gw, "chain_jobs")).to.equal(jobs);
     // Through the CLI's entry point: exit 2 with the one line on stderr.
     expect(await main(["timebank", "sell"])).to.equal(2);
