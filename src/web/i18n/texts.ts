@@ -1,4 +1,5 @@
 import type { Language } from "./format";
+import { enrolmentEn, enrolmentFa } from "./enrolmentTexts";
 import { followEn, followFa } from "./followTexts";
 import { regulatorEn, regulatorFa } from "./regulatorTexts";
 import { reviewEn, reviewFa } from "./reviewTexts";
@@ -150,7 +151,7 @@ const en = {
   charityPage: "Programmes",
   charityTitle: "Our programmes",
   charityIntro:
-    "Your programmes' money live from the chain, your disbursements as they run, the duplicates your imports left for a person, disputed deliveries, and who is still not covered.",
+    "Your programmes' money live from the chain, your disbursements as they run, your household imports and registrations on chain with their progress, the duplicates your imports left for a person, disputed deliveries, and who is still not covered.",
   programmes: "Programmes",
   noProgrammes: "No programme yet.",
   paused: "paused",
@@ -316,6 +317,7 @@ const en = {
   ...followEn,
   ...regulatorEn,
   ...reviewEn,
+  ...enrolmentEn,
   ...timebankEn,
 } as const;
 
@@ -466,7 +468,7 @@ const fa: Record<TextKey, string> = {
   charityPage: "برنامه‌ها",
   charityTitle: "برنامه‌های ما",
   charityIntro:
-    "پول برنامه‌های شما زنده از زنجیره، توزیع‌ها در حال اجرا، تکراری‌هایی که واردکردن فایل برای بررسی انسانی گذاشته، تحویل‌های مورد اعتراض و کسانی که هنوز پوشش نگرفته‌اند.",
+    "پول برنامه‌های شما زنده از زنجیره، توزیع‌ها در حال اجرا، واردکردن خانوارها و ثبت آن‌ها روی زنجیره با پیشرفتشان، تکراری‌هایی که واردکردن فایل برای بررسی انسانی گذاشته، تحویل‌های مورد اعتراض و کسانی که هنوز پوشش نگرفته‌اند.",
   programmes: "برنامه‌ها",
   noProgrammes: "هنوز برنامه‌ای نیست.",
   paused: "متوقف",
@@ -633,6 +635,7 @@ const fa: Record<TextKey, string> = {
   ...followFa,
   ...regulatorFa,
   ...reviewFa,
+  ...enrolmentFa,
   ...timebankFa,
 };
 
