@@ -10,7 +10,10 @@ export interface ListPagesOptions {
   next: string | number | null;
   /** True when this page is not the newest: a link back to the first is offered. */
   paged: boolean;
-  /** The cursor's query parameter. */
+  /**
+   * The cursor's query parameter: `before` for lists newest first (links "older" and "newest"), `after`
+   * for rows in file order ("next rows" and "first rows").
+   */
   param?: "before" | "after";
 }
 
@@ -22,8 +25,10 @@ export function listPages(page: Pick<PageState, "t">, options: ListPagesOptions)
   const { t } = page;
   const { label, path, next, paged, param = "before" } = options;
   if (next === null && !paged) return html``;
+  const [first, more] =
+    param === "before" ? (["newestPage", "olderPage"] as const) : (["firstRows", "nextRows"] as const);
   return html`<nav class="pages" aria-label="${label}: ${t("listPages")}">
-    ${paged ? html`<a href="${path}">${t("newestPage")}</a>` : ""}
-    ${next !== null ? html`<a href="${path}?${param}=${next}" rel="next">${t("olderPage")}</a>` : ""}
+    ${paged ? html`<a href="${path}">${t(first)}</a>` : ""}
+    ${next !== null ? html`<a href="${path}?${param}=${next}" rel="next">${t(more)}</a>` : ""}
   </nav>`;
 }
