@@ -198,12 +198,15 @@ export interface ImportRepository {
   /** The rows not enrolled (refused, held, already enrolled), in file order after row `afterRowNo`. */
   listRowsNotEnrolled(importId: string, afterRowNo: number, limit: number): ImportRowRecord[];
   listReviews(importId: string): DuplicateReviewRecord[];
-  /** The open reviews of the imports `orgId` ran, newest first, older than review `beforeReviewId` if given. */
+  /**
+   * The open reviews of the imports `orgId` ran, newest first, older than review `beforeReviewId` if given
+   * (one of its own imports' reviews, open or resolved; undefined when it is not).
+   */
   listOpenReviews(
     orgId: string,
     limit: number,
     beforeReviewId?: number,
-  ): (DuplicateReviewRecord & { reviewId: number })[];
+  ): (DuplicateReviewRecord & { reviewId: number })[] | undefined;
   /** One review with its resolution, if any. */
   getReview(importId: string, rowNo: number): ResolvedReviewRecord | undefined;
   /** Closes an open review; false when it was not open (resolved meanwhile, or unknown). */

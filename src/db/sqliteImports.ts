@@ -127,6 +127,10 @@ export function sqliteImports(db: BetterSqlite3.Database): ImportRepository {
     `SELECT r.* FROM duplicate_reviews r JOIN imports i ON i.import_id = r.import_id
        WHERE i.org_id = ? AND r.status = 'open' AND r.review_id < ? ORDER BY r.review_id DESC LIMIT ?`,
   );
+  const ownReview = db.prepare<[number, string], { review_id: number }>(
+    `SELECT r.review_id FROM duplicate_reviews r JOIN imports i ON i.import_id = r.import_id
+       WHERE r.review_id = ? AND i.org_id = ?`,
+  );
   // A cursor is one of the organisation's own imports: another's is not a place in this list.
   const cursorOf = db.prepare<[string, string], { rowid: number }>(
     "SELECT rowid FROM imports WHERE import_id = ? AND org_id = ?",
@@ -219,10 +223,12 @@ export function sqliteImports(db: BetterSqlite3.Database): ImportRepository {
     listRowsNotEnrolled: (importId, afterRowNo, limit) =>
       notEnrolled.all(importId, afterRowNo, limit).map(toRow),
     listReviews: (importId) => listReviews.all(importId).map(toReview),
-    listOpenReviews: (orgId, limit, beforeReviewId = Number.MAX_SAFE_INTEGER) =>
-      openReviewsOf
-        .all(orgId, beforeReviewId, limit)
-        .map((row) => ({ ...toReview(row), reviewId: row.review_id })),
+    listOpenReviews(orgId, limit, beforeReviewId) {
+      if (beforeReviewId !== undefined && !ownReview.get(beforeReviewId, orgId)) return undefined;
+      return openReviewsOf
+        .all(orgId, beforeReviewId ?? Number.MAX_SAFE_INTEGER, limit)
+        .map((row) => ({ ...toReview(row), reviewId: row.review_id }));
+    },
     getReview(importId, rowNo) {
       const row = reviewOf.get(importId, rowNo);
       return row

@@ -291,6 +291,18 @@ describe("web: the charity's enrolment pages and paged lists over HTTP", functio
       `/app/charity/registrations/${world.registrationIds[0]}`,
       `/app/charity/imports?before=${world.importIds[0]}`,
       `/app/charity/registrations?before=${world.registrationIds[0]}`,
+      `/app/charity/disbursements?before=${db()
+        .prepare("SELECT disbursement_id FROM disbursements WHERE org_id = ?")
+        .pluck()
+        .get(world.charity.orgId)}`,
+      `/app/charity/reviews?before=${db()
+        .prepare("SELECT max(review_id) FROM duplicate_reviews")
+        .pluck()
+        .get()}`,
+      `/app/charity/disputes?before=${db()
+        .prepare("SELECT delivery_id FROM deliveries WHERE state = 'disputed'")
+        .pluck()
+        .get()}`,
     ]) {
       const res = await other.get(path);
       expect(res.status, path).to.equal(404);
