@@ -38,8 +38,10 @@ export function getImportDetail(
   const record = ctx.store.imports.get(importId)!;
   const found = ctx.store.imports.listRowsNotEnrolled(importId, after, limit + 1);
   const rows = found.slice(0, limit).map(({ importId: _, ...row }) => {
-    const review = row.status === "duplicate" ? ctx.store.imports.getReview(importId, row.rowNo) : undefined;
-    return { ...row, review: review ? (({ importId: __, ...rest }) => rest)(review) : null };
+    const held = row.status === "duplicate" ? ctx.store.imports.getReview(importId, row.rowNo) : undefined;
+    if (!held) return { ...row, review: null };
+    const { importId: _review, ...review } = held;
+    return { ...row, review };
   });
   return {
     ...importSummary(ctx, record),

@@ -46,6 +46,7 @@ const DISBURSEMENT_ID = /^dsb_[0-9a-f-]{36}$/;
 const PROGRAMME_ID = /^[1-9][0-9]{0,15}$/;
 const PERIOD = /^(0|[1-9][0-9]{0,9})$/;
 const ROW_NO = /^[1-9][0-9]{0,9}$/;
+const REVIEW_ID = /^[1-9][0-9]{0,15}$/;
 const IMPORT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const REGISTRATION_ID = /^reg_[0-9a-f-]{36}$/;
 const DELIVERY_ID = /^dlv_[0-9a-f-]{36}$/;
@@ -59,14 +60,6 @@ function cursorOf(req: Request, name: "before" | "after", shape: RegExp): string
   return value;
 }
 
-/**
- * The charity's pages: its programmes' money, its disbursements and their progress, the duplicates its
- * imports left for review (each with its merge and reject buttons, the use-case of the review-resolution
- * route), disputed deliveries, each programme's under-coverage, and the form that pauses or resumes one of
- * its programmes (the use-case of `POST /v1/programmes/{programmeId}/pause`, signed by the charity's own key).
- * A charity sees only its own: another's disbursement, programme or import answers the 404 of one that does
- * not exist.
- */
 /** A list of the charity's page, read a page at a time from a cursor. */
 interface CharityList {
   /** Its heading's text key, its section's id and its own page's path under /app/charity. */
@@ -80,6 +73,15 @@ interface CharityList {
   ): { body: Html; next: string | number | null } | Promise<{ body: Html; next: string | number | null }>;
 }
 
+/**
+ * The charity's pages: its programmes' money, its disbursements and their progress, its household imports
+ * (each with its report) and registration runs on chain (each with its progress), the duplicates its imports
+ * left for review (each with its merge and reject buttons, the use-case of the review-resolution route),
+ * disputed deliveries, each programme's under-coverage, and the form that pauses or resumes one of its
+ * programmes (the use-case of `POST /v1/programmes/{programmeId}/pause`, signed by the charity's own key).
+ * Every list is read a page at a time from a keyset cursor. A charity sees only its own: another's
+ * disbursement, programme, import, run or cursor answers the 404 of one that does not exist.
+ */
 export function registerCharityPages(router: Router, services: CharityPageServices): void {
   /** The caller's own programme, or the 404 of an unknown one. */
   const ownProgramme = (res: Response, programmeId: number) => {
@@ -135,7 +137,7 @@ export function registerCharityPages(router: Router, services: CharityPageServic
     },
     {
       key: "reviews",
-      cursor: ROW_NO,
+      cursor: REVIEW_ID,
       intro: (page) =>
         html`<p>${page.t("reviewsIntro")}</p>
           <p class="hint">${page.t("reviewHow")}</p>`,
