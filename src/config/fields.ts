@@ -237,6 +237,11 @@ export const FIELDS = {
     flag: undefined,
     schema: integer(50, 600_000).default(1_000),
   },
+  webPageSize: {
+    env: "SINTECH_WEB_PAGE_SIZE",
+    flag: undefined,
+    schema: integer(1, 500).default(50),
+  },
   webhookRetryBaseMs: {
     env: "SINTECH_WEBHOOK_RETRY_BASE_MS",
     flag: undefined,

@@ -43,6 +43,8 @@ export interface Config {
   readonly trustProxy: false | number | readonly string[];
   /** Largest JSON body accepted, in the `bytes` notation express uses ("1mb"). */
   readonly bodyLimit: string;
+  /** Items per page of a list on the web pages (the charity's disbursements, imports, reviews...). */
+  readonly webPageSize: number;
   /** Off-chain confirmations are anchored in batches of `batchSize`, or when the oldest is `maxAgeMs` old. */
   readonly anchoring: Readonly<{ batchSize: number; maxAgeMs: number }>;
   /**
@@ -128,6 +130,7 @@ export function loadConfig(
     rateLimit: { windowMs: fields.rateLimitWindowMs, max: fields.rateLimitMax },
     trustProxy: fields.trustProxy,
     bodyLimit: fields.bodyLimit,
+    webPageSize: fields.webPageSize,
     anchoring: { batchSize: fields.anchorBatchSize, maxAgeMs: fields.anchorBatchSeconds * 1000 },
     indexer: {
       confirmations: fields.indexerConfirmations,

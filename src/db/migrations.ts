@@ -1,13 +1,13 @@
 import { CHAIN_READ_CACHE_SQL } from "../chain/readCache";
 import { OFFLINE_PACK_SQL, OFFLINE_SQL } from "../delivery/offline/schema";
 import { CHAIN_OUTBOX_SQL } from "../chain/outbox";
-import { DISBURSEMENT_SQL } from "../disbursement/schema";
+import { DISBURSEMENT_SQL, REGISTRATION_RUNS_SQL } from "../disbursement/schema";
 import { ORGANISATION_REQUESTS_SQL, ORGANISATIONS_SQL } from "../organisations/schema";
 import { EARMARKS_AND_GIFT_REQUESTS_SQL, PROGRAMMES_SQL } from "../programmes/schema";
 import { IDEMPOTENCY_SQL } from "./idempotency";
 import { WALLETS_SQL } from "../wallets/schema";
 import { HOUSEHOLD_ACCESS_SQL } from "../households/access/schema";
-import { REVIEW_RESOLUTION_SQL } from "../households/schema";
+import { IMPORT_PROGRESS_SQL, REVIEW_RESOLUTION_SQL } from "../households/schema";
 import { ANCHORING_SQL } from "../anchoring/schema";
 import { EVIDENCE_SQL } from "../evidence/schema";
 import { DELIVERY_SQL, DISPUTE_SQL } from "../delivery/schema";
@@ -171,5 +171,10 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 27,
     name: "organisation_requests_and_login_links",
     sql: ORGANISATION_REQUESTS_SQL + LOGIN_LINKS_SQL,
+  },
+  {
+    version: 28,
+    name: "registration_runs_and_import_progress",
+    sql: REGISTRATION_RUNS_SQL + IMPORT_PROGRESS_SQL,
   },
 ];

@@ -124,6 +124,8 @@ export interface ImportRecord {
   finishedAt: string | null;
   /** The organisation that ran it; null for imports run before this was recorded. */
   orgId: string | null;
+  /** The data rows of its file, counted before anything was written; null for imports made before. */
+  rowsExpected: number | null;
 }
 
 export interface ImportRowRecord {
@@ -167,11 +169,18 @@ export interface ImportRepository {
     createdAt: string;
     /** The organisation running the import. */
     orgId?: string | null;
+    /** The data rows of the file. */
+    rowsExpected?: number | null;
   }): void;
   get(importId: string): ImportRecord | undefined;
   findByIdempotencyKey(idempotencyKey: string): ImportRecord | undefined;
-  /** Marks an interrupted import as running again before it is resumed. */
-  restart(importId: string): void;
+  /** Marks an interrupted import as running again before it is resumed (its file's rows counted again). */
+  restart(importId: string, rowsExpected?: number | null): void;
+  /**
+   * The imports `orgId` ran, newest first, `limit` of them, older than the import `before` (one of its own;
+   * undefined when `before` is not: the caller answers that as unknown).
+   */
+  listByOrg(orgId: string, options: { before?: string; limit: number }): ImportRecord[] | undefined;
   finish(
     importId: string,
     outcome: {
@@ -186,9 +195,18 @@ export interface ImportRepository {
   insertRows(rows: readonly ImportRowRecord[]): void;
   insertReviews(items: readonly DuplicateReviewRecord[]): void;
   listRows(importId: string): ImportRowRecord[];
+  /** The rows not enrolled (refused, held, already enrolled), in file order after row `afterRowNo`. */
+  listRowsNotEnrolled(importId: string, afterRowNo: number, limit: number): ImportRowRecord[];
   listReviews(importId: string): DuplicateReviewRecord[];
-  /** The open reviews of the imports `orgId` ran, newest first. */
-  listOpenReviews(orgId: string, limit: number): DuplicateReviewRecord[];
+  /**
+   * The open reviews of the imports `orgId` ran, newest first, older than review `beforeReviewId` if given
+   * (one of its own imports' reviews, open or resolved; undefined when it is not).
+   */
+  listOpenReviews(
+    orgId: string,
+    limit: number,
+    beforeReviewId?: number,
+  ): (DuplicateReviewRecord & { reviewId: number })[] | undefined;
   /** One review with its resolution, if any. */
   getReview(importId: string, rowNo: number): ResolvedReviewRecord | undefined;
   /** Closes an open review; false when it was not open (resolved meanwhile, or unknown). */

@@ -5,6 +5,7 @@ import type {
   ImportCounts,
   ImportRecord,
   ImportRepository,
+  ImportRowRecord,
   ImportRowStatus,
   ImportStatus,
 } from "./repositories";
@@ -25,6 +26,7 @@ interface ImportRow {
   households_enrolled: number;
   created_at: string;
   finished_at: string | null;
+  rows_expected: number | null;
 }
 
 interface RowRow {
@@ -46,6 +48,7 @@ interface ReviewRow {
   proposed_household_ref: string;
   status: "open" | "resolved";
   created_at: string;
+  review_id: number;
   resolution?: ReviewResolution | null;
   resolved_by?: string | null;
   resolved_at?: string | null;
@@ -69,16 +72,29 @@ const toImport = (row: ImportRow): ImportRecord => ({
   },
   createdAt: row.created_at,
   finishedAt: row.finished_at,
+  rowsExpected: row.rows_expected ?? null,
+});
+
+const toRow = (r: RowRow): ImportRowRecord => ({
+  importId: r.import_id,
+  rowNo: r.row_no,
+  status: r.status,
+  errorField: r.error_field,
+  errorCode: r.error_code,
+  beneficiaryRef: r.beneficiary_ref,
+  householdRef: r.household_ref,
 });
 
 export function sqliteImports(db: BetterSqlite3.Database): ImportRepository {
   const create = db.prepare(
-    "INSERT INTO imports (import_id, idempotency_key, file_sha256, status, created_at, org_id) VALUES (?, ?, ?, 'running', ?, ?)",
+    `INSERT INTO imports (import_id, idempotency_key, file_sha256, status, created_at, org_id, rows_expected)
+     VALUES (?, ?, ?, 'running', ?, ?, ?)`,
   );
   const get = db.prepare<[string], ImportRow>("SELECT * FROM imports WHERE import_id = ?");
   const byKey = db.prepare<[string], ImportRow>("SELECT * FROM imports WHERE idempotency_key = ?");
   const restart = db.prepare(
-    "UPDATE imports SET status = 'running', error_code = NULL, finished_at = NULL WHERE import_id = ?",
+    `UPDATE imports SET status = 'running', error_code = NULL, finished_at = NULL,
+       rows_expected = coalesce(?, rows_expected) WHERE import_id = ?`,
   );
   const finish = db.prepare(
     `UPDATE imports SET status = @status, file_sha256 = @fileSha256, error_code = @errorCode, finished_at = @finishedAt,
@@ -101,12 +117,26 @@ export function sqliteImports(db: BetterSqlite3.Database): ImportRepository {
   const listRows = db.prepare<[string], RowRow>(
     "SELECT * FROM import_rows WHERE import_id = ? ORDER BY row_no",
   );
+  const notEnrolled = db.prepare<[string, number, number], RowRow>(
+    "SELECT * FROM import_rows WHERE import_id = ? AND row_no > ? AND status <> 'enrolled' ORDER BY row_no LIMIT ?",
+  );
   const listReviews = db.prepare<[string], ReviewRow>(
     "SELECT * FROM duplicate_reviews WHERE import_id = ? ORDER BY row_no",
   );
-  const openReviewsOf = db.prepare<[string, number], ReviewRow>(
+  const openReviewsOf = db.prepare<[string, number, number], ReviewRow>(
     `SELECT r.* FROM duplicate_reviews r JOIN imports i ON i.import_id = r.import_id
-       WHERE i.org_id = ? AND r.status = 'open' ORDER BY r.review_id DESC LIMIT ?`,
+       WHERE i.org_id = ? AND r.status = 'open' AND r.review_id < ? ORDER BY r.review_id DESC LIMIT ?`,
+  );
+  const ownReview = db.prepare<[number, string], { review_id: number }>(
+    `SELECT r.review_id FROM duplicate_reviews r JOIN imports i ON i.import_id = r.import_id
+       WHERE r.review_id = ? AND i.org_id = ?`,
+  );
+  // A cursor is one of the organisation's own imports: another's is not a place in this list.
+  const cursorOf = db.prepare<[string, string], { rowid: number }>(
+    "SELECT rowid FROM imports WHERE import_id = ? AND org_id = ?",
+  );
+  const byOrg = db.prepare<[string, number, number], ImportRow>(
+    "SELECT * FROM imports WHERE org_id = ? AND rowid < ? ORDER BY rowid DESC LIMIT ?",
   );
   const reviewOf = db.prepare<[string, number], ReviewRow>(
     "SELECT * FROM duplicate_reviews WHERE import_id = ? AND row_no = ?",
@@ -149,7 +179,14 @@ export function sqliteImports(db: BetterSqlite3.Database): ImportRepository {
 
   return {
     create(r) {
-      create.run(r.importId, r.idempotencyKey, r.fileSha256 ?? null, r.createdAt, r.orgId ?? null);
+      create.run(
+        r.importId,
+        r.idempotencyKey,
+        r.fileSha256 ?? null,
+        r.createdAt,
+        r.orgId ?? null,
+        r.rowsExpected ?? null,
+      );
     },
     get(importId) {
       const row = get.get(importId);
@@ -159,8 +196,17 @@ export function sqliteImports(db: BetterSqlite3.Database): ImportRepository {
       const row = byKey.get(idempotencyKey);
       return row && toImport(row);
     },
-    restart(importId) {
-      restart.run(importId);
+    restart(importId, rowsExpected) {
+      restart.run(rowsExpected ?? null, importId);
+    },
+    listByOrg(orgId, { before, limit }) {
+      let below = Number.MAX_SAFE_INTEGER;
+      if (before !== undefined) {
+        const cursor = cursorOf.get(before, orgId);
+        if (!cursor) return undefined;
+        below = cursor.rowid;
+      }
+      return byOrg.all(orgId, below, limit).map(toImport);
     },
     finish(importId, outcome) {
       finish.run({ importId, ...outcome, ...tally(importId) });
@@ -173,18 +219,16 @@ export function sqliteImports(db: BetterSqlite3.Database): ImportRepository {
     insertReviews(items) {
       for (const item of items) insertReview.run(item);
     },
-    listRows: (importId) =>
-      listRows.all(importId).map((r) => ({
-        importId: r.import_id,
-        rowNo: r.row_no,
-        status: r.status,
-        errorField: r.error_field,
-        errorCode: r.error_code,
-        beneficiaryRef: r.beneficiary_ref,
-        householdRef: r.household_ref,
-      })),
+    listRows: (importId) => listRows.all(importId).map(toRow),
+    listRowsNotEnrolled: (importId, afterRowNo, limit) =>
+      notEnrolled.all(importId, afterRowNo, limit).map(toRow),
     listReviews: (importId) => listReviews.all(importId).map(toReview),
-    listOpenReviews: (orgId, limit) => openReviewsOf.all(orgId, limit).map(toReview),
+    listOpenReviews(orgId, limit, beforeReviewId) {
+      if (beforeReviewId !== undefined && !ownReview.get(beforeReviewId, orgId)) return undefined;
+      return openReviewsOf
+        .all(orgId, beforeReviewId ?? Number.MAX_SAFE_INTEGER, limit)
+        .map((row) => ({ ...toReview(row), reviewId: row.review_id }));
+    },
     getReview(importId, rowNo) {
       const row = reviewOf.get(importId, rowNo);
       return row

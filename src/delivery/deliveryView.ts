@@ -189,16 +189,21 @@ export interface ListDeliveriesParams {
   programmeId?: number;
   /** Only the disputed: refused by the household before redemption, or flagged after it. */
   disputed?: boolean;
-  /** Deliveries created before this id's, newest first. */
+  /** Deliveries created before this one, which the caller must see itself (the `next` of the previous page). */
+  before?: string;
   limit: number;
 }
 
-/** The caller's deliveries, newest first: a vendor its own, a charity its programmes', auditors all. */
+/**
+ * The caller's deliveries, newest first: a vendor its own, a charity its programmes', auditors all; a page at
+ * a time, with the cursor of the next (`next`, null on the last page). A cursor the caller cannot see is the
+ * 404 of an unknown delivery.
+ */
 export async function listDeliveries(
   deps: DeliveryDeps,
   caller: DeliveryCaller,
   params: ListDeliveriesParams,
-): Promise<{ rows: DeliveryRow[]; deliveries: DeliveryView[] }> {
+): Promise<{ rows: DeliveryRow[]; deliveries: DeliveryView[]; next: string | null }> {
   const scope =
     caller.role === "vendor"
       ? "d.vendor_org_id = @org"
@@ -207,11 +212,22 @@ export async function listDeliveries(
         : caller.role === "auditor" || caller.role === "regulator"
           ? "1"
           : "0";
-  const rows = deps.db
+  let cursor: { created_at: string; delivery_id: string } | undefined;
+  if (params.before !== undefined) {
+    cursor = deps.db
+      .prepare(
+        `SELECT d.created_at, d.delivery_id FROM deliveries d LEFT JOIN programmes p ON p.programme_id = d.programme_id
+          WHERE ${scope} AND d.delivery_id = @id`,
+      )
+      .get({ org: caller.orgId, id: params.before }) as typeof cursor;
+    if (!cursor) throw new NotFoundError("before", "No delivery has this id.");
+  }
+  const found = deps.db
     .prepare(
       `SELECT d.* FROM deliveries d LEFT JOIN programmes p ON p.programme_id = d.programme_id
         WHERE ${scope} AND (@state IS NULL OR d.state = @state) AND (@programme IS NULL OR d.programme_id = @programme)
           AND (@disputed = 0 OR d.state = 'disputed' OR d.flag_state IS NOT NULL)
+          AND (@beforeAt IS NULL OR (d.created_at, d.delivery_id) < (@beforeAt, @beforeId))
         ORDER BY d.created_at DESC, d.delivery_id DESC LIMIT @limit`,
     )
     .all({
@@ -219,7 +235,14 @@ export async function listDeliveries(
       state: params.state ?? null,
       programme: params.programmeId ?? null,
       disputed: params.disputed ? 1 : 0,
-      limit: params.limit,
+      beforeAt: cursor?.created_at ?? null,
+      beforeId: cursor?.delivery_id ?? null,
+      limit: params.limit + 1,
     }) as DeliveryRow[];
-  return { rows, deliveries: await Promise.all(rows.map((row) => deliveryView(deps, row))) };
+  const rows = found.slice(0, params.limit);
+  return {
+    rows,
+    deliveries: await Promise.all(rows.map((row) => deliveryView(deps, row))),
+    next: found.length > params.limit ? rows[rows.length - 1]!.delivery_id : null,
+  };
 }

@@ -171,30 +171,70 @@ export function listDisbursements(
     deps.db,
     `SELECT disbursement_id, programme_id, org_id, period, source, created_at FROM disbursements ${where}
        ORDER BY rowid DESC LIMIT ? OFFSET ?`,
-  ).all(...filter, limit, offset) as {
-    disbursement_id: string;
-    programme_id: number;
-    org_id: string;
-    period: number;
-    source: "csv" | "eligible";
-    created_at: string;
-  }[];
+  ).all(...filter, limit, offset) as DisbursementHead[];
+  return { disbursements: heads.map((head) => summaryOf(deps, head)), total, offset, limit };
+}
+
+interface DisbursementHead {
+  disbursement_id: string;
+  programme_id: number;
+  org_id: string;
+  period: number;
+  source: "csv" | "eligible";
+  created_at: string;
+}
+
+function summaryOf(
+  deps: Pick<DisbursementDeps, "db"> & { outbox?: EndedJobs },
+  head: DisbursementHead,
+): DisbursementSummary {
+  const counts = rowCounts(deps.db, head.disbursement_id, deps.outbox);
   return {
-    disbursements: heads.map((head) => {
-      const counts = rowCounts(deps.db, head.disbursement_id, deps.outbox);
-      return {
-        disbursementId: head.disbursement_id,
-        programmeId: head.programme_id,
-        orgId: head.org_id,
-        period: head.period,
-        source: head.source,
-        createdAt: head.created_at,
-        state: stateOf(disbursementProgress(deps.db, head.disbursement_id, counts)),
-        counts,
-      };
-    }),
-    total,
-    offset,
-    limit,
+    disbursementId: head.disbursement_id,
+    programmeId: head.programme_id,
+    orgId: head.org_id,
+    period: head.period,
+    source: head.source,
+    createdAt: head.created_at,
+    state: stateOf(disbursementProgress(deps.db, head.disbursement_id, counts)),
+    counts,
+  };
+}
+
+export interface ListOlderDisbursementsOptions {
+  /** The charity whose disbursements are listed: only its own. */
+  orgId: string;
+  /** Only disbursements older than this one of its own (the `next` of the previous page). */
+  before?: string;
+  limit: number;
+}
+
+/**
+ * A charity's disbursements newest first from a cursor (keyset paging: a page does not shift when new ones
+ * arrive), with the cursor of the next page. A cursor that is not one of its own is the 404 of an unknown id.
+ */
+export function listOlderDisbursements(
+  deps: Pick<DisbursementDeps, "db"> & { outbox?: EndedJobs },
+  { orgId, before, limit }: ListOlderDisbursementsOptions,
+): { disbursements: DisbursementSummary[]; next: string | null } {
+  let below = Number.MAX_SAFE_INTEGER;
+  if (before !== undefined) {
+    const cursor = cachedStatement(
+      deps.db,
+      "SELECT rowid FROM disbursements WHERE disbursement_id = ? AND org_id = ?",
+      "pluck",
+    ).get(before, orgId) as number | undefined;
+    if (cursor === undefined) throw new NotFoundError("before", "No disbursement has this id.");
+    below = cursor;
+  }
+  const heads = cachedStatement(
+    deps.db,
+    `SELECT disbursement_id, programme_id, org_id, period, source, created_at FROM disbursements
+       WHERE org_id = ? AND rowid < ? ORDER BY rowid DESC LIMIT ?`,
+  ).all(orgId, below, limit + 1) as DisbursementHead[];
+  const disbursements = heads.slice(0, limit).map((head) => summaryOf(deps, head));
+  return {
+    disbursements,
+    next: heads.length > limit ? disbursements[disbursements.length - 1]!.disbursementId : null,
   };
 }

@@ -53,7 +53,7 @@ export function registerPendingOnChain(
   const filter = filterKey(options.enrolledBy);
   const queueing = queueingRuns.get(deps);
   if (queueing && queueing.filter === filter) {
-    return Promise.resolve(registrationRun(deps, queueing.registrationId));
+    return Promise.resolve(runProgress(deps, queueing.registrationId));
   }
   // One run at a time per gateway: two overlapping runs would batch the same heads differently.
   const previous = running.get(deps) ?? Promise.resolve();
@@ -109,7 +109,7 @@ async function registerPending(
   // A request that waited for the previous run's first step joins that run while it still queues its heads.
   const queueing = queueingRuns.get(deps);
   if (queueing && queueing.filter === filterKey(enrolledBy))
-    return registrationRun(deps, queueing.registrationId);
+    return runProgress(deps, queueing.registrationId);
   const filter = [enrolledBy ? 1 : 0, enrolledBy?.orgId ?? null, enrolledBy?.includeUnrecorded ? 1 : 0];
   // The run is the heads pending now, read a step at a time (a million heads' references held at once
   // would be most of the gateway's heap): up to the last member's rowid, from a cursor.
@@ -135,7 +135,7 @@ async function registerPending(
   };
   const registrationId = `reg_${randomUUID()}`;
   const first = nextStep();
-  await queueStep(deps, registrationId, first);
+  await queueStep(deps, registrationId, first, { orgId: enrolledBy?.orgId ?? null, heads: total });
   startDraining(deps);
   if (total > first.length) {
     const state = { registrationId, filter: filterKey(enrolledBy), remaining: total - first.length };
@@ -161,7 +161,7 @@ async function registerPending(
       rest.catch(() => undefined),
     );
   }
-  return registrationRun(deps, registrationId);
+  return runProgress(deps, registrationId);
 }
 
 /**
@@ -173,22 +173,65 @@ async function queueStep(
   deps: DisbursementDeps,
   registrationId: string,
   heads: readonly PendingHead[],
+  starting?: { orgId: string | null; heads: number },
 ): Promise<void> {
   for (let start = 0; start < heads.length; start += REGISTRATION_BATCH) {
     const slice = heads.slice(start, start + REGISTRATION_BATCH);
     const wallets = await deps.wallets.ensureWallets(slice.map((head) => head.beneficiaryRef));
     const batch = slice.map((head) => ({ ...head, wallet: wallets.get(head.beneficiaryRef)! }));
-    deps.db.transaction(() => enqueueRegistration(deps, registrationId, batch))();
+    deps.db.transaction(() => {
+      // The run's owner is written with its first batch: a run is never in the outbox without one.
+      if (starting && start === 0) {
+        cachedStatement(
+          deps.db,
+          "INSERT INTO registration_runs (registration_id, org_id, heads, created_at) VALUES (?, ?, ?, ?)",
+        ).run(registrationId, starting.orgId, starting.heads, deps.now().toISOString());
+      }
+      enqueueRegistration(deps, registrationId, batch);
+    })();
     await yieldToEventLoop();
   }
+}
+
+/** Who asks for a run's progress: the organisation that started it, or the registrar or an auditor. */
+export interface RunReader {
+  orgId: string;
+  role: string;
+}
+
+/** Roles that read every organisation's runs, as they read every import's report. */
+const READS_EVERY_RUN = new Set(["registrar", "auditor"]);
+
+/**
+ * A registration run's progress, for `reader`: the organisation that started it, the registrar or an
+ * auditor. Another organisation's run, a run of every organisation's households (the demo seed) and one
+ * started before runs recorded their owner answer, for anyone else, the 404 of an unknown id.
+ */
+export function registrationRun(
+  deps: Pick<DisbursementDeps, "db">,
+  registrationId: string,
+  reader: RunReader,
+): RegistrationRun {
+  if (!READS_EVERY_RUN.has(reader.role)) {
+    const owner = REGISTRATION_ID.test(registrationId)
+      ? (cachedStatement(
+          deps.db,
+          "SELECT org_id FROM registration_runs WHERE registration_id = ?",
+          "pluck",
+        ).get(registrationId) as string | null | undefined)
+      : undefined;
+    if (owner === undefined || owner === null || owner !== reader.orgId)
+      throw new NotFoundError("registrationId", "No registration run has this id.");
+  }
+  return runProgress(deps, registrationId);
 }
 
 /**
  * A registration run's progress, from its jobs (found by their idempotency keys' prefix through the
  * unique index) and the registration rows each job carries; a retry of a refused batch is a job of the
- * same run. Unknown ids are 404.
+ * same run. Unknown ids are 404. Whoever asks has been checked: see `registrationRun`.
  */
-export function registrationRun(deps: Pick<DisbursementDeps, "db">, registrationId: string): RegistrationRun {
+export function runProgress(deps: Pick<DisbursementDeps, "db">, registrationId: string): RegistrationRun {
   const range = [`register:${registrationId}:`, `register:${registrationId};`];
   const jobs = REGISTRATION_ID.test(registrationId)
     ? (cachedStatement(

@@ -42,3 +42,21 @@ export const DISBURSEMENT_SQL = `
   -- A household appears at most once per disbursement; across disbursements the overlap guard decides.
   CREATE UNIQUE INDEX disbursement_rows_once ON disbursement_rows (household_ref, disbursement_id);
 `;
+
+/**
+ * Who started each registration run, and when: the charity's pages list its own runs, and a run's progress
+ * is read by the organisation that started it (the registrar and auditors read every run). `org_id` is null
+ * for a run of every organisation's households (the demo seed). Runs started before this table have no row:
+ * only the registrar and auditors read them.
+ */
+export const REGISTRATION_RUNS_SQL = `
+  CREATE TABLE registration_runs (
+    registration_id TEXT PRIMARY KEY CHECK (registration_id GLOB 'reg_*'),
+    org_id          TEXT,
+    heads           INTEGER NOT NULL,
+    created_at      TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX registration_runs_by_org ON registration_runs (org_id);
+  -- The charity's disbursements newest first, a page at a time from a cursor (rowid, in this index).
+  CREATE INDEX disbursements_by_org ON disbursements (org_id);
+`;

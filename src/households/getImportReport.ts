@@ -39,7 +39,8 @@ export function readImportReport(ctx: HouseholdContext, importId: string): Impor
     status: record.status,
     fileSha256: record.fileSha256,
     errorCode: record.errorCode,
-    counts: record.counts,
+    // A running import's counts are those of the rows recorded so far; the stored ones are written at its end.
+    counts: record.status === "running" ? ctx.store.imports.tally(importId) : record.counts,
     rows: ctx.store.imports.listRows(importId).map(({ importId: _, ...row }) => row),
     reviews: ctx.store.imports.listReviews(importId).map(({ importId: _, ...review }) => review),
   };

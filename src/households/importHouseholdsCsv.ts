@@ -108,7 +108,7 @@ export async function importHouseholdsCsv(
     // A failed import, or one left "running" by a process that died (this one holds no lock on it),
     // resumes under the same id.
     const importId = existing?.importId ?? randomUUID();
-    if (existing) ctx.store.imports.restart(importId);
+    if (existing) ctx.store.imports.restart(importId, file.rows);
     else
       ctx.store.imports.create({
         importId,
@@ -116,6 +116,7 @@ export async function importHouseholdsCsv(
         fileSha256: file.sha256,
         createdAt: ctx.now().toISOString(),
         orgId: enrolledBy,
+        rowsExpected: file.rows,
       });
 
     try {
@@ -147,6 +148,8 @@ export async function importHouseholdsCsv(
 interface CheckedFile {
   /** The file's keyed fingerprint (HMAC-SHA256 with the pepper): the file holds national IDs. */
   sha256: string;
+  /** Its data rows (the header not counted), as the import will read them: what its progress counts to. */
+  rows: number;
   open(): Readable;
 }
 
@@ -168,9 +171,13 @@ async function readChecked(ctx: HouseholdContext, source: ImportSource): Promise
   const flowing = pipeline(toStream(source), keeper, parser);
   flowing.catch(() => undefined); // its error also ends the loop below, which reports it
   let header = false;
+  let rows = 0;
   try {
     for await (const cells of parser as AsyncIterable<string[]>) {
-      if (header) continue;
+      if (header) {
+        rows++;
+        continue;
+      }
       checkHeader(cells.map((c) => c.toLowerCase()));
       header = true;
     }
@@ -183,6 +190,7 @@ async function readChecked(ctx: HouseholdContext, source: ImportSource): Promise
   const sha256 = hash.digest("hex");
   return {
     sha256,
+    rows,
     open: () => (typeof source === "string" ? createReadStream(source) : Readable.from(chunks)),
   };
 }

@@ -21,6 +21,11 @@ export type {
   ImportRowResult,
 } from "./getImportReport";
 export { listDuplicateReviews } from "./listDuplicateReviews";
+export type { ListedReview } from "./listDuplicateReviews";
+export { listImports } from "./listImports";
+export { getImportDetail } from "./getImportDetail";
+export type { GetImportDetailParams, ImportDetail, ImportRowNotEnrolled } from "./getImportDetail";
+export type { ImportSummary, ListImportsParams } from "./listImports";
 export { resolveDuplicateReview, resolveReviewSchema, REVIEW_DECISIONS } from "./resolveDuplicateReview";
 export type { ResolvedReview, ResolveReviewAccess, ResolveReviewParams } from "./resolveDuplicateReview";
 export type { ListDuplicateReviewsParams } from "./listDuplicateReviews";

@@ -39,6 +39,7 @@ export interface WebServices {
   organisations: OrganisationDeps;
   system: { auditLog: AuditLog };
   timebank: TimeBankDeps;
+  config: { webPageSize: number };
 }
 
 /**

@@ -153,7 +153,8 @@ export function householdRoutes(services: HouseholdRouteServices): RouteModule {
         validate(registrationParams, "params"),
         (_req, res) => {
           const { registrationId } = validated(res, registrationParams, "params");
-          res.json(registrationRun(services.disbursement, registrationId));
+          // The organisation that started the run, the registrar or an auditor; anyone else: 404.
+          res.json(registrationRun(services.disbursement, registrationId, res.locals.principal!));
         },
       );
       router.get(
@@ -315,7 +316,7 @@ export function householdRoutes(services: HouseholdRouteServices): RouteModule {
           operationId: "getRegistrationRun",
           summary: "A registration run's state and progress",
           description:
-            "`state` is `running` until every household of the run is decided and every chain write has ended, then `done`; `progress` counts households registered (`done`), refused and pending, and chain writes pending.",
+            "`state` is `running` until every household of the run is decided and every chain write has ended, then `done`; `progress` counts households registered (`done`), refused and pending, and chain writes pending. A charity reads only the runs it started; another organisation's run (or one started before runs recorded their owner) answers 404, as an unknown id does. The registrar and auditors read every run.",
           tags: ["households"],
           parameters: parametersOf(registrationParams, "path", {
             registrationId: "reg_0b6c2f1e-8d4a-4c3b-9e5f-7a1d2c3b4e5f",

@@ -1,5 +1,6 @@
 /*
- * Progress bars of long jobs (a disbursement): while the job block says it is running, ask the gateway for
+ * Progress bars of long jobs (a disbursement, a household import, a registration run on chain): while the
+ * job block says it is running, ask the gateway for
  * the same page every 1.5 s (the session cookie goes with it; nothing leaves the gateway) and put its fresh
  * job block and row list in place, until the job is done (at most 400 times). Without script, reloading
  * the page shows the same numbers.

@@ -9,20 +9,34 @@ import {
   visibleDeliveryRow,
   type DeliveryDeps,
 } from "../../delivery";
-import { getDisbursement, listDisbursements, type DisbursementDeps } from "../../disbursement";
+import {
+  getDisbursement,
+  listOlderDisbursements,
+  listRegistrationRuns,
+  registrationRun,
+  type DisbursementDeps,
+} from "../../disbursement";
 import type { SqliteStore } from "../../db";
 import { AppError, NotFoundError, ValidationError } from "../../errors";
-import { listDuplicateReviews, resolveDuplicateReview, type HouseholdContext } from "../../households";
+import {
+  getImportDetail,
+  listDuplicateReviews,
+  listImports,
+  resolveDuplicateReview,
+  type HouseholdContext,
+} from "../../households";
 import type { OrganisationDeps } from "../../organisations";
 import { listProgrammes, programmeRow, setProgrammePause, type ProgrammeDeps } from "../../programmes";
-import { html } from "../html";
-import { digits } from "../i18n/format";
+import { html, type Html } from "../html";
+import { dateTime, digits } from "../i18n/format";
 import { errorBox, formFlag, renderPage } from "../layout";
-import { pageOf, requireCsrf, requirePageRole } from "../pageState";
+import { pageOf, requireCsrf, requirePageRole, type PageState } from "../pageState";
+import { listPages } from "../listPages";
 import { pauseForm } from "../pauseForm";
 import { coverageView } from "./coverageView";
 import { disbursementDetail, disbursementList } from "./disbursementViews";
 import { charityDelivery, disputeList, programmeCards, reviewList } from "./charityViews";
+import { importDetail, importList, runDetail, runList } from "./enrolmentViews";
 
 export interface CharityPageServices {
   programmes: ProgrammeDeps;
@@ -32,23 +46,49 @@ export interface CharityPageServices {
   coverage: CoverageDeps;
   organisations: Pick<OrganisationDeps, "operator">;
   store: Pick<SqliteStore, "sqlite">;
+  config: { webPageSize: number };
 }
 
 const DISBURSEMENT_ID = /^dsb_[0-9a-f-]{36}$/;
 const PROGRAMME_ID = /^[1-9][0-9]{0,15}$/;
 const PERIOD = /^(0|[1-9][0-9]{0,9})$/;
 const ROW_NO = /^[1-9][0-9]{0,9}$/;
+const REVIEW_ID = /^[1-9][0-9]{0,15}$/;
+const IMPORT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const REGISTRATION_ID = /^reg_[0-9a-f-]{36}$/;
 const DELIVERY_ID = /^dlv_[0-9a-f-]{36}$/;
-/** Newest first; older ones stay reachable through the API's pages. */
-const LIST_LIMIT = 50;
+
+/** A list's cursor from the query (`?before=`, `?after=`): absent, or of its list's id shape (else 400). */
+function cursorOf(req: Request, name: "before" | "after", shape: RegExp): string | undefined {
+  const value = req.query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !shape.test(value))
+    throw new ValidationError(name, "invalid_cursor", "This is not a place in the list.");
+  return value;
+}
+
+/** A list of the charity's page, read a page at a time from a cursor. */
+interface CharityList {
+  /** Its heading's text key, its section's id and its own page's path under /app/charity. */
+  key: "disbursements" | "imports" | "registrations" | "reviews" | "disputes";
+  /** The shape of its cursor (its items' ids). */
+  cursor: RegExp;
+  intro?: (page: PageState) => Html;
+  read(
+    page: PageState,
+    before?: string,
+  ): { body: Html; next: string | number | null } | Promise<{ body: Html; next: string | number | null }>;
+}
 
 /**
- * The charity's pages: its programmes' money, its disbursements and their progress, the duplicates its
- * imports left for review (each with its merge and reject buttons, the use-case of the review-resolution
- * route), disputed deliveries (each open one with the form that answers it, the use-case of the dispute-answer
- * route, and a page per delivery), each programme's under-coverage, and the form that pauses or resumes one of its programmes (the use-case of `POST /v1/programmes/{programmeId}/pause`, signed by the charity's own key).
- * A charity sees only its own: another's disbursement, programme or import answers the 404 of one that does
- * not exist.
+ * The charity's pages: its programmes' money, its disbursements and their progress, its household imports
+ * (each with its report) and registration runs on chain (each with its progress), the duplicates its imports
+ * left for review (each with its merge and reject buttons, the use-case of the review-resolution route),
+ * disputed deliveries (each open one with the form that answers it, the use-case of the dispute-answer route,
+ * and a page per delivery), each programme's under-coverage, and the form that pauses or resumes one of its
+ * programmes (the use-case of `POST /v1/programmes/{programmeId}/pause`, signed by the charity's own key).
+ * Every list is read a page at a time from a keyset cursor. A charity sees only its own: another's
+ * disbursement, programme, import, run or cursor answers the 404 of one that does not exist.
  */
 export function registerCharityPages(router: Router, services: CharityPageServices): void {
   /** The caller's own programme, or the 404 of an unknown one. */
@@ -59,19 +99,101 @@ export function registerCharityPages(router: Router, services: CharityPageServic
     return row;
   };
 
+  const limit = services.config.webPageSize;
+  /**
+   * The page's lists, each newest first a page at a time: the home shows the first page of each, and
+   * `/app/charity/<key>?before=` any older page. Every cursor is the last item shown, one of the charity's own.
+   */
+  const lists: readonly CharityList[] = [
+    {
+      key: "disbursements",
+      cursor: DISBURSEMENT_ID,
+      read: (page, before) => {
+        const { disbursements, next } = listOlderDisbursements(services.disbursement, {
+          orgId: page.session!.orgId,
+          before,
+          limit,
+        });
+        return { body: disbursementList(page, disbursements), next };
+      },
+    },
+    {
+      key: "imports",
+      cursor: IMPORT_ID,
+      intro: (page) => html`<p>${page.t("importsIntro")}</p>`,
+      read: (page, before) => {
+        const { imports, next } = listImports(services.households, {
+          orgId: page.session!.orgId,
+          before,
+          limit,
+        });
+        return { body: importList(page, imports), next };
+      },
+    },
+    {
+      key: "registrations",
+      cursor: REGISTRATION_ID,
+      intro: (page) => html`<p>${page.t("registrationsIntro")}</p>`,
+      read: (page, before) => {
+        const { runs, next } = listRegistrationRuns(services.disbursement, {
+          orgId: page.session!.orgId,
+          before,
+          limit,
+        });
+        return { body: runList(page, runs), next };
+      },
+    },
+    {
+      key: "reviews",
+      cursor: REVIEW_ID,
+      intro: (page) =>
+        html`<p>${page.t("reviewsIntro")}</p>
+          <p class="hint">${page.t("reviewHow")}</p>`,
+      read: (page, before) => {
+        const { reviews, next } = listDuplicateReviews(services.households, {
+          orgId: page.session!.orgId,
+          before: before === undefined ? undefined : Number(before),
+          limit,
+        });
+        return { body: reviewList(page, reviews), next };
+      },
+    },
+    {
+      key: "disputes",
+      cursor: DELIVERY_ID,
+      intro: (page) => html`<p>${page.t("disputesIntro")}</p>`,
+      read: async (page, before) => {
+        const { deliveries, next } = await listDeliveries(services.delivery, page.session!, {
+          disputed: true,
+          before,
+          limit,
+        });
+        return { body: disputeList(page, deliveries), next };
+      },
+    },
+  ];
+
+  /** One list's content and the links to its other pages. */
+  const listBody = async (page: PageState, list: CharityList, before?: string): Promise<Html> => {
+    const { body, next } = await list.read(page, before);
+    return html`${list.intro?.(page) ?? ""} ${body}
+    ${listPages(page, { label: page.t(list.key), path: `/app/charity/${list.key}`, next, paged: before !== undefined })}`;
+  };
+
   const home = async (req: Request, res: Response, notice?: string, error?: AppError) => {
     const page = pageOf(res);
     const { t } = page;
     const session = page.session!;
-    const [programmes, disputes] = await Promise.all([
-      listProgrammes(services.programmes, session.orgId),
-      listDeliveries(services.delivery, session, { disputed: true, limit: LIST_LIMIT }),
-    ]);
-    const { disbursements } = listDisbursements(services.disbursement, {
-      orgId: session.orgId,
-      limit: LIST_LIMIT,
-    });
-    const reviews = listDuplicateReviews(services.households, { orgId: session.orgId, limit: LIST_LIMIT });
+    const programmes = await listProgrammes(services.programmes, session.orgId);
+    const sections = await Promise.all(
+      lists.map(
+        async (list) =>
+          html`<section aria-labelledby="${list.key}-heading">
+            <h2 id="${list.key}-heading">${t(list.key)}</h2>
+            ${await listBody(page, list)}
+          </section>`,
+      ),
+    );
     renderPage(req, res, {
       title: t("charityTitle"),
       status: error?.status ?? 200,
@@ -85,23 +207,17 @@ export function registerCharityPages(router: Router, services: CharityPageServic
             hint: "charityPauseHint",
           })}
         </section>
-        <section aria-labelledby="disbursements-heading">
-          <h2 id="disbursements-heading">${t("disbursements")}</h2>
-          ${disbursementList(page, disbursements)}
-        </section>
-        <section aria-labelledby="reviews-heading">
-          <h2 id="reviews-heading">${t("reviews")}</h2>
-          <p>${t("reviewsIntro")}</p>
-          <p class="hint">${t("reviewHow")}</p>
-          ${reviewList(page, reviews)}
-        </section>
-        <section aria-labelledby="disputes-heading">
-          <h2 id="disputes-heading">${t("disputes")}</h2>
-          <p>${t("disputesIntro")}</p>
-          ${disputeList(page, disputes.deliveries)}
-        </section>`,
+        ${sections}`,
     });
   };
+
+  for (const list of lists) {
+    router.get(`/app/charity/${list.key}`, requirePageRole("charity"), async (req, res) => {
+      const page = pageOf(res);
+      const before = cursorOf(req, "before", list.cursor);
+      renderPage(req, res, { title: page.t(list.key), body: await listBody(page, list, before) });
+    });
+  }
 
   router.get("/app/charity", requirePageRole("charity"), (req, res) => {
     const { t } = pageOf(res);
@@ -166,7 +282,14 @@ export function registerCharityPages(router: Router, services: CharityPageServic
         if (error instanceof AppError && error.status < 500) return home(req, res, undefined, error);
         throw error;
       }
-      res.redirect(303, "/app/charity?resolved=1");
+      // From an import's page, back to it: the import id was checked by the use-case above.
+      const fromImport = (req.body as Record<string, unknown>).back === "import";
+      res.redirect(
+        303,
+        fromImport
+          ? `/app/charity/imports/${String(req.params.importId)}?resolved=1`
+          : "/app/charity?resolved=1",
+      );
     },
   );
 
@@ -215,6 +338,47 @@ export function registerCharityPages(router: Router, services: CharityPageServic
       res.redirect(303, "/app/charity?answered=1");
     },
   );
+
+  router.get("/app/charity/imports/:importId", requirePageRole("charity"), (req, res) => {
+    const importId = String(req.params.importId);
+    if (!IMPORT_ID.test(importId)) throw new NotFoundError("importId", "No import has this id.");
+    const after = cursorOf(req, "after", ROW_NO);
+    const page = pageOf(res);
+    const { keyId, orgId, role } = page.session!;
+    const detail = getImportDetail(
+      services.households,
+      services.store.sqlite,
+      { reader: { keyId, orgId, role }, requestId: res.locals.requestId },
+      { importId, after: after === undefined ? undefined : Number(after), limit },
+    );
+    const pages = listPages(page, {
+      label: page.t("importRows"),
+      path: `/app/charity/imports/${importId}`,
+      next: detail.next,
+      paged: after !== undefined,
+      param: "after",
+    });
+    renderPage(req, res, {
+      title: `${page.t("importTitle")} ${dateTime(detail.createdAt, page.lang)}`,
+      scripts: detail.status === "running" ? ["progress.js"] : [],
+      body: html`${req.query.resolved === "1" ? html`<p class="notice" role="status">${page.t("reviewResolved")}</p>` : ""}
+      ${importDetail(page, detail, pages)}`,
+    });
+  });
+
+  router.get("/app/charity/registrations/:registrationId", requirePageRole("charity"), (req, res) => {
+    const registrationId = String(req.params.registrationId);
+    if (!REGISTRATION_ID.test(registrationId))
+      throw new NotFoundError("registrationId", "No registration run has this id.");
+    const page = pageOf(res);
+    // Only the charity's own runs: another's is the 404 of an unknown one (the use-case's owner check).
+    const run = registrationRun(services.disbursement, registrationId, page.session!);
+    renderPage(req, res, {
+      title: `${page.t("registrationTitle")} ${registrationId.slice(4, 12)}`,
+      scripts: run.state === "running" ? ["progress.js"] : [],
+      body: runDetail(page, run),
+    });
+  });
 
   router.get("/app/charity/disbursements/:disbursementId", requirePageRole("charity"), (req, res) => {
     const disbursementId = String(req.params.disbursementId);

@@ -209,9 +209,14 @@ export function charityDelivery(page: PageState, delivery: DeliveryView): Html {
 
 /**
  * A review's decision buttons: merge (a person already enrolled elsewhere only: they stay in the existing
- * household) and reject (the row was a mistake in the file). One form, the button names the decision.
+ * household) and reject (the row was a mistake in the file). One form, the button names the decision; from
+ * an import's page, the answer goes back to that page.
  */
-function reviewForm(page: PageState, review: DuplicateReview & { importId: string }): Html {
+export function reviewForm(
+  page: PageState,
+  review: DuplicateReview & { importId: string },
+  fromImport = false,
+): Html {
   const { t, lang } = page;
   const label = `${t("row")} ${digits(review.rowNo, lang)}`;
   return html`<form
@@ -220,7 +225,7 @@ function reviewForm(page: PageState, review: DuplicateReview & { importId: strin
     class="change"
     aria-label="${t("reviewDecision")}: ${label}"
   >
-    ${csrfField(page)}
+    ${csrfField(page)} ${fromImport ? html`<input type="hidden" name="back" value="import" />` : ""}
     ${
       review.reason === "enrolled_elsewhere"
         ? html`<button type="submit" name="decision" value="merge">${t("reviewMerge")}</button>`

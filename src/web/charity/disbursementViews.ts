@@ -2,6 +2,7 @@ import type { DisbursementReport, DisbursementSummary, JobProgress, JobState } f
 import { html, type Html } from "../html";
 import { count, dateTime, digits, shortHash } from "../i18n/format";
 import { rowReason } from "../i18n/rowReasons";
+import type { TextKey } from "../i18n/texts";
 import type { PageState } from "../pageState";
 
 /** Rows decided (issued or refused) out of all: what the bar fills with. */
@@ -16,6 +17,7 @@ export function jobProgress(
   id: string,
   state: JobState,
   progress: JobProgress,
+  words: { done: TextKey; refused: TextKey } = { done: "rowsDone", refused: "rowsRefused" },
 ): Html {
   const { t, lang } = page;
   return html`<div class="job" id="${id}" data-job-state="${state}" aria-live="polite">
@@ -24,8 +26,8 @@ export function jobProgress(
       ${count(decided(progress), lang)} ${t("progressOf")} ${count(progress.rows, lang)}
     </progress>
     <p class="hint">
-      ${count(decided(progress), lang)} ${t("progressOf")} ${count(progress.rows, lang)} · ${t("rowsDone")}
-      ${count(progress.done, lang)} · ${t("rowsRefused")} ${count(progress.refused, lang)} ·
+      ${count(decided(progress), lang)} ${t("progressOf")} ${count(progress.rows, lang)} · ${t(words.done)}
+      ${count(progress.done, lang)} · ${t(words.refused)} ${count(progress.refused, lang)} ·
       ${t("rowsPending")} ${count(progress.pending, lang)} · ${t("chainWritesPending")}
       ${count(progress.chainWritesPending, lang)}
     </p>

@@ -1,5 +1,6 @@
 import type { Language } from "./format";
 import { disputeEn, disputeFa } from "./disputeTexts";
+import { enrolmentEn, enrolmentFa } from "./enrolmentTexts";
 import { followEn, followFa } from "./followTexts";
 import { regulatorEn, regulatorFa } from "./regulatorTexts";
 import { reviewEn, reviewFa } from "./reviewTexts";
@@ -152,7 +153,7 @@ const en = {
   charityPage: "Programmes",
   charityTitle: "Our programmes",
   charityIntro:
-    "Your programmes' money live from the chain, your disbursements as they run, the duplicates your imports left for a person, disputed deliveries, and who is still not covered.",
+    "Your programmes' money live from the chain, your disbursements as they run, your household imports and registrations on chain with their progress, the duplicates your imports left for a person, disputed deliveries, and who is still not covered.",
   programmes: "Programmes",
   noProgrammes: "No programme yet.",
   paused: "paused",
@@ -320,6 +321,7 @@ const en = {
   ...regulatorEn,
   ...reviewEn,
   ...sessionEn,
+  ...enrolmentEn,
   ...timebankEn,
 } as const;
 
@@ -470,7 +472,7 @@ const fa: Record<TextKey, string> = {
   charityPage: "برنامه‌ها",
   charityTitle: "برنامه‌های ما",
   charityIntro:
-    "پول برنامه‌های شما زنده از زنجیره، توزیع‌ها در حال اجرا، تکراری‌هایی که واردکردن فایل برای بررسی انسانی گذاشته، تحویل‌های مورد اعتراض و کسانی که هنوز پوشش نگرفته‌اند.",
+    "پول برنامه‌های شما زنده از زنجیره، توزیع‌ها در حال اجرا، واردکردن خانوارها و ثبت آن‌ها روی زنجیره با پیشرفتشان، تکراری‌هایی که واردکردن فایل برای بررسی انسانی گذاشته، تحویل‌های مورد اعتراض و کسانی که هنوز پوشش نگرفته‌اند.",
   programmes: "برنامه‌ها",
   noProgrammes: "هنوز برنامه‌ای نیست.",
   paused: "متوقف",
@@ -639,6 +641,7 @@ const fa: Record<TextKey, string> = {
   ...regulatorFa,
   ...reviewFa,
   ...sessionFa,
+  ...enrolmentFa,
   ...timebankFa,
 };
 

@@ -53,9 +53,16 @@ describe("loadConfig", () => {
         anvilPort: 8545,
         chainId: 31337,
         bodyLimit: "1mb",
+        webPageSize: 50,
         trustProxy: false,
         logLevel: "info",
       });
+      expect(loadConfig({ DATA_DIR: dataDir, SINTECH_WEB_PAGE_SIZE: "3" }).webPageSize).to.equal(3);
+      expect(
+        configError(() => loadConfig({ DATA_DIR: dataDir, SINTECH_WEB_PAGE_SIZE: "0" })).issues.map(
+          (issue) => issue.variable,
+        ),
+      ).to.deep.equal(["SINTECH_WEB_PAGE_SIZE"]);
       expect(config.rateLimit).to.deep.equal({ windowMs: 60_000, max: 300 });
       // Evidence goes to the embedded Helia store unless a Kubo node is named.
       expect(config.ipfsApiUrl).to.equal(null);

@@ -94,6 +94,50 @@ describe("e2e: long jobs answer 202 and report progress; the list of disbursemen
       .pluck()
       .get();
     expect(registered).to.equal(heads.length);
+    const owner = gw.services.store.sqlite
+      .prepare("SELECT org_id FROM registration_runs WHERE registration_id = ?")
+      .pluck()
+      .get(accepted.body.registrationId);
+    expect(owner).to.equal(charity.orgId);
+  });
+
+  it("shows a run only to the charity that started it (another's is the 404 of an unknown id), the registrar and auditors", async () => {
+    const enrolled = await gw.post(
+      "/v1/households",
+      charity.apiKey,
+      householdBody([syntheticNationalId(422_100)]),
+    );
+    expect(enrolled.status, enrolled.text).to.equal(201);
+    const accepted = await gw.post("/v1/households/registrations", charity.apiKey);
+    expect(accepted.status, accepted.text).to.equal(202);
+    const path = accepted.headers.location as string;
+    const registrationId = accepted.body.registrationId as string;
+    const foreign = await gw.get(path, otherCharity.apiKey);
+    expect(foreign.status, foreign.text).to.equal(404);
+    expect(foreign.body.error).to.include({ field: "registrationId" });
+    const unknown = await gw.get(
+      "/v1/households/registrations/reg_00000000-0000-4000-8000-000000000000",
+      otherCharity.apiKey,
+    );
+    expect(foreign.body.error.message).to.equal(unknown.body.error.message);
+    const registrar = await registerOrganisation(gw, "registrar");
+    for (const key of [charity.apiKey, auditor.apiKey, registrar.apiKey]) {
+      const res = await gw.get(path, key);
+      expect(res.status, res.text).to.equal(200);
+      expect(res.body.registrationId).to.equal(registrationId);
+    }
+    // The use-case itself, as the route calls it: the other charity is refused, whatever the run's state.
+    expect(() =>
+      registrationRun(gw.services.disbursement, registrationId, {
+        orgId: otherCharity.orgId,
+        role: "charity",
+      }),
+    ).to.throw("No registration run has this id.");
+    expect(
+      registrationRun(gw.services.disbursement, registrationId, { orgId: charity.orgId, role: "charity" })
+        .registrationId,
+    ).to.equal(registrationId);
+    await settle(gw, charity.apiKey, accepted);
   });
 
   it("answers 200 with no run when no household waits to be registered, and 404/400 for unknown or malformed run ids", async () => {
@@ -127,11 +171,12 @@ describe("e2e: long jobs answer 202 and report progress; the list of disbursemen
     }
     await automine(false);
     let run;
+    const enrolledBy = { orgId: charity.orgId, includeUnrecorded: false };
     try {
       // Steps of 3 heads (the default is 3,000): two requests in the same tick, as two clients would.
       const [first, second] = await Promise.all([
-        registerPendingOnChain(gw.services.disbursement, { step: 3 }),
-        registerPendingOnChain(gw.services.disbursement, { step: 3 }),
+        registerPendingOnChain(gw.services.disbursement, { step: 3, enrolledBy }),
+        registerPendingOnChain(gw.services.disbursement, { step: 3, enrolledBy }),
       ]);
       run = first;
       expect(first.registrationId).to.match(/^reg_/);
@@ -150,7 +195,8 @@ describe("e2e: long jobs answer 202 and report progress; the list of disbursemen
     }
     for (let i = 0; i < 200; i++) {
       await gw.services.outbox.drain();
-      if (registrationRun(gw.services.disbursement, run.registrationId!).state === "done") break;
+      const reader = { orgId: charity.orgId, role: "charity" };
+      if (registrationRun(gw.services.disbursement, run.registrationId!, reader).state === "done") break;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     const done = await gw.get(`/v1/households/registrations/${run.registrationId}`, charity.apiKey);

@@ -137,7 +137,7 @@ describe("e2e: resolving an import's duplicate reviews", function () {
       .get("import.review_resolution", importId);
     expect(entry).to.deep.equal({ org_id: charity.orgId, role: "charity", grounds: "imported" });
     // It leaves the charity's open list, and a repeat writes nothing more; another decision is refused.
-    const open = gw.services.store.imports.listOpenReviews(charity.orgId, 10).map((r) => r.rowNo);
+    const open = gw.services.store.imports.listOpenReviews(charity.orgId, 10)!.map((r) => r.rowNo);
     expect(open).to.not.include(rowOf.enrolled_elsewhere);
     const before = written();
     const again = await gw.post(path(rowOf.enrolled_elsewhere!), charity.apiKey, { decision: "merge" });

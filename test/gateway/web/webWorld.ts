@@ -32,8 +32,8 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
  * programme, one delivery redeemed (so the gift paid a vendor), one off-chain confirmation anchored in a
  * Merkle batch, and a cash gift with its receipt code; all indexed.
  */
-export async function webWorld(seed: number): Promise<WebWorld> {
-  const world = await deliveryWorld(2, seed, { env: ENV });
+export async function webWorld(seed: number, env: Record<string, string> = {}): Promise<WebWorld> {
+  const world = await deliveryWorld(2, seed, { env: { ...ENV, ...env } });
   const { gw, charity } = world;
   const household = world.households[0]!;
   const delivery = await openDelivery(world, { householdRef: household.householdRef, amount: "1500" });
