@@ -23,7 +23,7 @@ export const PAGES_OPENAPI: OpenApiPaths = {
       {
         operationId: "relayChainRead",
         summary: "Read the chain through the gateway (JSON-RPC, read calls only)",
-        description: `The relay the pages' scripts check proofs through, since a page may reach nothing but the gateway: one JSON-RPC 2.0 request of ${RELAYED_METHODS.map((m) => `\`${m}\``).join(", ")} (\`eth_call\` with \`to\` and \`data\` only, at \`latest\` or a block number), passed to the chain node unchanged and its answer returned unchanged. Anything else (a write, a signature, another method or parameter) is refused with 400 and a JSON-RPC error \`-32601\`; a node that does not answer is 502 \`-32000\`. No key: what it reads is public on the chain. Bodies up to ${CHAIN_RELAY_BODY_LIMIT}.`,
+        description: `The relay the pages' scripts check proofs and delivery signatures through (the transaction and its receipt, the ledger's EIP-712 domain, the registry's bound wallet, the ecrecover precompile at \`0x…01\`), since a page may reach nothing but the gateway: one JSON-RPC 2.0 request of ${RELAYED_METHODS.map((m) => `\`${m}\``).join(", ")} (\`eth_call\` with \`to\` and \`data\` only, at \`latest\` or a block number), passed to the chain node unchanged and its answer returned unchanged. Anything else (a write, a signature, another method or parameter) is refused with 400 and a JSON-RPC error \`-32601\`; a node that does not answer is 502 \`-32000\`. No key: what it reads is public on the chain. Bodies up to ${CHAIN_RELAY_BODY_LIMIT}.`,
         tags: ["meta"],
         requestBody: jsonRequestBody(
           z.object({

@@ -3,13 +3,16 @@ import type { JsonRpcProvider } from "ethers";
 
 /**
  * The read-only JSON-RPC relay the pages' scripts ask the chain through (the pages may reach nothing but
- * the gateway): only the calls a browser needs to check a proof itself, each passed to the chain node
+ * the gateway): only the calls a browser needs to check a proof or a delivery's signature itself (an
+ * `eth_call` may reach the ecrecover precompile at 0x01 like any contract), each passed to the chain node
  * unchanged and its answer returned unchanged. Nothing that signs or sends is relayed.
  */
 const READ_METHODS: Record<string, (params: unknown[]) => boolean> = {
   eth_chainId: (params) => params.length === 0,
   eth_blockNumber: (params) => params.length === 0,
   eth_getTransactionReceipt: (params) => params.length === 1 && isHash(params[0]),
+  // The transaction itself: its calldata carries the receipt and the signature the page checks.
+  eth_getTransactionByHash: (params) => params.length === 1 && isHash(params[0]),
   eth_call: (params) =>
     params.length === 2 &&
     isCall(params[0]) &&
@@ -57,8 +60,7 @@ export function registerChainRelay(router: Router, provider: () => JsonRpcProvid
           {
             error: {
               code: -32601,
-              message:
-                "Only read calls are relayed: eth_chainId, eth_blockNumber, eth_getTransactionReceipt, eth_call",
+              message: `Only read calls are relayed: ${RELAYED_METHODS.join(", ")}`,
             },
           },
           400,

@@ -12,6 +12,7 @@ import { digits } from "../i18n/format";
 import { renderPage } from "../layout";
 import { pageOf, requirePageRole } from "../pageState";
 import { findingTable, programmeDrill, programmeIndex, receiptView, reportTable } from "./auditorViews";
+import type { VerifiedContracts } from "../donor/timelineView";
 
 export interface AuditorPageServices {
   auditLog: AuditLog;
@@ -19,8 +20,8 @@ export interface AuditorPageServices {
   programmes: ProgrammeDeps;
   indexer: IndexerDeps;
   delivery: DeliveryDeps;
-  /** The `ReceiptAnchor` the proof checks ask (as the donor's timeline). */
-  anchorAddress: string;
+  /** The contracts the receipt's in-browser checks ask (as the donor's timeline). */
+  contracts: VerifiedContracts;
 }
 
 const PROGRAMME_ID = /^[1-9][0-9]{0,15}$/;
@@ -98,7 +99,7 @@ export function registerAuditorPages(router: Router, services: AuditorPageServic
     renderPage(req, res, {
       title: `${page.t("receiptTitle")} ${delivery.redemptionId.slice(0, 10)}`,
       scripts: ["keccak.js", "verify.js"],
-      body: receiptView(page, delivery, services.anchorAddress),
+      body: receiptView(page, delivery, services.contracts),
     });
   });
 }

@@ -18,12 +18,12 @@ import { pageOf, requireCsrf, requirePageRole } from "../pageState";
 import { GIFT_ID, GIFT_READERS } from "./giftReaders";
 import { liveNotices, webhookForm, webhookRegistered } from "./followView";
 import { registerGiftStreamPage } from "./giftStreamPage";
-import { timelineView } from "./timelineView";
+import { timelineView, type VerifiedContracts } from "./timelineView";
 
 export interface DonorPageServices {
   indexer: IndexerDeps;
-  /** The `ReceiptAnchor` contract whose roots the page asks the chain about. */
-  anchorAddress: string;
+  /** The contracts the timeline's in-browser checks ask the chain about. */
+  contracts: VerifiedContracts;
 }
 
 function lookupForms(req: Request, res: Response, error?: { message: string; field?: string }, status = 200) {
@@ -92,7 +92,7 @@ export function registerDonorPages(router: Router, services: DonorPageServices):
       status: webhookError?.status ?? 200,
       scripts: ["keccak.js", "verify.js", "follow.js"],
       body: html`${errorBox(page, webhookError)}
-      ${timelineView(timeline, { t, lang, anchorAddress: services.anchorAddress })}
+      ${timelineView(timeline, { t, lang, contracts: services.contracts })}
       ${liveNotices(page, gift.giftId, lastEventId)}
       ${page.session?.role === "donor" ? webhookForm(page, gift.giftId, webhookError) : ""}`,
     });
