@@ -68,12 +68,29 @@ export function registerChainRelay(router: Router, provider: () => JsonRpcProvid
       }
       try {
         reply({ result: await provider().send(method as string, params) });
-      } catch {
+      } catch (error) {
+        // The node answered with its own JSON-RPC error (a revert, a block whose state it no longer keeps):
+        // that answer is passed on as the node gave it, as JSON-RPC over HTTP does, and the page decides.
+        const answered = nodeError(error);
+        if (answered) return reply({ error: answered });
         reply({ error: { code: -32000, message: "The chain node did not answer" } }, 502);
       }
     },
   );
   router.use(CHAIN_RELAY_PATH, relayErrors);
+}
+
+/** The JSON-RPC error the node answered, as ethers keeps it on the error it throws; none if it did not answer. */
+function nodeError(error: unknown): { code: number; message: string; data?: string } | undefined {
+  const thrown = error as { info?: { error?: unknown }; error?: unknown } | null;
+  const answered = (thrown?.info?.error ?? thrown?.error) as
+    { code?: unknown; message?: unknown; data?: unknown } | undefined;
+  if (typeof answered?.code !== "number") return undefined;
+  return {
+    code: answered.code,
+    message: typeof answered.message === "string" ? answered.message : "",
+    ...(typeof answered.data === "string" ? { data: answered.data } : {}),
+  };
 }
 
 /**
