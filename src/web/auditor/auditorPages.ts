@@ -3,10 +3,11 @@ import type { AuditLog } from "../../../typechain-types";
 import { listAuditRecords } from "../../audit";
 import { deliveryView, listDeliveries, visibleDeliveryRow, type DeliveryDeps } from "../../delivery";
 import { NotFoundError } from "../../errors";
-import { listProgrammeGifts, type IndexerDeps } from "../../indexer";
+import { deliveriesOverTime, listProgrammeGifts, type IndexerDeps } from "../../indexer";
 import { listOrganisations, type OrganisationDeps } from "../../organisations";
 import { getProgramme, listProgrammes, type ProgrammeDeps } from "../../programmes";
 import { fundsView } from "../charity/fundsView";
+import { deliveriesChart } from "../charts/deliveriesChart";
 import { html } from "../html";
 import { digits } from "../i18n/format";
 import { renderPage } from "../layout";
@@ -83,6 +84,7 @@ export function registerAuditorPages(router: Router, services: AuditorPageServic
       title: `${page.t("auditProgrammeTitle")} ${digits(programmeId, page.lang)}`,
       body: html`<p>${programme.name}</p>
         ${fundsView(page, programme, services.programmes.decimals)}
+        ${deliveriesChart(deliveriesOverTime(services.indexer, programme.programmeId), page.t, page.lang)}
         ${programmeDrill(page, listProgrammeGifts(services.indexer, programme.programmeId, LIST_LIMIT), deliveries)}
         <p><a href="/app/auditor">${page.t("back")}</a></p>`,
     });

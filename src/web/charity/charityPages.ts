@@ -5,9 +5,11 @@ import { listDeliveries, type DeliveryDeps } from "../../delivery";
 import { getDisbursement, listDisbursements, type DisbursementDeps } from "../../disbursement";
 import type { SqliteStore } from "../../db";
 import { AppError, NotFoundError, ValidationError } from "../../errors";
+import { deliveriesOverTime } from "../../indexer";
 import { listDuplicateReviews, resolveDuplicateReview, type HouseholdContext } from "../../households";
 import type { OrganisationDeps } from "../../organisations";
 import { listProgrammes, programmeRow, setProgrammePause, type ProgrammeDeps } from "../../programmes";
+import { deliveriesChart } from "../charts/deliveriesChart";
 import { html } from "../html";
 import { digits } from "../i18n/format";
 import { errorBox, formFlag, renderPage } from "../layout";
@@ -192,7 +194,15 @@ export function registerCharityPages(router: Router, services: CharityPageServic
       const page = pageOf(res);
       renderPage(req, res, {
         title: `${page.t("underCoverageTitle")} ${digits(programmeId, page.lang)}`,
-        body: coverageView(page, report, "/app/charity"),
+        body: html`${coverageView(page, report, "/app/charity")}
+        ${deliveriesChart(
+          deliveriesOverTime(
+            { db: services.store.sqlite, decimals: services.programmes.decimals },
+            Number(programmeId),
+          ),
+          page.t,
+          page.lang,
+        )}`,
       });
     },
   );
