@@ -116,10 +116,7 @@ function pageErrors(logger: Logger): ErrorRequestHandler {
     renderPage(req, res, {
       title: status === 404 ? t("notFoundTitle") : t("errorTitle"),
       status,
-      body: errorBox(
-        page,
-        known ? { message: error.message, field: error.field } : { message: t("errorTitle") },
-      ),
+      body: errorBox(page, known ? error : { message: t("errorTitle") }),
     });
   };
 }
