@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import type { Browser, Page } from "playwright-core";
+import type { DeliveryReceipt } from "../../../src/wallets";
 import { AidLedger__factory } from "../../../typechain-types";
 import { openDelivery, PIN, settled, smsCodesTo } from "../e2e/deliveryFixture";
 import { browserVisits, RUNS, SIZES } from "./browserVisit";
@@ -207,16 +208,7 @@ describe("web: donor and vendor journeys in a browser", function () {
 
 /** A signed receipt as the ledger's `redeem` and `redeemBatch` take it. */
 interface SignedItem {
-  receipt: {
-    programmeId: bigint;
-    beneficiaryRef: string;
-    householdRef: string;
-    vendor: string;
-    amount: bigint;
-    evidenceHash: string;
-    nonce: bigint;
-    deadline: bigint;
-  };
+  receipt: DeliveryReceipt;
   beneficiarySignature: string;
   fieldAgentSignature: string;
 }
