@@ -37,18 +37,15 @@ export const PAGES_OPENAPI: OpenApiPaths = {
         responses: {
           "200": jsonResponse(
             "The node's answer, unchanged: its result, or the JSON-RPC error it answered",
-            z.union([
-              z.strictObject({ jsonrpc: z.literal("2.0"), id: rpcId, result: z.unknown() }),
-              z.strictObject({
-                jsonrpc: z.literal("2.0"),
-                id: rpcId,
-                error: z.strictObject({
-                  code: z.number().int(),
-                  message: z.string(),
-                  data: z.string().optional(),
-                }),
-              }),
-            ]),
+            z.strictObject({
+              jsonrpc: z.literal("2.0"),
+              id: rpcId,
+              result: z.unknown().optional(),
+              error: z
+                .strictObject({ code: z.number().int(), message: z.string(), data: z.string().optional() })
+                .optional()
+                .describe("The JSON-RPC error the node answered, in place of a result"),
+            }),
             { jsonrpc: "2.0", id: 1, result: "0x2a" },
           ),
           "400": jsonResponse("Not a read call the relay passes on, or not JSON (-32700)", rpcError, {

@@ -283,7 +283,7 @@
       if (signature.length === 66)
         return callAt(section.dataset.mandates, sel.covers + signature.slice(2) + receiptWords(receipt), block).then(
           function (covered) {
-            return { how: BigInt(covered) === 1n ? "mandate" : null, signer: wallet };
+            return { how: covered.length === 66 && BigInt(covered) === 1n ? "mandate" : null, signer: wallet };
           },
         );
       var bytes = signature.slice(2);

@@ -153,7 +153,7 @@ export function timelineView(timeline: GiftTimeline, context: TimelineContext): 
                   <td>${delivery.vendorName ?? hash(delivery.vendor)}</td>
                   <td class="num">${amount(delivery.amount, lang)}</td>
                   <td>${t(`status_${delivery.status}`)}</td>
-                  <td>
+                  <td class="proof-cell">
                     ${txCheck({ t, lang }, delivery.txHash, delivery.blockNumber, `tx-result-${i}`, delivery)}
                   </td>
                 </tr>`,

@@ -107,6 +107,31 @@ describe("web: donor and vendor journeys in a browser", function () {
     await finish(v);
   });
 
+  it("donor: a node that keeps no state for the transaction's block is asked at the latest block instead", async () => {
+    const v = await visit("phone");
+    const { page } = v;
+    await signIn(page, "en", world.donor.apiKey, "/app/donor", "/app/login?next=/app/donor");
+    await page.goto(`${world.gw.url}/app/donor/gift?giftId=${world.giftIds[0]}`);
+    // As a pruning node answers a call at an old block: its own JSON-RPC error, which the relay passes on.
+    const blocks: string[] = [];
+    await page.route("**/app/chain-rpc", async (route) => {
+      const request = route.request().postDataJSON() as { id: number; method: string; params: unknown[] };
+      const block = request.method === "eth_call" ? String(request.params[1]) : undefined;
+      if (block) blocks.push(block);
+      if (block && block !== "latest")
+        return route.fulfill({
+          json: { jsonrpc: "2.0", id: request.id, error: { code: -32000, message: "missing trie node" } },
+        });
+      return route.fulfill({ response: await route.fetch() });
+    });
+    const checks = await checkDelivery(page);
+    expect(checks.result, checks.items.join(" | ")).to.equal("ok");
+    // The domain at latest; the precompile and the registry at the block, refused, then at latest.
+    expect(blocks.filter((block) => block === "latest").length).to.equal(3);
+    expect(blocks.filter((block) => block !== "latest").length).to.equal(2);
+    await finish(v);
+  });
+
   it("donor: another redemption id on the page, or a receipt field changed in the transaction, fails the digest", async () => {
     const v = await visit("phone");
     const { page } = v;
