@@ -31,6 +31,8 @@ export { lastGiftEventId, listGiftEvents } from "./listGiftEvents";
 export { GIFT_STREAM_HEARTBEAT_MS, streamGiftEvents } from "./giftStream";
 export type { GiftStreamSink } from "./giftStream";
 export { giftOfReceiptWatch, receiptWatchGrant, RECEIPT_WATCH_TTL_MS } from "./receiptWatch";
+export { deliveriesOverTime, DELIVERY_DAYS_SHOWN } from "./deliveriesOverTime";
+export type { DeliveriesOverTime, DeliveryDay } from "./deliveriesOverTime";
 export { listProgrammeGifts } from "./listProgrammeGifts";
 export type { ProgrammeGift } from "./listProgrammeGifts";
 export { giftEventId } from "./projections";

@@ -23,7 +23,7 @@ export const PAGES_OPENAPI: OpenApiPaths = {
       {
         operationId: "relayChainRead",
         summary: "Read the chain through the gateway (JSON-RPC, read calls only)",
-        description: `The relay the pages' scripts check proofs through, since a page may reach nothing but the gateway: one JSON-RPC 2.0 request of ${RELAYED_METHODS.map((m) => `\`${m}\``).join(", ")} (\`eth_call\` with \`to\` and \`data\` only, at \`latest\` or a block number), passed to the chain node unchanged and its answer returned unchanged. Anything else (a write, a signature, another method or parameter) is refused with 400 and a JSON-RPC error \`-32601\`; a node that does not answer is 502 \`-32000\`. No key: what it reads is public on the chain. Bodies up to ${CHAIN_RELAY_BODY_LIMIT}.`,
+        description: `The relay the pages' scripts check proofs and delivery signatures through (the transaction and its receipt, the ledger's EIP-712 domain, the registry's bound wallet, the ecrecover precompile at \`0x…01\`), since a page may reach nothing but the gateway: one JSON-RPC 2.0 request of ${RELAYED_METHODS.map((m) => `\`${m}\``).join(", ")} (\`eth_call\` with \`to\` and \`data\` only, at \`latest\` or a block number), passed to the chain node unchanged and its answer returned unchanged. Anything else (a write, a signature, another method or parameter) is refused with 400 and a JSON-RPC error \`-32601\`; an error the node answers (a revert, a block whose state it no longer keeps) is returned as the node gave it, with 200; a node that does not answer is 502 \`-32000\`. No key: what it reads is public on the chain. Bodies up to ${CHAIN_RELAY_BODY_LIMIT}.`,
         tags: ["meta"],
         requestBody: jsonRequestBody(
           z.object({
@@ -36,8 +36,16 @@ export const PAGES_OPENAPI: OpenApiPaths = {
         ),
         responses: {
           "200": jsonResponse(
-            "The node's answer, unchanged",
-            z.strictObject({ jsonrpc: z.literal("2.0"), id: rpcId, result: z.unknown() }),
+            "The node's answer, unchanged: its result, or the JSON-RPC error it answered",
+            z.strictObject({
+              jsonrpc: z.literal("2.0"),
+              id: rpcId,
+              result: z.unknown().optional(),
+              error: z
+                .strictObject({ code: z.number().int(), message: z.string(), data: z.string().optional() })
+                .optional()
+                .describe("The JSON-RPC error the node answered, in place of a result"),
+            }),
             { jsonrpc: "2.0", id: 1, result: "0x2a" },
           ),
           "400": jsonResponse("Not a read call the relay passes on, or not JSON (-32700)", rpcError, {
@@ -45,8 +53,7 @@ export const PAGES_OPENAPI: OpenApiPaths = {
             id: 1,
             error: {
               code: -32601,
-              message:
-                "Only read calls are relayed: eth_chainId, eth_blockNumber, eth_getTransactionReceipt, eth_call",
+              message: `Only read calls are relayed: ${RELAYED_METHODS.join(", ")}`,
             },
           }),
           "413": jsonResponse("The body is larger than the relay reads", rpcError, {

@@ -3,13 +3,16 @@ import type { JsonRpcProvider } from "ethers";
 
 /**
  * The read-only JSON-RPC relay the pages' scripts ask the chain through (the pages may reach nothing but
- * the gateway): only the calls a browser needs to check a proof itself, each passed to the chain node
+ * the gateway): only the calls a browser needs to check a proof or a delivery's signature itself (an
+ * `eth_call` may reach the ecrecover precompile at 0x01 like any contract), each passed to the chain node
  * unchanged and its answer returned unchanged. Nothing that signs or sends is relayed.
  */
 const READ_METHODS: Record<string, (params: unknown[]) => boolean> = {
   eth_chainId: (params) => params.length === 0,
   eth_blockNumber: (params) => params.length === 0,
   eth_getTransactionReceipt: (params) => params.length === 1 && isHash(params[0]),
+  // The transaction itself: its calldata carries the receipt and the signature the page checks.
+  eth_getTransactionByHash: (params) => params.length === 1 && isHash(params[0]),
   eth_call: (params) =>
     params.length === 2 &&
     isCall(params[0]) &&
@@ -57,8 +60,7 @@ export function registerChainRelay(router: Router, provider: () => JsonRpcProvid
           {
             error: {
               code: -32601,
-              message:
-                "Only read calls are relayed: eth_chainId, eth_blockNumber, eth_getTransactionReceipt, eth_call",
+              message: `Only read calls are relayed: ${RELAYED_METHODS.join(", ")}`,
             },
           },
           400,
@@ -66,12 +68,29 @@ export function registerChainRelay(router: Router, provider: () => JsonRpcProvid
       }
       try {
         reply({ result: await provider().send(method as string, params) });
-      } catch {
+      } catch (error) {
+        // The node answered with its own JSON-RPC error (a revert, a block whose state it no longer keeps):
+        // that answer is passed on as the node gave it, as JSON-RPC over HTTP does, and the page decides.
+        const answered = nodeError(error);
+        if (answered) return reply({ error: answered });
         reply({ error: { code: -32000, message: "The chain node did not answer" } }, 502);
       }
     },
   );
   router.use(CHAIN_RELAY_PATH, relayErrors);
+}
+
+/** The JSON-RPC error the node answered, as ethers keeps it on the error it throws; none if it did not answer. */
+function nodeError(error: unknown): { code: number; message: string; data?: string } | undefined {
+  const thrown = error as { info?: { error?: unknown }; error?: unknown } | null;
+  const answered = (thrown?.info?.error ?? thrown?.error) as
+    { code?: unknown; message?: unknown; data?: unknown } | undefined;
+  if (typeof answered?.code !== "number") return undefined;
+  return {
+    code: answered.code,
+    message: typeof answered.message === "string" ? answered.message : "",
+    ...(typeof answered.data === "string" ? { data: answered.data } : {}),
+  };
 }
 
 /**

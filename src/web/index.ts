@@ -16,6 +16,7 @@ import { registerAuditorPages } from "./auditor/auditorPages";
 import { registerCharityPages } from "./charity/charityPages";
 import { registerChainRelay } from "./chainRelay";
 import { registerDonorPages } from "./donor/donorPages";
+import type { VerifiedContracts } from "./donor/timelineView";
 import { html } from "./html";
 import { errorBox, renderPage } from "./layout";
 import { CsrfRefusedError, LoginRequiredError, pageOf, pageState, PageForbiddenError } from "./pageState";
@@ -58,17 +59,21 @@ export function webPages(services: WebServices, logger: Logger): Router {
   registerStaticAssets(router);
   registerChainRelay(router, () => services.provider);
   registerSessionPages(router, db, services.organisations.peppers);
-  registerDonorPages(router, {
-    indexer: services.indexer,
-    anchorAddress: String(services.anchoring.anchor.target).toLowerCase(),
-  });
+  const system = services.delivery.system;
+  const contracts: VerifiedContracts = {
+    anchor: String(services.anchoring.anchor.target).toLowerCase(),
+    ledger: String(system.ledger.target).toLowerCase(),
+    registry: String(system.registry.target).toLowerCase(),
+    mandates: String(system.mandates.target).toLowerCase(),
+  };
+  registerDonorPages(router, { indexer: services.indexer, contracts });
   registerVendorPages(router, { delivery: services.delivery });
   registerCharityPages(router, services);
   registerRegulatorPages(router, services);
   registerAuditorPages(router, {
     ...services,
     auditLog: services.system.auditLog,
-    anchorAddress: String(services.anchoring.anchor.target).toLowerCase(),
+    contracts,
   });
   registerTimebankPages(router, services);
   router.use("/app", (req, res) => {
@@ -112,10 +117,7 @@ function pageErrors(logger: Logger): ErrorRequestHandler {
     renderPage(req, res, {
       title: status === 404 ? t("notFoundTitle") : t("errorTitle"),
       status,
-      body: errorBox(
-        page,
-        known ? { message: error.message, field: error.field } : { message: t("errorTitle") },
-      ),
+      body: errorBox(page, known ? error : { message: t("errorTitle") }),
     });
   };
 }

@@ -1,5 +1,7 @@
 import type { Request, Response } from "express";
 import { html, type Html } from "./html";
+import { refusalWords, type Refusal } from "./i18n/refusals";
+import type { TextKey } from "./i18n/texts";
 import type { PageState } from "./pageState";
 import { pageOf } from "./pageState";
 
@@ -90,11 +92,20 @@ export function renderPage(req: Request, res: Response, options: PageOptions): v
     .send(body.value);
 }
 
-/** A field's error message, tied to the field for screen readers (`aria-describedby`). */
-export function errorBox(page: PageState, error: { message: string; field?: string } | undefined): Html {
+/**
+ * A field's error message, tied to the field for screen readers (`aria-describedby`). A use-case's refusal
+ * (an `AppError`: it has a status) is said in the page's language by its code, with the page's own words
+ * for its codes first (`pageWords`); a plain message is the page's own words already.
+ */
+export function errorBox(
+  page: PageState,
+  error: Refusal | { message: string; field?: string } | undefined,
+  pageWords?: Readonly<Record<string, TextKey>>,
+): Html {
   if (!error) return html``;
+  const message = "status" in error ? refusalWords(page, error, pageWords) : error.message;
   return html`<div class="error" role="alert" id="form-error">
-    <p>${error.message}</p>
+    <p>${message}</p>
     ${error.field ? html`<p>${page.t("errorField")}: <code>${error.field}</code></p>` : ""}
   </div>`;
 }

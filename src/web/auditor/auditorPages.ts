@@ -10,10 +10,11 @@ import {
   type DeliveryDeps,
 } from "../../delivery";
 import { AppError, NotFoundError } from "../../errors";
-import { listProgrammeGifts, type IndexerDeps } from "../../indexer";
+import { deliveriesOverTime, listProgrammeGifts, type IndexerDeps } from "../../indexer";
 import { listOrganisations, type OrganisationDeps } from "../../organisations";
 import { getProgramme, listProgrammes, type ProgrammeDeps } from "../../programmes";
 import { fundsView } from "../charity/fundsView";
+import { deliveriesChart } from "../charts/deliveriesChart";
 import { html } from "../html";
 import { digits } from "../i18n/format";
 import { errorBox, formFlag, renderPage } from "../layout";
@@ -26,6 +27,7 @@ import {
   receiptView,
   reportTable,
 } from "./auditorViews";
+import type { VerifiedContracts } from "../donor/timelineView";
 
 export interface AuditorPageServices {
   auditLog: AuditLog;
@@ -33,8 +35,8 @@ export interface AuditorPageServices {
   programmes: ProgrammeDeps;
   indexer: IndexerDeps;
   delivery: DeliveryDeps;
-  /** The `ReceiptAnchor` the proof checks ask (as the donor's timeline). */
-  anchorAddress: string;
+  /** The contracts the receipt's in-browser checks ask (as the donor's timeline). */
+  contracts: VerifiedContracts;
 }
 
 const PROGRAMME_ID = /^[1-9][0-9]{0,15}$/;
@@ -98,6 +100,7 @@ export function registerAuditorPages(router: Router, services: AuditorPageServic
       title: `${page.t("auditProgrammeTitle")} ${digits(programmeId, page.lang)}`,
       body: html`<p>${programme.name}</p>
         ${fundsView(page, programme, services.programmes.decimals)}
+        ${deliveriesChart(deliveriesOverTime(services.indexer, programme.programmeId), page.t, page.lang)}
         ${programmeDrill(page, listProgrammeGifts(services.indexer, programme.programmeId, LIST_LIMIT), deliveries)}
         <p><a href="/app/auditor">${page.t("back")}</a></p>`,
     });
@@ -116,7 +119,7 @@ export function registerAuditorPages(router: Router, services: AuditorPageServic
       status: error?.status ?? 200,
       scripts: ["keccak.js", "verify.js"],
       body: html`${errorBox(page, error)} ${notice ? html`<p class="notice" role="status">${notice}</p>` : ""}
-      ${receiptView(page, delivery, services.anchorAddress)}
+      ${receiptView(page, delivery, services.contracts)}
       ${disputeSection(page, delivery, `web-${randomUUID()}`)}`,
     });
   };

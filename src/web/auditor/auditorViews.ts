@@ -2,7 +2,12 @@ import type { AnchoredReportRecord, FindingRecord } from "../../audit";
 import type { DeliveryView } from "../../delivery";
 import type { ProgrammeGift } from "../../indexer";
 import type { ProgrammeView } from "../../programmes";
-import { txCheck, verifierAttributes } from "../donor/timelineView";
+import {
+  txCheck,
+  verifiedContractsNote,
+  verifierAttributes,
+  type VerifiedContracts,
+} from "../donor/timelineView";
 import { html, type Html } from "../html";
 import { amount, count, dateTime, digits, shortHash } from "../i18n/format";
 import { itemName } from "../i18n/items";
@@ -154,7 +159,7 @@ export function programmeDrill(
 }
 
 /** One redemption's receipt: what was accepted and how, and its transaction with the in-browser chain check. */
-export function receiptView(page: Page, delivery: DeliveryView, anchorAddress: string): Html {
+export function receiptView(page: Page, delivery: DeliveryView, contracts: VerifiedContracts): Html {
   const { t, lang } = page;
   return html`<p>${t("receiptIntro")}</p>
     <dl class="facts" id="receipt">
@@ -175,14 +180,23 @@ export function receiptView(page: Page, delivery: DeliveryView, anchorAddress: s
       <dt>${t("when")}</dt>
       <dd>${dateTime(delivery.createdAt, lang)}</dd>
     </dl>
-    <section id="anchored" aria-labelledby="proof-heading" ${verifierAttributes({ t, lang, anchorAddress })}>
+    <section id="anchored" aria-labelledby="proof-heading" ${verifierAttributes({ t, lang, contracts })}>
       <h2 id="proof-heading">${t("proof")}</h2>
       <noscript><p>${t("needsScript")}</p></noscript>
       ${
         delivery.redemption
-          ? html`<p>
-              ${txCheck(page, delivery.redemption.txHash, delivery.redemption.blockNumber, "tx-result-receipt")}
-            </p>`
+          ? html`${verifiedContractsNote({ t, lang, contracts })}
+              <div>
+                ${txCheck(
+                  page,
+                  delivery.redemption.txHash,
+                  delivery.redemption.blockNumber,
+                  "tx-result-receipt",
+                  {
+                    redemptionId: delivery.redemptionId,
+                  },
+                )}
+              </div>`
           : html`<p>${t("noRedemptions")}</p>`
       }
     </section>`;

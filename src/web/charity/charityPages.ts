@@ -18,6 +18,7 @@ import {
 } from "../../disbursement";
 import type { SqliteStore } from "../../db";
 import { AppError, NotFoundError, ValidationError } from "../../errors";
+import { deliveriesOverTime } from "../../indexer";
 import {
   getImportDetail,
   listDuplicateReviews,
@@ -27,6 +28,7 @@ import {
 } from "../../households";
 import type { OrganisationDeps } from "../../organisations";
 import { listProgrammes, programmeRow, setProgrammePause, type ProgrammeDeps } from "../../programmes";
+import { deliveriesChart } from "../charts/deliveriesChart";
 import { html, type Html } from "../html";
 import { dateTime, digits } from "../i18n/format";
 import { errorBox, formFlag, renderPage } from "../layout";
@@ -412,7 +414,15 @@ export function registerCharityPages(router: Router, services: CharityPageServic
       const page = pageOf(res);
       renderPage(req, res, {
         title: `${page.t("underCoverageTitle")} ${digits(programmeId, page.lang)}`,
-        body: coverageView(page, report, "/app/charity"),
+        body: html`${coverageView(page, report, "/app/charity")}
+        ${deliveriesChart(
+          deliveriesOverTime(
+            { db: services.store.sqlite, decimals: services.programmes.decimals },
+            Number(programmeId),
+          ),
+          page.t,
+          page.lang,
+        )}`,
       });
     },
   );

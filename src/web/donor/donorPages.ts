@@ -18,15 +18,15 @@ import { pageOf, requireCsrf, requirePageRole } from "../pageState";
 import { GIFT_ID, GIFT_READERS } from "./giftReaders";
 import { liveNotices, webhookForm, webhookRegistered } from "./followView";
 import { registerGiftStreamPage } from "./giftStreamPage";
-import { timelineView } from "./timelineView";
+import { timelineView, type VerifiedContracts } from "./timelineView";
 
 export interface DonorPageServices {
   indexer: IndexerDeps;
-  /** The `ReceiptAnchor` contract whose roots the page asks the chain about. */
-  anchorAddress: string;
+  /** The contracts the timeline's in-browser checks ask the chain about. */
+  contracts: VerifiedContracts;
 }
 
-function lookupForms(req: Request, res: Response, error?: { message: string; field?: string }, status = 200) {
+function lookupForms(req: Request, res: Response, error?: AppError, status = 200) {
   const page = pageOf(res);
   const { t } = page;
   const giftForm = page.session
@@ -77,12 +77,7 @@ function lookupForms(req: Request, res: Response, error?: { message: string; fie
  * and a signed-in donor's webhook form, the use-case of `POST /v1/webhooks`.
  */
 export function registerDonorPages(router: Router, services: DonorPageServices): void {
-  const showTimeline = (
-    req: Request,
-    res: Response,
-    gift: IndexedGift,
-    webhookError?: { message: string; field?: string; status: number },
-  ) => {
+  const showTimeline = (req: Request, res: Response, gift: IndexedGift, webhookError?: AppError) => {
     const page = pageOf(res);
     const { t, lang } = page;
     const timeline = giftTimeline(services.indexer, gift);
@@ -92,7 +87,7 @@ export function registerDonorPages(router: Router, services: DonorPageServices):
       status: webhookError?.status ?? 200,
       scripts: ["keccak.js", "verify.js", "follow.js"],
       body: html`${errorBox(page, webhookError)}
-      ${timelineView(timeline, { t, lang, anchorAddress: services.anchorAddress })}
+      ${timelineView(timeline, { t, lang, contracts: services.contracts })}
       ${liveNotices(page, gift.giftId, lastEventId)}
       ${page.session?.role === "donor" ? webhookForm(page, gift.giftId, webhookError) : ""}`,
     });
@@ -104,7 +99,7 @@ export function registerDonorPages(router: Router, services: DonorPageServices):
     const giftId = typeof req.query.giftId === "string" ? req.query.giftId.trim() : "";
     if (!GIFT_ID.test(giftId)) {
       const error = new ValidationError("giftId", "invalid_id", "Enter the gift id in plain decimal digits.");
-      return lookupForms(req, res, { message: error.message, field: error.field }, 400);
+      return lookupForms(req, res, error, 400);
     }
     const session = pageOf(res).session!;
     showTimeline(req, res, readableGift(services.indexer.db, Number(giftId), session));
@@ -126,7 +121,7 @@ export function registerDonorPages(router: Router, services: DonorPageServices):
     const giftId = typeof body.giftId === "string" ? body.giftId.trim() : "";
     if (!GIFT_ID.test(giftId)) {
       const error = new ValidationError("giftId", "invalid_id", "Enter the gift id in plain decimal digits.");
-      return lookupForms(req, res, { message: error.message, field: error.field }, 400);
+      return lookupForms(req, res, error, 400);
     }
     const gift = readableGift(services.indexer.db, Number(giftId), session);
     try {
@@ -142,7 +137,7 @@ export function registerDonorPages(router: Router, services: DonorPageServices):
       });
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
-      showTimeline(req, res, gift, { message: error.message, field: error.field, status: error.status });
+      showTimeline(req, res, gift, error);
     }
   });
 

@@ -50,6 +50,16 @@ export function dateTime(iso: string | null, lang: Language): string {
   return dateTimeFormats[lang].format(new Date(iso));
 }
 
+const dayFormats = {
+  fa: new Intl.DateTimeFormat("fa-IR-u-ca-persian", { dateStyle: "medium", timeZone: "UTC" }),
+  en: new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" }),
+};
+
+/** A calendar day given as `YYYY-MM-DD`, written as the language reads it (Solar Hijri in Persian). */
+export function calendarDay(day: string, lang: Language): string {
+  return dayFormats[lang].format(new Date(`${day}T12:00:00Z`));
+}
+
 /** The calendar day of an instant in Tehran, as `YYYY-MM-DD`, to group a counter's deliveries by day. */
 export function tehranDay(at: Date): string {
   return dayFormat.format(at);

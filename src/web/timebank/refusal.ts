@@ -38,20 +38,9 @@ const REFUSALS: Record<string, TextKey> = {
 
 /**
  * A refused form above the page: what was refused in the page's language with the code it was refused with,
- * and the field named. Bad input without a sentence of its own says so in Persian and keeps the use-case's
- * precise English sentence in English.
+ * and the field named; the time bank's own words for its codes, the pages' shared ones (src/web/i18n/refusals.ts)
+ * for the rest.
  */
 export function refusalBox(page: PageState, error: AppError | undefined): Html {
-  if (!error) return errorBox(page, undefined);
-  const key = error.code === undefined ? undefined : REFUSALS[error.code];
-  const words =
-    key !== undefined
-      ? page.t(key)
-      : page.lang === "fa" && error.status < 500
-        ? page.t("tbRefusal_input")
-        : error.message;
-  return errorBox(page, {
-    message: error.code === undefined ? words : `${words} (${error.code})`,
-    field: error.field,
-  });
+  return errorBox(page, error, REFUSALS);
 }

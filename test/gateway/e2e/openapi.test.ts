@@ -617,6 +617,15 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     const relay = async (body: object | string) =>
       gw.record(await gw.http().post("/app/chain-rpc").type("json").send(body));
     ok(await relay({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }), 200);
+    // The node's own error (a block it has not mined), passed on with 200 as the document says.
+    const ahead = await relay({
+      jsonrpc: "2.0",
+      id: 3,
+      method: "eth_call",
+      params: [{ to: gw.services.operator, data: "0x12345678" }, "0xffffffffffff"],
+    });
+    ok(ahead, 200);
+    expect(ahead.body.error.code).to.be.a("number");
     ok(await relay({ jsonrpc: "2.0", id: 2, method: "eth_sendTransaction", params: [{}] }), 400);
     ok(await relay(JSON.stringify({ method: "eth_chainId", pad: "x".repeat(5_000) })), 413);
     ok(await relay("{not json"), 400);

@@ -1,5 +1,7 @@
 import { expect } from "chai";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import type { DeliveryReceipt } from "../../../src/wallets";
+import { AidLedger__factory } from "../../../typechain-types";
 import { openDelivery, PIN, settled, smsCodesTo } from "../e2e/deliveryFixture";
 import { browserVisits, RUNS, SIZES } from "./browserVisit";
 import { startWithChromium } from "./launchChromium";
@@ -54,15 +56,17 @@ describe("web: donor and vendor journeys in a browser", function () {
       const proofResult = page.locator(`#${await proof.getAttribute("aria-describedby")}`);
       await proofResult.locator("xpath=self::*[@class='ok' or @class='bad']").waitFor({ timeout: 10_000 });
       expect(await proofResult.getAttribute("class"), (await proofResult.textContent()) ?? "").to.equal("ok");
-      const tx = page.locator("button.verify-tx").first();
-      await tx.click();
-      const txResult = page.locator(`#${await tx.getAttribute("aria-describedby")}`);
-      await txResult.locator("xpath=self::*[@class='ok' or @class='bad']").waitFor({ timeout: 10_000 });
-      expect(await txResult.getAttribute("class")).to.equal("ok");
+      // The delivery: its transaction, event, digest and signature, each checked in the page.
+      const checks = await checkDelivery(page);
+      expect(checks.result, checks.items.join(" | ")).to.equal("ok");
+      expect(checks.items.map((item) => item.split(" ")[0])).to.deep.equal(["ok", "ok", "ok", "ok"]);
+      expect(checks.texts[3]).to.include(lang === "fa" ? "درست:" : "Passed:");
       await accessibility(page, "gift timeline");
       await shot(page, `donor-timeline-${lang}-${size}`);
+      // One call for the proof; four for the delivery's transaction, receipt, chain id and ledger domain,
+      // then the ecrecover precompile and the registry's wallet, both at the transaction's block.
       const relayed = v.requests.filter((url) => url.endsWith("/app/chain-rpc"));
-      expect(relayed.length).to.equal(2);
+      expect(relayed.length).to.equal(7);
       await finish(v);
     });
   }
@@ -81,6 +85,76 @@ describe("web: donor and vendor journeys in a browser", function () {
     const result = page.locator(`#${await proof.getAttribute("aria-describedby")}`);
     await result.locator("xpath=self::*[@class='ok' or @class='bad']").waitFor({ timeout: 10_000 });
     expect(await result.getAttribute("class")).to.equal("bad");
+    await finish(v);
+  });
+
+  it("donor: a signature changed in the transaction's data fails the signature check, the digest still holds", async () => {
+    const v = await visit("phone");
+    const { page } = v;
+    await signIn(page, "en", world.donor.apiKey, "/app/donor", "/app/login?next=/app/donor");
+    await page.goto(`${world.gw.url}/app/donor/gift?giftId=${world.giftIds[0]}`);
+    // As if the chain's answer carried another signature: one byte of r changed, the receipt untouched.
+    await tamperTransaction(page, (item) => {
+      const signature = item.beneficiarySignature;
+      const flipped = (parseInt(signature.slice(10, 12), 16) ^ 0x5a).toString(16).padStart(2, "0");
+      return { ...item, beneficiarySignature: signature.slice(0, 10) + flipped + signature.slice(12) };
+    });
+    const checks = await checkDelivery(page);
+    expect(checks.result).to.equal("bad");
+    expect(checks.items.map((item) => item.split(" ")[0])).to.deep.equal(["ok", "ok", "ok", "bad"]);
+    expect(checks.texts[3]).to.include("Failed:");
+    await accessibility(page, "gift timeline with a failed signature check");
+    await finish(v);
+  });
+
+  it("donor: a node that keeps no state for the transaction's block is asked at the latest block instead", async () => {
+    const v = await visit("phone");
+    const { page } = v;
+    await signIn(page, "en", world.donor.apiKey, "/app/donor", "/app/login?next=/app/donor");
+    await page.goto(`${world.gw.url}/app/donor/gift?giftId=${world.giftIds[0]}`);
+    // As a pruning node answers a call at an old block: its own JSON-RPC error, which the relay passes on.
+    const blocks: string[] = [];
+    await page.route("**/app/chain-rpc", async (route) => {
+      const request = route.request().postDataJSON() as { id: number; method: string; params: unknown[] };
+      const block = request.method === "eth_call" ? String(request.params[1]) : undefined;
+      if (block) blocks.push(block);
+      if (block && block !== "latest")
+        return route.fulfill({
+          json: { jsonrpc: "2.0", id: request.id, error: { code: -32000, message: "missing trie node" } },
+        });
+      return route.fulfill({ response: await route.fetch() });
+    });
+    const checks = await checkDelivery(page);
+    expect(checks.result, checks.items.join(" | ")).to.equal("ok");
+    // The domain at latest; the precompile and the registry at the block, refused, then at latest.
+    expect(blocks.filter((block) => block === "latest").length).to.equal(3);
+    expect(blocks.filter((block) => block !== "latest").length).to.equal(2);
+    await finish(v);
+  });
+
+  it("donor: another redemption id on the page, or a receipt field changed in the transaction, fails the digest", async () => {
+    const v = await visit("phone");
+    const { page } = v;
+    await signIn(page, "fa", world.donor.apiKey, "/app/donor", "/app/login?next=/app/donor");
+    await page.goto(`${world.gw.url}/app/donor/gift?giftId=${world.giftIds[0]}`);
+    const button = page.locator("button.verify-tx").first();
+    const real = (await button.getAttribute("data-redemption"))!;
+    // As if the gateway had named another redemption: no event carries it and no receipt hashes to it.
+    await button.evaluate((element: HTMLElement) => (element.dataset.redemption = `0x${"cd".repeat(32)}`));
+    const named = await checkDelivery(page);
+    expect(named.result).to.equal("bad");
+    expect(named.items.map((item) => item.split(" ")[0])).to.deep.equal(["ok", "bad", "bad", "bad"]);
+    expect(named.texts[1]).to.include("نادرست:");
+
+    // The real id, but the receipt's amount in the transaction's data one unit more: its digest misses it.
+    await button.evaluate((element: HTMLElement, id: string) => (element.dataset.redemption = id), real);
+    await tamperTransaction(page, (item) => ({
+      ...item,
+      receipt: { ...item.receipt, amount: item.receipt.amount + 1n },
+    }));
+    const changed = await checkDelivery(page);
+    expect(changed.result).to.equal("bad");
+    expect(changed.items.map((item) => item.split(" ")[0])).to.deep.equal(["ok", "ok", "bad", "bad"]);
     await finish(v);
   });
 
@@ -193,3 +267,72 @@ describe("web: donor and vendor journeys in a browser", function () {
     });
   });
 });
+
+/** A signed receipt as the ledger's `redeem` and `redeemBatch` take it. */
+interface SignedItem {
+  receipt: DeliveryReceipt;
+  beneficiarySignature: string;
+  fieldAgentSignature: string;
+}
+
+/**
+ * Answers the page's `eth_getTransactionByHash` with the chain's transaction whose receipts `change` rewrote
+ * (re-encoded with the ledger's ABI), everything else through to the real relay.
+ */
+async function tamperTransaction(page: Page, change: (item: SignedItem) => SignedItem): Promise<void> {
+  const ledger = AidLedger__factory.createInterface();
+  await page.unroute("**/app/chain-rpc");
+  await page.route("**/app/chain-rpc", async (route) => {
+    const request = route.request().postDataJSON() as { method: string };
+    const response = await route.fetch();
+    if (request.method !== "eth_getTransactionByHash") return route.fulfill({ response });
+    const answer = (await response.json()) as { result: { input: string } };
+    const call = ledger.parseTransaction({ data: answer.result.input })!;
+    const plain = (item: unknown) => {
+      const [receipt, beneficiarySignature, fieldAgentSignature] = item as [unknown[], string, string];
+      const [programmeId, beneficiaryRef, householdRef, vendor, amount, evidenceHash, nonce, deadline] =
+        receipt as [bigint, string, string, string, bigint, string, bigint, bigint];
+      return change({
+        receipt: { programmeId, beneficiaryRef, householdRef, vendor, amount, evidenceHash, nonce, deadline },
+        beneficiarySignature,
+        fieldAgentSignature,
+      });
+    };
+    const input =
+      call.name === "redeem"
+        ? (() => {
+            const item = plain([call.args[0], call.args[1], call.args[2]]);
+            return ledger.encodeFunctionData("redeem", [
+              item.receipt,
+              item.beneficiarySignature,
+              item.fieldAgentSignature,
+            ]);
+          })()
+        : ledger.encodeFunctionData("redeemBatch", [(call.args[0] as unknown[]).map(plain)]);
+    await route.fulfill({ response, json: { ...answer, result: { ...answer.result, input } } });
+  });
+}
+
+/** Clicks the first delivery's check and reads its result and each check's class and words. */
+async function checkDelivery(
+  page: Page,
+): Promise<{ result: string | null; items: string[]; texts: string[] }> {
+  const button = page.locator("button.verify-tx").first();
+  const resultId = (await button.getAttribute("aria-describedby"))!;
+  await page.evaluate((id) => {
+    const output = document.getElementById(id)!;
+    output.className = "";
+    output.textContent = "";
+  }, resultId);
+  await button.click();
+  const result = page.locator(`#${resultId}`);
+  await result.locator("xpath=self::*[@class='ok' or @class='bad']").waitFor({ timeout: 15_000 });
+  const list = page.locator(`#${resultId}-checks li`);
+  const classes = await list.evaluateAll((items) => items.map((item) => item.className));
+  const texts = await list.allTextContents();
+  return {
+    result: await result.getAttribute("class"),
+    items: classes.map((name, i) => `${name} ${texts[i]}`),
+    texts,
+  };
+}

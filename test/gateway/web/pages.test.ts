@@ -1,5 +1,17 @@
 import { expect } from "chai";
+import {
+  concat,
+  dataSlice,
+  getAddress,
+  keccak256,
+  Signature,
+  toBeHex,
+  toUtf8Bytes,
+  Wallet,
+  zeroPadValue,
+} from "ethers";
 import request from "supertest";
+import { PERSIAN_REFUSALS } from "../../../src/web/i18n/refusals";
 import { createApiKey, revokeApiKey } from "../../../src/apiKeys";
 import { cookieHeader } from "../../../src/web/cookies";
 import { PAGE_CSP } from "../../../src/web/pageState";
@@ -216,6 +228,20 @@ describe("web: pages over HTTP", function () {
     const bad = await donor.agent.get("/app/donor/gift?giftId=12abc");
     expect(bad.status).to.equal(400);
     expect(bad.text).to.include("<code>giftId</code>");
+    // The refusal in the page's language, by its code: Persian words here, the use-case's sentence in English.
+    expect(bad.text).to.include(`${PERSIAN_REFUSALS.invalid_id} (invalid_id)`);
+    expect(bad.text).to.not.include("Enter the gift id");
+    expect(unknown.text).to.include(`${PERSIAN_REFUSALS.not_found} (not_found)`);
+    await donor.agent
+      .post("/app/language")
+      .type("form")
+      .send({ csrf: donor.csrf, lang: "en", back: "/app/donor" });
+    const english = await donor.agent.get("/app/donor/gift?giftId=12abc");
+    expect(english.text).to.include("Enter the gift id in plain decimal digits. (invalid_id)");
+    await donor.agent
+      .post("/app/language")
+      .type("form")
+      .send({ csrf: donor.csrf, lang: "fa", back: "/app/donor" });
   });
 
   it("opens a cash gift by receipt code and secret sent in a form, and a wrong secret like no code", async () => {
@@ -232,6 +258,7 @@ describe("web: pages over HTTP", function () {
     const wrong = await agent.post("/app/donor/receipt").type("form").send({ csrf, code, secret: "nope" });
     expect(wrong.status).to.equal(404);
     expect(wrong.text).to.include("<code>code</code>");
+    expect(wrong.text).to.include(`${PERSIAN_REFUSALS.not_found} (not_found)`);
   });
 
   it("follows a cash gift live with the grant its receipt left in a cookie: the secret in no address, cookie or log", async () => {
@@ -426,6 +453,7 @@ describe("web: pages over HTTP", function () {
       .send({ csrf: vendor.csrf, proofKind: "smsCode", code: wrongCode });
     expect(wrong.status).to.equal(401);
     expect(wrong.text).to.include('role="alert"');
+    expect(wrong.text).to.include(`${PERSIAN_REFUSALS.code_incorrect} (code_incorrect)`);
     const accepted = await vendor.agent
       .post(`${path}/acceptance`)
       .type("form")
@@ -467,7 +495,48 @@ describe("web: pages over HTTP", function () {
       params: [world.redemptionTx],
     });
     expect(receipt.body.result.status).to.equal("0x1");
+    // The transaction itself, whose calldata carries the receipt and signature the page checks.
+    const tx = await relay({
+      jsonrpc: "2.0",
+      id: 2,
+      method: "eth_getTransactionByHash",
+      params: [world.redemptionTx],
+    });
+    expect(tx.status).to.equal(200);
+    expect(tx.body.result.hash).to.equal(world.redemptionTx);
+    expect(tx.body.result.to.toLowerCase()).to.equal(
+      String(world.gw.services.system.ledger.target).toLowerCase(),
+    );
+    // The ecrecover precompile answers like any contract: a digest and signature give their signer.
+    const signer = Wallet.createRandom();
+    const digest = keccak256(toUtf8Bytes("relay"));
+    const signature = Signature.from(signer.signingKey.sign(digest));
+    const recovered = await relay({
+      jsonrpc: "2.0",
+      id: 3,
+      method: "eth_call",
+      params: [
+        {
+          to: "0x0000000000000000000000000000000000000001",
+          data: concat([digest, zeroPadValue(toBeHex(signature.v), 32), signature.r, signature.s]),
+        },
+        "latest",
+      ],
+    });
+    expect(getAddress(dataSlice(recovered.body.result, 12))).to.equal(signer.address);
+    // A call the node answers with an error (a block it has not mined) is its answer, not a relay failure.
+    const ahead = await relay({
+      jsonrpc: "2.0",
+      id: 4,
+      method: "eth_call",
+      params: [{ to: world.gw.services.operator, data: "0x12345678" }, "0xffffffffffff"],
+    });
+    expect(ahead.status, ahead.text).to.equal(200);
+    expect(ahead.body.error.code).to.be.a("number");
+    expect(ahead.body).to.not.have.property("result");
     for (const refused of [
+      { method: "eth_getTransactionByHash", params: ["0x1234"] },
+      { method: "eth_getTransactionByHash", params: [world.redemptionTx, true] },
       { method: "eth_sendRawTransaction", params: ["0x00"] },
       { method: "eth_sendTransaction", params: [{}] },
       {

@@ -2,8 +2,9 @@ import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { formatUnits } from "ethers";
 import type { Browser, Page } from "playwright-core";
-import { amount, count } from "../../../src/web/i18n/format";
+import { amount, calendarDay, count, tehranDay } from "../../../src/web/i18n/format";
 import { textOf } from "../../../src/web/i18n/texts";
+import { persianRefusal } from "../../../src/web/i18n/refusals";
 import { rowReason } from "../../../src/web/i18n/rowReasons";
 import { HOME } from "../../../src/web/sessionPages";
 import { writeFileSync } from "node:fs";
@@ -57,6 +58,57 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
       }
       await alsoAs?.(role);
     }
+  }
+
+  /**
+   * The page's deliveries-over-time table against the chain itself: the programme's DeliveryRedeemed events,
+   * each dated by its block and grouped by the Tehran day, counted and summed; one bar per row, in the
+   * page's digits. The indexer may be a poll behind the chain: the page is read again until it caught up.
+   */
+  async function deliveriesChartMatchesChain(page: Page, lang: "fa" | "en"): Promise<void> {
+    const { ledger } = world.gw.services.system;
+    const decimals = world.gw.services.indexer.decimals;
+    const events = await ledger.queryFilter(ledger.filters.DeliveryRedeemed(undefined, world.programmeId));
+    expect(events.length).to.be.above(0);
+    const days = new Map<string, { deliveries: number; units: bigint }>();
+    let units = 0n;
+    for (const event of events) {
+      const day = tehranDay(new Date((await event.getBlock()).timestamp * 1000));
+      const entry = days.get(day) ?? { deliveries: 0, units: 0n };
+      entry.deliveries++;
+      entry.units += event.args.amount;
+      units += event.args.amount;
+      days.set(day, entry);
+    }
+    const whole = (value: bigint) => formatUnits(value, decimals).replace(/\.0$/, "");
+    const expected = [
+      ...[...days.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([day, entry]) => [day, String(entry.deliveries), whole(entry.units)]),
+      ["total", String(events.length), whole(units)],
+    ];
+    const read = () =>
+      page
+        .locator("#deliveries-over-time tr[data-day]")
+        .evaluateAll((rows) =>
+          rows.map((row) => [
+            row.getAttribute("data-day"),
+            row.querySelector("[data-deliveries]")?.getAttribute("data-deliveries"),
+            row.querySelector("[data-amount]")?.getAttribute("data-amount"),
+          ]),
+        );
+    for (let tries = 0; JSON.stringify(await read()) !== JSON.stringify(expected) && tries < 20; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      await page.reload();
+    }
+    expect(await read()).to.deep.equal(expected);
+    // The figures as the reader reads them, and one bar per day.
+    const [firstDay, firstCount] = expected[0]!;
+    const firstRow = page.locator(`#deliveries-over-time tr[data-day="${firstDay}"]`);
+    expect(await firstRow.locator("th").textContent()).to.equal(calendarDay(firstDay!, lang));
+    expect(await firstRow.locator("td").first().textContent()).to.equal(count(Number(firstCount), lang));
+    const bars = page.locator('svg[aria-labelledby="deliveries-over-time-title"] rect.bar');
+    expect(await bars.count()).to.equal(days.size);
   }
 
   before(async () => {
@@ -145,7 +197,8 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
       expect(await page.locator('[data-coverage="uncovered"]').textContent()).to.equal(
         count(report.uncovered, lang),
       );
-      expect(await page.locator("svg.chart").isVisible()).to.equal(true);
+      expect(await page.locator("svg.chart").first().isVisible()).to.equal(true);
+      await deliveriesChartMatchesChain(page, lang);
       await accessibility(page, "under-coverage");
       await shot(page, `charity-coverage-${lang}-${size}`);
       await finish(v);
@@ -400,6 +453,12 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
       await groupForm().locator('select[name="admitted"]').selectOption("true");
       await submit(groupForm(), `**/app/regulator/groups/${world.groupId}/admissions`);
       expect(await page.locator("#form-error code").textContent()).to.equal("charityOrgIds");
+      // In the page's language, by the refusal's code: Persian words on the Persian page.
+      const refusal = (await page.locator("#form-error p").first().textContent())!;
+      const code = /\(([A-Za-z_]+)\)$/.exec(refusal)?.[1];
+      if (lang === "fa")
+        expect(refusal).to.equal(`${persianRefusal({ code, field: "charityOrgIds" })} (${code})`);
+      else expect(refusal).to.not.match(/[\u0600-\u06FF]/u);
       expect(countRows(world.gw, "chain_jobs")).to.equal(jobs);
       v.problems = v.problems.filter((problem) => !/status of 409/.test(problem));
       await accessibility(page, "regulator after a refused admission");
@@ -484,6 +543,7 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
       await shot(page, `auditor-${lang}-${size}`);
 
       await keyboardFollow(page, `/app/auditor/programmes/${world.programmeId}`);
+      await deliveriesChartMatchesChain(page, lang);
       await accessibility(page, "auditor programme");
       const receipt = page.locator("#redemptions a").first();
       expect(
