@@ -24,8 +24,8 @@ export interface PendingServiceEntry {
 }
 
 /**
- * A member's history as the TimeBank's events tell it, read on demand from the block of its admission: every
- * balance change (`ServiceConfirmed` as giver or payer, `CreditDonated` either way) and the services logged
+ * A member's history as the TimeBank's events tell it, read on demand from the block of its admission, on every
+ * wallet it has held (its moves are `MemberWalletRebound` by its member ref): every balance change (`ServiceConfirmed` as giver or payer, `CreditDonated` either way) and the services logged
  * with it and still pending, whoever logged them (a self-custodied giver's own calls included). The gateway
  * keeps no copy: these three events are the accounts' whole record, and one member's are a filtered read.
  */
@@ -41,16 +41,23 @@ export async function memberHistory(
     .get(member.member_ref) as number;
   const fromBlock = deps.outbox.get(admitJob)?.blockNumber ?? 0;
   const tb = deps.system.timeBank;
-  const wallet = member.wallet;
   const query = (filter: Parameters<typeof tb.queryFilter>[0]) =>
     tb.queryFilter(filter, fromBlock) as Promise<(EventLog | Log)[]>;
+  // Every wallet the member has held: a member moved to a new wallet (rebindWallet) keeps its history.
+  const rebound = await query(tb.filters.MemberWalletRebound(member.member_ref));
+  const wallets = [
+    member.wallet,
+    ...rebound.map((log) => String((log as EventLog).args[1]).toLowerCase()),
+  ].filter((w, i, all) => all.indexOf(w) === i);
+  const each = async (filter: (wallet: string) => Parameters<typeof tb.queryFilter>[0]) =>
+    (await Promise.all(wallets.map((wallet) => query(filter(wallet))))).flat();
   const [earned, paid, donated, received, gave, got] = await Promise.all([
-    query(tb.filters.ServiceConfirmed(undefined, wallet)),
-    query(tb.filters.ServiceConfirmed(undefined, undefined, wallet)),
-    query(tb.filters.CreditDonated(wallet)),
-    query(tb.filters.CreditDonated(undefined, wallet)),
-    query(tb.filters.ServiceLogged(undefined, wallet)),
-    query(tb.filters.ServiceLogged(undefined, undefined, wallet)),
+    each((wallet) => tb.filters.ServiceConfirmed(undefined, wallet)),
+    each((wallet) => tb.filters.ServiceConfirmed(undefined, undefined, wallet)),
+    each((wallet) => tb.filters.CreditDonated(wallet)),
+    each((wallet) => tb.filters.CreditDonated(undefined, wallet)),
+    each((wallet) => tb.filters.ServiceLogged(undefined, wallet)),
+    each((wallet) => tb.filters.ServiceLogged(undefined, undefined, wallet)),
   ]);
   const args = (log: EventLog | Log) => (log as EventLog).args;
   const at = (log: EventLog | Log) => ({ blockNumber: log.blockNumber, txHash: log.transactionHash });

@@ -107,6 +107,12 @@ describe("timebank: a member moved to a new wallet (rebindWallet through the gat
     });
     expect(donated.status, donated.text).to.equal(201);
     expect((await member(giver)).balance).to.equal(40);
+    // Its history holds what it did on both wallets: earned 60 and 10, donated 25, then 5 from the new one.
+    const history = await gw.get(`/v1/timebank/members/${giver}/history`, coordinator.apiKey);
+    expect(history.status, history.text).to.equal(200);
+    expect(
+      history.body.entries.map((e: { kind: string; minutes: number }) => `${e.kind} ${e.minutes}`),
+    ).to.deep.equal(["earned 60", "donated 25", "earned 10", "donated 5"]);
 
     // The indexer binds both wallets to the one member ref, so its served minutes stay its own.
     let step = await indexOnce(gw.services.indexer);
