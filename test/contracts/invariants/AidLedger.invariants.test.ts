@@ -243,6 +243,7 @@ describe("AidLedger invariants", function () {
       expect(await ledger.balanceOf(account, entitlementIdOf(closed.id, period))).to.equal(0n);
       expect(await ledger.balanceOf(account, entitlementIdOf(open.id, period))).to.equal(1n);
       expect(outcomes.get("issue: ok")).to.equal(3);
+      expect(outcomes.get("issue: took a place free again")).to.equal(1);
       // The rest of it: household 1 is covered once by programme 0, and household 0 redeems from its cover.
       for (const action of counterexample.slice(8)) {
         await handler.run(action);

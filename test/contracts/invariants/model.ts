@@ -421,8 +421,15 @@ export class LedgerModel {
     return this.book(p, donor, donor, amount, reallocateTo);
   }
 
-  issue(p: number, households: readonly number[], amount: bigint, timestamp: bigint): void {
+  /** Returns the covers whose places the new ones took, with their households, in batch order. */
+  issue(
+    p: number,
+    households: readonly number[],
+    amount: bigint,
+    timestamp: bigint,
+  ): { household: number; cover: CoverageEntry }[] {
     this.roll(p, timestamp);
+    const taken: { household: number; cover: CoverageEntry }[] = [];
     const period = LedgerModel.periodAt(timestamp);
     this.programmes[p].outstanding += amount * BigInt(households.length);
     for (const h of households) {
@@ -432,11 +439,14 @@ export class LedgerModel {
       // The new cover takes the first place that is free again (its old, unredeemable balance is burned)
       // or else the next one: the chain keeps the records in place order.
       const freed = held.findIndex((c) => this.isFreeAgain(c, timestamp));
-      if (freed >= 0) held[freed] = cover;
-      else held.push(cover);
+      if (freed >= 0) {
+        taken.push({ household: h, cover: held[freed] });
+        held[freed] = cover;
+      } else held.push(cover);
       this.coverage.set(key, held);
     }
     this.periodsWritten.add(period);
+    return taken;
   }
 
   /**
