@@ -7,7 +7,9 @@ import {IERC1155MetadataURI} from "@openzeppelin/contracts/token/ERC1155/extensi
 /// @notice An entitlement belongs to a household for one period and is stored in the household's
 /// coverage record, one storage slot that is both the overlap guard and the balance. Across every
 /// programme of an exclusivity group a household holds at most the group's cap of coverages per period,
-/// and at most one per programme. Entitlements cannot be transferred: they are only redeemed with a
+/// and at most one per programme. A cover of a programme that has ended with nothing redeemed no longer
+/// counts: a new cover takes its place if the covers that still count leave room under the cap (which the
+/// regulator may have lowered since they were issued). Entitlements cannot be transferred: they are only redeemed with a
 /// licensed vendor of the programme, and they expire with their period.
 /// The holder is the household's account (`householdAccount`), one per household, which nobody holds a key
 /// to: a member's wallet signs receipts for it but holds no balance, so rebinding a wallet or changing a

@@ -302,7 +302,9 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
     /// @dev Writes the household's cover in the first free place of its scope, below the cap. A place held by
     /// another programme that has ended with nothing redeemed is free again: its unredeemable balance is burned
     /// (with its TransferSingle), so a programme the regulator closed no longer blocks the households it
-    /// covered. The scan for the programme's own cover runs to the largest cap, as records fill in order.
+    /// covered. The covers that still count must leave room under the cap: after the regulator lowered it,
+    /// they may fill it beyond a place that is free again. The scan for the programme's own cover runs to the
+    /// largest cap, as records fill in order.
     function _cover(
         uint256 programmeId,
         uint32 groupId,
@@ -320,6 +322,8 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
         if (record == 0) return _storeCoverage(key, newRecord);
         bytes32 freeKey;
         uint256 freed;
+        // Covers that still count: only a cap lowered below the records held lets them reach it.
+        uint256 counted;
         for (uint256 i; i < MAX_GROUP_CAP; ++i) {
             if (i != 0) {
                 key = _coverageKey(scope, account, period, i);
@@ -332,14 +336,16 @@ abstract contract EntitlementLedger is IEntitlementLedger, GiftEscrow {
             uint256 holder = uint32(record);
             if (holder == programmeId) revert HouseholdAlreadyCovered(groupId, householdRef, period);
             // Nothing redeemed (so no receipt of it can be disputed) and its programme has ended: reusable.
-            if (
-                freeKey == 0 && i < cap && record >> 160 == 0 && block.timestamp >= _programmes[holder].endsAt
-            ) {
-                freeKey = key;
-                freed = record;
+            if (record >> 160 == 0 && block.timestamp >= _programmes[holder].endsAt) {
+                if (freeKey == 0 && i < cap) {
+                    freeKey = key;
+                    freed = record;
+                }
+            } else {
+                ++counted;
             }
         }
-        if (freeKey == 0) revert HouseholdAlreadyCovered(groupId, householdRef, period);
+        if (freeKey == 0 || counted >= cap) revert HouseholdAlreadyCovered(groupId, householdRef, period);
         if (freed != 0) {
             emit TransferSingle(
                 msg.sender,

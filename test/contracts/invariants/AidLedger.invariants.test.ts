@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { ethers } from "hardhat";
 import { loadFixture } from "@nomicfoundation/hardhat-network-helpers";
 import { expectBalancesMatchEvents } from "../helpers/erc1155Oracle";
-import { householdAccountOf } from "../helpers/ledger";
+import { entitlementIdOf, householdAccountOf } from "../helpers/ledger";
 import { DAY, PERIOD, UNIT } from "../helpers/system";
 import { actionSequence, type Action, type ReplayMode } from "./actions";
 import { LedgerHandler, type Outcomes } from "./handler";
@@ -197,6 +197,65 @@ describe("AidLedger invariants", function () {
         "close: ok",
         "settle: reallocated",
         "period or programme end: expired outstanding",
+      ]);
+    });
+
+    it("replays the longer campaign's counterexample: a closed programme's unredeemed cover gives its place", async function () {
+      // Shrunk by the recognition property test (actionSequence(4, 8, 30), cap 1). Household 0 is covered by
+      // programme 1, which is then closed with nothing redeemed; programme 0's later issue to it must take
+      // that place (burning the closed cover), not revert with HouseholdAlreadyCovered.
+      const counterexample: Action[] = [
+        { kind: "give", donor: 0, programme: 0, amount: 10n * UNIT, reallocateTo: null },
+        { kind: "give", donor: 0, programme: 1, amount: 10n * UNIT, reallocateTo: null },
+        { kind: "issue", programme: 1, households: [0], amount: 1n },
+        { kind: "close", programme: 1, byRegulator: false },
+        { kind: "issue", programme: 0, households: [5], amount: 1n },
+        { kind: "settle", pick: 0, stray: true },
+        {
+          kind: "redeem",
+          pick: 0,
+          stray: true,
+          again: false,
+          programme: 0,
+          household: 0,
+          vendor: 0,
+          amount: 1n,
+          overdraw: true,
+          receipts: [{ lowest: false, slot: 0 }],
+          batched: false,
+        },
+        { kind: "issue", programme: 0, households: [0, 1], amount: 1n },
+        { kind: "flag", pick: 0, byAuditor: false, forge: "none" },
+        { kind: "issue", programme: 0, households: [1], amount: 1n },
+        { kind: "issue", programme: 0, households: [1], amount: 1n },
+        ...replay("reuse"),
+      ];
+      // Up to the issue that diverged: programme 0 takes household 0's one place from closed programme 1.
+      const outcomes: Outcomes = new Map();
+      const handler = await runSequence(1n, counterexample.slice(0, 8), outcomes);
+      const { ledger, households, programmes } = handler.world;
+      const [open, closed] = programmes;
+      const account = householdAccountOf(households[0].householdRef);
+      const period = LedgerModel.periodAt(handler.model.now);
+      expect(await ledger.coveragesInScope(open.id, households[0].householdRef, period)).to.deep.equal([
+        [open.id, 1n, 0n],
+      ]);
+      expect(await ledger.balanceOf(account, entitlementIdOf(closed.id, period))).to.equal(0n);
+      expect(await ledger.balanceOf(account, entitlementIdOf(open.id, period))).to.equal(1n);
+      expect(outcomes.get("issue: ok")).to.equal(3);
+      expect(outcomes.get("issue: took a place free again")).to.equal(1);
+      // The rest of it: household 1 is covered once by programme 0, and household 0 redeems from its cover.
+      for (const action of counterexample.slice(8)) {
+        await handler.run(action);
+        await handler.checkInvariants();
+        await expectBalancesMatchEvents(
+          ledger,
+          households.map((h) => h.wallet.address),
+        );
+      }
+      expect(outcomes.get("issue: HouseholdAlreadyCovered")).to.equal(2);
+      expect(handler.model.coveragesIn(0, 0, period)).to.deep.equal([
+        { programmeId: open.id, amount: 1n, redeemed: 1n },
       ]);
     });
 

@@ -9,7 +9,14 @@ import type {
   TypedDataDomain,
 } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/signers";
-import { RECEIPT_TYPES, receiptDomain, receiptNonceOf, type Receipt } from "../helpers/ledger";
+import {
+  RECEIPT_TYPES,
+  entitlementIdOf,
+  householdAccountOf,
+  receiptDomain,
+  receiptNonceOf,
+  type Receipt,
+} from "../helpers/ledger";
 import { DAY, Outflow } from "../helpers/system";
 import type { Action } from "./actions";
 import {
@@ -444,6 +451,8 @@ export class LedgerHandler {
     const books = this.model.programmes[a.programme];
     const households = a.households.map((h) => this.model.households[h]);
     const at = this.nextTimestamp();
+    const period = LedgerModel.periodAt(at);
+    let taken: ReturnType<LedgerModel["issue"]> = [];
     await this.transact(
       "issue",
       this.model.expectIssue(a.programme, a.households, a.amount, at),
@@ -455,8 +464,22 @@ export class LedgerHandler {
           a.amount,
         ),
       () => {
-        this.model.issue(a.programme, a.households, a.amount, at);
+        taken = this.model.issue(a.programme, a.households, a.amount, at);
         return [];
+      },
+      (logs) => {
+        // A place that was free again: the ended programme's unredeemable balance is burned, in batch order.
+        const burns = logs
+          .filter((l) => l.name === "TransferSingle" && l.args[2] === ethers.ZeroAddress)
+          .map((l) => [l.args[1], l.args[3], l.args[4]]);
+        expect(burns, "issue: burns of the places taken").to.deep.equal(
+          taken.map(({ household, cover }) => [
+            householdAccountOf(this.model.households[household].householdRef),
+            entitlementIdOf(cover.programmeId, period),
+            cover.amount,
+          ]),
+        );
+        if (taken.length > 0) this.tally("issue", "took a place free again");
       },
     );
   }

@@ -318,12 +318,23 @@ export class LedgerModel {
     if (needed > available) return fail("BudgetInsufficient", available, needed);
     const period = LedgerModel.periodAt(timestamp);
     for (const h of households) {
-      const held = this.coveragesIn(p, h, period);
-      if (this.coverageBy(p, h, period) || BigInt(held.length) >= this.capOf(p)) {
+      const taken = this.coveragesIn(p, h, period).filter((c) => !this.isFreeAgain(c, timestamp));
+      if (this.coverageBy(p, h, period) || BigInt(taken.length) >= this.capOf(p)) {
         return fail("HouseholdAlreadyCovered", books.info.groupId, this.households[h].householdRef, period);
       }
     }
     return ok;
+  }
+
+  /**
+   * The overlap guard's release (IEntitlementLedger's NatSpec, README's overlap guard): a place held by a
+   * programme that has ended (closed, or past its end) with nothing redeemed from it is free again, as no
+   * receipt of it can ever be redeemed or disputed. It still counts while its programme runs or once any
+   * of it was redeemed, whatever flags later hold or take back.
+   */
+  private isFreeAgain(c: CoverageEntry, timestamp: bigint): boolean {
+    const owner = this.programmes.find((books) => books.info.id === c.programmeId)!;
+    return c.redeemed === 0n && timestamp >= owner.endsAt;
   }
 
   /**
@@ -410,17 +421,32 @@ export class LedgerModel {
     return this.book(p, donor, donor, amount, reallocateTo);
   }
 
-  issue(p: number, households: readonly number[], amount: bigint, timestamp: bigint): void {
+  /** Returns the covers whose places the new ones took, with their households, in batch order. */
+  issue(
+    p: number,
+    households: readonly number[],
+    amount: bigint,
+    timestamp: bigint,
+  ): { household: number; cover: CoverageEntry }[] {
     this.roll(p, timestamp);
+    const taken: { household: number; cover: CoverageEntry }[] = [];
     const period = LedgerModel.periodAt(timestamp);
     this.programmes[p].outstanding += amount * BigInt(households.length);
     for (const h of households) {
       const key = this.coverageKey(p, h, period);
       const held = this.coverage.get(key) ?? [];
-      held.push({ programmeId: this.programmes[p].info.id, amount, redeemed: 0n });
+      const cover = { programmeId: this.programmes[p].info.id, amount, redeemed: 0n };
+      // The new cover takes the first place that is free again (its old, unredeemable balance is burned)
+      // or else the next one: the chain keeps the records in place order.
+      const freed = held.findIndex((c) => this.isFreeAgain(c, timestamp));
+      if (freed >= 0) {
+        taken.push({ household: h, cover: held[freed] });
+        held[freed] = cover;
+      } else held.push(cover);
       this.coverage.set(key, held);
     }
     this.periodsWritten.add(period);
+    return taken;
   }
 
   /**

@@ -174,6 +174,68 @@ describe("AidLedger: overlap guard across charities", function () {
       .withArgs(groupId, h1.householdRef, period);
   });
 
+  it("frees a closed programme's place after the regulator lowers the cap only if the rest fit the new cap", async function () {
+    const world = await loadFixture(fixture);
+    const { ledger, regulator, charity, charity2, charityId, charity2Id, thirdId, households } = world;
+    const { groupId, period } = world;
+    const [h1, h2] = households;
+    await ledger.connect(regulator).setExclusivityGroupCap(groupId, 2);
+    await issueTo(ledger, charity, charityId, [h1, h2], 40n * UNIT);
+    await issueTo(ledger, charity2, charity2Id, [h1], 30n * UNIT);
+    await ledger.connect(regulator).setExclusivityGroupCap(groupId, 1);
+    await ledger.connect(charity).closeProgramme(charityId);
+    // h1's first place is free again, but charity2's cover alone fills the lowered cap of 1.
+    await expect(issueTo(ledger, charity, thirdId, [h1], 10n * UNIT))
+      .to.be.revertedWithCustomError(ledger, "HouseholdAlreadyCovered")
+      .withArgs(groupId, h1.householdRef, period);
+    expect(await ledger.coveragesInScope(thirdId, h1.householdRef, period)).to.deep.equal([
+      [charityId, 40n * UNIT, 0n],
+      [charity2Id, 30n * UNIT, 0n],
+    ]);
+    // h2 held only the closed programme's cover: its place is free under the lowered cap too.
+    await issueTo(ledger, charity, thirdId, [h2], 10n * UNIT);
+    expect(await ledger.coveragesInScope(thirdId, h2.householdRef, period)).to.deep.equal([
+      [thirdId, 10n * UNIT, 0n],
+    ]);
+  });
+
+  it("gives a new cover the first of two places that are free again, leaving the second as it was", async function () {
+    const world = await loadFixture(fixture);
+    const { ledger, regulator, charity, charity2, charityId, charity2Id, thirdId, households } = world;
+    const { groupId, period } = world;
+    const [h1] = households;
+    await ledger.connect(regulator).setExclusivityGroupCap(groupId, 2);
+    await issueTo(ledger, charity2, charity2Id, [h1], 30n * UNIT);
+    await issueTo(ledger, charity, charityId, [h1], 40n * UNIT);
+    await ledger.connect(charity2).closeProgramme(charity2Id);
+    await ledger.connect(charity).closeProgramme(charityId);
+    await issueTo(ledger, charity, thirdId, [h1], 10n * UNIT);
+    expect(await ledger.coveragesInScope(thirdId, h1.householdRef, period)).to.deep.equal([
+      [thirdId, 10n * UNIT, 0n],
+      [charityId, 40n * UNIT, 0n],
+    ]);
+  });
+
+  it("frees no closed place beyond a lowered cap", async function () {
+    const world = await loadFixture(fixture);
+    const { ledger, regulator, charity, charity2, charityId, charity2Id, thirdId, households } = world;
+    const { groupId, period } = world;
+    const [h1] = households;
+    await ledger.connect(regulator).setExclusivityGroupCap(groupId, 2);
+    await issueTo(ledger, charity2, charity2Id, [h1], 30n * UNIT);
+    await issueTo(ledger, charity, charityId, [h1], 40n * UNIT);
+    await ledger.connect(charity).closeProgramme(charityId);
+    await ledger.connect(regulator).setExclusivityGroupCap(groupId, 1);
+    // The closed programme's place is the second, and charity2's running cover fills the cap of 1.
+    await expect(issueTo(ledger, charity, thirdId, [h1], 10n * UNIT))
+      .to.be.revertedWithCustomError(ledger, "HouseholdAlreadyCovered")
+      .withArgs(groupId, h1.householdRef, period);
+    expect(await ledger.coveragesInScope(thirdId, h1.householdRef, period)).to.deep.equal([
+      [charity2Id, 30n * UNIT, 0n],
+      [charityId, 40n * UNIT, 0n],
+    ]);
+  });
+
   it("applies a raised cap to households already covered this period", async function () {
     const { ledger, regulator, charity, charity2, charityId, charity2Id, households, groupId } =
       await loadFixture(fixture);
