@@ -142,6 +142,14 @@ export const PERSIAN_REFUSALS: Readonly<Record<string, string>> = {
   RegulatorOnly: "فقط ناظر این کار را روی زنجیره می‌کند.",
   ProgrammeCharityOrRegulatorOnly: "فقط خیریهٔ برنامه یا ناظر این کار را می‌کند.",
   SignerUnavailable: "درگاه کلید امضایی برای این سازمان ندارد.",
+  // Disputes: the charity's answer and the flag's resolution.
+  not_disputed: "هیچ خانواری به این تحویل اعتراض نکرده است.",
+  dispute_closed: "این اعتراض پیش‌تر روی زنجیره فیصله یافته است.",
+  already_answered: "به این اعتراض پیش‌تر پاسخ دیگری داده شده است.",
+  not_a_resolver: "فقط حسابرس یا ناظر اعتراض را فیصله می‌دهد.",
+  already_resolving: "فیصلهٔ این اعتراض پیش‌تر به زنجیره فرستاده شده و در راه است.",
+  // Paged lists.
+  invalid_cursor: "این نشانی جایی در فهرست نیست: از صفحهٔ نخست فهرست آغاز کنید.",
 };
 
 /** A refusal no line above names: said so in Persian, with its code after it. */
