@@ -11,6 +11,7 @@ import { runCli as cli } from "../cli/runCli";
 import { LeakScanner } from "./leakScan";
 import {
   bootE2e,
+  closeCurrentMonth,
   countRows,
   createProgramme,
   disbursementCsv,
@@ -441,25 +442,8 @@ describe("e2e: under-coverage and open data per programme period", function () {
       const opted = gw.record(await asDonor("put").send({ alias: "Mehr Trust" }));
       expect(opted.status, opted.text).to.equal(200);
 
-      const provider = gw.services.provider;
-      const latest = (await provider.getBlock("latest"))!;
-      const month = new Date(latest.timestamp * 1000).toISOString().slice(0, 7);
-      const [year, monthNumber] = month.split("-").map(Number) as [number, number];
-      const monthEnd = Date.UTC(year, monthNumber, 1) / 1000;
-      // Still open: the month has not ended.
-      const early = await gw.post(`/v1/recognition/periods/${month}/close`, auditor.apiKey);
-      expect(early.status, early.text).to.equal(400);
-      expect(early.body.error.code).to.equal("period_open");
-      await provider.send("evm_increaseTime", [monthEnd - latest.timestamp + 5]);
-      await provider.send("evm_mine", []);
-
-      let closed = early;
-      for (let tries = 0; closed.status === 400; tries++) {
-        expect(tries, "the indexer reads past the month's end").to.be.below(300);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        closed = await gw.post(`/v1/recognition/periods/${month}/close`, auditor.apiKey);
-      }
-      expect(closed.status, closed.text).to.equal(201);
+      // Refused while the month is open, then closed once the chain's clock has passed its end.
+      const { month, closed } = await closeCurrentMonth(gw, auditor.apiKey);
       await gw.services.outbox.drain();
       const view = await gw.get(`/v1/recognition/periods/${month}`);
       expect(view.status, view.text).to.equal(200);

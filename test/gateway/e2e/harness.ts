@@ -423,3 +423,31 @@ export async function settle(gw: E2eGateway, key: string, res: Response): Promis
   }
   throw new Error(`${location} was still running`);
 }
+
+/**
+ * Closes the chain's current month for recognition as `closerKey` (an auditor's or the regulator's): first
+ * refused while the month is open (400 `period_open`), then the chain's clock moved past its end and the close
+ * asked again until the indexer has read past it (201). Answers the month and the close's answer.
+ */
+export async function closeCurrentMonth(
+  gw: E2eGateway,
+  closerKey: string,
+): Promise<{ month: string; closed: Response }> {
+  const provider = gw.services.provider;
+  const latest = (await provider.getBlock("latest"))!;
+  const month = new Date(latest.timestamp * 1000).toISOString().slice(0, 7);
+  const [year, monthNumber] = month.split("-").map(Number) as [number, number];
+  const early = await gw.post(`/v1/recognition/periods/${month}/close`, closerKey);
+  expect(early.status, early.text).to.equal(400);
+  expect(early.body.error.code).to.equal("period_open");
+  await provider.send("evm_increaseTime", [Date.UTC(year, monthNumber, 1) / 1000 - latest.timestamp + 5]);
+  await provider.send("evm_mine", []);
+  let closed = early;
+  for (let tries = 0; closed.status === 400; tries++) {
+    expect(tries, "the indexer reads past the month's end").to.be.below(300);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    closed = await gw.post(`/v1/recognition/periods/${month}/close`, closerKey);
+  }
+  expect(closed.status, closed.text).to.equal(201);
+  return { month, closed };
+}

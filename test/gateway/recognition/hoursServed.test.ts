@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { recognitionHash, serviceRecognitionHash } from "../../../src/recognition";
 import {
   bootE2e,
+  closeCurrentMonth,
   countRows,
   registerOrganisation,
   removeDataDir,
@@ -9,7 +10,7 @@ import {
   type Organisation,
 } from "../e2e/harness";
 import { runCli as cli } from "../cli/runCli";
-import { seedTimeBank } from "../timebank/timebankFixture";
+import { appointCoordinators, seedTimeBank } from "../timebank/timebankFixture";
 
 /**
  * Hours served count in recognition, on a whole gateway (anvil, SQLite, the indexer on its timer, the outbox):
@@ -34,30 +35,12 @@ describe("recognition: confirmed hours served, anchored with the month's good co
     otherCoordinator = await registerOrganisation(gw, "charity");
     auditor = await registerOrganisation(gw, "auditor");
     donor = await registerOrganisation(gw, "donor");
-    for (const org of [coordinator, otherCoordinator]) {
-      const appointed = await gw.post("/v1/timebank/coordinators", gw.regulatorKey, { orgId: org.orgId });
-      expect(appointed.status, appointed.text).to.equal(201);
-    }
+    await appointCoordinators(gw, [coordinator, otherCoordinator]);
     // The giver serves 60 minutes paid by the recipient and 10 paid by the pool; 15 more wait unconfirmed.
     ({ giver, recipient } = await seedTimeBank(gw, coordinator, 760_000));
     await gw.services.outbox.drain();
 
-    const provider = gw.services.provider;
-    const latest = (await provider.getBlock("latest"))!;
-    month = new Date(latest.timestamp * 1000).toISOString().slice(0, 7);
-    const early = await gw.post(`/v1/recognition/periods/${month}/close`, auditor.apiKey);
-    expect(early.status, early.text).to.equal(400);
-    expect(early.body.error.code).to.equal("period_open");
-    const [year, monthNumber] = month.split("-").map(Number) as [number, number];
-    await provider.send("evm_increaseTime", [Date.UTC(year, monthNumber, 1) / 1000 - latest.timestamp + 5]);
-    await provider.send("evm_mine", []);
-    let closed = early;
-    for (let tries = 0; closed.status === 400; tries++) {
-      expect(tries, "the indexer reads past the month's end").to.be.below(300);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      closed = await gw.post(`/v1/recognition/periods/${month}/close`, auditor.apiKey);
-    }
-    expect(closed.status, closed.text).to.equal(201);
+    ({ month } = await closeCurrentMonth(gw, auditor.apiKey));
     await gw.services.outbox.drain();
   });
   after(async () => {

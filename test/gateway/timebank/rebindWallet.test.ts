@@ -10,7 +10,13 @@ import {
   type E2eGateway,
   type Organisation,
 } from "../e2e/harness";
-import { refusedWritingNothing, seedTimeBank, TIMEBANK_PIN, admitMember } from "./timebankFixture";
+import {
+  admitMember,
+  appointCoordinators,
+  refusedWritingNothing,
+  seedTimeBank,
+  TIMEBANK_PIN,
+} from "./timebankFixture";
 import { syntheticNationalId } from "../../../src/identity";
 
 const TABLES = ["chain_jobs", "timebank_members", "keys", "access_secrets", "timebank_vault"] as const;
@@ -49,10 +55,7 @@ describe("timebank: a member moved to a new wallet (rebindWallet through the gat
     gw = await bootE2e();
     coordinator = await registerOrganisation(gw, "charity");
     other = await registerOrganisation(gw, "charity");
-    for (const org of [coordinator, other]) {
-      const appointed = await gw.post("/v1/timebank/coordinators", gw.regulatorKey, { orgId: org.orgId });
-      expect(appointed.status, appointed.text).to.equal(201);
-    }
+    await appointCoordinators(gw, [coordinator, other]);
     // The giver earned 70 minutes and donated 25: balance 45. The recipient paid 60: balance -60.
     ({ giver, recipient } = await seedTimeBank(gw, coordinator, 870_000));
   });

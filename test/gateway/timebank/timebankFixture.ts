@@ -6,6 +6,14 @@ import type { E2eGateway, Organisation } from "../e2e/harness";
 /** The PIN the fixture's custodial members are admitted with. */
 export const TIMEBANK_PIN = "482913";
 
+/** The regulator appoints each organisation a time-bank coordinator through the API. */
+export async function appointCoordinators(gw: E2eGateway, orgs: readonly Organisation[]): Promise<void> {
+  for (const org of orgs) {
+    const appointed = await gw.post("/v1/timebank/coordinators", gw.regulatorKey, { orgId: org.orgId });
+    expect(appointed.status, appointed.text).to.equal(201);
+  }
+}
+
 /** Admits a person through the API as `org`, a credit limit of 120 minutes unless `body` says otherwise. */
 export async function admitMember(
   gw: E2eGateway,
