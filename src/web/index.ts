@@ -8,6 +8,7 @@ import type { DisbursementDeps } from "../disbursement";
 import { AppError } from "../errors";
 import type { HouseholdContext } from "../households";
 import type { IndexerDeps } from "../indexer";
+import type { MandateDeps } from "../mandates";
 import type { OrganisationDeps } from "../organisations";
 import type { ProgrammeDeps } from "../programmes";
 import type { TimeBankDeps } from "../timebank";
@@ -16,6 +17,7 @@ import { registerAuditorPages } from "./auditor/auditorPages";
 import { registerCharityPages } from "./charity/charityPages";
 import { registerChainRelay } from "./chainRelay";
 import { registerDonorPages } from "./donor/donorPages";
+import { registerInsurerPages } from "./insurer/insurerPages";
 import { html } from "./html";
 import { errorBox, renderPage } from "./layout";
 import { CsrfRefusedError, LoginRequiredError, pageOf, pageState, PageForbiddenError } from "./pageState";
@@ -39,6 +41,7 @@ export interface WebServices {
   organisations: OrganisationDeps;
   system: { auditLog: AuditLog };
   timebank: TimeBankDeps;
+  mandates: MandateDeps;
 }
 
 /**
@@ -70,6 +73,7 @@ export function webPages(services: WebServices, logger: Logger): Router {
     anchorAddress: String(services.anchoring.anchor.target).toLowerCase(),
   });
   registerTimebankPages(router, services);
+  registerInsurerPages(router, services);
   router.use("/app", (req, res) => {
     const { t } = pageOf(res);
     renderPage(req, res, { title: t("notFoundTitle"), status: 404, body: html`<p>${t("notFound")}</p>` });

@@ -1,5 +1,6 @@
 import type { Language } from "./format";
 import { followEn, followFa } from "./followTexts";
+import { insurerEn, insurerFa } from "./insurerTexts";
 import { regulatorEn, regulatorFa } from "./regulatorTexts";
 import { reviewEn, reviewFa } from "./reviewTexts";
 import { sessionEn, sessionFa } from "./sessionTexts";
@@ -315,6 +316,7 @@ const en = {
   action_cancel_revocation: "Cancel the revocation",
   action_finalise_revocation: "Finalise the revocation",
   ...followEn,
+  ...insurerEn,
   ...regulatorEn,
   ...reviewEn,
   ...sessionEn,
@@ -633,6 +635,7 @@ const fa: Record<TextKey, string> = {
   action_cancel_revocation: "لغو ابطال",
   action_finalise_revocation: "قطعی کردن ابطال",
   ...followFa,
+  ...insurerFa,
   ...regulatorFa,
   ...reviewFa,
   ...sessionFa,
