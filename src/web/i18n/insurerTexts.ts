@@ -65,6 +65,8 @@ export const insurerEn = {
   insRevoke: "Revoke",
   insRedeemOne: "Redeem this period's premium",
   insAmountHint: "Whole units; the premium per period if left empty.",
+  insPeriodTaken:
+    "This period's premium is already redeemed, queued or refused on chain: the next period's can be redeemed once it begins.",
   insPremiums: "Premiums",
   insNoPremiums: "No premium redeemed yet.",
   insPeriod: "Period",
@@ -187,6 +189,8 @@ export const insurerFa: Record<keyof typeof insurerEn, string> = {
   insRevoke: "لغو",
   insRedeemOne: "برداشت حق بیمهٔ این دوره",
   insAmountHint: "به واحد کامل؛ اگر خالی بماند، حق بیمهٔ هر دوره.",
+  insPeriodTaken:
+    "حق بیمهٔ این دوره برداشته شده، در صف است یا روی زنجیره رد شده است: حق بیمهٔ دورهٔ بعد را از آغاز آن می‌توان برداشت.",
   insPremiums: "حق بیمه‌ها",
   insNoPremiums: "هنوز حق بیمه‌ای برداشته نشده است.",
   insPeriod: "دوره",

@@ -287,6 +287,8 @@ export function mandateDetail(
   const base = mandatePath(mandate.mandateId);
   const queued = mandate.premiums.some((premium) => premium.state === "accepted");
   const waiting = mandate.state === "proposed" || queued;
+  // The ledger takes one premium a period: once this period's is held (redeemed, queued or refused), no form.
+  const periodTaken = mandate.premiums.some((premium) => premium.period === currentPeriod);
   const followState = `${mandate.state}:${mandate.premiums.map((premium) => premium.state).join(",")}`;
   const facts = html`<dl class="facts" id="mandate-state" data-state="${mandate.state}">
     <dt>${t("state")}</dt>
@@ -354,18 +356,22 @@ export function mandateDetail(
     mandate.state === "accepted"
       ? html`<section class="card" aria-labelledby="premium-heading">
             <h2 id="premium-heading">${t("insRedeemOne")}</h2>
-            <form method="post" action="${base}/premiums" id="premium-form">
-              ${csrfField(page)}
-              <input type="hidden" name="idempotencyKey" value="${formKey}" />
-              ${textField({
-                id: "amount",
-                name: "amount",
-                label: t("amount"),
-                ltr: true,
-                hint: { id: "amount-hint", text: t("insAmountHint") },
-              })}
-              <button type="submit">${t("insRedeemOne")}</button>
-            </form>
+            ${
+              periodTaken
+                ? html`<p class="hint" id="period-taken">${t("insPeriodTaken")}</p>`
+                : html`<form method="post" action="${base}/premiums" id="premium-form">
+                    ${csrfField(page)}
+                    <input type="hidden" name="idempotencyKey" value="${formKey}" />
+                    ${textField({
+                      id: "amount",
+                      name: "amount",
+                      label: t("amount"),
+                      ltr: true,
+                      hint: { id: "amount-hint", text: t("insAmountHint") },
+                    })}
+                    <button type="submit">${t("insRedeemOne")}</button>
+                  </form>`
+            }
           </section>
           <section class="card" aria-labelledby="revoke-heading">
             <h2 id="revoke-heading">${t("insRevokeTitle")}</h2>

@@ -157,6 +157,8 @@ describe("web: the insurer's premium-mandate journey in a browser", function () 
       expect(await page.locator('#mandate-state [data-this-period="redeemed"]').textContent()).to.equal(
         digits(1, lang),
       );
+      expect(await page.locator("#period-taken").textContent()).to.equal(textOf(lang, "insPeriodTaken"));
+      expect(await page.locator("#premium-form").count()).to.equal(0);
       await accessibility(page, "premium redeemed");
       await shot(page, `insurer-redeemed-${lang}-${size}`);
 

@@ -321,6 +321,9 @@ describe("web: insurer pages for premium mandates over HTTP", function () {
     const premiumRow = rowOf(detail.text, `data-premium="${premium.deliveryId}"`);
     expect(premiumRow).to.include(textOf("fa", "premiumState_redeemed"));
     expect(premiumRow).to.include(`data-notice="${premium.notice}"`);
+    // One premium a period: the page offers no second one, and says why.
+    expect(detail.text).to.include(textOf("fa", "insPeriodTaken"));
+    expect(detail.text).to.not.include('id="premium-form"');
   });
 
   it("revokes by the member's PIN, on chain; a revoked mandate's next premium is refused naming it", async () => {
