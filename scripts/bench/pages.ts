@@ -15,6 +15,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { launchChromium } from "../../test/gateway/web/launchChromium";
 import { roleWorld } from "../../test/gateway/web/roleWorld";
+import { createProgramme } from "../../test/gateway/e2e/harness";
 import { seedTimeBank } from "../../test/gateway/timebank/timebankFixture";
 import { csrfOf, stopWebWorld } from "../../test/gateway/web/webWorld";
 import { ASSETS_DIR } from "../../src/web/staticAssets";
@@ -33,6 +34,7 @@ const ids = (path: string) =>
   path
     .replace(/dlv_[0-9a-f-]+/, "{deliveryId}")
     .replace(/dsb_[0-9a-f-]+/, "{disbursementId}")
+    .replace(/mdt_[0-9a-f-]+/, "{mandateId}")
     .replace(/0x[0-9a-f]{64}/, "{memberRef}")
     .replace(/orgId=[^&]+/, "orgId={orgId}");
 const log = (line: string) => (asJson ? process.stderr : process.stdout).write(`${line}\n`);
@@ -105,6 +107,27 @@ async function main(): Promise<void> {
     if (appointed.status !== 201) throw new Error(`appointing the coordinator: ${appointed.status}`);
     // 3 members of the seed and 47 more: the coordinator's first page of members is full.
     const { giver } = await seedTimeBank(world.gw, world.charity, 970_500, 47);
+    // The vendor is an insurer too: an insurance programme allows it, and it proposed a full page of mandates.
+    const insuranceId = await createProgramme(world.gw, world.charity, {
+      name: "Bench household insurance",
+      layer: "insurance",
+      periodDays: 1,
+      vendorOrgIds: [world.vendor.orgId],
+    });
+    const period = Number(await world.gw.services.system.ledger.currentPeriod(insuranceId));
+    let mandateId = "";
+    for (let i = 0; i < 21; i++) {
+      const res = await world.gw.post("/v1/mandates", world.vendor.apiKey, {
+        programmeId: insuranceId,
+        householdRef: world.households[1]!.householdRef,
+        premiumPerPeriod: "5",
+        firstPeriod: period,
+        lastPeriod: period + 11,
+        idempotencyKey: `bench-pages-mandate-${i}`,
+      });
+      if (res.status !== 201) throw new Error(`proposing a mandate: ${res.status} ${res.text}`);
+      mandateId = res.body.mandateId as string;
+    }
 
     const server = [
       {
@@ -122,6 +145,18 @@ async function main(): Promise<void> {
       {
         page: `/app/vendor/deliveries/${deliveryId}`,
         baseline: `/v1/deliveries/${deliveryId}`,
+        cookie: vendorCookie,
+        key: world.vendor.apiKey,
+      },
+      {
+        page: "/app/insurer",
+        baseline: "/v1/mandates?limit=21",
+        cookie: vendorCookie,
+        key: world.vendor.apiKey,
+      },
+      {
+        page: `/app/insurer/mandates/${mandateId}`,
+        baseline: `/v1/mandates/${mandateId}`,
         cookie: vendorCookie,
         key: world.vendor.apiKey,
       },
@@ -197,6 +232,8 @@ async function main(): Promise<void> {
         { page: `/app/donor/gift?giftId=${giftId}`, cookie: donorCookie },
         { page: "/app/vendor", cookie: vendorCookie },
         { page: `/app/vendor/deliveries/${deliveryId}`, cookie: vendorCookie },
+        { page: "/app/insurer", cookie: vendorCookie },
+        { page: `/app/insurer/mandates/${mandateId}`, cookie: vendorCookie },
         { page: "/app/charity", cookie: charityCookie },
         { page: `/app/charity/disbursements/${disbursementId}`, cookie: charityCookie },
         { page: `/app/charity/programmes/${programmeId}/coverage`, cookie: charityCookie },
@@ -246,10 +283,10 @@ async function main(): Promise<void> {
       names.reduce((sum, name) => sum + gzipSync(readFileSync(path.join(ASSETS_DIR, name))).length, 0);
     const weights = [
       { page: "donor timeline", scripts: ["keccak.js", "verify.js", "follow.js"] },
-      { page: "vendor delivery", scripts: ["vendor.js"] },
+      { page: "vendor delivery, insurer's mandate", scripts: ["vendor.js"] },
       { page: "charity disbursement (running)", scripts: ["progress.js"] },
       { page: "auditor receipt", scripts: ["keccak.js", "verify.js"] },
-      { page: "charity, regulator, auditor, coverage, time bank", scripts: [] },
+      { page: "charity, regulator, auditor, coverage, time bank, insurer's list", scripts: [] },
     ].map((row) => ({ ...row, gzipBytes: scriptBytes(row.scripts) }));
 
     const baselinePaint = paints[0]!.firstPaintMs;

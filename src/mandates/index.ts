@@ -7,11 +7,11 @@
 export { MANDATES_SQL } from "./schema";
 export { MANDATE_CHANNELS, MANDATE_STATES } from "./types";
 export type { MandateCaller, MandateChannel, MandateDeps, MandateState } from "./types";
-export { MANDATE_RECEIPT_INDEX, mandatesDomain } from "./terms";
+export { MANDATE_RECEIPT_INDEX, mandateQrPayload, mandatesDomain } from "./terms";
 export type { MandateTypedData, RevocationTypedData } from "./terms";
 export { MANDATE_ACCEPTANCE_SECONDS, proposeMandate, proposeMandateSchema } from "./proposeMandate";
 export type { ProposeMandateParams } from "./proposeMandate";
-export { getMandate, listMandates, REVOCATION_LIFETIME_SECONDS } from "./mandateView";
+export { currentPeriods, getMandate, listMandates, REVOCATION_LIFETIME_SECONDS } from "./mandateView";
 export type { ListMandatesParams, MandateView, PremiumView } from "./mandateView";
 export {
   MANDATE_CODE_PURPOSES,

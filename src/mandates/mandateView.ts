@@ -254,6 +254,8 @@ export interface ListMandatesParams {
   programmeId?: number;
   state?: MandateState;
   limit?: number;
+  /** A page of older ones: the mandates proposed before this one (its `mandateId`), newest first. */
+  before?: string;
 }
 
 /**
@@ -273,6 +275,8 @@ export async function listMandates(
         WHERE (@insurer IS NULL OR m.insurer_org_id = @insurer) AND (@household IS NULL OR m.household_ref = @household)
           AND (@programme IS NULL OR m.programme_id = @programme)
           AND (@state IS NULL OR ${STATE_AS_CHAIN_HOLDS} = @state)
+          AND (@before IS NULL OR (m.created_at, m.mandate_key) <
+            (SELECT created_at, mandate_key FROM premium_mandates WHERE mandate_key = @before))
         ORDER BY m.created_at DESC, m.mandate_key DESC`,
     )
     .all({
@@ -280,6 +284,7 @@ export async function listMandates(
       household: params.householdRef ?? null,
       programme: params.programmeId ?? null,
       state: params.state ?? null,
+      before: params.before ?? null,
     }) as StoredRow[];
   const rows: MandateRow[] = [];
   for (const row of candidates.map(asChainHolds)) {
@@ -301,4 +306,14 @@ export async function getMandate(
   const row = visibleMandate(deps, mandateKey, caller);
   recordMandateReads(deps, caller, [row], requestId);
   return mandateView(deps, row);
+}
+
+/** Each programme's current period on the ledger (what "this period's premium" is), asked once per programme. */
+export async function currentPeriods(
+  deps: Pick<MandateDeps, "system">,
+  programmeIds: Iterable<number>,
+): Promise<Map<number, number>> {
+  const unique = [...new Set(programmeIds)];
+  const periods = await Promise.all(unique.map((id) => deps.system.ledger.currentPeriod(id)));
+  return new Map(unique.map((id, index) => [id, Number(periods[index])]));
 }

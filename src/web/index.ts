@@ -8,6 +8,7 @@ import type { DisbursementDeps } from "../disbursement";
 import { AppError } from "../errors";
 import type { HouseholdContext } from "../households";
 import type { IndexerDeps } from "../indexer";
+import type { MandateDeps } from "../mandates";
 import type { OrganisationDeps } from "../organisations";
 import type { ProgrammeDeps } from "../programmes";
 import type { TimeBankDeps } from "../timebank";
@@ -17,6 +18,7 @@ import { registerCharityPages } from "./charity/charityPages";
 import { registerChainRelay } from "./chainRelay";
 import { registerDonorPages } from "./donor/donorPages";
 import type { VerifiedContracts } from "./donor/timelineView";
+import { registerInsurerPages } from "./insurer/insurerPages";
 import { html } from "./html";
 import { errorBox, renderPage } from "./layout";
 import { CsrfRefusedError, LoginRequiredError, pageOf, pageState, PageForbiddenError } from "./pageState";
@@ -41,6 +43,7 @@ export interface WebServices {
   system: { auditLog: AuditLog };
   timebank: TimeBankDeps;
   config: { webPageSize: number };
+  mandates: MandateDeps;
 }
 
 /**
@@ -76,6 +79,7 @@ export function webPages(services: WebServices, logger: Logger): Router {
     contracts,
   });
   registerTimebankPages(router, services);
+  registerInsurerPages(router, services);
   router.use("/app", (req, res) => {
     const { t } = pageOf(res);
     renderPage(req, res, { title: t("notFoundTitle"), status: 404, body: html`<p>${t("notFound")}</p>` });

@@ -29,7 +29,16 @@ function backPath(req: Request): string {
   if (delivery) return delivery[0];
   const member = /^\/app\/timebank\/members\/0x[0-9a-f]{64}/.exec(req.path);
   if (member) return member[0];
-  for (const page of ["/app/vendor", "/app/donor", "/app/regulator", "/app/timebank", "/app/charity"])
+  const mandate = /^\/app\/insurer\/mandates\/mdt_[0-9a-f-]{36}/.exec(req.path);
+  if (mandate) return mandate[0];
+  for (const page of [
+    "/app/insurer",
+    "/app/vendor",
+    "/app/donor",
+    "/app/regulator",
+    "/app/timebank",
+    "/app/charity",
+  ])
     if (req.path.startsWith(page)) return page;
   return "/app";
 }
@@ -63,6 +72,7 @@ export function renderPage(req: Request, res: Response, options: PageOptions): v
             <a href="/app" class="brand">${t("appName")}</a>
             <a href="/app/donor">${t("donorPage")}</a>
             <a href="/app/vendor">${t("vendorPage")}</a>
+            <a href="/app/insurer">${t("insurerPage")}</a>
             <a href="/app/charity">${t("charityPage")}</a>
             <a href="/app/timebank">${t("timebankPage")}</a>
             <a href="/app/regulator">${t("regulatorPage")}</a>

@@ -201,6 +201,7 @@ export function registerCharityPages(router: Router, services: CharityPageServic
       status: error?.status ?? 200,
       body: html`${errorBox(page, error)} ${notice ? html`<p class="notice" role="status">${notice}</p>` : ""}
         <p>${t("charityIntro")}</p>
+        <p><a href="/app/charity/mandates">${t("insCharityMandates")}</a></p>
         <section aria-labelledby="programmes-heading">
           <h2 id="programmes-heading">${t("programmes")}</h2>
           ${programmeCards(page, programmes, services.programmes.decimals)}

@@ -2,6 +2,7 @@ import type { Language } from "./format";
 import { disputeEn, disputeFa } from "./disputeTexts";
 import { enrolmentEn, enrolmentFa } from "./enrolmentTexts";
 import { followEn, followFa } from "./followTexts";
+import { insurerEn, insurerFa } from "./insurerTexts";
 import { regulatorEn, regulatorFa } from "./regulatorTexts";
 import { reviewEn, reviewFa } from "./reviewTexts";
 import { sessionEn, sessionFa } from "./sessionTexts";
@@ -343,6 +344,7 @@ const en = {
   action_finalise_revocation: "Finalise the revocation",
   ...disputeEn,
   ...followEn,
+  ...insurerEn,
   ...regulatorEn,
   ...reviewEn,
   ...sessionEn,
@@ -685,6 +687,7 @@ const fa: Record<TextKey, string> = {
   action_finalise_revocation: "قطعی کردن ابطال",
   ...disputeFa,
   ...followFa,
+  ...insurerFa,
   ...regulatorFa,
   ...reviewFa,
   ...sessionFa,

@@ -197,7 +197,12 @@ export function deliveryDetail(page: PageState, delivery: DeliveryView, notice?:
   // when its state moves on (what the vendor typed stays while nothing changed); the link works without it.
   return html`${notice ? html`<p class="notice" role="status">${notice}</p>` : ""}
     <p id="delivery-follow" class="hint" role="status"></p>
-    <div id="delivery" data-delivery-state="${delivery.state}" ${waiting ? html`data-follow="${base}"` : ""}>
+    <div
+      id="delivery"
+      data-delivery-state="${delivery.state}"
+      data-follow-state="${delivery.state}"
+      ${waiting ? html`data-follow="${base}"` : ""}
+    >
       ${facts} ${waiting ? html`<p><a href="${base}" id="refresh">${t("refresh")}</a></p>` : ""} ${open}
     </div>
     <p><a href="/app/vendor">${t("backToCounter")}</a></p>`;

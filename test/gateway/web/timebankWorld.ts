@@ -102,7 +102,7 @@ export type Agent = ReturnType<typeof request.agent>;
 
 /** A browser-like visitor signed in with `apiKey`: cookies kept, the session's CSRF token read from a page. */
 export async function signedInAgent(
-  world: TimebankWorld,
+  world: Pick<TimebankWorld, "gw">,
   apiKey: string,
 ): Promise<{ agent: Agent; csrf: string }> {
   const agent = request.agent(world.gw.url);
