@@ -26,10 +26,15 @@ export function periodPicker(
   const { path, first, current } = periods;
   const choices: number[] = [];
   for (let choice = current; choice >= first; choice--) choices.push(choice);
-  return html`<nav class="pages" aria-label="${t("periods")}" id="period-links">
-      ${period > first ? html`<a href="${path}?period=${period - 1}" rel="prev">${t("previousPeriod")}</a>` : ""}
-      ${period < current ? html`<a href="${path}?period=${period + 1}" rel="next">${t("nextPeriod")}</a>` : ""}
-    </nav>
+  // A programme of one period so far has nowhere to go: no empty landmark then.
+  const links =
+    first < current
+      ? html`<nav class="pages" aria-label="${t("periods")}" id="period-links">
+          ${period > first ? html`<a href="${path}?period=${period - 1}" rel="prev">${t("previousPeriod")}</a>` : ""}
+          ${period < current ? html`<a href="${path}?period=${period + 1}" rel="next">${t("nextPeriod")}</a>` : ""}
+        </nav>`
+      : "";
+  return html`${links}
     <form method="get" action="${path}" class="card" id="period-form">
       <label for="period-choice">${t("periodPicker")}</label>
       <select id="period-choice" name="period">

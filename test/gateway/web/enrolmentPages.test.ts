@@ -499,6 +499,19 @@ describe("web: the charity's enrolment pages and paged lists over HTTP", functio
         expect(res.text).to.include("<code>period</code>");
       }
     }
+    // The world's own programme (30-day periods, started a minute ago): links only if it has another period.
+    const own = db()
+      .prepare("SELECT starts_at, period_length FROM programmes WHERE programme_id = ?")
+      .get(world.programmeId) as { starts_at: number; period_length: number };
+    const ownPeriods =
+      (await world.gw.services.coverage.currentPeriod(world.programmeId)) -
+      Math.floor(own.starts_at / own.period_length);
+    const single = await (
+      await signedIn(world.charity.apiKey)
+    ).get(`/app/charity/programmes/${world.programmeId}/coverage`);
+    expect(single.text.includes('id="period-links"')).to.equal(ownPeriods > 0);
+    expect(single.text).to.include('id="period-form"');
+
     const other = await signedIn(world.otherCharity.apiKey);
     for (const query of ["", `?period=${first}`, "?period=x"]) {
       const res = await other.get(`${path}${query}`);
