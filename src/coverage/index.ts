@@ -10,5 +10,6 @@ export { openDataCache } from "./openDataCache";
 export type { OpenDataCacheOptions } from "./openDataCache";
 export type { OpenDataParams, OpenDataRegion, OpenDataReport, OpenDataTotals } from "./openData";
 export { openDataCsv, OPEN_DATA_COLUMNS } from "./openDataCsv";
-export { periodSchema } from "./period";
+export { periodSchema, programmePeriods } from "./period";
+export type { ProgrammePeriods } from "./period";
 export type { CoverageDeps, ProgrammePeriod } from "./types";

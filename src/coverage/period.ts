@@ -10,6 +10,22 @@ export const periodSchema = z
   .transform(Number)
   .pipe(z.number().int().max(0xffffffff));
 
+/** The periods a programme can be read for: from the one it started in to the chain's current one. */
+export interface ProgrammePeriods {
+  first: number;
+  current: number;
+}
+
+/** A programme's first and current periods, as resolvePeriod bounds them. An unknown programme is 404. */
+export async function programmePeriods(
+  deps: Pick<CoverageDeps, "db" | "currentPeriod">,
+  programmeId: number,
+): Promise<ProgrammePeriods & { programme: ReturnType<typeof programmeRow> }> {
+  const programme = programmeRow(deps, programmeId);
+  const current = await deps.currentPeriod(programmeId);
+  return { programme, first: Math.floor(programme.starts_at / programme.period_length), current };
+}
+
 /**
  * The programme period asked for, or the current one: a period the chain has not reached yet, or one
  * before the programme started, is refused (400 naming `period`). An unknown programme is 404.
@@ -19,13 +35,11 @@ export async function resolvePeriod(
   programmeId: number,
   requested: number | undefined,
 ): Promise<ProgrammePeriod & { periodLength: number }> {
-  const programme = programmeRow(deps, programmeId);
-  const current = await deps.currentPeriod(programmeId);
+  const { programme, first, current } = await programmePeriods(deps, programmeId);
   const period = requested ?? current;
   if (period > current) {
     throw new ValidationError("period", "future_period", `The programme's current period is ${current}.`);
   }
-  const first = Math.floor(programme.starts_at / programme.period_length);
   if (period < first) {
     throw new ValidationError("period", "before_programme", `The programme's first period is ${first}.`);
   }

@@ -34,6 +34,6 @@ export { giftOfReceiptWatch, receiptWatchGrant, RECEIPT_WATCH_TTL_MS } from "./r
 export { deliveriesOverTime, DELIVERY_DAYS_SHOWN } from "./deliveriesOverTime";
 export type { DeliveriesOverTime, DeliveryDay } from "./deliveriesOverTime";
 export { listProgrammeGifts } from "./listProgrammeGifts";
-export type { ProgrammeGift } from "./listProgrammeGifts";
+export type { ListProgrammeGiftsParams, ProgrammeGift } from "./listProgrammeGifts";
 export { giftEventId } from "./projections";
 export * from "./types";

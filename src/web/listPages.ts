@@ -1,5 +1,16 @@
+import type { Request } from "express";
+import { ValidationError } from "../errors";
 import { html, type Html } from "./html";
 import type { PageState } from "./pageState";
+
+/** A list's cursor from the query (`?before=`, `?after=`): absent, or of its list's id shape (else 400). */
+export function cursorOf(req: Request, name: "before" | "after", shape: RegExp): string | undefined {
+  const value = req.query[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !shape.test(value))
+    throw new ValidationError(name, "invalid_cursor", "This is not a place in the list.");
+  return value;
+}
 
 export interface ListPagesOptions {
   /** The list's name, so each list's links are told apart by screen readers. */

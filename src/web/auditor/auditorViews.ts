@@ -116,46 +116,39 @@ export function programmeIndex(
   </ul>`;
 }
 
-/** A programme's gifts (each to its timeline with proofs) and its redemptions (each to its receipt). */
-export function programmeDrill(
-  page: Page,
-  gifts: readonly ProgrammeGift[],
-  redemptions: readonly DeliveryView[],
-): Html {
+/** A programme's gifts, newest first: each a link to its timeline (proofs checked in the browser). */
+export function giftList(page: Page, gifts: readonly ProgrammeGift[]): Html {
   const { t, lang } = page;
-  return html`<section aria-labelledby="gifts-heading">
-      <h2 id="gifts-heading">${t("gifts")}</h2>
-      <ul class="links" id="gifts">
-        ${gifts.map(
-          (gift) =>
-            html`<li>
-              <a href="/app/donor/gift?giftId=${gift.giftId}"
-                >${t("timelineTitle")} ${digits(gift.giftId, lang)}</a
-              >
-              · ${amount(gift.amount, lang)} · ${t("block")} ${digits(gift.blockNumber, lang)}
-            </li>`,
-        )}
-      </ul>
-    </section>
-    <section aria-labelledby="redemptions-heading">
-      <h2 id="redemptions-heading">${t("redemptions")}</h2>
-      ${
-        redemptions.length
-          ? html`<ul class="links" id="redemptions">
-              ${redemptions.map(
-                (delivery) =>
-                  html`<li>
-                    <a href="/app/auditor/deliveries/${delivery.deliveryId}"
-                      >${t("receipt")} ${hash(delivery.redemptionId)}</a
-                    >
-                    · ${amount(delivery.amount, lang)} · ${itemName(delivery.item, lang)} ·
-                    ${dateTime(delivery.updatedAt, lang)}
-                  </li>`,
-              )}
-            </ul>`
-          : html`<p>${t("noRedemptions")}</p>`
-      }
-    </section>`;
+  if (!gifts.length) return html`<p>${t("noGifts")}</p>`;
+  return html`<ul class="links" id="gifts">
+    ${gifts.map(
+      (gift) =>
+        html`<li>
+          <a href="/app/donor/gift?giftId=${gift.giftId}"
+            >${t("timelineTitle")} ${digits(gift.giftId, lang)}</a
+          >
+          · ${amount(gift.amount, lang)} · ${t("block")} ${digits(gift.blockNumber, lang)}
+        </li>`,
+    )}
+  </ul>`;
+}
+
+/** A programme's redemptions, newest first: each a link to its receipt (its transaction checked on chain). */
+export function redemptionList(page: Page, redemptions: readonly DeliveryView[]): Html {
+  const { t, lang } = page;
+  if (!redemptions.length) return html`<p>${t("noRedemptions")}</p>`;
+  return html`<ul class="links" id="redemptions">
+    ${redemptions.map(
+      (delivery) =>
+        html`<li>
+          <a href="/app/auditor/deliveries/${delivery.deliveryId}"
+            >${t("receipt")} ${hash(delivery.redemptionId)}</a
+          >
+          · ${amount(delivery.amount, lang)} · ${itemName(delivery.item, lang)} ·
+          ${dateTime(delivery.updatedAt, lang)}
+        </li>`,
+    )}
+  </ul>`;
 }
 
 /** One redemption's receipt: what was accepted and how, and its transaction with the in-browser chain check. */

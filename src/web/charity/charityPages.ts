@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Request, Response, Router } from "express";
-import { underCoverage, type CoverageDeps } from "../../coverage";
+import { programmePeriods, underCoverage, type CoverageDeps } from "../../coverage";
 import {
   answerDispute,
   deliveryView,
@@ -33,7 +33,7 @@ import { html, type Html } from "../html";
 import { dateTime, digits } from "../i18n/format";
 import { errorBox, formFlag, renderPage } from "../layout";
 import { pageOf, requireCsrf, requirePageRole, type PageState } from "../pageState";
-import { listPages } from "../listPages";
+import { cursorOf, listPages } from "../listPages";
 import { pauseForm } from "../pauseForm";
 import { coverageView } from "./coverageView";
 import { disbursementDetail, disbursementList } from "./disbursementViews";
@@ -59,15 +59,6 @@ const REVIEW_ID = /^[1-9][0-9]{0,15}$/;
 const IMPORT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const REGISTRATION_ID = /^reg_[0-9a-f-]{36}$/;
 const DELIVERY_ID = /^dlv_[0-9a-f-]{36}$/;
-
-/** A list's cursor from the query (`?before=`, `?after=`): absent, or of its list's id shape (else 400). */
-function cursorOf(req: Request, name: "before" | "after", shape: RegExp): string | undefined {
-  const value = req.query[name];
-  if (value === undefined) return undefined;
-  if (typeof value !== "string" || !shape.test(value))
-    throw new ValidationError(name, "invalid_cursor", "This is not a place in the list.");
-  return value;
-}
 
 /** A list of the charity's page, read a page at a time from a cursor. */
 interface CharityList {
@@ -412,10 +403,15 @@ export function registerCharityPages(router: Router, services: CharityPageServic
         programmeId: Number(programmeId),
         period: period === undefined ? undefined : Number(period),
       });
+      const { first, current } = await programmePeriods(services.coverage, Number(programmeId));
       const page = pageOf(res);
       renderPage(req, res, {
         title: `${page.t("underCoverageTitle")} ${digits(programmeId, page.lang)}`,
-        body: html`${coverageView(page, report, "/app/charity")}
+        body: html`${coverageView(page, report, "/app/charity", {
+          path: `/app/charity/programmes/${programmeId}/coverage`,
+          first,
+          current,
+        })}
         ${deliveriesChart(
           deliveriesOverTime(
             { db: services.store.sqlite, decimals: services.programmes.decimals },

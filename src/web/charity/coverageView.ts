@@ -6,11 +6,55 @@ import { html, type Html } from "../html";
 import { count, dateTime, digits } from "../i18n/format";
 import type { PageState } from "../pageState";
 
+/** The periods a report can be read for, and the page that reads them (`?period=`). */
+export interface CoveragePeriods {
+  path: string;
+  first: number;
+  current: number;
+}
+
+/**
+ * The way to another period: the previous and next periods as links, and a GET form choosing any of the
+ * programme's periods (newest first), labelled, so the keyboard reaches and uses it as any other form.
+ */
+export function periodPicker(
+  page: Pick<PageState, "t" | "lang">,
+  period: number,
+  periods: CoveragePeriods,
+): Html {
+  const { t, lang } = page;
+  const { path, first, current } = periods;
+  const choices: number[] = [];
+  for (let choice = current; choice >= first; choice--) choices.push(choice);
+  // A programme of one period so far has nowhere to go: no empty landmark then.
+  const links =
+    first < current
+      ? html`<nav class="pages" aria-label="${t("periods")}" id="period-links">
+          ${period > first ? html`<a href="${path}?period=${period - 1}" rel="prev">${t("previousPeriod")}</a>` : ""}
+          ${period < current ? html`<a href="${path}?period=${period + 1}" rel="next">${t("nextPeriod")}</a>` : ""}
+        </nav>`
+      : "";
+  return html`${links}
+    <form method="get" action="${path}" class="card" id="period-form">
+      <label for="period-choice">${t("periodPicker")}</label>
+      <select id="period-choice" name="period">
+        ${choices.map(
+          (choice) =>
+            html`<option value="${choice}" ${choice === period ? html` selected` : ""}>
+              ${digits(choice, lang)}
+            </option>`,
+        )}
+      </select>
+      <button type="submit">${t("showPeriod")}</button>
+    </form>`;
+}
+
 /** Under-coverage of one programme period: the totals, then households not covered per region as bars and a table. */
 export function coverageView(
   page: Pick<PageState, "t" | "lang">,
   report: UnderCoverageReport,
   back: string,
+  periods?: CoveragePeriods,
 ): Html {
   const { t, lang } = page;
   const regionName = (region: string) => (region === OTHER_REGION ? t("regionOther") : digits(region, lang));
@@ -42,6 +86,7 @@ export function coverageView(
       <dt>${t("uncovered")}</dt>
       <dd class="num" data-coverage="uncovered">${count(report.uncovered, lang)}</dd>
     </dl>
+    ${periods ? periodPicker(page, report.period, periods) : ""}
     <section aria-labelledby="coverage-heading">
       <h2 id="coverage-heading">${t("uncoveredChart")}</h2>
       ${chartBesideTable({

@@ -198,6 +198,11 @@ const en = {
   underCoverageIntro:
     "Households the programme's rule selects that the chain shows were issued nothing for this period, by coarse region (regions with few households are grouped as other).",
   period: "Period",
+  periodPicker: "Another period",
+  showPeriod: "Show the period",
+  previousPeriod: "Previous period",
+  nextPeriod: "Next period",
+  periods: "Periods",
   enrolled: "Enrolled households",
   notRegistered: "Enrolled, not yet registered on chain",
   eligible: "Eligible",
@@ -319,6 +324,7 @@ const en = {
   auditProgrammeTitle: "Audit of programme",
   redemptions: "Redemptions",
   noRedemptions: "No redemption yet.",
+  noGifts: "No gift yet.",
   receipt: "Receipt",
   receiptTitle: "Receipt",
   receiptIntro:
@@ -540,6 +546,11 @@ const fa: Record<TextKey, string> = {
   underCoverageIntro:
     "خانوارهایی که قاعدهٔ برنامه انتخابشان می‌کند و زنجیره نشان می‌دهد در این دوره چیزی دریافت نکرده‌اند، به تفکیک منطقهٔ کلی (مناطق کم‌جمعیت زیر «سایر» می‌آیند).",
   period: "دوره",
+  periodPicker: "دورهٔ دیگر",
+  showPeriod: "نمایش دوره",
+  previousPeriod: "دورهٔ پیشین",
+  nextPeriod: "دورهٔ بعد",
+  periods: "دوره‌ها",
   enrolled: "خانوارهای ثبت‌نام‌شده",
   notRegistered: "ثبت‌نام‌شده، هنوز روی زنجیره ثبت نشده",
   eligible: "واجد شرایط",
@@ -662,6 +673,7 @@ const fa: Record<TextKey, string> = {
   auditProgrammeTitle: "حسابرسی برنامهٔ",
   redemptions: "تسویه‌ها",
   noRedemptions: "هنوز تسویه‌ای نیست.",
+  noGifts: "هنوز کمکی نرسیده است.",
   receipt: "رسید",
   receiptTitle: "رسید",
   receiptIntro:

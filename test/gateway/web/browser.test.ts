@@ -17,7 +17,7 @@ describe("web: donor and vendor journeys in a browser", function () {
   let world: WebWorld;
   let browser: Browser;
 
-  const { visit, accessibility, shot, finish, signIn } = browserVisits(
+  const { visit, accessibility, shot, finish, signIn, tabTo, skipToContent } = browserVisits(
     () => browser,
     () => world.gw.url,
   );
@@ -35,14 +35,19 @@ describe("web: donor and vendor journeys in a browser", function () {
   });
 
   for (const { lang, size } of RUNS) {
-    it(`donor (${lang}, ${size}): looks up the gift, reads the chart and table, verifies a Merkle proof and a delivery on chain`, async () => {
+    it(`donor (${lang}, ${size}): with the keyboard alone, looks up the gift, reads the chart and table, verifies a Merkle proof and a delivery on chain`, async () => {
       const v = await visit(size);
       const { page } = v;
       await signIn(page, lang, world.donor.apiKey, "/app/donor", "/app/login?next=/app/donor");
       await accessibility(page, "donor lookup");
-      await page.locator("#giftId").fill(String(world.giftIds[0]));
-      await page.locator('form[action="/app/donor/gift"] button').click();
-      await page.waitForURL("**/app/donor/gift?giftId=*");
+      // Past the skip link, the gift id's field is the content's first stop and its button the next;
+      // Shift+Tab comes back to the field.
+      await skipToContent(page);
+      expect(await tabTo(page, "#giftId")).to.deep.equal(["input#giftId"]);
+      expect(await tabTo(page, 'form[action="/app/donor/gift"] button')).to.have.length(1);
+      expect(await tabTo(page, "#giftId", { backwards: true })).to.deep.equal(["input#giftId"]);
+      await page.keyboard.type(String(world.giftIds[0]));
+      await Promise.all([page.waitForURL("**/app/donor/gift?giftId=*"), page.keyboard.press("Enter")]);
       expect(await page.locator("html").getAttribute("lang")).to.equal(lang);
       expect(await page.locator("svg.chart").isVisible()).to.equal(true);
       const given = await page.locator(".flow tfoot td").first().textContent();
@@ -51,13 +56,20 @@ describe("web: donor and vendor journeys in a browser", function () {
       // The Solar Hijri year in Persian digits (14xx), the Gregorian one in English.
       expect(dateText).to.match(lang === "fa" ? /۱۴۰[0-9۰-۹]/ : /20[0-9]{2}/);
 
+      // The proof's button pressed with Space, then the delivery's check (before it on the page) with Enter.
       const proof = page.locator("button.verify-proof").first();
-      await proof.click();
+      await skipToContent(page);
+      await tabTo(page, "button.verify-proof");
+      await page.keyboard.press("Space");
       const proofResult = page.locator(`#${await proof.getAttribute("aria-describedby")}`);
       await proofResult.locator("xpath=self::*[@class='ok' or @class='bad']").waitFor({ timeout: 10_000 });
       expect(await proofResult.getAttribute("class"), (await proofResult.textContent()) ?? "").to.equal("ok");
       // The delivery: its transaction, event, digest and signature, each checked in the page.
-      const checks = await checkDelivery(page);
+      const checks = await checkDelivery(page, async () => {
+        await skipToContent(page);
+        await tabTo(page, "button.verify-tx");
+        await page.keyboard.press("Enter");
+      });
       expect(checks.result, checks.items.join(" | ")).to.equal("ok");
       expect(checks.items.map((item) => item.split(" ")[0])).to.deep.equal(["ok", "ok", "ok", "ok"]);
       expect(checks.texts[3]).to.include(lang === "fa" ? "درست:" : "Passed:");
@@ -230,19 +242,31 @@ describe("web: donor and vendor journeys in a browser", function () {
   }
 
   RUNS.forEach(({ lang, size }, run) => {
-    it(`vendor (${lang}, ${size}): opens a delivery, shows its QR, takes the SMS code, sees it redeemed and in the day's list`, async () => {
+    // Half the runs take the household's SMS code, half its PIN.
+    const proof = run % 2 === 0 ? "smsCode" : "pin";
+    it(`vendor (${lang}, ${size}): with the keyboard alone, opens a delivery, shows its QR, takes the ${proof === "pin" ? "PIN" : "SMS code"}, sees it redeemed and in the day's list`, async () => {
       const v = await visit(size);
       const { page } = v;
       const household = world.households[run % world.households.length]!;
       await signIn(page, lang, world.vendor.apiKey, "/app/vendor");
       await accessibility(page, "counter");
-      await page.locator("#programmeId").fill(String(world.programmeId));
-      await page.locator('input[name="handleKind"][value="householdRef"]').check();
-      await page.locator("#handle").fill(household.householdRef);
-      await page.locator("#amount").fill("120");
-      await page.locator("#item").selectOption("bread");
-      await page.locator('form[action="/app/vendor/deliveries"] button[type="submit"]').click();
-      await page.waitForURL("**/app/vendor/deliveries/dlv_*");
+      // The counter's form, field by field in the order it reads, the household's handle by its reference.
+      await skipToContent(page);
+      expect(await tabTo(page, "#programmeId")).to.deep.equal(["input#programmeId"]);
+      await page.keyboard.type(String(world.programmeId));
+      expect(await tabTo(page, "#handle")).to.deep.equal(["input[handleKind=householdRef]", "input#handle"]);
+      expect(await page.locator('input[name="handleKind"][value="householdRef"]').isChecked()).to.equal(true);
+      await page.keyboard.type(household.householdRef);
+      expect(await tabTo(page, "#amount")).to.deep.equal(["input#amount"]);
+      await page.keyboard.type("120");
+      expect(await tabTo(page, "#item")).to.deep.equal(["select#item"]);
+      // A closed select takes its choice from the arrow keys: bread is the second item.
+      await page.keyboard.press("Home");
+      await page.keyboard.press("ArrowDown");
+      expect(await page.locator("#item").inputValue()).to.equal("bread");
+      const submit = 'form[action="/app/vendor/deliveries"] button[type="submit"]';
+      expect(await tabTo(page, submit)).to.have.length(2);
+      await Promise.all([page.waitForURL("**/app/vendor/deliveries/dlv_*"), page.keyboard.press("Enter")]);
       const deliveryPath = new URL(page.url()).pathname;
       expect(await page.locator("svg.qr").isVisible()).to.equal(true);
       const box = (await page.locator("svg.qr").boundingBox())!;
@@ -250,17 +274,40 @@ describe("web: donor and vendor journeys in a browser", function () {
       await accessibility(page, "open delivery");
       await shot(page, `vendor-open-${lang}-${size}`);
 
-      await page.locator(`form[action="${deliveryPath}/sms-code"] button`).click();
-      await page.waitForURL("**?sent=1");
-      expect(await page.locator(".notice").isVisible()).to.equal(true);
-      const code = smsCodesTo(world.gw, household.phone).at(-1)!;
-      await page.locator("#proofCode").fill(code);
-      await page.locator(`form[action="${deliveryPath}/acceptance"] button`).click();
+      const sms = `form[action="${deliveryPath}/sms-code"] button`;
+      await skipToContent(page);
+      const toSms = await tabTo(page, sms);
+      // The refresh link comes before the buttons, and nothing else does but links.
+      expect(toSms[0]).to.equal(`a#refresh[${deliveryPath}]`);
+      let code = PIN;
+      if (proof === "smsCode") {
+        await Promise.all([page.waitForURL("**?sent=1"), page.keyboard.press("Enter")]);
+        expect(await page.locator(".notice").isVisible()).to.equal(true);
+        code = smsCodesTo(world.gw, household.phone).at(-1)!;
+        await skipToContent(page);
+        await tabTo(page, sms);
+      }
+      // The proof's kind is a radio group: Tab enters it on the chosen one, an arrow key chooses the other.
+      expect(await tabTo(page, 'input[name="proofKind"]')).to.deep.equal(["input[proofKind=smsCode]"]);
+      if (proof === "pin") {
+        await page.keyboard.press("ArrowDown");
+        expect(await page.locator('input[name="proofKind"][value="pin"]').isChecked()).to.equal(true);
+      }
+      expect(await tabTo(page, "#proofCode")).to.deep.equal(["input#proofCode"]);
+      await page.keyboard.type(code);
+      expect(await tabTo(page, `form[action="${deliveryPath}/acceptance"] button`)).to.have.length(1);
+      await page.keyboard.press("Enter");
       await page.locator('[data-state="redeemed"]').waitFor({ timeout: 30_000 });
       await accessibility(page, "redeemed delivery");
       await shot(page, `vendor-redeemed-${lang}-${size}`);
 
-      await page.goto(`${world.gw.url}/app/vendor`);
+      // Back to the counter by its link, where the day's list has the delivery.
+      await skipToContent(page);
+      await tabTo(page, 'a[href="/app/vendor"]:not(nav a)');
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === "/app/vendor"),
+        page.keyboard.press("Enter"),
+      ]);
       expect(await page.locator(`a[href="${deliveryPath}"]`).count()).to.equal(1);
       await shot(page, `vendor-today-${lang}-${size}`);
       await finish(v);
@@ -313,9 +360,13 @@ async function tamperTransaction(page: Page, change: (item: SignedItem) => Signe
   });
 }
 
-/** Clicks the first delivery's check and reads its result and each check's class and words. */
+/**
+ * Presses the first delivery's check (a click unless `press` says how) and reads its result and each
+ * check's class and words.
+ */
 async function checkDelivery(
   page: Page,
+  press?: () => Promise<void>,
 ): Promise<{ result: string | null; items: string[]; texts: string[] }> {
   const button = page.locator("button.verify-tx").first();
   const resultId = (await button.getAttribute("aria-describedby"))!;
@@ -324,7 +375,7 @@ async function checkDelivery(
     output.className = "";
     output.textContent = "";
   }, resultId);
-  await button.click();
+  await (press ? press() : button.click());
   const result = page.locator(`#${resultId}`);
   await result.locator("xpath=self::*[@class='ok' or @class='bad']").waitFor({ timeout: 15_000 });
   const list = page.locator(`#${resultId}-checks li`);

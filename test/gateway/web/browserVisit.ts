@@ -103,18 +103,70 @@ export function browserVisits(browser: () => Browser, base: () => string) {
     await page.goto(`${base()}${askedFor}`);
     expect(page.url()).to.include("/app/login");
     if (lang === "en") {
-      await page.locator('form[action="/app/language"] button').click();
-      await page.locator('html[dir="ltr"]').waitFor();
+      await tabTo(page, 'form[action="/app/language"] button');
+      await Promise.all([page.locator('html[dir="ltr"]').waitFor(), page.keyboard.press("Enter")]);
       expect(page.url()).to.include("/app/login");
     } else {
       expect(await page.locator("html").getAttribute("dir")).to.equal("rtl");
     }
+    await page.locator("body").focus();
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.className)).to.equal("skip");
-    await page.locator("#apiKey").focus();
+    // The skip link leads to the content, whose first stop is the key's field.
+    await page.keyboard.press("Enter");
+    expect(await tabTo(page, "#apiKey")).to.deep.equal(["input#apiKey"]);
     await page.keyboard.type(apiKey);
     await page.keyboard.press("Enter");
     await page.waitForURL((url) => url.pathname === next);
+  }
+
+  /**
+   * Presses Tab (Shift+Tab backwards) until the focus is on `selector`: every stop on the way must show
+   * that it has the focus (an outline or a shadow). Returns the stops, each as `tag#id[name=value]` or
+   * `a[href]`, so a journey can check the order the keyboard meets the controls in.
+   */
+  async function tabTo(
+    page: Page,
+    selector: string,
+    options: { backwards?: boolean; maxTabs?: number } = {},
+  ): Promise<string[]> {
+    const stops: string[] = [];
+    for (let i = 0; i < (options.maxTabs ?? 150); i++) {
+      await page.keyboard.press(options.backwards ? "Shift+Tab" : "Tab");
+      const stop = await page.evaluate((wanted) => {
+        const element = document.activeElement as HTMLElement | null;
+        if (!element || element === document.body) return { at: "body", shown: false, found: false };
+        const style = getComputedStyle(element);
+        const ring =
+          (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none";
+        const at =
+          element.tagName.toLowerCase() +
+          (element.id ? `#${element.id}` : "") +
+          (element.getAttribute("href") ? `[${element.getAttribute("href")}]` : "") +
+          (element.getAttribute("type") === "radio"
+            ? `[${element.getAttribute("name")}=${(element as HTMLInputElement).value}]`
+            : "") +
+          (element.tagName === "BUTTON" && !element.id ? `(${(element.textContent ?? "").trim()})` : "");
+        return { at, shown: element.matches(":focus-visible") && ring, found: element.matches(wanted) };
+      }, selector);
+      if (stop.at === "body") throw new Error(`${selector}: not met before the page's end`);
+      expect(stop.shown, `the focus is not shown on ${stop.at}`).to.equal(true);
+      stops.push(stop.at);
+      if (stop.found) return stops;
+    }
+    throw new Error(`${selector}: not reached by the keyboard`);
+  }
+
+  /**
+   * Through the skip link to the content, so the next Tab is the content's first stop: the first Tab of a
+   * page just loaded, or Shift+Tab back to it from wherever the focus is.
+   */
+  async function skipToContent(page: Page): Promise<void> {
+    await page.keyboard.press("Tab");
+    if (!(await page.evaluate(() => document.activeElement?.classList.contains("skip"))))
+      await tabTo(page, "a.skip", { backwards: true });
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal("main");
   }
 
   /** Follows a link with the keyboard alone: focused by Tab presses from the page's start, then Enter. */
@@ -134,5 +186,5 @@ export function browserVisits(browser: () => Browser, base: () => string) {
     throw new Error(`${href}: not reached by ${maxTabs} Tab presses`);
   }
 
-  return { visit, accessibility, shot, finish, signIn, keyboardFollow };
+  return { visit, accessibility, shot, finish, signIn, keyboardFollow, tabTo, skipToContent };
 }

@@ -4,7 +4,8 @@ import request from "supertest";
 import { sampleHouseholdsCsv } from "../../../src/households";
 import { count, digits } from "../../../src/web/i18n/format";
 import { textOf } from "../../../src/web/i18n/texts";
-import { countRows } from "../e2e/harness";
+import { openDelivery, PIN, settled } from "../e2e/deliveryFixture";
+import { countRows, createProgramme, give } from "../e2e/harness";
 import { enrolmentWorld, PAGE_SIZE, type EnrolmentWorld } from "./enrolmentWorld";
 import { csrfOf, stopWebWorld, until } from "./webWorld";
 
@@ -332,5 +333,191 @@ describe("web: the charity's enrolment pages and paged lists over HTTP", functio
     const badAfter = await other.get(`/app/charity/imports/${world.otherImportId}?after=-1`);
     expect(badAfter.status).to.equal(400);
     expect(badAfter.text).to.include("<code>after</code>");
+  });
+  it("pages the auditor's lists of a programme's gifts and redemptions to their ends, in both languages", async () => {
+    const { programmeId } = world;
+    // A third gift and two more redemptions: each list then runs past a page of two.
+    const giftId = await give(world.gw, world.donor, programmeId, "100000");
+    await until("the new gift indexed", async () =>
+      db().prepare("SELECT 1 FROM idx_gifts WHERE gift_id = ?").get(giftId) ? true : undefined,
+    );
+    for (const household of world.households) {
+      const delivery = await openDelivery(world, { householdRef: household.householdRef, amount: "60" });
+      const accepted = await world.gw.post(
+        `/v1/deliveries/${delivery.deliveryId}/acceptance`,
+        world.vendor.apiKey,
+        { pin: PIN },
+      );
+      expect(accepted.status, accepted.text).to.equal(200);
+      expect((await settled(world, delivery.deliveryId)).state).to.equal("redeemed");
+    }
+    const gifts = (
+      db()
+        .prepare("SELECT gift_id FROM idx_gifts WHERE programme_id = ? ORDER BY gift_id DESC")
+        .pluck()
+        .all(programmeId) as number[]
+    ).map(String);
+    const redemptions = db()
+      .prepare(
+        `SELECT delivery_id FROM deliveries WHERE programme_id = ? AND state = 'redeemed'
+           ORDER BY created_at DESC, delivery_id DESC`,
+      )
+      .pluck()
+      .all(programmeId) as string[];
+    expect(gifts.length).to.be.above(PAGE_SIZE);
+    expect(redemptions.length).to.be.above(PAGE_SIZE);
+    const giftItem = /<a href="\/app\/donor\/gift\?giftId=([0-9]+)"/g;
+    const redemptionItem = /<a href="\/app\/auditor\/deliveries\/(dlv_[0-9a-f-]{36})"/g;
+    const programmePath = `/app/auditor/programmes/${programmeId}`;
+
+    for (const [apiKey, lang] of [
+      [world.auditor.apiKey, "en"],
+      [world.gw.regulatorKey, "fa"],
+    ] as const) {
+      const agent = await signedIn(apiKey, lang);
+      for (const [list, item, expected] of [
+        ["gifts", giftItem, gifts],
+        ["redemptions", redemptionItem, redemptions],
+      ] as const) {
+        const pages = await walk(agent, `${programmePath}/${list}`, item);
+        expect(pages.flat(), list).to.deep.equal(expected);
+        expect(
+          pages.slice(0, -1).every((page) => page.length === PAGE_SIZE),
+          list,
+        ).to.equal(true);
+        // The last page links back to the newest and to nothing older, in the page's language.
+        const last = await agent.get(`${programmePath}/${list}?before=${expected[expected.length - 2]}`);
+        expect(last.status).to.equal(200);
+        expect(last.text).to.include(`<a href="${programmePath}/${list}">${textOf(lang, "newestPage")}</a>`);
+        expect(olderOf(last.text)).to.equal(undefined);
+      }
+      // The programme's page shows the first page of each, with the link to the older.
+      const home = await agent.get(programmePath);
+      expect(home.status).to.equal(200);
+      expect(all(home.text, giftItem)).to.deep.equal(gifts.slice(0, PAGE_SIZE));
+      expect(all(home.text, redemptionItem)).to.deep.equal(redemptions.slice(0, PAGE_SIZE));
+      expect(home.text).to.include(
+        `<a href="${programmePath}/gifts?before=${gifts[PAGE_SIZE - 1]}" rel="next">${textOf(lang, "olderPage")}</a>`,
+      );
+      expect(home.text).to.include(
+        `href="${programmePath}/redemptions?before=${redemptions[PAGE_SIZE - 1]}"`,
+      );
+    }
+  });
+
+  it("refuses the auditor's paged lists a bad cursor (400 naming it), another programme's gift (404) and other roles (403)", async () => {
+    const { programmeId, cosignedProgrammeId } = world;
+    const agent = await signedIn(world.auditor.apiKey);
+    for (const bad of [
+      `/app/auditor/programmes/${programmeId}/gifts?before=x`,
+      `/app/auditor/programmes/${programmeId}/gifts?before=0`,
+      `/app/auditor/programmes/${programmeId}/redemptions?before=1`,
+      `/app/auditor/programmes/${programmeId}/redemptions?before=dlv_x`,
+    ]) {
+      const res = await agent.get(bad);
+      expect(res.status, bad).to.equal(400);
+      expect(res.text).to.include("<code>before</code>");
+    }
+    const otherGift = db()
+      .prepare("SELECT gift_id FROM idx_gifts WHERE programme_id = ?")
+      .pluck()
+      .get(cosignedProgrammeId);
+    for (const unknown of [
+      `/app/auditor/programmes/${programmeId}/gifts?before=${otherGift}`,
+      `/app/auditor/programmes/${programmeId}/redemptions?before=dlv_${"0".repeat(8)}-0000-0000-0000-${"0".repeat(12)}`,
+      "/app/auditor/programmes/999999/gifts",
+      "/app/auditor/programmes/999999/redemptions",
+    ]) {
+      const res = await agent.get(unknown);
+      expect(res.status, unknown).to.equal(404);
+    }
+    for (const apiKey of [world.charity.apiKey, world.vendor.apiKey, world.donor.apiKey]) {
+      const other = await signedIn(apiKey);
+      for (const list of ["gifts", "redemptions"])
+        expect((await other.get(`/app/auditor/programmes/${programmeId}/${list}`)).status).to.equal(403);
+    }
+  });
+
+  it("picks another period of the charity's under-coverage with a form and previous/next links; refuses a bad period and another charity", async () => {
+    // A programme of one-day periods that started three and a half days ago: four or five periods to read.
+    const programmeId = await createProgramme(world.gw, world.charity, {
+      periodDays: 1,
+      startsAt: new Date(Date.now() - 3.5 * 86_400_000).toISOString(),
+      name: "Daily bread",
+    });
+    const row = db()
+      .prepare("SELECT starts_at, period_length FROM programmes WHERE programme_id = ?")
+      .get(programmeId) as { starts_at: number; period_length: number };
+    const first = Math.floor(row.starts_at / row.period_length);
+    const current = await world.gw.services.coverage.currentPeriod(programmeId);
+    expect(current - first).to.be.at.least(3);
+    const path = `/app/charity/programmes/${programmeId}/coverage`;
+    const shown = (text: string) => /<option value="([0-9]+)"\s+selected>/.exec(text)?.[1];
+    const link = (text: string, rel: "prev" | "next") =>
+      new RegExp(`<a href="([^"]+)" rel="${rel}">`).exec(text)?.[1];
+
+    for (const lang of ["en", "fa"] as const) {
+      const agent = await signedIn(world.charity.apiKey, lang);
+      const now = await agent.get(path);
+      expect(now.status).to.equal(200);
+      // Every period of the programme, newest first, in the page's digits; the current one chosen.
+      expect(all(now.text, /<option value="([0-9]+)"/g)).to.deep.equal(
+        Array.from({ length: current - first + 1 }, (_, i) => String(current - i)),
+      );
+      expect(all(now.text, /<option value="[0-9]+"\s*(?:selected)?>\s*([^<\s]+)\s*</g)[0]).to.equal(
+        digits(current, lang),
+      );
+      expect(now.text).to.include(`<form method="get" action="${path}" class="card" id="period-form">`);
+      expect(now.text).to.include(`<label for="period-choice">${textOf(lang, "periodPicker")}</label>`);
+      expect(shown(now.text)).to.equal(String(current));
+      expect(link(now.text, "next")).to.equal(undefined);
+      expect(link(now.text, "prev")).to.equal(`${path}?period=${current - 1}`);
+
+      // The previous link, then the form's choice (its GET is the same address), down to the first period.
+      const previous = await agent.get(link(now.text, "prev")!);
+      expect(shown(previous.text)).to.equal(String(current - 1));
+      expect(link(previous.text, "next")).to.equal(`${path}?period=${current}`);
+      const report = (
+        await world.gw.get(
+          `/v1/programmes/${programmeId}/under-coverage?period=${current - 1}`,
+          world.charity.apiKey,
+        )
+      ).body;
+      expect(previous.text).to.include(`${digits(current - 1, lang)} · `);
+      expect(/data-coverage="eligible">([^<]*)</.exec(previous.text)![1]).to.equal(
+        count(report.eligible, lang),
+      );
+      const oldest = await agent.get(path).query({ period: String(first) });
+      expect(oldest.status).to.equal(200);
+      expect(shown(oldest.text)).to.equal(String(first));
+      expect(link(oldest.text, "prev")).to.equal(undefined);
+      expect(link(oldest.text, "next")).to.equal(`${path}?period=${first + 1}`);
+
+      for (const bad of [String(current + 1), String(first - 1), "x", "-1"]) {
+        const res = await agent.get(path).query({ period: bad });
+        expect(res.status, bad).to.equal(400);
+        expect(res.text).to.include("<code>period</code>");
+      }
+    }
+    // The world's own programme (30-day periods, started a minute ago): links only if it has another period.
+    const own = db()
+      .prepare("SELECT starts_at, period_length FROM programmes WHERE programme_id = ?")
+      .get(world.programmeId) as { starts_at: number; period_length: number };
+    const ownPeriods =
+      (await world.gw.services.coverage.currentPeriod(world.programmeId)) -
+      Math.floor(own.starts_at / own.period_length);
+    const single = await (
+      await signedIn(world.charity.apiKey)
+    ).get(`/app/charity/programmes/${world.programmeId}/coverage`);
+    expect(single.text.includes('id="period-links"')).to.equal(ownPeriods > 0);
+    expect(single.text).to.include('id="period-form"');
+
+    const other = await signedIn(world.otherCharity.apiKey);
+    for (const query of ["", `?period=${first}`, "?period=x"]) {
+      const res = await other.get(`${path}${query}`);
+      expect(res.status, query).to.equal(query === "?period=x" ? 400 : 404);
+    }
+    const auditor = await signedIn(world.auditor.apiKey);
+    expect((await auditor.get(path)).status).to.equal(403);
   });
 });

@@ -24,7 +24,7 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
   this.timeout(300_000);
   let world: RoleWorld;
   let browser: Browser;
-  const { visit, accessibility, shot, finish, signIn, keyboardFollow } = browserVisits(
+  const { visit, accessibility, shot, finish, signIn, keyboardFollow, tabTo } = browserVisits(
     () => browser,
     () => world.gw.url,
   );
@@ -201,6 +201,19 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
       await deliveriesChartMatchesChain(page, lang);
       await accessibility(page, "under-coverage");
       await shot(page, `charity-coverage-${lang}-${size}`);
+      // The period picker by the keyboard: its labelled select, then its button, which reads the period chosen.
+      await page.locator("body").focus();
+      await tabTo(page, "#period-choice");
+      expect(await page.locator("#period-choice").inputValue()).to.equal(String(report.period));
+      expect(await tabTo(page, "#period-form button")).to.have.length(1);
+      await Promise.all([
+        page.waitForURL((url) => url.search === `?period=${report.period}`),
+        page.keyboard.press("Enter"),
+      ]);
+      expect(await page.locator('[data-coverage="uncovered"]').textContent()).to.equal(
+        count(report.uncovered, lang),
+      );
+      await accessibility(page, "under-coverage of a period picked");
       await finish(v);
     });
   });
