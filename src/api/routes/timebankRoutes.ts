@@ -416,7 +416,7 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
           tags: ["timebank"],
           parameters: parametersOf(memberParams, "path", { memberRef: EXAMPLE_REF }),
           requestBody: jsonRequestBody(rebindMemberSchema, {
-            wallet: "0x9a8b7c6d5e4f30211223344556677889900aabbc",
+            wallet: "0x4c1f2e3d5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d",
             signature: `0x${"4f".repeat(64)}1b`,
             deadline: 1796169600,
             idempotencyKey: "rebind-2026-12-03-0001",
