@@ -12,7 +12,7 @@ const SRC = path.resolve(__dirname, "../../../src");
 
 /**
  * The sources behind the charity's, the regulator's, the vendor's and the donor's forms: the pages
- * themselves and the use-cases they call (down to the national ID's and the custodial signer's checks),
+ * themselves (their paged lists' cursor check too) and the use-cases they call (down to the national ID's and the custodial signer's checks),
  * without the rooms' API-only paths (offline uploads, USSD).
  */
 const FORM_SOURCES = [
@@ -21,6 +21,7 @@ const FORM_SOURCES = [
   "web/charity",
   "web/regulator",
   "web/index.ts",
+  "web/listPages.ts",
   "errors.ts",
   "delivery",
   "identity",
