@@ -16,7 +16,8 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { launchChromium } from "../../test/gateway/web/launchChromium";
 import { roleWorld } from "../../test/gateway/web/roleWorld";
-import { createProgramme } from "../../test/gateway/e2e/harness";
+import { createProgramme, householdBody } from "../../test/gateway/e2e/harness";
+import { syntheticNationalId } from "../../src/identity";
 import { seedTimeBank } from "../../test/gateway/timebank/timebankFixture";
 import { csrfOf, stopWebWorld } from "../../test/gateway/web/webWorld";
 import { ASSETS_DIR } from "../../src/web/staticAssets";
@@ -36,7 +37,7 @@ const ids = (path: string) =>
     .replace(/dlv_[0-9a-f-]+/, "{deliveryId}")
     .replace(/dsb_[0-9a-f-]+/, "{disbursementId}")
     .replace(/mdt_[0-9a-f-]+/, "{mandateId}")
-    .replace(/imp_[0-9a-f-]+/, "{importId}")
+    .replace(/imports\/[0-9a-f-]{36}/, "imports/{importId}")
     .replace(/reg_[0-9a-f-]+/, "{registrationId}")
     .replace(/0x[0-9a-f]{64}/, "{memberRef}")
     .replace(/orgId=[^&]+/, "orgId={orgId}");
@@ -131,7 +132,14 @@ async function main(): Promise<void> {
       if (res.status !== 201) throw new Error(`proposing a mandate: ${res.status} ${res.text}`);
       mandateId = res.body.mandateId as string;
     }
-    // A registration run of the charity's households (roleWorld has its import and its disputed delivery).
+    // A registration run of a household enrolled for it (roleWorld has its import and its disputed delivery).
+    const enrolled = await world.gw.post(
+      "/v1/households",
+      world.charity.apiKey,
+      householdBody([syntheticNationalId(970_900)]),
+    );
+    if (enrolled.status !== 201)
+      throw new Error(`enrolling a household: ${enrolled.status} ${enrolled.text}`);
     const run = await world.gw.post("/v1/households/registrations", world.charity.apiKey);
     if (run.status !== 202) throw new Error(`starting a registration run: ${run.status} ${run.text}`);
     const registrationId = run.body.registrationId as string;
