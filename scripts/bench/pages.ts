@@ -4,7 +4,8 @@
  * gateway takes to answer each page, beside the JSON API answer it renders (the same run's baseline), and
  * how soon a real Chromium paints it (first contentful paint), beside the
  * smallest page (/app/login) in the same browser; and what each page's scripts weigh compressed. The
- * charity is also appointed a time-bank coordinator with a page of 50 members, services and a pool.
+ * charity is also appointed a time-bank coordinator with a page of 50 members, services and a pool, and starts a
+ * registration run; the public pages (/app, /app/login/link) and the donor's lookup are measured too.
  *
  *   npm run bench:pages                  # table
  *   npm run -s bench:pages -- --json     # one JSON object on stdout
@@ -15,7 +16,8 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { launchChromium } from "../../test/gateway/web/launchChromium";
 import { roleWorld } from "../../test/gateway/web/roleWorld";
-import { createProgramme } from "../../test/gateway/e2e/harness";
+import { createProgramme, householdBody } from "../../test/gateway/e2e/harness";
+import { syntheticNationalId } from "../../src/identity";
 import { seedTimeBank } from "../../test/gateway/timebank/timebankFixture";
 import { csrfOf, stopWebWorld } from "../../test/gateway/web/webWorld";
 import { ASSETS_DIR } from "../../src/web/staticAssets";
@@ -35,6 +37,8 @@ const ids = (path: string) =>
     .replace(/dlv_[0-9a-f-]+/, "{deliveryId}")
     .replace(/dsb_[0-9a-f-]+/, "{disbursementId}")
     .replace(/mdt_[0-9a-f-]+/, "{mandateId}")
+    .replace(/imports\/[0-9a-f-]{36}/, "imports/{importId}")
+    .replace(/reg_[0-9a-f-]+/, "{registrationId}")
     .replace(/0x[0-9a-f]{64}/, "{memberRef}")
     .replace(/orgId=[^&]+/, "orgId={orgId}");
 const log = (line: string) => (asJson ? process.stderr : process.stdout).write(`${line}\n`);
@@ -128,8 +132,23 @@ async function main(): Promise<void> {
       if (res.status !== 201) throw new Error(`proposing a mandate: ${res.status} ${res.text}`);
       mandateId = res.body.mandateId as string;
     }
+    // A registration run of a household enrolled for it (roleWorld has its import and its disputed delivery).
+    const enrolled = await world.gw.post(
+      "/v1/households",
+      world.charity.apiKey,
+      householdBody([syntheticNationalId(970_900)]),
+    );
+    if (enrolled.status !== 201)
+      throw new Error(`enrolling a household: ${enrolled.status} ${enrolled.text}`);
+    const run = await world.gw.post("/v1/households/registrations", world.charity.apiKey);
+    if (run.status !== 202) throw new Error(`starting a registration run: ${run.status} ${run.text}`);
+    const registrationId = run.body.registrationId as string;
+    const { importId, disputedDeliveryId } = world;
 
     const server = [
+      { page: "/app", baseline: "/health", cookie: "", key: "" },
+      { page: "/app/login/link", baseline: "/health", cookie: "", key: "" },
+      { page: "/app/donor", baseline: "/health", cookie: donorCookie, key: world.donor.apiKey },
       {
         page: `/app/donor/gift?giftId=${giftId}`,
         baseline: `/v1/gifts/${giftId}/timeline`,
@@ -172,6 +191,61 @@ async function main(): Promise<void> {
         cookie: charityCookie,
         key: world.charity.apiKey,
       },
+      // The charity's lists, each beside the API answer closest to it (there is no list route for each).
+      {
+        page: "/app/charity/imports",
+        baseline: `/v1/households/imports/${importId}`,
+        cookie: charityCookie,
+        key: world.charity.apiKey,
+      },
+      {
+        page: "/app/charity/registrations",
+        baseline: `/v1/households/registrations/${registrationId}`,
+        cookie: charityCookie,
+        key: world.charity.apiKey,
+      },
+      {
+        page: "/app/charity/reviews",
+        baseline: `/v1/households/imports/${importId}`,
+        cookie: charityCookie,
+        key: world.charity.apiKey,
+      },
+      {
+        page: "/app/charity/disputes",
+        baseline: "/v1/deliveries?state=disputed&limit=20",
+        cookie: charityCookie,
+        key: world.charity.apiKey,
+      },
+      {
+        page: "/app/charity/disbursements",
+        baseline: "/v1/disbursements",
+        cookie: charityCookie,
+        key: world.charity.apiKey,
+      },
+      {
+        page: `/app/charity/imports/${importId}`,
+        baseline: `/v1/households/imports/${importId}`,
+        cookie: charityCookie,
+        key: world.charity.apiKey,
+      },
+      {
+        page: `/app/charity/registrations/${registrationId}`,
+        baseline: `/v1/households/registrations/${registrationId}`,
+        cookie: charityCookie,
+        key: world.charity.apiKey,
+      },
+      {
+        page: `/app/charity/deliveries/${disputedDeliveryId}`,
+        baseline: `/v1/deliveries/${disputedDeliveryId}`,
+        cookie: charityCookie,
+        key: world.charity.apiKey,
+      },
+      {
+        page: "/app/charity/mandates",
+        baseline: "/v1/mandates?limit=21",
+        cookie: charityCookie,
+        key: world.charity.apiKey,
+      },
       {
         page: `/app/charity/programmes/${programmeId}/coverage`,
         baseline: `/v1/programmes/${programmeId}/under-coverage`,
@@ -204,6 +278,18 @@ async function main(): Promise<void> {
         key: world.auditor.apiKey,
       },
       {
+        page: `/app/auditor/programmes/${programmeId}/gifts`,
+        baseline: `/v1/programmes/${programmeId}`,
+        cookie: auditorCookie,
+        key: world.auditor.apiKey,
+      },
+      {
+        page: `/app/auditor/programmes/${programmeId}/redemptions`,
+        baseline: `/v1/deliveries?programmeId=${programmeId}&state=redeemed&limit=20`,
+        cookie: auditorCookie,
+        key: world.auditor.apiKey,
+      },
+      {
         page: `/app/auditor/deliveries/${redeemedId}`,
         baseline: `/v1/deliveries/${redeemedId}`,
         cookie: auditorCookie,
@@ -212,8 +298,11 @@ async function main(): Promise<void> {
     ];
     const serverRows = [];
     for (const row of server) {
-      const pageTimes = await timed(`${base}${row.page}`, { Cookie: row.cookie });
-      const apiTimes = await timed(`${base}${row.baseline}`, { Authorization: `Bearer ${row.key}` });
+      const pageTimes = await timed(`${base}${row.page}`, row.cookie ? { Cookie: row.cookie } : {});
+      const apiTimes = await timed(
+        `${base}${row.baseline}`,
+        row.key ? { Authorization: `Bearer ${row.key}` } : {},
+      );
       serverRows.push({
         page: ids(row.page),
         baseline: ids(row.baseline),
@@ -229,6 +318,9 @@ async function main(): Promise<void> {
     try {
       const pages = [
         { page: "/app/login", cookie: "" },
+        { page: "/app", cookie: "" },
+        { page: "/app/login/link", cookie: "" },
+        { page: "/app/donor", cookie: donorCookie },
         { page: `/app/donor/gift?giftId=${giftId}`, cookie: donorCookie },
         { page: "/app/vendor", cookie: vendorCookie },
         { page: `/app/vendor/deliveries/${deliveryId}`, cookie: vendorCookie },
@@ -236,12 +328,22 @@ async function main(): Promise<void> {
         { page: `/app/insurer/mandates/${mandateId}`, cookie: vendorCookie },
         { page: "/app/charity", cookie: charityCookie },
         { page: `/app/charity/disbursements/${disbursementId}`, cookie: charityCookie },
+        ...["imports", "registrations", "reviews", "disputes", "disbursements"].map((list) => ({
+          page: `/app/charity/${list}`,
+          cookie: charityCookie,
+        })),
+        { page: `/app/charity/imports/${importId}`, cookie: charityCookie },
+        { page: `/app/charity/registrations/${registrationId}`, cookie: charityCookie },
+        { page: `/app/charity/deliveries/${disputedDeliveryId}`, cookie: charityCookie },
+        { page: "/app/charity/mandates", cookie: charityCookie },
         { page: `/app/charity/programmes/${programmeId}/coverage`, cookie: charityCookie },
         { page: "/app/regulator", cookie: regulatorCookie },
         { page: "/app/timebank", cookie: charityCookie },
         { page: `/app/timebank/members/${giver}`, cookie: charityCookie },
         { page: "/app/auditor", cookie: auditorCookie },
         { page: `/app/auditor/programmes/${programmeId}`, cookie: auditorCookie },
+        { page: `/app/auditor/programmes/${programmeId}/gifts`, cookie: auditorCookie },
+        { page: `/app/auditor/programmes/${programmeId}/redemptions`, cookie: auditorCookie },
         { page: `/app/auditor/deliveries/${redeemedId}`, cookie: auditorCookie },
       ];
       for (const { page: pagePath, cookie } of pages) {
@@ -286,6 +388,7 @@ async function main(): Promise<void> {
       { page: "vendor delivery, insurer's mandate", scripts: ["vendor.js"] },
       { page: "charity disbursement (running)", scripts: ["progress.js"] },
       { page: "auditor receipt", scripts: ["keccak.js", "verify.js"] },
+      { page: "one-time sign-in link", scripts: ["login-link.js"] },
       { page: "charity, regulator, auditor, coverage, time bank, insurer's list", scripts: [] },
     ].map((row) => ({ ...row, gzipBytes: scriptBytes(row.scripts) }));
 

@@ -2,7 +2,9 @@ import { expect } from "chai";
 import type { Browser, Page } from "playwright-core";
 import type { DeliveryReceipt } from "../../../src/wallets";
 import { AidLedger__factory } from "../../../typechain-types";
+import { digits } from "../../../src/web/i18n/format";
 import { openDelivery, PIN, settled, smsCodesTo } from "../e2e/deliveryFixture";
+import { countRows } from "../e2e/harness";
 import { browserVisits, RUNS, SIZES } from "./browserVisit";
 import { startWithChromium } from "./launchChromium";
 import { stopWebWorld, webWorld, type WebWorld } from "./webWorld";
@@ -79,6 +81,60 @@ describe("web: donor and vendor journeys in a browser", function () {
       // then the ecrecover precompile and the registry's wallet, both at the transaction's block.
       const relayed = v.requests.filter((url) => url.endsWith("/app/chain-rpc"));
       expect(relayed.length).to.equal(7);
+
+      // The gift's webhook form, with the keyboard: a URL the API refuses first, named, nothing written.
+      const webhooks = () => countRows(world.gw, "webhooks");
+      const before = webhooks();
+      const sendWebhook = async (url: string) => {
+        await skipToContent(page);
+        await tabTo(page, "#webhookUrl");
+        await page.keyboard.type(url);
+        await Promise.all([page.waitForEvent("load"), page.keyboard.press("Enter")]);
+      };
+      await sendWebhook("ftp://example.org/");
+      expect(await page.locator("#form-error code").textContent()).to.equal("url");
+      expect(await page.locator("#webhookUrl").getAttribute("aria-invalid")).to.equal("true");
+      expect(webhooks()).to.equal(before);
+      await accessibility(page, "webhook refused");
+      v.problems = v.problems.filter((problem) => !/status of 400/.test(problem));
+      // Then one it takes: its signing secret on the answer page once, in no log (and no screenshot of it).
+      const hook = `http://127.0.0.1:9/browser-${lang}-${size}`;
+      await sendWebhook(hook);
+      const secret = (await page.locator("#webhook-secret").textContent()) ?? "";
+      expect(/^whsec_[A-Za-z0-9_-]{43}$/.test(secret), "the secret's shape").to.equal(true);
+      expect(webhooks()).to.equal(before + 1);
+      const row = world.gw.services.store.sqlite
+        .prepare("SELECT org_id, url, gift_id FROM webhooks ORDER BY rowid DESC LIMIT 1")
+        .get();
+      expect(row).to.deep.equal({ org_id: world.donor.orgId, url: hook, gift_id: world.giftIds[0] });
+      expect(
+        world.gw.logLines.some((line) => line.includes(secret)),
+        "the secret in a log",
+      ).to.equal(false);
+      await accessibility(page, "webhook registered");
+
+      // A cash gift by its receipt code and secret: a wrong secret is answered like no code, then the right one.
+      const { code, secret: receiptSecret, giftId: cashGiftId } = world.cashGift;
+      const sendReceipt = async (typed: string) => {
+        await skipToContent(page);
+        await tabTo(page, "#code");
+        await page.keyboard.type(code);
+        await tabTo(page, "#secret");
+        await page.keyboard.type(typed);
+        await Promise.all([page.waitForEvent("load"), page.keyboard.press("Enter")]);
+      };
+      await page.goto(`${world.gw.url}/app/donor`);
+      await sendReceipt("nope");
+      expect(await page.locator("#form-error code").textContent()).to.equal("code");
+      await accessibility(page, "receipt code refused");
+      v.problems = v.problems.filter((problem) => !/status of 404/.test(problem));
+      // The refusal is the unknown code's page, without the forms: back to them.
+      await page.goto(`${world.gw.url}/app/donor`);
+      await sendReceipt(receiptSecret);
+      expect(await page.locator("h1").textContent()).to.include(digits(cashGiftId, lang));
+      expect(await page.content()).to.not.include(receiptSecret);
+      await accessibility(page, "cash gift by receipt code");
+      await shot(page, `donor-receipt-${lang}-${size}`);
       await finish(v);
     });
   }

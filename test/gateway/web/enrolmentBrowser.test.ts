@@ -138,6 +138,11 @@ describe("web: the charity's enrolment progress and paged lists in a browser", f
         await accessibility(page, `older ${list}`);
       }
 
+      // A finished registration run's page, in every run's language and size.
+      await page.goto(`${url}/app/charity/registrations/${world.registrationIds[0]}`);
+      expect(await page.locator("#job").getAttribute("data-job-state")).to.equal("done");
+      await accessibility(page, "finished registration run");
+
       if (run === 0) {
         // A new registration run opened at once: its bar followed in place to done.
         const enrolled = await world.gw.post(

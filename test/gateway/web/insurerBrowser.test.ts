@@ -37,7 +37,7 @@ const RUNS: { lang: Lang; size: Size; household: number }[] = [
  * and English at 1280 px: it proposes a mandate with the form (periods typed in the page's digits), a member
  * accepts it by PIN on the insurer's screen, the insurer redeems this period's premium (read back from the chain:
  * the premium's delivery redeemed by DeliveryRedeemed) and the member revokes it by PIN (PremiumMandates says
- * revoked); a proposal's page follows a wallet's acceptance in place without a reload. axe-core on every page,
+ * revoked), and the charity reads it on its read-only mandates page; a proposal's page follows a wallet's acceptance in place without a reload. axe-core on every page,
  * screenshots, no request outside the gateway, no CSP violation, and no PIN in any page.
  */
 describe("web: the insurer's premium-mandate journey in a browser", function () {
@@ -183,6 +183,16 @@ describe("web: the insurer's premium-mandate journey in a browser", function () 
       );
       expect(await listed.locator('[data-this-period="redeemed"]').textContent()).to.equal(digits(1, lang));
       await finish(v);
+
+      // The charity's read-only copy of its households' mandates: the same mandate, revoked, and no form.
+      const c = await visit(size);
+      await signIn(c.page, lang, world.charity.apiKey, "/app/charity/mandates");
+      const copy = c.page.locator(`#mandates tr[data-mandate="${mandateId}"]`);
+      expect(await copy.locator("[data-state]").textContent()).to.equal(textOf(lang, "mandateState_revoked"));
+      expect(await c.page.locator("#mandates input").count()).to.equal(0);
+      await accessibility(c.page, "charity's mandates");
+      await shot(c.page, `charity-mandates-${lang}-${size}`);
+      await finish(c);
     });
   });
 

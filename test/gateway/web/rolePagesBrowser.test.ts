@@ -564,6 +564,20 @@ describe("web: charity, regulator and auditor journeys in a browser", function (
       ).to.equal(1);
       await shot(page, `auditor-programme-${lang}-${size}`);
 
+      // The programme's gifts and redemptions, each on its own page.
+      const programmePath = `/app/auditor/programmes/${world.programmeId}`;
+      await page.goto(`${world.gw.url}${programmePath}/gifts`);
+      expect(
+        await page.locator(`#gifts a[href="/app/donor/gift?giftId=${world.giftIds[0]}"]`).count(),
+      ).to.equal(1);
+      await accessibility(page, "auditor programme's gifts");
+      await shot(page, `auditor-gifts-${lang}-${size}`);
+      await page.goto(`${world.gw.url}${programmePath}/redemptions`);
+      expect(await page.locator("#redemptions a").count()).to.be.greaterThan(0);
+      await accessibility(page, "auditor programme's redemptions");
+      await shot(page, `auditor-redemptions-${lang}-${size}`);
+      await page.goto(`${world.gw.url}${programmePath}`);
+
       // Half the runs go on to a gift's timeline and its proofs, half to a receipt.
       if (run % 2 === 0) {
         await keyboardFollow(page, (await receipt.getAttribute("href"))!);
