@@ -1,6 +1,7 @@
 import { mandateQrPayload, type MandateView, type PremiumView } from "../../mandates";
 import { html, raw, type Html } from "../html";
 import { amount, count, dateTime, digits, shortHash } from "../i18n/format";
+import { inputField } from "../formFields";
 import { csrfField } from "../layout";
 import type { PageState } from "../pageState";
 import { qrSvg } from "../qr/qrSvg";
@@ -116,34 +117,6 @@ export function listPager(page: Page, path: string, older: string | null, paged:
   </p>`;
 }
 
-/** A labelled text field of the pages' forms: nothing remembered by the browser. */
-function textField(field: {
-  id: string;
-  name: string;
-  label: string;
-  value?: string;
-  required?: boolean;
-  numeric?: boolean;
-  ltr?: boolean;
-  hint?: { id: string; text: string };
-  secret?: boolean;
-  autocomplete?: string;
-}): Html {
-  return html`<label for="${field.id}">${field.label}</label>
-    <input
-      id="${field.id}"
-      name="${field.name}"
-      ${field.secret ? html`type="password"` : ""}
-      ${field.numeric ? html`inputmode="numeric"` : ""}
-      ${field.required ? html`required` : ""}
-      ${field.ltr ? html`dir="ltr" spellcheck="false"` : ""}
-      ${field.hint ? html`aria-describedby="${field.hint.id}"` : ""}
-      autocomplete="${field.autocomplete ?? "off"}"
-      value="${field.value ?? ""}"
-    />
-    ${field.hint ? html`<p class="hint" id="${field.hint.id}">${field.hint.text}</p>` : ""}`;
-}
-
 /** The insurer's proposal: the fields `POST /v1/mandates` takes; its idempotency key makes a double submit one. */
 export function proposeForm(page: PageState, idempotencyKey: string, values: ProposeFormValues): Html {
   const { t } = page;
@@ -158,8 +131,8 @@ export function proposeForm(page: PageState, idempotencyKey: string, values: Pro
     ${csrfField(page)}
     <input type="hidden" name="idempotencyKey" value="${idempotencyKey}" />
     <p class="hint" id="propose-hint">${t("insProposeHint")}</p>
-    ${textField({ id: "programmeId", name: "programmeId", label: t("programmeId"), value: values.programmeId, required: true, numeric: true })}
-    ${textField({
+    ${inputField({ id: "programmeId", name: "programmeId", label: t("programmeId"), value: values.programmeId, required: true, numeric: true })}
+    ${inputField({
       id: "householdRef",
       name: "householdRef",
       label: t("insHouseholdRef"),
@@ -168,8 +141,8 @@ export function proposeForm(page: PageState, idempotencyKey: string, values: Pro
       ltr: true,
       hint: { id: "householdRef-hint", text: t("insRefHint") },
     })}
-    ${textField({ id: "beneficiaryRef", name: "beneficiaryRef", label: t("insBeneficiaryRef"), value: values.beneficiaryRef, ltr: true })}
-    ${textField({
+    ${inputField({ id: "beneficiaryRef", name: "beneficiaryRef", label: t("insBeneficiaryRef"), value: values.beneficiaryRef, ltr: true })}
+    ${inputField({
       id: "premiumPerPeriod",
       name: "premiumPerPeriod",
       label: t("insPremium"),
@@ -177,8 +150,8 @@ export function proposeForm(page: PageState, idempotencyKey: string, values: Pro
       required: true,
       ltr: true,
     })}
-    ${textField({ id: "firstPeriod", name: "firstPeriod", label: t("insFirstPeriod"), value: values.firstPeriod, required: true, numeric: true })}
-    ${textField({ id: "lastPeriod", name: "lastPeriod", label: t("insLastPeriod"), value: values.lastPeriod, required: true, numeric: true })}
+    ${inputField({ id: "firstPeriod", name: "firstPeriod", label: t("insFirstPeriod"), value: values.firstPeriod, required: true, numeric: true })}
+    ${inputField({ id: "lastPeriod", name: "lastPeriod", label: t("insLastPeriod"), value: values.lastPeriod, required: true, numeric: true })}
     <button type="submit">${t("insProposeButton")}</button>
   </form>`;
 }
@@ -206,7 +179,7 @@ function memberWordForm(page: PageState, action: string, id: string, button: str
   const { t } = page;
   return html`<form method="post" action="${action}" id="${id}">
     ${csrfField(page)}
-    ${textField({
+    ${inputField({
       id: `${id}-by`,
       name: "by",
       label: t("insMemberRef"),
@@ -222,7 +195,7 @@ function memberWordForm(page: PageState, action: string, id: string, button: str
         ><input type="radio" name="proofKind" value="smsCode" /> ${t("proof_smsCode")}</label
       >
     </fieldset>
-    ${textField({
+    ${inputField({
       id: `${id}-code`,
       name: "code",
       label: t("code"),
@@ -342,7 +315,7 @@ export function mandateDetail(
             </details>
             <form method="post" action="${base}/acceptance" id="signature-form">
               ${csrfField(page)}<input type="hidden" name="proofKind" value="signature" />
-              ${textField({ id: "signature", name: "signature", label: t("insSignature"), required: true, ltr: true })}
+              ${inputField({ id: "signature", name: "signature", label: t("insSignature"), required: true, ltr: true })}
               <button type="submit">${t("insAcceptBySignature")}</button>
             </form>
           </section>
@@ -362,7 +335,7 @@ export function mandateDetail(
                 : html`<form method="post" action="${base}/premiums" id="premium-form">
                     ${csrfField(page)}
                     <input type="hidden" name="idempotencyKey" value="${formKey}" />
-                    ${textField({
+                    ${inputField({
                       id: "amount",
                       name: "amount",
                       label: t("amount"),

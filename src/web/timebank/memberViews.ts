@@ -12,7 +12,8 @@ import { count, dateTime, digits, shortHash } from "../i18n/format";
 import { csrfField } from "../layout";
 import type { PageState } from "../pageState";
 import { minutesChart } from "./minutesChart";
-import { code, digitsField } from "./timebankViews";
+import { digitsField } from "../formFields";
+import { code } from "./timebankViews";
 
 type Page = Pick<PageState, "t" | "lang">;
 

@@ -8,6 +8,7 @@ import {
 import { html, type Html } from "../html";
 import { scrollTable } from "../tables";
 import { count, dateTime, digits, shortHash } from "../i18n/format";
+import { digitsField } from "../formFields";
 import { csrfField } from "../layout";
 import type { PageState } from "../pageState";
 import { minutesChart } from "./minutesChart";
@@ -19,32 +20,6 @@ export const code = (value: string) => html`<code title="${value}">${shortHash(v
 export const memberLink = (memberRef: string) =>
   html`<a href="/app/timebank/members/${memberRef}">${code(memberRef)}</a>`;
 const PAYERS = ["recipient", "pool"] as const;
-
-/**
- * A labelled field of digits (minutes, a PIN, an SMS code): the phone's number pad, nothing remembered by the
- * browser; the page reads Persian and Arabic-Indic digits as digits.
- */
-export function digitsField(field: {
-  id: string;
-  name: string;
-  label: string;
-  required?: boolean;
-  /** A PIN: typed unseen. */
-  secret?: boolean;
-  describedBy?: string;
-  autocomplete?: string;
-}): Html {
-  return html`<label for="${field.id}">${field.label}</label>
-    <input
-      id="${field.id}"
-      name="${field.name}"
-      ${field.secret ? html`type="password"` : ""}
-      inputmode="numeric"
-      autocomplete="${field.autocomplete ?? "off"}"
-      ${field.required ? html`required` : ""}
-      ${field.describedBy ? html`aria-describedby="${field.describedBy}"` : ""}
-    />`;
-}
 
 /** The coordinator's members, a page at a time, each account as the chain holds it. */
 export function memberTable(
