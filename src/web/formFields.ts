@@ -19,6 +19,7 @@ export interface InputField {
   /** Or the id of a hint elsewhere on the page that describes it. */
   describedBy?: string;
   autocomplete?: string;
+  maxLength?: number;
 }
 
 /** A labelled input: nothing remembered by the browser unless `autocomplete` says otherwise. */
@@ -34,6 +35,7 @@ export function inputField(field: InputField): Html {
       ${field.ltr ? html`dir="ltr" spellcheck="false"` : ""}
       ${describedBy ? html`aria-describedby="${describedBy}"` : ""}
       autocomplete="${field.autocomplete ?? "off"}"
+      ${field.maxLength !== undefined ? html`maxlength="${String(field.maxLength)}"` : ""}
       ${field.value !== undefined ? html`value="${field.value}"` : ""}
     />
     ${field.hint ? html`<p class="hint" id="${field.hint.id}">${field.hint.text}</p>` : ""}`;

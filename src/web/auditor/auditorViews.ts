@@ -11,6 +11,7 @@ import {
 import { html, type Html } from "../html";
 import { amount, count, dateTime, digits, shortHash } from "../i18n/format";
 import { itemName } from "../i18n/items";
+import { inputField } from "../formFields";
 import { csrfField } from "../layout";
 import type { PageState } from "../pageState";
 import { disputeFacts } from "../disputeFacts";
@@ -228,15 +229,7 @@ function resolveForm(page: PageState, delivery: DeliveryView, formKey: string): 
       <option value="true">${t("resolve_true")}</option>
       <option value="false">${t("resolve_false")}</option>
     </select>
-    <label for="resolve-report">${t("reportCidOptional")}</label>
-    <input
-      id="resolve-report"
-      name="reportCid"
-      dir="ltr"
-      autocomplete="off"
-      spellcheck="false"
-      maxlength="100"
-    />
+    ${inputField({ id: "resolve-report", name: "reportCid", label: t("reportCidOptional"), ltr: true, maxLength: 100 })}
     <button type="submit">${t("resolveSubmit")}</button>
   </form>`;
 }

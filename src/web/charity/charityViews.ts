@@ -5,6 +5,7 @@ import { html, type Html } from "../html";
 import { amount, count, dateTime, digits, shortHash } from "../i18n/format";
 import { itemName } from "../i18n/items";
 import type { TextKey } from "../i18n/texts";
+import { inputField } from "../formFields";
 import { csrfField } from "../layout";
 import type { PageState } from "../pageState";
 import { answerText, disputeFacts, disputeReason } from "../disputeFacts";
@@ -155,15 +156,7 @@ function answerOrForm(page: PageState, delivery: DeliveryView): Html {
     <select id="answer-${id}" name="answer" aria-describedby="answer-how">
       ${DISPUTE_ANSWERS.map((answer) => html`<option value="${answer}">${t(`answer_${answer}`)}</option>`)}
     </select>
-    <label for="evidence-${id}">${t("evidenceCid")}</label>
-    <input
-      id="evidence-${id}"
-      name="evidenceCid"
-      dir="ltr"
-      autocomplete="off"
-      spellcheck="false"
-      maxlength="100"
-    />
+    ${inputField({ id: `evidence-${id}`, name: "evidenceCid", label: t("evidenceCid"), ltr: true, maxLength: 100 })}
     <button type="submit">${t("answerSubmit")}</button>
   </form>`;
 }
