@@ -2,6 +2,7 @@ import type { Database } from "better-sqlite3";
 import { cachedStatement } from "../db/statements";
 import { NotFoundError } from "../errors";
 import { fromUnits } from "../programmes/amounts";
+import { progressCounts } from "./progressCounts";
 import { rowMessage } from "./refusals";
 import {
   ROW_STATUSES,
@@ -20,7 +21,7 @@ export interface GetDisbursementOptions {
 
 /** A disbursement's counts and a page of its rows, each with a readable reason when not issued. */
 export function getDisbursement(
-  deps: Pick<DisbursementDeps, "db" | "decimals"> & { outbox?: EndedJobs },
+  deps: Pick<DisbursementDeps, "db" | "decimals">,
   disbursementId: string,
   options: GetDisbursementOptions = {},
 ): DisbursementReport {
@@ -28,7 +29,7 @@ export function getDisbursement(
     disbursementId,
   ) as { programme_id: number; period: number; source: "csv" | "eligible"; created_at: string } | undefined;
   if (!head) throw new NotFoundError("disbursementId", "No disbursement has this id.");
-  const counts = rowCounts(deps.db, disbursementId, deps.outbox);
+  const counts = rowCounts(deps.db, disbursementId);
   const progress = disbursementProgress(deps.db, disbursementId, counts);
   const rows = cachedStatement(
     deps.db,
@@ -66,54 +67,13 @@ export function getDisbursement(
   };
 }
 
-/**
- * Counts of disbursements with no row left queued, by database. Only a queued row ever changes status
- * (to issued, refused or already covered), so these counts are final and are not recounted: a count
- * reads every row of the disbursement, 1.5 ms for 10,000, on every page an auditor asks for.
- */
-const finalCounts = new WeakMap<Database, Map<string, Readonly<Record<RowStatus, number>>>>();
-
-/**
- * Counts of running disbursements, by database, with the outbox's count of ended jobs they were read
- * at. A running disbursement's rows change only when one of its chain jobs ends, so while no job has
- * ended the counts stand: a status route polled every second no longer recounts a million rows (about
- * 150 ms) each time. Bounded: a disbursement leaves when it is done.
- */
-const runningCounts = new WeakMap<
-  Database,
-  Map<string, { ended: number; counts: Readonly<Record<RowStatus, number>> }>
->();
-const RUNNING_KEPT = 64;
-
-/** What a count needs of the outbox: how many jobs have ended in this process. */
-export interface EndedJobs {
-  readonly endedCount: number;
-}
-
-function rowCounts(db: Database, disbursementId: string, outbox?: EndedJobs): Record<RowStatus, number> {
-  const known = finalCounts.get(db)?.get(disbursementId);
-  if (known) return { ...known };
-  const running = runningCounts.get(db) ?? new Map();
-  runningCounts.set(db, running);
-  const recent = running.get(disbursementId);
-  if (outbox && recent && recent.ended === outbox.endedCount) return { ...recent.counts };
-  const ended = outbox?.endedCount;
-  const counts = Object.fromEntries(ROW_STATUSES.map((status) => [status, 0])) as Record<RowStatus, number>;
-  for (const row of cachedStatement(
-    db,
-    "SELECT status, count(*) AS n FROM disbursement_rows WHERE disbursement_id = ? GROUP BY status",
-  ).all(disbursementId) as { status: RowStatus; n: number }[]) {
-    counts[row.status] = row.n;
-  }
-  if (counts.queued === 0) {
-    const cache = finalCounts.get(db) ?? new Map<string, Readonly<Record<RowStatus, number>>>();
-    finalCounts.set(db, cache.set(disbursementId, { ...counts }));
-    running.delete(disbursementId);
-  } else if (ended !== undefined) {
-    running.set(disbursementId, { ended, counts: { ...counts } });
-    if (running.size > RUNNING_KEPT) running.delete(running.keys().next().value!);
-  }
-  return counts;
+/** A disbursement's rows by status, from the counters the database keeps as they change. */
+function rowCounts(db: Database, disbursementId: string): Record<RowStatus, number> {
+  const counts = progressCounts(db, `disbursement:${disbursementId}`);
+  return Object.fromEntries(ROW_STATUSES.map((status) => [status, counts.get(status) ?? 0])) as Record<
+    RowStatus,
+    number
+  >;
 }
 
 /**
@@ -157,7 +117,7 @@ export interface ListDisbursementsOptions {
 
 /** Disbursements newest first, a page at a time, each with its counts and state. */
 export function listDisbursements(
-  deps: Pick<DisbursementDeps, "db"> & { outbox?: EndedJobs },
+  deps: Pick<DisbursementDeps, "db">,
   options: ListDisbursementsOptions = {},
 ): { disbursements: DisbursementSummary[]; total: number; offset: number; limit: number } {
   const offset = options.offset ?? 0;
@@ -184,11 +144,8 @@ interface DisbursementHead {
   created_at: string;
 }
 
-function summaryOf(
-  deps: Pick<DisbursementDeps, "db"> & { outbox?: EndedJobs },
-  head: DisbursementHead,
-): DisbursementSummary {
-  const counts = rowCounts(deps.db, head.disbursement_id, deps.outbox);
+function summaryOf(deps: Pick<DisbursementDeps, "db">, head: DisbursementHead): DisbursementSummary {
+  const counts = rowCounts(deps.db, head.disbursement_id);
   return {
     disbursementId: head.disbursement_id,
     programmeId: head.programme_id,
@@ -214,7 +171,7 @@ export interface ListOlderDisbursementsOptions {
  * arrive), with the cursor of the next page. A cursor that is not one of its own is the 404 of an unknown id.
  */
 export function listOlderDisbursements(
-  deps: Pick<DisbursementDeps, "db"> & { outbox?: EndedJobs },
+  deps: Pick<DisbursementDeps, "db">,
   { orgId, before, limit }: ListOlderDisbursementsOptions,
 ): { disbursements: DisbursementSummary[]; next: string | null } {
   let below = Number.MAX_SAFE_INTEGER;

@@ -6,6 +6,7 @@ import { NotFoundError } from "../errors";
 import { yieldToEventLoop } from "../yieldToEventLoop";
 import { startDraining } from "./disburse";
 import { stateOf } from "./getDisbursement";
+import { progressCounts } from "./progressCounts";
 import type { DisbursementDeps, JobProgress, JobState } from "./types";
 
 export const REGISTER_JOB = "registry.register";
@@ -227,26 +228,24 @@ export function registrationRun(
 }
 
 /**
- * A registration run's progress, from its jobs (found by their idempotency keys' prefix through the
- * unique index) and the registration rows each job carries; a retry of a refused batch is a job of the
- * same run. Unknown ids are 404. Whoever asks has been checked: see `registrationRun`.
+ * A registration run's progress, from its rows' counters (`progress_counts`, kept by the database as rows
+ * change; a retry of a refused batch is a job of the same run) and its jobs still open (among the open
+ * jobs only, through the outbox's index of them). Unknown ids are 404. Whoever asks has been checked:
+ * see `registrationRun`.
  */
 export function runProgress(deps: Pick<DisbursementDeps, "db">, registrationId: string): RegistrationRun {
   const range = [`register:${registrationId}:`, `register:${registrationId};`];
   const jobs = REGISTRATION_ID.test(registrationId)
     ? (cachedStatement(
         deps.db,
-        `SELECT count(*) AS jobs, coalesce(sum(status IN ('queued', 'signed')), 0) AS pending FROM chain_jobs
-           WHERE idempotency_key > ? AND idempotency_key < ?`,
-      ).get(...range) as { jobs: number; pending: number })
-    : { jobs: 0, pending: 0 };
-  if (jobs.jobs === 0) throw new NotFoundError("registrationId", "No registration run has this id.");
-  const counts = cachedStatement(
-    deps.db,
-    `SELECT r.status, count(*) AS n FROM chain_jobs j JOIN chain_registrations r ON r.job_id = j.job_id
-       WHERE j.idempotency_key > ? AND j.idempotency_key < ? GROUP BY r.status`,
-  ).all(...range) as { status: string; n: number }[];
-  const count = (status: string) => counts.find((row) => row.status === status)?.n ?? 0;
+        `SELECT EXISTS (SELECT 1 FROM chain_jobs WHERE idempotency_key > ? AND idempotency_key < ?) AS known,
+           (SELECT count(*) FROM chain_jobs WHERE idempotency_key > ? AND idempotency_key < ?
+              AND status IN ('queued', 'signed')) AS pending`,
+      ).get(...range, ...range) as { known: number; pending: number })
+    : { known: 0, pending: 0 };
+  if (jobs.known === 0) throw new NotFoundError("registrationId", "No registration run has this id.");
+  const counts = progressCounts(deps.db, `registration:${registrationId}`);
+  const count = (status: string) => counts.get(status) ?? 0;
   // Heads the run has still to give wallets to and queue (in this process; see registerPendingOnChain).
   const unqueued = remainingHeads.get(registrationId) ?? 0;
   const progress: JobProgress = {

@@ -78,7 +78,8 @@ export async function startGatewayProcess(dataDir: string): Promise<GatewayProce
 function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    // A profiled gateway writes its profile after the last state save: give it the time to.
+    const timer = setTimeout(() => child.kill("SIGKILL"), process.env.BENCH_CPU_PROF ? 300_000 : 20_000);
     child.once("exit", () => {
       clearTimeout(timer);
       resolve();
