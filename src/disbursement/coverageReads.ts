@@ -33,6 +33,9 @@ export async function coveredProgrammeIds(
   return found;
 }
 
+/** The answer of every household with no coverage: one shared empty list, not one each. */
+const NONE: bigint[] = Object.freeze([]) as unknown as bigint[];
+
 function rawRead(provider: JsonRpcApiProvider, ledger: AidLedger, programmeId: number, period: number) {
   const fragment = ledger.interface.getFunction("coveragesInScope");
   const to = ledger.target as string;
@@ -42,7 +45,7 @@ function rawRead(provider: JsonRpcApiProvider, ledger: AidLedger, programmeId: n
   return async (householdRef: string): Promise<bigint[]> => {
     const data = `${prefix}${zeroPadValue(householdRef, 32).slice(2)}${suffix}`;
     const result = (await provider.send("eth_call", [{ to, data }, "latest"])) as string;
-    if (result.toLowerCase() === NO_COVERAGE) return [];
+    if (result.toLowerCase() === NO_COVERAGE) return NONE;
     const [coverages] = ledger.interface.decodeFunctionResult("coveragesInScope", result);
     return (coverages as { programmeId: bigint }[]).map((coverage) => coverage.programmeId);
   };

@@ -104,24 +104,11 @@ async function disburseOnce(
         period,
         deps.now().toISOString(),
       );
-    const jobOfRow = new Map<number, number>();
-    let label = 0;
-    for (const [amount, group] of groupQueuedByAmount(rows)) {
-      for (let start = 0; start < group.length; start += ISSUE_BATCH) {
-        const slice = group.slice(start, start + ISSUE_BATCH) as QueuedRow[];
-        const jobId = enqueueIssue(deps, disbursementId, {
-          label: `${label++}`,
-          from,
-          data: issueCalldata(deps, params.programmeId, slice, amount),
-        });
-        for (const row of slice) jobOfRow.set(row.rowNo, jobId);
-      }
-    }
     const insert = deps.db.prepare(
       `INSERT INTO disbursement_rows (disbursement_id, row_no, household_ref, beneficiary_ref, amount, status, error_field, error_code, job_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    for (const row of rows) {
+    const write = (row: PlannedRow, jobId: number | null) =>
       insert.run(
         disbursementId,
         row.rowNo,
@@ -131,9 +118,23 @@ async function disburseOnce(
         row.status,
         row.field,
         row.code,
-        jobOfRow.get(row.rowNo) ?? null,
+        jobId,
       );
+    // Each batch's rows are written with its job as it is queued (a map of a million rows to their jobs
+    // was 60 MB of the heap), then the rows that go to no job.
+    let label = 0;
+    for (const [amount, group] of groupQueuedByAmount(rows)) {
+      for (let start = 0; start < group.length; start += ISSUE_BATCH) {
+        const slice = group.slice(start, start + ISSUE_BATCH) as QueuedRow[];
+        const jobId = enqueueIssue(deps, disbursementId, {
+          label: `${label++}`,
+          from,
+          data: issueCalldata(deps, params.programmeId, slice, amount),
+        });
+        for (const row of slice) write(row as PlannedRow, jobId);
+      }
     }
+    for (const row of rows) if (row.status !== "queued") write(row, null);
   })();
   startDraining(deps);
   return getDisbursement(deps, disbursementId);

@@ -62,6 +62,8 @@ async function planFromCsv(deps: DisbursementDeps, bytes: Buffer): Promise<Plann
   const parser = input.pipe(parse({ bom: true, trim: true, skip_empty_lines: true, max_record_size: 4096 }));
   const rows: PlannedRow[] = [];
   const seen = new Set<string>();
+  // Files repeat a few amounts: each is converted once, and its rows share the one value.
+  const amounts = new Map<string, bigint>();
   const findHousehold = deps.db.prepare("SELECT household_ref FROM members WHERE beneficiary_ref = ?");
   let header: string[] | undefined;
   let rowNo = 0;
@@ -92,11 +94,13 @@ async function planFromCsv(deps: DisbursementDeps, bytes: Buffer): Promise<Plann
         rows.push(refused(rowNo, "not_enrolled", "national_id", "not_enrolled"));
         continue;
       }
+      let units = amounts.get(amount.data);
+      if (units === undefined) amounts.set(amount.data, (units = toUnits(amount.data, deps.decimals)));
       const row: PlannedRow = {
         rowNo,
         householdRef: null,
         beneficiaryRef: null,
-        amount: toUnits(amount.data, deps.decimals),
+        amount: units,
         status: "queued",
         field: null,
         code: null,

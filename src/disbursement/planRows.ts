@@ -57,20 +57,27 @@ export async function markAlreadyCovered(
   const groupId = Number(programme.groupId);
   const cap = groupId === 0 ? 1 : Number((await deps.system.ledger.exclusivityGroup(groupId)).maxCoverages);
   const queued = rows.filter((row) => row.status === "queued");
-  const held = await coveredProgrammeIds(
-    deps.system.ledger,
-    programmeId,
-    period,
-    queued.map((row) => row.householdRef!),
-  );
-  queued.forEach((row, index) => {
-    const ids = held[index]!;
-    if (ids.length >= cap || ids.some((id) => Number(id) === programmeId)) {
-      row.status = "already_covered";
-      row.code = "HouseholdAlreadyCovered";
-    }
-  });
+  // A slice at a time: a million households' answers held at once were an array each on the heap.
+  for (let start = 0; start < queued.length; start += COVERAGE_SLICE) {
+    const slice = queued.slice(start, start + COVERAGE_SLICE);
+    const held = await coveredProgrammeIds(
+      deps.system.ledger,
+      programmeId,
+      period,
+      slice.map((row) => row.householdRef!),
+    );
+    slice.forEach((row, index) => {
+      const ids = held[index]!;
+      if (ids.length >= cap || ids.some((id) => Number(id) === programmeId)) {
+        row.status = "already_covered";
+        row.code = "HouseholdAlreadyCovered";
+      }
+    });
+  }
 }
+
+/** Households whose coverage is read and marked together (the reads go out 500 at a time within it). */
+const COVERAGE_SLICE = 10_000;
 
 /**
  * The queued rows grouped by amount, each group in file order, in one pass: each row is appended in
