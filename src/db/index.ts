@@ -8,5 +8,6 @@ export type { SqliteStoreOptions } from "./sqlite";
 export type { SqliteStore } from "./sqlite";
 export type * from "./repositories";
 export { cachedStatement } from "./statements";
+export { rowCounts } from "./rowCounts";
 export { HOUSEHOLD_VAULT_TABLES, sqliteVaultKeys, sqliteVaultRecords } from "./sqliteVault";
 export type { VaultTables } from "./sqliteVault";

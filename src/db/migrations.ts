@@ -1,7 +1,8 @@
 import { CHAIN_READ_CACHE_SQL } from "../chain/readCache";
 import { OFFLINE_PACK_SQL, OFFLINE_SQL } from "../delivery/offline/schema";
 import { CHAIN_OUTBOX_SQL } from "../chain/outbox";
-import { DISBURSEMENT_SQL, PROGRESS_COUNTS_SQL, REGISTRATION_RUNS_SQL } from "../disbursement/schema";
+import { DISBURSEMENT_SQL, REGISTRATION_RUNS_SQL } from "../disbursement/schema";
+import { ROW_COUNTS_SQL } from "./rowCounts";
 import { ORGANISATION_REQUESTS_SQL, ORGANISATIONS_SQL } from "../organisations/schema";
 import { EARMARKS_AND_GIFT_REQUESTS_SQL, PROGRAMMES_SQL } from "../programmes/schema";
 import { IDEMPOTENCY_SQL } from "./idempotency";
@@ -177,5 +178,5 @@ export const MIGRATIONS: readonly Migration[] = [
     name: "registration_runs_and_import_progress",
     sql: REGISTRATION_RUNS_SQL + IMPORT_PROGRESS_SQL,
   },
-  { version: 29, name: "progress_counts", sql: PROGRESS_COUNTS_SQL },
+  { version: 29, name: "row_counts", sql: ROW_COUNTS_SQL },
 ];

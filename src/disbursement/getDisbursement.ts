@@ -1,8 +1,8 @@
 import type { Database } from "better-sqlite3";
+import { rowCounts } from "../db/rowCounts";
 import { cachedStatement } from "../db/statements";
 import { NotFoundError } from "../errors";
 import { fromUnits } from "../programmes/amounts";
-import { progressCounts } from "./progressCounts";
 import { rowMessage } from "./refusals";
 import {
   ROW_STATUSES,
@@ -29,7 +29,7 @@ export function getDisbursement(
     disbursementId,
   ) as { programme_id: number; period: number; source: "csv" | "eligible"; created_at: string } | undefined;
   if (!head) throw new NotFoundError("disbursementId", "No disbursement has this id.");
-  const counts = rowCounts(deps.db, disbursementId);
+  const counts = countsOf(deps.db, disbursementId);
   const progress = disbursementProgress(deps.db, disbursementId, counts);
   const rows = cachedStatement(
     deps.db,
@@ -68,8 +68,8 @@ export function getDisbursement(
 }
 
 /** A disbursement's rows by status, from the counters the database keeps as they change. */
-function rowCounts(db: Database, disbursementId: string): Record<RowStatus, number> {
-  const counts = progressCounts(db, `disbursement:${disbursementId}`);
+function countsOf(db: Database, disbursementId: string): Record<RowStatus, number> {
+  const counts = rowCounts(db, `disbursement:${disbursementId}`);
   return Object.fromEntries(ROW_STATUSES.map((status) => [status, counts.get(status) ?? 0])) as Record<
     RowStatus,
     number
@@ -145,7 +145,7 @@ interface DisbursementHead {
 }
 
 function summaryOf(deps: Pick<DisbursementDeps, "db">, head: DisbursementHead): DisbursementSummary {
-  const counts = rowCounts(deps.db, head.disbursement_id);
+  const counts = countsOf(deps.db, head.disbursement_id);
   return {
     disbursementId: head.disbursement_id,
     programmeId: head.programme_id,

@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from "node:crypto";
 import { runOfKey, type ChainJob } from "../chain/outbox";
 import type { DecodedRevert } from "../chain/decodeRevert";
+import { rowCounts } from "../db/rowCounts";
 import { cachedStatement } from "../db/statements";
 import { NotFoundError } from "../errors";
 import { yieldToEventLoop } from "../yieldToEventLoop";
 import { startDraining } from "./disburse";
 import { stateOf } from "./getDisbursement";
-import { progressCounts } from "./progressCounts";
 import type { DisbursementDeps, JobProgress, JobState } from "./types";
 
 export const REGISTER_JOB = "registry.register";
@@ -228,7 +228,7 @@ export function registrationRun(
 }
 
 /**
- * A registration run's progress, from its rows' counters (`progress_counts`, kept by the database as rows
+ * A registration run's progress, from its rows' counters (`row_counts`, kept by the database as rows
  * change; a retry of a refused batch is a job of the same run) and its jobs still open (among the open
  * jobs only, through the outbox's index of them). Unknown ids are 404. Whoever asks has been checked:
  * see `registrationRun`.
@@ -244,7 +244,7 @@ export function runProgress(deps: Pick<DisbursementDeps, "db">, registrationId: 
       ).get(...range, ...range) as { known: number; pending: number })
     : { known: 0, pending: 0 };
   if (jobs.known === 0) throw new NotFoundError("registrationId", "No registration run has this id.");
-  const counts = progressCounts(deps.db, `registration:${registrationId}`);
+  const counts = rowCounts(deps.db, `registration:${registrationId}`);
   const count = (status: string) => counts.get(status) ?? 0;
   // Heads the run has still to give wallets to and queue (in this process; see registerPendingOnChain).
   const unqueued = remainingHeads.get(registrationId) ?? 0;
@@ -258,14 +258,10 @@ export function runProgress(deps: Pick<DisbursementDeps, "db">, registrationId: 
   return { registrationId, state: stateOf(progress), progress };
 }
 
+/** Every registration row by status, from the database's counters (`row_counts`). */
 export function registrationCounts(deps: Pick<DisbursementDeps, "db">): RegisterResult {
-  const rows = deps.db
-    .prepare("SELECT status, count(*) AS n FROM chain_registrations GROUP BY status")
-    .all() as {
-    status: string;
-    n: number;
-  }[];
-  const count = (status: string) => rows.find((row) => row.status === status)?.n ?? 0;
+  const counts = rowCounts(deps.db, "registrations");
+  const count = (status: string) => counts.get(status) ?? 0;
   return { queued: count("queued"), registered: count("registered"), failed: count("failed") };
 }
 

@@ -1,3 +1,4 @@
+import { rowCounts } from "../db/rowCounts";
 import { readCheckpoint } from "./checkpoint";
 import type { IndexerDeps } from "./types";
 
@@ -28,7 +29,7 @@ export async function indexerStatus(deps: IndexerDeps): Promise<IndexerStatus> {
     head,
     confirmations: deps.policy.confirmations,
     lag: Math.max(0, head - deps.policy.confirmations - (checkpoint?.blockNumber ?? -1)),
-    events: count("SELECT count(*) FROM chain_events"),
+    events: rowCounts(deps.db, "chain_events").get("stored") ?? 0,
     reorgs: reorgs.map((r) => ({
       detectedAt: r.detected_at,
       checkpointBlock: r.checkpoint_block,

@@ -4,6 +4,7 @@ import * as docs from "./responseSchemas";
 import type { StatusRouteServices, RouteModule } from "../routeModule";
 import { readDeployment } from "../../chain/deployment";
 import { registrationCounts } from "../../disbursement";
+import { rowCounts } from "../../db";
 
 const ANY_ROLE = ["regulator", "charity", "vendor", "field_agent", "auditor", "registrar", "donor"] as const;
 
@@ -24,7 +25,8 @@ export function statusRoutes(services: StatusRouteServices): RouteModule {
           operator: services.operator,
           outbox: { pending: services.outbox.pendingCount() },
           households: {
-            enrolled: count("SELECT count(*) FROM households WHERE status = 'active'"),
+            // Counters the database keeps (a count of a million households on every call was 0.1 s).
+            enrolled: rowCounts(db, "households").get("active") ?? 0,
             ...registrationCounts(services.disbursement),
           },
           programmes: count("SELECT count(*) FROM programmes"),

@@ -1,17 +1,17 @@
 import { expect } from "chai";
 import BetterSqlite3, { type Database } from "better-sqlite3";
 import { MIGRATIONS, migrate } from "../../../src/db";
-import { getDisbursement } from "../../../src/disbursement";
+import { getDisbursement, registrationCounts } from "../../../src/disbursement";
 import { runProgress } from "../../../src/disbursement/registerOnChain";
 
 /**
  * Issue 8, item 7: a long job's status route was polled through the job, and each poll counted the job's
  * rows, so a million-household run's polls cost a quarter of a second each and the run's cost grew with
  * the square of its size. Its rows by status are now counters the database keeps in the transaction that
- * changes a row (`PROGRESS_COUNTS_SQL`): these tests hold them to a recount, and hold the progress reads to
+ * changes a row (`ROW_COUNTS_SQL`, `src/db/rowCounts.ts`): these tests hold them to a recount, and hold the progress reads to
  * plans that read no row of the job.
  */
-describe("progress counters: a long job's progress without counting its rows", () => {
+describe("row counters: a long job's progress and the status counts without counting rows", () => {
   /** The schema with foreign keys off, so rows need no households, programmes or organisations. */
   function database(migrations = MIGRATIONS): Database {
     const db = new BetterSqlite3(":memory:");
@@ -58,7 +58,10 @@ describe("progress counters: a long job's progress without counting its rows", (
          FROM chain_registrations r JOIN chain_jobs j ON j.job_id = r.job_id
          WHERE j.idempotency_key GLOB 'register:reg_*' GROUP BY 1, 2
          UNION ALL
-         SELECT 'disbursement:' || disbursement_id, status, count(*) FROM disbursement_rows GROUP BY 1, 2`,
+         SELECT 'disbursement:' || disbursement_id, status, count(*) FROM disbursement_rows GROUP BY 1, 2
+         UNION ALL SELECT 'registrations', status, count(*) FROM chain_registrations GROUP BY 2
+         UNION ALL SELECT 'households', status, count(*) FROM households GROUP BY 2
+         UNION ALL SELECT 'chain_events', 'stored', count(*) FROM chain_events WHERE true HAVING count(*) > 0`,
       )
       .all() as { scope: string; status: string; n: number }[])
       counted[`${row.scope}/${row.status}`] = row.n;
@@ -67,7 +70,7 @@ describe("progress counters: a long job's progress without counting its rows", (
 
   function counters(db: Database): Record<string, number> {
     const kept: Record<string, number> = {};
-    for (const row of db.prepare("SELECT scope, status, n FROM progress_counts WHERE n > 0").all() as {
+    for (const row of db.prepare("SELECT scope, status, n FROM row_counts WHERE n > 0").all() as {
       scope: string;
       status: string;
       n: number;
@@ -91,7 +94,7 @@ describe("progress counters: a long job's progress without counting its rows", (
     const refs: string[] = [];
     const rows: { id: string; no: number }[] = [];
     for (let step = 0; step < writes; step++) {
-      const kind = rng.below(8);
+      const kind = rng.below(11);
       if (kind === 0 || refs.length === 0) {
         const ref = `0x${String(seed * 100_000 + refs.length).padStart(64, "0")}`;
         refs.push(ref);
@@ -124,12 +127,31 @@ describe("progress counters: a long job's progress without counting its rows", (
           row.id,
           row.no,
         );
-      } else {
+      } else if (kind === 7) {
         const row = rng.pick(rows);
         db.prepare("DELETE FROM disbursement_rows WHERE disbursement_id = ? AND row_no = ?").run(
           row.id,
           row.no,
         );
+      } else if (kind === 8) {
+        // Households: enrolled, shredded, or (in a test's clean-up) deleted.
+        const ref = `0x${String(seed * 100_000 + rng.below(300)).padStart(64, "0")}`;
+        const choice = rng.below(3);
+        if (choice === 0)
+          db.prepare(
+            "INSERT OR IGNORE INTO households (household_ref, pepper_version, created_at) VALUES (?, 1, 'now')",
+          ).run(ref);
+        else if (choice === 1)
+          db.prepare("UPDATE households SET status = 'shredded' WHERE household_ref = ?").run(ref);
+        else db.prepare("DELETE FROM households WHERE household_ref = ?").run(ref);
+      } else if (kind === 9) {
+        // Events the indexer stores, some of them twice (ignored), and a reorganisation's rewind.
+        db.prepare(
+          `INSERT OR IGNORE INTO chain_events (tx_hash, log_index, block_number, contract, name, args_json)
+           VALUES (?, ?, ?, '0xc', 'E', '{}')`,
+        ).run(`0x${seed}${rng.below(40)}`, rng.below(3), rng.below(50));
+      } else {
+        db.prepare("DELETE FROM chain_events WHERE block_number >= ?").run(45 + rng.below(5));
       }
       check?.(step);
     }
@@ -142,7 +164,7 @@ describe("progress counters: a long job's progress without counting its rows", (
       ).run(id, id);
   }
 
-  it("keeps each run's and each disbursement's counts equal to a recount through 3,000 random writes", () => {
+  it("keeps each run's, each disbursement's and the whole tables' counts equal to a recount through 3,000 random writes", () => {
     for (const seed of [1, 2, 3]) {
       const db = database();
       addDisbursements(db);
@@ -150,7 +172,17 @@ describe("progress counters: a long job's progress without counting its rows", (
         if (step % 50 === 0) expect(counters(db), `seed ${seed}, step ${step}`).to.deep.equal(recount(db));
       });
       expect(counters(db), `seed ${seed}`).to.deep.equal(recount(db));
-      expect(Object.keys(counters(db)).some((key) => key.startsWith("registration:"))).to.equal(true);
+      for (const scope of [
+        "registration:",
+        "disbursement:",
+        "registrations/",
+        "households/",
+        "chain_events/",
+      ])
+        expect(
+          Object.keys(counters(db)).some((key) => key.startsWith(scope)),
+          scope,
+        ).to.equal(true);
       // The legacy job's rows belong to no run, as before.
       expect(Object.keys(counters(db)).every((key) => !key.includes("legacy"))).to.equal(true);
       db.close();
@@ -173,6 +205,11 @@ describe("progress counters: a long job's progress without counting its rows", (
         rows: at("queued") + at("registered") + at("failed"),
       });
     }
+    expect(registrationCounts({ db })).to.deep.equal({
+      queued: n("registrations/queued"),
+      registered: n("registrations/registered"),
+      failed: n("registrations/failed"),
+    });
     const report = getDisbursement({ db, decimals: 0 }, DISBURSEMENTS[0]!, { limit: 1 });
     for (const status of ROW_STATUSES)
       expect(report.counts[status as keyof typeof report.counts], status).to.equal(
@@ -181,7 +218,7 @@ describe("progress counters: a long job's progress without counting its rows", (
     db.close();
   });
 
-  it("reads no row of the job to report its progress: every plan but the page of rows reads counters and open jobs", () => {
+  it("reads no row of the job to report its progress or the registrations' counts: every plan but the page of rows reads counters and open jobs", () => {
     const db = database();
     addDisbursements(db);
     randomWrites(db, 11, 300);
@@ -193,6 +230,7 @@ describe("progress counters: a long job's progress without counting its rows", (
     }) as typeof db.prepare;
     runProgress({ db }, RUNS[0]!);
     getDisbursement({ db, decimals: 0 }, DISBURSEMENTS[0]!, { limit: 1 });
+    registrationCounts({ db });
     const plans = prepared.map((sql) => ({
       sql,
       plan: (
@@ -214,7 +252,7 @@ describe("progress counters: a long job's progress without counting its rows", (
   });
 
   it("counts, on upgrade, the rows written before the counters existed", () => {
-    const db = database(MIGRATIONS.filter((m) => m.name !== "progress_counts"));
+    const db = database(MIGRATIONS.filter((m) => m.name !== "row_counts"));
     addDisbursements(db);
     randomWrites(db, 5, 500);
     const before = recount(db);
