@@ -212,6 +212,55 @@ describe("e2e: long jobs answer 202 and report progress; the list of disbursemen
     expect(jobs).to.equal(3); // 3 + 3 + 1 heads
   });
 
+  it("gives no more wallets while the run's writes are a lead ahead of the chain, and finishes once it catches up", async () => {
+    for (let i = 0; i < 7; i++) {
+      const res = await gw.post(
+        "/v1/households",
+        charity.apiKey,
+        householdBody([syntheticNationalId(422_000 + i)]),
+      );
+      expect(res.status, res.text).to.equal(201);
+    }
+    const enrolledBy = { orgId: charity.orgId, includeUnrecorded: false };
+    const jobsOf = (id: string) =>
+      gw.services.store.sqlite
+        .prepare("SELECT count(*) FROM chain_jobs WHERE idempotency_key LIKE ?")
+        .pluck()
+        .get(`register:${id}:%`) as number;
+    expect(gw.services.outbox.pendingCount()).to.equal(0);
+    await automine(false);
+    let run;
+    try {
+      // One head a step, at most two writes ahead of the chain: the third step waits for the chain.
+      run = await registerPendingOnChain(gw.services.disbursement, { step: 1, lead: 2, enrolledBy });
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(jobsOf(run.registrationId!)).to.equal(3);
+      const reader = { orgId: charity.orgId, role: "charity" };
+      expect(registrationRun(gw.services.disbursement, run.registrationId!, reader).progress).to.include({
+        rows: 7,
+        done: 0,
+        pending: 7,
+      });
+    } finally {
+      await resumeMining();
+    }
+    for (let i = 0; i < 300; i++) {
+      await gw.services.outbox.drain();
+      const reader = { orgId: charity.orgId, role: "charity" };
+      if (registrationRun(gw.services.disbursement, run.registrationId!, reader).state === "done") break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const done = await gw.get(`/v1/households/registrations/${run.registrationId}`, charity.apiKey);
+    expect(done.body.progress).to.deep.equal({
+      rows: 7,
+      done: 7,
+      refused: 0,
+      pending: 0,
+      chainWritesPending: 0,
+    });
+    expect(jobsOf(run.registrationId!)).to.equal(7);
+  });
+
   it("answers a disbursement with 202 while its issuance waits in the chain's pool, then each row carries its transaction hash", async () => {
     await mintTokens(gw, donor.address, "100000000");
     programmeId = await createProgramme(gw, charity, { capPerPeriod: "2500000" });
