@@ -46,6 +46,27 @@ describe("e2e: long jobs answer 202 and report progress; the list of disbursemen
     await gw.services.provider.send("evm_mine", []);
   };
 
+  /** Enrols `count` one-member households for the charity, from national-ID seed `first`. */
+  const enrolSingles = async (first: number, count: number) => {
+    for (let i = 0; i < count; i++) {
+      const res = await gw.post(
+        "/v1/households",
+        charity.apiKey,
+        householdBody([syntheticNationalId(first + i)]),
+      );
+      expect(res.status, res.text).to.equal(201);
+    }
+  };
+  /** Drives the outbox until the charity's run reads done. */
+  const untilRunDone = async (registrationId: string) => {
+    const reader = { orgId: charity.orgId, role: "charity" };
+    for (let i = 0; i < 300; i++) {
+      await gw.services.outbox.drain();
+      if (registrationRun(gw.services.disbursement, registrationId, reader).state === "done") return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+
   before(async () => {
     gw = await bootE2e();
     running = true;
@@ -161,14 +182,7 @@ describe("e2e: long jobs answer 202 and report progress; the list of disbursemen
   });
 
   it("answers a large registration after its first step: the other heads get wallets and batches after the answer, and a request meanwhile joins that run", async () => {
-    for (let i = 0; i < 7; i++) {
-      const res = await gw.post(
-        "/v1/households",
-        charity.apiKey,
-        householdBody([syntheticNationalId(421_000 + i)]),
-      );
-      expect(res.status, res.text).to.equal(201);
-    }
+    await enrolSingles(421_000, 7);
     await automine(false);
     let run;
     const enrolledBy = { orgId: charity.orgId, includeUnrecorded: false };
@@ -193,12 +207,7 @@ describe("e2e: long jobs answer 202 and report progress; the list of disbursemen
     } finally {
       await resumeMining();
     }
-    for (let i = 0; i < 200; i++) {
-      await gw.services.outbox.drain();
-      const reader = { orgId: charity.orgId, role: "charity" };
-      if (registrationRun(gw.services.disbursement, run.registrationId!, reader).state === "done") break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await untilRunDone(run.registrationId!);
     const done = await gw.get(`/v1/households/registrations/${run.registrationId}`, charity.apiKey);
     expect(done.body).to.deep.equal({
       registrationId: run.registrationId,
@@ -213,14 +222,7 @@ describe("e2e: long jobs answer 202 and report progress; the list of disbursemen
   });
 
   it("gives no more wallets while the run's writes are a lead ahead of the chain, and finishes once it catches up", async () => {
-    for (let i = 0; i < 7; i++) {
-      const res = await gw.post(
-        "/v1/households",
-        charity.apiKey,
-        householdBody([syntheticNationalId(422_000 + i)]),
-      );
-      expect(res.status, res.text).to.equal(201);
-    }
+    await enrolSingles(422_000, 7);
     const enrolledBy = { orgId: charity.orgId, includeUnrecorded: false };
     const jobsOf = (id: string) =>
       gw.services.store.sqlite
@@ -244,12 +246,7 @@ describe("e2e: long jobs answer 202 and report progress; the list of disbursemen
     } finally {
       await resumeMining();
     }
-    for (let i = 0; i < 300; i++) {
-      await gw.services.outbox.drain();
-      const reader = { orgId: charity.orgId, role: "charity" };
-      if (registrationRun(gw.services.disbursement, run.registrationId!, reader).state === "done") break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await untilRunDone(run.registrationId!);
     const done = await gw.get(`/v1/households/registrations/${run.registrationId}`, charity.apiKey);
     expect(done.body.progress).to.deep.equal({
       rows: 7,
