@@ -27,6 +27,10 @@ export function rowCounts(db: Database, scope: string): Map<string, number> {
 const RUN_SCOPE = "'registration:' || substr(j.idempotency_key, 10, 40)";
 const RUN_JOB = "FROM chain_jobs j WHERE j.idempotency_key GLOB 'register:reg_*' AND j.job_id =";
 
+/** Adds the new registration row to the run of its job (a job with no run adds it to none). */
+const ADD_NEW_TO_RUN = `INSERT INTO row_counts (scope, status, n) SELECT ${RUN_SCOPE}, NEW.status, 1 ${RUN_JOB} NEW.job_id
+      ON CONFLICT (scope, status) DO UPDATE SET n = n + 1;`;
+
 /** SQL that adds one to `scope`'s `status` (both SQL expressions). */
 const add = (scope: string, status: string) =>
   `INSERT INTO row_counts (scope, status, n) VALUES (${scope}, ${status}, 1)
@@ -88,16 +92,14 @@ export const ROW_COUNTS_SQL = `
   -- A registration row counts in its run and in every registration; it moves between runs with its job.
   CREATE TRIGGER chain_registrations_counted AFTER INSERT ON chain_registrations BEGIN
     ${add("'registrations'", "NEW.status")}
-    INSERT INTO row_counts (scope, status, n) SELECT ${RUN_SCOPE}, NEW.status, 1 ${RUN_JOB} NEW.job_id
-      ON CONFLICT (scope, status) DO UPDATE SET n = n + 1;
+    ${ADD_NEW_TO_RUN}
   END;
   CREATE TRIGGER chain_registrations_recounted AFTER UPDATE OF status, job_id ON chain_registrations
     WHEN OLD.status IS NOT NEW.status OR OLD.job_id IS NOT NEW.job_id BEGIN
     ${take("'registrations'", "OLD.status")}
     ${add("'registrations'", "NEW.status")}
     ${take(`(SELECT ${RUN_SCOPE} ${RUN_JOB} OLD.job_id)`, "OLD.status")}
-    INSERT INTO row_counts (scope, status, n) SELECT ${RUN_SCOPE}, NEW.status, 1 ${RUN_JOB} NEW.job_id
-      ON CONFLICT (scope, status) DO UPDATE SET n = n + 1;
+    ${ADD_NEW_TO_RUN}
   END;
   CREATE TRIGGER chain_registrations_uncounted AFTER DELETE ON chain_registrations BEGIN
     ${take("'registrations'", "OLD.status")}
