@@ -29,6 +29,8 @@ const BLOCK_TABLES = [
   "gift_events",
   "idx_timebank_wallets",
   "idx_timebank_services",
+  "idx_timebank_moves",
+  "idx_timebank_logged",
   "idx_mandate_revocations",
   "indexer_blocks",
 ] as const;

@@ -136,7 +136,9 @@ function project(db: Database, event: DecodedEvent): FlowKind | null {
 /**
  * The time bank's events that the gateway reads back: the member ref each wallet was bound to (a wallet is
  * bound once; a rebound member's new wallet gets its ref and the old one keeps it, for the services it was
- * credited before), and each confirmed service (what recognition counts as hours served).
+ * credited before), each confirmed service (what recognition counts as hours served), each service logged,
+ * and every balance move (a service's minutes from payer to giver, a donation's from donor to beneficiary):
+ * the members' and the pool's histories.
  */
 function projectTimeBank(db: Database, event: DecodedEvent): void {
   const a = event.args as Record<string, string>;
@@ -145,6 +147,29 @@ function projectTimeBank(db: Database, event: DecodedEvent): void {
       db,
       "INSERT OR IGNORE INTO idx_timebank_wallets (wallet, member_ref, block_number) VALUES (?, ?, ?)",
     ).run(wallet.toLowerCase(), memberRef, event.blockNumber);
+  /** Minutes moved from `source` to `target` (the zero address: the community pool). */
+  const move = (
+    kind: "service" | "donation",
+    serviceId: string | null,
+    source: string,
+    target: string,
+    minutes: string,
+  ) =>
+    cachedStatement(
+      db,
+      `INSERT OR IGNORE INTO idx_timebank_moves
+         (tx_hash, log_index, block_number, kind, service_id, source, target, minutes)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      event.txHash,
+      event.logIndex,
+      event.blockNumber,
+      kind,
+      serviceId,
+      source.toLowerCase(),
+      target.toLowerCase(),
+      Number(minutes),
+    );
   switch (event.name) {
     case "MemberAdmitted":
       bindWallet(a.wallet, a.memberRef);
@@ -152,7 +177,29 @@ function projectTimeBank(db: Database, event: DecodedEvent): void {
     case "MemberWalletRebound":
       bindWallet(a.newWallet, a.memberRef);
       return;
+    case "ServiceLogged":
+      cachedStatement(
+        db,
+        `INSERT OR IGNORE INTO idx_timebank_logged
+           (service_id, giver, recipient, minutes, category, evidence_hash, tx_hash, log_index, block_number)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        a.serviceId.toLowerCase(),
+        a.giver.toLowerCase(),
+        a.recipient.toLowerCase(),
+        Number(a.duration),
+        Number(a.category),
+        a.evidenceHash.toLowerCase(),
+        event.txHash,
+        event.logIndex,
+        event.blockNumber,
+      );
+      return;
+    case "CreditDonated":
+      move("donation", null, a.donor, a.beneficiary, a.duration);
+      return;
     case "ServiceConfirmed":
+      move("service", a.serviceId.toLowerCase(), a.payer, a.giver, a.duration);
       cachedStatement(
         db,
         `INSERT OR IGNORE INTO idx_timebank_services

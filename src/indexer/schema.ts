@@ -180,3 +180,60 @@ export const INDEXER_TIMEBANK_MANDATES_SQL = `
 
   DELETE FROM indexer_checkpoint;
 `;
+
+/**
+ * The time bank's histories (migration 30), so a member's and the pool's history are read from the gateway's
+ * database instead of the chain on every request: every balance move (`ServiceConfirmed`: minutes from the
+ * payer to the giver; `CreditDonated`: from the donor to the beneficiary; the zero address is the community
+ * pool), and every service logged (`ServiceLogged`), pending until its `ServiceConfirmed` is stored. Rows
+ * name their block and are rewound with it. The events already stored are copied in from `chain_events`, which
+ * keeps every followed log's arguments, so an upgraded gateway needs no second read of the chain.
+ */
+export const INDEXER_TIMEBANK_HISTORY_SQL = `
+  CREATE TABLE idx_timebank_moves (
+    tx_hash      TEXT NOT NULL,
+    log_index    INTEGER NOT NULL,
+    block_number INTEGER NOT NULL,
+    kind         TEXT NOT NULL CHECK (kind IN ('service', 'donation')),
+    service_id   TEXT CHECK ((kind = 'service') = (service_id IS NOT NULL)),
+    source       TEXT NOT NULL CHECK (source = lower(source)),  -- the payer or the donor
+    target       TEXT NOT NULL CHECK (target = lower(target)),  -- the giver or the donation's beneficiary
+    minutes      INTEGER NOT NULL CHECK (minutes > 0),
+    PRIMARY KEY (tx_hash, log_index)
+  ) STRICT;
+  CREATE INDEX idx_timebank_moves_by_source ON idx_timebank_moves (source, block_number);
+  CREATE INDEX idx_timebank_moves_by_target ON idx_timebank_moves (target, block_number);
+  CREATE INDEX idx_timebank_moves_by_block ON idx_timebank_moves (block_number);
+
+  CREATE TABLE idx_timebank_logged (
+    service_id    TEXT PRIMARY KEY,
+    giver         TEXT NOT NULL CHECK (giver = lower(giver)),
+    recipient     TEXT NOT NULL CHECK (recipient = lower(recipient)),
+    minutes       INTEGER NOT NULL,
+    category      INTEGER NOT NULL,
+    evidence_hash TEXT NOT NULL,
+    tx_hash       TEXT NOT NULL,
+    log_index     INTEGER NOT NULL,
+    block_number  INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX idx_timebank_logged_by_giver ON idx_timebank_logged (giver);
+  CREATE INDEX idx_timebank_logged_by_recipient ON idx_timebank_logged (recipient);
+  CREATE INDEX idx_timebank_logged_by_block ON idx_timebank_logged (block_number);
+
+  INSERT OR IGNORE INTO idx_timebank_moves
+    (tx_hash, log_index, block_number, kind, service_id, source, target, minutes)
+  SELECT tx_hash, log_index, block_number, 'service', lower(args_json ->> '$.serviceId'),
+         lower(args_json ->> '$.payer'), lower(args_json ->> '$.giver'), CAST(args_json ->> '$.duration' AS INTEGER)
+    FROM chain_events WHERE contract = 'timeBank' AND name = 'ServiceConfirmed';
+  INSERT OR IGNORE INTO idx_timebank_moves
+    (tx_hash, log_index, block_number, kind, service_id, source, target, minutes)
+  SELECT tx_hash, log_index, block_number, 'donation', NULL,
+         lower(args_json ->> '$.donor'), lower(args_json ->> '$.beneficiary'), CAST(args_json ->> '$.duration' AS INTEGER)
+    FROM chain_events WHERE contract = 'timeBank' AND name = 'CreditDonated';
+  INSERT OR IGNORE INTO idx_timebank_logged
+    (service_id, giver, recipient, minutes, category, evidence_hash, tx_hash, log_index, block_number)
+  SELECT lower(args_json ->> '$.serviceId'), lower(args_json ->> '$.giver'), lower(args_json ->> '$.recipient'),
+         CAST(args_json ->> '$.duration' AS INTEGER), CAST(args_json ->> '$.category' AS INTEGER),
+         lower(args_json ->> '$.evidenceHash'), tx_hash, log_index, block_number
+    FROM chain_events WHERE contract = 'timeBank' AND name = 'ServiceLogged';
+`;

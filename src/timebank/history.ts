@@ -1,6 +1,7 @@
-import type { EventLog, Log } from "ethers";
+import { ZeroAddress } from "ethers";
+import { cachedStatement } from "../db/statements";
 import { categoryName, type ServiceCategory } from "./categories";
-import { memberOfCoordinator } from "./members";
+import { memberOfCoordinator, type MemberRow } from "./members";
 import type { TimeBankDeps } from "./types";
 
 export interface HistoryEntry {
@@ -12,6 +13,8 @@ export interface HistoryEntry {
   pool: boolean;
   blockNumber: number;
   txHash: string;
+  /** When its block was made (ISO 8601), as the indexer read it; null for a moment while a range is applied. */
+  at: string | null;
 }
 
 export interface PendingServiceEntry {
@@ -23,91 +26,112 @@ export interface PendingServiceEntry {
   blockNumber: number;
 }
 
-/**
- * A member's history as the TimeBank's events tell it, read on demand from the block of its admission, on every
- * wallet it has held (its moves are `MemberWalletRebound` by its member ref): every balance change (`ServiceConfirmed` as giver or payer, `CreditDonated` either way) and the services logged
- * with it and still pending, whoever logged them (a self-custodied giver's own calls included). The gateway
- * keeps no copy: these three events are the accounts' whole record, and one member's are a filtered read.
- */
-export async function memberHistory(
-  deps: Pick<TimeBankDeps, "db" | "system" | "outbox">,
+export interface MemberHistory {
+  memberRef: string;
+  /** Oldest first. */
+  entries: HistoryEntry[];
+  pending: PendingServiceEntry[];
+  /** The last block the indexer has read: the history holds every event up to it, none after. */
+  asOfBlock: number | null;
+}
+
+interface MoveRow {
+  kind: "service" | "donation";
+  service_id: string | null;
+  source: string;
+  target: string;
+  minutes: number;
+  block_number: number;
+  tx_hash: string;
+  timestamp: number | null;
+}
+
+interface LoggedRow {
+  service_id: string;
+  giver: string;
+  minutes: number;
+  category: number;
+  block_number: number;
+}
+
+const POOL = ZeroAddress.toLowerCase();
+
+/** A member's history as its coordinator reads it (`historyOfMember`); another coordinator's is 404. */
+export function memberHistory(
+  deps: Pick<TimeBankDeps, "db">,
   coordinatorOrgId: string,
   memberRef: string,
-): Promise<{ memberRef: string; entries: HistoryEntry[]; pending: PendingServiceEntry[] }> {
-  const member = memberOfCoordinator(deps, coordinatorOrgId, memberRef);
-  const admitJob = deps.db
-    .prepare("SELECT admit_job_id FROM timebank_members WHERE member_ref = ?")
-    .pluck()
-    .get(member.member_ref) as number;
-  const fromBlock = deps.outbox.get(admitJob)?.blockNumber ?? 0;
-  const tb = deps.system.timeBank;
-  const query = (filter: Parameters<typeof tb.queryFilter>[0]) =>
-    tb.queryFilter(filter, fromBlock) as Promise<(EventLog | Log)[]>;
-  // Every wallet the member has held: a member moved to a new wallet (rebindWallet) keeps its history.
-  const rebound = await query(tb.filters.MemberWalletRebound(member.member_ref));
-  const wallets = [
-    member.wallet,
-    ...rebound.map((log) => String((log as EventLog).args[1]).toLowerCase()),
-  ].filter((w, i, all) => all.indexOf(w) === i);
-  const each = async (filter: (wallet: string) => Parameters<typeof tb.queryFilter>[0]) =>
-    (await Promise.all(wallets.map((wallet) => query(filter(wallet))))).flat();
-  const [earned, paid, donated, received, gave, got] = await Promise.all([
-    each((wallet) => tb.filters.ServiceConfirmed(undefined, wallet)),
-    each((wallet) => tb.filters.ServiceConfirmed(undefined, undefined, wallet)),
-    each((wallet) => tb.filters.CreditDonated(wallet)),
-    each((wallet) => tb.filters.CreditDonated(undefined, wallet)),
-    each((wallet) => tb.filters.ServiceLogged(undefined, wallet)),
-    each((wallet) => tb.filters.ServiceLogged(undefined, undefined, wallet)),
-  ]);
-  const args = (log: EventLog | Log) => (log as EventLog).args;
-  const at = (log: EventLog | Log) => ({ blockNumber: log.blockNumber, txHash: log.transactionHash });
-  const entries: HistoryEntry[] = [
-    ...earned.map((log) => ({
-      kind: "earned" as const,
-      minutes: Number(args(log)[3]),
-      serviceId: String(args(log)[0]).toLowerCase(),
-      pool: BigInt(args(log)[2]) === 0n,
-      ...at(log),
+): MemberHistory {
+  return historyOfMember(deps, memberOfCoordinator(deps, coordinatorOrgId, memberRef));
+}
+
+/**
+ * A member's history from the indexer's read models of the TimeBank's events, on every wallet it has held
+ * (a rebound member keeps what it did on the old one): every balance change (`ServiceConfirmed` as giver or
+ * payer, `CreditDonated` either way) and the services logged with it and not yet confirmed, whoever logged them
+ * (a self-custodied giver's own calls included). It is as fresh as the indexer (`asOfBlock`), a block or a
+ * poll behind the chain; the balance itself is read from the TimeBank.
+ */
+export function historyOfMember(deps: Pick<TimeBankDeps, "db">, member: MemberRow): MemberHistory {
+  const wallets = JSON.stringify(walletsOf(deps, member));
+  const moves = cachedStatement(
+    deps.db,
+    `SELECT m.kind, m.service_id, m.source, m.target, m.minutes, m.block_number, m.tx_hash, b.timestamp
+       FROM idx_timebank_moves m LEFT JOIN indexer_blocks b ON b.block_number = m.block_number
+      WHERE m.source IN (SELECT value FROM json_each(@wallets)) OR m.target IN (SELECT value FROM json_each(@wallets))
+      ORDER BY m.block_number, m.log_index`,
+  ).all({ wallets }) as MoveRow[];
+  const own = new Set(JSON.parse(wallets) as string[]);
+  const entries = moves.map((move): HistoryEntry => {
+    const credited = own.has(move.target);
+    const service = move.kind === "service";
+    return {
+      kind: credited ? (service ? "earned" : "received_donation") : service ? "paid" : "donated",
+      minutes: move.minutes,
+      serviceId: move.service_id,
+      pool: credited ? service && move.source === POOL : !service && move.target === POOL,
+      blockNumber: move.block_number,
+      txHash: move.tx_hash,
+      at: move.timestamp === null ? null : new Date(move.timestamp * 1000).toISOString(),
+    };
+  });
+  // A service logged and confirmed in one call (recordService) was never pending: its confirmation is stored.
+  const logged = cachedStatement(
+    deps.db,
+    `SELECT l.service_id, l.giver, l.minutes, l.category, l.block_number
+       FROM idx_timebank_logged l
+      WHERE (l.giver IN (SELECT value FROM json_each(@wallets)) OR l.recipient IN (SELECT value FROM json_each(@wallets)))
+        AND NOT EXISTS (SELECT 1 FROM idx_timebank_services s WHERE s.service_id = l.service_id)
+      ORDER BY l.block_number, l.log_index`,
+  ).all({ wallets }) as LoggedRow[];
+  return {
+    memberRef: member.member_ref,
+    entries,
+    pending: logged.map((row) => ({
+      serviceId: row.service_id,
+      role: own.has(row.giver) ? ("gave" as const) : ("received" as const),
+      minutes: row.minutes,
+      category: categoryName(row.category),
+      blockNumber: row.block_number,
     })),
-    ...paid.map((log) => ({
-      kind: "paid" as const,
-      minutes: Number(args(log)[3]),
-      serviceId: String(args(log)[0]).toLowerCase(),
-      pool: false,
-      ...at(log),
-    })),
-    ...donated.map((log) => ({
-      kind: "donated" as const,
-      minutes: Number(args(log)[2]),
-      serviceId: null,
-      pool: BigInt(args(log)[1]) === 0n,
-      ...at(log),
-    })),
-    ...received.map((log) => ({
-      kind: "received_donation" as const,
-      minutes: Number(args(log)[2]),
-      serviceId: null,
-      pool: false,
-      ...at(log),
-    })),
-  ].sort((a, b) => a.blockNumber - b.blockNumber);
-  const logged = [
-    ...gave.map((log) => ({ log, role: "gave" as const })),
-    ...got.map((log) => ({ log, role: "received" as const })),
-  ];
-  const pending: PendingServiceEntry[] = [];
-  for (const { log, role } of logged) {
-    const serviceId = String(args(log)[0]).toLowerCase();
-    // A service logged and confirmed in one call (recordService) was never pending; a confirmed one is zeroed.
-    const record = await tb.pendingService(serviceId);
-    if (BigInt(record.giver) === 0n) continue;
-    pending.push({
-      serviceId,
-      role,
-      minutes: Number(args(log)[3]),
-      category: categoryName(Number(args(log)[4])),
-      blockNumber: log.blockNumber,
-    });
-  }
-  return { memberRef: member.member_ref, entries, pending };
+    asOfBlock: indexedBlock(deps),
+  };
+}
+
+/** Every wallet the member has held: its current one, and those the indexer saw bound to its ref. */
+function walletsOf(deps: Pick<TimeBankDeps, "db">, member: MemberRow): string[] {
+  const bound = cachedStatement(
+    deps.db,
+    "SELECT wallet FROM idx_timebank_wallets WHERE member_ref = ?",
+    "pluck",
+  ).all(member.member_ref) as string[];
+  return [...new Set([member.wallet, ...bound])];
+}
+
+/** The indexer's checkpoint: the last block whose events are in the read models (null before the first). */
+export function indexedBlock(deps: Pick<TimeBankDeps, "db">): number | null {
+  return (
+    (cachedStatement(deps.db, "SELECT block_number FROM indexer_checkpoint WHERE id = 1", "pluck").get() as
+      number | undefined) ?? null
+  );
 }

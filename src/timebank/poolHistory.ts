@@ -1,6 +1,7 @@
-import { ZeroAddress, type EventLog, type Log } from "ethers";
+import { ZeroAddress } from "ethers";
 import { cachedStatement } from "../db/statements";
 import { requireCoordinator } from "./coordinators";
+import { indexedBlock } from "./history";
 import type { TimeBankDeps } from "./types";
 
 export interface PoolEntry {
@@ -21,18 +22,22 @@ export interface PoolEntry {
 export interface PoolHistory {
   /** Minutes the pool holds now, read from the TimeBank. */
   minutes: number;
-  /** The sums of every entry since the TimeBank was deployed: `donated - paid` is the balance. */
+  /** The sums of every entry the indexer has read: `donated - paid` is the balance as of `asOfBlock`. */
   donated: number;
   paid: number;
   /** The newest entries first, at most `limit`. */
   entries: PoolEntry[];
+  /** The last block the indexer has read. */
+  asOfBlock: number | null;
 }
 
+const POOL = ZeroAddress.toLowerCase();
+
 /**
- * The community pool as its coordinators see it: its balance, and what moved it as the TimeBank's events tell
- * it (`CreditDonated` to zero, `ServiceConfirmed` with a zero payer), read on demand from the chain. The pool is
- * one for all coordinators; a coordinator sees which of the donors and givers are its own members, and of the
- * others only the minutes.
+ * The community pool as its coordinators see it: its balance from the TimeBank, and what moved it from the
+ * indexer's read model of the TimeBank's events (`CreditDonated` to zero, `ServiceConfirmed` with a zero
+ * payer). The pool is one for all coordinators; a coordinator sees which of the donors and givers are its own
+ * members (by any wallet they held), and of the others only the minutes.
  */
 export async function poolHistory(
   deps: Pick<TimeBankDeps, "db" | "system">,
@@ -40,41 +45,42 @@ export async function poolHistory(
   limit = 50,
 ): Promise<PoolHistory> {
   requireCoordinator(deps, coordinatorOrgId);
-  const tb = deps.system.timeBank;
-  const [donations, payments, balance] = await Promise.all([
-    tb.queryFilter(tb.filters.CreditDonated(undefined, ZeroAddress), 0) as Promise<(EventLog | Log)[]>,
-    tb.queryFilter(tb.filters.ServiceConfirmed(undefined, undefined, ZeroAddress), 0) as Promise<
-      (EventLog | Log)[]
-    >,
-    tb.poolBalance(),
-  ]);
-  const ownRef = (wallet: string): string | null => {
-    const row = cachedStatement(
-      deps.db,
-      "SELECT member_ref, coordinator_org_id FROM timebank_members WHERE wallet = ?",
-    ).get(wallet.toLowerCase()) as { member_ref: string; coordinator_org_id: string } | undefined;
-    return row?.coordinator_org_id === coordinatorOrgId ? row.member_ref : null;
-  };
-  const args = (log: EventLog | Log) => (log as EventLog).args;
-  const at = (log: EventLog | Log) => ({ blockNumber: log.blockNumber, txHash: log.transactionHash });
-  const newestFirst = (a: EventLog | Log, b: EventLog | Log) =>
-    b.blockNumber - a.blockNumber || b.index - a.index;
-  const moves = [
-    ...donations.map((log) => ({ log, kind: "donated" as const, minutes: Number(args(log)[2]) })),
-    ...payments.map((log) => ({ log, kind: "paid" as const, minutes: Number(args(log)[3]) })),
-  ].sort((a, b) => newestFirst(a.log, b.log));
-  const sum = (kind: PoolEntry["kind"]) =>
-    moves.filter((move) => move.kind === kind).reduce((total, move) => total + move.minutes, 0);
+  const balance = await deps.system.timeBank.poolBalance();
+  const sums = cachedStatement(
+    deps.db,
+    `SELECT coalesce(sum(CASE WHEN target = @pool THEN minutes END), 0) AS donated,
+            coalesce(sum(CASE WHEN source = @pool THEN minutes END), 0) AS paid
+       FROM idx_timebank_moves WHERE source = @pool OR target = @pool`,
+  ).get({ pool: POOL }) as { donated: number; paid: number };
+  const rows = cachedStatement(
+    deps.db,
+    `SELECT m.kind, m.service_id, m.block_number, m.tx_hash, m.minutes, c.member_ref
+       FROM idx_timebank_moves m
+       LEFT JOIN idx_timebank_wallets w ON w.wallet = CASE WHEN m.target = @pool THEN m.source ELSE m.target END
+       LEFT JOIN timebank_members c ON c.member_ref = w.member_ref AND c.coordinator_org_id = @org
+      WHERE m.source = @pool OR m.target = @pool
+      ORDER BY m.block_number DESC, m.log_index DESC
+      LIMIT @limit`,
+  ).all({ pool: POOL, org: coordinatorOrgId, limit }) as {
+    kind: "service" | "donation";
+    service_id: string | null;
+    block_number: number;
+    tx_hash: string;
+    minutes: number;
+    member_ref: string | null;
+  }[];
   return {
     minutes: Number(balance),
-    donated: sum("donated"),
-    paid: sum("paid"),
-    entries: moves.slice(0, limit).map(({ log, kind, minutes }) => ({
-      kind,
-      minutes,
-      serviceId: kind === "donated" ? null : String(args(log)[0]).toLowerCase(),
-      memberRef: ownRef(String(args(log)[kind === "donated" ? 0 : 1])),
-      ...at(log),
+    donated: sums.donated,
+    paid: sums.paid,
+    entries: rows.map((row) => ({
+      kind: row.kind === "donation" ? ("donated" as const) : ("paid" as const),
+      minutes: row.minutes,
+      serviceId: row.service_id,
+      memberRef: row.member_ref,
+      blockNumber: row.block_number,
+      txHash: row.tx_hash,
     })),
+    asOfBlock: indexedBlock(deps),
   };
 }

@@ -436,7 +436,8 @@ export function timebankRoutes(services: TimebankRouteServices): RouteModule {
           summary:
             "A member's history from the TimeBank's events: every balance change, and services pending",
           description:
-            "Read on demand from the block of the member's admission: `ServiceConfirmed` as giver (`earned`; `pool` " +
+            "From the indexer's read model of the TimeBank's events, on every wallet the member has held, as fresh as " +
+            "the indexer (`asOfBlock`, a poll behind the chain): `ServiceConfirmed` as giver (`earned`; `pool` " +
             "when the pool paid) or payer (`paid`), `CreditDonated` either way, and the services logged with the member " +
             "and still pending, whoever logged them (a self-custodied giver's own calls included). No personal data: " +
             `minutes, ids, blocks. ${COORDINATOR_ONLY}`,

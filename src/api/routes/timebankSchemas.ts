@@ -228,6 +228,7 @@ export const memberHistory = {
         pool: z.boolean().describe("The pool paid (earned), or received the donation (donated)"),
         blockNumber: z.number().int(),
         txHash: z.string(),
+        at: z.string().nullable().describe("When its block was made (ISO 8601)"),
       }),
     ),
     pending: z.array(
@@ -239,6 +240,11 @@ export const memberHistory = {
         blockNumber: z.number().int(),
       }),
     ),
+    asOfBlock: z
+      .number()
+      .int()
+      .nullable()
+      .describe("The last block the indexer has read: every event up to it is here (null before its first pass)"),
   }),
   example: {
     memberRef: EXAMPLE_REF,
@@ -250,6 +256,7 @@ export const memberHistory = {
         pool: false,
         blockNumber: 4120,
         txHash: "0x9f3c1d2e4b5a697887a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4",
+        at: "2026-12-01T09:30:12.000Z",
       },
     ],
     pending: [
@@ -261,5 +268,6 @@ export const memberHistory = {
         blockNumber: 4131,
       },
     ],
+    asOfBlock: 4140,
   },
 };

@@ -451,3 +451,21 @@ export async function closeCurrentMonth(
   expect(closed.status, closed.text).to.equal(201);
   return { month, closed };
 }
+
+/**
+ * Waits until the gateway's indexer has read every block up to the chain's head at the time of the call:
+ * what the read models answer after it holds every write made before it.
+ */
+export async function untilIndexed(gw: E2eGateway, ms = 30_000): Promise<number> {
+  const head = await gw.services.provider.getBlockNumber();
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const indexed = gw.services.store.sqlite
+      .prepare("SELECT block_number FROM indexer_checkpoint WHERE id = 1")
+      .pluck()
+      .get() as number | undefined;
+    if (indexed !== undefined && indexed >= head) return indexed;
+    if (Date.now() > deadline) throw new Error(`the indexer did not reach block ${head} in ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

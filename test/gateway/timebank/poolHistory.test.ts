@@ -7,12 +7,13 @@ import {
   removeDataDir,
   type E2eGateway,
   type Organisation,
+  untilIndexed,
 } from "../e2e/harness";
 import { admitMember, seedTimeBank, TIMEBANK_PIN } from "./timebankFixture";
 
 /**
  * The community pool's history as a coordinator reads it (`poolHistory`), on a whole gateway: the balance, the
- * sums of what moved it, the entries newest first from the TimeBank's events, this coordinator's own members
+ * sums of what moved it, the entries newest first from the indexer's read of the TimeBank's events, this coordinator's own members
  * named and another's not, the limit, and a charity that is no coordinator refused.
  */
 describe("timebank: the community pool's history", function () {
@@ -57,6 +58,7 @@ describe("timebank: the community pool's history", function () {
       idempotencyKey: "pool-history-0002",
     });
     expect(donated.status, donated.text).to.equal(201);
+    await untilIndexed(gw);
   });
   after(async () => {
     await gw?.stop();

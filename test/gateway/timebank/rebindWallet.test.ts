@@ -9,6 +9,7 @@ import {
   removeDataDir,
   type E2eGateway,
   type Organisation,
+  untilIndexed,
 } from "../e2e/harness";
 import {
   admitMember,
@@ -111,6 +112,7 @@ describe("timebank: a member moved to a new wallet (rebindWallet through the gat
     expect(donated.status, donated.text).to.equal(201);
     expect((await member(giver)).balance).to.equal(40);
     // Its history holds what it did on both wallets: earned 60 and 10, donated 25, then 5 from the new one.
+    await untilIndexed(gw);
     const history = await gw.get(`/v1/timebank/members/${giver}/history`, coordinator.apiKey);
     expect(history.status, history.text).to.equal(200);
     expect(

@@ -10,6 +10,7 @@ import {
   removeDataDir,
   type E2eGateway,
   type Organisation,
+  untilIndexed,
 } from "../e2e/harness";
 import { refusedWritingNothing } from "./timebankFixture";
 
@@ -528,15 +529,17 @@ describe("timebank services: log, confirm (signature, PIN, coordinator, pool) an
     );
   });
 
-  it("a member's history from the chain's events: what it earned, paid and donated, and services pending with it", async () => {
+  it("a member's history from the indexer's read of the chain's events: what it earned, paid and donated, and services pending with it", async () => {
     // The self-custodied member logs a service to the giver from its own wallet, outside the gateway.
     await gw.services.timebank.fundGas(phone.address);
     const giverWallet = (await gw.get(`/v1/timebank/members/${giver}`, charity.apiKey)).body.wallet as string;
     const timeBank = gw.services.system.timeBank.connect(phone.connect(gw.services.provider));
     await (await timeBank.logService(giverWallet, 25, 3, `0x${"00".repeat(32)}`)).wait();
 
+    const indexed = await untilIndexed(gw);
     const history = await gw.get(`/v1/timebank/members/${giver}/history`, charity.apiKey);
     expect(history.status, history.text).to.equal(200);
+    expect(history.body.asOfBlock).to.be.at.least(indexed);
     const kinds = (history.body.entries as { kind: string; minutes: number; pool: boolean }[]).map(
       (e) => `${e.kind}:${e.minutes}${e.pool ? ":pool" : ""}`,
     );

@@ -8,6 +8,7 @@ import {
   removeDataDir,
   type E2eGateway,
   type Organisation,
+  untilIndexed,
 } from "../e2e/harness";
 import { admitMember, seedTimeBank, TIMEBANK_PIN } from "../timebank/timebankFixture";
 import { csrfOf } from "./webWorld";
@@ -73,6 +74,8 @@ export async function timebankWorld(seed: number): Promise<TimebankWorld> {
     pin: TIMEBANK_PIN,
   });
   const { giver, recipient, self, openServiceId } = seeded;
+  // The pages' histories are the indexer's: the world's writes are read before a page is visited.
+  await untilIndexed(gw);
   return {
     gw,
     coordinator,
