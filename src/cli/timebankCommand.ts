@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { apiTarget, CliError, describeFailure, requestJson } from "./apiClient";
+import { apiTarget, CliError, describeFailure, gatewayUrl, requestJson } from "./apiClient";
 import { parseFlags, readSecret, readSecrets, value, type Flags } from "./cliInput";
 
 export const TIMEBANK_USAGE = `  timebank appoint <orgId> [--valid-days <n>]
@@ -11,6 +11,9 @@ export const TIMEBANK_USAGE = `  timebank appoint <orgId> [--valid-days <n>]
   timebank member <memberRef>    a member's balance, credit limit and status, as the chain holds them
   timebank history <memberRef>   a member's minutes earned, paid and donated, and services pending with it
   timebank pool                  minutes the community pool holds
+  timebank login-link <memberRef> [--minutes <n>]
+                                 a one-time sign-in link for the member's own page (15 minutes unless asked,
+                                 at most 60), to hand to the member once you have checked who it is
   timebank change <memberRef> (set-credit-limit <minutes> | suspend | reinstate | remove)
   timebank rebind <memberRef> (--custodial | --wallet <0x..> --signature <0x..> --deadline <unix seconds>)
                                  move a member to a new custodial key, or to a wallet it holds (that wallet's
@@ -154,6 +157,15 @@ export async function timebankCommand(
       if (h.entries.length + h.pending.length === 0) print("no minutes moved yet, and nothing pending");
       return 0;
     }
+    case "login-link": {
+      const minutes = flags.has("minutes") ? whole(flags, "minutes") : undefined;
+      const link = (await call("POST", `/v1/timebank/members/${first("a member ref")}/login-links`, {
+        ...(minutes !== undefined && { minutes }),
+      })) as { path: string; expiresAt: string };
+      print(`${gatewayUrl(process.env)}${link.path}`);
+      print(`works once, until ${link.expiresAt}; hand it to the member only`);
+      return 0;
+    }
     case "pool":
       print(
         `community pool: ${((await call("GET", "/v1/timebank/pool")) as { minutes: number }).minutes} min`,
@@ -265,7 +277,7 @@ export async function timebankCommand(
     }
     default:
       throw new CliError(
-        `Unknown timebank command "${sub ?? ""}": appoint, admit, member, history, pool, change, log, service, sms-code, confirm or donate.`,
+        `Unknown timebank command "${sub ?? ""}": appoint, admit, member, history, login-link, pool, change, log, service, sms-code, confirm or donate.`,
       );
   }
 }

@@ -21,7 +21,7 @@ import { PHONE_REFS_SQL } from "../households/phones/schema";
 import { USSD_SQL } from "../delivery/ussd/schema";
 import { RECOGNITION_SERVICE_SQL, RECOGNITION_SQL } from "../recognition/schema";
 import { MANDATES_SQL } from "../mandates/schema";
-import { TIMEBANK_SQL } from "../timebank/schema";
+import { MEMBER_SESSIONS_SQL, TIMEBANK_SQL } from "../timebank/schema";
 import { LOGIN_LINKS_SQL, WEB_SESSIONS_SQL } from "../apiKeys/sessionSchema";
 
 /**
@@ -184,4 +184,5 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   { version: 29, name: "row_counts", sql: ROW_COUNTS_SQL },
   { version: 30, name: "indexer_timebank_histories", sql: INDEXER_TIMEBANK_HISTORY_SQL },
+  { version: 31, name: "member_sessions", sql: MEMBER_SESSIONS_SQL },
 ];

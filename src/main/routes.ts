@@ -12,6 +12,7 @@ import { organisationRoutes } from "../api/routes/organisationRoutes";
 import { programmeRoutes } from "../api/routes/programmeRoutes";
 import { programmeRuleRoutes } from "../api/routes/programmeRuleRoutes";
 import { recognitionRoutes } from "../api/routes/recognitionRoutes";
+import { memberRoutes } from "../api/routes/memberRoutes";
 import { timebankRoutes } from "../api/routes/timebankRoutes";
 import { mandateRoutes } from "../api/routes/mandateRoutes";
 import { statusRoutes } from "../api/routes/statusRoutes";
@@ -39,6 +40,7 @@ export function gatewayRoutes(services: GatewayServices): RouteModule[] {
     coverageRoutes(services),
     recognitionRoutes(services),
     timebankRoutes(services),
+    memberRoutes(services),
     mandateRoutes(services),
     ussdRoutes(services),
   ];

@@ -4,6 +4,7 @@ import { requireActiveCoordinator } from "./coordinators";
 import { getMember, memberOfCoordinator } from "./members";
 import { MAX_CREDIT_LIMIT } from "./admitMember";
 import { forgetMemberAccess } from "./memberAccess";
+import { endMemberSessions } from "./memberSessions";
 import { sendChecked } from "./sendChecked";
 import type { MemberView, TimeBankDeps } from "./types";
 
@@ -58,6 +59,10 @@ export async function changeMember(
     data,
     field: "action",
   });
-  if (input.action === "remove") forgetMemberAccess(deps, member.member_ref);
+  if (input.action === "remove")
+    deps.db.transaction(() => {
+      forgetMemberAccess(deps, member.member_ref);
+      endMemberSessions(deps, member.member_ref);
+    })();
   return getMember(deps, coordinatorOrgId, member.member_ref);
 }

@@ -60,3 +60,29 @@ export {
   WALLET_PROOF_MAX_SECONDS,
 } from "./rebindMember";
 export type { RebindMemberParams } from "./rebindMember";
+export {
+  createMemberLoginLink,
+  endMemberSession,
+  findMemberSession,
+  MEMBER_LINK_MAX_MINUTES,
+  MEMBER_LINK_PATH,
+  MEMBER_LINK_TTL_MINUTES,
+  MEMBER_SESSION_PREFIX,
+  MEMBER_SESSION_TTL_MS,
+  MemberLinkRefusedError,
+  memberLoginLinkSchema,
+  memberSessionSchema,
+  openMemberSession,
+} from "./memberSessions";
+export type { MemberLoginLink, MemberLoginLinkParams, MemberSession } from "./memberSessions";
+export {
+  confirmOwnService,
+  donateOwn,
+  ownAccount,
+  ownConfirmationSchema,
+  ownHistory,
+  ownOpenServices,
+  requestOwnSmsCode,
+} from "./ownAccount";
+export type { OwnAccount } from "./ownAccount";
+export type { MemberHistory } from "./history";

@@ -74,3 +74,35 @@ export const TIMEBANK_SQL = `
   ) STRICT;
   CREATE INDEX timebank_otps_by_service ON timebank_otps (service_id, created_at);
 `;
+
+/**
+ * Members' own sign-in (migration 31). A member holds no API key: its coordinator, who checked who it is,
+ * makes it a one-time link; the link's token is stored only as a keyed hash (HMAC with the pepper), spent
+ * once, within minutes. Spending it opens a member session: a bearer token for the member's API routes and
+ * the member page's cookie, stored as a SHA-256 (256 random bits, so an unkeyed hash suffices, as for the pages'
+ * sessions), with its own CSRF token. A session acts for that one member only; removing the member ends its
+ * sessions and unspent links.
+ */
+export const MEMBER_SESSIONS_SQL = `
+  CREATE TABLE member_login_links (
+    token_hash         TEXT PRIMARY KEY CHECK (length(token_hash) = 64),
+    pepper_version     INTEGER NOT NULL,
+    member_ref         TEXT NOT NULL REFERENCES timebank_members (member_ref),
+    coordinator_org_id TEXT NOT NULL,
+    created_at         TEXT NOT NULL,
+    expires_at         TEXT NOT NULL,
+    used_at            TEXT
+  ) STRICT;
+  CREATE INDEX member_login_links_by_expiry ON member_login_links (expires_at);
+  CREATE INDEX member_login_links_by_member ON member_login_links (member_ref);
+
+  CREATE TABLE member_sessions (
+    session_hash TEXT PRIMARY KEY CHECK (length(session_hash) = 64),
+    member_ref   TEXT NOT NULL REFERENCES timebank_members (member_ref),
+    csrf_token   TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    expires_at   TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX member_sessions_by_expiry ON member_sessions (expires_at);
+  CREATE INDEX member_sessions_by_member ON member_sessions (member_ref);
+`;

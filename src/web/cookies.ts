@@ -9,6 +9,8 @@ export const VISITOR_CSRF_COOKIE = "sintech_csrf";
 export const LANGUAGE_COOKIE = "sintech_lang";
 /** After a cash donor opened its gift by receipt code and secret: the grant its live stream is read with. */
 export const RECEIPT_WATCH_COOKIE = "sintech_watch";
+/** A time-bank member's own session (its page), opened with the one-time link its coordinator made. */
+export const MEMBER_COOKIE = "sintech_member";
 
 /** The cookies of a request, by name; malformed pairs are skipped. */
 export function readCookies(req: Request): Record<string, string> {

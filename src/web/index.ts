@@ -25,6 +25,7 @@ import { CsrfRefusedError, LoginRequiredError, pageOf, pageState, PageForbiddenE
 import { registerRegulatorPages } from "./regulator/regulatorPages";
 import { registerSessionPages } from "./sessionPages";
 import { registerStaticAssets } from "./staticAssets";
+import { registerMemberPages } from "./timebank/memberSelfPages";
 import { registerTimebankPages } from "./timebank/timebankPages";
 import { registerVendorPages } from "./vendor/vendorPages";
 
@@ -79,6 +80,7 @@ export function webPages(services: WebServices, logger: Logger): Router {
     contracts,
   });
   registerTimebankPages(router, services);
+  registerMemberPages(router, services);
   registerInsurerPages(router, services);
   router.use("/app", (req, res) => {
     const { t } = pageOf(res);

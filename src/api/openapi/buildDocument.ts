@@ -153,6 +153,11 @@ export function buildOpenApiDocument(modules: readonly RouteModule[], version: s
     components: {
       securitySchemes: {
         apiKey: { type: "http", scheme: "bearer", description: "An API key (stk_...)" },
+        memberSession: {
+          type: "http",
+          scheme: "bearer",
+          description: "A time-bank member's session (stms_...), opened with a sign-in link its coordinator made",
+        },
         ussdSecret: {
           type: "apiKey",
           in: "header",

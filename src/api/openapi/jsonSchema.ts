@@ -201,6 +201,20 @@ export function secured(roles: Role[], operation: OperationDraft): OperationObje
   };
 }
 
+/**
+ * Marks an operation as a time-bank member's own: a member session's bearer token (`stms_…`, from a sign-in
+ * link its coordinator made), never an API key; adds the 401 and 429 responses. `x-member` lets the access
+ * tests find every such route.
+ */
+export function memberOperation(operation: OperationDraft): OperationObject {
+  return {
+    ...operation,
+    security: [{ memberSession: [] }],
+    "x-member": true,
+    responses: { ...operation.responses, ...errorResponses(401, 429) },
+  };
+}
+
 /** Marks an operation as open to anyone (`security: []`); `rateLimited` adds its 429. */
 export function publicOperation(
   operation: OperationDraft,

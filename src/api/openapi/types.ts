@@ -52,6 +52,8 @@ export interface OperationObject {
   security: SecurityRequirements;
   /** The roles `requireRole` admits, shown on the docs page. */
   "x-roles"?: Role[];
+  /** A time-bank member's own route: a member session, not an API key (`memberOperation`). */
+  "x-member"?: boolean;
 }
 
 /** OpenAPI paths (`/households/{householdRef}`) to operations by lower-case method. */

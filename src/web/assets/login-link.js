@@ -3,12 +3,20 @@
  * server (so no request log holds it). Put it into the form's field and drop it from the address bar and the
  * history, so the address copied or kept afterwards carries no token. Signing in is still the visitor's press on
  * the button (a POST): opening the link spends nothing. Without script, the code is pasted into the field.
+ * A link opened on the page already shown (only its fragment changes, so the page is not loaded again) is
+ * taken the same way.
  */
 (function () {
   "use strict";
   var field = document.getElementById("linkToken");
-  var token = location.hash.slice(1);
-  if (!field || !/^stl_[A-Za-z0-9_-]{43}$/.test(token)) return;
-  field.value = token;
-  history.replaceState(null, "", location.pathname + location.search);
+  if (!field) return;
+  function take() {
+    var token = location.hash.slice(1);
+    // stl_: an organisation's link (/app/login/link); stm_: a time-bank member's (/app/member/login).
+    if (!/^st[lm]_[A-Za-z0-9_-]{43}$/.test(token)) return;
+    field.value = token;
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  take();
+  window.addEventListener("hashchange", take);
 })();

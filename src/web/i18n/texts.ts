@@ -3,6 +3,7 @@ import { disputeEn, disputeFa } from "./disputeTexts";
 import { enrolmentEn, enrolmentFa } from "./enrolmentTexts";
 import { followEn, followFa } from "./followTexts";
 import { insurerEn, insurerFa } from "./insurerTexts";
+import { memberEn, memberFa } from "./memberTexts";
 import { regulatorEn, regulatorFa } from "./regulatorTexts";
 import { reviewEn, reviewFa } from "./reviewTexts";
 import { sessionEn, sessionFa } from "./sessionTexts";
@@ -356,6 +357,7 @@ const en = {
   ...sessionEn,
   ...enrolmentEn,
   ...timebankEn,
+  ...memberEn,
 } as const;
 
 export type TextKey = keyof typeof en;
@@ -705,6 +707,7 @@ const fa: Record<TextKey, string> = {
   ...sessionFa,
   ...enrolmentFa,
   ...timebankFa,
+  ...memberFa,
 };
 
 const TEXTS: Record<Language, Record<TextKey, string>> = { en, fa };

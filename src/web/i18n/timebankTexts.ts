@@ -5,7 +5,7 @@ export const timebankEn = {
   timebankIntro:
     "Your members' accounts as the time bank's contract holds them, the services waiting for a confirmation, and the community pool. Every change is checked against the chain first: a refusal writes nothing.",
   timebankMembersNoLogin:
-    "Members hold no key and do not sign in to the gateway: their word reaches the ledger through you (their own signature, PIN or SMS code). Open a member's page to show them their minutes.",
+    "Members hold no API key. On a member's page you can make it a one-time sign-in link to its own page (its minutes, its history, the services waiting for its word), or take its word here: its own signature, PIN or SMS code.",
   tbMembers: "Members",
   tbNoMembers: "No member yet.",
   tbMember: "Member",
@@ -174,7 +174,7 @@ export const timebankFa: Record<keyof typeof timebankEn, string> = {
   timebankIntro:
     "حساب اعضای شما آن‌گونه که قرارداد بانک زمان نگه می‌دارد، خدمت‌هایی که منتظر تأییدند، و صندوق مشترک. هر تغییر نخست با زنجیره سنجیده می‌شود: درخواست ردشده چیزی نمی‌نویسد.",
   timebankMembersNoLogin:
-    "اعضا کلیدی ندارند و به درگاه وارد نمی‌شوند: سخن آنان از راه شما به دفتر می‌رسد (امضای خودشان، رمز یا کد پیامکی). برای نشان دادن دقیقه‌های هر عضو، صفحهٔ او را باز کنید.",
+    "اعضا کلید API ندارند. در صفحهٔ هر عضو می‌توانید پیوند ورود یک‌بارمصرفی به صفحهٔ خود او بسازید (دقیقه‌ها، تاریخچه و خدمت‌هایی که منتظر تأیید اویند)، یا سخن او را همین‌جا بگیرید: امضای خودش، رمز یا کد پیامکی.",
   tbMembers: "اعضا",
   tbNoMembers: "هنوز عضوی نیست.",
   tbMember: "عضو",

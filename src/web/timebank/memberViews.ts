@@ -141,6 +141,19 @@ export function changeForm(page: PageState, member: MemberView, formKey: string)
   </form>`;
 }
 
+/** Where the member's word is posted: its coordinator's screen, or the member's own page. */
+export interface WordPaths {
+  donate: string;
+  confirm(serviceId: string): string;
+  smsCode(serviceId: string): string;
+}
+
+const coordinatorPaths = (memberRef: string): WordPaths => ({
+  donate: `/app/timebank/members/${memberRef}/donations`,
+  confirm: (serviceId) => `/app/timebank/services/${serviceId}/confirmation`,
+  smsCode: (serviceId) => `/app/timebank/services/${serviceId}/sms-code`,
+});
+
 /**
  * What the member says through its coordinator's screen, for a wallet the gateway holds: its word on each
  * service it received and has not confirmed (its PIN, or the SMS code texted to its phone), and a donation of
@@ -153,6 +166,7 @@ export function memberWord(
   received: readonly ServiceView[],
   others: readonly MemberView[],
   formKey: string,
+  paths: WordPaths = coordinatorPaths(member.memberRef),
 ): Html {
   const { t, lang } = page;
   if (member.custody !== "custodial") return html`<p>${t("tbSelfCustodiedWord")}</p>`;
@@ -169,17 +183,12 @@ export function memberWord(
           t("tbDeadline"),
           t("tbMemberConfirms"),
         ],
-        rows: received.map((service) => receivedRow(page, service, access)),
+        rows: received.map((service) => receivedRow(page, service, access, paths)),
       })
     : html`<p>${t("tbNoReceivedWaiting")}</p>`;
   return html`<p class="hint">${t("tbMemberWordIntro")}</p>
     ${waiting}
-    <form
-      method="post"
-      action="/app/timebank/members/${member.memberRef}/donations"
-      class="card"
-      id="donate-form"
-    >
+    <form method="post" action="${paths.donate}" class="card" id="donate-form">
       <h3>${t("tbDonate")}</h3>
       <p class="hint" id="donate-hint">${t("tbDonateHint")}</p>
       ${csrfField(page)}
@@ -204,7 +213,7 @@ export function memberWord(
 }
 
 /** One service the member received: its PIN or SMS code confirms it; a code is texted from its own form. */
-function receivedRow(page: PageState, service: ServiceView, access: MemberAccess): Html {
+function receivedRow(page: PageState, service: ServiceView, access: MemberAccess, paths: WordPaths): Html {
   const { t, lang } = page;
   const id = `word-${service.serviceId}`;
   const label = shortHash(service.serviceId);
@@ -215,12 +224,7 @@ function receivedRow(page: PageState, service: ServiceView, access: MemberAccess
     <td>${t(`category_${service.category}`)}</td>
     <td>${dateTime(new Date(service.deadline * 1000).toISOString(), lang)}</td>
     <td>
-      <form
-        method="post"
-        action="/app/timebank/services/${service.serviceId}/confirmation"
-        class="change"
-        id="${id}"
-      >
+      <form method="post" action="${paths.confirm(service.serviceId)}" class="change" id="${id}">
         ${csrfField(page)}
         ${
           access.pin
@@ -248,7 +252,7 @@ function receivedRow(page: PageState, service: ServiceView, access: MemberAccess
         access.phone
           ? html`<form
               method="post"
-              action="/app/timebank/services/${service.serviceId}/sms-code"
+              action="${paths.smsCode(service.serviceId)}"
               class="change"
               id="${id}-sms"
             >

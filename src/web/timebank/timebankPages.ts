@@ -2,12 +2,14 @@ import { randomUUID } from "node:crypto";
 import type { Request, Response, Router } from "express";
 import { AppError, NotFoundError } from "../../errors";
 import { toAsciiDigits } from "../../identity";
+import { formOf } from "./timebankForm";
 import {
   admitMember,
   changeMember,
   coordinatorConfirm,
   coordinatorConfirmBatch,
   confirmService,
+  createMemberLoginLink,
   donate,
   getService,
   getMember,
@@ -19,6 +21,7 @@ import {
   poolHistory,
   requestServiceSmsCode,
   requireCoordinator,
+  type MemberLoginLink,
   type TimeBankDeps,
 } from "../../timebank";
 import { html } from "../html";
@@ -34,6 +37,7 @@ import {
   memberPendingTable,
   memberWord,
 } from "./memberViews";
+import { loginLinkView } from "./loginLinkView";
 import { admitForm, memberTable, openServiceForm, pendingTable, poolView } from "./timebankViews";
 
 export interface TimebankPageServices {
@@ -70,31 +74,6 @@ function serviceIdOf(req: Request): string {
   if (!SERVICE_ID.test(serviceId))
     throw new NotFoundError("serviceId", "No service of this coordinator has this id.");
   return serviceId;
-}
-
-/** A form's fields as the use-cases' schemas take them. */
-function formOf(req: Request) {
-  const body = req.body as Record<string, unknown>;
-  const text = (name: string) => (typeof body[name] === "string" ? (body[name] as string).trim() : "");
-  return {
-    text,
-    /** An empty field is a field not given. */
-    optional: (name: string) => text(name) || undefined,
-    /**
-     * Minutes as the number the schema expects, Persian and Arabic-Indic digits read as well; empty is not
-     * given, and anything else is passed on for the schema to refuse, naming the field.
-     */
-    minutes: (name: string) => {
-      const value = toAsciiDigits(text(name));
-      if (value === "") return undefined;
-      return (/^[0-9]{1,10}$/.test(value) ? Number(value) : value) as number;
-    },
-    /** Every value of a repeated field (checkboxes). */
-    list: (name: string) => {
-      const value = body[name];
-      return Array.isArray(value) ? value.map(String) : typeof value === "string" ? [value] : [];
-    },
-  };
 }
 
 /**
@@ -158,7 +137,13 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
     });
   };
 
-  const memberPage = async (req: Request, res: Response, error?: AppError, ref?: string) => {
+  const memberPage = async (
+    req: Request,
+    res: Response,
+    error?: AppError,
+    ref?: string,
+    link?: MemberLoginLink,
+  ) => {
     const page = pageOf(res);
     const { t } = page;
     const orgId = coordinatorOf(res);
@@ -198,6 +183,10 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
         <section aria-labelledby="word-heading">
           <h2 id="word-heading">${t("tbMemberWord")}</h2>
           ${memberWord(page, member, access, received, others.members, formKey)}
+        </section>
+        <section aria-labelledby="login-link-heading">
+          <h2 id="login-link-heading">${t("tbLoginLink")}</h2>
+          ${loginLinkView(page, member.memberRef, link && { ...link, url: `${req.protocol}://${req.get("host")}${link.path}` })}
         </section>
         <section aria-labelledby="change-heading">
           <h2 id="change-heading">${t("tbChange")}</h2>
@@ -367,6 +356,21 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
     },
     onRecipient,
   );
+
+  // The use-case of POST /v1/timebank/members/{memberRef}/login-links: the link is shown once, on the page
+  // the POST answers (never in a redirect's address).
+  router.post("/app/timebank/members/:memberRef/login-link", coordinator, requireCsrf, async (req, res) => {
+    const memberRef = memberRefOf(req);
+    let link: MemberLoginLink;
+    try {
+      link = await createMemberLoginLink(deps(), coordinatorOf(res), memberRef);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status >= 500) throw error;
+      return shown((rq, rs) => memberPage(rq, rs, error, memberRef))(req, res);
+    }
+    res.setHeader("Cache-Control", "no-store");
+    await memberPage(req, res, undefined, memberRef, link);
+  });
 
   // The use-case of POST /v1/timebank/services/{serviceId}/sms-code.
   formRoute(

@@ -53,7 +53,8 @@ describe("the gateway's OpenAPI document (every route module, as scripts/openapi
     expect(document.servers).to.have.length.greaterThan(0);
     expect(document.info.license).to.deep.equal({ name: "Apache-2.0", identifier: "Apache-2.0" });
     for (const tag of document.tags) expect(tag.description, tag.name).to.be.a("string").and.not.empty;
-    expect(document.components.securitySchemes).to.have.keys("apiKey", "ussdSecret");
+    expect(document.components.securitySchemes).to.have.keys("apiKey", "memberSession", "ussdSecret");
+    expect(document.components.securitySchemes.memberSession).to.include({ type: "http", scheme: "bearer" });
     expect(document.components.securitySchemes.ussdSecret).to.include({ type: "apiKey", in: "header" });
   });
 
@@ -66,6 +67,8 @@ describe("the gateway's OpenAPI document (every route module, as scripts/openapi
     "/v1/gift-receipts/{code}/timeline",
     "/v1/programmes/{programmeId}/open-data",
     "/v1/recognition/periods/{period}",
+    // A member holds no key: its coordinator's one-time link is the credential that opens its session.
+    "/v1/member/sessions",
   ];
 
   it("gives every operation a unique operationId, a summary, declared tags and its security", () => {
@@ -83,6 +86,16 @@ describe("the gateway's OpenAPI document (every route module, as scripts/openapi
       if (path === "/v1/ussd") {
         // Called by the USSD aggregator, not by an organisation: its shared secret, no API key or role.
         expect(operation.security, where).to.deep.equal([{ ussdSecret: [] }]);
+        expect(operation["x-roles"], where).to.equal(undefined);
+        expect(operation.responses, where).to.include.keys("401", "429");
+      } else if (path === "/v1/member" || path.startsWith("/v1/member/")) {
+        if (KEYLESS_V1.includes(path)) {
+          expect(operation.security, where).to.deep.equal([]);
+          continue;
+        }
+        // A time-bank member's own routes: its session, never an API key, so no role either.
+        expect(operation.security, where).to.deep.equal([{ memberSession: [] }]);
+        expect(operation["x-member"], where).to.equal(true);
         expect(operation["x-roles"], where).to.equal(undefined);
         expect(operation.responses, where).to.include.keys("401", "429");
       } else if (path.startsWith("/v1/") && !KEYLESS_V1.includes(path)) {

@@ -516,6 +516,61 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     ok(await gw.get("/v1/timebank/members?limit=0", charity.apiKey), 400);
     ok(await gw.get(`/v1/timebank/services?member=${giver}`, charity.apiKey), 200);
     ok(await gw.get("/v1/timebank/services?state=x", charity.apiKey), 400);
+    // A member's own routes: its coordinator's one-time link opens its session, which reads and gives its word.
+    const loginLinks = (ref: string) => `/v1/timebank/members/${ref}/login-links`;
+    ok(await gw.post(loginLinks(recipient), charity.apiKey, { minutes: 0 }), 400);
+    const signIn = async (ref: string) => {
+      const made = await gw.post(loginLinks(ref), charity.apiKey, {});
+      ok(made, 201);
+      const opened = await gw.post("/v1/member/sessions", undefined, { token: made.body.path.split("#")[1] });
+      ok(opened, 201);
+      ok(await gw.post("/v1/member/sessions", undefined, { token: made.body.path.split("#")[1] }), 401);
+      return opened.body.token as string;
+    };
+    ok(await gw.post("/v1/member/sessions", undefined, {}), 400);
+    const session = await signIn(recipient);
+    ok(await gw.get("/v1/member", session), 200);
+    ok(await gw.get("/v1/member", undefined), 401);
+    ok(await gw.get("/v1/member/history", session), 200);
+    // The recipient, at its credit limit, serves the giver 10 minutes; the giver signs in to confirm them.
+    const fourth = await gw.post("/v1/timebank/services", charity.apiKey, {
+      giver: recipient,
+      recipient: giver,
+      minutes: 10,
+      category: "care",
+      idempotencyKey: "openapi-service-0004",
+    });
+    ok(fourth, 201);
+    const giverSession = await signIn(giver);
+    ok(await gw.get("/v1/member/services", giverSession), 200);
+    const own = `/v1/member/services/${fourth.body.serviceId}`;
+    ok(await gw.post(`${own}/sms-code`, giverSession, {}), 201);
+    ok(await gw.post(`${own}/confirmation`, giverSession, { pin: "975310" }), 401);
+    ok(await gw.post(`${own}/confirmation`, giverSession, {}), 400);
+    ok(await gw.post(`${own}/confirmation`, session, { pin: "482913" }), 404);
+    ok(await gw.post(`${own}/confirmation`, giverSession, { pin: "482913" }), 200);
+    ok(
+      await gw.post("/v1/member/services/svc_00000000-0000-4000-8000-000000000000/confirmation", session, {
+        pin: "482913",
+      }),
+      404,
+    );
+    // A service another member received: 404, as an unknown one.
+    ok(await gw.post(`/v1/member/services/${textedService.body.serviceId}/sms-code`, session, {}), 404);
+    ok(await gw.post("/v1/member/donations", session, { minutes: 1 }), 400);
+    ok(
+      await gw.post("/v1/member/donations", giverSession, {
+        minutes: 1,
+        pin: "482913",
+        idempotencyKey: "openapi-own-donation-1",
+      }),
+      201,
+    );
+    ok(
+      gw.record(await gw.http().delete("/v1/member/session").set("Authorization", `Bearer ${session}`)),
+      204,
+    );
+    ok(await gw.get("/v1/member", session), 401);
     // Nazr-e bimeh: an insurer's insurance programme, a mandate proposed for the sample's first household,
     // a code texted, accepted by the head's PIN, a premium redeemed (alone, then refused twice in a period,
     // and in a batch of one in a second programme period's stead), revoked.

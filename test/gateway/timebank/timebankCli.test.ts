@@ -6,7 +6,14 @@ import { CliError } from "../../../src/cli/apiClient";
 import { main } from "../../../src/cli/main";
 import { timebankCommand } from "../../../src/cli/timebankCommand";
 import { syntheticNationalId } from "../../../src/identity/synthetic";
-import { bootE2e, countRows, registerOrganisation, removeDataDir, type E2eGateway } from "../e2e/harness";
+import {
+  bootE2e,
+  countRows,
+  registerOrganisation,
+  removeDataDir,
+  type E2eGateway,
+  untilIndexed,
+} from "../e2e/harness";
 
 const PIN = "482913";
 
@@ -152,9 +159,20 @@ describe("timebank CLI: a coordinator's tasks", function () {
     expect(donated).to.include("donated 25 min to the community pool (pool: 25 min)");
     expect(donated).to.include("balance 45 min");
     expect(await sintech(charity.apiKey, ["pool"])).to.equal("community pool: 25 min\n");
+    await untilIndexed(gw);
     const history = await sintech(charity.apiKey, ["history", giver]);
     expect(history).to.match(/: earned 45 min\n/);
     expect(history).to.match(/: donated 25 min \(community pool\)\n/);
+
+    // A sign-in link for the member's own page: the full address, once; it opens one member session.
+    const [address, note] = (
+      await sintech(charity.apiKey, ["login-link", recipient, "--minutes", "5"])
+    ).split("\n");
+    expect(address).to.match(new RegExp(`^${gw.url}/app/member/login#stm_[A-Za-z0-9_-]{43}$`));
+    expect(note).to.match(/^works once, until 20\d\d-/);
+    const signedIn = await gw.post("/v1/member/sessions", undefined, { token: address!.split("#")[1] });
+    expect(signedIn.status, signedIn.text).to.equal(201);
+    expect((await gw.get("/v1/member", signedIn.body.token)).body.memberRef).to.equal(recipient);
 
     // The same --idempotency-key sent twice donates once; with no answer, the error names the key to send.
     const again = ["donate", giver, "--minutes", "5", "--idempotency-key", "cli-donation-retry-01"];

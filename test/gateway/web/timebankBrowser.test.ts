@@ -3,6 +3,7 @@ import type { Browser, Page } from "playwright-core";
 import { syntheticNationalId } from "../../../src/identity";
 import { count, digits } from "../../../src/web/i18n/format";
 import { textOf } from "../../../src/web/i18n/texts";
+import { untilIndexed } from "../e2e/harness";
 import { browserVisits, RUNS, type Lang } from "./browserVisit";
 import { startWithChromium } from "./launchChromium";
 import {
@@ -186,6 +187,8 @@ describe("web: the time bank coordinator's journey in a browser", function () {
 
       // The giver's page, reached by the keyboard: what it earned, paid and donated, chart and table.
       if (run === 3) await page.goto(`${world.gw.url}/app/timebank`);
+      // Its history is the indexer's: the writes above are read before the page and the API are compared.
+      await untilIndexed(world.gw);
       await keyboardFollow(page, `/app/timebank/members/${world.giver}`);
       const history = (
         await world.gw.get(`/v1/timebank/members/${world.giver}/history`, world.coordinator.apiKey)

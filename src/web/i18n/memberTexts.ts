@@ -1,0 +1,60 @@
+/** The words of a time-bank member's own page and of its sign-in link: kept beside texts.ts, which spreads them in. */
+export const memberEn = {
+  memberLoginTitle: "Time bank: sign in with your link",
+  memberLoginIntro:
+    "Your coordinator gave you this link after checking who you are. It works once, for a few minutes, and signs this browser in to your own time-bank page for two hours.",
+  memberLoginToken: "Sign-in code (the part of the link after #)",
+  memberLoginSubmit: "Open my time-bank page",
+  memberLinkRefused_link_unknown: "This link is not valid: it was altered, or never made by this gateway.",
+  memberLinkRefused_link_used:
+    "This link was already used: each link works once. Ask your coordinator for a new one.",
+  memberLinkRefused_link_expired: "This link has expired. Ask your coordinator for a new one.",
+  memberLinkRefused_member_removed: "You are no longer a member of the time bank.",
+  memberPageTitle: "My time bank",
+  memberPageIntro:
+    "Your minutes as the time bank's contract holds them: what you earned by serving, what you received and gave, and the services waiting for your word.",
+  memberCoordinator: "Coordinator",
+  memberAsOf: "History read up to block {block}; what happened since appears within seconds.",
+  memberSignOut: "Sign out",
+  memberSignedOut: "You are signed out. To come back, ask your coordinator for a new link.",
+  memberDonateHint:
+    "Give minutes you earned to the community pool, which pays for services to people who cannot.",
+  memberSelfWord: "Your wallet is your own: confirm services with it, in your wallet app.",
+  tbLoginLink: "Sign-in link for the member",
+  tbLoginLinkIntro:
+    "Check who the member is, then make a link that opens the member's own page once, within 15 minutes. Hand it over in person: the member scans the code or types the link.",
+  tbLoginLinkMake: "Make a sign-in link",
+  tbLoginLinkMade:
+    "Give this link to the member only. It works once, until {time}; only its keyed hash is kept.",
+  tbLoginLinkQr: "The member's sign-in link as a QR code",
+} as const;
+
+export const memberFa: Record<keyof typeof memberEn, string> = {
+  memberLoginTitle: "بانک زمان: ورود با پیوند شما",
+  memberLoginIntro:
+    "هماهنگ‌کنندهٔ شما پس از شناسایی‌تان این پیوند را داده است. یک بار و برای چند دقیقه کار می‌کند و این مرورگر را برای دو ساعت به صفحهٔ بانک زمان خودتان وارد می‌کند.",
+  memberLoginToken: "کد ورود (بخش پس از # در پیوند)",
+  memberLoginSubmit: "باز کردن صفحهٔ بانک زمان من",
+  memberLinkRefused_link_unknown: "این پیوند معتبر نیست: تغییر کرده یا این درگاه آن را نساخته است.",
+  memberLinkRefused_link_used:
+    "این پیوند پیش‌تر به کار رفته است: هر پیوند یک بار کار می‌کند. از هماهنگ‌کننده پیوند تازه بخواهید.",
+  memberLinkRefused_link_expired: "زمان این پیوند گذشته است. از هماهنگ‌کننده پیوند تازه بخواهید.",
+  memberLinkRefused_member_removed: "شما دیگر عضو بانک زمان نیستید.",
+  memberPageTitle: "بانک زمان من",
+  memberPageIntro:
+    "دقیقه‌های شما آن‌گونه که قرارداد بانک زمان نگه می‌دارد: آنچه با خدمت کردن به دست آوردید، آنچه گرفتید و بخشیدید، و خدمت‌هایی که منتظر تأیید شمایند.",
+  memberCoordinator: "هماهنگ‌کننده",
+  memberAsOf: "تاریخچه تا بلوک {block} خوانده شده است؛ آنچه پس از آن رخ داده در چند ثانیه پیدا می‌شود.",
+  memberSignOut: "خروج",
+  memberSignedOut: "از صفحه خارج شدید. برای بازگشت، از هماهنگ‌کننده پیوند تازه بخواهید.",
+  memberDonateHint:
+    "دقیقه‌هایی را که به دست آورده‌اید به صندوق مشترک ببخشید، که خدمت به کسانی را که توان پرداخت ندارند می‌پردازد.",
+  memberSelfWord: "کیف پول شما از آن خودتان است: خدمت‌ها را با آن، در برنامهٔ کیف پولتان، تأیید کنید.",
+  tbLoginLink: "پیوند ورود برای عضو",
+  tbLoginLinkIntro:
+    "هویت عضو را بسنجید، سپس پیوندی بسازید که صفحهٔ خود عضو را یک بار و تا ۱۵ دقیقه باز می‌کند. آن را حضوری بدهید: عضو کد را اسکن می‌کند یا پیوند را می‌نویسد.",
+  tbLoginLinkMake: "ساختن پیوند ورود",
+  tbLoginLinkMade:
+    "این پیوند را فقط به خود عضو بدهید. یک بار و تا {time} کار می‌کند؛ تنها چکیدهٔ کلیددار آن نگه داشته می‌شود.",
+  tbLoginLinkQr: "پیوند ورود عضو به صورت کد QR",
+};

@@ -1,0 +1,217 @@
+import { expect } from "chai";
+import request from "supertest";
+import { count } from "../../../src/web/i18n/format";
+import { textOf } from "../../../src/web/i18n/texts";
+import { untilIndexed } from "../e2e/harness";
+import { csrfOf } from "./webWorld";
+import {
+  signedInAgent,
+  stopTimebankWorld,
+  timebankCounts,
+  timebankWorld,
+  TIMEBANK_PIN,
+  type Agent,
+  type TimebankWorld,
+} from "./timebankWorld";
+
+/** The text of the element after `marker`, trimmed. */
+function textAfter(html: string, marker: string): string {
+  const at = html.indexOf(marker);
+  expect(at, `${marker} on the page`).to.be.greaterThan(-1);
+  const open = html.indexOf(">", at);
+  return html
+    .slice(open + 1, html.indexOf("<", open))
+    .replace(/\s+/g, " ")
+    .trim();
+}
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+
+/**
+ * Issue 12: a time-bank member's own page. Its coordinator makes a one-time sign-in link on the member's page
+ * (the address and a QR code, shown once); the member opens it, presses the button, and reads its account, what
+ * moved its minutes and what waits for its word, confirms a service it received with its PIN and donates to the
+ * pool. Over HTTP on a whole gateway: what the page shows is what the chain holds; the member's forms need its
+ * own session's CSRF token; a link works once; signing out ends the session.
+ */
+describe("web: a time-bank member's own page, signed in with its coordinator's link", function () {
+  this.timeout(300_000);
+  let world: TimebankWorld;
+  let coordinator: { agent: Agent; csrf: string };
+  const db = () => world.gw.services.store.sqlite;
+  const rows = (table: string) => db().prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+
+  before(async () => {
+    world = await timebankWorld(966_000);
+    coordinator = await signedInAgent(world, world.coordinator.apiKey);
+  });
+  after(() => stopTimebankWorld(world));
+
+  /** The coordinator makes the member a link on its page; answers the link's path (`/app/member/login#stm_…`). */
+  async function makeLink(memberRef: string): Promise<string> {
+    const res = await coordinator.agent
+      .post(`/app/timebank/members/${memberRef}/login-link`)
+      .type("form")
+      .send({ csrf: coordinator.csrf });
+    expect(res.status, res.text).to.equal(200);
+    expect(res.headers["cache-control"]).to.equal("no-store");
+    const url = /<code id="login-link-url">([^<]+)<\/code>/.exec(res.text)![1]!;
+    expect(url).to.match(/^http:\/\/127\.0\.0\.1:\d+\/app\/member\/login#stm_[A-Za-z0-9_-]{43}$/);
+    expect(res.text).to.include('<svg class="qr"');
+    return url.slice(url.indexOf("/app/"));
+  }
+
+  /** A fresh browser opens the link and presses the button: a member session cookie. */
+  async function openLink(path: string): Promise<{ agent: Agent; res: request.Response }> {
+    const agent = request.agent(world.gw.url);
+    const form = await agent.get(path.split("#")[0]!);
+    expect(form.status).to.equal(200);
+    expect(form.text).to.include('src="/app/static/login-link.js"');
+    const res = await agent
+      .post("/app/member/login")
+      .type("form")
+      .send({ csrf: csrfOf(form.text), token: path.split("#")[1] });
+    return { agent, res };
+  }
+
+  it("makes the link on the coordinator's member page, once per press; without the session's token nothing is made", async () => {
+    const before = rows("member_login_links");
+    const refused = await coordinator.agent
+      .post(`/app/timebank/members/${world.recipient}/login-link`)
+      .type("form")
+      .send({});
+    expect(refused.status).to.equal(403);
+    expect(rows("member_login_links")).to.equal(before);
+    const page = await coordinator.agent.get(`/app/timebank/members/${world.recipient}`);
+    expect(page.text).to.include(`action="/app/timebank/members/${world.recipient}/login-link"`);
+    expect(page.text).to.not.include("#stm_");
+    await makeLink(world.recipient);
+    expect(rows("member_login_links")).to.equal(before + 1);
+    // Another coordinator's member: the 404 of an unknown one, nothing made.
+    const foreign = await coordinator.agent
+      .post(`/app/timebank/members/${world.foreignMember}/login-link`)
+      .type("form")
+      .send({ csrf: coordinator.csrf });
+    expect(foreign.status).to.equal(404);
+    expect(rows("member_login_links")).to.equal(before + 1);
+  });
+
+  it("signs the member in once per link, and shows its account, history and waiting services as the chain holds them", async () => {
+    const stranger = await request(world.gw.url).get("/app/member");
+    expect(stranger.status).to.equal(303);
+    expect(stranger.headers.location).to.equal("/app/member/login");
+    // An organisation's page session is not a member's.
+    expect((await coordinator.agent.get("/app/member")).status).to.equal(303);
+
+    const path = await makeLink(world.recipient);
+    const { agent, res } = await openLink(path);
+    expect(res.status, res.text).to.equal(303);
+    expect(res.headers.location).to.equal("/app/member");
+    const cookie = (res.headers["set-cookie"] as unknown as string[]).find((c) =>
+      c.startsWith("sintech_member="),
+    )!;
+    expect(cookie).to.include("HttpOnly").and.include("SameSite=Strict").and.include("Path=/app");
+    const again = await openLink(path);
+    expect(again.res.status).to.equal(410);
+    expect(again.res.text).to.include('id="form-error"');
+
+    await untilIndexed(world.gw);
+    const page = await agent.get("/app/member");
+    expect(page.status, page.text).to.equal(200);
+    const account = (await world.gw.get(`/v1/timebank/members/${world.recipient}`, world.coordinator.apiKey))
+      .body as { wallet: string; balance: number; creditLimit: number };
+    expect(page.text).to.include(world.recipient).and.include(account.wallet);
+    expect(textAfter(page.text, 'data-minutes="balance"')).to.equal(count(account.balance, "fa"));
+    expect(textAfter(page.text, 'data-minutes="creditLimit"')).to.equal(count(account.creditLimit, "fa"));
+    const coordinatorName = db()
+      .prepare("SELECT name FROM organisations WHERE org_id = ?")
+      .pluck()
+      .get(world.coordinator.orgId) as string;
+    expect(page.text).to.include(coordinatorName);
+    const history = (
+      await world.gw.get(`/v1/timebank/members/${world.recipient}/history`, world.coordinator.apiKey)
+    ).body as { entries: unknown[] };
+    const table = /<table id="history">[\s\S]*?<\/table>/.exec(page.text)![0];
+    expect(table.match(/<tr data-kind="/g)).to.have.length(history.entries.length);
+    expect(page.text).to.include('id="as-of"');
+    // The service waiting for its word, with a form of its own page; nothing of another coordinator's.
+    expect(page.text).to.include(`action="/app/member/services/${world.openServiceId}/confirmation"`);
+    expect(page.text).to.not.include(world.foreignMember);
+    expect(page.text).to.not.include("/app/timebank/services/");
+  });
+
+  it("takes the member's word with its own session's token: a wrong PIN is refused, its PIN confirms, a donation goes to the pool", async () => {
+    const { agent } = await openLink(await makeLink(world.recipient));
+    const page = await agent.get("/app/member");
+    const memberCsrf = csrfOf(
+      /<form[^>]*action="\/app\/member\/services[\s\S]*?<\/form>/.exec(page.text)![0],
+    );
+    const path = `/app/member/services/${world.openServiceId}/confirmation`;
+    const before = timebankCounts(world);
+    // The visitor's token (the language form's) is not the member session's: refused, nothing written.
+    const visitorCsrf = csrfOf(
+      /<form method="post" action="\/app\/language"[\s\S]*?<\/form>/.exec(page.text)![0],
+    );
+    expect(visitorCsrf).to.not.equal(memberCsrf);
+    for (const csrf of ["", visitorCsrf]) {
+      const refused = await agent
+        .post(path)
+        .type("form")
+        .send(form({ csrf, pin: TIMEBANK_PIN }));
+      expect(refused.status).to.equal(403);
+    }
+    const wrong = await agent
+      .post(path)
+      .type("form")
+      .send(form({ csrf: memberCsrf, pin: "000000" }));
+    expect(wrong.status).to.equal(401);
+    expect(wrong.text).to.include('id="form-error"');
+    expect(timebankCounts(world)).to.deep.equal(before);
+
+    const balance = async () =>
+      (await world.gw.get(`/v1/timebank/members/${world.recipient}`, world.coordinator.apiKey)).body
+        .balance as number;
+    const was = await balance();
+    const confirmed = await agent
+      .post(path)
+      .type("form")
+      .send(form({ csrf: memberCsrf, pin: TIMEBANK_PIN }));
+    expect(confirmed.status, confirmed.text).to.equal(303);
+    expect(confirmed.headers.location).to.equal("/app/member?done=memberConfirmed");
+    expect(await balance()).to.equal(was - 15);
+    const after = await agent.get("/app/member?done=memberConfirmed");
+    expect(after.text).to.include(textOf("fa", "tbMemberConfirmed"));
+    expect(after.text).to.not.include(`action="${path}"`);
+
+    // The giver donates 5 of its earned minutes to the pool from its own page.
+    const giver = await openLink(await makeLink(world.giver));
+    const giverPage = await giver.agent.get("/app/member");
+    const donateForm = /<form[^>]*id="donate-form"[\s\S]*?<\/form>/.exec(giverPage.text)![0];
+    expect(donateForm).to.include('action="/app/member/donations"');
+    const key = /name="idempotencyKey" value="([^"]+)"/.exec(donateForm)![1]!;
+    const pool = async () => Number(await world.gw.services.system.timeBank.poolBalance());
+    const poolBefore = await pool();
+    const donated = await giver.agent
+      .post("/app/member/donations")
+      .type("form")
+      .send(form({ csrf: csrfOf(donateForm), minutes: "۵", pin: TIMEBANK_PIN, idempotencyKey: key, to: "" }));
+    expect(donated.status, donated.text).to.equal(303);
+    expect(await pool()).to.equal(poolBefore + 5);
+  });
+
+  it("signs the member out: its session ends and the page asks for a new link", async () => {
+    const { agent } = await openLink(await makeLink(world.giver));
+    const page = await agent.get("/app/member");
+    const logout = /<form method="post" action="\/app\/member\/logout"[\s\S]*?<\/form>/.exec(page.text)![0];
+    const sessions = rows("member_sessions");
+    const out = await agent
+      .post("/app/member/logout")
+      .type("form")
+      .send(form({ csrf: csrfOf(logout) }));
+    expect(out.status).to.equal(200);
+    expect(out.text).to.include(textOf("fa", "memberSignedOut"));
+    expect(rows("member_sessions")).to.equal(sessions - 1);
+    const back = await agent.get("/app/member");
+    expect(back.status).to.equal(303);
+    expect(back.headers.location).to.equal("/app/member/login");
+  });
+});
