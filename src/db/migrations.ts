@@ -12,11 +12,7 @@ import { IMPORT_PROGRESS_SQL, REVIEW_RESOLUTION_SQL } from "../households/schema
 import { ANCHORING_SQL } from "../anchoring/schema";
 import { EVIDENCE_SQL } from "../evidence/schema";
 import { DELIVERY_SQL, DISPUTE_SQL } from "../delivery/schema";
-import {
-  INDEXER_SQL,
-  INDEXER_TIMEBANK_HISTORY_SQL,
-  INDEXER_TIMEBANK_MANDATES_SQL,
-} from "../indexer/schema";
+import { INDEXER_SQL, INDEXER_TIMEBANK_HISTORY_SQL, INDEXER_TIMEBANK_MANDATES_SQL } from "../indexer/schema";
 import { PHONE_REFS_SQL } from "../households/phones/schema";
 import { USSD_SQL } from "../delivery/ussd/schema";
 import { RECOGNITION_SERVICE_SQL, RECOGNITION_SQL } from "../recognition/schema";

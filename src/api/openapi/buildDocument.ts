@@ -156,7 +156,8 @@ export function buildOpenApiDocument(modules: readonly RouteModule[], version: s
         memberSession: {
           type: "http",
           scheme: "bearer",
-          description: "A time-bank member's session (stms_...), opened with a sign-in link its coordinator made",
+          description:
+            "A time-bank member's session (stms_...), opened with a sign-in link its coordinator made",
         },
         ussdSecret: {
           type: "apiKey",

@@ -244,7 +244,9 @@ export const memberHistory = {
       .number()
       .int()
       .nullable()
-      .describe("The last block the indexer has read: every event up to it is here (null before its first pass)"),
+      .describe(
+        "The last block the indexer has read: every event up to it is here (null before its first pass)",
+      ),
   }),
   example: {
     memberRef: EXAMPLE_REF,
