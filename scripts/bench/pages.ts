@@ -55,6 +55,42 @@ async function timed(url: string, headers: Record<string, string>): Promise<numb
   return times;
 }
 
+/**
+ * A time-bank member signs in with two links its coordinator made: one through the page's form like a
+ * browser (its cookie), one through the API (its bearer token, for the JSON baseline).
+ */
+async function memberSession(base: string, coordinatorKey: string, memberRef: string) {
+  const link = async () => {
+    const res = await fetch(`${base}/v1/timebank/members/${memberRef}/login-links`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${coordinatorKey}` },
+      body: "{}",
+    });
+    if (res.status !== 201) throw new Error(`member login link: ${res.status}`);
+    return ((await res.json()) as { path: string }).path.split("#")[1]!;
+  };
+  const form = await fetch(`${base}/app/member/login`);
+  const visitor = form.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+  const login = await fetch(`${base}/app/member/login`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: visitor },
+    body: new URLSearchParams({ csrf: csrfOf(await form.text()), token: await link() }).toString(),
+  });
+  const cookie = login.headers.getSetCookie().find((c) => c.startsWith("sintech_member="));
+  if (!cookie) throw new Error(`member login failed: ${login.status}`);
+  const api = await fetch(`${base}/v1/member/sessions`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ token: await link() }),
+  });
+  if (api.status !== 201) throw new Error(`member session: ${api.status}`);
+  return { cookie: cookie.split(";")[0]!, token: ((await api.json()) as { token: string }).token };
+}
+
 /** Signs in through the login form like a browser; answers the session cookie. */
 async function sessionCookie(base: string, apiKey: string): Promise<string> {
   const home = await fetch(`${base}/app`);
@@ -111,6 +147,7 @@ async function main(): Promise<void> {
     if (appointed.status !== 201) throw new Error(`appointing the coordinator: ${appointed.status}`);
     // 3 members of the seed and 47 more: the coordinator's first page of members is full.
     const { giver } = await seedTimeBank(world.gw, world.charity, 970_500, 47);
+    const member = await memberSession(base, world.charity.apiKey, giver);
     // The vendor is an insurer too: an insurance programme allows it, and it proposed a full page of mandates.
     const insuranceId = await createProgramme(world.gw, world.charity, {
       name: "Bench household insurance",
@@ -270,6 +307,7 @@ async function main(): Promise<void> {
         cookie: charityCookie,
         key: world.charity.apiKey,
       },
+      { page: "/app/member", baseline: "/v1/member/history", cookie: member.cookie, key: member.token },
       { page: "/app/auditor", baseline: "/v1/programmes", cookie: auditorCookie, key: world.auditor.apiKey },
       {
         page: `/app/auditor/programmes/${programmeId}`,
@@ -340,6 +378,8 @@ async function main(): Promise<void> {
         { page: "/app/regulator", cookie: regulatorCookie },
         { page: "/app/timebank", cookie: charityCookie },
         { page: `/app/timebank/members/${giver}`, cookie: charityCookie },
+        { page: "/app/member/login", cookie: "" },
+        { page: "/app/member", cookie: member.cookie },
         { page: "/app/auditor", cookie: auditorCookie },
         { page: `/app/auditor/programmes/${programmeId}`, cookie: auditorCookie },
         { page: `/app/auditor/programmes/${programmeId}/gifts`, cookie: auditorCookie },

@@ -55,3 +55,23 @@ export function confirmationTypedData(domain: TimeBankDomain, message: ServiceCo
     message,
   };
 }
+
+/**
+ * What a service's QR code carries for a wallet app: a versioned line with the domain and the message, in the
+ * typed data's order, so an app (or a person) can rebuild exactly what it signs.
+ */
+export function confirmationQrPayload(typedData: ReturnType<typeof confirmationTypedData>): string {
+  const { domain, message } = typedData;
+  return [
+    "sintech:service:1",
+    domain.chainId,
+    domain.verifyingContract.toLowerCase(),
+    message.giver.toLowerCase(),
+    message.recipient.toLowerCase(),
+    message.duration,
+    message.category,
+    message.evidenceHash,
+    message.nonce,
+    message.deadline,
+  ].join(";");
+}

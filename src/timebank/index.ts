@@ -14,7 +14,12 @@ export { changeMember, changeMemberSchema, MEMBER_ACTIONS } from "./changeMember
 export type { ChangeMemberParams } from "./changeMember";
 export { SERVICE_CATEGORIES } from "./categories";
 export type { ServiceCategory } from "./categories";
-export { CONFIRMATION_TYPES, confirmationDigest, timeBankDomain } from "./confirmation";
+export {
+  CONFIRMATION_TYPES,
+  confirmationDigest,
+  confirmationQrPayload,
+  timeBankDomain,
+} from "./confirmation";
 export type { ServiceConfirmation, TimeBankDomain } from "./confirmation";
 export {
   logService,
@@ -79,7 +84,6 @@ export {
   confirmOwnService,
   donateOwn,
   ownAccount,
-  ownConfirmationSchema,
   ownHistory,
   ownOpenServices,
   requestOwnSmsCode,

@@ -1,7 +1,6 @@
-import { z } from "zod";
 import { NotFoundError } from "../errors";
 import { parseInput } from "../validation";
-import { confirmService } from "./confirmService";
+import { confirmService, confirmServiceSchema } from "./confirmService";
 import { donate, type DonateParams, type Donation } from "./donate";
 import { historyOfMember, type MemberHistory } from "./history";
 import { listServices } from "./lists";
@@ -65,21 +64,17 @@ async function ownReceivedService(
   return service;
 }
 
-export const ownConfirmationSchema = z.strictObject({
-  /** The member's PIN: its gateway-held key then signs. */
-  pin: z.string().min(1).max(32).optional(),
-  /** The code texted to the member's phone (`POST /v1/member/services/{id}/sms-code`). */
-  smsCode: z.string().min(1).max(16).optional(),
-});
-
-/** The member confirms a service it received, with its PIN or the SMS code (a wallet of its own signs instead). */
+/**
+ * The member confirms a service it received: with its own wallet's signature of the service's `confirmation`,
+ * or, for a wallet the gateway holds, its PIN or the SMS code (`confirmServiceSchema`: exactly one).
+ */
 export async function confirmOwnService(
   deps: TimeBankDeps,
   session: MemberSession,
   serviceId: string,
   params: unknown,
 ): Promise<ServiceView> {
-  const input = parseInput(ownConfirmationSchema, params);
+  const input = parseInput(confirmServiceSchema, params);
   await ownReceivedService(deps, session, serviceId);
   return confirmService(deps, session.coordinatorOrgId, serviceId, input);
 }

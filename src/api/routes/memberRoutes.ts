@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   confirmOwnService,
+  confirmServiceSchema,
   createMemberLoginLink,
   donateOwn,
   donateSchema,
@@ -10,7 +11,6 @@ import {
   memberSessionSchema,
   openMemberSession,
   ownAccount,
-  ownConfirmationSchema,
   ownHistory,
   ownOpenServices,
   requestOwnSmsCode,
@@ -94,10 +94,10 @@ export function memberRoutes(services: TimebankRouteServices): RouteModule {
         "/v1/member/services/:serviceId/confirmation",
         member,
         validate(serviceParams, "params"),
-        validate(ownConfirmationSchema),
+        validate(confirmServiceSchema),
         async (_req, res) => {
           const { serviceId } = validated(res, serviceParams, "params");
-          const body = validated(res, ownConfirmationSchema);
+          const body = validated(res, confirmServiceSchema);
           res.json(await confirmOwnService(deps(), res.locals.member!, serviceId, body));
         },
       );
@@ -210,11 +210,12 @@ export function memberRoutes(services: TimebankRouteServices): RouteModule {
       "/v1/member/services/{serviceId}/confirmation": {
         post: memberOperation({
           operationId: "confirmOwnService",
-          summary: "The member confirms a service it received, with its PIN or the SMS code",
-          description: `Exactly one of \`pin\` or \`smsCode\`; the member's gateway-held key then signs the confirmation. ${OWN}`,
+          summary:
+            "The member confirms a service it received: its wallet's signature, its PIN or the SMS code",
+          description: `Exactly one of \`signature\` (a wallet of the member's own: its EIP-712 signature of the service's \`confirmation\`), \`pin\` or \`smsCode\` (a wallet the gateway holds, whose key then signs). ${OWN}`,
           tags: ["timebank"],
           parameters: parametersOf(serviceParams, "path", { serviceId: timebank.EXAMPLE_SERVICE_ID }),
-          requestBody: jsonRequestBody(ownConfirmationSchema, { pin: "8264" }),
+          requestBody: jsonRequestBody(confirmServiceSchema, { pin: "8264" }),
           responses: {
             "200": jsonResponse("Confirmed", timebank.service.schema, timebank.service.example),
             ...errorResponses(400, 404, 409),

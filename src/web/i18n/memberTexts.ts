@@ -19,7 +19,13 @@ export const memberEn = {
   memberSignedOut: "You are signed out. To come back, ask your coordinator for a new link.",
   memberDonateHint:
     "Give minutes you earned to the community pool, which pays for services to people who cannot.",
-  memberSelfWord: "Your wallet is your own: confirm services with it, in your wallet app.",
+  tbWalletSignature: "The wallet's signature (0x…)",
+  tbWalletConfirm: "Confirm with the signature",
+  tbWalletQr: "The service to sign, as a QR code for a wallet app",
+  tbTypedData: "Typed data to sign (eth_signTypedData_v4)",
+  tbRefusal_not_signer:
+    "This signature is not the member's wallet's over this service (or its nonce has moved on): sign it again.",
+  tbRefusal_bad_signature: "This is not a valid signature: copy it again from the wallet app.",
   tbLoginLink: "Sign-in link for the member",
   tbLoginLinkIntro:
     "Check who the member is, then make a link that opens the member's own page once, within 15 minutes. Hand it over in person: the member scans the code or types the link.",
@@ -49,7 +55,13 @@ export const memberFa: Record<keyof typeof memberEn, string> = {
   memberSignedOut: "از صفحه خارج شدید. برای بازگشت، از هماهنگ‌کننده پیوند تازه بخواهید.",
   memberDonateHint:
     "دقیقه‌هایی را که به دست آورده‌اید به صندوق مشترک ببخشید، که خدمت به کسانی را که توان پرداخت ندارند می‌پردازد.",
-  memberSelfWord: "کیف پول شما از آن خودتان است: خدمت‌ها را با آن، در برنامهٔ کیف پولتان، تأیید کنید.",
+  tbWalletSignature: "امضای کیف پول (0x…)",
+  tbWalletConfirm: "تأیید با امضا",
+  tbWalletQr: "خدمت برای امضا، به صورت کد QR برای برنامهٔ کیف پول",
+  tbTypedData: "دادهٔ امضاشدنی (eth_signTypedData_v4)",
+  tbRefusal_not_signer:
+    "این امضا از کیف پول عضو بر همین خدمت نیست (یا شمارهٔ ترتیب آن جلو رفته است): دوباره امضا کنید.",
+  tbRefusal_bad_signature: "این امضای معتبری نیست: آن را دوباره از برنامهٔ کیف پول رونوشت کنید.",
   tbLoginLink: "پیوند ورود برای عضو",
   tbLoginLinkIntro:
     "هویت عضو را بسنجید، سپس پیوندی بسازید که صفحهٔ خود عضو را یک بار و تا ۱۵ دقیقه باز می‌کند. آن را حضوری بدهید: عضو کد را اسکن می‌کند یا پیوند را می‌نویسد.",

@@ -141,7 +141,7 @@ export const timebankEn = {
   tbMemberWordIntro:
     "With the member beside you: it types its PIN, or the code texted to its phone, to confirm a service it received, or to donate minutes it earned. Nothing is kept of the PIN or the code.",
   tbSelfCustodiedWord:
-    "This member holds its own wallet: it confirms services and donates by signing with that wallet, through the API.",
+    "This member holds its own wallet: it confirms a service it received by signing it in its wallet app (scan the code, or copy the typed data), and the signature is pasted here. It donates from its own wallet.",
   tbReceivedWaiting: "Services it received, waiting for its word",
   tbNoReceivedWaiting: "No service it received is waiting for its word.",
   tbMemberConfirms: "Its word",
@@ -309,7 +309,7 @@ export const timebankFa: Record<keyof typeof timebankEn, string> = {
   tbMemberWordIntro:
     "با حضور عضو: برای تأیید خدمتی که دریافت کرده، یا بخشیدن دقیقه‌هایی که به دست آورده، رمزش یا کدی را که به تلفنش پیامک شده وارد می‌کند. از رمز و کد چیزی نگه داشته نمی‌شود.",
   tbSelfCustodiedWord:
-    "کیف پول این عضو نزد خود اوست: خدمت‌ها را تأیید می‌کند و می‌بخشد با امضای همان کیف پول، از راه API.",
+    "کیف پول این عضو نزد خود اوست: خدمتی را که دریافت کرده با امضای آن در برنامهٔ کیف پولش تأیید می‌کند (کد را اسکن کنید یا دادهٔ امضاشدنی را رونوشت کنید) و امضا این‌جا گذاشته می‌شود. بخشیدن را از کیف پول خودش انجام می‌دهد.",
   tbReceivedWaiting: "خدمت‌های دریافتی، منتظر سخن او",
   tbNoReceivedWaiting: "هیچ خدمت دریافتی منتظر سخن او نیست.",
   tbMemberConfirms: "سخن او",

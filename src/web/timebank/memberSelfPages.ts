@@ -147,14 +147,11 @@ export function registerMemberPages(router: Router, services: { timebank: TimeBa
     const history = ownHistory(deps(), session);
     const forms = formsOf(res);
     const done = DONE[String(req.query.done)];
-    const word =
-      account.custody === "custodial"
-        ? memberWord(forms, account, account, waiting, [], `web-${randomUUID()}`, {
-            donate: "/app/member/donations",
-            confirm: (serviceId) => `/app/member/services/${serviceId}/confirmation`,
-            smsCode: (serviceId) => `/app/member/services/${serviceId}/sms-code`,
-          })
-        : html`<p>${t("memberSelfWord")}</p>`;
+    const word = memberWord(forms, account, account, waiting, [], `web-${randomUUID()}`, {
+      donate: "/app/member/donations",
+      confirm: (serviceId) => `/app/member/services/${serviceId}/confirmation`,
+      smsCode: (serviceId) => `/app/member/services/${serviceId}/sms-code`,
+    });
     renderPage(req, res, {
       title: t("memberPageTitle"),
       status: error?.status ?? 200,
@@ -217,6 +214,7 @@ export function registerMemberPages(router: Router, services: { timebank: TimeBa
     const form = formOf(req);
     const smsCode = form.optional("smsCode");
     await confirmOwnService(deps(), res.locals.memberPage!, serviceIdOf(req), {
+      signature: form.optional("signature"),
       pin: form.optional("pin"),
       smsCode: smsCode && toAsciiDigits(smsCode),
     });

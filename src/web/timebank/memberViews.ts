@@ -1,4 +1,5 @@
 import {
+  confirmationQrPayload,
   MEMBER_ACTIONS,
   type HistoryEntry,
   type MemberAccess,
@@ -6,7 +7,8 @@ import {
   type PendingServiceEntry,
   type ServiceView,
 } from "../../timebank";
-import { html, type Html } from "../html";
+import { html, raw, type Html } from "../html";
+import { qrSvg } from "../qr/qrSvg";
 import { scrollTable } from "../tables";
 import { count, dateTime, digits, shortHash } from "../i18n/format";
 import { csrfField } from "../layout";
@@ -169,7 +171,7 @@ export function memberWord(
   paths: WordPaths = coordinatorPaths(member.memberRef),
 ): Html {
   const { t, lang } = page;
-  if (member.custody !== "custodial") return html`<p>${t("tbSelfCustodiedWord")}</p>`;
+  if (member.custody !== "custodial") return walletWord(page, received, paths);
   const waiting = received.length
     ? scrollTable({
         id: "received",
@@ -263,4 +265,46 @@ function receivedRow(page: PageState, service: ServiceView, access: MemberAccess
       }
     </td>
   </tr>`;
+}
+
+/**
+ * The word of a member that holds its own wallet: each service it received, as a QR code and as the typed data
+ * its wallet app signs (`eth_signTypedData_v4`), and a field for the signature, which the use-case checks
+ * against the member's bound wallet before anything is sent.
+ */
+function walletWord(page: PageState, received: readonly ServiceView[], paths: WordPaths): Html {
+  const { t, lang } = page;
+  if (!received.length)
+    return html`<p class="hint">${t("tbSelfCustodiedWord")}</p>
+      <p>${t("tbNoReceivedWaiting")}</p>`;
+  return html`<p class="hint">${t("tbSelfCustodiedWord")}</p>
+    ${received.map((service) => {
+      const id = `word-${service.serviceId}`;
+      const typedData = service.confirmation!;
+      return html`<div class="card" data-service="${service.serviceId}">
+        <p>
+          ${code(service.serviceId)} · ${count(service.minutes, lang)} · ${t(`category_${service.category}`)}
+          · ${dateTime(new Date(service.deadline * 1000).toISOString(), lang)}
+        </p>
+        ${raw(qrSvg(confirmationQrPayload(typedData), t("tbWalletQr")))}
+        <details>
+          <summary>${t("tbTypedData")}</summary>
+          <pre dir="ltr" id="${id}-typed-data">${JSON.stringify(typedData, null, 2)}</pre>
+        </details>
+        <form method="post" action="${paths.confirm(service.serviceId)}" class="change" id="${id}">
+          ${csrfField(page)}
+          <label for="${id}-signature">${t("tbWalletSignature")} · ${shortHash(service.serviceId)}</label>
+          <input
+            id="${id}-signature"
+            name="signature"
+            required
+            autocomplete="off"
+            spellcheck="false"
+            dir="ltr"
+            pattern="0x[0-9a-fA-F]{130}"
+          />
+          <button type="submit">${t("tbWalletConfirm")}</button>
+        </form>
+      </div>`;
+    })}`;
 }

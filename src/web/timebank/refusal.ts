@@ -34,6 +34,9 @@ const REFUSALS: Record<string, TextKey> = {
   code_used: "tbRefusal_code_gone",
   code_locked: "tbRefusal_code_gone",
   no_code: "tbRefusal_code_gone",
+  not_signer: "tbRefusal_not_signer",
+  malformed: "tbRefusal_bad_signature",
+  high_s: "tbRefusal_bad_signature",
 };
 
 /**

@@ -349,6 +349,7 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
     async (req, res, form) => {
       const smsCode = form.optional("smsCode");
       const service = await confirmService(deps(), coordinatorOf(res), serviceIdOf(req), {
+        signature: form.optional("signature"),
         pin: form.optional("pin"),
         smsCode: smsCode && toAsciiDigits(smsCode),
       });

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { createHash } from "node:crypto";
+import { Wallet, type TypedDataDomain, type TypedDataField } from "ethers";
 import { ROLES, type Role } from "../../../src/apiKeys";
 import { syntheticNationalId } from "../../../src/identity";
 import {
@@ -186,6 +187,52 @@ describe("timebank: a member signs in with its coordinator's link and reads and 
     expect(donated.status, donated.text).to.equal(201);
     expect(donated.body.donor.memberRef).to.equal(giver);
     expect(await pool()).to.equal(poolBefore + 5);
+  });
+
+  it("takes the signature of a member that holds its own wallet, from the typed data its waiting service carries", async () => {
+    const wallet = Wallet.createRandom();
+    const own = await admitMember(gw, coordinator, syntheticNationalId(964_800), { wallet: wallet.address });
+    const opened = await gw.post("/v1/timebank/services", coordinator.apiKey, {
+      giver,
+      recipient: own,
+      minutes: 20,
+      category: "care",
+      idempotencyKey: "member-self-wallet-0001",
+    });
+    expect(opened.status, opened.text).to.equal(201);
+    const session = await signIn(own);
+    const [waiting] = (await gw.get("/v1/member/services", session)).body.services as {
+      serviceId: string;
+      confirmation: {
+        domain: TypedDataDomain;
+        types: Record<string, TypedDataField[]>;
+        message: Record<string, unknown>;
+      };
+    }[];
+    expect(waiting!.serviceId).to.equal(opened.body.serviceId);
+    const { domain, types, message } = waiting!.confirmation;
+    const path = `/v1/member/services/${waiting!.serviceId}/confirmation`;
+    // A stranger's signature, and a PIN for a wallet the gateway does not hold: refused, nothing written.
+    const stranger = await Wallet.createRandom().signTypedData(domain, types, message);
+    await refusedWritingNothing(
+      counts,
+      () => gw.post(path, session, { signature: stranger }),
+      400,
+      "signature",
+      "not_signer",
+    );
+    await refusedWritingNothing(
+      counts,
+      () => gw.post(path, session, { pin: TIMEBANK_PIN }),
+      409,
+      "pin",
+      "sign_with_own_wallet",
+    );
+    const signature = await wallet.signTypedData(domain, types, message);
+    const confirmed = await gw.post(path, session, { signature });
+    expect(confirmed.status, confirmed.text).to.equal(200);
+    expect(confirmed.body).to.include({ state: "confirmed", confirmedBy: "wallet" });
+    expect(Number((await gw.services.system.timeBank.accountOf(wallet.address)).balance)).to.equal(-20);
   });
 
   it("refuses every member route without a session or with any organisation's API key, and lets a session through", async () => {

@@ -1,5 +1,7 @@
 import { expect } from "chai";
+import { Wallet, type TypedDataDomain, type TypedDataField } from "ethers";
 import request from "supertest";
+import { syntheticNationalId } from "../../../src/identity";
 import { count } from "../../../src/web/i18n/format";
 import { textOf } from "../../../src/web/i18n/texts";
 import { untilIndexed } from "../e2e/harness";
@@ -196,6 +198,64 @@ describe("web: a time-bank member's own page, signed in with its coordinator's l
       .send(form({ csrf: csrfOf(donateForm), minutes: "۵", pin: TIMEBANK_PIN, idempotencyKey: key, to: "" }));
     expect(donated.status, donated.text).to.equal(303);
     expect(await pool()).to.equal(poolBefore + 5);
+  });
+
+  it("gives a member that holds its own wallet what its wallet app signs, and takes the signature", async () => {
+    const wallet = Wallet.createRandom();
+    const res = await world.gw.post("/v1/timebank/members", world.coordinator.apiKey, {
+      nationalId: syntheticNationalId(966_500),
+      creditLimit: 120,
+      wallet: wallet.address,
+    });
+    expect(res.status, res.text).to.equal(201);
+    const own = res.body.memberRef as string;
+    const opened = await world.gw.post("/v1/timebank/services", world.coordinator.apiKey, {
+      giver: world.giver,
+      recipient: own,
+      minutes: 12,
+      category: "tutoring",
+      idempotencyKey: "web-member-wallet-0001",
+    });
+    expect(opened.status, opened.text).to.equal(201);
+    const serviceId = opened.body.serviceId as string;
+    const { agent } = await openLink(await makeLink(own));
+    const page = await agent.get("/app/member");
+    const card = new RegExp(`<div class="card" data-service="${serviceId}">[\\s\\S]*?</form>`).exec(
+      page.text,
+    )![0];
+    expect(card).to.include('<svg class="qr"');
+    expect(card).to.include(`action="/app/member/services/${serviceId}/confirmation"`);
+    expect(card).to.include('name="signature"');
+    expect(card).to.not.include('name="pin"');
+    // The typed data on the page is what the wallet signs: read from the page, signed, and accepted.
+    const pre = /<pre dir="ltr" id="[^"]+">([\s\S]*?)<\/pre>/.exec(card)![1]!;
+    const typed = JSON.parse(
+      pre
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+        .replace(/&amp;/g, "&"),
+    ) as {
+      domain: TypedDataDomain;
+      types: Record<string, TypedDataField[]>;
+      message: Record<string, unknown>;
+    };
+    const csrf = csrfOf(card);
+    const path = `/app/member/services/${serviceId}/confirmation`;
+    const before = timebankCounts(world);
+    const stranger = await Wallet.createRandom().signTypedData(typed.domain, typed.types, typed.message);
+    const refused = await agent
+      .post(path)
+      .type("form")
+      .send(form({ csrf, signature: stranger }));
+    expect(refused.status).to.equal(400);
+    expect(refused.text).to.include(textOf("fa", "tbRefusal_not_signer"));
+    expect(timebankCounts(world)).to.deep.equal(before);
+    const signature = await wallet.signTypedData(typed.domain, typed.types, typed.message);
+    const confirmed = await agent.post(path).type("form").send(form({ csrf, signature }));
+    expect(confirmed.status, confirmed.text).to.equal(303);
+    expect(Number((await world.gw.services.system.timeBank.accountOf(wallet.address)).balance)).to.equal(-12);
   });
 
   it("signs the member out: its session ends and the page asks for a new link", async () => {
