@@ -64,5 +64,6 @@ export async function changeMember(
       forgetMemberAccess(deps, member.member_ref);
       endMemberSessions(deps, member.member_ref);
     })();
+  if (input.action === "suspend") endMemberSessions(deps, member.member_ref);
   return getMember(deps, coordinatorOrgId, member.member_ref);
 }

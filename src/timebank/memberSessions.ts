@@ -4,7 +4,7 @@ import { cachedStatement } from "../db/statements";
 import { AppError } from "../errors";
 import { requestFingerprint } from "../identity";
 import { parseInput } from "../validation";
-import { requireCoordinator } from "./coordinators";
+import { requireActiveCoordinator } from "./coordinators";
 import { memberOfCoordinator, memberRow, type MemberRow } from "./members";
 import { MEMBER_STATUSES, type TimeBankDeps } from "./types";
 
@@ -55,17 +55,30 @@ const linkHash = (deps: Pick<TimeBankDeps, "peppers">, token: string, version: n
   requestFingerprint(deps.peppers, "member-login-link", token, version);
 const sessionHash = (token: string) => createHash("sha256").update(token, "utf8").digest("hex");
 
-/** 409 `member_removed` for a removed member: it signs in no more. */
-async function requireNotRemoved(deps: Pick<TimeBankDeps, "system">, member: MemberRow): Promise<void> {
+/**
+ * Only an active member signs in, with no suspension or removal of it on its way to the chain: 409
+ * `member_removed` for a removed one, `member_not_active` for one suspended or not yet admitted on chain,
+ * `member_change_pending` while its coordinator's suspension or removal is queued (a session made then would
+ * outlive it).
+ */
+async function requireSignInable(
+  deps: Pick<TimeBankDeps, "db" | "system">,
+  member: MemberRow,
+): Promise<void> {
+  const refuse = (code: string, message: string) => {
+    throw new AppError("ServiceStateError", 409, message, "memberRef", code);
+  };
   const account = await deps.system.timeBank.accountOf(member.wallet);
-  if (MEMBER_STATUSES[Number(account.status)] === "removed")
-    throw new AppError(
-      "ServiceStateError",
-      409,
-      "The member was removed from the time bank.",
-      "memberRef",
-      "member_removed",
-    );
+  const status = MEMBER_STATUSES[Number(account.status)];
+  if (status === "removed") refuse("member_removed", "The member was removed from the time bank.");
+  if (status !== "active") refuse("member_not_active", "The member is not active in the time bank.");
+  const pending = cachedStatement(
+    deps.db,
+    `SELECT 1 FROM chain_jobs WHERE kind IN ('timebank.suspend', 'timebank.remove')
+        AND status IN ('queued', 'signed') AND substr(idempotency_key, 1, ?) = ?`,
+  ).get(member.member_ref.length + 17, `timebank-member:${member.member_ref}:`);
+  if (pending)
+    refuse("member_change_pending", "A suspension or removal of this member is on its way to the chain.");
 }
 
 /**
@@ -81,8 +94,8 @@ export async function createMemberLoginLink(
   const { minutes } = parseInput(memberLoginLinkSchema, params);
   // A member is only ever its coordinator's: an unknown one, or another's, is 404 before anything else.
   const member = memberOfCoordinator(deps, coordinatorOrgId, memberRef);
-  requireCoordinator(deps, coordinatorOrgId);
-  await requireNotRemoved(deps, member);
+  await requireActiveCoordinator(deps, coordinatorOrgId);
+  await requireSignInable(deps, member);
   const now = deps.now();
   const token = MEMBER_LINK_PREFIX + randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + minutes * 60_000).toISOString();
@@ -153,7 +166,7 @@ export async function openMemberSession(
   // A member moved to another coordinator, or forgotten, is not the one the link was made for.
   if (!member || member.coordinator_org_id !== found.row.coordinator_org_id)
     throw new MemberLinkRefusedError("link_unknown");
-  await requireNotRemoved(deps, member);
+  await requireSignInable(deps, member);
   const sessionToken = MEMBER_SESSION_PREFIX + randomBytes(32).toString("base64url");
   const session: MemberSession = {
     memberRef: member.member_ref,
@@ -212,7 +225,10 @@ export function endMemberSession(deps: Pick<TimeBankDeps, "db">, token: string):
   cachedStatement(deps.db, "DELETE FROM member_sessions WHERE session_hash = ?").run(sessionHash(token));
 }
 
-/** A removed member signs in no more: its sessions end and its unspent links are dropped (in the caller's transaction). */
+/**
+ * A member suspended, removed or moved to another wallet signs in again only with a new link: its sessions end
+ * and its unspent links are dropped (in the caller's transaction).
+ */
 export function endMemberSessions(deps: Pick<TimeBankDeps, "db">, memberRef: string): void {
   cachedStatement(deps.db, "DELETE FROM member_sessions WHERE member_ref = ?").run(memberRef);
   cachedStatement(deps.db, "DELETE FROM member_login_links WHERE member_ref = ? AND used_at IS NULL").run(

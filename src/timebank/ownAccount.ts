@@ -3,11 +3,11 @@ import { parseInput } from "../validation";
 import { confirmService, confirmServiceSchema } from "./confirmService";
 import { donate, type DonateParams, type Donation } from "./donate";
 import { historyOfMember, type MemberHistory } from "./history";
-import { listServices } from "./lists";
 import { memberAccess } from "./memberAccess";
 import type { MemberSession } from "./memberSessions";
 import { getMember, memberRow } from "./members";
-import { getService, type ServiceView } from "./services";
+import { getService, serviceView, type ServiceRow, type ServiceView } from "./services";
+import { cachedStatement } from "../db/statements";
 import { requestServiceSmsCode } from "./smsCodes";
 import type { MemberView, TimeBankDeps } from "./types";
 
@@ -40,14 +40,15 @@ export function ownHistory(deps: Pick<TimeBankDeps, "db">, session: MemberSessio
   return historyOfMember(deps, memberRow(deps, session.memberRef)!);
 }
 
-/** The services opened for the member as recipient, waiting for its word; newest first. */
+/** The services opened for the member as recipient that it can still confirm (inside their deadline); newest first, at most 100. */
 export async function ownOpenServices(deps: TimeBankDeps, session: MemberSession): Promise<ServiceView[]> {
-  const open = await listServices(deps, session.coordinatorOrgId, {
-    state: "open",
-    member: session.memberRef,
-    limit: 100,
-  });
-  return open.filter((service) => service.recipient === session.memberRef);
+  const rows = cachedStatement(
+    deps.db,
+    `SELECT * FROM timebank_services
+      WHERE coordinator_org_id = ? AND recipient_ref = ? AND state = 'open' AND deadline > ?
+      ORDER BY created_at DESC, rowid DESC LIMIT 100`,
+  ).all(session.coordinatorOrgId, session.memberRef, Math.floor(deps.now().getTime() / 1000)) as ServiceRow[];
+  return Promise.all(rows.map((row) => serviceView(deps, row)));
 }
 
 /** A service the member received, or 404 as for an unknown one (a service it gave is not its to confirm). */

@@ -4,6 +4,7 @@ import { AppError, ValidationError } from "../errors";
 import { parseInput } from "../validation";
 import { requireActiveCoordinator } from "./coordinators";
 import { forgetMemberAccess } from "./memberAccess";
+import { endMemberSessions } from "./memberSessions";
 import { getMember, memberOfCoordinator } from "./members";
 import { oneAtATime } from "./oneAtATime";
 import { checkOnly, sendChecked } from "./sendChecked";
@@ -119,6 +120,8 @@ export async function rebindMember(
       () => bind(previous),
     );
     if (self && previous.custody === "custodial") forgetMemberAccess(deps, member.member_ref);
+    // Whoever held the old wallet's device (a lost phone) keeps no session: the member signs in again.
+    endMemberSessions(deps, member.member_ref);
     return getMember(deps, coordinatorOrgId, member.member_ref);
   });
 }

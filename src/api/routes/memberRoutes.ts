@@ -123,7 +123,7 @@ export function memberRoutes(services: TimebankRouteServices): RouteModule {
           description:
             "For a member the coordinator has just identified in person: a link that opens one member session " +
             `(its own account, history and waiting services, and its word). Single use, until \`expiresAt\` (15 minutes unless \`minutes\` asks, at most ${MEMBER_LINK_MAX_MINUTES}); only its keyed hash is kept. ` +
-            "A removed member gets none (409 `member_removed`); another coordinator's member answers 404. Removing the member ends its sessions and unspent links.",
+            "Only for an active member with no suspension or removal of it queued (409 `member_removed`, `member_not_active`, `member_change_pending`), by a coordinator whose licences are active (403 `coordinator_licence_inactive`); another coordinator's member answers 404. Suspending, removing or rebinding the member ends its sessions and unspent links.",
           tags: ["timebank"],
           parameters: parametersOf(memberParams, "path", { memberRef: EXAMPLE_REF }),
           requestBody: jsonRequestBody(memberLoginLinkSchema, { minutes: 15 }),
@@ -133,7 +133,7 @@ export function memberRoutes(services: TimebankRouteServices): RouteModule {
               docs.memberLoginLink.schema,
               docs.memberLoginLink.example,
             ),
-            ...errorResponses(400, 404, 409),
+            ...errorResponses(400, 403, 404, 409),
           },
         }),
       },
@@ -145,7 +145,7 @@ export function memberRoutes(services: TimebankRouteServices): RouteModule {
             description:
               "`token` is what follows `#` in the link's path. Answers the session's bearer token, once. A link used " +
               "before (`link_used`), past its time (`link_expired`), altered or never made (`link_unknown`) answers 401 " +
-              "naming `token`; a removed member's, 409 `member_removed`. Nothing is written when refused.",
+              "naming `token`; a member no longer active, 409 (`member_removed`, `member_not_active`, `member_change_pending`). Nothing is written when refused.",
             tags: ["timebank"],
             requestBody: jsonRequestBody(memberSessionSchema, {
               token: "stm_Q2x9fP0aLmZ7c1VbN8sT3kR6yH0wE5aJ2dG9pU1iO7q",
@@ -218,7 +218,7 @@ export function memberRoutes(services: TimebankRouteServices): RouteModule {
           requestBody: jsonRequestBody(confirmServiceSchema, { pin: "8264" }),
           responses: {
             "200": jsonResponse("Confirmed", timebank.service.schema, timebank.service.example),
-            ...errorResponses(400, 404, 409),
+            ...errorResponses(400, 403, 404, 409, 410, 423),
           },
         }),
       },
@@ -232,7 +232,7 @@ export function memberRoutes(services: TimebankRouteServices): RouteModule {
           requestBody: jsonRequestBody(emptyBody, {}),
           responses: {
             "201": jsonResponse("Sent", timebank.smsCodeSent.schema, timebank.smsCodeSent.example),
-            ...errorResponses(400, 404, 409),
+            ...errorResponses(400, 403, 404, 409, 410),
           },
         }),
       },
@@ -240,7 +240,7 @@ export function memberRoutes(services: TimebankRouteServices): RouteModule {
         post: memberOperation({
           operationId: "donateOwnCredit",
           summary: "The member donates earned minutes to the community pool or another member, with its PIN",
-          description: `Without \`to\`, to the pool; \`to\` must be a member of the same coordinator (404 otherwise). The same \`idempotencyKey\` answers the same donation. ${OWN}`,
+          description: `Without \`to\`, to the pool; \`to\` is another member of the time bank (404 for an unknown one). The same \`idempotencyKey\` answers the same donation. ${OWN}`,
           tags: ["timebank"],
           requestBody: jsonRequestBody(donateSchema, {
             minutes: 30,
@@ -249,7 +249,7 @@ export function memberRoutes(services: TimebankRouteServices): RouteModule {
           }),
           responses: {
             "201": jsonResponse("Donated", timebank.donation.schema, timebank.donation.example),
-            ...errorResponses(400, 404, 409),
+            ...errorResponses(400, 403, 404, 409, 423),
           },
         }),
       },

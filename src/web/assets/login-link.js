@@ -4,7 +4,7 @@
  * history, so the address copied or kept afterwards carries no token. Signing in is still the visitor's press on
  * the button (a POST): opening the link spends nothing. Without script, the code is pasted into the field.
  * A link opened on the page already shown (only its fragment changes, so the page is not loaded again) is
- * taken the same way.
+ * taken the same way, into an empty field only.
  */
 (function () {
   "use strict";
@@ -14,7 +14,8 @@
     var token = location.hash.slice(1);
     // stl_: an organisation's link (/app/login/link); stm_: a time-bank member's (/app/member/login).
     if (!/^st[lm]_[A-Za-z0-9_-]{43}$/.test(token)) return;
-    field.value = token;
+    // A code already in the field is never replaced: a page that opened this window cannot swap its own in.
+    if (field.value === "") field.value = token;
     history.replaceState(null, "", location.pathname + location.search);
   }
   take();

@@ -25,6 +25,7 @@ import {
   type TimeBankDeps,
 } from "../../timebank";
 import { html } from "../html";
+import { digits } from "../i18n/format";
 import type { TextKey } from "../i18n/texts";
 import { renderPage } from "../layout";
 import { pageOf, requireCsrf, requirePageRole } from "../pageState";
@@ -175,6 +176,13 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
         <section aria-labelledby="minutes-heading">
           <h2 id="minutes-heading">${t("tbMemberChart")}</h2>
           ${memberChart(page, member, history.entries)} ${historyTable(page, history.entries)}
+          ${
+            history.asOfBlock === null
+              ? ""
+              : html`<p class="hint" id="as-of">
+                  ${t("memberAsOf").replace("{block}", digits(history.asOfBlock, page.lang))}
+                </p>`
+          }
         </section>
         <section aria-labelledby="member-pending-heading">
           <h2 id="member-pending-heading">${t("tbMemberPending")}</h2>

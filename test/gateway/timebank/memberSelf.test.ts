@@ -300,4 +300,56 @@ describe("timebank: a member signs in with its coordinator's link and reads and 
     expect(late.status, late.text).to.equal(401);
     await refusedWritingNothing(counts, () => link(coordinator, leaving), 409, "memberRef", "member_removed");
   });
+
+  it("ends a member's sessions when it is suspended or moved to a new wallet, and makes no link while it is suspended or a removal is queued", async () => {
+    const change = (memberRef: string, action: string, key: string) =>
+      gw.post(`/v1/timebank/members/${memberRef}/changes`, coordinator.apiKey, {
+        action,
+        idempotencyKey: key,
+      });
+    const paused = await admitMember(gw, coordinator, syntheticNationalId(964_901), { pin: TIMEBANK_PIN });
+    const pausedSession = await signIn(paused);
+    const unspent = tokenOf((await link(coordinator, paused)).body.path);
+    expect((await change(paused, "suspend", "member-self-suspend-0001")).status).to.equal(200);
+    expect((await gw.get("/v1/member", pausedSession)).status).to.equal(401);
+    expect((await gw.post("/v1/member/sessions", undefined, { token: unspent })).status).to.equal(401);
+    await refusedWritingNothing(
+      counts,
+      () => link(coordinator, paused),
+      409,
+      "memberRef",
+      "member_not_active",
+    );
+    expect((await change(paused, "reinstate", "member-self-reinstate-0001")).status).to.equal(200);
+    expect((await link(coordinator, paused)).status).to.equal(201);
+
+    // A removal queued but not yet on chain: no link, whose session would outlive it.
+    const job = gw.services.store.sqlite
+      .prepare(
+        `INSERT INTO chain_jobs (idempotency_key, kind, from_address, to_address, data, status, created_at, updated_at)
+         VALUES (?, 'timebank.remove', '0x0', '0x0', '0x', 'signed', 'now', 'now')`,
+      )
+      .run(`timebank-member:${paused}:member-self-remove-queued`).lastInsertRowid;
+    try {
+      await refusedWritingNothing(
+        counts,
+        () => link(coordinator, paused),
+        409,
+        "memberRef",
+        "member_change_pending",
+      );
+    } finally {
+      gw.services.store.sqlite.prepare("DELETE FROM chain_jobs WHERE job_id = ?").run(job);
+    }
+
+    const moving = await admitMember(gw, coordinator, syntheticNationalId(964_902), { pin: TIMEBANK_PIN });
+    const movingSession = await signIn(moving);
+    const moved = await gw.post(`/v1/timebank/members/${moving}/wallet-rebinding`, coordinator.apiKey, {
+      idempotencyKey: "member-self-rebind-0001",
+    });
+    expect(moved.status, moved.text).to.equal(200);
+    expect((await gw.get("/v1/member", movingSession)).status).to.equal(401);
+    const again = await signIn(moving);
+    expect((await gw.get("/v1/member", again)).body.wallet).to.equal(moved.body.wallet);
+  });
 });
