@@ -166,6 +166,18 @@ export const timebankEn = {
   tbRefusal_expired: "The time to confirm has passed: open the service again.",
   tbRefusal_code_incorrect: "The SMS code is not right.",
   tbRefusal_code_gone: "This SMS code can no longer be used: text a new one.",
+  tbAccessTitle: "PIN and phone",
+  tbAccessHint:
+    "After checking who the member is: a new PIN clears its failed attempts and any lockout; a new phone replaces the one on file for SMS codes. Leave a field empty to keep it.",
+  tbNewPin: "New PIN (4 to 8 digits)",
+  tbNewPhone: "New phone",
+  tbAccessSubmit: "Set",
+  tbAccessSet: "Set: the member's new PIN or phone is in use.",
+  tbRebindTitle: "A new wallet",
+  tbRebindHint:
+    "If the member's key may be in other hands (a lost phone), move its whole account (balance, limit, status) to a new key the gateway holds; its PIN still works and its sign-in sessions end. A member moving to a wallet of its own does it with that wallet's proof, through the API or the CLI.",
+  tbRebindSubmit: "Move to a new key",
+  tbRebound: "Moved: the member's account is on its new wallet.",
 } as const;
 
 export const timebankFa: Record<keyof typeof timebankEn, string> = {
@@ -334,4 +346,16 @@ export const timebankFa: Record<keyof typeof timebankEn, string> = {
   tbRefusal_expired: "مهلت تأیید گذشته است: خدمت را دوباره بگشایید.",
   tbRefusal_code_incorrect: "کد پیامکی درست نیست.",
   tbRefusal_code_gone: "این کد پیامکی دیگر به کار نمی‌آید: کد تازه‌ای بفرستید.",
+  tbAccessTitle: "رمز و تلفن",
+  tbAccessHint:
+    "پس از شناسایی عضو: رمز تازه تلاش‌های ناموفق و هر قفلی را پاک می‌کند؛ تلفن تازه جای تلفن ثبت‌شده برای کدهای پیامکی را می‌گیرد. برای نگه داشتن هر کدام، آن را خالی بگذارید.",
+  tbNewPin: "رمز تازه (۴ تا ۸ رقم)",
+  tbNewPhone: "تلفن تازه",
+  tbAccessSubmit: "ثبت",
+  tbAccessSet: "ثبت شد: رمز یا تلفن تازهٔ عضو به کار می‌رود.",
+  tbRebindTitle: "کیف پول تازه",
+  tbRebindHint:
+    "اگر ممکن است کلید عضو در دست دیگری باشد (تلفن گم‌شده)، همهٔ حساب او (مانده، سقف، وضعیت) را به کلید تازه‌ای که درگاه نگه می‌دارد ببرید؛ رمزش همچنان کار می‌کند و نشست‌های ورودش پایان می‌یابد. عضوی که به کیف پول خودش می‌رود، این کار را با اثبات همان کیف پول از راه API یا CLI انجام می‌دهد.",
+  tbRebindSubmit: "بردن به کلید تازه",
+  tbRebound: "برده شد: حساب عضو روی کیف پول تازه‌اش است.",
 };

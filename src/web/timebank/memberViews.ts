@@ -14,7 +14,7 @@ import { count, dateTime, digits, shortHash } from "../i18n/format";
 import { csrfField } from "../layout";
 import type { PageState } from "../pageState";
 import { minutesChart } from "./minutesChart";
-import { digitsField } from "../formFields";
+import { digitsField, inputField } from "../formFields";
 import { code } from "./timebankViews";
 
 type Page = Pick<PageState, "t" | "lang">;
@@ -307,4 +307,41 @@ function walletWord(page: PageState, received: readonly ServiceView[], paths: Wo
         </form>
       </div>`;
     })}`;
+}
+
+/**
+ * A gateway-held wallet's PIN and phone, set again by the member's coordinator (`setMemberAccess`), and the move
+ * of its whole account to a new custodial key (`rebindMember`); a member that holds its own wallet has neither
+ * here (it signs with its wallet, and moves with that wallet's proof through the API).
+ */
+export function custodyForms(page: PageState, member: MemberView, formKey: string): Html {
+  const { t } = page;
+  if (member.custody !== "custodial") return html``;
+  return html`<div class="cards">
+    <form
+      method="post"
+      action="/app/timebank/members/${member.memberRef}/access"
+      class="card"
+      id="access-form"
+    >
+      <h3>${t("tbAccessTitle")}</h3>
+      <p class="hint" id="access-hint">${t("tbAccessHint")}</p>
+      ${csrfField(page)}
+      ${digitsField({ id: "access-pin", name: "pin", label: t("tbNewPin"), secret: true, describedBy: "access-hint" })}
+      ${inputField({ id: "access-phone", name: "phone", label: t("tbNewPhone"), ltr: true, autocomplete: "off" })}
+      <button type="submit">${t("tbAccessSubmit")}</button>
+    </form>
+    <form
+      method="post"
+      action="/app/timebank/members/${member.memberRef}/wallet-rebinding"
+      class="card"
+      id="rebind-form"
+    >
+      <h3>${t("tbRebindTitle")}</h3>
+      <p class="hint">${t("tbRebindHint")}</p>
+      ${csrfField(page)}
+      <input type="hidden" name="idempotencyKey" value="${formKey}-rebind" />
+      <button type="submit">${t("tbRebindSubmit")}</button>
+    </form>
+  </div>`;
 }

@@ -19,8 +19,10 @@ import {
   memberAccess,
   memberHistory,
   poolHistory,
+  rebindMember,
   requestServiceSmsCode,
   requireCoordinator,
+  setMemberAccess,
   type MemberLoginLink,
   type TimeBankDeps,
 } from "../../timebank";
@@ -37,6 +39,7 @@ import {
   memberFacts,
   memberPendingTable,
   memberWord,
+  custodyForms,
 } from "./memberViews";
 import { loginLinkView } from "./loginLinkView";
 import { admitForm, memberTable, openServiceForm, pendingTable, poolView } from "./timebankViews";
@@ -59,6 +62,8 @@ const DONE: Record<string, TextKey> = {
   codeSent: "tbCodeSent",
   donated: "tbDonationDone",
   memberConfirmed: "tbMemberConfirmed",
+  accessSet: "tbAccessSet",
+  rebound: "tbRebound",
 };
 
 /** The path's member ref, or the 404 of an unknown member. */
@@ -198,7 +203,7 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
         </section>
         <section aria-labelledby="change-heading">
           <h2 id="change-heading">${t("tbChange")}</h2>
-          ${changeForm(page, member, formKey)}
+          ${changeForm(page, member, formKey)} ${custodyForms(page, member, formKey)}
         </section>`,
     });
   };
@@ -290,6 +295,34 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
         idempotencyKey: form.text("idempotencyKey"),
       });
       return `/app/timebank/members/${memberRef}?done=changed`;
+    },
+    onMember,
+  );
+
+  // The use-case of POST /v1/timebank/members/{memberRef}/access: a new PIN, a new phone, or both.
+  formRoute(
+    "/app/timebank/members/:memberRef/access",
+    async (req, res, form) => {
+      const memberRef = memberRefOf(req);
+      const pin = form.optional("pin");
+      await setMemberAccess(deps(), coordinatorOf(res), memberRef, {
+        pin: pin && toAsciiDigits(pin),
+        phone: form.optional("phone") && toAsciiDigits(form.text("phone")),
+      });
+      return `/app/timebank/members/${memberRef}?done=accessSet`;
+    },
+    onMember,
+  );
+
+  // The use-case of POST /v1/timebank/members/{memberRef}/wallet-rebinding: a new custodial key.
+  formRoute(
+    "/app/timebank/members/:memberRef/wallet-rebinding",
+    async (req, res, form) => {
+      const memberRef = memberRefOf(req);
+      await rebindMember(deps(), coordinatorOf(res), memberRef, {
+        idempotencyKey: form.text("idempotencyKey"),
+      });
+      return `/app/timebank/members/${memberRef}?done=rebound`;
     },
     onMember,
   );

@@ -258,6 +258,60 @@ describe("web: a time-bank member's own page, signed in with its coordinator's l
     expect(Number((await world.gw.services.system.timeBank.accountOf(wallet.address)).balance)).to.equal(-12);
   });
 
+  it("lets the coordinator set a member's PIN and move it to a new key from its page; an empty form writes nothing", async () => {
+    const admitted = await world.gw.post("/v1/timebank/members", world.coordinator.apiKey, {
+      nationalId: syntheticNationalId(966_600),
+      creditLimit: 120,
+      pin: TIMEBANK_PIN,
+    });
+    expect(admitted.status, admitted.text).to.equal(201);
+    const ref = admitted.body.memberRef as string;
+    const page = await coordinator.agent.get(`/app/timebank/members/${ref}`);
+    expect(page.text).to.include('id="access-form"').and.include('id="rebind-form"');
+    const post = (path: string, fields: Record<string, string>) =>
+      coordinator.agent
+        .post(`/app/timebank/members/${ref}/${path}`)
+        .type("form")
+        .send(form({ csrf: coordinator.csrf, ...fields }));
+    const before = timebankCounts(world);
+    const empty = await post("access", { pin: "", phone: "" });
+    expect(empty.status).to.equal(400);
+    expect(/id="form-error"[\s\S]*?<code>([^<]+)<\/code>/.exec(empty.text)?.[1]).to.equal("pin");
+    expect(timebankCounts(world)).to.deep.equal(before);
+
+    const set = await post("access", { pin: "۷۳۹۱۶۴", phone: "" });
+    expect(set.status, set.text).to.equal(303);
+    expect(set.headers.location).to.equal(`/app/timebank/members/${ref}?done=accessSet`);
+    // The old PIN no longer unlocks the key; the new one does, confirming a minute the member received.
+    const served = await world.gw.post("/v1/timebank/services", world.coordinator.apiKey, {
+      giver: world.giver,
+      recipient: ref,
+      minutes: 1,
+      category: "care",
+      idempotencyKey: "web-access-served-01",
+    });
+    expect(served.status, served.text).to.equal(201);
+    const confirm = (pin: string) =>
+      world.gw.post(`/v1/timebank/services/${served.body.serviceId}/confirmation`, world.coordinator.apiKey, {
+        pin,
+      });
+    expect((await confirm(TIMEBANK_PIN)).status).to.equal(401);
+    expect((await confirm("739164")).status).to.equal(200);
+
+    const { agent } = await openLink(await makeLink(ref));
+    expect((await agent.get("/app/member")).status).to.equal(200);
+    const oldWallet = (await world.gw.get(`/v1/timebank/members/${ref}`, world.coordinator.apiKey)).body
+      .wallet;
+    const key = /name="idempotencyKey" value="([^"]+-rebind)"/.exec(page.text)![1]!;
+    const moved = await post("wallet-rebinding", { idempotencyKey: key });
+    expect(moved.status, moved.text).to.equal(303);
+    const account = (await world.gw.get(`/v1/timebank/members/${ref}`, world.coordinator.apiKey)).body;
+    expect(account.wallet).to.not.equal(oldWallet);
+    expect(Number((await world.gw.services.system.timeBank.accountOf(account.wallet)).balance)).to.equal(-1);
+    // The member's session ended with the move: it signs in again with a new link.
+    expect((await agent.get("/app/member")).status).to.equal(303);
+  });
+
   it("signs the member out: its session ends and the page asks for a new link", async () => {
     const { agent } = await openLink(await makeLink(world.giver));
     const page = await agent.get("/app/member");
