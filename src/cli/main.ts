@@ -24,6 +24,7 @@ import { deployCommand } from "./deployCommand";
 import { evidenceCommand } from "./evidenceCommand";
 import { startCommand } from "./startCommand";
 import { timebankCommand, TIMEBANK_USAGE } from "./timebankCommand";
+import { memberCommand, MEMBER_USAGE } from "./memberCommand";
 import { mandatesCommand, MANDATES_USAGE } from "./mandatesCommand";
 import { loginLinkCommand, LOGIN_LINK_USAGE } from "./loginLinkCommand";
 
@@ -49,6 +50,7 @@ ${AUDIT_USAGE}
 ${COVERAGE_USAGE}
 ${RECOGNITION_USAGE}
 ${TIMEBANK_USAGE}
+${MEMBER_USAGE}
 ${MANDATES_USAGE}
   keys create --role <role> --org <orgId> [--label <text>]
                                  issue an API key straight into the data folder's database
@@ -99,6 +101,8 @@ export async function main(argv: string[]): Promise<number> {
         return await recognitionCommand(rest);
       case "timebank":
         return await timebankCommand(rest);
+      case "member":
+        return await memberCommand(rest);
       case "mandates":
         return await mandatesCommand(rest);
       case "keys":

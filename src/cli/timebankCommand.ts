@@ -1,6 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { apiTarget, CliError, describeFailure, gatewayUrl, requestJson } from "./apiClient";
-import { parseFlags, readSecret, readSecrets, value, type Flags } from "./cliInput";
+import { parseFlags, readSecret, readSecrets, value } from "./cliInput";
+import {
+  historyLines,
+  memberLine,
+  serviceText,
+  whole,
+  type HistoryAnswer,
+  type MemberAnswer,
+  type ServiceAnswer,
+} from "./timebankText";
 
 export const TIMEBANK_USAGE = `  timebank appoint <orgId> [--valid-days <n>]
                                  appoint a charity a time-bank coordinator (the regulator's SINTECH_API_KEY)
@@ -30,49 +39,12 @@ export const TIMEBANK_USAGE = `  timebank appoint <orgId> [--valid-days <n>]
   change, rebind, log and donate take [--idempotency-key <key>]: the same key sent again is answered from the first
                                  run; without it a new key is made, and named in the error if no answer came`;
 
-interface MemberAnswer {
-  memberRef: string;
-  custody: string;
-  status: string;
-  balance: number;
-  creditLimit: number;
-}
-
-interface ServiceAnswer {
-  serviceId: string;
-  state: string;
-  minutes: number;
-  category: string;
-  confirmedBy: string | null;
-  chainServiceId: string | null;
-  confirmation: unknown;
-}
-
-const memberLine = (m: MemberAnswer) =>
-  `member ${m.memberRef}: ${m.status}, ${m.custody} wallet, balance ${m.balance} min, credit limit ${m.creditLimit} min`;
-
-function serviceText(s: ServiceAnswer): string {
-  const head =
-    `service ${s.serviceId}: ${s.state}, ${s.minutes} min of ${s.category}` +
-    (s.confirmedBy ? `, confirmed by ${s.confirmedBy}` : "") +
-    (s.chainServiceId ? ` (on chain ${s.chainServiceId})` : "");
-  return s.confirmation
-    ? `${head}\nthe recipient signs (eth_signTypedData_v4):\n${JSON.stringify(s.confirmation, null, 2)}`
-    : head;
-}
-
 const ACTIONS: Record<string, string> = {
   "set-credit-limit": "set_credit_limit",
   suspend: "suspend",
   reinstate: "reinstate",
   remove: "remove",
 };
-
-function whole(flags: Flags, name: string): number {
-  const raw = value(flags, name);
-  if (raw === undefined || !/^[0-9]+$/.test(raw)) throw new CliError(`--${name} needs a whole number.`);
-  return Number(raw);
-}
 
 /** `sintech timebank ...`: a coordinator's tasks (and the regulator's appointment), against a running gateway. */
 export async function timebankCommand(
@@ -146,17 +118,12 @@ export async function timebankCommand(
     case "member":
       print(memberLine((await call("GET", `/v1/timebank/members/${first("a member ref")}`)) as MemberAnswer));
       return 0;
-    case "history": {
-      const h = (await call("GET", `/v1/timebank/members/${first("a member ref")}/history`)) as {
-        entries: { kind: string; minutes: number; pool: boolean; blockNumber: number }[];
-        pending: { serviceId: string; role: string; minutes: number; category: string }[];
-      };
-      for (const e of h.entries)
-        print(`block ${e.blockNumber}: ${e.kind} ${e.minutes} min${e.pool ? " (community pool)" : ""}`);
-      for (const p of h.pending) print(`pending ${p.serviceId}: ${p.role} ${p.minutes} min of ${p.category}`);
-      if (h.entries.length + h.pending.length === 0) print("no minutes moved yet, and nothing pending");
+    case "history":
+      for (const line of historyLines(
+        (await call("GET", `/v1/timebank/members/${first("a member ref")}/history`)) as HistoryAnswer,
+      ))
+        print(line);
       return 0;
-    }
     case "login-link": {
       const minutes = flags.has("minutes") ? whole(flags, "minutes") : undefined;
       const link = (await call("POST", `/v1/timebank/members/${first("a member ref")}/login-links`, {

@@ -15,6 +15,7 @@ import { LANGUAGE_COOKIE, readCookies, SESSION_COOKIE, setCookie } from "./cooki
 import { html } from "./html";
 import { LANGUAGES } from "./i18n/format";
 import { csrfField, errorBox, renderPage } from "./layout";
+import { renderLinkForm } from "./linkForm";
 import { pageOf, requireCsrf } from "./pageState";
 
 /** Only paths of the pages themselves: never another host (`//x`) nor a scheme. */
@@ -69,34 +70,21 @@ const LINK_REFUSALS: Record<LoginLinkRefusal, number> = {
   expired: 410,
 };
 
-/**
- * The one-time link's page: a form with the code (filled from the address's fragment by login-link.js, or
- * pasted) and a button that posts it, so opening the link (a preview, a prefetch) spends nothing.
- */
+/** The organisations' one-time link page (`renderLinkForm`), with a refusal's reason. */
 function linkForm(req: Request, res: Response, refused?: LoginLinkRefusal) {
-  const page = pageOf(res);
-  const { t } = page;
-  renderPage(req, res, {
-    title: t("linkTitle"),
-    status: refused ? LINK_REFUSALS[refused] : 200,
-    scripts: ["login-link.js"],
-    body: html`<p>${t("linkIntro")}</p>
-      ${errorBox(page, refused ? { message: t(`linkRefused_${refused}`), field: "token" } : undefined)}
-      <form method="post" action="${LOGIN_LINK_PATH}" class="card">
-        ${csrfField(page)}
-        <label for="linkToken">${t("linkToken")}</label>
-        <input
-          id="linkToken"
-          name="token"
-          required
-          autocomplete="off"
-          spellcheck="false"
-          dir="ltr"
-          ${refused ? html` aria-invalid="true" aria-describedby="form-error"` : ""}
-        />
-        <button type="submit" id="linkSubmit">${t("linkSubmit")}</button>
-      </form>`,
-  });
+  const { t } = pageOf(res);
+  renderLinkForm(
+    req,
+    res,
+    {
+      title: "linkTitle",
+      intro: "linkIntro",
+      token: "linkToken",
+      submit: "linkSubmit",
+      action: LOGIN_LINK_PATH,
+    },
+    refused && { status: LINK_REFUSALS[refused], message: t(`linkRefused_${refused}`) },
+  );
 }
 
 /**

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import {
   confirmOwnService,
   confirmServiceSchema,
@@ -30,21 +29,9 @@ import type { RouteModule, TimebankRouteServices } from "../routeModule";
 import { validate, validated } from "../validation";
 import * as docs from "./memberSchemas";
 import { EXAMPLE_REF } from "./responseSchemas";
+import { emptyBody, memberParams, serviceParams } from "./timebankRoutes";
 import * as timebank from "./timebankSchemas";
 
-const memberParams = z.strictObject({
-  memberRef: z
-    .string()
-    .regex(/^0x[0-9a-f]{64}$/)
-    .describe("The member's keyed reference: `0x` and 64 lower-case hex digits"),
-});
-const serviceParams = z.strictObject({
-  serviceId: z
-    .string()
-    .regex(/^svc_[0-9a-f-]{36}$/)
-    .describe("As the service was opened (`serviceId`)"),
-});
-const emptyBody = z.strictObject({});
 const OWN =
   "Acts for the session's member only: a service it did not receive answers 404, as an unknown one. The same " +
   "checks as on its coordinator's screen: everything the chain would refuse is refused first (409 naming the " +

@@ -41,13 +41,13 @@ import { canonicalId, validate, validated } from "../validation";
 import { EXAMPLE_REF } from "./responseSchemas";
 import * as docs from "./timebankSchemas";
 
-const memberParams = z.strictObject({
+export const memberParams = z.strictObject({
   memberRef: z
     .string()
     .regex(/^0x[0-9a-f]{64}$/)
     .describe("The member's keyed reference: `0x` and 64 lower-case hex digits"),
 });
-const serviceParams = z.strictObject({
+export const serviceParams = z.strictObject({
   serviceId: z
     .string()
     .regex(/^svc_[0-9a-f-]{36}$/)
@@ -64,7 +64,7 @@ const servicesQuery = z.strictObject({
   member: REF.optional().describe("Services this member gave or received"),
   limit: limit.describe(`At most ${MAX_LIST_LIMIT}; 50 by default`),
 });
-const emptyBody = z.strictObject({});
+export const emptyBody = z.strictObject({});
 const POOL_READERS = ["charity", "auditor", "regulator"] as const;
 const COORDINATOR_ONLY =
   "Only a charity the regulator appointed a coordinator (403 `not_coordinator` otherwise); a member of another " +

@@ -10,6 +10,7 @@ export const memberEn = {
     "This link was already used: each link works once. Ask your coordinator for a new one.",
   memberLinkRefused_link_expired: "This link has expired. Ask your coordinator for a new one.",
   memberLinkRefused_member_removed: "You are no longer a member of the time bank.",
+  memberLinkRefused_member_not_active: "Your membership is suspended: ask your coordinator.",
   memberPageTitle: "My time bank",
   memberPageIntro:
     "Your minutes as the time bank's contract holds them: what you earned by serving, what you received and gave, and the services waiting for your word.",
@@ -46,6 +47,7 @@ export const memberFa: Record<keyof typeof memberEn, string> = {
     "این پیوند پیش‌تر به کار رفته است: هر پیوند یک بار کار می‌کند. از هماهنگ‌کننده پیوند تازه بخواهید.",
   memberLinkRefused_link_expired: "زمان این پیوند گذشته است. از هماهنگ‌کننده پیوند تازه بخواهید.",
   memberLinkRefused_member_removed: "شما دیگر عضو بانک زمان نیستید.",
+  memberLinkRefused_member_not_active: "عضویت شما معلق است: از هماهنگ‌کننده بپرسید.",
   memberPageTitle: "بانک زمان من",
   memberPageIntro:
     "دقیقه‌های شما آن‌گونه که قرارداد بانک زمان نگه می‌دارد: آنچه با خدمت کردن به دست آوردید، آنچه گرفتید و بخشیدید، و خدمت‌هایی که منتظر تأیید شمایند.",

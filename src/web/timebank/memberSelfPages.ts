@@ -22,7 +22,8 @@ import { MEMBER_COOKIE, readCookies, setCookie } from "../cookies";
 import { html } from "../html";
 import { digits } from "../i18n/format";
 import type { TextKey } from "../i18n/texts";
-import { csrfField, errorBox, renderPage } from "../layout";
+import { csrfField, renderPage } from "../layout";
+import { renderLinkForm } from "../linkForm";
 import { CsrfRefusedError, pageOf, requireCsrf, type PageState } from "../pageState";
 import { historyTable, memberChart, memberFacts, memberPendingTable, memberWord } from "./memberViews";
 import { refusalBox } from "./refusal";
@@ -64,41 +65,24 @@ export function registerMemberPages(router: Router, services: { timebank: TimeBa
   const deps = () => services.timebank;
 
   const loginForm = (req: Request, res: Response, refused?: AppError) => {
-    const page = pageOf(res);
-    const { t } = page;
-    const reason = refused?.code;
-    const known = ["link_unknown", "link_used", "link_expired", "member_removed"];
-    renderPage(req, res, {
-      title: t("memberLoginTitle"),
-      status: refused ? (reason === "link_used" || reason === "link_expired" ? 410 : refused.status) : 200,
-      scripts: ["login-link.js"],
-      body: html`<p>${t("memberLoginIntro")}</p>
-        ${errorBox(
-          page,
-          refused
-            ? {
-                message: known.includes(reason ?? "")
-                  ? t(`memberLinkRefused_${reason}` as TextKey)
-                  : t("memberLinkRefused_link_unknown"),
-                field: "token",
-              }
-            : undefined,
-        )}
-        <form method="post" action="${MEMBER_LINK_PATH}" class="card">
-          ${csrfField(page)}
-          <label for="linkToken">${t("memberLoginToken")}</label>
-          <input
-            id="linkToken"
-            name="token"
-            required
-            autocomplete="off"
-            spellcheck="false"
-            dir="ltr"
-            ${refused ? html` aria-invalid="true" aria-describedby="form-error"` : ""}
-          />
-          <button type="submit" id="linkSubmit">${t("memberLoginSubmit")}</button>
-        </form>`,
-    });
+    const { t } = pageOf(res);
+    const reason = refused?.code ?? "";
+    const known = ["link_unknown", "link_used", "link_expired", "member_removed", "member_not_active"];
+    renderLinkForm(
+      req,
+      res,
+      {
+        title: "memberLoginTitle",
+        intro: "memberLoginIntro",
+        token: "memberLoginToken",
+        submit: "memberLoginSubmit",
+        action: MEMBER_LINK_PATH,
+      },
+      refused && {
+        status: reason === "link_used" || reason === "link_expired" ? 410 : refused.status,
+        message: t(`memberLinkRefused_${known.includes(reason) ? reason : "link_unknown"}` as TextKey),
+      },
+    );
   };
 
   router.get(MEMBER_LINK_PATH, (req, res) => loginForm(req, res));

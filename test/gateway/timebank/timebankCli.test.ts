@@ -4,6 +4,7 @@ import path from "node:path";
 import { Readable, Writable } from "node:stream";
 import { CliError } from "../../../src/cli/apiClient";
 import { main } from "../../../src/cli/main";
+import { memberCommand } from "../../../src/cli/memberCommand";
 import { timebankCommand } from "../../../src/cli/timebankCommand";
 import { syntheticNationalId } from "../../../src/identity/synthetic";
 import {
@@ -33,6 +34,33 @@ describe("timebank CLI: a coordinator's tasks", function () {
     await gw?.stop();
     if (gw) removeDataDir(gw.dataDir);
   });
+
+  /** `sintech member ...` against the gateway, with `session` as SINTECH_MEMBER_SESSION (unset without it). */
+  async function member(args: string[], session?: string, input = ""): Promise<string> {
+    let out = "";
+    const stdout = new Writable({
+      write(chunk, _encoding, done) {
+        out += String(chunk);
+        done();
+      },
+    });
+    const saved = [process.env.SINTECH_URL, process.env.SINTECH_MEMBER_SESSION];
+    process.env.SINTECH_URL = gw.url;
+    if (session === undefined) delete process.env.SINTECH_MEMBER_SESSION;
+    else process.env.SINTECH_MEMBER_SESSION = session;
+    try {
+      expect(await memberCommand(args, { stdin: Readable.from([input]), stdout })).to.equal(0);
+      return out;
+    } finally {
+      for (const [name, value] of [
+        ["SINTECH_URL", saved[0]],
+        ["SINTECH_MEMBER_SESSION", saved[1]],
+      ] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  }
 
   async function sintech(apiKey: string, args: string[], input = ""): Promise<string> {
     let out = "";
@@ -170,9 +198,21 @@ describe("timebank CLI: a coordinator's tasks", function () {
     ).split("\n");
     expect(address).to.match(new RegExp(`^${gw.url}/app/member/login#stm_[A-Za-z0-9_-]{43}$`));
     expect(note).to.match(/^works once, until 20\d\d-/);
-    const signedIn = await gw.post("/v1/member/sessions", undefined, { token: address!.split("#")[1] });
-    expect(signedIn.status, signedIn.text).to.equal(201);
-    expect((await gw.get("/v1/member", signedIn.body.token)).body.memberRef).to.equal(recipient);
+    // The member spends it with its own command, and reads and signs out with the session it prints.
+    const signIn = await member(["sign-in", address!]);
+    const session = /^SINTECH_MEMBER_SESSION=(stms_[A-Za-z0-9_-]{43})\n/.exec(signIn)![1]!;
+    expect(signIn).to.include(`signed in as member ${recipient} until 20`);
+    expect(await member(["account"], session)).to.include(
+      `member ${recipient}: active, custodial wallet, balance -60 min`,
+    );
+    expect(await member(["history"], session)).to.match(/: paid 60 min\n/);
+    expect(await member(["services"], session)).to.equal("no service waits for your word\n");
+    expect(await member(["sign-out"], session)).to.equal("signed out\n");
+    const ended = await member(["account"], session).catch((error: Error) => error);
+    expect(ended).to.be.instanceOf(CliError);
+    expect((ended as Error).message).to.match(/member session has expired or ended \(401\)/);
+    const unset = await member(["account"]).catch((error: Error) => error);
+    expect((unset as Error).message).to.include("SINTECH_MEMBER_SESSION is not set");
 
     // The same --idempotency-key sent twice donates once; with no answer, the error names the key to send.
     const again = ["donate", giver, "--minutes", "5", "--idempotency-key", "cli-donation-retry-01"];
