@@ -20,9 +20,10 @@ export const TIMEBANK_USAGE = `  timebank appoint <orgId> [--valid-days <n>]
   timebank member <memberRef>    a member's balance, credit limit and status, as the chain holds them
   timebank history <memberRef>   a member's minutes earned, paid and donated, and services pending with it
   timebank pool                  minutes the community pool holds
-  timebank login-link <memberRef> [--minutes <n>]
+  timebank login-link <memberRef> [--minutes <n>] [--sms]
                                  a one-time sign-in link for the member's own page (15 minutes unless asked,
-                                 at most 60), to hand to the member once you have checked who it is
+                                 at most 60), to hand to the member once you have checked who it is; with
+                                 --sms texted to its phone on file instead of printed
   timebank change <memberRef> (set-credit-limit <minutes> | suspend | reinstate | remove)
   timebank rebind <memberRef> (--custodial | --wallet <0x..> --signature <0x..> --deadline <unix seconds>)
                                  move a member to a new custodial key, or to a wallet it holds (that wallet's
@@ -128,9 +129,14 @@ export async function timebankCommand(
       const minutes = flags.has("minutes") ? whole(flags, "minutes") : undefined;
       const link = (await call("POST", `/v1/timebank/members/${first("a member ref")}/login-links`, {
         ...(minutes !== undefined && { minutes }),
-      })) as { path: string; expiresAt: string };
-      print(`${gatewayUrl(process.env)}${link.path}`);
-      print(`works once, until ${link.expiresAt}; hand it to the member only`);
+        ...(flags.has("sms") && { send: "sms" }),
+      })) as { path: string | null; expiresAt: string };
+      if (link.path === null)
+        print(`texted to the member's phone on file; it works once, until ${link.expiresAt}`);
+      else {
+        print(`${gatewayUrl(process.env)}${link.path}`);
+        print(`works once, until ${link.expiresAt}; hand it to the member only`);
+      }
       return 0;
     }
     case "pool":

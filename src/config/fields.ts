@@ -271,6 +271,25 @@ export const FIELDS = {
       )
       .optional(),
   },
+  publicUrl: {
+    env: "SINTECH_PUBLIC_URL",
+    flag: undefined,
+    schema: z
+      .string()
+      .trim()
+      .refine(
+        (value) => {
+          try {
+            const url = new URL(value);
+            return ["http:", "https:"].includes(url.protocol) && url.search === "" && url.hash === "";
+          } catch {
+            return false;
+          }
+        },
+        { error: "must be the gateway's public http(s) address, e.g. https://aid.example.org" },
+      )
+      .optional(),
+  },
   ussdSecret: {
     env: "SINTECH_USSD_SECRET",
     flag: undefined,

@@ -58,6 +58,11 @@ export interface Config {
   /** A Kubo node's RPC API for evidence; null for the embedded Helia store under `dataDir/ipfs`. */
   readonly ipfsApiUrl: string | null;
   /**
+   * The gateway's public address (no trailing slash), for links it sends by SMS and shows as QR codes; null
+   * when unset: links are then shown with the address the browser used, and none is texted.
+   */
+  readonly publicUrl: string | null;
+  /**
    * The USSD face: the aggregator authenticates with `secret` in the `X-USSD-Secret` header (null: the
    * endpoint refuses every call); a session lasts `sessionSeconds` after its last input; `rateLimitMax`
    * requests per rate-limit window from the aggregator.
@@ -139,6 +144,7 @@ export function loadConfig(
     },
     webhooks: { retryBaseMs: fields.webhookRetryBaseMs, maxAttempts: fields.webhookMaxAttempts },
     ipfsApiUrl: fields.ipfsApiUrl ?? null,
+    publicUrl: fields.publicUrl === undefined ? null : fields.publicUrl.replace(/\/+$/, ""),
     ussd: {
       secret: fields.ussdSecret === undefined ? null : new Secret(fields.ussdSecret),
       sessionSeconds: fields.ussdSessionSeconds,

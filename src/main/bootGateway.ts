@@ -319,6 +319,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       chainId: config.chainId,
       phones: memberPhoneVault(store.sqlite, masterKeys, now),
       sms: delivery.sms,
+      publicUrl: config.publicUrl,
       now,
     };
 

@@ -5,6 +5,7 @@ import { AppError } from "../errors";
 import { requestFingerprint } from "../identity";
 import { parseInput } from "../validation";
 import { requireActiveCoordinator } from "./coordinators";
+import { memberAccess } from "./memberAccess";
 import { memberOfCoordinator, memberRow, type MemberRow } from "./members";
 import { MEMBER_STATUSES, type TimeBankDeps } from "./types";
 
@@ -27,6 +28,8 @@ const SESSION_SHAPE = /^stms_[A-Za-z0-9_-]{43}$/;
 export const memberLoginLinkSchema = z.strictObject({
   /** How long the link may be used: 15 minutes unless asked, at most 60. */
   minutes: z.number().int().min(1).max(MEMBER_LINK_MAX_MINUTES).default(MEMBER_LINK_TTL_MINUTES),
+  /** `show`: answered once, to hand over in person; `sms`: texted to the member's phone on file, not answered. */
+  send: z.enum(["show", "sms"]).default("show"),
 });
 export type MemberLoginLinkParams = z.input<typeof memberLoginLinkSchema>;
 
@@ -37,8 +40,10 @@ export const memberSessionSchema = z.strictObject({
 
 export interface MemberLoginLink {
   memberRef: string;
-  /** `/app/member/login#stm_…`: shown once; only its keyed hash is kept. */
-  path: string;
+  /** `/app/member/login#stm_…`: shown once; only its keyed hash is kept. Null when it was texted. */
+  path: string | null;
+  /** `sms` when the link went to the member's phone on file (and only there). */
+  sentBy: "sms" | null;
   expiresAt: string;
 }
 
@@ -86,19 +91,21 @@ async function requireSignInable(
  * code on the coordinator's page) after checking who the member is. Another coordinator's member is 404.
  */
 export async function createMemberLoginLink(
-  deps: Pick<TimeBankDeps, "db" | "system" | "peppers" | "now">,
+  deps: Pick<TimeBankDeps, "db" | "system" | "peppers" | "now" | "phones" | "sms" | "publicUrl">,
   coordinatorOrgId: string,
   memberRef: string,
   params: MemberLoginLinkParams = {},
 ): Promise<MemberLoginLink> {
-  const { minutes } = parseInput(memberLoginLinkSchema, params);
+  const { minutes, send } = parseInput(memberLoginLinkSchema, params);
   // A member is only ever its coordinator's: an unknown one, or another's, is 404 before anything else.
   const member = memberOfCoordinator(deps, coordinatorOrgId, memberRef);
   await requireActiveCoordinator(deps, coordinatorOrgId);
   await requireSignInable(deps, member);
+  const phone = send === "sms" ? phoneFor(deps, member) : undefined;
   const now = deps.now();
   const token = MEMBER_LINK_PREFIX + randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + minutes * 60_000).toISOString();
+  const hash = linkHash(deps, token, deps.peppers.current);
   deps.db.transaction(() => {
     // Links spent or expired a day ago are swept at each new one.
     cachedStatement(deps.db, "DELETE FROM member_login_links WHERE expires_at <= ?").run(
@@ -109,16 +116,42 @@ export async function createMemberLoginLink(
       `INSERT INTO member_login_links
          (token_hash, pepper_version, member_ref, coordinator_org_id, created_at, expires_at)
        VALUES (?, ?, ?, ?, ?, ?)`,
-    ).run(
-      linkHash(deps, token, deps.peppers.current),
-      deps.peppers.current,
-      member.member_ref,
-      coordinatorOrgId,
-      now.toISOString(),
-      expiresAt,
-    );
+    ).run(hash, deps.peppers.current, member.member_ref, coordinatorOrgId, now.toISOString(), expiresAt);
   })();
-  return { memberRef: member.member_ref, path: `${MEMBER_LINK_PATH}#${token}`, expiresAt };
+  const path = `${MEMBER_LINK_PATH}#${token}`;
+  if (phone === undefined) return { memberRef: member.member_ref, path, sentBy: null, expiresAt };
+  try {
+    await deps.sms.send({
+      to: phone,
+      text: `Sin Tech time bank: your sign-in link, for you only. It works once, for ${minutes} minutes: ${deps.publicUrl}${path}`,
+    });
+  } catch (error) {
+    // Not sent: the link is not kept, and the coordinator can try again.
+    cachedStatement(deps.db, "DELETE FROM member_login_links WHERE token_hash = ?").run(hash);
+    throw error;
+  }
+  return { memberRef: member.member_ref, path: null, sentBy: "sms", expiresAt };
+}
+
+/** The phone a texted link goes to: a gateway-held wallet's, on file, with the gateway's public address known. */
+function phoneFor(deps: Pick<TimeBankDeps, "db" | "phones" | "publicUrl">, member: MemberRow): string {
+  if (deps.publicUrl === null)
+    throw new AppError(
+      "ServiceStateError",
+      409,
+      "The gateway's public address (SINTECH_PUBLIC_URL) is not set, so no link can be texted: show it instead.",
+      "send",
+      "public_url_unset",
+    );
+  if (member.custody !== "custodial" || !memberAccess(deps, member.member_ref).phone)
+    throw new AppError(
+      "ServiceStateError",
+      409,
+      "The member has no phone on file: show the link instead.",
+      "send",
+      "no_phone",
+    );
+  return deps.phones.get<{ phone: string }>(member.member_ref).phone;
 }
 
 /** Why a link was refused: never made here (or altered), already used, or past its time. */

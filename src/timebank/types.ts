@@ -33,6 +33,8 @@ export interface TimeBankDeps {
   phones: PiiVault;
   /** Where SMS codes go (the delivery room's adapter). */
   sms: SmsSender;
+  /** The gateway's public address (`SINTECH_PUBLIC_URL`), for sign-in links texted to members; null: none texted. */
+  publicUrl: string | null;
   now(): Date;
 }
 

@@ -108,12 +108,13 @@ export function memberRoutes(services: TimebankRouteServices): RouteModule {
           operationId: "createMemberLoginLink",
           summary: "Make one of the coordinator's members a one-time sign-in link",
           description:
-            "For a member the coordinator has just identified in person: a link that opens one member session " +
+            "For a member the coordinator has identified: a link that opens one member session " +
             `(its own account, history and waiting services, and its word). Single use, until \`expiresAt\` (15 minutes unless \`minutes\` asks, at most ${MEMBER_LINK_MAX_MINUTES}); only its keyed hash is kept. ` +
+            'With `send: "sms"` it is texted to the member\'s phone on file instead of answered (409 `no_phone` without one, `public_url_unset` when `SINTECH_PUBLIC_URL` is not set). ' +
             "Only for an active member with no suspension or removal of it queued (409 `member_removed`, `member_not_active`, `member_change_pending`), by a coordinator whose licences are active (403 `coordinator_licence_inactive`); another coordinator's member answers 404. Suspending, removing or rebinding the member ends its sessions and unspent links.",
           tags: ["timebank"],
           parameters: parametersOf(memberParams, "path", { memberRef: EXAMPLE_REF }),
-          requestBody: jsonRequestBody(memberLoginLinkSchema, { minutes: 15 }),
+          requestBody: jsonRequestBody(memberLoginLinkSchema, { minutes: 15, send: "show" }),
           responses: {
             "201": jsonResponse(
               "The link, shown once",

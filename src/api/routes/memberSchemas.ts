@@ -12,14 +12,20 @@ export const memberLoginLink = {
     path: z
       .string()
       .regex(/^\/app\/member\/login#stm_[A-Za-z0-9_-]{43}$/)
+      .nullable()
       .describe(
-        "Append to the gateway's address and hand to the member (the coordinator's page shows it as a QR code). Shown once: only its keyed hash is kept; the token rides in the fragment, which browsers never send",
+        "Append to the gateway's address and hand to the member (the coordinator's page shows it as a QR code). Shown once: only its keyed hash is kept; the token rides in the fragment, which browsers never send. Null when it was texted",
       ),
+    sentBy: z
+      .enum(["sms"])
+      .nullable()
+      .describe("`sms`: the link went to the member's phone on file, and only there"),
     expiresAt: z.string().describe("ISO 8601 date and time"),
   }),
   example: {
     memberRef: EXAMPLE_REF,
     path: "/app/member/login#stm_Q2x9fP0aLmZ7c1VbN8sT3kR6yH0wE5aJ2dG9pU1iO7q",
+    sentBy: null,
     expiresAt: EXAMPLE_EXPIRY,
   },
 };

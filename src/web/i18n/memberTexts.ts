@@ -34,6 +34,8 @@ export const memberEn = {
   tbLoginLinkMade:
     "Give this link to the member only. It works once, until {time}; only its keyed hash is kept.",
   tbLoginLinkQr: "The member's sign-in link as a QR code",
+  tbLoginLinkText: "Text it to the member's phone",
+  tbLoginLinkTexted: "Texted to the member's phone on file. It works once, until {time}.",
 } as const;
 
 export const memberFa: Record<keyof typeof memberEn, string> = {
@@ -71,4 +73,6 @@ export const memberFa: Record<keyof typeof memberEn, string> = {
   tbLoginLinkMade:
     "این پیوند را فقط به خود عضو بدهید. یک بار و تا {time} کار می‌کند؛ تنها چکیدهٔ کلیددار آن نگه داشته می‌شود.",
   tbLoginLinkQr: "پیوند ورود عضو به صورت کد QR",
+  tbLoginLinkText: "پیامک به تلفن عضو",
+  tbLoginLinkTexted: "به تلفن ثبت‌شدهٔ عضو پیامک شد. یک بار و تا {time} کار می‌کند.",
 };

@@ -12,16 +12,22 @@ import { qrSvg } from "../qr/qrSvg";
 export function loginLinkView(
   page: PageState,
   memberRef: string,
-  made?: MemberLoginLink & { url: string },
+  options: { made?: Omit<MemberLoginLink, "path"> & { url: string | null }; canText: boolean },
 ): Html {
   const { t, lang } = page;
-  const shown = made
-    ? html`<div class="notice" role="status" id="login-link">
-        <p>${t("tbLoginLinkMade").replace("{time}", dateTime(made.expiresAt, lang))}</p>
-        <p dir="ltr"><code id="login-link-url">${made.url}</code></p>
-        ${raw(qrSvg(made.url, t("tbLoginLinkQr")))}
-      </div>`
-    : "";
+  const { made } = options;
+  const until = made ? dateTime(made.expiresAt, lang) : "";
+  const shown = !made
+    ? ""
+    : made.url === null
+      ? html`<p class="notice" role="status" id="login-link">
+          ${t("tbLoginLinkTexted").replace("{time}", until)}
+        </p>`
+      : html`<div class="notice" role="status" id="login-link">
+          <p>${t("tbLoginLinkMade").replace("{time}", until)}</p>
+          <p dir="ltr"><code id="login-link-url">${made.url}</code></p>
+          ${raw(qrSvg(made.url, t("tbLoginLinkQr")))}
+        </div>`;
   return html`<p class="hint">${t("tbLoginLinkIntro")}</p>
     ${shown}
     <form
@@ -31,6 +37,13 @@ export function loginLinkView(
       id="login-link-form"
     >
       ${csrfField(page)}
-      <button type="submit">${t("tbLoginLinkMake")}</button>
+      <button type="submit" name="send" value="show">${t("tbLoginLinkMake")}</button>
+      ${
+        options.canText
+          ? html`<button type="submit" name="send" value="sms" class="secondary">
+              ${t("tbLoginLinkText")}
+            </button>`
+          : ""
+      }
     </form>`;
 }

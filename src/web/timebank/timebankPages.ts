@@ -199,7 +199,16 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
         </section>
         <section aria-labelledby="login-link-heading">
           <h2 id="login-link-heading">${t("tbLoginLink")}</h2>
-          ${loginLinkView(page, member.memberRef, link && { ...link, url: `${req.protocol}://${req.get("host")}${link.path}` })}
+          ${loginLinkView(page, member.memberRef, {
+            made: link && {
+              ...link,
+              url:
+                link.path === null
+                  ? null
+                  : `${deps().publicUrl ?? `${req.protocol}://${req.get("host")}`}${link.path}`,
+            },
+            canText: member.custody === "custodial" && access.phone && deps().publicUrl !== null,
+          })}
         </section>
         <section aria-labelledby="change-heading">
           <h2 id="change-heading">${t("tbChange")}</h2>
@@ -405,7 +414,9 @@ export function registerTimebankPages(router: Router, services: TimebankPageServ
     const memberRef = memberRefOf(req);
     let link: MemberLoginLink;
     try {
-      link = await createMemberLoginLink(deps(), coordinatorOf(res), memberRef);
+      link = await createMemberLoginLink(deps(), coordinatorOf(res), memberRef, {
+        send: formOf(req).text("send") === "sms" ? "sms" : "show",
+      });
     } catch (error) {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
       return shown((rq, rs) => memberPage(rq, rs, error, memberRef))(req, res);

@@ -12,6 +12,7 @@ import {
   type Organisation,
   untilIndexed,
 } from "../e2e/harness";
+import { textsTo } from "../mandates/mandateFixture";
 import { admitMember, refusedWritingNothing, seedTimeBank, TIMEBANK_PIN } from "./timebankFixture";
 
 /**
@@ -30,6 +31,7 @@ describe("timebank: a member signs in with its coordinator's link and reads and 
   let recipient: string;
   let openServiceId: string;
   const keys = {} as Record<Role, string>;
+  const PUBLIC_URL = "https://aid.example.org";
   const TABLES = [
     "member_login_links",
     "member_sessions",
@@ -53,7 +55,7 @@ describe("timebank: a member signs in with its coordinator's link and reads and 
   };
 
   before(async () => {
-    gw = await bootE2e();
+    gw = await bootE2e({ env: { SINTECH_PUBLIC_URL: PUBLIC_URL } });
     coordinator = await registerOrganisation(gw, "charity");
     other = await registerOrganisation(gw, "charity");
     for (const org of [coordinator, other]) {
@@ -86,7 +88,33 @@ describe("timebank: a member signs in with its coordinator's link and reads and 
     await refusedWritingNothing(counts, () => link(coordinator, `0x${"cd".repeat(32)}`), 404, "memberRef");
     for (const minutes of [0, 61, 1.5, "15"])
       await refusedWritingNothing(counts, () => link(coordinator, recipient, { minutes }), 400, "minutes");
-    await refusedWritingNothing(counts, () => link(coordinator, recipient, { send: "sms" }), 400, "send");
+    await refusedWritingNothing(counts, () => link(coordinator, recipient, { send: "email" }), 400, "send");
+  });
+
+  it("texts the link to a member's phone on file instead of answering it, at the gateway's public address", async () => {
+    // The recipient has no phone on file: nothing is made or sent.
+    await refusedWritingNothing(
+      counts,
+      () => link(coordinator, recipient, { send: "sms" }),
+      409,
+      "send",
+      "no_phone",
+    );
+    const phone = "09121234567";
+    const texted = await admitMember(gw, coordinator, syntheticNationalId(964_700), {
+      pin: TIMEBANK_PIN,
+      phone,
+    });
+    const sent = await link(coordinator, texted, { send: "sms", minutes: 5 });
+    expect(sent.status, sent.text).to.equal(201);
+    expect(sent.body).to.include({ memberRef: texted, path: null, sentBy: "sms" });
+    const [text] = textsTo(gw, phone).slice(-1);
+    const match = /(https:\/\/aid\.example\.org\/app\/member\/login#(stm_[A-Za-z0-9_-]{43}))$/.exec(text!);
+    expect(match, text).to.not.equal(null);
+    expect(text).to.include("5 minutes");
+    const opened = await gw.post("/v1/member/sessions", undefined, { token: match![2] });
+    expect(opened.status, opened.text).to.equal(201);
+    expect(opened.body.memberRef).to.equal(texted);
   });
 
   it("opens a session once per link; a used, expired or altered link is refused and opens nothing", async () => {

@@ -85,6 +85,17 @@ describe("web: a time-bank member's own page, signed in with its coordinator's l
     expect(rows("member_login_links")).to.equal(before);
     const page = await coordinator.agent.get(`/app/timebank/members/${world.recipient}`);
     expect(page.text).to.include(`action="/app/timebank/members/${world.recipient}/login-link"`);
+    // No public address configured: the link is shown, never texted.
+    expect(page.text).to.not.include('value="sms"');
+    const texted = await world.gw.post(
+      `/v1/timebank/members/${world.recipient}/login-links`,
+      world.coordinator.apiKey,
+      {
+        send: "sms",
+      },
+    );
+    expect(texted.status, texted.text).to.equal(409);
+    expect(texted.body.error).to.include({ field: "send", code: "public_url_unset" });
     expect(page.text).to.not.include("#stm_");
     await makeLink(world.recipient);
     expect(rows("member_login_links")).to.equal(before + 1);
