@@ -201,8 +201,9 @@ export const INDEXER_TIMEBANK_HISTORY_SQL = `
     minutes      INTEGER NOT NULL CHECK (minutes > 0),
     PRIMARY KEY (tx_hash, log_index)
   ) STRICT;
-  CREATE INDEX idx_timebank_moves_by_source ON idx_timebank_moves (source, block_number);
-  CREATE INDEX idx_timebank_moves_by_target ON idx_timebank_moves (target, block_number);
+  -- Covering (the minutes too): a member's or the pool's moves, newest first, and their sums, from the index alone.
+  CREATE INDEX idx_timebank_moves_by_source ON idx_timebank_moves (source, block_number, log_index, minutes);
+  CREATE INDEX idx_timebank_moves_by_target ON idx_timebank_moves (target, block_number, log_index, minutes);
   CREATE INDEX idx_timebank_moves_by_block ON idx_timebank_moves (block_number);
 
   CREATE TABLE idx_timebank_logged (

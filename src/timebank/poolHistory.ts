@@ -33,6 +33,16 @@ export interface PoolHistory {
 
 const POOL = ZeroAddress.toLowerCase();
 
+interface PoolRow {
+  kind: "service" | "donation";
+  service_id: string | null;
+  block_number: number;
+  log_index: number;
+  tx_hash: string;
+  minutes: number;
+  member_ref: string | null;
+}
+
 /**
  * The community pool as its coordinators see it: its balance from the TimeBank, and what moved it from the
  * indexer's read model of the TimeBank's events (`CreditDonated` to zero, `ServiceConfirmed` with a zero
@@ -46,29 +56,28 @@ export async function poolHistory(
 ): Promise<PoolHistory> {
   requireCoordinator(deps, coordinatorOrgId);
   const balance = await deps.system.timeBank.poolBalance();
-  const sums = cachedStatement(
-    deps.db,
-    `SELECT coalesce(sum(CASE WHEN target = @pool THEN minutes END), 0) AS donated,
-            coalesce(sum(CASE WHEN source = @pool THEN minutes END), 0) AS paid
-       FROM idx_timebank_moves WHERE source = @pool OR target = @pool`,
-  ).get({ pool: POOL }) as { donated: number; paid: number };
-  const rows = cachedStatement(
-    deps.db,
-    `SELECT m.kind, m.service_id, m.block_number, m.tx_hash, m.minutes, c.member_ref
-       FROM idx_timebank_moves m
-       LEFT JOIN idx_timebank_wallets w ON w.wallet = CASE WHEN m.target = @pool THEN m.source ELSE m.target END
-       LEFT JOIN timebank_members c ON c.member_ref = w.member_ref AND c.coordinator_org_id = @org
-      WHERE m.source = @pool OR m.target = @pool
-      ORDER BY m.block_number DESC, m.log_index DESC
-      LIMIT @limit`,
-  ).all({ pool: POOL, org: coordinatorOrgId, limit }) as {
-    kind: "service" | "donation";
-    service_id: string | null;
-    block_number: number;
-    tx_hash: string;
-    minutes: number;
-    member_ref: string | null;
-  }[];
+  // Each side of the pool from its own covering index: the sums, and the newest `limit` of each side merged.
+  const sum = (side: "source" | "target") =>
+    cachedStatement(
+      deps.db,
+      `SELECT coalesce(sum(minutes), 0) FROM idx_timebank_moves WHERE ${side} = ?`,
+      "pluck",
+    ).get(POOL) as number;
+  const newest = (side: "source" | "target") =>
+    cachedStatement(
+      deps.db,
+      `SELECT m.kind, m.service_id, m.block_number, m.log_index, m.tx_hash, m.minutes, c.member_ref
+         FROM idx_timebank_moves m
+         LEFT JOIN idx_timebank_wallets w ON w.wallet = m.${side === "target" ? "source" : "target"}
+         LEFT JOIN timebank_members c ON c.member_ref = w.member_ref AND c.coordinator_org_id = ?
+        WHERE m.${side} = ?
+        ORDER BY m.block_number DESC, m.log_index DESC
+        LIMIT ?`,
+    ).all(coordinatorOrgId, POOL, limit) as PoolRow[];
+  const rows = [...newest("target"), ...newest("source")]
+    .sort((a, b) => b.block_number - a.block_number || b.log_index - a.log_index)
+    .slice(0, limit);
+  const sums = { donated: sum("target"), paid: sum("source") };
   return {
     minutes: Number(balance),
     donated: sums.donated,
