@@ -19,6 +19,9 @@ export const MEMBER_USAGE = `  member sign-in <link>          a time-bank member
                                  services it received that wait for its word
   member confirm <serviceId> (--pin | --sms | --signature <0x..>)
                                  its word on a service it received (--pin and --sms read it from stdin)
+  member log --recipient <memberRef> --minutes <n> --category <code> [--idempotency-key <key>]
+                                 log a service it gave (the recipient's member code, from its page); it
+                                 counts once the recipient confirms it
   member sms-code <serviceId>    text it a code bound to that service
   member donate --minutes <n> [--to <memberRef>] [--idempotency-key <key>]
                                  give earned minutes to the pool or a member (PIN from stdin)
@@ -99,6 +102,20 @@ export async function memberCommand(
       );
       return 0;
     }
+    case "log": {
+      const recipient = value(flags, "recipient");
+      const category = value(flags, "category");
+      if (!recipient || !category)
+        throw new CliError("member log needs --recipient, --minutes and --category.");
+      const body = {
+        recipient,
+        minutes: whole(flags, "minutes"),
+        category,
+        idempotencyKey: value(flags, "idempotency-key") ?? `cli-${randomUUID()}`,
+      };
+      print(serviceText((await call("POST", "/v1/member/services", body)) as ServiceAnswer));
+      return 0;
+    }
     case "sms-code": {
       const sent = (await call("POST", `/v1/member/services/${first("a service id")}/sms-code`, {})) as {
         expiresAt: string;
@@ -130,7 +147,7 @@ export async function memberCommand(
       return 0;
     default:
       throw new CliError(
-        `Unknown member command "${sub ?? ""}": sign-in, account, history, services, confirm, sms-code, donate or sign-out.`,
+        `Unknown member command "${sub ?? ""}": sign-in, account, history, services, log, confirm, sms-code, donate or sign-out.`,
       );
   }
 }

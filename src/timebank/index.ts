@@ -83,10 +83,12 @@ export type { MemberLoginLink, MemberLoginLinkParams, MemberSession } from "./me
 export {
   confirmOwnService,
   donateOwn,
+  logOwnService,
   ownAccount,
+  ownServiceSchema,
   ownHistory,
   ownOpenServices,
   requestOwnSmsCode,
 } from "./ownAccount";
-export type { OwnAccount } from "./ownAccount";
+export type { OwnAccount, OwnServiceParams } from "./ownAccount";
 export type { MemberHistory } from "./history";

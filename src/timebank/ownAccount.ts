@@ -1,8 +1,10 @@
 import { NotFoundError } from "../errors";
+import { z } from "zod";
 import { parseInput } from "../validation";
 import { confirmService, confirmServiceSchema } from "./confirmService";
 import { donate, type DonateParams, type Donation } from "./donate";
 import { historyOfMember, type MemberHistory } from "./history";
+import { logService, logServiceSchema } from "./logService";
 import { memberAccess } from "./memberAccess";
 import type { MemberSession } from "./memberSessions";
 import { getMember, memberRow } from "./members";
@@ -97,4 +99,22 @@ export async function donateOwn(
   params: DonateParams,
 ): Promise<Donation> {
   return donate(deps, session.coordinatorOrgId, session.memberRef, params);
+}
+
+/** A service the member gave, as it logs it: `logServiceSchema` without the giver, who is the session's member. */
+export const ownServiceSchema = logServiceSchema.omit({ giver: true });
+export type OwnServiceParams = z.input<typeof ownServiceSchema>;
+
+/**
+ * The member logs a service it gave (its wallet held by the gateway, whose key sends the call): the recipient is
+ * the member whose code (its member reference, shown on its own page) the giver was given; nothing moves until
+ * the recipient confirms it. The same checks and idempotency as its coordinator's `logService`.
+ */
+export async function logOwnService(
+  deps: TimeBankDeps,
+  session: MemberSession,
+  params: OwnServiceParams,
+): Promise<ServiceView & { replayed: boolean }> {
+  const input = parseInput(ownServiceSchema, params);
+  return logService(deps, session.coordinatorOrgId, { ...input, giver: session.memberRef });
 }

@@ -3,6 +3,8 @@ import {
   confirmServiceSchema,
   createMemberLoginLink,
   donateOwn,
+  logOwnService,
+  ownServiceSchema,
   donateSchema,
   endMemberSession,
   MEMBER_LINK_MAX_MINUTES,
@@ -76,6 +78,10 @@ export function memberRoutes(services: TimebankRouteServices): RouteModule {
       });
       router.get("/v1/member/services", member, async (_req, res) => {
         res.json({ services: await ownOpenServices(deps(), res.locals.member!) });
+      });
+      router.post("/v1/member/services", member, validate(ownServiceSchema), async (_req, res) => {
+        const opened = await logOwnService(deps(), res.locals.member!, validated(res, ownServiceSchema));
+        res.status(opened.replayed ? 200 : 201).json(opened);
       });
       router.post(
         "/v1/member/services/:serviceId/confirmation",
@@ -192,6 +198,29 @@ export function memberRoutes(services: TimebankRouteServices): RouteModule {
           tags: ["timebank"],
           responses: {
             "200": jsonResponse("The services", timebank.serviceList.schema, timebank.serviceList.example),
+          },
+        }),
+        post: memberOperation({
+          operationId: "logOwnService",
+          summary: "The member logs a service it gave; it counts once the recipient confirms it",
+          description:
+            "The member is the giver, its wallet held by the gateway (409 `giver_self_custodied`: a wallet of its own calls the TimeBank itself). " +
+            "`recipient` is the member reference the recipient shows on its own page (another member of the same coordinator, 404 otherwise; 400 `self_service` for itself). " +
+            `The same \`idempotencyKey\` with the same service answers it again (200); with another, 409. ${OWN}`,
+          tags: ["timebank"],
+          requestBody: jsonRequestBody(ownServiceSchema, {
+            recipient: EXAMPLE_REF,
+            minutes: 60,
+            category: "care",
+            idempotencyKey: "own-service-2026-12-01-0001",
+          }),
+          responses: {
+            "201": jsonResponse("Logged", timebank.openedService.schema, timebank.openedService.example),
+            "200": jsonResponse("The same request again", timebank.openedService.schema, {
+              ...timebank.openedService.example,
+              replayed: true,
+            }),
+            ...errorResponses(400, 403, 404, 409),
           },
         }),
       },

@@ -17,6 +17,14 @@ export const memberEn = {
   memberCoordinator: "Coordinator",
   memberAsOf: "History read up to block {block}; what happened since appears within seconds.",
   memberSignOut: "Sign out",
+  memberCode: "My member code",
+  memberCodeHint: "Show it to the volunteer who serves you, to log the service for you to confirm.",
+  memberGave: "I gave a service",
+  memberGaveHint:
+    "Type or scan the code of the member you served. Nothing moves until that member confirms it, with its own word.",
+  memberRecipientCode: "The member's code (0x…)",
+  memberGaveSubmit: "Log the service",
+  memberLogged: "Logged: it counts once the member you served confirms it.",
   memberSignedOut: "You are signed out. To come back, ask your coordinator for a new link.",
   memberDonateHint:
     "Give minutes you earned to the community pool, which pays for services to people who cannot.",
@@ -56,6 +64,14 @@ export const memberFa: Record<keyof typeof memberEn, string> = {
   memberCoordinator: "هماهنگ‌کننده",
   memberAsOf: "تاریخچه تا بلوک {block} خوانده شده است؛ آنچه پس از آن رخ داده در چند ثانیه پیدا می‌شود.",
   memberSignOut: "خروج",
+  memberCode: "کد عضویت من",
+  memberCodeHint: "آن را به داوطلبی که به شما خدمت می‌کند نشان دهید تا خدمت را برای تأیید شما ثبت کند.",
+  memberGave: "خدمتی دادم",
+  memberGaveHint:
+    "کد عضوی را که به او خدمت کردید بنویسید یا اسکن کنید. تا آن عضو با سخن خودش تأیید نکند، چیزی جابه‌جا نمی‌شود.",
+  memberRecipientCode: "کد عضو (0x…)",
+  memberGaveSubmit: "ثبت خدمت",
+  memberLogged: "ثبت شد: وقتی عضوی که به او خدمت کردید تأییدش کند، به حساب می‌آید.",
   memberSignedOut: "از صفحه خارج شدید. برای بازگشت، از هماهنگ‌کننده پیوند تازه بخواهید.",
   memberDonateHint:
     "دقیقه‌هایی را که به دست آورده‌اید به صندوق مشترک ببخشید، که خدمت به کسانی را که توان پرداخت ندارند می‌پردازد.",

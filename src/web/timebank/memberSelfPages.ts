@@ -7,6 +7,7 @@ import {
   donateOwn,
   endMemberSession,
   findMemberSession,
+  logOwnService,
   MEMBER_LINK_PATH,
   MEMBER_SESSION_TTL_MS,
   MemberLinkRefusedError,
@@ -26,6 +27,7 @@ import { csrfField, renderPage } from "../layout";
 import { renderLinkForm } from "../linkForm";
 import { CsrfRefusedError, pageOf, requireCsrf, type PageState } from "../pageState";
 import { historyTable, memberChart, memberFacts, memberPendingTable, memberWord } from "./memberViews";
+import { ownServiceViews } from "./memberSelfViews";
 import { refusalBox } from "./refusal";
 import { formOf } from "./timebankForm";
 
@@ -34,6 +36,7 @@ const DONE: Record<string, TextKey> = {
   memberConfirmed: "tbMemberConfirmed",
   codeSent: "tbCodeSent",
   donated: "tbDonationDone",
+  logged: "memberLogged",
 };
 
 declare global {
@@ -166,6 +169,10 @@ export function registerMemberPages(router: Router, services: { timebank: TimeBa
           <h2 id="word-heading">${t("tbMemberWord")}</h2>
           ${word}
         </section>
+        <section aria-labelledby="gave-heading">
+          <h2 id="gave-heading">${t("memberGave")}</h2>
+          ${ownServiceViews(forms, account.memberRef, account.custody === "custodial", `web-${randomUUID()}`)}
+        </section>
         <form method="post" action="/app/member/logout" class="card" id="member-logout">
           ${csrfField(forms)}
           <button type="submit">${t("memberSignOut")}</button>
@@ -203,6 +210,16 @@ export function registerMemberPages(router: Router, services: { timebank: TimeBa
       smsCode: smsCode && toAsciiDigits(smsCode),
     });
     return "/app/member?done=memberConfirmed";
+  });
+  formRoute("/app/member/services", async (req, res) => {
+    const form = formOf(req);
+    await logOwnService(deps(), res.locals.memberPage!, {
+      recipient: form.text("recipient").toLowerCase(),
+      minutes: form.minutes("minutes") as number,
+      category: form.text("category") as "care",
+      idempotencyKey: form.text("idempotencyKey"),
+    });
+    return "/app/member?done=logged";
   });
   formRoute("/app/member/services/:serviceId/sms-code", async (req, res) => {
     await requestOwnSmsCode(deps(), res.locals.memberPage!, serviceIdOf(req));

@@ -543,6 +543,10 @@ describe("e2e: every documented operation answers as the OpenAPI document says",
     ok(fourth, 201);
     const giverSession = await signIn(giver);
     ok(await gw.get("/v1/member/services", giverSession), 200);
+    const ownLog = { recipient, minutes: 5, category: "care", idempotencyKey: "openapi-own-service-1" };
+    ok(await gw.post("/v1/member/services", giverSession, ownLog), 201);
+    ok(await gw.post("/v1/member/services", giverSession, ownLog), 200);
+    ok(await gw.post("/v1/member/services", giverSession, { ...ownLog, minutes: 0 }), 400);
     const own = `/v1/member/services/${fourth.body.serviceId}`;
     ok(await gw.post(`${own}/sms-code`, giverSession, {}), 201);
     ok(await gw.post(`${own}/confirmation`, giverSession, { pin: "975310" }), 401);

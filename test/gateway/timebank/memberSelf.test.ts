@@ -217,6 +217,49 @@ describe("timebank: a member signs in with its coordinator's link and reads and 
     expect(await pool()).to.equal(poolBefore + 5);
   });
 
+  it("logs a service the member gave to the member whose code it was shown; the recipient confirms it from its own session", async () => {
+    const giverSession = await signIn(giver);
+    const log = (body: Record<string, unknown>) => gw.post("/v1/member/services", giverSession, body);
+    const body = { recipient, minutes: 10, category: "transport", idempotencyKey: "member-own-log-0001" };
+    await refusedWritingNothing(
+      counts,
+      () => log({ ...body, recipient: giver }),
+      400,
+      "recipient",
+      "self_service",
+    );
+    await refusedWritingNothing(
+      counts,
+      () => log({ ...body, recipient: `0x${"cd".repeat(32)}` }),
+      404,
+      "recipient",
+    );
+    await refusedWritingNothing(counts, () => log({ ...body, giver: recipient }), 400, "giver");
+    await refusedWritingNothing(counts, () => log({ ...body, minutes: 0 }), 400, "minutes");
+    const logged = await log(body);
+    expect(logged.status, logged.text).to.equal(201);
+    expect(logged.body).to.include({ giver, recipient, minutes: 10, state: "open" });
+    const again = await log(body);
+    expect(again.status).to.equal(200);
+    expect(again.body).to.include({ serviceId: logged.body.serviceId, replayed: true });
+
+    const recipientSession = await signIn(recipient);
+    const waiting = (await gw.get("/v1/member/services", recipientSession)).body.services as {
+      serviceId: string;
+    }[];
+    expect(waiting.map((s) => s.serviceId)).to.include(logged.body.serviceId);
+    const before = (await gw.get("/v1/member", giverSession)).body.balance as number;
+    const confirmed = await gw.post(
+      `/v1/member/services/${logged.body.serviceId}/confirmation`,
+      recipientSession,
+      {
+        pin: TIMEBANK_PIN,
+      },
+    );
+    expect(confirmed.status, confirmed.text).to.equal(200);
+    expect((await gw.get("/v1/member", giverSession)).body.balance).to.equal(before + 10);
+  });
+
   it("takes the signature of a member that holds its own wallet, from the typed data its waiting service carries", async () => {
     const wallet = Wallet.createRandom();
     const own = await admitMember(gw, coordinator, syntheticNationalId(964_800), { wallet: wallet.address });
@@ -278,6 +321,7 @@ describe("timebank: a member signs in with its coordinator's link and reads and 
       "GET /v1/member",
       "GET /v1/member/history",
       "GET /v1/member/services",
+      "POST /v1/member/services",
       "POST /v1/member/services/{serviceId}/confirmation",
       "POST /v1/member/services/{serviceId}/sms-code",
       "POST /v1/member/donations",

@@ -210,6 +210,11 @@ describe("timebank CLI: a coordinator's tasks", function () {
     );
     expect(paid.reduce((sum, minutes) => sum + minutes, 0)).to.equal(60);
     expect(await member(["services"], session)).to.equal("no service waits for your word\n");
+    const logged = await member(
+      ["log", "--recipient", giver, "--minutes", "5", "--category", "care"],
+      session,
+    );
+    expect(logged).to.match(/^service svc_[0-9a-f-]{36}: open, 5 min of care\n/);
     expect(await member(["sign-out"], session)).to.equal("signed out\n");
     const ended = await member(["account"], session).catch((error: Error) => error);
     expect(ended).to.be.instanceOf(CliError);

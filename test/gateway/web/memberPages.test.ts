@@ -323,6 +323,41 @@ describe("web: a time-bank member's own page, signed in with its coordinator's l
     expect((await agent.get("/app/member")).status).to.equal(303);
   });
 
+  it("shows the member its own code, and logs a service it gave to the member whose code it types", async () => {
+    const { agent } = await openLink(await makeLink(world.giver));
+    const page = await agent.get("/app/member");
+    expect(/<code id="member-code-ref">([^<]+)<\/code>/.exec(page.text)![1]).to.equal(world.giver);
+    const logForm = /<form[^>]*id="log-service-form"[\s\S]*?<\/form>/.exec(page.text)![0];
+    const fields = {
+      csrf: csrfOf(logForm),
+      idempotencyKey: /name="idempotencyKey" value="([^"]+)"/.exec(logForm)![1]!,
+      recipient: world.recipient,
+      minutes: "۷",
+      category: "repairs",
+    };
+    const before = timebankCounts(world);
+    const refused = await agent
+      .post("/app/member/services")
+      .type("form")
+      .send(form({ ...fields, minutes: "0" }));
+    expect(refused.status).to.equal(400);
+    expect(timebankCounts(world)).to.deep.equal(before);
+    const logged = await agent.post("/app/member/services").type("form").send(form(fields));
+    expect(logged.status, logged.text).to.equal(303);
+    expect(logged.headers.location).to.equal("/app/member?done=logged");
+    const row = db()
+      .prepare(
+        "SELECT giver_ref, recipient_ref, duration, state FROM timebank_services WHERE idempotency_key LIKE ?",
+      )
+      .get(`%${fields.idempotencyKey}`);
+    expect(row).to.deep.equal({
+      giver_ref: world.giver,
+      recipient_ref: world.recipient,
+      duration: 7,
+      state: "open",
+    });
+  });
+
   it("signs the member out: its session ends and the page asks for a new link", async () => {
     const { agent } = await openLink(await makeLink(world.giver));
     const page = await agent.get("/app/member");
