@@ -66,6 +66,25 @@ const rpcUrls = z
   })
   .pipe(z.array(rpcUrl).min(1, { error: "must list at least one JSON-RPC URL" }));
 
+/** An http(s) URL (`bare`: with no query or fragment either); the error names the field, never the value. */
+const httpUrl = (error: string, { bare = false } = {}) =>
+  z
+    .string()
+    .trim()
+    .refine(
+      (value) => {
+        try {
+          const url = new URL(value);
+          return (
+            ["http:", "https:"].includes(url.protocol) && (!bare || (url.search === "" && url.hash === ""))
+          );
+        } catch {
+          return false;
+        }
+      },
+      { error },
+    );
+
 const PEPPER_BYTES = 32;
 const pepperValue = hexBytes(PEPPER_BYTES, 1024);
 
@@ -255,40 +274,15 @@ export const FIELDS = {
   ipfsApiUrl: {
     env: "IPFS_API_URL",
     flag: undefined,
-    schema: z
-      .string()
-      .trim()
-      .refine(
-        (value) => {
-          try {
-            return ["http:", "https:"].includes(new URL(value).protocol);
-          } catch {
-            return false;
-          }
-        },
-        // The URL is not repeated: it may carry credentials.
-        { error: "must be the http(s) URL of a Kubo RPC API, e.g. http://127.0.0.1:5001" },
-      )
-      .optional(),
+    // The URL is not repeated in the error: it may carry credentials.
+    schema: httpUrl("must be the http(s) URL of a Kubo RPC API, e.g. http://127.0.0.1:5001").optional(),
   },
   publicUrl: {
     env: "SINTECH_PUBLIC_URL",
     flag: undefined,
-    schema: z
-      .string()
-      .trim()
-      .refine(
-        (value) => {
-          try {
-            const url = new URL(value);
-            return ["http:", "https:"].includes(url.protocol) && url.search === "" && url.hash === "";
-          } catch {
-            return false;
-          }
-        },
-        { error: "must be the gateway's public http(s) address, e.g. https://aid.example.org" },
-      )
-      .optional(),
+    schema: httpUrl("must be the gateway's public http(s) address, e.g. https://aid.example.org", {
+      bare: true,
+    }).optional(),
   },
   ussdSecret: {
     env: "SINTECH_USSD_SECRET",

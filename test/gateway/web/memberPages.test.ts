@@ -10,22 +10,13 @@ import {
   signedInAgent,
   stopTimebankWorld,
   timebankCounts,
+  textAfter,
   timebankWorld,
   TIMEBANK_PIN,
   type Agent,
   type TimebankWorld,
 } from "./timebankWorld";
 
-/** The text of the element after `marker`, trimmed. */
-function textAfter(html: string, marker: string): string {
-  const at = html.indexOf(marker);
-  expect(at, `${marker} on the page`).to.be.greaterThan(-1);
-  const open = html.indexOf(">", at);
-  return html
-    .slice(open + 1, html.indexOf("<", open))
-    .replace(/\s+/g, " ")
-    .trim();
-}
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
 /**

@@ -9,22 +9,13 @@ import {
   signedInAgent,
   stopTimebankWorld,
   timebankCounts,
+  textAfter,
   timebankWorld,
   TIMEBANK_PIN,
   type Agent,
   type TimebankWorld,
 } from "./timebankWorld";
 
-/** The text of the element after `marker` (an attribute written into the page), trimmed. */
-function textAfter(html: string, marker: string): string {
-  const at = html.indexOf(marker);
-  expect(at, `${marker} on the page`).to.be.greaterThan(-1);
-  const open = html.indexOf(">", at);
-  return html
-    .slice(open + 1, html.indexOf("<", open))
-    .replace(/\s+/g, " ")
-    .trim();
-}
 /** The HTML of one table row, by the attribute that names it. */
 function rowOf(html: string, attribute: string): string {
   const match = new RegExp(`<tr ${attribute}>([\\s\\S]*?)</tr>`).exec(html);

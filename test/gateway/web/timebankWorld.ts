@@ -118,3 +118,14 @@ export async function signedInAgent(
   const page = await agent.get("/app");
   return { agent, csrf: csrfOf(page.text) };
 }
+
+/** The text of the element after `marker` (an attribute written into the page), trimmed. */
+export function textAfter(html: string, marker: string): string {
+  const at = html.indexOf(marker);
+  expect(at, `${marker} on the page`).to.be.greaterThan(-1);
+  const open = html.indexOf(">", at);
+  return html
+    .slice(open + 1, html.indexOf("<", open))
+    .replace(/\s+/g, " ")
+    .trim();
+}
