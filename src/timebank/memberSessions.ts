@@ -169,7 +169,8 @@ export class MemberLinkRefusedError extends AppError {
 }
 
 /**
- * Spends a link's token and opens the member's session: once, before it expires, for a member not removed.
+ * Spends a link's token and opens the member's session: once, before it expires, for a member still able to
+ * sign in (`requireSignInable`).
  * Marking the link used and reading it are one statement in one transaction, so two requests racing with
  * the same token cannot both win. Answers the session's bearer token (shown once) and the session.
  */
@@ -181,16 +182,17 @@ export async function openMemberSession(
   if (!LINK_SHAPE.test(token)) throw new MemberLinkRefusedError("link_unknown");
   const now = deps.now();
   const found = deps.peppers.versions
-    .map((version) => ({
-      hash: linkHash(deps, token, version),
-      row: cachedStatement(
+    .map((version) => {
+      const hash = linkHash(deps, token, version);
+      const row = cachedStatement(
         deps.db,
         `SELECT member_ref, coordinator_org_id, expires_at, used_at FROM member_login_links
           WHERE token_hash = ? AND pepper_version = ?`,
-      ).get(linkHash(deps, token, version), version) as
+      ).get(hash, version) as
         | { member_ref: string; coordinator_org_id: string; expires_at: string; used_at: string | null }
-        | undefined,
-    }))
+        | undefined;
+      return { hash, row };
+    })
     .find((candidate) => candidate.row !== undefined);
   if (!found?.row) throw new MemberLinkRefusedError("link_unknown");
   if (found.row.used_at !== null) throw new MemberLinkRefusedError("link_used");

@@ -31,10 +31,11 @@ export interface OwnAccount extends MemberView {
 export async function ownAccount(deps: TimeBankDeps, session: MemberSession): Promise<OwnAccount> {
   const member = await getMember(deps, session.coordinatorOrgId, session.memberRef);
   const access = memberAccess(deps, session.memberRef);
-  const coordinatorName = deps.db
-    .prepare("SELECT name FROM organisations WHERE org_id = ?")
-    .pluck()
-    .get(session.coordinatorOrgId) as string;
+  const coordinatorName = cachedStatement(
+    deps.db,
+    "SELECT name FROM organisations WHERE org_id = ?",
+    "pluck",
+  ).get(session.coordinatorOrgId) as string;
   return { ...member, coordinatorName, pin: access.pin, phone: access.phone };
 }
 
