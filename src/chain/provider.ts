@@ -1,4 +1,11 @@
-import { JsonRpcProvider, makeError, Network, type JsonRpcPayload, type JsonRpcResult } from "ethers";
+import {
+  JsonRpcProvider,
+  makeError,
+  Network,
+  type JsonRpcError,
+  type JsonRpcPayload,
+  type JsonRpcResult,
+} from "ethers";
 
 /** What ethers allows for one HTTP request before it gives up; kept the same here. */
 const REQUEST_TIMEOUT_MS = 300_000;
@@ -26,10 +33,74 @@ export function createProvider(url: string, chainId: number, pollingInterval = 1
  */
 class GatewayProvider extends JsonRpcProvider {
   readonly #url: string;
+  #queue: Queued[] = [];
+  #draining = false;
+  #nextId = 1;
 
   constructor(url: string, network: Network, options: ConstructorParameters<typeof JsonRpcProvider>[2]) {
     super(url, network, options);
     this.#url = url;
+  }
+
+  /**
+   * Queues the call and sends what was queued together as batches of at most `BATCH_MAX_COUNT` payloads
+   * and about `BATCH_MAX_BYTES`, as ethers does; but ethers measured a batch by serialising it again for
+   * every payload it added, so 500 reads made together (a disbursement's coverage reads) were serialised
+   * about 50 times each: 6 s of the gateway's CPU in a 100,000-household disbursement. Here each payload's
+   * size is measured once.
+   */
+  override async send(method: string, params: unknown[] | Record<string, unknown>): Promise<any> {
+    await this._start();
+    if (this.destroyed) return Promise.reject(destroyedError(method));
+    const payload: JsonRpcPayload = { method, params, id: this.#nextId++, jsonrpc: "2.0" };
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ payload, resolve, reject });
+      if (!this.#draining) {
+        this.#draining = true;
+        setTimeout(() => this.#drain(), 0);
+      }
+    });
+  }
+
+  #drain(): void {
+    this.#draining = false;
+    const queued = this.#queue;
+    this.#queue = [];
+    for (const batch of batches(queued)) void this.#sendBatch(batch);
+  }
+
+  async #sendBatch(batch: readonly Queued[]): Promise<void> {
+    const payload = batch.length === 1 ? batch[0]!.payload : batch.map((entry) => entry.payload);
+    this.emit("debug", { action: "sendRpcPayload", payload });
+    let results: JsonRpcResult[];
+    try {
+      results = await this._send(payload);
+      this.emit("debug", { action: "receiveRpcResult", result: results });
+    } catch (error) {
+      this.emit("debug", { action: "receiveRpcError", error });
+      for (const { reject } of batch) reject(error);
+      return;
+    }
+    const byId = new Map(results.map((result) => [result.id, result]));
+    for (const { payload: sent, resolve, reject } of batch) {
+      if (this.destroyed) {
+        reject(destroyedError(sent.method));
+        continue;
+      }
+      const result = byId.get(sent.id);
+      if (result === undefined) {
+        const error = makeError("missing response for request", "BAD_DATA", {
+          value: results,
+          info: { payload: sent },
+        });
+        this.emit("error", error);
+        reject(error);
+      } else if ("error" in result) {
+        reject(this.getRpcError(sent, result as JsonRpcError));
+      } else {
+        resolve(result.result);
+      }
+    }
   }
 
   override async _send(payload: JsonRpcPayload | JsonRpcPayload[]): Promise<JsonRpcResult[]> {
@@ -56,4 +127,35 @@ class GatewayProvider extends JsonRpcProvider {
     const answer = (await response.json()) as JsonRpcResult | JsonRpcResult[];
     return Array.isArray(answer) ? answer : [answer];
   }
+}
+
+/** ethers' limits for one JSON-RPC batch, kept. */
+const BATCH_MAX_COUNT = 100;
+const BATCH_MAX_BYTES = 1 << 20;
+
+interface Queued {
+  payload: JsonRpcPayload;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** The queue cut into batches in order: a new batch at `BATCH_MAX_COUNT` payloads or past `BATCH_MAX_BYTES`. */
+export function* batches<T extends { payload: JsonRpcPayload }>(queued: readonly T[]): Generator<T[]> {
+  let batch: T[] = [];
+  let bytes = 0;
+  for (const entry of queued) {
+    const size = JSON.stringify(entry.payload).length + 1;
+    if (batch.length > 0 && (batch.length === BATCH_MAX_COUNT || bytes + size > BATCH_MAX_BYTES)) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(entry);
+    bytes += size;
+  }
+  if (batch.length > 0) yield batch;
+}
+
+function destroyedError(method: string) {
+  return makeError("provider destroyed; cancelled request", "UNSUPPORTED_OPERATION", { operation: method });
 }
