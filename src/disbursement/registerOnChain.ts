@@ -7,6 +7,7 @@ import { NotFoundError } from "../errors";
 import { yieldToEventLoop } from "../yieldToEventLoop";
 import { startDraining } from "./disburse";
 import { stateOf } from "./getDisbursement";
+import { encodeRegisterBatch, type RegistrationEntry } from "./registerBatchCalldata";
 import type { DisbursementDeps, JobProgress, JobState } from "./types";
 
 export const REGISTER_JOB = "registry.register";
@@ -289,11 +290,7 @@ export function registrationCounts(deps: Pick<DisbursementDeps, "db">): Register
   return { queued: count("queued"), registered: count("registered"), failed: count("failed") };
 }
 
-interface Registration {
-  beneficiaryRef: string;
-  householdRef: string;
-  wallet: string;
-}
+type Registration = RegistrationEntry;
 
 function enqueueRegistration(
   deps: DisbursementDeps,
@@ -308,15 +305,10 @@ function enqueueRegistration(
     kind: REGISTER_JOB,
     from: deps.registrar,
     to: deps.system.registry.target as string,
-    data: deps.system.registry.interface.encodeFunctionData("registerBatch", [
-      batch.map((entry) => ({
-        beneficiaryRef: entry.beneficiaryRef,
-        householdRef: entry.householdRef,
-        wallet: entry.wallet,
-      })),
-    ]),
+    data: encodeRegisterBatch(deps.system.registry.interface, batch),
   });
-  const upsert = deps.db.prepare(
+  const upsert = cachedStatement(
+    deps.db,
     `INSERT INTO chain_registrations (beneficiary_ref, household_ref, wallet, status, job_id, updated_at)
      VALUES (?, ?, ?, 'queued', ?, ?)
      ON CONFLICT (beneficiary_ref) DO UPDATE SET status = 'queued', job_id = excluded.job_id, updated_at = excluded.updated_at`,
