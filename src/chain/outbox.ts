@@ -1,7 +1,6 @@
 import type { Database } from "better-sqlite3";
 import {
   JsonRpcApiProvider,
-  keccak256,
   type Interface,
   type Provider,
   type TransactionReceipt,
@@ -10,6 +9,7 @@ import {
 import { cachedStatement } from "../db/statements";
 import { DuplicateError } from "../errors";
 import { decodeRevert, type DecodedRevert } from "./decodeRevert";
+import { transactionHash } from "./signEip1559";
 
 /**
  * The durable queue of chain writes, and their write-ahead log. A job is queued in the same SQLite
@@ -468,7 +468,7 @@ export class ChainOutbox {
       maxFeePerGas: fees.maxFeePerGas ?? 0n,
       maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 0n,
     });
-    const txHash = keccak256(rawTx);
+    const txHash = transactionHash(rawTx);
     cachedStatement(
       this.options.db,
       "UPDATE chain_jobs SET status = 'signed', nonce = ?, raw_tx = ?, tx_hash = ?, updated_at = ? WHERE job_id = ?",
@@ -535,7 +535,7 @@ export class ChainOutbox {
       } catch (error) {
         if (!isAlreadyKnown(error) && !isNonceTooLow(error)) throw error;
       }
-      await this.waitForReceipt(keccak256(rawTx), this.options.receiptTimeoutMs ?? 60_000);
+      await this.waitForReceipt(transactionHash(rawTx), this.options.receiptTimeoutMs ?? 60_000);
       this.filled++;
     }
   }

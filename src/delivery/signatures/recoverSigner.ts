@@ -1,4 +1,5 @@
 import { getBytes, keccak256 } from "ethers";
+import { nativeSecp256k1 } from "../../chain/nativeSecp256k1";
 
 /**
  * Who signed a 32-byte digest: the address behind a 65-byte `r || s || v` ECDSA signature, as the ledger's
@@ -24,10 +25,6 @@ export interface SignerRecovery {
 const ORDER = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const HALF_ORDER = ORDER >> 1n;
 
-interface NativeBinding {
-  ecdsaRecover(sig: Uint8Array, recid: number, msg32: Uint8Array, compressed: boolean): Uint8Array;
-}
-
 interface NobleSignature {
   addRecoveryBit(bit: number): {
     recoverPublicKey(hash: Uint8Array): { toBytes(compressed: boolean): Uint8Array };
@@ -39,12 +36,8 @@ interface NobleModule {
 
 /** The native binding; `secp256k1`'s own index would silently fall back to the slow `elliptic` instead. */
 export function nativeRecovery(): SignerRecovery | undefined {
-  let binding: NativeBinding;
-  try {
-    binding = require("secp256k1/bindings") as NativeBinding;
-  } catch {
-    return undefined;
-  }
+  const binding = nativeSecp256k1;
+  if (!binding) return undefined;
   return {
     name: "libsecp256k1",
     recoverPublicKey(digest, rs, recoveryId) {

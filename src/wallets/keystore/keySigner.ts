@@ -1,4 +1,5 @@
 import type { TransactionRequest, TypedDataDomain, TypedDataField, Wallet } from "ethers";
+import { signEip1559 } from "../../chain/signEip1559";
 
 /**
  * What the gateway needs from a key: an address and three kinds of signature. The local keystore
@@ -18,9 +19,14 @@ export interface KeySigner {
   signMessage(message: string | Uint8Array): Promise<string>;
 }
 
-/** A KeySigner over an unsealed ethers Wallet; the wallet itself stays private to this object. */
+/**
+ * A KeySigner over an unsealed ethers Wallet; the wallet itself stays private to this object. Transactions
+ * of the shape the outbox signs (EIP-1559, no access list) are signed natively (`signEip1559`, the same
+ * bytes), the rest by the wallet.
+ */
 export function walletKeySigner(wallet: Wallet): KeySigner {
   const address = wallet.address.toLowerCase();
+  const privateKey = Buffer.from(wallet.privateKey.slice(2), "hex");
   return Object.freeze({
     address,
     signTypedData: (
@@ -28,7 +34,12 @@ export function walletKeySigner(wallet: Wallet): KeySigner {
       types: Record<string, TypedDataField[]>,
       value: Record<string, unknown>,
     ) => wallet.signTypedData(domain, types, value),
-    signTransaction: (tx: TransactionRequest) => wallet.signTransaction(tx),
+    signTransaction: async (tx: TransactionRequest) => {
+      const from = typeof tx.from === "string" ? tx.from.toLowerCase() : tx.from;
+      const native =
+        from === undefined || from === null || from === address ? signEip1559(tx, privateKey) : undefined;
+      return native ?? wallet.signTransaction(tx);
+    },
     signMessage: (message: string | Uint8Array) => wallet.signMessage(message),
   });
 }
