@@ -8,7 +8,12 @@ import { loadConfig } from "../config";
 import { openSqliteStore } from "../db";
 import { createLogger } from "../logging";
 import { bootGateway } from "../main/bootGateway";
-import { createWalletsContext, deriveKeystoreKey, loadOrCreateKeystoreSalt } from "../wallets";
+import {
+  createWalletsContext,
+  deriveKeystoreKey,
+  firstOperatorAddress,
+  loadOrCreateKeystoreSalt,
+} from "../wallets";
 import { CliError } from "./apiClient";
 
 /**
@@ -46,10 +51,7 @@ export async function deployCommand(argv: string[]): Promise<number> {
         loadOrCreateKeystoreSalt(config.dataDir),
       ),
     });
-    const existing = store.sqlite
-      .prepare("SELECT address FROM keys WHERE purpose = 'operator' ORDER BY created_at LIMIT 1")
-      .pluck()
-      .get() as string | undefined;
+    const existing = firstOperatorAddress(store.sqlite);
     const operator = existing ?? wallets.keystore.create("operator", "gateway");
     const signer = new RawSignerAdapter(wallets.keystore.signer(operator), provider);
     const system = await deployAidSystem(signer, {

@@ -6,7 +6,7 @@ import { ROW_COUNTS_SQL } from "./rowCounts";
 import { ORGANISATION_REQUESTS_SQL, ORGANISATIONS_SQL } from "../organisations/schema";
 import { EARMARKS_AND_GIFT_REQUESTS_SQL, PROGRAMMES_SQL } from "../programmes/schema";
 import { IDEMPOTENCY_SQL } from "./idempotency";
-import { WALLETS_SQL } from "../wallets/schema";
+import { KEYS_INDEX_SQL, WALLETS_SQL } from "../wallets/schema";
 import { HOUSEHOLD_ACCESS_SQL } from "../households/access/schema";
 import { IMPORT_PROGRESS_SQL, REVIEW_RESOLUTION_SQL } from "../households/schema";
 import { ANCHORING_SQL } from "../anchoring/schema";
@@ -181,4 +181,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 29, name: "row_counts", sql: ROW_COUNTS_SQL },
   { version: 30, name: "indexer_timebank_histories", sql: INDEXER_TIMEBANK_HISTORY_SQL },
   { version: 31, name: "member_sessions", sql: MEMBER_SESSIONS_SQL },
+  { version: 32, name: "keys_operator_index", sql: KEYS_INDEX_SQL },
 ];

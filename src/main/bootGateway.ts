@@ -55,7 +55,7 @@ import {
   SMS_OUTBOX_FILE,
   type DeliveryDeps,
 } from "../delivery";
-import { CustodialSigner } from "../wallets";
+import { CustodialSigner, firstOperatorAddress } from "../wallets";
 import { createWalletsContext } from "../wallets/context";
 import { createCustodialWallets } from "../wallets/custodial/createCustodialWallets";
 import { deriveKeystoreKey, loadOrCreateKeystoreSalt } from "../wallets/keystore/keystoreKey";
@@ -121,7 +121,7 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
       keystoreKeys: keystoreKey,
       signerCacheSize: 64,
     });
-    const operator = operatorAddress(store.sqlite) ?? wallets.keystore.create("operator", "gateway");
+    const operator = firstOperatorAddress(store.sqlite) ?? wallets.keystore.create("operator", "gateway");
 
     if (config.profile === "embedded") {
       chain = await startLocalChain({
@@ -435,13 +435,6 @@ export async function bootGateway(config: Config, options: BootOptions): Promise
  */
 function custodialCaps(decimals: number) {
   return { maxSignaturesPerDay: 10, maxAmountPerDay: 10n ** 9n * 10n ** BigInt(decimals) };
-}
-
-function operatorAddress(db: GatewayServices["store"]["sqlite"]): string | undefined {
-  return db
-    .prepare("SELECT address FROM keys WHERE purpose = 'operator' ORDER BY created_at LIMIT 1")
-    .pluck()
-    .get() as string | undefined;
 }
 
 function describe(error: unknown): string {

@@ -4,7 +4,7 @@
  * without smartphones, proof of control for self-custodied wallets, and rebinding with history.
  * Addresses are lower-case throughout, except where they go on chain.
  */
-export { WALLETS_SQL } from "./schema";
+export { KEYS_INDEX_SQL, WALLETS_SQL } from "./schema";
 export { createWalletsContext, DEFAULT_CHALLENGE_TTL_MS } from "./context";
 export type { CreateWalletsContextParams, WalletsContext } from "./context";
 export {
@@ -27,7 +27,7 @@ export {
 } from "./keystore/keystoreKey";
 export type { KeystoreKeyRing } from "./keystore/keystoreKey";
 export type { KeySigner } from "./keystore/keySigner";
-export { LocalKeystore, KEY_PURPOSES } from "./keystore/localKeystore";
+export { firstOperatorAddress, LocalKeystore, KEY_PURPOSES } from "./keystore/localKeystore";
 export type { KeyPurpose, KeyRecord, LocalKeystoreOptions } from "./keystore/localKeystore";
 
 export { createCustodialWallets, CUSTODIAL_ENROLMENT_REASON } from "./custodial/createCustodialWallets";

@@ -72,3 +72,14 @@ export const WALLETS_SQL = `
   ) STRICT;
   CREATE INDEX signing_log_by_ref ON signing_log (beneficiary_ref, at);
 `;
+
+/**
+ * Migration 32. The keys' index by owner served no query, and every custodial wallet (one per registered
+ * household, its owner a keyed reference) landed on a random page of it, rewritten by each registration
+ * batch's commit. The one read by purpose (the operator's account, at every start, which scanned every
+ * key) has a partial index of its own, which no custodial key enters.
+ */
+export const KEYS_INDEX_SQL = `
+  DROP INDEX keys_by_owner;
+  CREATE INDEX keys_operators ON keys (created_at) WHERE purpose = 'operator';
+`;

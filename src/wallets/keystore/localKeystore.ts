@@ -193,3 +193,11 @@ function checkOwner(purpose: KeyPurpose, owner: string, field: string): void {
     throw new ValidationError(field, "format", "An owner is an organisation id: letters, digits and : . _ -");
   }
 }
+
+/** The gateway's first operator account, if it has made one (read through the keys' partial index). */
+export function firstOperatorAddress(db: Database): string | undefined {
+  return db
+    .prepare("SELECT address FROM keys WHERE purpose = 'operator' ORDER BY created_at LIMIT 1")
+    .pluck()
+    .get() as string | undefined;
+}

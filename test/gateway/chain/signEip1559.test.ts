@@ -78,7 +78,7 @@ describe("chain: EIP-1559 transactions signed natively", function () {
   });
 
   it("through the keystore's signer: the same bytes as the wallet, and another sender refused as ethers refuses it", async function () {
-    const wallet = Wallet.createRandom();
+    const wallet = new Wallet(Wallet.createRandom().privateKey);
     const signer = walletKeySigner(wallet);
     const tx: TransactionRequest = { ...cases()[12]!, from: wallet.address };
     expect(await signer.signTransaction(tx)).to.equal(await wallet.signTransaction(tx));

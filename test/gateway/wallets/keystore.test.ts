@@ -7,6 +7,7 @@ import { Transaction, verifyMessage, verifyTypedData, Wallet } from "ethers";
 import {
   createKeystoreKeyRing,
   deriveKeystoreKey,
+  firstOperatorAddress,
   KeystoreIntegrityError,
   LocalKeystore,
   loadOrCreateKeystoreSalt,
@@ -124,6 +125,38 @@ describe("wallets: local keystore", () => {
   });
 
   describe("keys and signers", () => {
+    it("finds the first operator through an index no custodial key enters; no index is keyed by owner", () => {
+      const { ctx, db, clock } = open();
+      expect(firstOperatorAddress(db)).to.equal(undefined);
+      ctx.keystore.createMany("custodial", [testRef(1), testRef(2)]);
+      const first = ctx.keystore.create("operator", "gateway");
+      clock.advance(1_000);
+      ctx.keystore.create("operator", "gateway");
+      ctx.keystore.create("organisation", "charity-1");
+      expect(firstOperatorAddress(db)).to.equal(first);
+      const plan = db
+        .prepare(
+          "EXPLAIN QUERY PLAN SELECT address FROM keys WHERE purpose = 'operator' ORDER BY created_at LIMIT 1",
+        )
+        .all() as { detail: string }[];
+      expect(plan.map((step) => step.detail).join(";")).to.match(/USING INDEX keys_operators/);
+      const entries = db
+        .prepare("SELECT count(*) FROM keys INDEXED BY keys_operators WHERE purpose = 'operator'")
+        .pluck()
+        .get();
+      expect(entries).to.equal(2);
+      const byOwner = (
+        db.prepare("SELECT name FROM pragma_index_list('keys')").pluck().all() as string[]
+      ).filter(
+        (name) =>
+          (db
+            .prepare("SELECT name FROM pragma_index_info(?) WHERE seqno = 0")
+            .pluck()
+            .get(name) as string) === "owner",
+      );
+      expect(byOwner).to.deep.equal([]);
+    });
+
     it("records purpose, owner and key version, and signs messages, typed data and transactions as the stored address", async () => {
       const { ctx } = open();
       const address = ctx.keystore.create("organisation", "charity-42");

@@ -7,6 +7,7 @@ import { migrate } from "../../../../src/db/migrate";
 import {
   createWalletsContext,
   deriveKeystoreKey,
+  KEYS_INDEX_SQL,
   WALLETS_SQL,
   type KeystoreKeyRing,
   type WalletsContext,
@@ -61,7 +62,10 @@ export function openWalletsFixture(options: WalletsFixtureOptions = {}): Wallets
   const db = new BetterSqlite3(path);
   db.pragma("journal_mode = WAL");
   db.pragma("secure_delete = ON");
-  migrate(db, [{ version: 1, name: "wallets", sql: WALLETS_SQL }]);
+  migrate(db, [
+    { version: 1, name: "wallets", sql: WALLETS_SQL },
+    { version: 2, name: "keys_operator_index", sql: KEYS_INDEX_SQL },
+  ]);
   const clock = options.clock ?? new TestClock();
   const ctx = createWalletsContext({
     db,
