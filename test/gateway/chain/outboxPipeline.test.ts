@@ -1,6 +1,12 @@
 import { expect } from "chai";
 import { Wallet } from "ethers";
-import { ChainOutbox, PIPELINE_DEPTH, runOfKey, type ChainJob } from "../../../src/chain/outbox";
+import {
+  ChainOutbox,
+  PIPELINE_DEPTH,
+  runOfKey,
+  TRANSACTION_GAS_CAP,
+  type ChainJob,
+} from "../../../src/chain/outbox";
 import { TestSettlementToken__factory } from "../../../typechain-types";
 import { useOutboxWorld } from "./outboxFixture";
 
@@ -54,6 +60,34 @@ describe("ChainOutbox: pipeline groups", function () {
     const block = await world.provider.getBlock([...blocks][0]!);
     expect(block!.transactions).to.have.length(5);
     expect(jobs.every((j) => box.get(j.jobId)!.status === "confirmed")).to.equal(true);
+  });
+
+  it("runs each job of a group once at the gas cap, where a job alone has its gas searched", async function () {
+    const box = outbox();
+    const methods: string[] = [];
+    const send = world.provider.send.bind(world.provider);
+    world.provider.send = (method: string, params: unknown[] | Record<string, unknown>) => {
+      methods.push(method === "eth_call" ? `eth_call@${(params as [{ gas?: string }])[0].gas}` : method);
+      return send(method, params);
+    };
+    let ended: ChainJob[];
+    try {
+      for (let i = 0; i < 4; i++)
+        await job(box, `mint:run-cap:${i}`, mint(Wallet.createRandom().address, 1n));
+      await job(box, "mint-alone", mint(Wallet.createRandom().address, 1n), "solo");
+      ended = await box.drain();
+    } finally {
+      world.provider.send = send;
+    }
+    expect(ended.map((j) => j.status)).to.deep.equal(Array(5).fill("confirmed"));
+    const cap = `0x${TRANSACTION_GAS_CAP.toString(16)}`;
+    expect(methods.filter((m) => m === `eth_call@${cap}`)).to.have.length(4);
+    expect(methods.filter((m) => m === "eth_estimateGas")).to.have.length(1);
+    const limits = await Promise.all(
+      ended.map(async (j) => (await world.provider.getTransaction(j.txHash!))!.gasLimit),
+    );
+    expect(limits.slice(0, 4)).to.deep.equal(Array(4).fill(TRANSACTION_GAS_CAP));
+    expect(limits[4]).to.be.below(TRANSACTION_GAS_CAP / 100n);
   });
 
   it("keeps runs apart: another run, another kind or a key without a run each goes in its own turn", async function () {
