@@ -1,6 +1,7 @@
 import type { Database } from "better-sqlite3";
 import {
   JsonRpcApiProvider,
+  keccak256,
   type Interface,
   type Provider,
   type TransactionReceipt,
@@ -9,7 +10,6 @@ import {
 import { cachedStatement } from "../db/statements";
 import { DuplicateError } from "../errors";
 import { decodeRevert, type DecodedRevert } from "./decodeRevert";
-import { transactionHash } from "./signEip1559";
 
 /**
  * The durable queue of chain writes, and their write-ahead log. A job is queued in the same SQLite
@@ -476,7 +476,7 @@ export class ChainOutbox {
       maxFeePerGas: fees.maxFeePerGas ?? 0n,
       maxPriorityFeePerGas: fees.maxPriorityFeePerGas ?? 0n,
     });
-    const txHash = transactionHash(rawTx);
+    const txHash = keccak256(rawTx);
     cachedStatement(
       this.options.db,
       "UPDATE chain_jobs SET status = 'signed', nonce = ?, raw_tx = ?, tx_hash = ?, updated_at = ? WHERE job_id = ?",
@@ -555,7 +555,7 @@ export class ChainOutbox {
       } catch (error) {
         if (!isAlreadyKnown(error) && !isNonceTooLow(error)) throw error;
       }
-      await this.waitForReceipt(transactionHash(rawTx), this.options.receiptTimeoutMs ?? 60_000);
+      await this.waitForReceipt(keccak256(rawTx), this.options.receiptTimeoutMs ?? 60_000);
       this.filled++;
     }
   }

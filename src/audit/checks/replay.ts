@@ -1,4 +1,4 @@
-import { keccakInto } from "../../chain/keccak";
+import { keccakInto } from "../chain/keccak";
 import { eventKey, type MandateEvidence } from "../recovery/mandateRecovery";
 import { LicenceKind, LicenceBook } from "../state/licences";
 import { MandateBook } from "../state/mandates";

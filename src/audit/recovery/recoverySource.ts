@@ -1,4 +1,4 @@
-import { KECCAK_SOURCE } from "../../chain/keccakSource";
+import { KECCAK_SOURCE } from "../chain/keccakSource";
 
 /**
  * The recovery loops, as source text: they run in worker threads started with `eval`, so the audit needs no

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { SigningKey } from "ethers";
-import { keccakBytes } from "../../chain/keccak";
+import { keccakBytes } from "../../audit/chain/keccak";
 import { nativeSecp256k1 as native } from "../../chain/nativeSecp256k1";
 
 export interface GeneratedKey {

@@ -1,5 +1,5 @@
 import type { TransactionRequest, TypedDataDomain, TypedDataField, Wallet } from "ethers";
-import { signEip1559 } from "../../chain/signEip1559";
+import { signEip1559 } from "./signEip1559";
 
 /**
  * What the gateway needs from a key: an address and three kinds of signature. The local keystore

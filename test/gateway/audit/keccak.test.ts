@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { keccak256, randomBytes } from "ethers";
-import { keccakBytes, keccakInto } from "../../../src/chain/keccak";
+import { keccakBytes, keccakInto } from "../../../src/audit/chain/keccak";
 
 const hex = (bytes: Uint8Array) => `0x${Buffer.from(bytes).toString("hex")}`;
 

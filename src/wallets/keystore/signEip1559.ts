@@ -1,10 +1,10 @@
 import type { TransactionRequest } from "ethers";
-import { keccakBytes } from "./keccak";
-import { nativeSecp256k1 } from "./nativeSecp256k1";
+import { keccakBytes } from "../../audit/chain/keccak";
+import { nativeSecp256k1 } from "../../chain/nativeSecp256k1";
 
 /**
- * Signs an EIP-1559 transaction with native libsecp256k1 and this project's Keccak, byte for byte what an
- * ethers `Wallet` signs (both take the nonce of RFC 6979 and a low s). ethers turns the calldata from hex
+ * Signs an EIP-1559 transaction with native libsecp256k1 and the audit room's Keccak (pure code), byte for
+ * byte what an ethers `Wallet` signs (both take the nonce of RFC 6979 and a low s). ethers turns the calldata from hex
  * to bytes and back several times and hashes with a pure-JS Keccak: for the outbox's batches (20–40 KB of
  * calldata each) its `signTransaction` was 10 s of a 100,000-household registration's gateway CPU.
  *
@@ -46,11 +46,6 @@ export function signEip1559(tx: TransactionRequest, privateKey: Uint8Array): str
     rlpList([...fields, rlpUint(BigInt(recid)), rlpBytes(trimZeros(r)), rlpBytes(trimZeros(s))]),
   );
   return `0x${signed.toString("hex")}`;
-}
-
-/** The hash of signed transaction bytes (`0x…`): the Keccak-256 the node names it by. */
-export function transactionHash(raw: string): string {
-  return `0x${Buffer.from(keccakBytes(Buffer.from(raw.slice(2), "hex"))).toString("hex")}`;
 }
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
