@@ -39,11 +39,13 @@ export function registerHousehold(
   const refs = draft.members.map((m) => beneficiaryRef(peppers, m.nationalId));
 
   const existingHousehold = store.households.findFirst(
-    refCandidates(peppers, householdRef, head.nationalId).map((c) => c.ref),
+    refCandidates(peppers, householdRef, head.nationalId, ref).map((c) => c.ref),
   );
   const existingMembers: (MemberRecord | undefined)[] = draft.members.map(
-    (m) =>
-      store.members.findByRefs(refCandidates(peppers, beneficiaryRef, m.nationalId).map((c) => c.ref))[0],
+    (m, i) =>
+      store.members.findByRefs(
+        refCandidates(peppers, beneficiaryRef, m.nationalId, refs[i]).map((c) => c.ref),
+      )[0],
   );
 
   const conflicts: MemberConflict[] = [];

@@ -31,3 +31,4 @@ export type { Ref, VersionedRef } from "./refs";
 export { PiiVault, VaultIntegrityError } from "./vault";
 export type { VaultStorage } from "./vault";
 export { syntheticNationalId } from "./synthetic";
+export { pooledRandomBytes } from "./randomPool";

@@ -47,8 +47,14 @@ export function refCandidates(
   ring: PepperRing,
   derive: (ring: PepperRing, value: NationalId, version: number) => Ref,
   value: NationalId,
+  /** Its ref under the current pepper, when the caller has it already (an HMAC not made twice). */
+  current?: Ref,
 ): VersionedRef[] {
-  return ring.versions.map((pepperVersion) => ({ ref: derive(ring, value, pepperVersion), pepperVersion }));
+  return ring.versions.map((pepperVersion) => ({
+    ref:
+      current !== undefined && pepperVersion === ring.current ? current : derive(ring, value, pepperVersion),
+    pepperVersion,
+  }));
 }
 
 /**

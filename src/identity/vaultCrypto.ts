@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv } from "node:crypto";
+import { pooledRandomBytes } from "./randomPool";
 
 /**
  * AES-256-GCM primitives of the vault. Every ciphertext is bound, through its additional
@@ -17,11 +18,11 @@ export interface Sealed {
 }
 
 export function newDataKey(): Buffer {
-  return randomBytes(KEY_BYTES);
+  return pooledRandomBytes(KEY_BYTES);
 }
 
 export function seal(key: Buffer, plaintext: Buffer, aad: string): Sealed {
-  const iv = randomBytes(IV_BYTES);
+  const iv = pooledRandomBytes(IV_BYTES);
   const cipher = createCipheriv("aes-256-gcm", key, iv).setAAD(Buffer.from(aad, "utf8"));
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return { ciphertext, iv, tag: cipher.getAuthTag() };

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { createCipheriv, createDecipheriv } from "node:crypto";
+import { pooledRandomBytes } from "../../identity";
 
 /**
  * AES-256-GCM sealing of one 32-byte private key. The address is the additional authenticated data,
@@ -13,7 +14,7 @@ export const SEALED_BYTES = IV_BYTES + TAG_BYTES + KEY_BYTES;
 /** iv || tag || ciphertext, as the `keys.sealed` column holds it. */
 export function sealPrivateKey(keystoreKey: Buffer, address: string, privateKey: Buffer): Buffer {
   if (privateKey.length !== KEY_BYTES) throw new RangeError("a private key is 32 bytes");
-  const iv = randomBytes(IV_BYTES);
+  const iv = pooledRandomBytes(IV_BYTES);
   const cipher = createCipheriv("aes-256-gcm", keystoreKey, iv).setAAD(Buffer.from(address, "utf8"));
   const ciphertext = Buffer.concat([cipher.update(privateKey), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), ciphertext]);

@@ -59,6 +59,10 @@ describe("identity: keyed references", () => {
       { ref: beneficiaryRef(rotated, ID, 2), pepperVersion: 2 },
       { ref: beneficiaryRef(v1, ID), pepperVersion: 1 },
     ]);
+    // The current ref, when the caller has it, stands for the current version; the older are derived.
+    expect(refCandidates(rotated, beneficiaryRef, ID, beneficiaryRef(rotated, ID))).to.deep.equal(
+      refCandidates(rotated, beneficiaryRef, ID),
+    );
   });
 
   it("refuses a pepper shorter than 32 bytes, repeated versions and an absent current version", () => {
