@@ -290,12 +290,10 @@ export function registrationCounts(deps: Pick<DisbursementDeps, "db">): Register
   return { queued: count("queued"), registered: count("registered"), failed: count("failed") };
 }
 
-type Registration = RegistrationEntry;
-
 function enqueueRegistration(
   deps: DisbursementDeps,
   registrationId: string | null,
-  batch: readonly Registration[],
+  batch: readonly RegistrationEntry[],
 ): void {
   const digest = createHash("sha256")
     .update(batch.map((entry) => entry.beneficiaryRef).join(","))
@@ -333,8 +331,8 @@ export function registrationHandlers(deps: DisbursementDeps) {
         .prepare(
           "SELECT beneficiary_ref AS beneficiaryRef, household_ref AS householdRef, wallet FROM chain_registrations WHERE job_id = ? ORDER BY rowid",
         )
-        .all(job.jobId) as Registration[];
-      const culprit = (row: Registration) =>
+        .all(job.jobId) as RegistrationEntry[];
+      const culprit = (row: RegistrationEntry) =>
         error.args.some(
           (arg) => arg.toLowerCase() === row.beneficiaryRef || arg.toLowerCase() === row.wallet,
         );

@@ -3,10 +3,11 @@ import { keccakBytes } from "../../audit/chain/keccak";
 import { nativeSecp256k1 } from "../../chain/nativeSecp256k1";
 
 /**
- * Signs an EIP-1559 transaction with native libsecp256k1 and the audit room's Keccak (pure code), byte for
- * byte what an ethers `Wallet` signs (both take the nonce of RFC 6979 and a low s). ethers turns the calldata from hex
- * to bytes and back several times and hashes with a pure-JS Keccak: for the outbox's batches (20–40 KB of
- * calldata each) its `signTransaction` was 10 s of a 100,000-household registration's gateway CPU.
+ * Signs an EIP-1559 transaction with native libsecp256k1 and the audit room's Keccak (pure code), byte
+ * for byte what an ethers `Wallet` signs (both take the nonce of RFC 6979 and a low s). ethers turns the
+ * calldata from hex to bytes and back several times and hashes with a pure-JS Keccak: for the outbox's
+ * batches (20–40 KB of calldata each) its `signTransaction` was 10 s of a 100,000-household registration's
+ * gateway CPU.
  *
  * Returns undefined for what this does not write (another type, an access list, a contract creation, a
  * name instead of an address, a missing field, a tip above the fee cap, no native binding): the caller
@@ -20,21 +21,22 @@ export function signEip1559(tx: TransactionRequest, privateKey: Uint8Array): str
     typeof tx.to === "string" && ADDRESS.test(tx.to) ? Buffer.from(tx.to.slice(2), "hex") : undefined;
   const data = tx.data === undefined || tx.data === null ? "0x" : tx.data;
   if (!to || typeof data !== "string" || !HEX_BYTES.test(data)) return undefined;
-  const numbers = [
-    tx.chainId,
-    tx.nonce,
-    tx.maxPriorityFeePerGas,
-    tx.maxFeePerGas,
-    tx.gasLimit,
-    tx.value ?? 0,
+  const given = [tx.chainId, tx.nonce, tx.maxPriorityFeePerGas, tx.maxFeePerGas, tx.gasLimit, tx.value ?? 0];
+  if (given.some((value) => value === undefined || value === null)) return undefined;
+  const [chainId, nonce, tip, feeCap, gasLimit, value] = given.map(toUint) as [
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
+    bigint,
   ];
-  if (numbers.some((value) => value === undefined || value === null)) return undefined;
   // ethers refuses a tip above the fee cap; so does the node.
-  if (toUint(tx.maxPriorityFeePerGas) > toUint(tx.maxFeePerGas)) return undefined;
+  if (tip > feeCap) return undefined;
   const fields = [
-    ...numbers.slice(0, 5).map((value) => rlpUint(toUint(value))),
+    ...[chainId, nonce, tip, feeCap, gasLimit].map(rlpUint),
     rlpBytes(to),
-    rlpUint(toUint(numbers[5])),
+    rlpUint(value),
     rlpBytes(Buffer.from(data.slice(2), "hex")),
     EMPTY_LIST,
   ];
