@@ -56,6 +56,8 @@ export function startWalCheckpointer(
 ): WalCheckpointer {
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
+    // Plain JavaScript: no inherited `-r ts-node/register` (TypeScript's compiler loaded for nothing).
+    execArgv: [],
     workerData: {
       driver: require.resolve("better-sqlite3"),
       filename,
