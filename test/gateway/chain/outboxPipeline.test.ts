@@ -90,6 +90,33 @@ describe("ChainOutbox: pipeline groups", function () {
     expect(limits[4]).to.be.below(TRANSACTION_GAS_CAP / 100n);
   });
 
+  it("asks a group's checks together before sending its first job, and the fees once for the group", async function () {
+    const box = outbox();
+    const methods: string[] = [];
+    const send = world.provider.send.bind(world.provider);
+    world.provider.send = (method: string, params: unknown[] | Record<string, unknown>) => {
+      methods.push(method);
+      return send(method, params);
+    };
+    let ended: ChainJob[];
+    try {
+      for (let i = 0; i < 4; i++)
+        await job(box, `mint:run-together:${i}`, mint(Wallet.createRandom().address, 1n));
+      ended = await box.drain();
+    } finally {
+      world.provider.send = send;
+    }
+    expect(ended.map((j) => j.status)).to.deep.equal(Array(4).fill("confirmed"));
+    const firstSend = methods.indexOf("eth_sendRawTransaction");
+    expect(firstSend).to.be.above(-1);
+    // Every check was on its way before the first job left: the node runs them while the jobs are signed.
+    expect(methods.slice(0, firstSend).filter((m) => m === "eth_call")).to.have.length(4);
+    expect(methods.filter((m) => m === "eth_call")).to.have.length(4);
+    // ethers asks a block and the priority fee for one `getFeeData`: once for the group, not once a job.
+    expect(methods.filter((m) => m === "eth_maxPriorityFeePerGas")).to.have.length(1);
+    expect(new Set(ended.map((j) => j.blockNumber)).size).to.equal(1);
+  });
+
   it("keeps runs apart: another run, another kind or a key without a run each goes in its own turn", async function () {
     const box = outbox();
     const to = Wallet.createRandom().address;
