@@ -220,7 +220,9 @@ function charityAddress(deps: DisbursementDeps, orgId: string): string {
  */
 export function issuanceHandlers(deps: DisbursementDeps) {
   return {
-    // The batches of one run touch distinct households: sent together, they share blocks.
+    // The batches of one run touch distinct households: sent together, they share blocks. They draw on one
+    // programme budget, so each is checked on top of the ones sent before it (no `checksTogether`): a batch
+    // past the budget is refused before it has a nonce, naming `BudgetInsufficient`.
     pipelineGroup: runOfKey,
     confirmed(job: ChainJob): void {
       deps.db.prepare("UPDATE disbursement_rows SET status = 'issued' WHERE job_id = ?").run(job.jobId);

@@ -321,6 +321,8 @@ export function registrationHandlers(deps: DisbursementDeps) {
   return {
     // The batches of one run touch distinct households: sent together, they share blocks.
     pipelineGroup: runOfKey,
+    // A run's batches hold distinct heads and wallets: none can make another refused.
+    checksTogether: true,
     confirmed(job: ChainJob): void {
       deps.db
         .prepare("UPDATE chain_registrations SET status = 'registered', updated_at = ? WHERE job_id = ?")

@@ -28,6 +28,7 @@ describe("ChainOutbox: pipeline groups", function () {
       blockBuilder: options.blocks === false ? undefined : world.chain.blockBuilder,
     });
     box.on("token", { pipelineGroup: runOfKey });
+    box.on("together", { pipelineGroup: runOfKey, checksTogether: true });
     box.on("solo", {});
     return box;
   }
@@ -90,7 +91,7 @@ describe("ChainOutbox: pipeline groups", function () {
     expect(limits[4]).to.be.below(TRANSACTION_GAS_CAP / 100n);
   });
 
-  it("asks a group's checks together before sending its first job, and the fees once for the group", async function () {
+  it("asks a group's checks together before sending its first job where its kind allows, and the fees once", async function () {
     const box = outbox();
     const methods: string[] = [];
     const send = world.provider.send.bind(world.provider);
@@ -101,7 +102,7 @@ describe("ChainOutbox: pipeline groups", function () {
     let ended: ChainJob[];
     try {
       for (let i = 0; i < 4; i++)
-        await job(box, `mint:run-together:${i}`, mint(Wallet.createRandom().address, 1n));
+        await job(box, `mint:run-together:${i}`, mint(Wallet.createRandom().address, 1n), "together");
       ended = await box.drain();
     } finally {
       world.provider.send = send;
@@ -115,6 +116,23 @@ describe("ChainOutbox: pipeline groups", function () {
     // ethers asks a block and the priority fee for one `getFeeData`: once for the group, not once a job.
     expect(methods.filter((m) => m === "eth_maxPriorityFeePerGas")).to.have.length(1);
     expect(new Set(ended.map((j) => j.blockNumber)).size).to.equal(1);
+  });
+
+  it("checks each batch of a kind whose batches draw on one balance on top of the ones sent before it", async function () {
+    const box = outbox();
+    const to = Wallet.createRandom().address;
+    // The operator holds 100; three transfers of 40 each pass alone, but the third cannot follow the two.
+    await (await world.token.connect(world.operator).mint(world.operator.address, 100n)).wait();
+    const transfer = world.token.interface.encodeFunctionData("transfer", [to, 40n]);
+    const jobs = [];
+    for (let i = 0; i < 3; i++) jobs.push(await job(box, `transfer:run-budget:${i}`, transfer));
+    const ended = await box.drain();
+    expect(ended.map((j) => j.status)).to.deep.equal(["confirmed", "confirmed", "failed"]);
+    // Refused at its check, as alone: no nonce taken, no gas spent, the contract's reason named.
+    expect(box.get(jobs[2]!.jobId)!.nonce).to.equal(null);
+    expect(box.get(jobs[2]!.jobId)!.error!.name).to.equal("ERC20InsufficientBalance");
+    expect(await world.token.balanceOf(to)).to.equal(80n);
+    expect(await world.token.balanceOf(world.operator.address)).to.equal(20n);
   });
 
   it("keeps runs apart: another run, another kind or a key without a run each goes in its own turn", async function () {
